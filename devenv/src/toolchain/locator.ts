@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, readdir } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
+import type { ToolId } from '../versions/tool-ids.js';
+import { extractVersion } from '../versions/version-spec.js';
+import { cachedExecutable, cacheRoot } from './cache-layout.js';
+import type { ToolLocator } from './resolve.js';
+
+const VERSION_TIMEOUT_MS = 10_000;
+
+/** Searches the real PATH, the filesystem and the project cache, and runs version commands. */
+export function systemLocator(
+  projectRoot: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ToolLocator {
+  return {
+    onPath: async (executable) => {
+      const dirs = (env['PATH'] ?? '').split(delimiter).filter((d) => d.length > 0);
+      return existing(dirs.map((d) => join(d, executable)));
+    },
+    inDirs: async (dirs, executable) => {
+      const expanded = (await Promise.all(dirs.map(expandOneStar))).flat();
+      return existing(expanded.map((d) => join(d, executable)));
+    },
+    inCache: async (tool: ToolId, executable) => {
+      const versions = await readdir(join(cacheRoot(projectRoot), tool)).catch(() => []);
+      const found = await Promise.all(
+        versions.map(async (version) => {
+          const path = cachedExecutable(projectRoot, tool, version, executable);
+          return (await isExecutable(path)) ? { path, version } : undefined;
+        }),
+      );
+      return found.filter((f) => f !== undefined);
+    },
+    readVersion: (path, args) =>
+      new Promise((resolve) => {
+        execFile(path, [...args], { timeout: VERSION_TIMEOUT_MS, env }, (error, stdout, stderr) => {
+          // Some tools print their version on stderr, some exit non-zero after printing it.
+          const version = extractVersion(`${stdout}\n${stderr}`);
+          resolve(error && version === undefined ? undefined : version);
+        });
+      }),
+  };
+}
+
+async function existing(paths: string[]): Promise<string[]> {
+  const checks = await Promise.all(
+    paths.map(async (p) => ((await isExecutable(p)) ? p : undefined)),
+  );
+  return [...new Set(checks.filter((p) => p !== undefined))];
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `/usr/lib/postgresql/*\/bin` → each existing match, newest name last. */
+async function expandOneStar(pattern: string): Promise<string[]> {
+  const star = pattern.indexOf('*');
+  if (star < 0) return [pattern];
+  const parent = dirname(pattern.slice(0, star + 1));
+  const slash = pattern.indexOf('/', star);
+  const rest = slash < 0 ? '' : pattern.slice(slash);
+  const entries = await readdir(parent).catch(() => []);
+  return entries
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .reverse()
+    .map((e) => join(parent, e) + rest);
+}

@@ -1,0 +1,76 @@
+import { err, type Result } from '../result.js';
+import type { ToolId } from '../versions/tool-ids.js';
+import type { Versions } from '../versions/versions-file.js';
+import { CATALOG } from './catalog.js';
+import { installTool } from './install.js';
+import { systemLocator } from './locator.js';
+import {
+  describeFound,
+  findTool,
+  type ResolvedTool,
+  type ToolFailure,
+  type ToolLocator,
+} from './resolve.js';
+
+export interface ToolchainOptions {
+  readonly projectRoot: string;
+  readonly versions: Versions;
+  readonly locator?: ToolLocator;
+  /** Allow apt-get installs (root only). */
+  readonly allowSystem?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+/** Finds and, on request, installs the external tools named in versions.yaml. */
+export interface Toolchain {
+  /** Where the tool is, at the right version; installs nothing. */
+  find(id: ToolId): Promise<Result<ResolvedTool, ToolFailure>>;
+  /** Like `find`, but installs from a package registry into the project cache when needed. */
+  ensure(id: ToolId): Promise<Result<ResolvedTool, ToolFailure>>;
+}
+
+export function createToolchain(options: ToolchainOptions): Toolchain {
+  const locator = options.locator ?? systemLocator(options.projectRoot);
+  const log = options.log ?? (() => {});
+  const ensuring = new Map<ToolId, Promise<Result<ResolvedTool, ToolFailure>>>();
+
+  const find = (id: ToolId) => findTool(CATALOG[id], options.versions.tools[id], locator);
+
+  const ensure = (id: ToolId): Promise<Result<ResolvedTool, ToolFailure>> => {
+    // Concurrent callers share one install rather than racing two.
+    let pending = ensuring.get(id);
+    if (!pending) {
+      pending = ensureOnce(id);
+      ensuring.set(id, pending);
+    }
+    return pending;
+  };
+
+  const ensureOnce = async (id: ToolId): Promise<Result<ResolvedTool, ToolFailure>> => {
+    const found = await find(id);
+    if (found.ok) return found;
+    const installed = await installTool(CATALOG[id], options.versions.tools[id], {
+      projectRoot: options.projectRoot,
+      allowSystem: options.allowSystem ?? false,
+      locator,
+      log,
+      prerequisite: async (tool) => {
+        const resolved = await ensure(tool);
+        return resolved.ok ? resolved.value.path : undefined;
+      },
+    });
+    if (!installed.ok) {
+      // Keep what was found at the wrong version in view: it explains more than the install error alone.
+      return found.error.reason === 'tool-version-mismatch' &&
+        installed.error.reason === 'tool-install-failed'
+        ? err({
+            ...installed.error,
+            detail: `${installed.error.detail} (and found ${describeFound(found.error.found)})`,
+          })
+        : installed;
+    }
+    return find(id);
+  };
+
+  return { find, ensure };
+}
