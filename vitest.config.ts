@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['devenv/**/*.test.ts', 'workers/**/*.test.ts', 'dispatcher/**/*.test.ts'],
+    globalSetup: ['devenv/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -21,13 +21,11 @@ export function parseYamlSource(text: string, file: string): Result<YamlSource, 
   } catch (thrown) {
     return err([{ file, line: 0, col: 0, message: `cannot parse YAML: ${String(thrown)}` }]);
   }
-  if (doc.errors.length > 0) {
-    return err(
-      doc.errors.map((e) => {
-        const pos = lineCounter.linePos(e.pos[0]);
-        return { file, line: pos.line, col: pos.col, message: firstLine(e.message) };
-      }),
-    );
+  const [syntaxError] = doc.errors;
+  if (syntaxError) {
+    // Only the first: the parser's later errors are mostly echoes of it.
+    const pos = lineCounter.linePos(syntaxError.pos[0]);
+    return err([{ file, line: pos.line, col: pos.col, message: firstLine(syntaxError.message) }]);
   }
   let data: unknown;
   try {

@@ -102,7 +102,7 @@ function toDiagnostic(source: YamlSource, issue: z.core.$ZodIssue): Diagnostic {
     };
   }
   const where = path.length > 0 ? path.join('.') : 'the file';
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  const missing = valueAt(source.data, path) === undefined;
   return {
     file: source.file,
     ...(missing ? source.keyPositionOf(path) : source.positionOf(path)),
@@ -115,4 +115,13 @@ function knownKeysAt(path: readonly PropertyKey[]): string | undefined {
   if (path.length === 0) return 'node, tools, libraries, images';
   if (path.length === 1 && path[0] === 'tools') return TOOL_IDS.join(', ');
   return undefined;
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const step of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[step];
+  }
+  return value;
 }
