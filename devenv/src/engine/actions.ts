@@ -1,0 +1,44 @@
+/** Everything that can change engine state. The reducer is the only place that applies them. */
+export type EngineAction =
+  | { readonly type: 'service/unavailable'; readonly service: string; readonly reason: string }
+  | { readonly type: 'service/blocked'; readonly service: string; readonly reason: string }
+  | {
+      readonly type: 'service/started';
+      readonly service: string;
+      readonly runtime: 'native' | 'docker';
+      readonly pid: number | undefined;
+      readonly containerId: string | undefined;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'service/probed';
+      readonly service: string;
+      readonly ok: boolean;
+      readonly detail: string;
+      readonly at: number;
+      readonly failureThreshold: number;
+    }
+  | {
+      readonly type: 'service/start-failed';
+      readonly service: string;
+      readonly reason: string;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'service/exited';
+      readonly service: string;
+      readonly code: number | null;
+      readonly signal: string | null;
+      readonly at: number;
+      /** When the restart policy wants it back: the time of the next start. */
+      readonly restartAt: number | undefined;
+    }
+  | { readonly type: 'service/stopping'; readonly service: string; readonly userRequested: boolean }
+  | { readonly type: 'service/stopped'; readonly service: string; readonly at: number }
+  /** Back to pending: a backoff ran out, or the user asked for a (re)start (which forgives past crashes). */
+  | {
+      readonly type: 'service/requeued';
+      readonly service: string;
+      readonly cause: 'backoff' | 'user';
+    }
+  | { readonly type: 'engine/shutting-down' };

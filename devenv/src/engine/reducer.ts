@@ -1,0 +1,136 @@
+import type { EngineAction } from './actions.js';
+import { isRunning, type EngineState, type ServiceState } from './service-state.js';
+
+/** Pure: the next state for an action. Unknown services and impossible transitions leave state as it is. */
+export function reduce(state: EngineState, action: EngineAction): EngineState {
+  if (action.type === 'engine/shutting-down')
+    return state.shuttingDown ? state : { ...state, shuttingDown: true };
+  const current = state.services[action.service];
+  if (!current) return state;
+  const next = reduceService(current, action, state.shuttingDown);
+  return next === current
+    ? state
+    : { ...state, services: { ...state.services, [action.service]: next } };
+}
+
+function reduceService(
+  s: ServiceState,
+  action: Exclude<EngineAction, { type: 'engine/shutting-down' }>,
+  shuttingDown: boolean,
+): ServiceState {
+  switch (action.type) {
+    case 'service/unavailable':
+      return { ...s, phase: 'unavailable', reason: action.reason };
+    case 'service/blocked':
+      return s.phase === 'pending' || s.phase === 'blocked'
+        ? { ...s, phase: 'blocked', reason: action.reason }
+        : s;
+    case 'service/started':
+      return {
+        ...s,
+        phase: 'starting',
+        runtime: action.runtime,
+        pid: action.pid,
+        containerId: action.containerId,
+        startedAt: action.at,
+        readyAt: undefined,
+        nextStartAt: undefined,
+        lastProbe: undefined,
+        reason: undefined,
+      };
+    case 'service/probed': {
+      if (s.phase !== 'starting' && s.phase !== 'healthy' && s.phase !== 'unhealthy') return s;
+      const consecutiveFailures = action.ok ? 0 : (s.lastProbe?.consecutiveFailures ?? 0) + 1;
+      const lastProbe = {
+        ok: action.ok,
+        at: action.at,
+        detail: action.detail,
+        consecutiveFailures,
+      };
+      if (action.ok) {
+        return {
+          ...s,
+          phase: 'healthy',
+          lastProbe,
+          readyAt: s.readyAt ?? action.at,
+          reason: undefined,
+        };
+      }
+      const unhealthy = s.phase !== 'starting' && consecutiveFailures >= action.failureThreshold;
+      return { ...s, phase: unhealthy ? 'unhealthy' : s.phase, lastProbe };
+    }
+    case 'service/start-failed':
+      return {
+        ...s,
+        phase: 'crashed',
+        reason: action.reason,
+        lastExit: { code: null, signal: null, at: action.at },
+        crashStreak: s.crashStreak + 1,
+      };
+    case 'service/exited': {
+      const lastExit = { code: action.code, signal: action.signal, at: action.at };
+      const base = { ...s, pid: undefined, containerId: undefined, lastExit };
+      if (s.phase === 'stopping' || shuttingDown)
+        return { ...base, phase: 'stopped', nextStartAt: undefined };
+      const clean = action.code === 0;
+      if (clean && action.restartAt === undefined)
+        return { ...base, phase: 'completed', reason: undefined };
+      return {
+        ...base,
+        phase: 'crashed',
+        crashStreak: crashStreakAfterExit(s, action.code, action.at),
+        nextStartAt: action.restartAt,
+        reason: describeExit(action.code, action.signal),
+      };
+    }
+    case 'service/stopping':
+      return isRunning(s.phase) ||
+        s.phase === 'crashed' ||
+        s.phase === 'pending' ||
+        s.phase === 'blocked'
+        ? {
+            ...s,
+            phase: 'stopping',
+            nextStartAt: undefined,
+            userStopped: action.userRequested || s.userStopped,
+          }
+        : s.phase === 'stopped'
+          ? { ...s, userStopped: action.userRequested || s.userStopped }
+          : s;
+    case 'service/stopped':
+      return {
+        ...s,
+        phase: 'stopped',
+        pid: undefined,
+        containerId: undefined,
+        nextStartAt: undefined,
+      };
+    case 'service/requeued':
+      if (shuttingDown || isRunning(s.phase) || s.phase === 'unavailable') return s;
+      if (action.cause === 'backoff' && (s.phase !== 'crashed' || s.userStopped)) return s;
+      return {
+        ...s,
+        phase: 'pending',
+        userStopped: false,
+        nextStartAt: undefined,
+        reason: undefined,
+        restarts: s.startedAt === undefined ? s.restarts : s.restarts + 1,
+        crashStreak: action.cause === 'user' ? 0 : s.crashStreak,
+      };
+  }
+}
+
+export function describeExit(code: number | null, signal: string | null): string {
+  if (signal) return `killed by ${signal}`;
+  return code === 0 ? 'exited (code 0)' : `exited with code ${code}`;
+}
+
+/** A run this long ends a crash streak: the next crash backs off from the start again. */
+export const STABLE_RUN_MS = 10_000;
+
+/** Consecutive quick crashes, counting the exit at `at`; drives the restart backoff. */
+export function crashStreakAfterExit(s: ServiceState, code: number | null, at: number): number {
+  if (code === 0) return s.crashStreak;
+  const ranLong = s.startedAt !== undefined && at - s.startedAt >= STABLE_RUN_MS;
+  return ranLong ? 1 : s.crashStreak + 1;
+}

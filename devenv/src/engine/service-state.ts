@@ -1,0 +1,96 @@
+/**
+ * The lifecycle of a service, as the store holds it:
+ * pending → starting → healthy ↔ unhealthy → stopping → stopped | exited | crashed, and
+ * unavailable (cannot run here, with the reason) or blocked (a dependency cannot run).
+ */
+export type ServicePhase =
+  | 'pending'
+  | 'starting'
+  | 'healthy'
+  | 'unhealthy'
+  | 'stopping'
+  | 'stopped'
+  /** Exited with code 0 and is not restarted (a one-shot task that completed). */
+  | 'completed'
+  /** Exited abnormally; `nextStartAt` is set when a restart is scheduled. */
+  | 'crashed'
+  | 'unavailable'
+  /** Waiting on a dependency that is unavailable or crashed for good. */
+  | 'blocked';
+
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly at: number;
+}
+
+export interface ProbeResult {
+  readonly ok: boolean;
+  readonly at: number;
+  readonly detail: string;
+  readonly consecutiveFailures: number;
+}
+
+export interface ServiceState {
+  readonly name: string;
+  readonly phase: ServicePhase;
+  readonly runtime: 'native' | 'docker' | undefined;
+  readonly pid: number | undefined;
+  readonly containerId: string | undefined;
+  readonly startedAt: number | undefined;
+  /** When it first became healthy in the current run. */
+  readonly readyAt: number | undefined;
+  /** Restarts since devenv started (not counting the first start). */
+  readonly restarts: number;
+  /** Consecutive abnormal exits without a healthy period in between: drives the backoff. */
+  readonly crashStreak: number;
+  readonly lastExit: ExitInfo | undefined;
+  readonly nextStartAt: number | undefined;
+  readonly lastProbe: ProbeResult | undefined;
+  /** Why it is unavailable/blocked/crashed, and what to do, for people. */
+  readonly reason: string | undefined;
+  /** Set when the user stopped it (`s`): it stays down until started again. */
+  readonly userStopped: boolean;
+}
+
+export interface EngineState {
+  readonly services: Readonly<Record<string, ServiceState>>;
+  /** Service names in start order (the stack's DAG order). */
+  readonly order: readonly string[];
+  /** True once shutdown began: nothing starts or restarts any more. */
+  readonly shuttingDown: boolean;
+}
+
+export function initialServiceState(name: string): ServiceState {
+  return {
+    name,
+    phase: 'pending',
+    runtime: undefined,
+    pid: undefined,
+    containerId: undefined,
+    startedAt: undefined,
+    readyAt: undefined,
+    restarts: 0,
+    crashStreak: 0,
+    lastExit: undefined,
+    nextStartAt: undefined,
+    lastProbe: undefined,
+    reason: undefined,
+    userStopped: false,
+  };
+}
+
+export function initialEngineState(order: readonly string[]): EngineState {
+  return {
+    services: Object.fromEntries(order.map((name) => [name, initialServiceState(name)])),
+    order,
+    shuttingDown: false,
+  };
+}
+
+/** Has a live process or container. */
+export function isRunning(phase: ServicePhase): boolean {
+  return (
+    phase === 'starting' || phase === 'healthy' || phase === 'unhealthy' || phase === 'stopping'
+  );
+}

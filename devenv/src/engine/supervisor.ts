@@ -1,0 +1,316 @@
+import type { Prober } from '../health/probe.js';
+import type { LogStream } from '../logbus/log-record.js';
+import type { ServiceSpec, Stack } from '../model/stack.js';
+import type { Runtime, ServiceHandle } from '../runtime/runtime.js';
+import { backoffDelayMs, wantsRestart } from './backoff.js';
+import { crashStreakAfterExit } from './reducer.js';
+import { decide } from './scheduling.js';
+import { initialEngineState, isRunning, type EngineState } from './service-state.js';
+import { createStore, type Store } from './store.js';
+import type { Leftover } from '../runtime/runtime.js';
+
+export type RuntimeChoice = 'native' | 'docker' | 'auto';
+
+/** Where service output and devenv's own lines about services go. */
+export interface ServiceLog {
+  write(service: string, stream: LogStream, chunk: Buffer): void;
+  append(service: string, stream: LogStream, text: string): void;
+}
+
+/** Records what is running so a later devenv can reap it if this one is killed. */
+export interface LeftoverRecorder {
+  record(service: string, leftover: Leftover): void;
+  forget(service: string): void;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): { unref?: () => unknown };
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface SupervisorOptions {
+  readonly stack: Stack;
+  readonly runtimes: Partial<Record<'native' | 'docker', Runtime>>;
+  readonly runtimeFor: (service: string) => RuntimeChoice;
+  readonly prober: Prober;
+  readonly log: ServiceLog;
+  readonly leftovers: LeftoverRecorder;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+export interface Supervisor {
+  readonly store: Store;
+  /** Starts supervising: services start as soon as their dependencies allow. */
+  begin(): void;
+  restart(service: string): Promise<void>;
+  stop(service: string): Promise<void>;
+  start(service: string): void;
+  /** Stops everything, dependants before their dependencies; settles when all is gone. */
+  shutdown(): Promise<void>;
+}
+
+/** The effects around the pure reducer: starts, probes, restarts with backoff, stops. */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { stack, log } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const store = createStore(initialEngineState(stack.startOrder), (error) =>
+    log.append('devenv', 'devenv', `internal error in a subscriber: ${String(error)}`),
+  );
+  const handles = new Map<string, ServiceHandle>();
+  const launching = new Set<string>();
+  const timers = new Map<string, unknown>();
+  const note = (service: string, text: string) => log.append(service, 'devenv', text);
+  const state = (): EngineState => store.getState();
+
+  const schedule = (service: string, ms: number, callback: () => void) => {
+    cancel(service);
+    timers.set(
+      service,
+      clock.setTimeout(() => {
+        timers.delete(service);
+        callback();
+      }, ms),
+    );
+  };
+  const cancel = (service: string) => {
+    const timer = timers.get(service);
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timers.delete(service);
+  };
+
+  const pickRuntime = async (spec: ServiceSpec): Promise<Runtime | string> => {
+    const choice = options.runtimeFor(spec.name);
+    const order: ('native' | 'docker')[] = choice === 'auto' ? ['native', 'docker'] : [choice];
+    const reasons: string[] = [];
+    for (const kind of order) {
+      const runtime = options.runtimes[kind];
+      if (!runtime) {
+        reasons.push(`${kind}: runtime not available in this devenv`);
+        continue;
+      }
+      const check = await runtime.check(spec);
+      if (check.ok) return runtime;
+      reasons.push(`${kind}: ${check.error.reason}`);
+    }
+    return reasons.join('; ');
+  };
+
+  const launch = async (name: string) => {
+    const spec = stack.services[name];
+    if (!spec) return;
+    const runtime = await pickRuntime(spec);
+    if (typeof runtime === 'string') {
+      launching.delete(name);
+      store.dispatch({ type: 'service/unavailable', service: name, reason: runtime });
+      note(name, `unavailable: ${runtime}`);
+      return;
+    }
+    const started = await runtime.start(spec, {
+      output: (stream, chunk) => log.write(name, stream, chunk),
+    });
+    launching.delete(name);
+    if (state().shuttingDown) {
+      if (started.ok) await started.value.stop(spec.stopGracePeriodMs);
+      return;
+    }
+    if (!started.ok) {
+      store.dispatch({
+        type: 'service/start-failed',
+        service: name,
+        reason: started.error,
+        at: clock.now(),
+      });
+      note(name, `failed to start: ${started.error}`);
+      afterExit(spec, null);
+      return;
+    }
+    const handle = started.value;
+    handles.set(name, handle);
+    options.leftovers.record(name, handle.leftover);
+    store.dispatch({
+      type: 'service/started',
+      service: name,
+      runtime: runtime.kind,
+      pid: handle.pid,
+      containerId: handle.containerId,
+      at: clock.now(),
+    });
+    note(name, `started (${runtime.kind}${handle.pid ? `, pid ${handle.pid}` : ''})`);
+    void watchHealth(spec, handle);
+    void handle.exited.then((status) => {
+      if (handles.get(name) === handle) handles.delete(name);
+      options.leftovers.forget(name);
+      const wasStopping = state().services[name]?.phase === 'stopping' || state().shuttingDown;
+      const exitedAt = clock.now();
+      const restartAt = wasStopping ? undefined : restartTime(spec, status.code, exitedAt);
+      store.dispatch({
+        type: 'service/exited',
+        service: name,
+        code: status.code,
+        signal: status.signal,
+        at: exitedAt,
+        restartAt,
+      });
+      note(
+        name,
+        `${status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`}${restartAt ? `; restarting in ${Math.round((restartAt - clock.now()) / 100) / 10} s` : ''}`,
+      );
+      if (restartAt !== undefined)
+        schedule(name, restartAt - clock.now(), () =>
+          store.dispatch({ type: 'service/requeued', service: name, cause: 'backoff' }),
+        );
+    });
+  };
+
+  const restartTime = (spec: ServiceSpec, code: number | null, at: number): number | undefined => {
+    const current = state().services[spec.name];
+    if (!current || !wantsRestart(spec.restart, code)) return undefined;
+    return at + backoffDelayMs(Math.max(1, crashStreakAfterExit(current, code, at)), random());
+  };
+
+  /** After a failed start: a restart if the policy wants one. */
+  const afterExit = (spec: ServiceSpec, code: number | null) => {
+    const at = restartTime(spec, code, clock.now());
+    if (at !== undefined)
+      schedule(spec.name, at - clock.now(), () =>
+        store.dispatch({ type: 'service/requeued', service: spec.name, cause: 'backoff' }),
+      );
+  };
+
+  const watchHealth = async (spec: ServiceSpec, handle: ServiceHandle) => {
+    const probe = spec.devenv.probe;
+    const current = () => handles.get(spec.name) === handle;
+    if (!probe) {
+      // Nothing to ask: running counts as ready.
+      store.dispatch({
+        type: 'service/probed',
+        service: spec.name,
+        ok: true,
+        detail: 'running (no probe)',
+        at: clock.now(),
+        failureThreshold: 1,
+      });
+      return;
+    }
+    const startedAt = clock.now();
+    let lastOk: boolean | undefined;
+    while (current()) {
+      const outcome = await options.prober(
+        probe.check,
+        probe.timeoutMs,
+        spec.devenv.native?.cwd ?? stack.projectDir,
+      );
+      if (!current()) return;
+      store.dispatch({
+        type: 'service/probed',
+        service: spec.name,
+        ok: outcome.ok,
+        detail: outcome.detail,
+        at: clock.now(),
+        failureThreshold: probe.failureThreshold,
+      });
+      if (outcome.ok !== lastOk && (outcome.ok || lastOk !== undefined))
+        note(
+          spec.name,
+          outcome.ok ? `ready: ${outcome.detail}` : `probe failing: ${outcome.detail}`,
+        );
+      lastOk = outcome.ok;
+      const s = state().services[spec.name];
+      if (s?.phase === 'starting' && clock.now() - startedAt > probe.startTimeoutMs) {
+        note(
+          spec.name,
+          `not ready after ${probe.startTimeoutMs / 1000} s (${outcome.detail}); restarting it`,
+        );
+        void handle.stop(spec.stopGracePeriodMs);
+        return;
+      }
+      if (
+        s?.phase === 'unhealthy' &&
+        (s.lastProbe?.consecutiveFailures ?? 0) >= 2 * probe.failureThreshold
+      ) {
+        note(spec.name, `unhealthy for ${s.lastProbe?.consecutiveFailures} checks; restarting it`);
+        void handle.stop(spec.stopGracePeriodMs);
+        return;
+      }
+      await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), probe.periodMs));
+    }
+  };
+
+  const onChange = (s: EngineState) => {
+    for (const decision of decide(s, stack)) {
+      if (decision.kind === 'block') {
+        store.dispatch({
+          type: 'service/blocked',
+          service: decision.service,
+          reason: decision.reason,
+        });
+        note(decision.service, `blocked: ${decision.reason}`);
+      } else if (!launching.has(decision.service)) {
+        launching.add(decision.service);
+        void launch(decision.service);
+      }
+    }
+  };
+
+  const stopOne = async (name: string, userRequested: boolean) => {
+    cancel(name);
+    store.dispatch({ type: 'service/stopping', service: name, userRequested });
+    const handle = handles.get(name);
+    if (handle) {
+      note(name, 'stopping');
+      await handle.stop(stack.services[name]?.stopGracePeriodMs ?? 10_000);
+      await handle.exited;
+    }
+    store.dispatch({ type: 'service/stopped', service: name, at: clock.now() });
+  };
+
+  let shuttingDown: Promise<void> | undefined;
+
+  return {
+    store,
+    begin: () => {
+      store.subscribe(onChange);
+      onChange(state());
+    },
+    restart: async (name) => {
+      if (state().services[name] && isRunning(state().services[name]!.phase))
+        await stopOne(name, false);
+      store.dispatch({ type: 'service/requeued', service: name, cause: 'user' });
+    },
+    stop: (name) => stopOne(name, true),
+    start: (name) => store.dispatch({ type: 'service/requeued', service: name, cause: 'user' }),
+    shutdown: () => {
+      shuttingDown ??= (async () => {
+        store.dispatch({ type: 'engine/shutting-down' });
+        for (const name of [...timers.keys()]) cancel(name);
+        // Wait for launches in flight, so nothing starts after we looked.
+        while (launching.size > 0) await new Promise((r) => setTimeout(r, 10));
+        const stopped = new Map<string, Promise<void>>();
+        const stopAfterDependants = (name: string): Promise<void> => {
+          let p = stopped.get(name);
+          if (!p) {
+            const dependants = stack.startOrder.filter(
+              (other) => stack.services[other]?.dependsOn[name] !== undefined,
+            );
+            p = Promise.all(dependants.map(stopAfterDependants)).then(() =>
+              handles.has(name) ? stopOne(name, false) : undefined,
+            );
+            stopped.set(name, p);
+          }
+          return p;
+        };
+        await Promise.all(stack.startOrder.map(stopAfterDependants));
+      })();
+      return shuttingDown;
+    },
+  };
+}

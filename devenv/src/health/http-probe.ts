@@ -1,0 +1,25 @@
+import { messageOf } from '../result.js';
+import { failed, passed, type ProbeOutcome } from './probe-outcome.js';
+
+/** Ready when the URL answers with `expectStatus`, or any 2xx/3xx when none is given. */
+export async function probeHttp(
+  url: string,
+  expectStatus: number | undefined,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
+  try {
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
+    });
+    await response.body?.cancel();
+    const good =
+      expectStatus === undefined ? response.status < 400 : response.status === expectStatus;
+    return good
+      ? passed(`${url} → ${response.status}`)
+      : failed(`${url} → HTTP ${response.status}`);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return failed(`${url}: ${cause ?? messageOf(error)}`);
+  }
+}

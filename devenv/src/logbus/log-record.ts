@@ -1,0 +1,20 @@
+export type LogStream = 'stdout' | 'stderr' | 'devenv';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** One line from one service, as every subscriber (TUI, reporters, sinks) sees it. */
+export interface LogRecord {
+  /** Increases by one per record across the whole bus: a cursor for followers. */
+  readonly seq: number;
+  readonly service: string;
+  /** `devenv` marks lines devenv itself writes about the service (started, exited, probe changes). */
+  readonly stream: LogStream;
+  /** Epoch milliseconds when devenv received the line (or the line's own `time` when it is JSON). */
+  readonly ts: number;
+  readonly level: LogLevel | undefined;
+  /** The message: the `msg` field of a JSON (pino-style) line, else the whole line. */
+  readonly msg: string;
+  /** The other fields of a JSON line (`workflowId`, `runId`, …); empty for plain text. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** The line exactly as the service wrote it (without the newline). */
+  readonly text: string;
+}

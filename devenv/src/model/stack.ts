@@ -1,0 +1,121 @@
+import type { ToolId } from '../versions/tool-ids.js';
+
+/**
+ * The stack model: what compose/compose.yaml says, resolved (variables interpolated, short
+ * syntax expanded, defaults applied, dependencies checked). Immutable; produced by `loadStack`.
+ */
+export interface Stack {
+  /** Compose project name (`name:` or the directory name), used in labels and the session file. */
+  readonly projectName: string;
+  /** The compose file(s) as given, for messages. */
+  readonly files: readonly string[];
+  /** Directory relative paths in the file are resolved against (the first file's directory). */
+  readonly projectDir: string;
+  /** Active services (profiles applied), by name, in file order. */
+  readonly services: Readonly<Record<string, ServiceSpec>>;
+  /** Service names in dependency order: every service after all it depends on. */
+  readonly startOrder: readonly string[];
+  /** The whole interpolated document, unknown fields kept, for the docker runtime and `devenv config`. */
+  readonly document: Readonly<Record<string, unknown>>;
+}
+
+export type DependencyCondition =
+  'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+export interface Dependency {
+  readonly condition: DependencyCondition;
+  /** Compose's `required: false`: a missing or disabled dependency is not an error. */
+  readonly required: boolean;
+  /** Compose's `restart: true`: restart this service when the dependency restarts. */
+  readonly restart: boolean;
+}
+
+export interface PortMapping {
+  /** undefined: the container port is not published to the host. */
+  readonly host: number | undefined;
+  readonly container: number;
+  readonly hostIp: string | undefined;
+  readonly protocol: 'tcp' | 'udp';
+}
+
+export interface Healthcheck {
+  /** As Compose: `['CMD', ...]`, `['CMD-SHELL', 'cmd']`; a string becomes CMD-SHELL. */
+  readonly test: readonly string[];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly startPeriodMs: number;
+  readonly startIntervalMs: number;
+}
+
+export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';
+
+export interface WatchRule {
+  /** Absolute path watched. */
+  readonly path: string;
+  readonly action: WatchAction;
+  readonly target: string | undefined;
+  readonly ignore: readonly string[];
+}
+
+/** How devenv decides a service is ready (x-devenv.probe); timing defaults live in the schema. */
+export type ProbeCheck =
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'http'; readonly url: string; readonly expectStatus: number | undefined }
+  | { readonly kind: 'exec'; readonly command: readonly string[] }
+  | { readonly kind: 'grpc'; readonly address: string; readonly service: string }
+  | { readonly kind: 'temporal'; readonly address: string; readonly namespace: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export type ProbeKind = ProbeCheck['kind'];
+
+export interface ProbeSpec {
+  readonly check: ProbeCheck;
+  readonly periodMs: number;
+  readonly timeoutMs: number;
+  /** Consecutive failures before a ready service counts as unhealthy. */
+  readonly failureThreshold: number;
+  /** How long a starting service may take to become ready before it counts as failed. */
+  readonly startTimeoutMs: number;
+}
+
+export interface NativeSpec {
+  /** argv; the first element is an executable or a toolchain tool's executable name. */
+  readonly command: readonly string[];
+  /** Resolved through the toolchain (versions.yaml) instead of PATH. */
+  readonly tool: ToolId | undefined;
+  /** Absolute working directory. */
+  readonly cwd: string;
+  /** Extra environment for the native process only (on top of `environment`). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** devenv's own fields, under the service's `x-devenv` key. */
+export interface DevenvExtension {
+  /** How to run the service as a local process; undefined: docker runtime only. */
+  readonly native: NativeSpec | undefined;
+  readonly probe: ProbeSpec | undefined;
+  /** TUI grouping, e.g. `platform`, `workers`, `observability`. */
+  readonly group: string;
+  /** An optional service never blocks the rest: when unavailable its dependants still start. */
+  readonly optional: boolean;
+}
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly image: string | undefined;
+  /** `build` as Compose has it (context, dockerfile, args, …), resolved paths. */
+  readonly build: Readonly<Record<string, unknown>> | undefined;
+  readonly command: readonly string[] | undefined;
+  readonly entrypoint: readonly string[] | undefined;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly ports: readonly PortMapping[];
+  readonly dependsOn: Readonly<Record<string, Dependency>>;
+  readonly healthcheck: Healthcheck | undefined;
+  readonly profiles: readonly string[];
+  readonly restart: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  readonly stopGracePeriodMs: number;
+  readonly workingDir: string | undefined;
+  readonly watch: readonly WatchRule[];
+  readonly devenv: DevenvExtension;
+}

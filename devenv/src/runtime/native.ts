@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, isAbsolute, join } from 'node:path';
+import type { ServiceSpec } from '../model/stack.js';
+import { err, messageOf, ok, type Result } from '../result.js';
+import { describeToolFailure } from '../toolchain/resolve.js';
+import type { Toolchain } from '../toolchain/toolchain.js';
+import { groupExists, processStartTicks, signalGroup } from './process-group.js';
+import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
+
+/** Runs services as local processes, each in a process group of its own (killed as a whole). */
+export function nativeRuntime(
+  toolchain: Toolchain,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Runtime {
+  const executableFor = async (spec: ServiceSpec): Promise<Result<string, Unavailable>> => {
+    const native = spec.devenv.native;
+    if (!native) return err({ reason: 'no x-devenv.native command: it runs only as a container' });
+    const [command] = native.command;
+    if (command === undefined) return err({ reason: 'x-devenv.native.command is empty' });
+    if (native.tool) {
+      const tool = await toolchain.find(native.tool);
+      return tool.ok
+        ? ok(tool.value.path)
+        : err({
+            reason: `${native.tool} ${describeToolFailure(tool.error)} → ${tool.error.remediation}`,
+          });
+    }
+    const found = await findExecutable(command, native.cwd, baseEnv['PATH'] ?? '');
+    return found ? ok(found) : err({ reason: `"${command}" is not on PATH` });
+  };
+
+  return {
+    kind: 'native',
+    check: async (spec) => {
+      const exe = await executableFor(spec);
+      return exe.ok ? ok(undefined) : exe;
+    },
+    start: async (spec, ctx) => {
+      const exe = await executableFor(spec);
+      if (!exe.ok) return err(exe.error.reason);
+      const native = spec.devenv.native!;
+      return spawnGroup(exe.value, native.command.slice(1), {
+        cwd: native.cwd,
+        env: { ...baseEnv, ...spec.environment, ...native.environment },
+        ctx,
+      });
+    },
+  };
+}
+
+async function findExecutable(
+  command: string,
+  cwd: string,
+  path: string,
+): Promise<string | undefined> {
+  const candidates = command.includes('/')
+    ? [isAbsolute(command) ? command : join(cwd, command)]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, command));
+  for (const candidate of candidates) {
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return undefined;
+}
+
+interface SpawnOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly ctx: StartContext;
+}
+
+async function spawnGroup(
+  executable: string,
+  args: readonly string[],
+  options: SpawnOptions,
+): Promise<Result<ServiceHandle, string>> {
+  // detached = setsid(): the child leads a new process group that outlives neither our stop nor a reap.
+  const child = spawn(executable, [...args], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    await once(child, 'spawn');
+  } catch (error) {
+    return err(`cannot start ${executable}: ${messageOf(error)}`);
+  }
+  const pid = child.pid!;
+  child.stdout.on('data', (chunk: Buffer) => options.ctx.output('stdout', chunk));
+  child.stderr.on('data', (chunk: Buffer) => options.ctx.output('stderr', chunk));
+
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.once('exit', (code, signal) => {
+      // The leader is gone; helpers it left in its group would be orphans: take them down too.
+      signalGroup(pid, 'SIGKILL');
+      resolve({ code, signal });
+    });
+  });
+
+  let stopping: Promise<ExitStatus> | undefined;
+  const stop = (graceMs: number): Promise<ExitStatus> => {
+    stopping ??= (async () => {
+      signalGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+      const status = await exited;
+      clearTimeout(timer);
+      await waitForGroupGone(pid);
+      return status;
+    })();
+    return stopping;
+  };
+
+  return ok({
+    pid,
+    containerId: undefined,
+    leftover: { kind: 'process-group', pgid: pid, startTicks: await processStartTicks(pid) },
+    exited,
+    stop,
+  });
+}
+
+async function waitForGroupGone(pgid: number): Promise<void> {
+  for (let i = 0; i < 100 && groupExists(pgid); i++) {
+    signalGroup(pgid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
