@@ -1,13 +1,26 @@
 import { PROJECT_ROOT } from '../project-root.js';
 import type { Command, CommandContext } from './command.js';
 import { doctorCommand } from './doctor-command.js';
+import { downCommand } from './down-command.js';
+import { logsCommand } from './logs-command.js';
+import { postgresServerCommand } from './postgres-server-command.js';
+import { psCommand } from './ps-command.js';
+import { upCommand } from './up-command.js';
 import { processOutput } from './output.js';
 import { UsageError } from './usage-error.js';
 
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
+  up: { run: upCommand, summary: 'start the stack and supervise it (npm run dev)' },
+  down: { run: downCommand, summary: 'stop the running stack, or reap what a killed devenv left' },
+  ps: { run: psCommand, summary: 'list the services of the running stack' },
+  logs: { run: logsCommand, summary: 'print (and follow) service logs' },
   doctor: {
     run: doctorCommand,
     summary: 'check tools, versions, Docker, ports and disk; --fix installs tools',
+  },
+  'postgres-server': {
+    run: postgresServerCommand,
+    summary: 'run a development PostgreSQL (what the postgres service runs natively)',
   },
 };
 

@@ -8,7 +8,7 @@ import { satisfies } from '../versions/version-spec.js';
 import type { Versions } from '../versions/versions-file.js';
 import { DEFAULT_STACK_PORTS, type StackPort } from './default-ports.js';
 import { probeDockerEngine, type EngineState } from './docker-engine.js';
-import { inspectPort, type PortState } from './port-holders.js';
+import { describeTakenPort, inspectPort, type PortState } from './port-holders.js';
 import { summarize, type CheckReport, type DoctorReport, type ToolReport } from './report.js';
 
 /** The effects doctor needs beyond the toolchain; tests may point them at a temporary setup. */
@@ -137,15 +137,11 @@ export function portCheck(stackPort: StackPort, state: PortState): CheckReport {
       message: `port ${stackPort.port} free (${stackPort.service})`,
       remediation: null,
     };
-  const who =
-    state.holders.length > 0
-      ? state.holders.map((h) => `pid ${h.pid} (${truncate(h.command, 80)})`).join(', ')
-      : 'a process devenv cannot see (run doctor as root to name it)';
   const pids = state.holders.map((h) => h.pid).join(' ');
   return {
     id,
     status: stackPort.need === 'required' ? 'fail' : 'warn',
-    message: `port ${stackPort.port} (${stackPort.service}) is in use by ${who}`,
+    message: `${describeTakenPort(stackPort.port, state.holders)}, needed by ${stackPort.service}`,
     remediation: pids
       ? `stop it (kill ${pids}) or map ${stackPort.service} to another port in compose/compose.yaml`
       : `free the port or map ${stackPort.service} to another port in compose/compose.yaml`,
@@ -162,8 +158,4 @@ function diskCheck(freeBytes: number): CheckReport {
     message: `only ${free} (tools, images and logs need a few GiB)`,
     remediation: 'free disk space, or remove old tool versions under .devenv/tools/',
   };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -30,7 +30,7 @@ describe('port check against a real listening socket', () => {
     });
     const report = portCheck({ port, service: 'temporal (gRPC)', need: 'required' }, state);
     expect(report).toMatchObject({ id: `port:${port}`, status: 'fail' });
-    expect(report.message).toContain(`is in use by pid ${child.pid} (`);
+    expect(report.message).toContain(`port ${port} is in use by pid ${child.pid} (`);
     expect(report.remediation).toContain(`kill ${child.pid}`);
   });
 

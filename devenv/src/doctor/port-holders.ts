@@ -66,3 +66,16 @@ function canListen(port: number): Promise<boolean> {
     );
   });
 }
+
+/** `port 7233 is in use by pid 42 (temporal server start-dev)`: who to stop, for people. */
+export function describeTakenPort(port: number, holders: readonly PortHolder[]): string {
+  const who =
+    holders.length > 0
+      ? holders.map((h) => `pid ${h.pid} (${truncate(h.command, 80)})`).join(', ')
+      : 'a process devenv cannot see (run as root to name it)';
+  return `port ${port} is in use by ${who}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

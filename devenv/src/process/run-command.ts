@@ -13,6 +13,9 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
+  /** Run as this user (root only). */
+  readonly uid?: number;
+  readonly gid?: number;
   /** Called with each chunk, for live progress. */
   readonly onOutput?: (chunk: string) => void;
 }
@@ -38,6 +41,8 @@ export function runCommand(
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs,
       killSignal: 'SIGKILL',
+      ...(options.uid !== undefined ? { uid: options.uid } : {}),
+      ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);

@@ -6,6 +6,7 @@ import type { ServiceSpec } from '../model/stack.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
+import { describeTakenPort, inspectPort } from '../doctor/port-holders.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
 
@@ -35,7 +36,8 @@ export function nativeRuntime(
     kind: 'native',
     check: async (spec) => {
       const exe = await executableFor(spec);
-      return exe.ok ? ok(undefined) : exe;
+      if (!exe.ok) return exe;
+      return portsFree(spec);
     },
     start: async (spec, ctx) => {
       const exe = await executableFor(spec);
@@ -48,6 +50,16 @@ export function nativeRuntime(
       });
     },
   };
+}
+
+/** A published port someone else holds would make the service fail later, less clearly: say who holds it now. */
+async function portsFree(spec: ServiceSpec): Promise<Result<void, Unavailable>> {
+  for (const mapping of spec.ports) {
+    if (mapping.host === undefined || mapping.protocol !== 'tcp') continue;
+    const state = await inspectPort(mapping.host);
+    if (!state.free) return err({ reason: describeTakenPort(mapping.host, state.holders) });
+  }
+  return ok(undefined);
 }
 
 async function findExecutable(

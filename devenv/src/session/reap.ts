@@ -21,7 +21,7 @@ export async function reapSession(
   session: Session,
   reapContainers?: ContainerReaper,
 ): Promise<ReapOutcome> {
-  if (await isSameProcess(session.devenvPid, session.devenvStartTicks)) {
+  if (await sessionOwnerAlive(session)) {
     return { kind: 'still-running', pid: session.devenvPid };
   }
   let processGroups = 0;
@@ -47,8 +47,9 @@ export async function reapSession(
   return { kind: 'reaped', processGroups, containers };
 }
 
-async function isSameProcess(pid: number, startTicks: number | undefined): Promise<boolean> {
-  const ticks = await processStartTicks(pid);
+/** Whether the devenv that wrote the session still runs (same pid and start time). */
+export async function sessionOwnerAlive(session: Session): Promise<boolean> {
+  const ticks = await processStartTicks(session.devenvPid);
   if (ticks === undefined) return false;
-  return startTicks === undefined || ticks === startTicks;
+  return session.devenvStartTicks === undefined || ticks === session.devenvStartTicks;
 }

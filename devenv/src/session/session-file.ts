@@ -26,8 +26,9 @@ export const sessionSchema = z.object({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-export function sessionPath(projectRoot: string): string {
-  return join(projectRoot, '.devenv', 'session.json');
+/** The session file inside a stack's state directory (`.devenv/`). */
+export function sessionPath(stateDir: string): string {
+  return join(stateDir, 'session.json');
 }
 
 /** The recorded session, or undefined when there is none or it is unreadable (then there is nothing to trust in it). */

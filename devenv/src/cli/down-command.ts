@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { reapSession, sessionOwnerAlive } from '../session/reap.js';
+import { readSession, removeSession, sessionPath } from '../session/session-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+
+export const DOWN_USAGE = `Usage: devenv down [options]
+
+Stops the stack: asks the running devenv to stop everything (as Ctrl-C would), or, when that
+devenv is gone, kills what it left behind.
+
+      --timeout SECONDS    how long to wait for a running devenv to finish (default 60)
+${STACK_FLAGS_USAGE}`;
+
+export async function downCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { ...STACK_FLAGS, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    DOWN_USAGE,
+  );
+  if (values.help) {
+    ctx.out(DOWN_USAGE);
+    return 0;
+  }
+  const stack = await loadStackFromFlags(values, ctx);
+  if (!stack) return 2;
+  const path = sessionPath(stateDirOf(stack, ctx));
+  const session = readSession(path);
+  if (!session) {
+    ctx.out('nothing is running');
+    return 0;
+  }
+  const outcome = await reapSession(session);
+  if (outcome.kind === 'still-running') {
+    ctx.out(`stopping devenv (pid ${outcome.pid})…`);
+    process.kill(outcome.pid, 'SIGTERM');
+    const deadline = Date.now() + Number(values.timeout ?? 60) * 1000;
+    while (Date.now() < deadline && (await sessionOwnerAlive(session))) await sleep(100);
+    if (await sessionOwnerAlive(session)) {
+      ctx.err(
+        `devenv (pid ${outcome.pid}) is still stopping after ${values.timeout ?? 60} s; run \`devenv down\` again to wait, or kill -9 ${outcome.pid} and run it again to reap`,
+      );
+      return 1;
+    }
+    ctx.out('stopped');
+    return 0;
+  }
+  removeSession(path);
+  ctx.out(
+    outcome.processGroups > 0
+      ? `killed ${outcome.processGroups} leftover process group(s) of devenv pid ${session.devenvPid}`
+      : 'nothing was left running',
+  );
+  return 0;
+}

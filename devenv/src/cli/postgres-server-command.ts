@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { runPostgresServer } from '../launchers/postgres-server.js';
+import { describeToolFailure } from '../toolchain/resolve.js';
+import { createToolchain } from '../toolchain/toolchain.js';
+import { loadVersions } from '../versions/versions-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { printDiagnostics } from './output.js';
+import { UsageError } from './usage-error.js';
+
+export const POSTGRES_SERVER_USAGE = `Usage: devenv postgres-server [--port PORT] [--data DIR]
+
+Runs a development PostgreSQL in the foreground (what the stack's postgres service runs
+natively): initialises DIR on first use with trust authentication on 127.0.0.1.
+
+      --port PORT   default 5432
+      --data DIR    default .devenv/postgres/data`;
+
+export async function postgresServerCommand(
+  args: readonly string[],
+  ctx: CommandContext,
+): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { port: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    POSTGRES_SERVER_USAGE,
+  );
+  if (values.help) {
+    ctx.out(POSTGRES_SERVER_USAGE);
+    return 0;
+  }
+  const port = Number(values.port ?? 5432);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UsageError(`--port ${values.port}: expected a port number`, POSTGRES_SERVER_USAGE);
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return 2;
+  }
+  const postgres = await createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+  }).find('postgres');
+  if (!postgres.ok) {
+    ctx.err(
+      `devenv postgres-server: postgres ${describeToolFailure(postgres.error)}\n  → ${postgres.error.remediation}`,
+    );
+    return 1;
+  }
+  const result = await runPostgresServer({
+    postgres: postgres.value.path,
+    dataDir: values.data ?? join(ctx.projectRoot, '.devenv', 'postgres', 'data'),
+    port,
+    log: (line) => ctx.err(`devenv postgres-server: ${line}`),
+  });
+  if (!result.ok) {
+    ctx.err(`devenv postgres-server: ${result.error}`);
+    return 1;
+  }
+  return result.value;
+}

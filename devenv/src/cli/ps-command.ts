@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineState } from '../engine/service-state.js';
+import { readSession, sessionPath } from '../session/session-file.js';
+import { sessionOwnerAlive } from '../session/reap.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+
+export const PS_USAGE = `Usage: devenv ps [--json] [options]
+
+Lists the services of the running stack: state, pid, restarts, uptime.
+
+      --json               the same as JSON
+${STACK_FLAGS_USAGE}`;
+
+export async function psCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { ...STACK_FLAGS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    PS_USAGE,
+  );
+  if (values.help) {
+    ctx.out(PS_USAGE);
+    return 0;
+  }
+  const stack = await loadStackFromFlags(values, ctx);
+  if (!stack) return 2;
+  const stateDir = stateDirOf(stack, ctx);
+  const session = readSession(sessionPath(stateDir));
+  const alive = session !== undefined && (await sessionOwnerAlive(session));
+  const state = alive ? readState(join(stateDir, 'state.json')) : undefined;
+  if (values.json) {
+    ctx.out(
+      JSON.stringify(
+        {
+          running: alive,
+          devenvPid: alive ? session.devenvPid : null,
+          services: state ? state.order.map((n) => state.services[n]) : [],
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  if (!alive || !state) {
+    ctx.out('not running (start it with `npm run dev` or `devenv up`)');
+    return 0;
+  }
+  const now = Date.now();
+  const width = Math.max(7, ...state.order.map((n) => n.length));
+  ctx.out(
+    `${'SERVICE'.padEnd(width)}  ${'STATE'.padEnd(11)}  ${'PID'.padEnd(7)}  RESTARTS  UPTIME`,
+  );
+  for (const name of state.order) {
+    const s = state.services[name]!;
+    const uptime = s.startedAt && s.pid ? `${Math.round((now - s.startedAt) / 1000)}s` : '-';
+    ctx.out(
+      `${name.padEnd(width)}  ${s.phase.padEnd(11)}  ${String(s.pid ?? '-').padEnd(7)}  ${String(s.restarts).padEnd(8)}  ${uptime}${s.reason ? `  ${s.reason}` : ''}`,
+    );
+  }
+  return 0;
+}
+
+function readState(path: string): EngineState | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { state: EngineState | null };
+    return parsed.state ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { loadStack } from '../model/load-stack.js';
+import type { Stack } from '../model/stack.js';
+import type { CommandContext } from './command.js';
+import { printDiagnostics } from './output.js';
+
+/** Flags shared by every command that reads the stack model, as `docker compose` has them. */
+export const STACK_FLAGS = {
+  file: { type: 'string', short: 'f', multiple: true },
+  'project-name': { type: 'string', short: 'p' },
+  profile: { type: 'string', multiple: true },
+} as const;
+
+export const STACK_FLAGS_USAGE = `  -f, --file FILE          compose file (repeatable; later files override earlier ones)
+                           default: compose/compose.yaml of this project
+  -p, --project-name NAME  project name (default: the compose file's name: or its directory)
+      --profile NAME       enable a Compose profile (repeatable), e.g. observability`;
+
+export interface StackFlagValues {
+  readonly file?: string[] | undefined;
+  readonly 'project-name'?: string | undefined;
+  readonly profile?: string[] | undefined;
+}
+
+export const DEFAULT_COMPOSE_FILE = join('compose', 'compose.yaml');
+
+/** Loads the stack the flags name; prints positioned diagnostics and returns undefined on errors. */
+export async function loadStackFromFlags(
+  values: StackFlagValues,
+  ctx: CommandContext,
+  cwd = process.cwd(),
+): Promise<Stack | undefined> {
+  const files = values.file?.map((f) => (isAbsolute(f) ? f : resolve(cwd, f))) ?? [
+    join(ctx.projectRoot, DEFAULT_COMPOSE_FILE),
+  ];
+  const loaded = await loadStack({
+    files,
+    env: ctx.env,
+    ...(values['project-name'] !== undefined ? { projectName: values['project-name'] } : {}),
+    profiles: values.profile ?? [],
+  });
+  if (!loaded.ok) {
+    printDiagnostics(ctx, loaded.error);
+    return undefined;
+  }
+  return loaded.value;
+}
+
+/** Where a stack's state (session, logs, data) lives: this repository's `.devenv/` for stacks inside it. */
+export function stateDirOf(stack: Stack, ctx: CommandContext): string {
+  const inside =
+    stack.projectDir === ctx.projectRoot || stack.projectDir.startsWith(`${ctx.projectRoot}/`);
+  return join(inside ? ctx.projectRoot : stack.projectDir, '.devenv');
+}

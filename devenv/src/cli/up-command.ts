@@ -1,0 +1,265 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stackOutcome } from '../engine/outcome.js';
+import { selectServices } from '../engine/select-services.js';
+import type { EngineState } from '../engine/service-state.js';
+import { createSupervisor, type RuntimeChoice, type Supervisor } from '../engine/supervisor.js';
+import { runProbe } from '../health/probe.js';
+import { createFileSink } from '../logbus/file-sink.js';
+import { createLogBus } from '../logbus/log-bus.js';
+import { nativeRuntime } from '../runtime/native.js';
+import { processStartTicks, signalGroup } from '../runtime/process-group.js';
+import { reapSession } from '../session/reap.js';
+import { readSession, sessionPath, sessionRecorder } from '../session/session-file.js';
+import { createToolchain } from '../toolchain/toolchain.js';
+import { loadVersions } from '../versions/versions-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { printDiagnostics } from './output.js';
+import { jsonReporter, lineReporter, type Reporter } from './reporter.js';
+import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+import { styleFor } from './style.js';
+import { UsageError } from './usage-error.js';
+
+export const UP_USAGE = `Usage: devenv up [service…] [options]
+
+Starts the stack (or the named services and what they depend on) and supervises it until
+Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .devenv/logs/.
+
+      --runtime R          native | docker | auto (default auto); per service: NAME=R (repeatable)
+      --ci                 wait until every service is ready, report, stop everything, exit 0/1
+      --timeout SECONDS    with --ci: give up after this long (default 300)
+      --json               one JSON object per event on stdout
+      --no-logs            do not echo service output
+${STACK_FLAGS_USAGE}
+
+Exit status: 0 stopped cleanly (--ci: all ready), 1 a service failed, 2 usage or config error.`;
+
+const RUNTIMES = ['native', 'docker', 'auto'] as const;
+
+export async function upCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      ...STACK_FLAGS,
+      runtime: { type: 'string', multiple: true },
+      ci: { type: 'boolean' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-logs': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    UP_USAGE,
+    true,
+  );
+  if (values.help) {
+    ctx.out(UP_USAGE);
+    return 0;
+  }
+  const runtimeFor = parseRuntimeFlags(values.runtime ?? []);
+  const timeoutMs = parseTimeout(values.timeout);
+
+  const loaded = await loadStackFromFlags(values, ctx);
+  if (!loaded) return 2;
+  const selection = selectServices(loaded, positionals);
+  if (!selection.ok) {
+    throw new UsageError(
+      `no service named ${selection.unknown.map((n) => `"${n}"`).join(', ')} in ${loaded.files.join(', ')}; services: ${Object.keys(loaded.services).join(', ')}`,
+      UP_USAGE,
+    );
+  }
+  const stack = selection.stack;
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return 2;
+  }
+
+  const stateDir = stateDirOf(stack, ctx);
+  mkdirSync(stateDir, { recursive: true });
+  const session = sessionPath(stateDir);
+  const previous = readSession(session);
+  if (previous) {
+    const reaped = await reapSession(previous);
+    if (reaped.kind === 'still-running') {
+      ctx.err(
+        `devenv: this stack is already running under devenv (pid ${reaped.pid}); stop it with \`devenv down\` or Ctrl-C in its terminal`,
+      );
+      return 1;
+    }
+    if (reaped.processGroups > 0)
+      ctx.err(
+        `devenv: stopped ${reaped.processGroups} leftover process group(s) of a devenv that did not exit cleanly (pid ${previous.devenvPid})`,
+      );
+  }
+
+  const recorder = sessionRecorder(session, {
+    devenvPid: process.pid,
+    devenvStartTicks: await processStartTicks(process.pid),
+    projectName: stack.projectName,
+    startedAt: Date.now(),
+  });
+  const bus = createLogBus({ sinks: [createFileSink({ directory: join(stateDir, 'logs') })] });
+  const toolchain = createToolchain({ projectRoot: ctx.projectRoot, versions: versions.value });
+  const supervisor = createSupervisor({
+    stack,
+    runtimes: { native: nativeRuntime(toolchain) },
+    runtimeFor,
+    prober: runProbe,
+    log: bus,
+    leftovers: recorder,
+  });
+
+  const nameWidth = Math.max(8, ...stack.startOrder.map((n) => n.length));
+  const reporter: Reporter = values.json
+    ? jsonReporter(ctx.out, !values.ci && !values['no-logs'])
+    : lineReporter(
+        ctx.out,
+        styleFor(ctx.stdout, ctx.env),
+        !values.ci && !values['no-logs'],
+        nameWidth,
+      );
+  bus.subscribe({}, (records) => reporter.logs(records));
+  let last: EngineState | undefined;
+  supervisor.store.subscribe((state) => {
+    reporter.state(last, state);
+    last = state;
+  });
+  const snapshot = snapshotWriter(join(stateDir, 'state.json'), stack.projectName);
+  supervisor.store.subscribe(snapshot.update);
+
+  const stopped = new Promise<'signal'>((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals === 1) {
+        reporter.line(`${signal}: stopping everything (again to force)`);
+        resolve('signal');
+      } else {
+        // The user insists: kill every group now rather than wait for graceful stops.
+        for (const leftover of Object.values(readSession(session)?.services ?? {})) {
+          if (leftover.kind === 'process-group') signalGroup(leftover.pgid, 'SIGKILL');
+        }
+      }
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  });
+
+  supervisor.begin();
+  let code = 0;
+  if (values.ci) {
+    const verdict = await Promise.race([
+      ciVerdict(supervisor, stack),
+      stopped,
+      sleep(timeoutMs).then(() => 'timeout' as const),
+    ]);
+    if (verdict === 'timeout') {
+      reporter.line(
+        `not ready after ${timeoutMs / 1000} s: ${describeWaiting(supervisor.store.getState())}`,
+      );
+      code = 1;
+    } else if (verdict === 'signal') {
+      code = 1;
+    } else if (verdict.kind === 'failed') {
+      for (const f of verdict.failures) {
+        reporter.line(`${f.service}: ${f.reason}`);
+        for (const r of bus.tail(f.service, { limit: 20 }))
+          reporter.line(`  ${f.service} | ${r.text}`);
+      }
+      code = 1;
+    } else {
+      reporter.line(`all ${stack.startOrder.length} services ready`);
+    }
+  } else {
+    await stopped;
+  }
+  await supervisor.shutdown();
+  snapshot.update(supervisor.store.getState());
+  await bus.close();
+  recorder.close();
+  snapshot.remove();
+  return code;
+}
+
+function ciVerdict(supervisor: Supervisor, stack: Parameters<typeof stackOutcome>[1]) {
+  return new Promise<Exclude<ReturnType<typeof stackOutcome>, { kind: 'settling' }>>((resolve) => {
+    const check = (state: EngineState) => {
+      const outcome = stackOutcome(state, stack);
+      if (outcome.kind !== 'settling') resolve(outcome);
+    };
+    supervisor.store.subscribe(check);
+    check(supervisor.store.getState());
+  });
+}
+
+function describeWaiting(state: EngineState): string {
+  return state.order
+    .map((n) => state.services[n]!)
+    .filter((s) => s.phase !== 'healthy' && s.phase !== 'completed')
+    .map((s) => `${s.name} ${s.phase}${s.lastProbe ? ` (${s.lastProbe.detail})` : ''}`)
+    .join(', ');
+}
+
+function parseRuntimeFlags(flags: readonly string[]): (service: string) => RuntimeChoice {
+  let fallback: RuntimeChoice = 'auto';
+  const perService = new Map<string, RuntimeChoice>();
+  for (const flag of flags) {
+    const [left, right] = flag.includes('=') ? flag.split('=', 2) : [undefined, flag];
+    if (!RUNTIMES.includes(right as RuntimeChoice)) {
+      throw new UsageError(
+        `--runtime ${flag}: expected ${RUNTIMES.join(', ')} (or NAME=${RUNTIMES.join('|')})`,
+        UP_USAGE,
+      );
+    }
+    if (left === undefined) fallback = right as RuntimeChoice;
+    else perService.set(left, right as RuntimeChoice);
+  }
+  return (service) => perService.get(service) ?? fallback;
+}
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return 300_000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout ${raw}: expected a number of seconds`, UP_USAGE);
+  return seconds * 1000;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** `.devenv/state.json` for `devenv ps`: the latest state, written at most every 200 ms. */
+function snapshotWriter(path: string, projectName: string) {
+  let pending: EngineState | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const write = () => {
+    timer = undefined;
+    if (!pending) return;
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(
+      tmp,
+      JSON.stringify({
+        devenvPid: process.pid,
+        projectName,
+        updatedAt: Date.now(),
+        state: pending,
+      }),
+    );
+    renameSync(tmp, path);
+  };
+  return {
+    update: (state: EngineState) => {
+      pending = state;
+      timer ??= setTimeout(write, 200);
+    },
+    remove: () => {
+      if (timer) clearTimeout(timer);
+      pending = undefined;
+      writeFileSync(
+        path,
+        JSON.stringify({ devenvPid: null, projectName, updatedAt: Date.now(), state: null }),
+      );
+    },
+  };
+}

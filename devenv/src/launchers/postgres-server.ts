@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describeOutcome, runCommand } from '../process/run-command.js';
+import { err, ok, type Result } from '../result.js';
+import { findSystemUser, type SystemUser } from './system-user.js';
+
+export interface PostgresServerOptions {
+  /** The `postgres` executable; `initdb` is expected beside it, as distributions install them. */
+  readonly postgres: string;
+  readonly dataDir: string;
+  readonly port: number;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs a throwaway development PostgreSQL: initialises the data directory on first use (trust
+ * auth on loopback, user `postgres`), then runs the server in the foreground until signalled.
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user.
+ */
+export async function runPostgresServer(
+  options: PostgresServerOptions,
+): Promise<Result<number, string>> {
+  const user =
+    process.getuid?.() === 0 ? (findSystemUser('postgres') ?? findSystemUser('nobody')) : undefined;
+  if (process.getuid?.() === 0 && !user)
+    return err('running as root and no postgres or nobody user exists to run PostgreSQL as');
+  const dataDir =
+    user && !traversableByOthers(dirname(options.dataDir))
+      ? fallbackDataDir(options.dataDir)
+      : options.dataDir;
+  if (dataDir !== options.dataDir)
+    options.log(`${user?.name} cannot reach ${options.dataDir}; using ${dataDir}`);
+  const socketDir = join(dirname(dataDir), 'socket');
+  for (const dir of [dirname(dataDir), socketDir]) {
+    mkdirSync(dir, { recursive: true });
+    if (user) chownSync(dir, user.uid, user.gid);
+  }
+  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    const initdb = join(dirname(options.postgres), 'initdb');
+    options.log(`initialising ${dataDir}${user ? ` as ${user.name}` : ''}`);
+    const outcome = await runAs(user, initdb, [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--no-instructions',
+    ]);
+    if (outcome.code !== 0) return err(`initdb failed: ${describeOutcome(outcome)}`);
+  }
+  const child = spawn(
+    options.postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(options.port),
+      '-k',
+      socketDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      // A development database: speed over durability.
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+    ],
+    { stdio: 'inherit', ...asUser },
+  );
+  // Fast shutdown (SIGINT) rather than smart (SIGTERM), which would wait for clients to leave.
+  const forward = () => child.kill('SIGINT');
+  process.on('SIGTERM', forward);
+  process.on('SIGINT', forward);
+  return new Promise((resolve) => {
+    child.once('error', (error) => resolve(err(`cannot start postgres: ${error.message}`)));
+    child.once('exit', (code, signal) => resolve(ok(code ?? (signal ? 1 : 0))));
+  });
+}
+
+/** Whether a user other than the owner can reach `dir` (every ancestor has o+x). */
+function traversableByOthers(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (d === dirname(d)) return true;
+  }
+}
+
+/** A place the service user can reach, stable per project so data survives restarts. */
+function fallbackDataDir(dataDir: string): string {
+  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  return join(tmpdir(), `devenv-postgres-${key}`, 'data');
+}
+
+function runAs(user: SystemUser | undefined, command: string, args: string[]) {
+  // initdb refuses root as well.
+  return runCommand(command, args, { cwd: '/', ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+}

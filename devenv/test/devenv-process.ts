@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/project-root.js';
+
+export const DEVENV_BIN = join(PROJECT_ROOT, 'devenv', 'bin', 'devenv.js');
+
+export interface DevenvRun {
+  readonly child: ChildProcess;
+  /** Everything printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves when a printed line matches. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the real devenv executable as a separate process, as a terminal would. */
+export function startDevenv(
+  args: readonly string[],
+  cwd = PROJECT_ROOT,
+  env: NodeJS.ProcessEnv = process.env,
+): DevenvRun {
+  const child = spawn(process.execPath, [DEVENV_BIN, ...args], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const w of [...waiters]) {
+      const match = w.pattern.exec(text);
+      if (match) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(match[0]);
+      }
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const match = pattern.exec(text);
+        if (match) return resolve(match[0]);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no line matching ${pattern} within ${timeoutMs} ms; output:\n${text}`),
+            ),
+          timeoutMs,
+        );
+        waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+        void exited.then(() =>
+          setTimeout(
+            () => reject(new Error(`devenv exited before printing ${pattern}; output:\n${text}`)),
+            50,
+          ),
+        );
+      }),
+  };
+}
