@@ -4,23 +4,32 @@
 // Node (versions.yaml) in node_modules/.bin.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MIN_MAJOR = 22;
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major < MIN_MAJOR) {
-  const projectNode = fileURLToPath(new URL('../../node_modules/.bin/node', import.meta.url));
+  const binDir = fileURLToPath(new URL('../../node_modules/.bin', import.meta.url));
+  const projectNode = join(binDir, 'node');
   if (existsSync(projectNode) && process.env.DEVENV_REEXEC !== '1') {
+    // As `npm run` does: the project's bin directory first on PATH, so services that devenv
+    // starts with `node …` get the same Node.
     const child = spawnSync(
       projectNode,
       [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
       {
         stdio: 'inherit',
-        env: { ...process.env, DEVENV_REEXEC: '1' },
+        env: {
+          ...process.env,
+          DEVENV_REEXEC: '1',
+          PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`,
+        },
       },
     );
-    process.exit(child.status ?? 1);
+    process.exit(child.status ?? (child.signal ? 128 + (constants.signals[child.signal] ?? 0) : 1));
   }
   console.error(
     `devenv needs Node ${MIN_MAJOR} or newer (this is ${process.versions.node}). ` +
@@ -28,6 +37,9 @@ if (major < MIN_MAJOR) {
   );
   process.exit(1);
 }
+
+// The marker only guards against a re-exec loop; the services devenv starts must not inherit it.
+delete process.env.DEVENV_REEXEC;
 
 const { register } = await import('tsx/esm/api');
 register();

@@ -36,7 +36,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
       workingDir: undefined,
       watch: [],
       devenv: {
-        native: { command: s.command, tool: undefined, cwd: dir, environment: {} },
+        native: { command: s.command, tool: undefined, requires: [], cwd: dir, environment: {} },
         probe: s.probe
           ? {
               check: s.probe,

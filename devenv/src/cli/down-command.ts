@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { dockerReaper } from '../runtime/docker-leftovers.js';
 import { reapSession, sessionOwnerAlive } from '../session/reap.js';
 import { readSession, removeSession, sessionPath } from '../session/session-file.js';
 import { parseCommandArgs } from './args.js';
@@ -31,7 +32,14 @@ export async function downCommand(args: readonly string[], ctx: CommandContext):
     ctx.out('nothing is running');
     return 0;
   }
-  const outcome = await reapSession(session);
+  const outcome = await reapSession(
+    session,
+    dockerReaper({
+      projectName: session.projectName,
+      sessionId: session.sessionId,
+      onProblem: (problem) => ctx.err(`devenv down: containers: ${problem}`),
+    }),
+  );
   if (outcome.kind === 'still-running') {
     ctx.out(`stopping devenv (pid ${outcome.pid})…`);
     process.kill(outcome.pid, 'SIGTERM');

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runPostgresServer } from '../launchers/postgres-server.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import { createToolchain } from '../toolchain/toolchain.js';
@@ -11,7 +11,8 @@ import { UsageError } from './usage-error.js';
 export const POSTGRES_SERVER_USAGE = `Usage: devenv postgres-server [--port PORT] [--data DIR]
 
 Runs a development PostgreSQL in the foreground (what the stack's postgres service runs
-natively): initialises DIR on first use with trust authentication on 127.0.0.1.
+natively): initialises DIR on first use with trust authentication on 127.0.0.1, with the
+superuser POSTGRES_USER and the database POSTGRES_DB (the official image's variables).
 
       --port PORT   default 5432
       --data DIR    default .devenv/postgres/data`;
@@ -49,8 +50,13 @@ export async function postgresServerCommand(
   }
   const result = await runPostgresServer({
     postgres: postgres.value.path,
-    dataDir: values.data ?? join(ctx.projectRoot, '.devenv', 'postgres', 'data'),
+    dataDir:
+      values.data !== undefined
+        ? resolve(values.data)
+        : join(ctx.projectRoot, '.devenv', 'postgres', 'data'),
     port,
+    user: ctx.env['POSTGRES_USER'] ?? 'postgres',
+    database: ctx.env['POSTGRES_DB'] ?? ctx.env['POSTGRES_USER'] ?? 'postgres',
     log: (line) => ctx.err(`devenv postgres-server: ${line}`),
   });
   if (!result.ok) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stackOutcome } from '../engine/outcome.js';
@@ -7,6 +8,8 @@ import { createSupervisor, type RuntimeChoice, type Supervisor } from '../engine
 import { runProbe } from '../health/probe.js';
 import { createFileSink } from '../logbus/file-sink.js';
 import { createLogBus } from '../logbus/log-bus.js';
+import { dockerRuntime } from '../runtime/docker.js';
+import { dockerReaper } from '../runtime/docker-leftovers.js';
 import { nativeRuntime } from '../runtime/native.js';
 import { processStartTicks, signalGroup } from '../runtime/process-group.js';
 import { reapSession } from '../session/reap.js';
@@ -80,7 +83,14 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const session = sessionPath(stateDir);
   const previous = readSession(session);
   if (previous) {
-    const reaped = await reapSession(previous);
+    const reaped = await reapSession(
+      previous,
+      dockerReaper({
+        projectName: previous.projectName,
+        sessionId: previous.sessionId,
+        onProblem: (problem) => ctx.err(`devenv: leftover containers: ${problem}`),
+      }),
+    );
     if (reaped.kind === 'still-running') {
       ctx.err(
         `devenv: this stack is already running under devenv (pid ${reaped.pid}); stop it with \`devenv down\` or Ctrl-C in its terminal`,
@@ -93,8 +103,10 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       );
   }
 
+  const sessionId = randomUUID();
   const recorder = sessionRecorder(session, {
     devenvPid: process.pid,
+    sessionId,
     devenvStartTicks: await processStartTicks(process.pid),
     projectName: stack.projectName,
     startedAt: Date.now(),
@@ -103,7 +115,14 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const toolchain = createToolchain({ projectRoot: ctx.projectRoot, versions: versions.value });
   const supervisor = createSupervisor({
     stack,
-    runtimes: { native: nativeRuntime(toolchain) },
+    runtimes: {
+      native: nativeRuntime(toolchain),
+      docker: dockerRuntime({
+        projectName: stack.projectName,
+        sessionId,
+        projectDir: stack.projectDir,
+      }),
+    },
     runtimeFor,
     prober: runProbe,
     log: bus,

@@ -1,4 +1,16 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  visit,
+} from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
 import { err, ok, type Result } from '../result.js';
 
@@ -12,12 +24,29 @@ export interface YamlSource {
   keyPositionOf(path: readonly PropertyKey[]): { line: number; col: number };
 }
 
+export interface YamlSourceOptions {
+  /**
+   * Honour YAML 1.1 merge keys (`<<: *anchor`), as Compose files use them. Positions of merged-in
+   * values then point into the anchored mapping they came from.
+   */
+  readonly mergeKeys?: boolean;
+}
+
 /** Parses YAML keeping positions; syntax errors become positioned diagnostics, never throws. */
-export function parseYamlSource(text: string, file: string): Result<YamlSource, Diagnostic[]> {
+export function parseYamlSource(
+  text: string,
+  file: string,
+  options: YamlSourceOptions = {},
+): Result<YamlSource, Diagnostic[]> {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    doc = parseDocument(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: options.mergeKeys ?? false,
+    });
   } catch (thrown) {
     return err([{ file, line: 0, col: 0, message: `cannot parse YAML: ${String(thrown)}` }]);
   }
@@ -26,6 +55,13 @@ export function parseYamlSource(text: string, file: string): Result<YamlSource, 
     // Only the first: the parser's later errors are mostly echoes of it.
     const pos = lineCounter.linePos(syntaxError.pos[0]);
     return err([{ file, line: pos.line, col: pos.col, message: firstLine(syntaxError.message) }]);
+  }
+  const recursive = recursiveAlias(doc);
+  if (recursive !== undefined) {
+    const pos = lineCounter.linePos(recursive);
+    return err([
+      { file, line: pos.line, col: pos.col, message: 'an alias refers to its own anchor' },
+    ]);
   }
   let data: unknown;
   try {
@@ -38,12 +74,33 @@ export function parseYamlSource(text: string, file: string): Result<YamlSource, 
   return ok({
     file,
     data,
-    positionOf: (path) => at(nodeAt(doc.contents, path).node?.range?.[0]),
+    positionOf: (path) => at(nodeAt(doc, path).node?.range?.[0]),
     keyPositionOf: (path) => {
-      const found = nodeAt(doc.contents, path);
+      const found = nodeAt(doc, path);
       return at((found.exact ? found.key : undefined)?.range?.[0] ?? found.node?.range?.[0]);
     },
   });
+}
+
+/**
+ * Offset of an alias used inside the node it names (`a: &x [*x]`): YAML allows it, but the data
+ * would be circular, and every consumer walking it would never finish.
+ */
+function recursiveAlias(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      const target = alias.resolve(doc) as Node | undefined;
+      const [start] = alias.range ?? [];
+      const range = target?.range;
+      if (start !== undefined && range && start >= range[0] && start < range[2]) {
+        found = start;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstLine(message: string): string {
@@ -56,12 +113,12 @@ interface Found {
   exact: boolean;
 }
 
-function nodeAt(root: Node | null | undefined, path: readonly PropertyKey[]): Found {
-  let found: Found = { node: root, key: undefined, exact: true };
+function nodeAt(doc: Document.Parsed, path: readonly PropertyKey[]): Found {
+  let found: Found = { node: doc.contents, key: undefined, exact: true };
   for (const step of path) {
-    const { node } = found;
+    const node = resolved(doc, found.node);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(step));
+      const pair = pairOf(doc, node, String(step), 0);
       if (!pair) return { ...found, exact: false };
       found = { node: pair.value as Node | null, key: pair.key as Node, exact: true };
     } else if (isSeq(node) && typeof step === 'number' && node.items[step] !== undefined) {
@@ -72,4 +129,28 @@ function nodeAt(root: Node | null | undefined, path: readonly PropertyKey[]): Fo
   }
   // A key with an empty value has no node of its own: point at the key instead.
   return found.node ? found : { ...found, node: found.key };
+}
+
+/** An alias stands for the node its anchor names; positions belong to that node. */
+function resolved(doc: Document.Parsed, node: Node | null | undefined): Node | null | undefined {
+  return isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
+}
+
+const MAX_MERGE_DEPTH = 20;
+
+/** The pair for `key`: the map's own, else the first merge source (`<<`) that has it, as YAML merges. */
+function pairOf(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Pair | undefined {
+  const own = map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+  if (own || depth > MAX_MERGE_DEPTH) return own;
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol') continue;
+    const value = pair.value as Node | null;
+    const sources = isSeq(value) ? (value.items as Node[]) : [value];
+    for (const source of sources) {
+      const target = resolved(doc, source);
+      const inherited = isMap(target) ? pairOf(doc, target, key, depth + 1) : undefined;
+      if (inherited) return inherited;
+    }
+  }
+  return undefined;
 }

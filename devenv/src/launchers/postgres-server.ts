@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { describeOutcome, runCommand } from '../process/run-command.js';
 import { err, ok, type Result } from '../result.js';
 import { findSystemUser, type SystemUser } from './system-user.js';
@@ -12,6 +13,9 @@ export interface PostgresServerOptions {
   readonly postgres: string;
   readonly dataDir: string;
   readonly port: number;
+  /** Superuser and database to create, as the official image's POSTGRES_USER / POSTGRES_DB. */
+  readonly user: string;
+  readonly database: string;
   readonly log: (line: string) => void;
 }
 
@@ -46,7 +50,7 @@ export async function runPostgresServer(
       '-D',
       dataDir,
       '-U',
-      'postgres',
+      options.user,
       '--auth=trust',
       '--encoding=UTF8',
       '--no-instructions',
@@ -78,10 +82,43 @@ export async function runPostgresServer(
   const forward = () => child.kill('SIGINT');
   process.on('SIGTERM', forward);
   process.on('SIGINT', forward);
-  return new Promise((resolve) => {
+  const exited = new Promise<Result<number, string>>((resolve) => {
     child.once('error', (error) => resolve(err(`cannot start postgres: ${error.message}`)));
     child.once('exit', (code, signal) => resolve(ok(code ?? (signal ? 1 : 0))));
   });
+  const created = await Promise.race([ensureDatabase(options), exited.then(() => undefined)]);
+  if (created) options.log(created);
+  return exited;
+}
+
+/** Like the official image: the database named by POSTGRES_DB exists once the server is up. */
+async function ensureDatabase(options: PostgresServerOptions): Promise<string | undefined> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: options.port,
+      user: options.user,
+      database: 'postgres',
+    });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      const found = await client.query('select 1 from pg_database where datname = $1', [
+        options.database,
+      ]);
+      if (found.rowCount === 0) {
+        await client.query(`create database "${options.database.replace(/"/g, '""')}"`);
+        return `created database ${options.database}`;
+      }
+      return undefined;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  return `gave up creating database ${options.database}: the server did not accept connections within 60 s`;
 }
 
 /** Whether a user other than the owner can reach `dir` (every ancestor has o+x). */

@@ -84,6 +84,8 @@ export interface NativeSpec {
   readonly command: readonly string[];
   /** Resolved through the toolchain (versions.yaml) instead of PATH. */
   readonly tool: ToolId | undefined;
+  /** Other tools the command needs (e.g. a launcher that runs `postgres`): unavailable without them. */
+  readonly requires: readonly ToolId[];
   /** Absolute working directory. */
   readonly cwd: string;
   /** Extra environment for the native process only (on top of `environment`). */

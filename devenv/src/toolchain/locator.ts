@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, readFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type { ToolId } from '../versions/tool-ids.js';
 import { extractVersion } from '../versions/version-spec.js';
@@ -32,6 +32,11 @@ export function systemLocator(
         }),
       );
       return found.filter((f) => f !== undefined);
+    },
+    readVersionMarker: async (path, marker) => {
+      // latin1 keeps every byte as one char, so the pattern can scan a binary.
+      const text = await readFile(path, 'latin1').catch(() => '');
+      return marker.exec(text)?.[1];
     },
     readVersion: (path, args) =>
       new Promise((resolve) => {

@@ -55,6 +55,8 @@ export interface ToolLocator {
   inCache(tool: ToolId, executable: string): Promise<{ path: string; version: string }[]>;
   /** Runs the tool's version command; undefined when it fails or prints nothing recognisable. */
   readVersion(path: string, args: readonly string[]): Promise<string | undefined>;
+  /** Finds `marker` in the file's bytes; its first group is the version. */
+  readVersionMarker(path: string, marker: RegExp): Promise<string | undefined>;
 }
 
 /**
@@ -67,7 +69,11 @@ export async function findTool(
   locator: ToolLocator,
 ): Promise<Result<ResolvedTool, ToolFailure>> {
   const readVersion = (path: string) =>
-    def.versionArgs ? locator.readVersion(path, def.versionArgs) : Promise.resolve(undefined);
+    def.versionArgs
+      ? locator.readVersion(path, def.versionArgs)
+      : def.versionMarker
+        ? locator.readVersionMarker(path, def.versionMarker)
+        : Promise.resolve(undefined);
   const [onPath, system, cached] = await Promise.all([
     locator.onPath(def.executable),
     def.extraDirs ? locator.inDirs(def.extraDirs, def.executable) : Promise.resolve([]),

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlSource } from './yaml-source.js';
+
+describe('parseYamlSource', () => {
+  it('follows merge keys and aliases to the anchored value’s position', () => {
+    const text =
+      'base: &b\n  restart: always\n  nested: {a: 1}\nsvc:\n  <<: *b\n  image: x\nalias: *b\n';
+    const parsed = parseYamlSource(text, 'c.yaml', { mergeKeys: true });
+    if (!parsed.ok) throw new Error('does not parse');
+    const source = parsed.value;
+    expect(source.data).toEqual({
+      base: { restart: 'always', nested: { a: 1 } },
+      svc: { restart: 'always', nested: { a: 1 }, image: 'x' },
+      alias: { restart: 'always', nested: { a: 1 } },
+    });
+    expect(source.positionOf(['svc', 'restart'])).toEqual({ line: 2, col: 12 });
+    expect(source.keyPositionOf(['svc', 'restart'])).toEqual({ line: 2, col: 3 });
+    expect(source.positionOf(['svc', 'image'])).toEqual({ line: 6, col: 10 });
+    expect(source.positionOf(['alias', 'nested', 'a'])).toEqual({ line: 3, col: 15 });
+    expect(source.positionOf(['svc', 'missing'])).toEqual({ line: 5, col: 3 });
+  });
+
+  it('reads << as a plain key unless merge keys are asked for', () => {
+    const parsed = parseYamlSource('a: &a {x: 1}\nb:\n  <<: *a\n', 'c.yaml');
+    expect(parsed.ok && parsed.value.data).toEqual({ a: { x: 1 }, b: { '<<': { x: 1 } } });
+  });
+
+  it('rejects an alias inside its own anchor instead of building circular data', () => {
+    expect(parseYamlSource('a: &x [1, *x]\n', 'c.yaml', { mergeKeys: true })).toEqual({
+      ok: false,
+      error: [{ file: 'c.yaml', line: 1, col: 11, message: 'an alias refers to its own anchor' }],
+    });
+  });
+});

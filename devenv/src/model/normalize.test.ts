@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { err, ok } from '../result.js';
+import { normalizeService, resolveKeyed, type NormalizeContext } from './normalize.js';
+import { serviceSchema } from './schema.js';
+
+const files: Record<string, string> = {
+  '/proj/app.env': 'A=from-file\nB=from-file\nQ="x y"\n',
+  '/proj/bad.env': 'A="open\n',
+};
+const ctx: NormalizeContext = {
+  projectDir: '/proj',
+  displayDir: 'proj',
+  lookup: (name) => ({ SHELL_VAR: 'shell' })[name],
+  readText: (path) => (files[path] === undefined ? err('missing') : ok(files[path])),
+};
+
+function normalize(raw: unknown) {
+  const parsed = serviceSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(JSON.stringify(parsed.error.issues));
+  return normalizeService('svc', parsed.data, ctx);
+}
+
+describe('normalizeService', () => {
+  it('applies Compose defaults to a minimal service', () => {
+    const { service, problems } = normalize({ image: 'nginx' });
+    expect(problems).toEqual([]);
+    expect(service.spec).toEqual({
+      name: 'svc',
+      image: 'nginx',
+      build: undefined,
+      command: undefined,
+      entrypoint: undefined,
+      environment: {},
+      ports: [],
+      dependsOn: {},
+      healthcheck: undefined,
+      profiles: [],
+      restart: 'no',
+      stopGracePeriodMs: 10_000,
+      workingDir: undefined,
+      watch: [],
+      devenv: { native: undefined, probe: undefined, group: 'app', optional: false },
+    });
+  });
+
+  it('layers environment over env_file, and takes bare keys from the environment', () => {
+    const { service, problems, diagnostics } = normalize({
+      image: 'x',
+      env_file: ['app.env', { path: 'absent.env', required: false }],
+      environment: { B: 'inline', N: 5, T: true, SHELL_VAR: null, UNSET_VAR: null },
+    });
+    expect([problems, diagnostics]).toEqual([[], []]);
+    expect(service.spec.environment).toEqual({
+      A: 'from-file',
+      B: 'inline',
+      Q: 'x y',
+      N: '5',
+      T: 'true',
+      SHELL_VAR: 'shell',
+    });
+    expect(resolveKeyed(['K=v=w', 'SHELL_VAR', 'UNSET_VAR', 'E='], ctx.lookup)).toEqual({
+      K: 'v=w',
+      SHELL_VAR: 'shell',
+      E: '',
+    });
+  });
+
+  it('reports a missing required env_file at its entry and a broken one in its own file', () => {
+    const missing = normalize({ image: 'x', env_file: 'nope.env' });
+    expect(missing.problems).toEqual([
+      expect.objectContaining({
+        path: ['services', 'svc', 'env_file'],
+        message: 'env file nope.env does not exist (looked for /proj/nope.env)',
+      }),
+    ]);
+    const broken = normalize({ image: 'x', env_file: ['app.env', 'bad.env'] });
+    expect(broken.diagnostics).toEqual([
+      expect.objectContaining({ file: 'proj/bad.env', line: 1, col: 3 }),
+    ]);
+  });
+
+  it('expands ports, dependencies, healthcheck, build and watch paths', () => {
+    const { service } = normalize({
+      build: { context: 'api', dockerfile: 'Dockerfile' },
+      command: 'node "main file.js" --flag',
+      ports: ['8080:80', '8080:80', { target: 9229, published: 9229 }, '3000-3001:3000-3001'],
+      depends_on: { db: { condition: 'service_healthy' }, cache: null },
+      healthcheck: { test: 'curl -f http://localhost/', interval: '1m30s', start_period: '5s' },
+      develop: { watch: [{ path: './src', action: 'sync', target: '/app/src' }] },
+      restart: 'on-failure:3',
+      stop_grace_period: '1m',
+    });
+    expect(service.spec.command).toEqual(['node', 'main file.js', '--flag']);
+    expect(service.spec.build).toEqual({ context: '/proj/api', dockerfile: 'Dockerfile' });
+    expect(service.spec.ports.map((p) => `${p.host}:${p.container}`)).toEqual([
+      '8080:80',
+      '9229:9229',
+      '3000:3000',
+      '3001:3001',
+    ]);
+    expect(service.portPaths.map((p) => p.at(-1))).toEqual([0, 2, 3, 3]);
+    expect(service.spec.dependsOn).toEqual({
+      db: { condition: 'service_healthy', required: true, restart: false },
+      cache: { condition: 'service_started', required: true, restart: false },
+    });
+    expect(service.edges['db']).toEqual({
+      path: ['services', 'svc', 'depends_on', 'db'],
+      at: 'key',
+    });
+    expect(service.spec.healthcheck).toEqual({
+      test: ['CMD-SHELL', 'curl -f http://localhost/'],
+      intervalMs: 90_000,
+      timeoutMs: 30_000,
+      retries: 3,
+      startPeriodMs: 5_000,
+      startIntervalMs: 5_000,
+    });
+    expect(service.spec.watch).toEqual([
+      { path: '/proj/src', action: 'sync', target: '/app/src', ignore: [] },
+    ]);
+    expect(service.spec.restart).toBe('on-failure');
+    expect(service.spec.stopGracePeriodMs).toBe(60_000);
+  });
+
+  it('keeps a remote build context as written', () => {
+    expect(normalize({ build: 'https://github.com/x/y.git#main' }).service.spec.build).toEqual({
+      context: 'https://github.com/x/y.git#main',
+    });
+  });
+
+  it('disables a healthcheck with disable: true or NONE, and checks the test kind', () => {
+    expect(
+      normalize({ image: 'x', healthcheck: { test: ['CMD', 'true'], disable: true } }).service.spec
+        .healthcheck,
+    ).toBeUndefined();
+    expect(
+      normalize({ image: 'x', healthcheck: { test: ['NONE'] } }).service.spec.healthcheck,
+    ).toBeUndefined();
+    expect(normalize({ image: 'x', healthcheck: { test: ['curl', 'x'] } }).problems).toEqual([
+      expect.objectContaining({ path: ['services', 'svc', 'healthcheck', 'test', 0] }),
+    ]);
+  });
+
+  it('resolves x-devenv: native cwd, environment, probe defaults', () => {
+    const { service } = normalize({
+      image: 'x',
+      'x-devenv': {
+        native: {
+          command: 'temporal server start-dev',
+          tool: 'temporal',
+          environment: ['A=1', 'SHELL_VAR'],
+        },
+        probe: { tcp: { port: 7233 } },
+        group: 'platform',
+        optional: true,
+      },
+    });
+    expect(service.spec.devenv).toEqual({
+      native: {
+        command: ['temporal', 'server', 'start-dev'],
+        tool: 'temporal',
+        requires: [],
+        cwd: '/proj',
+        environment: { A: '1', SHELL_VAR: 'shell' },
+      },
+      probe: {
+        check: { kind: 'tcp', host: '127.0.0.1', port: 7233 },
+        periodMs: 1_000,
+        timeoutMs: 2_000,
+        failureThreshold: 3,
+        startTimeoutMs: 60_000,
+      },
+      group: 'platform',
+      optional: true,
+    });
+  });
+});

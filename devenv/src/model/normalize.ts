@@ -1,0 +1,249 @@
+import { isAbsolute, join, posix, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import type { Result } from '../result.js';
+import { parseDotenv } from './dotenv.js';
+import type { Lookup } from './interpolate.js';
+import type { Problem } from './problem.js';
+import type { keyedSchema, ServiceInput } from './schema.js';
+import type {
+  Dependency,
+  DevenvExtension,
+  Healthcheck,
+  PortMapping,
+  ServiceSpec,
+  WatchRule,
+} from './stack.js';
+import { setOwn, type TreePath } from './tree.js';
+import type { z } from 'zod';
+
+/** Reads a file by absolute path: its text, or why it could not be read (`ENOENT` → 'missing'). */
+export type ReadText = (absolutePath: string) => Result<string, string>;
+
+export interface NormalizeContext {
+  /** Absolute directory relative paths resolve against. */
+  readonly projectDir: string;
+  /** The project directory as the user named it, for messages about env files. */
+  readonly displayDir: string;
+  /** Variables for `KEY` without a value (process environment over `.env`). */
+  readonly lookup: Lookup;
+  readonly readText: ReadText;
+}
+
+/** Where a dependency entry is written: a list item (value) or a mapping key. */
+export interface EdgeLocation {
+  readonly path: TreePath;
+  readonly at: 'key' | 'value';
+}
+
+export interface NormalizedService {
+  readonly spec: ServiceSpec;
+  /** Per `spec.ports` entry, the path of the `ports` item it came from. */
+  readonly portPaths: readonly TreePath[];
+  /** Per dependency name, where it is written. */
+  readonly edges: Readonly<Record<string, EdgeLocation>>;
+}
+
+export interface Normalized {
+  readonly service: NormalizedService;
+  readonly problems: readonly Problem[];
+  /** Problems inside env files (their own file, line and column). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Turns one validated service into a ServiceSpec: short syntax expanded, paths absolute. */
+export function normalizeService(
+  name: string,
+  input: ServiceInput,
+  ctx: NormalizeContext,
+): Normalized {
+  const base: TreePath = ['services', name];
+  const problems: Problem[] = [];
+  const diagnostics: Diagnostic[] = [];
+
+  const fromFiles = readEnvFiles(input.env_file, [...base, 'env_file'], ctx, problems, diagnostics);
+  const environment = { ...fromFiles, ...resolveKeyed(input.environment, ctx.lookup) };
+
+  const ports: PortMapping[] = [];
+  const portPaths: TreePath[] = [];
+  const seen = new Set<string>();
+  (input.ports ?? []).forEach((mappings, i) => {
+    for (const mapping of mappings) {
+      // Compose drops identical entries (e.g. repeated by an override file).
+      const identity = JSON.stringify(mapping);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      ports.push(mapping);
+      portPaths.push([...base, 'ports', i]);
+    }
+  });
+
+  const dependsOn: Record<string, Dependency> = {};
+  const edges: Record<string, EdgeLocation> = {};
+  const declared = input.depends_on;
+  if (Array.isArray(declared)) {
+    declared.forEach((dependency, i) => {
+      setOwn(dependsOn, dependency, {
+        condition: 'service_started',
+        required: true,
+        restart: false,
+      });
+      setOwn(edges, dependency, { path: [...base, 'depends_on', i], at: 'value' });
+    });
+  } else if (declared) {
+    for (const [dependency, options] of Object.entries(declared)) {
+      setOwn(dependsOn, dependency, {
+        condition: options?.condition ?? 'service_started',
+        required: options?.required ?? true,
+        restart: options?.restart ?? false,
+      });
+      setOwn(edges, dependency, { path: [...base, 'depends_on', dependency], at: 'key' });
+    }
+  }
+
+  const extension = input['x-devenv'];
+  const devenv: DevenvExtension = {
+    native: extension.native
+      ? {
+          command: extension.native.command,
+          tool: extension.native.tool,
+          requires: extension.native.requires,
+          cwd: resolve(ctx.projectDir, extension.native.cwd ?? '.'),
+          environment: resolveKeyed(extension.native.environment, ctx.lookup),
+        }
+      : undefined,
+    probe: extension.probe,
+    group: extension.group,
+    optional: extension.optional,
+  };
+
+  const spec: ServiceSpec = {
+    name,
+    image: input.image,
+    build: resolveBuild(input.build, ctx.projectDir),
+    command: input.command ?? undefined,
+    entrypoint: input.entrypoint ?? undefined,
+    environment,
+    ports,
+    dependsOn,
+    healthcheck: toHealthcheck(input.healthcheck, [...base, 'healthcheck'], problems),
+    profiles: input.profiles ?? [],
+    restart: input.restart,
+    stopGracePeriodMs: input.stop_grace_period,
+    workingDir: input.working_dir ?? undefined,
+    watch: (input.develop?.watch ?? []).map((rule): WatchRule => ({
+      path: resolve(ctx.projectDir, rule.path),
+      action: rule.action,
+      target: rule.target,
+      ignore: rule.ignore,
+    })),
+    devenv,
+  };
+  return { service: { spec, portPaths, edges }, problems, diagnostics };
+}
+
+type Keyed = z.output<typeof keyedSchema>;
+
+/**
+ * `environment` in either form as a mapping. A key without a value (`KEY` in a list, `KEY:` in a
+ * mapping) takes the variable's value from the environment, and is left out when it is unset.
+ */
+export function resolveKeyed(
+  keyed: Keyed | null | undefined,
+  lookup: Lookup,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (key: string, value: string | undefined) => {
+    if (value !== undefined) setOwn(out, key, value);
+  };
+  if (Array.isArray(keyed)) {
+    for (const item of keyed) {
+      const eq = item.indexOf('=');
+      if (eq < 0) put(item, lookup(item));
+      else put(item.slice(0, eq), item.slice(eq + 1));
+    }
+  } else if (keyed) {
+    for (const [key, value] of Object.entries(keyed))
+      put(key, value === null ? lookup(key) : String(value));
+  }
+  return out;
+}
+
+function readEnvFiles(
+  envFile: ServiceInput['env_file'],
+  path: TreePath,
+  ctx: NormalizeContext,
+  problems: Problem[],
+  diagnostics: Diagnostic[],
+): Record<string, string> {
+  if (!envFile) return {};
+  const entries = typeof envFile === 'string' ? [{ path: envFile, required: true }] : envFile;
+  const values: Record<string, string> = {};
+  entries.forEach((entry, i) => {
+    const { path: file, required } =
+      typeof entry === 'string' ? { path: entry, required: true } : entry;
+    const at = typeof envFile === 'string' ? path : [...path, i];
+    const absolute = resolve(ctx.projectDir, file);
+    const text = ctx.readText(absolute);
+    if (!text.ok) {
+      if (text.error === 'missing' && !required) return;
+      problems.push({
+        path: at,
+        message:
+          text.error === 'missing'
+            ? `env file ${file} does not exist (looked for ${absolute})`
+            : `cannot read env file ${file}: ${text.error}`,
+        hint: 'create the file, fix the path (relative to the project directory), or use {path, required: false}',
+      });
+      return;
+    }
+    const display = isAbsolute(file) ? file : posix.normalize(join(ctx.displayDir, file));
+    const parsed = parseDotenv(text.value, display, ctx.lookup);
+    if (parsed.ok)
+      for (const [key, value] of Object.entries(parsed.value)) setOwn(values, key, value);
+    else diagnostics.push(...parsed.error);
+  });
+  return values;
+}
+
+function resolveBuild(
+  build: ServiceInput['build'],
+  projectDir: string,
+): Readonly<Record<string, unknown>> | undefined {
+  if (build === undefined) return undefined;
+  const spec = typeof build === 'string' ? { context: build } : build;
+  const context = spec.context ?? '.';
+  // A git or http context is a URL that Docker fetches, not a directory.
+  const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@');
+  return { ...spec, context: remote ? context : resolve(projectDir, context) };
+}
+
+function toHealthcheck(
+  input: ServiceInput['healthcheck'],
+  path: TreePath,
+  problems: Problem[],
+): Healthcheck | undefined {
+  if (!input || input.disable) return undefined;
+  let test: readonly string[] = [];
+  if (typeof input.test === 'string') test = ['CMD-SHELL', input.test];
+  else if (input.test) {
+    const [kind] = input.test;
+    if (kind === 'NONE') return undefined;
+    if (kind !== 'CMD' && kind !== 'CMD-SHELL') {
+      problems.push({
+        path: [...path, 'test', 0],
+        message: `healthcheck test must start with CMD, CMD-SHELL or NONE, not ${kind === undefined ? 'nothing' : `"${kind}"`}`,
+        hint: 'write test: ["CMD", "pg_isready"] or ["CMD-SHELL", "pg_isready -U app"]',
+      });
+    }
+    test = input.test;
+  }
+  // No test: the image's own HEALTHCHECK applies (docker runtime), with these timings.
+  return {
+    test,
+    intervalMs: input.interval,
+    timeoutMs: input.timeout,
+    retries: input.retries,
+    startPeriodMs: input.start_period,
+    startIntervalMs: input.start_interval,
+  };
+}

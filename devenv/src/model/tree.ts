@@ -1,0 +1,40 @@
+/** A path into a parsed YAML tree: mapping keys and sequence indexes. */
+export type TreePath = readonly (string | number)[];
+
+/** A YAML mapping as JavaScript sees it (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Sets an own property even for keys like `__proto__`, which plain assignment would turn into a
+ * prototype change: keys come from user files and must stay data.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** The value at `path`, or undefined when any step is missing. */
+export function valueAt(data: unknown, path: TreePath): unknown {
+  let value = data;
+  for (const step of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    if (!Object.hasOwn(value, step)) return undefined;
+    value = (value as Record<string | number, unknown>)[step];
+  }
+  return value;
+}
+
+/** Freezes a tree in place so that the Stack is immutable all the way down. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceSpec } from '../model/stack.js';
+import { buildPlan } from './docker-build.js';
+import { containerCreateOptions, healthConfig } from './docker.js';
+import { containerName, defaultImageTag } from './docker-labels.js';
+
+/** The pure halves of the docker runtime: what it asks the Engine for, without an Engine. */
+const scope = { projectName: 'shop', sessionId: '3f2a9c1e-77aa-4bb0-9e0e-000000000000' };
+
+function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
+  return {
+    name: 'api',
+    image: 'shop-api:dev',
+    build: undefined,
+    command: undefined,
+    entrypoint: undefined,
+    environment: {},
+    ports: [],
+    dependsOn: {},
+    healthcheck: undefined,
+    profiles: [],
+    restart: 'no',
+    stopGracePeriodMs: 10_000,
+    workingDir: undefined,
+    watch: [],
+    devenv: { native: undefined, probe: undefined, group: 'app', optional: false },
+    ...overrides,
+  };
+}
+
+describe('containerCreateOptions', () => {
+  it('publishes on loopback unless the file names an address, and only exposes unpublished ports', () => {
+    const options = containerCreateOptions(
+      spec({
+        ports: [
+          { host: 8080, container: 80, hostIp: undefined, protocol: 'tcp' },
+          { host: 8443, container: 443, hostIp: '0.0.0.0', protocol: 'tcp' },
+          { host: 5353, container: 53, hostIp: undefined, protocol: 'udp' },
+          { host: undefined, container: 9000, hostIp: undefined, protocol: 'tcp' },
+        ],
+      }),
+      'shop-api:dev',
+      scope,
+      'shop_devenv',
+    );
+    expect(options.ExposedPorts).toEqual({
+      '80/tcp': {},
+      '443/tcp': {},
+      '53/udp': {},
+      '9000/tcp': {},
+    });
+    expect(options.HostConfig?.PortBindings).toEqual({
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }],
+      '443/tcp': [{ HostIp: '0.0.0.0', HostPort: '8443' }],
+      '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+    });
+  });
+
+  it('labels, names and wires the container as the stack says', () => {
+    const options = containerCreateOptions(
+      spec({
+        environment: { A: '1', B: 'two words' },
+        command: ['serve', '--port', '80'],
+        entrypoint: [],
+        workingDir: '/app',
+        stopGracePeriodMs: 2_500,
+      }),
+      'shop-api:dev',
+      scope,
+      'shop_devenv',
+    );
+    expect(options).toMatchObject({
+      name: 'shop-api-3f2a9c1e',
+      Image: 'shop-api:dev',
+      Labels: {
+        'dev.devenv.project': 'shop',
+        'dev.devenv.session': scope.sessionId,
+        'dev.devenv.service': 'api',
+      },
+      Env: ['A=1', 'B=two words'],
+      Cmd: ['serve', '--port', '80'],
+      Entrypoint: [],
+      WorkingDir: '/app',
+      StopTimeout: 3,
+      HostConfig: { NetworkMode: 'shop_devenv', RestartPolicy: { Name: 'no' } },
+      NetworkingConfig: { EndpointsConfig: { shop_devenv: { Aliases: ['api'] } } },
+    });
+    // Left out, the image's own CMD and ENTRYPOINT apply.
+    const bare = containerCreateOptions(spec(), 'shop-api:dev', scope, 'shop_devenv');
+    expect(bare).not.toHaveProperty('Cmd');
+    expect(bare).not.toHaveProperty('Entrypoint');
+  });
+
+  it('keeps Docker names valid whatever the project is called', () => {
+    expect(containerName('My Project', 'web/api', 'abc')).toBe('My-Project-web-api-abc');
+    expect(defaultImageTag('My_Project', 'Web')).toBe('my_project-web:devenv');
+  });
+});
+
+describe('healthConfig', () => {
+  it('converts Compose durations to nanoseconds', () => {
+    expect(
+      healthConfig({
+        test: ['CMD-SHELL', 'pg_isready'],
+        intervalMs: 5_000,
+        timeoutMs: 1_500,
+        retries: 4,
+        startPeriodMs: 10_000,
+        startIntervalMs: 500,
+      }),
+    ).toEqual({
+      Test: ['CMD-SHELL', 'pg_isready'],
+      Interval: 5e9,
+      Timeout: 1.5e9,
+      StartPeriod: 1e10,
+      StartInterval: 5e8,
+      Retries: 4,
+    });
+  });
+
+  it("keeps the image's own test when the file gives only timings", () => {
+    const config = healthConfig({
+      test: [],
+      intervalMs: 1_000,
+      timeoutMs: 1_000,
+      retries: 3,
+      startPeriodMs: 0,
+      startIntervalMs: 0,
+    });
+    expect(config).not.toHaveProperty('Test');
+    expect(config).not.toHaveProperty('StartInterval');
+  });
+});
+
+describe('buildPlan', () => {
+  it('reads context, dockerfile, args in list or map form, target and labels', () => {
+    expect(
+      buildPlan(
+        {
+          context: '/src/app',
+          dockerfile: 'docker/Dockerfile.dev',
+          args: ['NODE=24', 'FROM_ENV', 'UNSET'],
+          target: 'dev',
+          labels: { team: 'shop' },
+        },
+        '/src',
+        { FROM_ENV: 'yes' },
+      ),
+    ).toEqual({
+      ok: true,
+      value: {
+        context: '/src/app',
+        dockerfile: 'docker/Dockerfile.dev',
+        args: { NODE: '24', FROM_ENV: 'yes' },
+        target: 'dev',
+        labels: { team: 'shop' },
+        noCache: false,
+      },
+    });
+  });
+
+  it('resolves a relative context against the project directory', () => {
+    const plan = buildPlan({ context: 'svc', args: { N: 1 } }, '/src', {});
+    expect(plan.ok && plan.value).toMatchObject({
+      context: '/src/svc',
+      dockerfile: 'Dockerfile',
+      args: { N: '1' },
+    });
+  });
+
+  it('refuses what it cannot build faithfully', () => {
+    const outside = buildPlan({ context: '/src/app', dockerfile: '../Dockerfile' }, '/src', {});
+    expect(outside.ok ? '' : outside.error).toContain('outside the build context');
+    const remote = buildPlan({ context: 'https://github.com/x/y.git' }, '/src', {});
+    expect(remote.ok ? '' : remote.error).toContain('remote context');
+    const inline = buildPlan({ context: '/src', dockerfile_inline: 'FROM scratch' }, '/src', {});
+    expect(inline.ok ? '' : inline.error).toContain('dockerfile_inline is not supported');
+  });
+});

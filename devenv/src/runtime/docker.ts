@@ -1,0 +1,399 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import Dockerode from 'dockerode';
+import type { Healthcheck, ServiceSpec } from '../model/stack.js';
+import { portsFree } from './ports-free.js';
+import { err, messageOf, ok, type Result } from '../result.js';
+import type { LogStream } from '../logbus/log-record.js';
+import { buildImage, buildPlan } from './docker-build.js';
+import {
+  containerName,
+  defaultImageTag,
+  networkName,
+  objectLabels,
+  PROJECT_LABEL,
+  type LabelScope,
+} from './docker-labels.js';
+import { removeContainer, removeNetworkIfUnused, statusCodeOf } from './docker-leftovers.js';
+import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
+
+export interface DockerRuntimeOptions {
+  readonly projectName: string;
+  /** Labels every object, so the objects of one session can be told from another's. */
+  readonly sessionId: string;
+  /** Relative build contexts resolve against it (the model normally made them absolute). */
+  readonly projectDir: string;
+  /** Defaults to the Engine that DOCKER_HOST (or the default socket) names. */
+  readonly docker?: Dockerode;
+}
+
+const PING_TIMEOUT_MS = 3_000;
+/** How long an exited container's log stream may take to deliver its last lines. */
+const LOG_DRAIN_MS = 2_000;
+
+/**
+ * Runs services as containers of the local Docker Engine: images are built here or must already
+ * be here (devenv never pulls: no registry is assumed reachable), ports are published on
+ * 127.0.0.1 unless the file names another address, and every object carries devenv's labels.
+ */
+export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
+  const docker = options.docker ?? new Dockerode();
+  const scope: LabelScope = { projectName: options.projectName, sessionId: options.sessionId };
+  const network = projectNetwork(docker, scope);
+
+  return {
+    kind: 'docker',
+    check: async (spec) => {
+      const engine = await pingEngine(docker);
+      if (!engine.ok) return err({ reason: engine.error });
+      const image = spec.build
+        ? await buildable(spec, options.projectDir)
+        : await present(docker, spec);
+      if (!image.ok) return image;
+      return portsFree(spec);
+    },
+    start: async (spec, ctx) => {
+      const image = await prepareImage(docker, spec, scope, options.projectDir, ctx);
+      if (!image.ok) return image;
+      const joined = await network.acquire();
+      if (!joined.ok) return joined;
+      const started = await runContainer(docker, spec, image.value, scope, network.name, ctx);
+      if (!started.ok) {
+        await network.release();
+        return started;
+      }
+      return ok(handleFor(docker, started.value, network.release));
+    },
+  };
+}
+
+async function pingEngine(docker: Dockerode): Promise<Result<void, string>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS);
+  });
+  try {
+    const answer = await Promise.race([docker.ping().then(() => 'pong' as const), timeout]);
+    if (answer === 'pong') return ok(undefined);
+    return err(
+      `the Docker Engine did not answer within ${PING_TIMEOUT_MS / 1000} s: ${START_ENGINE}`,
+    );
+  } catch (error) {
+    return err(`the Docker Engine does not answer (${messageOf(error)}): ${START_ENGINE}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const START_ENGINE =
+  'start it (`sudo systemctl start docker`, or `sudo dockerd &`), or run the service with --runtime native';
+
+async function buildable(
+  spec: ServiceSpec,
+  projectDir: string,
+): Promise<Result<void, Unavailable>> {
+  const plan = buildPlan(spec.build ?? {}, projectDir);
+  if (!plan.ok) return err({ reason: plan.error });
+  const dockerfile = join(plan.value.context, plan.value.dockerfile);
+  const readable = await access(dockerfile).then(
+    () => true,
+    () => false,
+  );
+  return readable
+    ? ok(undefined)
+    : err({
+        reason: `cannot build: ${dockerfile} does not exist (build.context / build.dockerfile)`,
+      });
+}
+
+async function present(docker: Dockerode, spec: ServiceSpec): Promise<Result<void, Unavailable>> {
+  if (spec.image === undefined)
+    return err({ reason: 'the service has neither image: nor build:, so there is nothing to run' });
+  try {
+    await docker.getImage(spec.image).inspect();
+    return ok(undefined);
+  } catch (error) {
+    if (statusCodeOf(error) !== 404)
+      return err({ reason: `cannot inspect image ${spec.image}: ${messageOf(error)}` });
+    return err({
+      reason:
+        `image ${spec.image} is not present locally, and devenv never pulls (no registry is assumed reachable): ` +
+        `build or load it first (\`docker build -t ${spec.image} <dir>\` or \`docker load -i <file>\`), ` +
+        `or give the service a build: section`,
+    });
+  }
+}
+
+/** The image to run: built now when the service has `build:` (the cache makes a rebuild cheap). */
+async function prepareImage(
+  docker: Dockerode,
+  spec: ServiceSpec,
+  scope: LabelScope,
+  projectDir: string,
+  ctx: StartContext,
+): Promise<Result<string, string>> {
+  if (!spec.build) {
+    return spec.image === undefined
+      ? err('the service has neither image: nor build:, so there is nothing to run')
+      : ok(spec.image);
+  }
+  const plan = buildPlan(spec.build, projectDir);
+  if (!plan.ok) return plan;
+  const tag = spec.image ?? defaultImageTag(scope.projectName, spec.name);
+  return buildImage(docker, plan.value, tag, objectLabels(scope, spec.name), (chunk) =>
+    ctx.output('stdout', chunk),
+  );
+}
+
+/** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */
+const ns = (ms: number): number => Math.max(0, Math.round(ms)) * 1_000_000;
+
+/** Compose's `healthcheck:` as the Engine's HealthConfig. Exported for testing. */
+export function healthConfig(check: Healthcheck): Dockerode.HealthConfig {
+  return {
+    // An empty test keeps the image's HEALTHCHECK command with these timings, as Compose does.
+    ...(check.test.length > 0 ? { Test: [...check.test] } : {}),
+    Interval: ns(check.intervalMs),
+    Timeout: ns(check.timeoutMs),
+    StartPeriod: ns(check.startPeriodMs),
+    // Older Engines (API < 1.44) ignore the field; 0 would mean "the default" anyway.
+    ...(check.startIntervalMs > 0 ? { StartInterval: ns(check.startIntervalMs) } : {}),
+    Retries: check.retries,
+  };
+}
+
+/** The Engine's create request for a service. Pure; exported for testing. */
+export function containerCreateOptions(
+  spec: ServiceSpec,
+  image: string,
+  scope: LabelScope,
+  network: string,
+): Dockerode.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const port of spec.ports) {
+    const key = `${port.container}/${port.protocol}`;
+    exposed[key] = {};
+    // The model leaves `host` undefined for a port that is not published.
+    if (port.host === undefined) continue;
+    // Loopback unless the file asks for more: a dev stack is not a service for the whole network.
+    (bindings[key] ??= []).push({
+      HostIp: port.hostIp ?? '127.0.0.1',
+      HostPort: String(port.host),
+    });
+  }
+  return {
+    name: containerName(scope.projectName, spec.name, scope.sessionId),
+    Image: image,
+    Labels: objectLabels(scope, spec.name),
+    Env: Object.entries(spec.environment).map(([key, value]) => `${key}=${value}`),
+    ...(spec.command === undefined ? {} : { Cmd: [...spec.command] }),
+    // `entrypoint: []` clears the image's entrypoint, which the Engine reads from an empty list.
+    ...(spec.entrypoint === undefined ? {} : { Entrypoint: [...spec.entrypoint] }),
+    ...(spec.workingDir === undefined ? {} : { WorkingDir: spec.workingDir }),
+    ...(spec.healthcheck === undefined ? {} : { Healthcheck: healthConfig(spec.healthcheck) }),
+    ExposedPorts: exposed,
+    StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000),
+    Tty: false,
+    HostConfig: {
+      NetworkMode: network,
+      PortBindings: bindings,
+      // The supervisor restarts services; an Engine restart policy would fight it.
+      RestartPolicy: { Name: 'no' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.name] } } },
+  };
+}
+
+interface Running {
+  readonly container: Dockerode.Container;
+  readonly pid: number | undefined;
+  readonly stopGracePeriodMs: number;
+  /** Settles once the log stream has ended (or was given up on). */
+  readonly logsDone: (withinMs: number) => Promise<void>;
+}
+
+async function runContainer(
+  docker: Dockerode,
+  spec: ServiceSpec,
+  image: string,
+  scope: LabelScope,
+  network: string,
+  ctx: StartContext,
+): Promise<Result<Running, string>> {
+  const request = containerCreateOptions(spec, image, scope, network);
+  const created = await createContainer(docker, request, scope);
+  if (!created.ok) return created;
+  const container = created.value;
+  try {
+    await container.start();
+  } catch (error) {
+    // A failed start (port already allocated, bad command) must not leave the created container behind.
+    await removeContainer(docker, container.id);
+    return err(`cannot start container ${request.name ?? container.id}: ${messageOf(error)}`);
+  }
+  // Logs from the beginning, so the lines written before we attached are not lost.
+  let logsDone: Running['logsDone'] = () => Promise.resolve();
+  try {
+    const stream = await container.logs({ follow: true, stdout: true, stderr: true });
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      // A broken log stream loses lines but must not crash devenv; the exit is still seen by wait().
+      stream.on('error', () => resolve());
+    });
+    docker.modem.demuxStream(stream, sink(ctx, 'stdout'), sink(ctx, 'stderr'));
+    logsDone = (withinMs) =>
+      Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, withinMs).unref())]);
+  } catch (error) {
+    ctx.output(
+      'stderr',
+      Buffer.from(`devenv: cannot follow the container's logs: ${messageOf(error)}\n`),
+    );
+  }
+  const pid = await container.inspect().then(
+    (info) => (info.State.Pid > 0 ? info.State.Pid : undefined),
+    () => undefined,
+  );
+  return ok({ container, pid, stopGracePeriodMs: spec.stopGracePeriodMs, logsDone });
+}
+
+/** Creates the container; a stale one of this project under the same name (a failed removal) is replaced. */
+async function createContainer(
+  docker: Dockerode,
+  request: Dockerode.ContainerCreateOptions,
+  scope: LabelScope,
+): Promise<Result<Dockerode.Container, string>> {
+  const name = request.name ?? '';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return ok(await docker.createContainer(request));
+    } catch (error) {
+      if (statusCodeOf(error) !== 409 || attempt > 0)
+        return err(`cannot create container ${name}: ${messageOf(error)}`);
+      const holder = await docker
+        .getContainer(name)
+        .inspect()
+        .catch(() => undefined);
+      if (holder?.Config.Labels?.[PROJECT_LABEL] !== scope.projectName)
+        return err(
+          `a container named ${name} exists and is not devenv's: remove or rename it (docker rm ${name})`,
+        );
+      await removeContainer(docker, holder.Id);
+    }
+  }
+}
+
+function sink(ctx: StartContext, stream: LogStream): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      ctx.output(stream, chunk);
+      callback();
+    },
+  });
+}
+
+function handleFor(
+  docker: Dockerode,
+  running: Running,
+  release: () => Promise<void>,
+): ServiceHandle {
+  const { container } = running;
+  const exited = (async (): Promise<ExitStatus> => {
+    const code = await container.wait().then(
+      (answer: { StatusCode?: unknown }) =>
+        typeof answer.StatusCode === 'number' ? answer.StatusCode : null,
+      // The Engine went away: the exit code is unknowable, but the service is gone for us.
+      () => null,
+    );
+    await running.logsDone(LOG_DRAIN_MS);
+    // Removed before `exited` settles: a restart reuses the name, and the session forgets the id now.
+    await removeContainer(docker, container.id);
+    await release();
+    return { code, signal: null };
+  })();
+
+  let stopping: Promise<ExitStatus> | undefined;
+  const stop = (graceMs: number): Promise<ExitStatus> => {
+    stopping ??= (async () => {
+      try {
+        // The Engine sends the image's stop signal, waits `t` seconds, then SIGKILLs.
+        await container.stop({ t: Math.ceil(Math.max(0, graceMs) / 1000) });
+      } catch {
+        // 304 (already stopped), 404 (already gone) or an Engine failure: the forced removal below covers all three.
+      }
+      await removeContainer(docker, container.id);
+      return exited;
+    })();
+    return stopping;
+  };
+
+  return {
+    pid: running.pid,
+    containerId: container.id,
+    leftover: { kind: 'container', id: container.id },
+    exited,
+    stop,
+  };
+}
+
+interface ProjectNetwork {
+  readonly name: string;
+  acquire(): Promise<Result<void, string>>;
+  /** Called once per successful acquire; the last one out removes the network. */
+  release(): Promise<void>;
+}
+
+/**
+ * The project's network, created on first use and removed when this session's last container is
+ * gone. Serialised so a release never removes the network under a start that just joined it.
+ */
+function projectNetwork(docker: Dockerode, scope: LabelScope): ProjectNetwork {
+  const name = networkName(scope.projectName);
+  let users = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const ensure = async (): Promise<Result<void, string>> => {
+    try {
+      await docker.getNetwork(name).inspect();
+      return ok(undefined);
+    } catch (error) {
+      if (statusCodeOf(error) !== 404)
+        return err(`cannot inspect network ${name}: ${messageOf(error)}`);
+    }
+    try {
+      await docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        Labels: objectLabels(scope),
+      });
+      return ok(undefined);
+    } catch (error) {
+      // 409: another devenv process created it a moment ago, which is just as good.
+      return statusCodeOf(error) === 409
+        ? ok(undefined)
+        : err(`cannot create network ${name}: ${messageOf(error)}`);
+    }
+  };
+  return {
+    name,
+    acquire: () =>
+      serial(async () => {
+        const ready = await ensure();
+        if (ready.ok) users++;
+        return ready;
+      }),
+    release: () =>
+      serial(async () => {
+        users = Math.max(0, users - 1);
+        // Another session's container keeps it alive: removal then fails harmlessly as "in use".
+        if (users === 0) await removeNetworkIfUnused(docker, name);
+      }),
+  };
+}
