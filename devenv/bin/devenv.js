@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 
 const MIN_MAJOR = 22;
 const major = Number(process.versions.node.split('.')[0]);
@@ -37,6 +38,10 @@ if (major < MIN_MAJOR) {
   );
   process.exit(1);
 }
+
+// A log flood allocates fast; left alone V8 grows the young generation to well over 100 MB.
+// Capped, devenv stays small with no measurable loss of throughput.
+setFlagsFromString('--max-semi-space-size=4');
 
 // The marker only guards against a re-exec loop; the services devenv starts must not inherit it.
 delete process.env.DEVENV_REEXEC;

@@ -82,6 +82,9 @@ async function findExecutable(
   return undefined;
 }
 
+/** How long output may keep arriving after a service exited (a grandchild may hold the pipe). */
+const PIPE_DRAIN_MS = 2_000;
+
 interface SpawnOptions {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
@@ -113,7 +116,12 @@ async function spawnGroup(
     child.once('exit', (code, signal) => {
       // The leader is gone; helpers it left in its group would be orphans: take them down too.
       signalGroup(pid, 'SIGKILL');
-      resolve({ code, signal });
+      // Output still in the pipes belongs to this run: settle once both are drained (or soon).
+      const drained = setTimeout(() => resolve({ code, signal }), PIPE_DRAIN_MS);
+      child.once('close', () => {
+        clearTimeout(drained);
+        resolve({ code, signal });
+      });
     });
   });
 
