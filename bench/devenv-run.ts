@@ -12,7 +12,7 @@ export function timeUntil(
   timeoutMs = 120_000,
 ): { child: ChildProcess; ms: Promise<number> } {
   const started = performance.now();
-  const child = spawn(process.execPath, [DEVENV, ...args], {
+  const child = spawn(DEVENV, [...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -21,7 +21,12 @@ const script = `const out = process.stdout; let i = 0;
 function more() { for (; i < ${LINES}; i++) { if (!out.write(${line})) { i++; return out.once('drain', more); } } }
 more();`;
 
-function timed(command: string, args: string[], stdout: 'ignore' | 'pipe', cwd?: string): Promise<{ ms: number; peakRssMb: number }> {
+function timed(
+  command: string,
+  args: string[],
+  stdout: 'ignore' | 'pipe',
+  cwd?: string,
+): Promise<{ ms: number; peakRssMb: number }> {
   const start = performance.now();
   const child = spawn(command, args, { stdio: ['ignore', stdout, 'inherit'], cwd });
   child.stdout?.resume();
@@ -71,8 +76,13 @@ try {
     // The baseline is `node -e` under no supervisor; devenv adds its own start-up (~0.5 s) to the
     // run, so it is measured too and subtracted: this compares lines/s, not process start.
     bare.push((await timed(process.execPath, ['-e', script], 'ignore')).ms);
-    const startup = (await timed(process.execPath, [DEVENV, '--help'], 'ignore')).ms;
-    const result = await timed(process.execPath, [DEVENV, 'up', '--ci', '--no-logs', '-f', join(dir, 'compose.yaml')], 'pipe', dir);
+    const startup = (await timed(DEVENV, ['--help'], 'ignore')).ms;
+    const result = await timed(
+      DEVENV,
+      ['up', '--ci', '--no-logs', '-f', join(dir, 'compose.yaml')],
+      'pipe',
+      dir,
+    );
     through.push(result.ms - startup);
     peak = Math.max(peak, result.peakRssMb);
   }
@@ -83,5 +93,9 @@ const bareRate = LINES / (median(bare) / 1000);
 const devenvRate = LINES / (median(through) / 1000);
 console.log(`${SHAPE} lines, ${LINES} per run, median of ${RUNS}`);
 console.log(`child > /dev/null:     ${Math.round(bareRate).toLocaleString()} lines/s`);
-console.log(`child through devenv:  ${Math.round(devenvRate).toLocaleString()} lines/s (bus + file sink)`);
-console.log(`ratio = ${(devenvRate / bareRate).toFixed(3)} (target ≥ 0.8); devenv peak RSS ${peak.toFixed(0)} MB (target ≤ 150)`);
+console.log(
+  `child through devenv:  ${Math.round(devenvRate).toLocaleString()} lines/s (bus + file sink)`,
+);
+console.log(
+  `ratio = ${(devenvRate / bareRate).toFixed(3)} (target ≥ 0.8); devenv peak RSS ${peak.toFixed(0)} MB (target ≤ 150)`,
+);

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=256
 // Entry point. It stays plain JavaScript so that it can choose the Node that runs devenv:
 // a fresh machine may have an old system Node, while `npm install` put the project's own
 // Node (versions.yaml) in node_modules/.bin.
@@ -7,9 +7,11 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 
 const MIN_MAJOR = 22;
+// The same flags as the #! line. Under a log flood V8 would otherwise grow its heap to ~300 MB
+// around ~30 MB of live data; with them devenv stays near 110 MB at the same throughput.
+const HEAP_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256'];
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major < MIN_MAJOR) {
@@ -20,7 +22,7 @@ if (major < MIN_MAJOR) {
     // starts with `node …` get the same Node.
     const child = spawnSync(
       projectNode,
-      [fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      [...HEAP_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
       {
         stdio: 'inherit',
         env: {
@@ -38,10 +40,6 @@ if (major < MIN_MAJOR) {
   );
   process.exit(1);
 }
-
-// A log flood allocates fast; left alone V8 grows the young generation to well over 100 MB.
-// Capped, devenv stays small with no measurable loss of throughput.
-setFlagsFromString('--max-semi-space-size=4');
 
 // The marker only guards against a re-exec loop; the services devenv starts must not inherit it.
 delete process.env.DEVENV_REEXEC;

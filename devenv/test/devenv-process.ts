@@ -19,7 +19,8 @@ export function startDevenv(
   cwd = PROJECT_ROOT,
   env: NodeJS.ProcessEnv = process.env,
 ): DevenvRun {
-  const child = spawn(process.execPath, [DEVENV_BIN, ...args], {
+  // The executable itself, as a shell runs it: its #! line sets the Node flags users get.
+  const child = spawn(DEVENV_BIN, [...args], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

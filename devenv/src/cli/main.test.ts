@@ -18,7 +18,7 @@ async function devenv(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+    const { stdout, stderr } = await promisify(execFile)(BIN, args, {
       timeout: 60_000,
     });
     return { code: 0, stdout, stderr };

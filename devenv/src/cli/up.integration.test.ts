@@ -97,11 +97,9 @@ describe('devenv up leaves no orphans', () => {
     const { run, groups } = await startedStack(dir);
     run.child.kill('SIGKILL');
     await run.exited;
-    const out = execFileSync(
-      process.execPath,
-      [DEVENV_BIN, 'down', '-f', join(dir, 'compose.yaml')],
-      { cwd: dir },
-    ).toString();
+    const out = execFileSync(DEVENV_BIN, ['down', '-f', join(dir, 'compose.yaml')], {
+      cwd: dir,
+    }).toString();
     expect(out).toContain('killed 2 leftover process group(s)');
     for (const pgid of groups) expect(groupExists(pgid)).toBe(false);
   }, 60_000);
