@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['devenv/**/*.test.ts', 'workers/**/*.test.ts', 'dispatcher/**/*.test.ts'],
+    include: [
+      'devenv/**/*.test.ts',
+      'workers/**/*.test.ts',
+      'dispatcher/**/*.test.ts',
+      'protos/**/*.test.ts',
+    ],
     globalSetup: ['devenv/test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

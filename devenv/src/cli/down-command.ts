@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dockerReaper } from '../runtime/docker-leftovers.js';
+import { lazyDockerReaper } from '../runtime/lazy-reaper.js';
 import { reapSession, sessionOwnerAlive } from '../session/reap.js';
 import { readSession, removeSession, sessionPath } from '../session/session-file.js';
 import { parseCommandArgs } from './args.js';
@@ -34,7 +34,7 @@ export async function downCommand(args: readonly string[], ctx: CommandContext):
   }
   const outcome = await reapSession(
     session,
-    dockerReaper({
+    lazyDockerReaper({
       projectName: session.projectName,
       sessionId: session.sessionId,
       onProblem: (problem) => ctx.err(`devenv down: containers: ${problem}`),

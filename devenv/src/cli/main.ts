@@ -1,25 +1,36 @@
 import { PROJECT_ROOT } from '../project-root.js';
 import type { Command, CommandContext } from './command.js';
-import { doctorCommand } from './doctor-command.js';
-import { downCommand } from './down-command.js';
-import { logsCommand } from './logs-command.js';
-import { postgresServerCommand } from './postgres-server-command.js';
-import { psCommand } from './ps-command.js';
-import { upCommand } from './up-command.js';
 import { processOutput } from './output.js';
 import { UsageError } from './usage-error.js';
 
-const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
-  up: { run: upCommand, summary: 'start the stack and supervise it (npm run dev)' },
-  down: { run: downCommand, summary: 'stop the running stack, or reap what a killed devenv left' },
-  ps: { run: psCommand, summary: 'list the services of the running stack' },
-  logs: { run: logsCommand, summary: 'print (and follow) service logs' },
+/** Each command's module loads only when that command runs, so `devenv ps` does not pay for Docker's client. */
+const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary: string }>> = {
+  up: {
+    load: async () => (await import('./up-command.js')).upCommand,
+    summary: 'start the stack and supervise it (npm run dev)',
+  },
+  down: {
+    load: async () => (await import('./down-command.js')).downCommand,
+    summary: 'stop the running stack, or reap what a killed devenv left',
+  },
+  ps: {
+    load: async () => (await import('./ps-command.js')).psCommand,
+    summary: 'list the services of the running stack',
+  },
+  logs: {
+    load: async () => (await import('./logs-command.js')).logsCommand,
+    summary: 'print (and follow) service logs',
+  },
   doctor: {
-    run: doctorCommand,
+    load: async () => (await import('./doctor-command.js')).doctorCommand,
     summary: 'check tools, versions, Docker, ports and disk; --fix installs tools',
   },
+  proto: {
+    load: async () => (await import('./proto-command.js')).protoCommand,
+    summary: 'contracts: gen (incremental), lint, breaking, clean',
+  },
   'postgres-server': {
-    run: postgresServerCommand,
+    load: async () => (await import('./postgres-server-command.js')).postgresServerCommand,
     summary: 'run a development PostgreSQL (what the postgres service runs natively)',
   },
 };
@@ -43,7 +54,9 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`, MAIN_USAGE);
-    return await command.run(rest, ctx);
+    return await (
+      await command.load()
+    )(rest, ctx);
   } catch (thrown) {
     if (thrown instanceof UsageError) {
       ctx.err(`devenv${command ? ` ${name}` : ''}: ${thrown.message}\n\n${thrown.usage}`);

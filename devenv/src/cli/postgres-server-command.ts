@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
 import { runPostgresServer } from '../launchers/postgres-server.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
-import { createToolchain } from '../toolchain/toolchain.js';
-import { loadVersions } from '../versions/versions-file.js';
+import { toolEnvName } from '../runtime/native.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { printDiagnostics } from './output.js';
@@ -33,23 +32,10 @@ export async function postgresServerCommand(
   const port = Number(values.port ?? 5432);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new UsageError(`--port ${values.port}: expected a port number`, POSTGRES_SERVER_USAGE);
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
-  const postgres = await createToolchain({
-    projectRoot: ctx.projectRoot,
-    versions: versions.value,
-  }).find('postgres');
-  if (!postgres.ok) {
-    ctx.err(
-      `devenv postgres-server: postgres ${describeToolFailure(postgres.error)}\n  → ${postgres.error.remediation}`,
-    );
-    return 1;
-  }
+  const postgres = ctx.env[toolEnvName('postgres')] ?? (await findPostgres(ctx));
+  if (postgres === undefined) return 1;
   const result = await runPostgresServer({
-    postgres: postgres.value.path,
+    postgres,
     dataDir:
       values.data !== undefined
         ? resolve(values.data)
@@ -64,4 +50,24 @@ export async function postgresServerCommand(
     return 1;
   }
   return result.value;
+}
+
+/** When not started by devenv (which passes the path it verified), look the tool up as doctor does. */
+async function findPostgres(ctx: CommandContext): Promise<string | undefined> {
+  const { loadVersions } = await import('../versions/versions-file.js');
+  const { createToolchain } = await import('../toolchain/toolchain.js');
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return undefined;
+  }
+  const found = await createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+  }).find('postgres');
+  if (found.ok) return found.value.path;
+  ctx.err(
+    `devenv postgres-server: postgres ${describeToolFailure(found.error)}\n  → ${found.error.remediation}`,
+  );
+  return undefined;
 }

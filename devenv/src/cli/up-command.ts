@@ -8,8 +8,8 @@ import { createSupervisor, type RuntimeChoice, type Supervisor } from '../engine
 import { runProbe } from '../health/probe.js';
 import { createFileSink } from '../logbus/file-sink.js';
 import { createLogBus } from '../logbus/log-bus.js';
-import { dockerRuntime } from '../runtime/docker.js';
-import { dockerReaper } from '../runtime/docker-leftovers.js';
+import { lazyDockerReaper } from '../runtime/lazy-reaper.js';
+import { lazyRuntime } from '../runtime/lazy-runtime.js';
 import { nativeRuntime } from '../runtime/native.js';
 import { processStartTicks, signalGroup } from '../runtime/process-group.js';
 import { reapSession } from '../session/reap.js';
@@ -85,7 +85,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   if (previous) {
     const reaped = await reapSession(
       previous,
-      dockerReaper({
+      lazyDockerReaper({
         projectName: previous.projectName,
         sessionId: previous.sessionId,
         onProblem: (problem) => ctx.err(`devenv: leftover containers: ${problem}`),
@@ -117,11 +117,13 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     stack,
     runtimes: {
       native: nativeRuntime(toolchain),
-      docker: dockerRuntime({
-        projectName: stack.projectName,
-        sessionId,
-        projectDir: stack.projectDir,
-      }),
+      docker: lazyRuntime('docker', async () =>
+        (await import('../runtime/docker.js')).dockerRuntime({
+          projectName: stack.projectName,
+          sessionId,
+          projectDir: stack.projectDir,
+        }),
+      ),
     },
     runtimeFor,
     prober: runProbe,

@@ -8,6 +8,7 @@ import { satisfies } from '../versions/version-spec.js';
 import type { Versions } from '../versions/versions-file.js';
 import { DEFAULT_STACK_PORTS, type StackPort } from './default-ports.js';
 import { probeDockerEngine, type EngineState } from './docker-engine.js';
+import { generatedCodeChecks } from './generated-code.js';
 import { describeTakenPort, inspectPort, type PortState } from './port-holders.js';
 import { summarize, type CheckReport, type DoctorReport, type ToolReport } from './report.js';
 
@@ -41,17 +42,19 @@ export async function runDoctor(
   toolchain: Toolchain,
   probes: DoctorProbes = systemProbes,
 ): Promise<DoctorReport> {
-  const [tools, engine, ports, freeBytes] = await Promise.all([
+  const [tools, engine, ports, freeBytes, generated] = await Promise.all([
     Promise.all(TOOL_IDS.map(async (id) => toolReportFor(id, versions, await toolchain.find(id)))),
     probes.dockerEngine(),
     Promise.all(probes.ports.map(async (p) => portCheck(p, await probes.inspectPort(p.port)))),
     probes.freeBytes(projectRoot),
+    generatedCodeChecks(projectRoot, versions),
   ]);
   const checks: CheckReport[] = [
     nodeCheck(probes.nodeVersion, versions),
     engineCheck(engine),
     ...ports,
     diskCheck(freeBytes),
+    ...generated,
   ];
   const summary = summarize([...tools, ...checks].map((c) => c.status));
   return { schemaVersion: 1, projectRoot, ok: summary.fail === 0, summary, tools, checks };

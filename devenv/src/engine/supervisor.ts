@@ -11,6 +11,9 @@ import type { Leftover } from '../runtime/runtime.js';
 
 export type RuntimeChoice = 'native' | 'docker' | 'auto';
 
+/** The first re-check of a starting service; the interval then grows ×1.2 up to the probe period. */
+const FIRST_STARTING_PROBE_MS = 50;
+
 /** Where service output and devenv's own lines about services go. */
 export interface ServiceLog {
   write(service: string, stream: LogStream, chunk: Buffer): void;
@@ -203,6 +206,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     const startedAt = clock.now();
     let lastOk: boolean | undefined;
+    let startingInterval = FIRST_STARTING_PROBE_MS;
     while (current()) {
       const outcome = await options.prober(
         probe.check,
@@ -241,7 +245,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         void handle.stop(spec.stopGracePeriodMs);
         return;
       }
-      await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), probe.periodMs));
+      // Until first ready, ask often (like Compose's start_interval): every hop of a dependency
+      // chain would otherwise wait up to a whole period after its service is up.
+      const wait =
+        s?.phase === 'starting' ? Math.min(probe.periodMs, startingInterval) : probe.periodMs;
+      startingInterval = Math.min(probe.periodMs, startingInterval * 1.2);
+      await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), wait));
     }
   };
 

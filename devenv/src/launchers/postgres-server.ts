@@ -86,15 +86,21 @@ export async function runPostgresServer(
     child.once('error', (error) => resolve(err(`cannot start postgres: ${error.message}`)));
     child.once('exit', (code, signal) => resolve(ok(code ?? (signal ? 1 : 0))));
   });
-  const created = await Promise.race([ensureDatabase(options), exited.then(() => undefined)]);
+  const serverGone = { value: false };
+  void exited.then(() => (serverGone.value = true));
+  const created = await ensureDatabase(options, serverGone);
   if (created) options.log(created);
   return exited;
 }
 
 /** Like the official image: the database named by POSTGRES_DB exists once the server is up. */
-async function ensureDatabase(options: PostgresServerOptions): Promise<string | undefined> {
+async function ensureDatabase(
+  options: PostgresServerOptions,
+  serverGone: { readonly value: boolean },
+): Promise<string | undefined> {
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+  // Stops with the server: a retry loop left running would keep this process alive after it.
+  while (Date.now() < deadline && !serverGone.value) {
     const client = new pg.Client({
       host: '127.0.0.1',
       port: options.port,
@@ -118,7 +124,9 @@ async function ensureDatabase(options: PostgresServerOptions): Promise<string | 
       await client.end().catch(() => {});
     }
   }
-  return `gave up creating database ${options.database}: the server did not accept connections within 60 s`;
+  return serverGone.value
+    ? undefined
+    : `gave up creating database ${options.database}: the server did not accept connections within 60 s`;
 }
 
 /** Whether a user other than the owner can reach `dir` (every ancestor has o+x). */

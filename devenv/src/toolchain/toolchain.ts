@@ -34,7 +34,19 @@ export function createToolchain(options: ToolchainOptions): Toolchain {
   const log = options.log ?? (() => {});
   const ensuring = new Map<ToolId, Promise<Result<ResolvedTool, ToolFailure>>>();
 
-  const find = (id: ToolId) => findTool(CATALOG[id], options.versions.tools[id], locator);
+  // A found tool stays found for the life of this toolchain (a devenv run); misses are asked again.
+  const finds = new Map<ToolId, Promise<Result<ResolvedTool, ToolFailure>>>();
+  const find = (id: ToolId): Promise<Result<ResolvedTool, ToolFailure>> => {
+    let pending = finds.get(id);
+    if (!pending) {
+      pending = findTool(CATALOG[id], options.versions.tools[id], locator);
+      finds.set(id, pending);
+      void pending.then((result) => {
+        if (!result.ok) finds.delete(id);
+      });
+    }
+    return pending;
+  };
 
   const ensure = (id: ToolId): Promise<Result<ResolvedTool, ToolFailure>> => {
     // Concurrent callers share one install rather than racing two.
@@ -59,6 +71,7 @@ export function createToolchain(options: ToolchainOptions): Toolchain {
         return resolved.ok ? resolved.value.path : undefined;
       },
     });
+    finds.delete(id);
     if (!installed.ok) {
       // Keep what was found at the wrong version in view: it explains more than the install error alone.
       return found.error.reason === 'tool-version-mismatch' &&

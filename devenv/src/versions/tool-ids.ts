@@ -3,6 +3,7 @@ export const TOOL_IDS = [
   'temporal',
   'temporal-test-server',
   'buf',
+  'protoc',
   'postgres',
   'prometheus',
   'grafana',

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { breakingProtos, lintProtos } from '../proto/checks.js';
+import { cleanProtos } from '../proto/clean.js';
+import { generateProtos } from '../proto/generate.js';
+import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
+import { createToolchain } from '../toolchain/toolchain.js';
+import { loadVersions } from '../versions/versions-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { printDiagnostics } from './output.js';
+import { UsageError } from './usage-error.js';
+
+export const PROTO_USAGE = `Usage: devenv proto <gen|lint|breaking|clean> [options]
+
+Works on the contracts in protos/ (docs/contracts.md):
+
+  gen        generate TypeScript (protos/gen/ts) and Python (protos/gen/python) code; only what
+             changed since the last run (\`npm run proto\`; runs before dev and test)
+    --force  regenerate everything
+  lint       buf lint (STANDARD rules, protos/buf.yaml)
+  breaking   buf breaking (FILE rules) against protos/ in the last commit
+  clean      remove protos/gen/ (the next gen starts afresh)
+
+Exit status: 0 ok, 1 the contracts have problems (buf's positioned messages) or a tool is
+missing, 2 usage error.`;
+
+const SUBCOMMANDS = ['gen', 'lint', 'breaking', 'clean'] as const;
+type Subcommand = (typeof SUBCOMMANDS)[number];
+
+export async function protoCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    PROTO_USAGE,
+    true,
+  );
+  if (values.help) {
+    ctx.out(PROTO_USAGE);
+    return 0;
+  }
+  const [sub, ...extra] = positionals;
+  if (sub === undefined)
+    throw new UsageError('which one: gen, lint, breaking or clean?', PROTO_USAGE);
+  if (!isSubcommand(sub)) throw new UsageError(`unknown proto command "${sub}"`, PROTO_USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, PROTO_USAGE);
+  if (values.force && sub !== 'gen') throw new UsageError('--force goes with gen', PROTO_USAGE);
+
+  if (sub === 'clean') {
+    const removed = await cleanProtos(ctx.projectRoot);
+    ctx.out(`devenv proto clean: removed ${removed.join(', ')}`);
+    return 0;
+  }
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return 2;
+  }
+  const options = {
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+    toolchain: createToolchain({
+      projectRoot: ctx.projectRoot,
+      versions: versions.value,
+      log: (line) => ctx.err(`devenv proto: ${line}`),
+    }),
+    env: ctx.env,
+  };
+  const fail = (failure: ProtoFailure) => {
+    ctx.err(describeProtoFailure(failure));
+    if (failure.reason === 'buf-rejected' && sub === 'gen') {
+      ctx.err('devenv proto gen: nothing was written; protos/gen/ still holds the previous code');
+    }
+    return 1;
+  };
+  const started = performance.now();
+  const took = () => `${Math.round(performance.now() - started)} ms`;
+  switch (sub) {
+    case 'gen': {
+      const result = await generateProtos({ ...options, force: values.force === true });
+      if (!result.ok) return fail(result.error);
+      const outcome = result.value;
+      ctx.out(
+        outcome.kind === 'up-to-date'
+          ? `devenv proto gen: up to date (${took()})`
+          : `devenv proto gen: ${outcome.mode}, ${outcome.protos.length} .proto → ${outcome.written.length} files written, ${outcome.removed.length} removed (${took()})`,
+      );
+      return 0;
+    }
+    case 'lint': {
+      const result = await lintProtos(options);
+      if (!result.ok) return fail(result.error);
+      ctx.out(`devenv proto lint: no problems (${took()})`);
+      return 0;
+    }
+    case 'breaking': {
+      const result = await breakingProtos(options);
+      if (!result.ok) return fail(result.error);
+      ctx.out(
+        result.value.kind === 'compatible'
+          ? `devenv proto breaking: compatible with ${result.value.against} (${took()})`
+          : `devenv proto breaking: nothing to compare with: ${result.value.why}`,
+      );
+      return 0;
+    }
+  }
+}
+
+function isSubcommand(value: string): value is Subcommand {
+  return (SUBCOMMANDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,105 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeOutcome, runCommand } from '../process/run-command.js';
+import { err, messageOf, ok, type Result } from '../result.js';
+import type { Versions } from '../versions/versions-file.js';
+import { describeToolFailure } from './resolve.js';
+import type { Toolchain } from './toolchain.js';
+
+/** A project-private Python virtual environment with pinned packages from versions.yaml. */
+export interface PythonEnv {
+  readonly dir: string;
+  /** The venv's interpreter: run scripts with it, nothing needs activating. */
+  readonly python: string;
+}
+
+export interface PythonEnvOptions {
+  readonly projectRoot: string;
+  readonly versions: Versions;
+  readonly toolchain: Toolchain;
+  /** The venv's name under `.devenv/python/`, e.g. `contracts` or `python-worker`. */
+  readonly name: string;
+  /** Keys of versions.yaml `libraries:` whose PyPI name is the key less `-python`. */
+  readonly libraries: readonly string[];
+  readonly log?: (line: string) => void;
+}
+
+export type PythonEnvFailure =
+  | { readonly reason: 'python-unavailable'; readonly detail: string; readonly remediation: string }
+  | { readonly reason: 'library-not-pinned'; readonly library: string }
+  | { readonly reason: 'python-env-install-failed'; readonly detail: string };
+
+const MARKER = 'devenv-pins.json';
+const INSTALL_TIMEOUT_MS = 15 * 60_000;
+
+/** `protobuf-python` → `protobuf`: versions.yaml names say which language a pin is for. */
+export function pypiName(library: string): string {
+  return library.replace(/-python$/, '');
+}
+
+/**
+ * Creates (once) `.devenv/python/<name>/` with exactly the pinned packages. A marker records the
+ * pins it was built from; when versions.yaml changes, the venv is rebuilt beside the old one and
+ * swapped in, so a failed install leaves the previous, working venv.
+ */
+export async function ensurePythonEnv(
+  options: PythonEnvOptions,
+): Promise<Result<PythonEnv, PythonEnvFailure>> {
+  const pins: string[] = [];
+  for (const library of options.libraries) {
+    const version = options.versions.libraries[library];
+    if (version === undefined) return err({ reason: 'library-not-pinned', library });
+    pins.push(`${pypiName(library)}==${version}`);
+  }
+  pins.sort();
+  const dir = join(options.projectRoot, '.devenv', 'python', options.name);
+  const env: PythonEnv = { dir, python: join(dir, 'bin', 'python') };
+  const recorded = await readFile(join(dir, MARKER), 'utf8').catch(() => '');
+  if (recorded === `${JSON.stringify(pins)}\n`) return ok(env);
+
+  const base = await options.toolchain.ensure('python');
+  if (!base.ok) {
+    return err({
+      reason: 'python-unavailable',
+      detail: describeToolFailure(base.error),
+      remediation: base.error.remediation,
+    });
+  }
+  options.log?.(
+    `creating the Python environment .devenv/python/${options.name} (${pins.join(' ')})`,
+  );
+  const partial = `${dir}.partial-${process.pid}`;
+  const fail = (detail: string) => err({ reason: 'python-env-install-failed' as const, detail });
+  try {
+    await rm(partial, { recursive: true, force: true });
+    await mkdir(join(options.projectRoot, '.devenv', 'python'), { recursive: true });
+    const venv = await runCommand(base.value.path, ['-m', 'venv', partial], {
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    });
+    if (venv.code !== 0) return fail(`python -m venv: ${describeOutcome(venv)}`);
+    // Binary wheels only: nothing is compiled, and what runs is what the registry published.
+    const pip = await runCommand(
+      join(partial, 'bin', 'python'),
+      [
+        '-m',
+        'pip',
+        'install',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--only-binary=:all:',
+        ...pins,
+      ],
+      { timeoutMs: INSTALL_TIMEOUT_MS },
+    );
+    if (pip.code !== 0) return fail(`pip install ${pins.join(' ')}: ${describeOutcome(pip)}`);
+    await writeFile(join(partial, MARKER), `${JSON.stringify(pins)}\n`);
+    // The venv's python finds its packages through pyvenv.cfg beside it, so a renamed venv works.
+    await rm(dir, { recursive: true, force: true });
+    await rename(partial, dir);
+    return ok(env);
+  } catch (thrown) {
+    return fail(messageOf(thrown));
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+}
