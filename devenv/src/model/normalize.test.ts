@@ -165,7 +165,7 @@ describe('normalizeService', () => {
       },
       probe: {
         check: { kind: 'tcp', host: '127.0.0.1', port: 7233 },
-        periodMs: 1_000,
+        periodMs: 5_000,
         timeoutMs: 2_000,
         failureThreshold: 3,
         startTimeoutMs: 60_000,

@@ -31,7 +31,7 @@ describe('schema defaults', () => {
     });
     expect(DEFAULT_STOP_GRACE_PERIOD_MS).toBe(10_000);
     expect(PROBE_DEFAULTS).toEqual({
-      periodMs: 1_000,
+      periodMs: 5_000,
       timeoutMs: 2_000,
       failureThreshold: 3,
       startTimeoutMs: 60_000,

@@ -24,8 +24,13 @@ export const DEFAULT_STOP_GRACE_PERIOD_MS = 10_000;
  * second-level period makes "ready" show up as soon as it is true, and a minute is long enough
  * for Temporal's dev server or a cold Postgres to come up.
  */
+/**
+ * Probe timing for services that say nothing. While a service starts, devenv probes far more
+ * often (from 50 ms, see the supervisor), so the period only sets how soon a hung, still-running
+ * service is noticed; an exit is noticed at once without any probe.
+ */
 export const PROBE_DEFAULTS = {
-  periodMs: 1_000,
+  periodMs: 5_000,
   timeoutMs: 2_000,
   failureThreshold: 3,
   startTimeoutMs: 60_000,
