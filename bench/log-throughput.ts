@@ -69,6 +69,7 @@ services:
 `,
 );
 const bare: number[] = [];
+const piped: number[] = [];
 const through: number[] = [];
 let peak = 0;
 try {
@@ -76,6 +77,8 @@ try {
     // The baseline is `node -e` under no supervisor; devenv adds its own start-up (~0.5 s) to the
     // run, so it is measured too and subtracted: this compares lines/s, not process start.
     bare.push((await timed(process.execPath, ['-e', script], 'ignore')).ms);
+    // The floor of any capture: the same child into a pipe whose reader (this process) discards it.
+    piped.push((await timed(process.execPath, ['-e', script], 'pipe')).ms);
     const startup = (await timed(DEVENV, ['--help'], 'ignore')).ms;
     const result = await timed(
       DEVENV,
@@ -91,11 +94,16 @@ try {
 }
 const bareRate = LINES / (median(bare) / 1000);
 const devenvRate = LINES / (median(through) / 1000);
+const pipeRate = LINES / (median(piped) / 1000);
 console.log(`${SHAPE} lines, ${LINES} per run, median of ${RUNS}`);
 console.log(`child > /dev/null:     ${Math.round(bareRate).toLocaleString()} lines/s`);
 console.log(
+  `child into a discarding pipe: ${Math.round(pipeRate).toLocaleString()} lines/s (the floor of any capture)`,
+);
+console.log(
   `child through devenv:  ${Math.round(devenvRate).toLocaleString()} lines/s (bus + file sink)`,
 );
+console.log(`devenv ÷ discarding pipe = ${(devenvRate / pipeRate).toFixed(3)}`);
 console.log(
   `ratio = ${(devenvRate / bareRate).toFixed(3)} (target ≥ 0.8); devenv peak RSS ${peak.toFixed(0)} MB (target ≤ 150)`,
 );
