@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       'devenv/**/*.test.ts',
+      'devenv/**/*.test.tsx',
       'workers/**/*.test.ts',
       'dispatcher/**/*.test.ts',
       'protos/**/*.test.ts',

@@ -45,6 +45,7 @@ if (major < MIN_MAJOR) {
 delete process.env.DEVENV_REEXEC;
 
 const { register } = await import('tsx/esm/api');
-register();
+// The project's tsconfig (JSX runtime, module settings), whatever directory devenv runs in.
+register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
 const { runFromProcess } = await import('../src/cli/main.ts');
 await runFromProcess();

@@ -140,12 +140,16 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
         !values.ci && !values['no-logs'],
         nameWidth,
       );
-  bus.subscribe({}, (records) => reporter.logs(records));
-  let last: EngineState | undefined;
-  supervisor.store.subscribe((state) => {
-    reporter.state(last, state);
-    last = state;
-  });
+  // On a terminal (and not --ci/--json) the TUI renders instead of the line reporter.
+  const interactive = ctx.stdout.isTTY === true && !values.ci && !values.json;
+  if (!interactive) {
+    bus.subscribe({}, (records) => reporter.logs(records));
+    let last: EngineState | undefined;
+    supervisor.store.subscribe((state) => {
+      reporter.state(last, state);
+      last = state;
+    });
+  }
   const snapshot = snapshotWriter(join(stateDir, 'state.json'), stack.projectName);
   supervisor.store.subscribe(snapshot.update);
 
@@ -191,6 +195,22 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     } else {
       reporter.line(`all ${stack.startOrder.length} services ready`);
     }
+  } else if (interactive) {
+    const { renderTui } = await import('../tui/render.js');
+    const ui = renderTui({
+      projectName: stack.projectName,
+      stack,
+      getState: () => supervisor.store.getState(),
+      subscribe: (onChange) => supervisor.store.subscribe(() => onChange()),
+      logs: bus,
+      restart: (name) => supervisor.restart(name),
+      stop: (name) => supervisor.stop(name),
+      start: (name) => supervisor.start(name),
+      quit: () => supervisor.shutdown(),
+    });
+    await Promise.race([ui.exited, stopped]);
+    await supervisor.shutdown();
+    ui.close();
   } else {
     await stopped;
   }

@@ -1,0 +1,126 @@
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
+import { describe, expect, it } from 'vitest';
+import { testStack } from '../../test/stack-builder.js';
+import { reduce } from '../engine/reducer.js';
+import { initialEngineState, type EngineState } from '../engine/service-state.js';
+import { createLogBus } from '../logbus/log-bus.js';
+import { App } from './app.js';
+import type { DevenvController } from './controller.js';
+
+/**
+ * An in-memory controller standing in for the engine: the component tests drive the UI with
+ * keys and inspect what it asks the engine to do. The real engine is driven in tui.e2e.test.ts.
+ */
+function inMemoryController() {
+  const stack = testStack('/tmp', {
+    temporal: { command: ['temporal'] },
+    worker: { command: ['worker'], dependsOn: { temporal: 'service_healthy' } },
+  });
+  let state: EngineState = initialEngineState(stack.startOrder);
+  const listeners = new Set<() => void>();
+  const calls: string[] = [];
+  const bus = createLogBus();
+  const controller: DevenvController = {
+    projectName: 'demo',
+    stack,
+    getState: () => state,
+    subscribe: (onChange) => {
+      listeners.add(onChange);
+      return () => listeners.delete(onChange);
+    },
+    logs: bus,
+    restart: async (name) => void calls.push(`restart ${name}`),
+    stop: async (name) => void calls.push(`stop ${name}`),
+    start: (name) => void calls.push(`start ${name}`),
+    quit: async () => void calls.push('quit'),
+  };
+  const dispatch = (action: Parameters<typeof reduce>[1]) => {
+    state = reduce(state, action);
+    for (const l of listeners) l();
+  };
+  return { controller, calls, bus, dispatch };
+}
+
+const tick = (ms = 120) => new Promise((r) => setTimeout(r, ms));
+
+describe('TUI (ink-testing-library, in-memory controller)', () => {
+  it('shows each service with its state, grouped, and updates when the state changes', async () => {
+    const { controller, dispatch } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    await tick();
+    expect(ui.lastFrame()).toMatch(/temporal\s+pending/);
+    dispatch({
+      type: 'service/started',
+      service: 'temporal',
+      runtime: 'native',
+      pid: 4242,
+      containerId: undefined,
+      at: Date.now(),
+    });
+    dispatch({
+      type: 'service/probed',
+      service: 'temporal',
+      ok: true,
+      detail: 'namespace ready',
+      at: Date.now(),
+      failureThreshold: 3,
+    });
+    await tick();
+    expect(ui.lastFrame()).toMatch(/temporal\s+healthy/);
+    expect(ui.lastFrame()).toContain('namespace ready');
+    expect(ui.lastFrame()).toContain('1/2 healthy');
+    ui.unmount();
+  });
+
+  it('follows logs, and / finds a line and says how many matched', async () => {
+    const { controller, bus } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    bus.append('temporal', 'stdout', 'server starting');
+    bus.append('worker', 'stdout', 'polling task queue time-cop-typescript');
+    bus.append('temporal', 'stdout', 'namespace time-cop registered');
+    await tick();
+    expect(ui.lastFrame()).toContain('worker | polling task queue');
+    ui.stdin.write('/');
+    await tick(30);
+    ui.stdin.write('time-cop');
+    await tick(30);
+    ui.stdin.write('\r');
+    await tick();
+    expect(ui.lastFrame()).toContain('2 matches for "time-cop"');
+    ui.unmount();
+  });
+
+  it('sends restart, stop and quit for the selected service', async () => {
+    const { controller, calls } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    await tick();
+    ui.stdin.write('\u001B[B'); // down: select the second service
+    await tick(30);
+    ui.stdin.write('r');
+    await tick(30);
+    ui.stdin.write('s');
+    await tick(30);
+    ui.stdin.write('q');
+    await tick();
+    expect(calls).toEqual(['restart worker', 'stop worker', 'quit']);
+    ui.unmount();
+  });
+
+  it('filters logs by level with l', async () => {
+    const { controller, bus } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    bus.append('worker', 'stdout', 'routine detail', 'info');
+    bus.append('worker', 'stdout', 'something broke', 'error');
+    await tick();
+    for (let i = 0; i < 3; i++) {
+      ui.stdin.write('l');
+      await tick(30);
+    }
+    await tick();
+    expect(ui.lastFrame()).toContain('level ≥ error');
+    expect(ui.lastFrame()).toContain('something broke');
+    expect(ui.lastFrame()).not.toContain('routine detail');
+    ui.unmount();
+  });
+});

@@ -1,0 +1,223 @@
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { isRunning } from '../engine/service-state.js';
+import { LEVEL_RANK } from '../logbus/log-level.js';
+import type { LogLevel, LogRecord } from '../logbus/log-record.js';
+import type { DevenvController } from './controller.js';
+import { Footer, HelpOverlay } from './footer.js';
+import { actionFor } from './keymap.js';
+import { LogPane } from './log-pane.js';
+import { orderedServices, ServiceTable } from './service-table.js';
+import { useThrottledRefresh } from './use-throttled.js';
+import { useUsage } from './use-usage.js';
+
+const LOG_BUFFER = 5_000;
+const LEVELS: readonly (LogLevel | undefined)[] = [undefined, 'info', 'warn', 'error'];
+
+export function App({ controller }: { readonly controller: DevenvController }) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  // Ink hands over the real terminal stream; its size is what the layout must fit.
+  const terminal = stdout as NodeJS.WriteStream;
+  const rows = terminal.rows || 40;
+  const columns = terminal.columns || 120;
+
+  useThrottledRefresh(controller.subscribe);
+  const getState = useCallback(() => controller.getState(), [controller]);
+  const usage = useUsage(getState);
+  const state = controller.getState();
+  const names = orderedServices(state, controller.stack);
+
+  const [selected, setSelected] = useState(0);
+  const [target, setTarget] = useState<string | undefined>(undefined);
+  const [paused, setPaused] = useState(false);
+  const [level, setLevel] = useState(0);
+  const [typing, setTyping] = useState<string | undefined>(undefined);
+  const [search, setSearch] = useState('');
+  const [current, setCurrent] = useState<number | undefined>(undefined);
+  const [scroll, setScroll] = useState(0);
+  const [help, setHelp] = useState(false);
+  const [quitting, setQuitting] = useState(false);
+  const [status, setStatus] = useState('');
+
+  // The log buffer lives outside React state: a flood appends without re-rendering per line.
+  const records = useRef<LogRecord[]>([]);
+  const pausedRef = useRef(paused);
+  pausedRef.current = paused;
+  const subscribeLogs = useCallback(
+    (onChange: () => void) => {
+      records.current = controller.logs.tail(target, { limit: LOG_BUFFER });
+      onChange();
+      return controller.logs.subscribe(target === undefined ? {} : { service: target }, (batch) => {
+        if (pausedRef.current) return;
+        const next = records.current.concat(batch);
+        records.current = next.length > LOG_BUFFER ? next.slice(next.length - LOG_BUFFER) : next;
+        onChange();
+      });
+    },
+    [controller, target],
+  );
+  useThrottledRefresh(subscribeLogs);
+
+  const minLevel = LEVELS[level];
+  const shown = minLevel
+    ? records.current.filter(
+        (r) => r.level === undefined || LEVEL_RANK[r.level] >= LEVEL_RANK[minLevel],
+      )
+    : records.current;
+  const matches = search
+    ? shown.flatMap((r, i) => (r.text.toLowerCase().includes(search.toLowerCase()) ? [i] : []))
+    : [];
+
+  const jumpTo = (index: number | undefined) => {
+    setCurrent(index);
+    if (index !== undefined)
+      setScroll(Math.max(0, shown.length - index - 1 - Math.floor(logHeight / 2)));
+  };
+
+  const quit = () => {
+    if (quitting) return;
+    setQuitting(true);
+    setStatus('stopping everything…');
+    void controller.quit().then(() => exit());
+  };
+
+  useEffect(() => setSelected((s) => Math.min(s, Math.max(0, names.length - 1))), [names.length]);
+
+  useInput((input, key) => {
+    if (typing !== undefined) {
+      if (key.return) {
+        setSearch(typing);
+        setTyping(undefined);
+        const found = shown.flatMap((r, i) =>
+          r.text.toLowerCase().includes(typing.toLowerCase()) ? [i] : [],
+        );
+        setStatus(
+          typing ? `${found.length} match${found.length === 1 ? '' : 'es'} for "${typing}"` : '',
+        );
+        jumpTo(found.at(-1));
+      } else if (key.escape) {
+        setTyping(undefined);
+      } else if (key.backspace || key.delete) {
+        setTyping(typing.slice(0, -1));
+      } else if (input && !key.ctrl && !key.meta) {
+        setTyping(typing + input);
+      }
+      return;
+    }
+    if (help) {
+      if (input === '?' || key.escape || input === 'q') setHelp(false);
+      return;
+    }
+    const action = actionFor(input, key);
+    const name = names[selected];
+    switch (action.type) {
+      case 'select':
+        setSelected((s) => Math.min(Math.max(0, s + action.delta), names.length - 1));
+        break;
+      case 'focus-logs':
+        setTarget(name);
+        setScroll(0);
+        break;
+      case 'all-logs':
+        setTarget(undefined);
+        setScroll(0);
+        setSearch('');
+        setCurrent(undefined);
+        break;
+      case 'restart':
+        if (name) {
+          setStatus(`restarting ${name}…`);
+          void controller.restart(name).then(() => setStatus(`${name} restarted`));
+        }
+        break;
+      case 'toggle-stop':
+        if (name) {
+          const s = state.services[name];
+          if (s && (isRunning(s.phase) || s.phase === 'crashed' || s.phase === 'pending')) {
+            setStatus(`stopping ${name}…`);
+            void controller.stop(name).then(() => setStatus(`${name} stopped (s to start)`));
+          } else {
+            controller.start(name);
+            setStatus(`starting ${name}…`);
+          }
+        }
+        break;
+      case 'search':
+        setTyping('');
+        break;
+      case 'next-match': {
+        if (matches.length === 0) break;
+        const position = current === undefined ? -1 : matches.indexOf(current);
+        const next = matches[(position + action.delta + matches.length) % matches.length];
+        jumpTo(next);
+        setStatus(`match ${matches.indexOf(next!) + 1}/${matches.length}`);
+        break;
+      }
+      case 'cycle-level':
+        setLevel((l) => (l + 1) % LEVELS.length);
+        break;
+      case 'toggle-pause':
+        setPaused((p) => !p);
+        break;
+      case 'scroll':
+        setScroll((s) => Math.max(0, s + action.delta));
+        break;
+      case 'help':
+        setHelp(true);
+        break;
+      case 'quit':
+        quit();
+        break;
+      case 'none':
+        break;
+    }
+  });
+
+  const healthy = names.filter((n) => state.services[n]?.phase === 'healthy').length;
+  const tableHeight =
+    names.length + new Set(names.map((n) => controller.stack.services[n]?.devenv.group)).size + 1;
+  const logHeight = Math.max(3, rows - tableHeight - 5);
+  const title = [
+    target ? `logs: ${target}` : 'logs: all services',
+    minLevel ? `level ≥ ${minLevel}` : '',
+    paused ? 'PAUSED' : '',
+    scroll > 0 ? `scrolled ${scroll}` : '',
+    typing !== undefined ? `search: ${typing}█` : search ? `search: ${search} (n/N)` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>devenv</Text> <Text dimColor>{controller.projectName}</Text> · {healthy}/
+        {names.length} healthy
+        {quitting ? <Text color="yellow"> · stopping</Text> : null}
+      </Text>
+      <ServiceTable
+        state={state}
+        stack={controller.stack}
+        selected={selected}
+        usage={usage}
+        now={Date.now()}
+        width={columns}
+      />
+      {help ? (
+        <HelpOverlay />
+      ) : (
+        <LogPane
+          records={shown}
+          height={logHeight}
+          width={columns}
+          scroll={scroll}
+          search={search}
+          currentMatch={current}
+          title={title}
+          showService={target === undefined}
+        />
+      )}
+      <Footer status={status} />
+    </Box>
+  );
+}

@@ -1,0 +1,21 @@
+import type { EngineState } from '../engine/service-state.js';
+import type { LogBus } from '../logbus/log-bus.js';
+import type { Stack } from '../model/stack.js';
+
+/**
+ * What the TUI may read and do. The in-process engine implements it (`engineController`); a remote
+ * client could too, so the TUI never reaches into the supervisor or the store directly.
+ */
+export interface DevenvController {
+  readonly projectName: string;
+  readonly stack: Stack;
+  getState(): EngineState;
+  /** Called after state changes (batched by the store); returns the unsubscribe function. */
+  subscribe(onChange: () => void): () => void;
+  readonly logs: Pick<LogBus, 'tail' | 'search' | 'subscribe'>;
+  restart(service: string): Promise<void>;
+  stop(service: string): Promise<void>;
+  start(service: string): void;
+  /** Stops everything; settles when all is down. */
+  quit(): Promise<void>;
+}

@@ -1,0 +1,18 @@
+import { createElement } from 'react';
+import { render } from 'ink';
+import { App } from './app.js';
+import type { DevenvController } from './controller.js';
+
+/** Shows the TUI on the terminal; settles when the user quits (after everything stopped). */
+export function renderTui(controller: DevenvController): { exited: Promise<void>; close(): void } {
+  // Ctrl-C is a key like q here: it stops everything with progress instead of killing the UI.
+  const instance = render(createElement(App, { controller }), {
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 20,
+  });
+  return {
+    exited: instance.waitUntilExit().then(() => undefined),
+    close: () => instance.unmount(),
+  };
+}

@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { useTempDirs } from '../../test/temp-dir.js';
+import { groupExists } from '../runtime/process-group.js';
+import { readSession } from '../session/session-file.js';
+
+const makeTempDir = useTempDirs();
+const SESSION = `devenv-tui-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', args, { encoding: 'utf8' });
+}
+
+function screen(): string {
+  return tmux('capture-pane', '-t', SESSION, '-p');
+}
+
+async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screen();
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}:\n${text}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+afterEach(() => {
+  try {
+    tmux('kill-session', '-t', SESSION);
+  } catch {
+    // already gone
+  }
+});
+
+// The real devenv executable in a real terminal (tmux), driven by keys as a person would.
+describe('TUI end to end in tmux', () => {
+  it('shows the stack, finds a log line with /, restarts with r, and q stops everything', async () => {
+    const dir = await makeTempDir();
+    const node = JSON.stringify(process.execPath);
+    await writeFile(
+      join(dir, 'compose.yaml'),
+      `name: tuidemo
+services:
+  api:
+    image: demo/api:1
+    x-devenv:
+      native:
+        command: [${node}, -e, "console.log('api says marker-line-42'); setInterval(() => console.log('tick'), 300)"]
+  worker:
+    image: demo/worker:1
+    depends_on:
+      api: { condition: service_started }
+    x-devenv:
+      native:
+        command: [${node}, -e, "setInterval(() => {}, 1000)"]
+`,
+    );
+    const done = join(dir, 'exit-code');
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      SESSION,
+      '-x',
+      '140',
+      '-y',
+      '40',
+      `cd ${dir} && ${DEVENV_BIN} up -f compose.yaml; echo $? > ${done}`,
+    );
+    await waitForScreen(/2\/2 healthy/);
+    const session = readSession(join(dir, '.devenv', 'session.json'));
+    const groups = Object.values(session?.services ?? {}).flatMap((l) =>
+      l.kind === 'process-group' ? [l.pgid] : [],
+    );
+    expect(groups).toHaveLength(2);
+
+    tmux('send-keys', '-t', SESSION, '/');
+    tmux('send-keys', '-t', SESSION, '-l', 'marker-line');
+    tmux('send-keys', '-t', SESSION, 'Enter');
+    await waitForScreen(/1 match for "marker-line"/);
+
+    tmux('send-keys', '-t', SESSION, 'r');
+    await waitForScreen(/api\s+healthy\s+1 /);
+
+    tmux('send-keys', '-t', SESSION, 'q');
+    const deadline = Date.now() + 20_000;
+    let code = '';
+    while (Date.now() < deadline && !(code = await readFile(done, 'utf8').catch(() => '')))
+      await new Promise((r) => setTimeout(r, 100));
+    expect(code.trim()).toBe('0');
+    for (const pgid of groups) expect(groupExists(pgid)).toBe(false);
+  }, 60_000);
+});
