@@ -55,9 +55,15 @@ export async function downCommand(args: readonly string[], ctx: CommandContext):
     return 0;
   }
   removeSession(path);
+  const left = [
+    outcome.processGroups > 0 ? `killed ${outcome.processGroups} leftover process group(s)` : '',
+    outcome.containers.length > 0
+      ? `removed ${outcome.containers.length} leftover container(s)`
+      : '',
+  ].filter((part) => part.length > 0);
   ctx.out(
-    outcome.processGroups > 0
-      ? `killed ${outcome.processGroups} leftover process group(s) of devenv pid ${session.devenvPid}`
+    left.length > 0
+      ? `${left.join(', ')} of devenv pid ${session.devenvPid}`
       : 'nothing was left running',
   );
   return 0;

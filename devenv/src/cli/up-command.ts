@@ -101,6 +101,8 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       ctx.err(
         `devenv: stopped ${reaped.processGroups} leftover process group(s) of a devenv that did not exit cleanly (pid ${previous.devenvPid})`,
       );
+    if (reaped.containers.length > 0)
+      ctx.err(`devenv: removed ${reaped.containers.length} leftover container(s) of that devenv`);
   }
 
   const sessionId = randomUUID();
