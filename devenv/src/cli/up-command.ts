@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stackOutcome } from '../engine/outcome.js';
 import { selectServices } from '../engine/select-services.js';
 import type { EngineState } from '../engine/service-state.js';
@@ -8,6 +8,8 @@ import { createSupervisor, type RuntimeChoice, type Supervisor } from '../engine
 import { runProbe } from '../health/probe.js';
 import { createFileSink } from '../logbus/file-sink.js';
 import { createLogBus } from '../logbus/log-bus.js';
+import { createLokiSink } from '../logbus/loki-sink.js';
+import type { LogSink } from '../logbus/log-sink.js';
 import { lazyDockerReaper } from '../runtime/lazy-reaper.js';
 import { lazyRuntime } from '../runtime/lazy-runtime.js';
 import { nativeRuntime } from '../runtime/native.js';
@@ -18,6 +20,8 @@ import { createToolchain } from '../toolchain/toolchain.js';
 import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
+import { lokiTargetOf } from './loki-target.js';
+import { metricsPortFrom, startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 import { printDiagnostics } from './output.js';
 import { jsonReporter, lineReporter, type Reporter } from './reporter.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
@@ -34,7 +38,11 @@ Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .d
       --timeout SECONDS    with --ci: give up after this long (default 300)
       --json               one JSON object per event on stdout
       --no-logs            do not echo service output
+      --no-watch           do not reload services when their files change
 ${STACK_FLAGS_USAGE}
+
+Environment: LOKI_URL ships every log line to that Loki (also on when the run has a loki
+service); DEVENV_METRICS_PORT serves devenv's own /metrics there (default 9469, 0 any, off).
 
 Exit status: 0 stopped cleanly (--ci: all ready), 1 a service failed, 2 usage or config error.`;
 
@@ -50,6 +58,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       timeout: { type: 'string' },
       json: { type: 'boolean' },
       'no-logs': { type: 'boolean' },
+      'no-watch': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     UP_USAGE,
@@ -113,7 +122,15 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     projectName: stack.projectName,
     startedAt: Date.now(),
   });
-  const bus = createLogBus({ sinks: [createFileSink({ directory: join(stateDir, 'logs') })] });
+  // --- Observability: Loki sink (when the run has a Loki or LOKI_URL is set) -------------
+  const sinks: LogSink[] = [createFileSink({ directory: join(stateDir, 'logs') })];
+  const loki = lokiTargetOf(stack, ctx.env);
+  if (loki) {
+    // closeTimeoutMs: an optional Loki that never came up must not hold up Ctrl-C for long.
+    sinks.push(createLokiSink({ url: loki.url, project: stack.projectName, closeTimeoutMs: 2000 }));
+  }
+  // ---------------------------------------------------------------------------------------------
+  const bus = createLogBus({ sinks });
   const toolchain = createToolchain({ projectRoot: ctx.projectRoot, versions: versions.value });
   const supervisor = createSupervisor({
     stack,
@@ -172,7 +189,36 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   });
 
+  // --- Observability: devenv's own /metrics (supervisor state) for Prometheus ----------------
+  let metrics: MetricsEndpoint | undefined;
+  const metricsPort = metricsPortFrom(ctx.env);
+  if (!metricsPort.ok) throw new UsageError(metricsPort.error, UP_USAGE);
+  if (metricsPort.value !== 'off') {
+    const started = await startMetricsEndpoint(
+      { getState: () => supervisor.store.getState(), logStats: () => bus.stats() },
+      metricsPort.value,
+    );
+    // Not fatal: a second devenv (another project) may hold the port; the stack runs regardless.
+    if (started.ok) metrics = started.value;
+    else
+      reporter.line(
+        `devenv metrics not served: ${started.error.reason === 'port-in-use' ? `127.0.0.1:${started.error.port} is in use` : started.error.message} (set DEVENV_METRICS_PORT)`,
+      );
+  }
+  // ---------------------------------------------------------------------------------------------
+
   supervisor.begin();
+  const reload =
+    values.ci || values['no-watch']
+      ? undefined
+      : (await import('./hot-reload.js')).startHotReload({
+          root: dirname(stateDir),
+          stack,
+          supervisor,
+          bus,
+          versions: versions.value,
+          toolchain,
+        });
   let code = 0;
   if (values.ci) {
     const verdict = await Promise.race([
@@ -203,7 +249,16 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       projectName: stack.projectName,
       stack,
       getState: () => supervisor.store.getState(),
-      subscribe: (onChange) => supervisor.store.subscribe(() => onChange()),
+      subscribe: (onChange) => {
+        const fromStore = supervisor.store.subscribe(() => onChange());
+        const fromReload = reload?.subscribe(onChange);
+        return () => {
+          fromStore();
+          fromReload?.();
+        };
+      },
+      reloadBlock: () => reload?.block(),
+      acceptBreaking: () => reload?.acceptBreaking(),
       logs: bus,
       restart: (name) => supervisor.restart(name),
       stop: (name) => supervisor.stop(name),
@@ -216,8 +271,10 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   } else {
     await stopped;
   }
+  await reload?.close();
   await supervisor.shutdown();
   snapshot.update(supervisor.store.getState());
+  await metrics?.close();
   await bus.close();
   recorder.close();
   snapshot.remove();

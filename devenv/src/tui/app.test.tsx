@@ -34,6 +34,8 @@ function inMemoryController() {
     stop: async (name) => void calls.push(`stop ${name}`),
     start: (name) => void calls.push(`start ${name}`),
     quit: async () => void calls.push('quit'),
+    reloadBlock: () => undefined,
+    acceptBreaking: () => void calls.push('accept'),
   };
   const dispatch = (action: Parameters<typeof reduce>[1]) => {
     state = reduce(state, action);

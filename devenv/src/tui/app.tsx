@@ -12,6 +12,11 @@ import { useThrottledRefresh } from './use-throttled.js';
 import { useUsage } from './use-usage.js';
 
 const LOG_BUFFER = 5_000;
+const BLOCK_TITLE = {
+  'proto-lint': 'buf lint rejected the protos',
+  'proto-breaking': 'breaking proto change (b accepts it)',
+  'proto-generate': 'code generation failed; the previous code is kept',
+} as const;
 const LEVELS: readonly (LogLevel | undefined)[] = [undefined, 'info', 'warn', 'error'];
 
 export function App({ controller }: { readonly controller: DevenvController }) {
@@ -163,6 +168,12 @@ export function App({ controller }: { readonly controller: DevenvController }) {
       case 'scroll':
         setScroll((s) => Math.max(0, s + action.delta));
         break;
+      case 'accept-breaking':
+        if (controller.reloadBlock()?.reason === 'proto-breaking') {
+          controller.acceptBreaking();
+          setStatus('breaking change accepted: save a .proto again to reload');
+        }
+        break;
       case 'help':
         setHelp(true);
         break;
@@ -174,10 +185,11 @@ export function App({ controller }: { readonly controller: DevenvController }) {
     }
   });
 
+  const block = controller.reloadBlock();
   const healthy = names.filter((n) => state.services[n]?.phase === 'healthy').length;
   const tableHeight =
     names.length + new Set(names.map((n) => controller.stack.services[n]?.devenv.group)).size + 1;
-  const logHeight = Math.max(3, rows - tableHeight - 5);
+  const logHeight = Math.max(3, rows - tableHeight - 5 - (block ? 8 : 0));
   const title = [
     target ? `logs: ${target}` : 'logs: all services',
     minLevel ? `level ≥ ${minLevel}` : '',
@@ -203,6 +215,14 @@ export function App({ controller }: { readonly controller: DevenvController }) {
         now={Date.now()}
         width={columns}
       />
+      {block ? (
+        <Box borderStyle="round" borderColor="red" flexDirection="column" paddingX={1}>
+          <Text color="red" bold>
+            reload blocked: {BLOCK_TITLE[block.reason]}
+          </Text>
+          <Text>{block.detail.split('\n').slice(0, 6).join('\n')}</Text>
+        </Box>
+      ) : null}
       {help ? (
         <HelpOverlay />
       ) : (

@@ -1,6 +1,7 @@
 import type { EngineState } from '../engine/service-state.js';
 import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
+import type { ReloadBlock } from '../reload/reloader.js';
 
 /**
  * What the TUI may read and do. The in-process engine implements it (`engineController`); a remote
@@ -16,6 +17,10 @@ export interface DevenvController {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /** Why the last reload did not happen (banner), or undefined. */
+  reloadBlock(): ReloadBlock | undefined;
+  /** The user accepts the blocked breaking proto change; the next reload goes through. */
+  acceptBreaking(): void;
   /** Stops everything; settles when all is down. */
   quit(): Promise<void>;
 }

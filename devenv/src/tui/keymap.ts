@@ -10,6 +10,7 @@ export type KeyAction =
   | { readonly type: 'toggle-pause' }
   | { readonly type: 'scroll'; readonly delta: number }
   | { readonly type: 'all-logs' }
+  | { readonly type: 'accept-breaking' }
   | { readonly type: 'help' }
   | { readonly type: 'quit' }
   | { readonly type: 'none' };
@@ -53,6 +54,8 @@ export function actionFor(input: string, key: KeyInfo): KeyAction {
       return { type: 'toggle-pause' };
     case 'a':
       return { type: 'all-logs' };
+    case 'b':
+      return { type: 'accept-breaking' };
     case '?':
       return { type: 'help' };
     case 'q':
@@ -74,6 +77,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['l', 'level filter'],
   ['p', 'pause'],
   ['PgUp/PgDn', 'scroll'],
+  ['b', 'accept a blocked breaking proto change'],
   ['?', 'help'],
   ['q', 'quit'],
 ];

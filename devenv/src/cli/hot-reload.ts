@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Supervisor } from '../engine/supervisor.js';
+import type { LogBus } from '../logbus/log-bus.js';
+import type { Stack } from '../model/stack.js';
+import { breakingProtos, lintProtos } from '../proto/checks.js';
+import { generateProtos } from '../proto/generate.js';
+import { planReload } from '../reload/plan.js';
+import { createReloader, type ReloadBlock } from '../reload/reloader.js';
+import { inotifyBudgetWarning, watchRepository } from '../reload/watcher.js';
+import type { Toolchain } from '../toolchain/toolchain.js';
+import type { Versions } from '../versions/versions-file.js';
+
+export interface HotReload {
+  block(): ReloadBlock | undefined;
+  acceptBreaking(): void;
+  /** Told when the block changes, for the TUI's banner. */
+  subscribe(onChange: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Watches the repository and turns each batch of changes into one reload (see reload/). */
+export function startHotReload(options: {
+  readonly root: string;
+  readonly stack: Stack;
+  readonly supervisor: Supervisor;
+  readonly bus: LogBus;
+  readonly versions: Versions;
+  readonly toolchain: Toolchain;
+}): HotReload {
+  const { root, stack, supervisor, bus } = options;
+  const note = (text: string) => bus.append('devenv', 'devenv', text);
+  const protoOptions = {
+    projectRoot: root,
+    versions: options.versions,
+    toolchain: options.toolchain,
+  };
+  let block: ReloadBlock | undefined;
+  const listeners = new Set<() => void>();
+  const reloader = createReloader({
+    proto: {
+      lint: () => lintProtos(protoOptions),
+      breaking: () => breakingProtos(protoOptions),
+      generate: () => generateProtos(protoOptions),
+    },
+    restart: (name) => supervisor.restart(name),
+    getState: () => supervisor.store.getState(),
+    note,
+    onBlock: (next) => {
+      block = next;
+      for (const listener of listeners) listener();
+    },
+  });
+  const hasProtos = existsSync(join(root, 'protos', 'buf.yaml'));
+  const watcher = watchRepository({
+    root,
+    onBatch: (paths) => {
+      const plan = planReload(paths, stack);
+      const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
+      if (relevant.protos.length > 0 || relevant.restart.length > 0) void reloader.apply(relevant);
+    },
+    onError: (message) => note(`file watcher: ${message}`),
+  });
+  void inotifyBudgetWarning(root).then((warning) => warning && note(warning));
+  return {
+    block: () => block,
+    acceptBreaking: () => reloader.acceptBreaking(),
+    subscribe: (onChange) => {
+      listeners.add(onChange);
+      return () => listeners.delete(onChange);
+    },
+    close: () => watcher.close(),
+  };
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { Stack, WatchRule } from '../model/stack.js';
+import { testStack } from '../../test/stack-builder.js';
+import { ignoreMatches, planReload } from './plan.js';
+
+function withWatch(stack: Stack, watch: Record<string, WatchRule[]>): Stack {
+  return {
+    ...stack,
+    services: Object.fromEntries(
+      Object.entries(stack.services).map(([n, s]) => [n, { ...s, watch: watch[n] ?? [] }]),
+    ),
+  };
+}
+
+const rule = (
+  path: string,
+  action: WatchRule['action'] = 'restart',
+  ignore: string[] = [],
+): WatchRule => ({
+  path,
+  action,
+  target: undefined,
+  ignore,
+});
+
+const stack = withWatch(
+  testStack('/repo', {
+    'worker-typescript': { command: ['w'] },
+    'worker-python': { command: ['p'] },
+    dispatcher: { command: ['d'] },
+  }),
+  {
+    'worker-typescript': [
+      rule('/repo/workers/typescript', 'restart', ['**/*.test.ts']),
+      rule('/repo/protos'),
+    ],
+    'worker-python': [
+      rule('/repo/workers/python', 'sync+restart', ['__pycache__/']),
+      rule('/repo/protos'),
+    ],
+    dispatcher: [rule('/repo/dispatcher'), rule('/repo/protos')],
+  },
+);
+
+describe('reload plans', () => {
+  it('restarts only the service whose code changed', () => {
+    expect(planReload(['/repo/workers/typescript/src/activities/greet.ts'], stack)).toEqual({
+      protos: [],
+      restart: ['worker-typescript'],
+      unmatched: [],
+    });
+  });
+
+  it('coalesces a save storm into one restart per service', () => {
+    const paths = Array.from({ length: 50 }, (_, i) => `/repo/dispatcher/src/file${i % 5}.ts`);
+    expect(planReload(paths, stack).restart).toEqual(['dispatcher']);
+  });
+
+  it('regenerates and restarts every service using the protos when a .proto changes', () => {
+    expect(planReload(['/repo/protos/timecop/workflows/v1/demo.proto'], stack)).toEqual({
+      protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
+      restart: ['worker-typescript', 'worker-python', 'dispatcher'],
+      unmatched: [],
+    });
+  });
+
+  it('honours ignore patterns and reports what no rule covers', () => {
+    const plan = planReload(
+      [
+        '/repo/workers/typescript/src/a.test.ts',
+        '/repo/workers/python/__pycache__/x.pyc',
+        '/repo/README.md',
+      ],
+      stack,
+    );
+    expect(plan.restart).toEqual([]);
+    expect(plan.unmatched).toHaveLength(3);
+  });
+
+  it('does not take a sibling directory with a common prefix for the watched one', () => {
+    expect(planReload(['/repo/dispatcher-old/x.ts'], stack).restart).toEqual([]);
+  });
+
+  it('matches .dockerignore-style patterns', () => {
+    expect(ignoreMatches('node_modules/', 'node_modules/x/y.js')).toBe(true);
+    expect(ignoreMatches('**/*.test.ts', 'src/a/b.test.ts')).toBe(true);
+    expect(ignoreMatches('*.log', 'deep/dir/app.log')).toBe(true);
+    expect(ignoreMatches('dist/**', 'src/dist.ts')).toBe(false);
+  });
+});

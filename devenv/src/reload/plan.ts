@@ -1,0 +1,66 @@
+import { relative, sep } from 'node:path';
+import type { Stack, WatchRule } from '../model/stack.js';
+
+/** What one batch of file changes asks for. */
+export interface ReloadPlan {
+  /** Changed `.proto` files: lint, breaking check and regeneration come before any restart. */
+  readonly protos: readonly string[];
+  /** Services whose watched files changed, to restart (after regeneration when protos changed). */
+  readonly restart: readonly string[];
+  /** Changed files that no rule covers. */
+  readonly unmatched: readonly string[];
+}
+
+/**
+ * Pure: classifies changed paths by the stack's `develop.watch` rules. A service appears once per
+ * batch however many of its files changed, so a save storm is one restart. When protos change,
+ * every service watching a directory that contains them restarts too (it uses the generated code).
+ */
+export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
+  const protos = paths.filter((p) => p.endsWith('.proto'));
+  const restart = new Set<string>();
+  const unmatched: string[] = [];
+  for (const path of paths) {
+    let matched = false;
+    for (const [name, spec] of Object.entries(stack.services)) {
+      if (spec.watch.some((rule) => covers(rule, path) && wantsRestart(rule))) {
+        restart.add(name);
+        matched = true;
+      }
+    }
+    if (!matched && !path.endsWith('.proto')) unmatched.push(path);
+  }
+  return { protos, restart: stack.startOrder.filter((n) => restart.has(n)), unmatched };
+}
+
+function wantsRestart(rule: WatchRule): boolean {
+  // `sync` alone copies files into a running container: a native process already sees them.
+  return rule.action !== 'sync';
+}
+
+/** The rule's path is the file or one of its directories, and no ignore pattern matches. */
+export function covers(rule: WatchRule, path: string): boolean {
+  if (path !== rule.path && !path.startsWith(rule.path.endsWith(sep) ? rule.path : rule.path + sep))
+    return false;
+  const rel = relative(rule.path, path);
+  return !rule.ignore.some((pattern) => ignoreMatches(pattern, rel));
+}
+
+/** `.dockerignore`-style patterns relative to the rule's path: `node_modules/`, `*.test.ts`, `dist/**`. */
+export function ignoreMatches(pattern: string, rel: string): boolean {
+  const clean = pattern.replace(/^\.?\//, '').replace(/\/$/, '');
+  if (!/[*?]/.test(clean))
+    return rel === clean || rel.startsWith(`${clean}/`) || rel.split('/').includes(clean);
+  const regex = new RegExp(
+    `^${clean
+      .split('**')
+      .map((part) =>
+        part
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]'),
+      )
+      .join('.*')}$`,
+  );
+  return regex.test(rel) || regex.test(rel.split('/').at(-1) ?? rel);
+}

@@ -1,0 +1,118 @@
+import type { BreakingOutcome } from '../proto/checks.js';
+import type { GenerateOutcome } from '../proto/generate.js';
+import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
+import type { Result } from '../result.js';
+import type { EngineState } from '../engine/service-state.js';
+import type { ReloadPlan } from './plan.js';
+
+/** The proto steps a reload runs; the real ones are devenv/src/proto's, bound to the project. */
+export interface ProtoSteps {
+  lint(): Promise<Result<void, ProtoFailure>>;
+  breaking(): Promise<Result<BreakingOutcome, ProtoFailure>>;
+  generate(): Promise<Result<GenerateOutcome, ProtoFailure>>;
+}
+
+/** Why a reload did not happen: shown in a banner until the next reload succeeds. */
+export type ReloadBlock =
+  | { readonly reason: 'proto-lint'; readonly detail: string }
+  | { readonly reason: 'proto-breaking'; readonly detail: string }
+  | { readonly reason: 'proto-generate'; readonly detail: string };
+
+export interface ReloaderOptions {
+  readonly proto: ProtoSteps;
+  restart(service: string): Promise<void>;
+  getState(): EngineState;
+  /** A line for people (devenv's own log). */
+  note(text: string): void;
+  /** The current block, or undefined once a reload went through. */
+  onBlock(block: ReloadBlock | undefined): void;
+}
+
+export interface Reloader {
+  /** Applies plans one at a time; a plan arriving meanwhile waits, merged with any others. */
+  apply(plan: ReloadPlan): Promise<void>;
+  /** The next breaking proto change is accepted (the user pressed the key on the banner). */
+  acceptBreaking(): void;
+}
+
+export function createReloader(options: ReloaderOptions): Reloader {
+  let running: Promise<void> | undefined;
+  let queued: ReloadPlan | undefined;
+  let acceptBreaking = false;
+
+  const run = async (plan: ReloadPlan): Promise<void> => {
+    if (plan.protos.length > 0) {
+      const blocked = await protoStep(plan);
+      if (blocked) {
+        options.onBlock(blocked);
+        options.note(`reload blocked (${blocked.reason}): ${blocked.detail}`);
+        return;
+      }
+    }
+    options.onBlock(undefined);
+    const state = options.getState();
+    // Only what is meant to run: a service the user stopped, or one that cannot run here, stays as it is.
+    const targets = plan.restart.filter((name) => {
+      const s = state.services[name];
+      return (
+        s !== undefined && !s.userStopped && s.phase !== 'unavailable' && s.phase !== 'blocked'
+      );
+    });
+    if (targets.length === 0) return;
+    options.note(`reloading ${targets.join(', ')}`);
+    await Promise.all(targets.map((name) => options.restart(name)));
+  };
+
+  const protoStep = async (plan: ReloadPlan): Promise<ReloadBlock | undefined> => {
+    const lint = await options.proto.lint();
+    if (!lint.ok) return { reason: 'proto-lint', detail: describeProtoFailure(lint.error) };
+    const breaking = await options.proto.breaking();
+    if (!breaking.ok) {
+      if (!acceptBreaking) {
+        return {
+          reason: 'proto-breaking',
+          detail: `${describeProtoFailure(breaking.error)}\n(press b to accept the breaking change)`,
+        };
+      }
+      options.note('breaking proto change accepted');
+    }
+    acceptBreaking = false;
+    const generated = await options.proto.generate();
+    if (!generated.ok)
+      return { reason: 'proto-generate', detail: describeProtoFailure(generated.error) };
+    if (generated.value.kind === 'generated') {
+      options.note(
+        `regenerated ${generated.value.written.length} file(s) from ${plan.protos.length} changed .proto`,
+      );
+    }
+    return undefined;
+  };
+
+  const drain = async (): Promise<void> => {
+    while (queued) {
+      const next = queued;
+      queued = undefined;
+      await run(next);
+    }
+    running = undefined;
+  };
+
+  return {
+    apply: (plan) => {
+      queued = queued ? merge(queued, plan) : plan;
+      running ??= drain();
+      return running;
+    },
+    acceptBreaking: () => {
+      acceptBreaking = true;
+    },
+  };
+}
+
+function merge(a: ReloadPlan, b: ReloadPlan): ReloadPlan {
+  return {
+    protos: [...new Set([...a.protos, ...b.protos])],
+    restart: [...new Set([...a.restart, ...b.restart])],
+    unmatched: [...new Set([...a.unmatched, ...b.unmatched])],
+  };
+}
