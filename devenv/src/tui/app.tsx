@@ -37,7 +37,13 @@ export function App({ controller }: { readonly controller: DevenvController }) {
   const [target, setTarget] = useState<string | undefined>(undefined);
   const [paused, setPaused] = useState(false);
   const [level, setLevel] = useState(0);
-  const [typing, setTyping] = useState<string | undefined>(undefined);
+  const [typing, setTypingState] = useState<string | undefined>(undefined);
+  // Keys can arrive faster than renders: the handler reads the latest search text from a ref.
+  const typingRef = useRef<string | undefined>(undefined);
+  const setTyping = (value: string | undefined) => {
+    typingRef.current = value;
+    setTypingState(value);
+  };
   const [search, setSearch] = useState('');
   const [current, setCurrent] = useState<number | undefined>(undefined);
   const [scroll, setScroll] = useState(0);
@@ -90,15 +96,19 @@ export function App({ controller }: { readonly controller: DevenvController }) {
   useEffect(() => setSelected((s) => Math.min(s, Math.max(0, names.length - 1))), [names.length]);
 
   useInput((input, key) => {
+    const typing = typingRef.current;
     if (typing !== undefined) {
-      if (key.return) {
-        setSearch(typing);
+      // Typed or pasted text may arrive in one event together with its Enter.
+      const newline = input.search(/[\r\n]/);
+      const text = newline >= 0 ? typing + input.slice(0, newline) : typing;
+      if (key.return || newline >= 0) {
+        setSearch(text);
         setTyping(undefined);
         const found = shown.flatMap((r, i) =>
-          r.text.toLowerCase().includes(typing.toLowerCase()) ? [i] : [],
+          r.text.toLowerCase().includes(text.toLowerCase()) ? [i] : [],
         );
         setStatus(
-          typing ? `${found.length} match${found.length === 1 ? '' : 'es'} for "${typing}"` : '',
+          text ? `${found.length} match${found.length === 1 ? '' : 'es'} for "${text}"` : '',
         );
         jumpTo(found.at(-1));
       } else if (key.escape) {

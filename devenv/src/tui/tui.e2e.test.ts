@@ -78,9 +78,10 @@ services:
     );
     expect(groups).toHaveLength(2);
 
-    tmux('send-keys', '-t', SESSION, '/');
-    tmux('send-keys', '-t', SESSION, '-l', 'marker-line');
-    tmux('send-keys', '-t', SESSION, 'Enter');
+    for (const keys of [['/'], ['-l', 'marker-line'], ['Enter']]) {
+      tmux('send-keys', '-t', SESSION, ...keys);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await waitForScreen(/1 match for "marker-line"/);
 
     tmux('send-keys', '-t', SESSION, 'r');
