@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // k6 scripts run in k6's JavaScript runtime, not Node: its globals, and its modules.
+    files: ['loadtest/**/*.js'],
+    languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly' } },
+  },
+  {
     files: ['devenv/bin/**', 'devenv/src/cli/main.ts', 'devenv/src/cli/output.ts', 'bench/**'],
     rules: { 'no-console': 'off' },
   },

@@ -8,6 +8,8 @@ export default defineConfig({
       'workers/**/*.test.ts',
       'dispatcher/**/*.test.ts',
       'protos/**/*.test.ts',
+      'observability/**/*.test.ts',
+      'loadtest/**/*.test.ts',
     ],
     globalSetup: ['devenv/test/global-setup.ts'],
     testTimeout: 30_000,

@@ -25,6 +25,10 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary:
     load: async () => (await import('./doctor-command.js')).doctorCommand,
     summary: 'check tools, versions, Docker, ports and disk; --fix installs tools',
   },
+  load: {
+    load: async () => (await import('./load-command.js')).loadCommand,
+    summary: 'run a k6 load profile against the running stack (smoke, load, stress, …)',
+  },
   proto: {
     load: async () => (await import('./proto-command.js')).protoCommand,
     summary: 'contracts: gen (incremental), lint, breaking, clean',

@@ -1,0 +1,220 @@
+import { join } from 'node:path';
+import { progressLine, type K6Snapshot } from '../load/k6-progress.js';
+import { runK6, type K6Outcome } from '../load/k6-run.js';
+import { listProfiles, profileScript } from '../load/profiles.js';
+import { describeToolFailure } from '../toolchain/resolve.js';
+import { createToolchain } from '../toolchain/toolchain.js';
+import { loadVersions } from '../versions/versions-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { printDiagnostics } from './output.js';
+import { UsageError } from './usage-error.js';
+
+/** The k6 dashboard (observability/grafana/dashboards/k6.ts), which filters by `testid`. */
+export const K6_DASHBOARD_UID = 'time-cop-k6';
+
+const DEFAULTS = {
+  target: 'http://127.0.0.1:7070',
+  grpcTarget: '127.0.0.1:7071',
+  prometheus: 'http://127.0.0.1:9090',
+  grafana: 'http://127.0.0.1:3000',
+} as const;
+
+function usage(profiles: readonly string[]): string {
+  return `Usage: devenv load <profile> [options]
+
+Runs a k6 load profile against the running stack's dispatcher (HTTP and gRPC), shows live
+progress, prints k6's summary and the Grafana URL of the run. Results go to Prometheus by remote
+write when it answers. k6 comes from the toolchain (versions.yaml; \`devenv doctor --fix --all\`).
+
+Profiles: ${profiles.length > 0 ? profiles.join(', ') : '(none found in loadtest/profiles/)'}
+
+      --target URL         the dispatcher's HTTP base URL (default ${DEFAULTS.target})
+      --grpc-target ADDR   the dispatcher's gRPC host:port (default ${DEFAULTS.grpcTarget})
+      --prometheus URL     remote-write results here (default ${DEFAULTS.prometheus})
+      --no-prometheus      do not send results to Prometheus
+      --grafana URL        for the dashboard link (default ${DEFAULTS.grafana})
+
+Exit status: 0 thresholds passed, 1 thresholds failed or the run could not happen, 2 usage.`;
+}
+
+export async function loadCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
+  const profiles = listProfiles(ctx.projectRoot);
+  const USAGE = usage(profiles);
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      target: { type: 'string' },
+      'grpc-target': { type: 'string' },
+      prometheus: { type: 'string' },
+      'no-prometheus': { type: 'boolean' },
+      grafana: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
+    true,
+  );
+  if (values.help) {
+    ctx.out(USAGE);
+    return 0;
+  }
+  const [profile, ...extra] = positionals;
+  if (profile === undefined) throw new UsageError('which profile?', USAGE);
+  if (extra.length > 0)
+    throw new UsageError(`one profile at a time (got ${positionals.join(' ')})`, USAGE);
+  if (!profiles.includes(profile))
+    throw new UsageError(`unknown profile "${profile}"; profiles: ${profiles.join(', ')}`, USAGE);
+  const target = httpUrl(values.target ?? DEFAULTS.target, '--target', USAGE);
+  const prometheus = httpUrl(values.prometheus ?? DEFAULTS.prometheus, '--prometheus', USAGE);
+  const grafana = httpUrl(values.grafana ?? DEFAULTS.grafana, '--grafana', USAGE);
+  const grpcTarget = values['grpc-target'] ?? DEFAULTS.grpcTarget;
+  if (!/^[^\s/:]+:\d{1,5}$/.test(grpcTarget))
+    throw new UsageError(`--grpc-target ${grpcTarget}: expected host:port`, USAGE);
+
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return 2;
+  }
+  // k6 is AGPL: only ever the unmodified binary the toolchain resolved and verified.
+  const toolchain = createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+    log: (line) => ctx.err(`devenv load: ${line}`),
+  });
+  const k6 = await toolchain.ensure('k6');
+  if (!k6.ok) {
+    ctx.err(
+      `devenv load: k6 is not available, so no load test ran: ${describeToolFailure(k6.error)}\n  → ${k6.error.remediation}`,
+    );
+    return 1;
+  }
+
+  let remoteWriteUrl: string | undefined;
+  if (!values['no-prometheus']) {
+    if (await answers(`${prometheus}/-/ready`)) remoteWriteUrl = `${prometheus}/api/v1/write`;
+    else
+      ctx.err(
+        `devenv load: Prometheus does not answer at ${prometheus}; results stay in the summary below (start it with \`devenv up --profile observability\`)`,
+      );
+  }
+
+  const testid = `${profile}-${timestamp(new Date())}`;
+  ctx.err(
+    `devenv load: ${profile} → ${target} (gRPC ${grpcTarget}) with k6 ${k6.value.version}; testid ${testid}`,
+  );
+  const startedAt = Date.now();
+  const progress = progressWriter(ctx, profile, startedAt);
+  // Ctrl-C reaches k6 too (same process group); k6 then stops and prints its summary, which
+  // we wait for rather than die first.
+  const onSignal = () => ctx.err('devenv load: stopping k6 (it prints what it has)');
+  process.on('SIGINT', onSignal);
+  const summary: string[] = [];
+  let outcome: K6Outcome;
+  try {
+    outcome = await runK6({
+      k6Path: k6.value.path,
+      script: profileScript(ctx.projectRoot, profile),
+      cwd: ctx.projectRoot,
+      scriptEnv: { TARGET: target, GRPC_TARGET: grpcTarget, PROFILE: profile },
+      tags: { testid },
+      remoteWriteUrl,
+      onProgress: progress.update,
+      // The summary comes at the end; held back so an aborted run shows its reason, not a
+      // summary of the one failed preflight request.
+      onStdout: (line) => summary.push(line),
+      onStderr: (line) => {
+        progress.clear();
+        ctx.err(`k6 | ${line}`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    progress.clear();
+  }
+  const finishedAt = Date.now();
+  if (outcome.kind !== 'aborted') for (const line of summary) ctx.out(line);
+
+  if (remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed') {
+    const from = startedAt - 30_000;
+    const to = finishedAt + 30_000;
+    ctx.out(
+      `Grafana: ${grafana}/d/${K6_DASHBOARD_UID}/k6?orgId=1&var-testid=${encodeURIComponent(testid)}&from=${from}&to=${to}`,
+    );
+  }
+  switch (outcome.kind) {
+    case 'passed':
+      ctx.err(`devenv load: ${profile} passed every threshold`);
+      return 0;
+    case 'thresholds-failed':
+      ctx.err(`devenv load: ${profile} FAILED: thresholds crossed (see ✗ above)`);
+      return 1;
+    case 'aborted':
+      ctx.err(`devenv load: ${profile} aborted: ${outcome.message}`);
+      return 1;
+    case 'k6-failed':
+      ctx.err(
+        `devenv load: k6 ended with ${outcome.code !== null ? `exit code ${outcome.code}` : `signal ${outcome.signal}`}`,
+      );
+      return 1;
+    case 'spawn-failed':
+      ctx.err(`devenv load: could not start k6 at ${k6.value.path}: ${outcome.message}`);
+      return 1;
+  }
+}
+
+function httpUrl(raw: string, flag: string, usageText: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`${flag} ${raw}: expected an http(s) URL`, usageText);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`${flag} ${raw}: expected an http(s) URL`, usageText);
+  return raw.replace(/\/+$/, '');
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** `20261123-184751`: sortable, readable in Grafana's variable picker. */
+function timestamp(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
+/**
+ * On a terminal, one line rewritten in place on stderr; otherwise a plain line every 5 s (logs
+ * and CI output must not fill with carriage returns).
+ */
+function progressWriter(ctx: CommandContext, profile: string, startedAt: number) {
+  const tty = process.stderr.isTTY === true;
+  let previous: K6Snapshot | undefined;
+  let lastPrinted = 0;
+  let shown = false;
+  return {
+    update: (snapshot: K6Snapshot) => {
+      const line = progressLine(profile, snapshot.at - startedAt, previous, snapshot);
+      previous = snapshot;
+      if (tty) {
+        process.stderr.write(`\r\x1b[K${line}`);
+        shown = true;
+      } else if (snapshot.at - lastPrinted >= 5000) {
+        ctx.err(line);
+        lastPrinted = snapshot.at;
+      }
+    },
+    clear: () => {
+      if (tty && shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}

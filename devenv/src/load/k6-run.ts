@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createInterface } from 'node:readline';
+import { messageOf } from '../result.js';
+import { parseK6Metrics, type K6Snapshot } from './k6-progress.js';
+
+export interface K6RunOptions {
+  readonly k6Path: string;
+  readonly script: string;
+  readonly cwd: string;
+  /** `-e NAME=value` for the script (`__ENV`). */
+  readonly scriptEnv: Readonly<Record<string, string>>;
+  /** `--tag NAME=value` on every sample. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Prometheus remote-write URL; undefined = no output. */
+  readonly remoteWriteUrl: string | undefined;
+  /** Every second while the test runs. */
+  onProgress(snapshot: K6Snapshot): void;
+  /** k6's stdout (the end-of-test summary), line by line. */
+  onStdout(line: string): void;
+  /** k6's stderr (its log lines), line by line. */
+  onStderr(line: string): void;
+}
+
+/** How a k6 run ended; `devenv load` turns each into a message and an exit code. */
+export type K6Outcome =
+  | { readonly kind: 'passed' }
+  /** k6 exit 99: the run finished and at least one threshold failed. */
+  | { readonly kind: 'thresholds-failed' }
+  /** k6 exit 108: the script aborted itself (e.g. the target is down), with k6's message. */
+  | { readonly kind: 'aborted'; readonly message: string }
+  | { readonly kind: 'k6-failed'; readonly code: number | null; readonly signal: string | null }
+  | { readonly kind: 'spawn-failed'; readonly message: string };
+
+/** k6's documented exit codes (go.k6.io/k6/errext/exitcodes). */
+const THRESHOLDS_HAVE_FAILED = 99;
+const SCRIPT_ABORTED = 108;
+
+/** Runs k6 to the end; never throws for k6's own failures. */
+export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
+  const apiPort = await freePort();
+  const args = ['run', '--quiet', '--no-color', '--address', `127.0.0.1:${apiPort}`];
+  for (const [name, value] of Object.entries(options.tags)) args.push('--tag', `${name}=${value}`);
+  for (const [name, value] of Object.entries(options.scriptEnv))
+    args.push('-e', `${name}=${value}`);
+  if (options.remoteWriteUrl !== undefined) args.push('-o', 'experimental-prometheus-rw');
+  args.push(options.script);
+
+  const child = spawn(options.k6Path, args, {
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ...(options.remoteWriteUrl !== undefined
+        ? {
+            K6_PROMETHEUS_RW_SERVER_URL: options.remoteWriteUrl,
+            // Trends as p95/p99/min/max gauges (k6_http_req_duration_p95 …), which the k6
+            // dashboard reads; k6's default would send only p99-less summaries.
+            K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),min,max',
+            K6_PROMETHEUS_RW_PUSH_INTERVAL: '2s',
+          }
+        : {}),
+      // k6 must not phone home (usage reports) from a developer's machine.
+      K6_NO_USAGE_REPORT: 'true',
+    },
+  });
+  let abortMessage: string | undefined;
+  createInterface({ input: child.stdout }).on('line', options.onStdout);
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    const aborted = /test aborted: (.*?)"?(?:\s+source=\S+)?$/.exec(line);
+    if (aborted?.[1] !== undefined) abortMessage = aborted[1].replace(/\\"/g, '"');
+    options.onStderr(line);
+  });
+
+  const exited = new Promise<K6Outcome>((resolve) => {
+    child.once('error', (error) => resolve({ kind: 'spawn-failed', message: messageOf(error) }));
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve({ kind: 'passed' });
+      else if (code === THRESHOLDS_HAVE_FAILED) resolve({ kind: 'thresholds-failed' });
+      else if (code === SCRIPT_ABORTED)
+        resolve({ kind: 'aborted', message: abortMessage ?? 'the script aborted the test' });
+      else resolve({ kind: 'k6-failed', code, signal });
+    });
+  });
+
+  // Poll the REST API until k6 exits; before k6 listens, and after, requests simply fail.
+  let done = false;
+  const polling = (async () => {
+    while (!done) {
+      await Promise.race([sleep(1000), exited]);
+      if (done) break;
+      try {
+        const response = await fetch(`http://127.0.0.1:${apiPort}/v1/metrics`, {
+          signal: AbortSignal.timeout(900),
+        });
+        const snapshot = parseK6Metrics(await response.json(), Date.now());
+        if (snapshot && !done) options.onProgress(snapshot);
+      } catch {
+        // Not listening yet, or already gone.
+      }
+    }
+  })();
+  const outcome = await exited;
+  done = true;
+  await polling;
+  return outcome;
+}
+
+/** A port nothing listens on right now, for k6's REST API. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,5 @@
+// The `spike` profile (lib/profiles.js). Run: `devenv load spike` (or k6 run with -e TARGET=…).
+import { optionsFor } from '../lib/profiles.js';
+
+export { setup, httpStarts, grpcStarts } from '../lib/scenarios.js';
+export const options = optionsFor('spike');

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
+
+const run = promisify(execFile);
+const CONFIG = join(PROJECT_ROOT, 'observability/prometheus/prometheus.yml');
+
+/** promtool ships with Debian's prometheus package, the same route the toolchain uses. */
+async function promtool(): Promise<string | undefined> {
+  try {
+    await run('promtool', ['--version']);
+    return 'promtool';
+  } catch {
+    return undefined;
+  }
+}
+
+describe('prometheus.yml', () => {
+  it('scrapes the workers, the dispatcher, Temporal and devenv', () => {
+    const config = parse(readFileSync(CONFIG, 'utf8')) as {
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = Object.fromEntries(
+      config.scrape_configs.map((j) => [j.job_name, j.static_configs.flatMap((s) => s.targets)]),
+    );
+    expect(targets).toMatchObject({
+      'worker-typescript': ['127.0.0.1:9464'],
+      'worker-python': ['127.0.0.1:9465'],
+      dispatcher: ['127.0.0.1:7070'],
+      temporal: ['127.0.0.1:7235'],
+      devenv: ['127.0.0.1:9469'],
+    });
+  });
+
+  it('passes promtool check config, rules included', async (ctx) => {
+    const tool = await promtool();
+    if (!tool) return ctx.skip('promtool not installed (Debian: apt-get install prometheus)');
+    const { stdout } = await run(tool, ['check', 'config', CONFIG]);
+    expect(stdout).toContain('SUCCESS: 6 rules found');
+  });
+
+  it('the recording rules give p50/p95/p99 of both duration histograms', async (ctx) => {
+    const tool = await promtool();
+    if (!tool) return ctx.skip('promtool not installed');
+    // promtool's rule unit tests evaluate the rules against synthetic series.
+    const { stdout } = await run(tool, [
+      'test',
+      'rules',
+      join(PROJECT_ROOT, 'observability/prometheus/rules.test.yml'),
+    ]);
+    expect(stdout).toContain('SUCCESS');
+  });
+});
