@@ -64,6 +64,21 @@ describe('reload plans', () => {
     });
   });
 
+  it('restarts services that watch only the generated code when a .proto changes', () => {
+    const generatedOnly = withWatch(
+      testStack('/repo', { worker: { command: ['w'] }, other: { command: ['o'] } }),
+      {
+        worker: [rule('/repo/protos/gen/ts')],
+        other: [rule('/repo/other')],
+      },
+    );
+    expect(planReload(['/repo/protos/timecop/workflows/v1/demo.proto'], generatedOnly)).toEqual({
+      protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
+      restart: ['worker'],
+      unmatched: [],
+    });
+  });
+
   it('honours ignore patterns and reports what no rule covers', () => {
     const plan = planReload(
       [

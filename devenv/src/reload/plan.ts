@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Stack, WatchRule } from '../model/stack.js';
 
 /** What one batch of file changes asks for. */
@@ -20,7 +20,10 @@ export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
   const protos = paths.filter((p) => p.endsWith('.proto'));
   const restart = new Set<string>();
   const unmatched: string[] = [];
-  for (const path of paths) {
+  // Services usually watch the generated code, which the watcher ignores: a .proto change counts
+  // as a change of what it generates.
+  const generated = protos.flatMap(generatedPaths);
+  for (const path of [...paths, ...generated]) {
     let matched = false;
     for (const [name, spec] of Object.entries(stack.services)) {
       if (spec.watch.some((rule) => covers(rule, path) && wantsRestart(rule))) {
@@ -28,9 +31,18 @@ export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
         matched = true;
       }
     }
-    if (!matched && !path.endsWith('.proto')) unmatched.push(path);
+    if (!matched && !path.endsWith('.proto') && !generated.includes(path)) unmatched.push(path);
   }
   return { protos, restart: stack.startOrder.filter((n) => restart.has(n)), unmatched };
+}
+
+/** `<root>/protos/a/b.proto` → the TypeScript and Python files generated from it under `protos/gen/`. */
+export function generatedPaths(proto: string): string[] {
+  const at = proto.lastIndexOf(`${sep}protos${sep}`);
+  if (at < 0) return [];
+  const root = proto.slice(0, at + `${sep}protos`.length);
+  const rel = proto.slice(root.length + 1, -'.proto'.length);
+  return [join(root, 'gen', 'ts', `${rel}_pb.ts`), join(root, 'gen', 'python', `${rel}_pb2.py`)];
 }
 
 function wantsRestart(rule: WatchRule): boolean {
