@@ -68,7 +68,7 @@ abstract class ProtobufEsPayloadConverter implements PayloadConverterWithEncodin
     const typeName = decodeText(raw) ?? '<not UTF-8>';
     const schema = this.schemaFor(typeName);
     try {
-      return this.decode(schema, payload.data ?? new Uint8Array()) as T;
+      return this.decode(schema, bytesOf(payload.data)) as T;
     } catch (thrown) {
       throw ApplicationFailure.create({
         type: PayloadFailureType.CorruptProtobufPayload,
@@ -141,6 +141,17 @@ export function createPayloadConverter(registry: Registry = contractsRegistry): 
 
 /** What Temporal's `payloadConverterPath` expects a module to export. */
 export const payloadConverter: PayloadConverter = createPayloadConverter();
+
+/**
+ * The payload's bytes as a Uint8Array of this realm. Inside the workflow sandbox an empty `data`
+ * arrives as protobufjs's default (`util.newBuffer([])`, a plain Array where there is no Buffer),
+ * on which protobuf-es's reader fails ("First argument to DataView constructor must be an
+ * ArrayBuffer"): an empty message (all fields default) would fail the workflow task.
+ */
+function bytesOf(data: ArrayLike<number> | null | undefined): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  return Uint8Array.from(data ?? []);
+}
 
 function decodeText(bytes: Uint8Array): string | undefined {
   try {

@@ -19,7 +19,13 @@ describe('compose/compose.yaml, the project’s stack model', () => {
   it('loads with zero diagnostics, with and without every profile', async () => {
     const core = await load([]);
     expect(core.projectName).toBe('time-cop');
-    expect(core.startOrder).toEqual(['postgres', 'temporal', 'hello']);
+    expect(core.startOrder).toEqual([
+      'postgres',
+      'temporal',
+      'worker-typescript',
+      'worker-python',
+      'hello',
+    ]);
     const all = await load(['*']);
     expect(all.startOrder).toEqual([
       'postgres',
@@ -28,6 +34,8 @@ describe('compose/compose.yaml, the project’s stack model', () => {
       'prometheus',
       'loki',
       'grafana',
+      'worker-typescript',
+      'worker-python',
       'hello',
     ]);
     for (const service of Object.values(all.services)) {
@@ -84,5 +92,8 @@ describe('compose/compose.yaml, the project’s stack model', () => {
     expect(services['grafana']?.image).toBe(images['grafana']);
     expect(services['loki']?.image).toBe(images['loki']);
     expect(services['hello']?.image).toBe(images['node']);
+    // Our own images: built from the repository (compose/compose.yaml build:), not pinned.
+    expect(services['worker-typescript']?.build).toBeDefined();
+    expect(services['worker-python']?.build).toBeDefined();
   });
 });

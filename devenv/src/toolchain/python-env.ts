@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeOutcome, runCommand } from '../process/run-command.js';
@@ -21,6 +22,12 @@ export interface PythonEnvOptions {
   readonly name: string;
   /** Keys of versions.yaml `libraries:` whose PyPI name is the key less `-python`. */
   readonly libraries: readonly string[];
+  /**
+   * A pip lockfile (`name==version --hash=sha256:…` lines), installed with `--require-hashes`
+   * instead of `libraries`: every transitive dependency pinned and verified, e.g.
+   * workers/python/requirements.lock. Relative to the project root.
+   */
+  readonly requirementsFile?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -52,6 +59,22 @@ export async function ensurePythonEnv(
     pins.push(`${pypiName(library)}==${version}`);
   }
   pins.sort();
+  // The marker records the lockfile's bytes (by hash), so an edited lockfile rebuilds the venv.
+  const requirements =
+    options.requirementsFile === undefined
+      ? undefined
+      : join(options.projectRoot, options.requirementsFile);
+  if (requirements !== undefined) {
+    const text = await readFile(requirements, 'utf8').catch(() => undefined);
+    if (text === undefined)
+      return err({
+        reason: 'python-env-install-failed',
+        detail: `cannot read ${options.requirementsFile}`,
+      });
+    pins.push(
+      `${options.requirementsFile}#sha256=${createHash('sha256').update(text).digest('hex')}`,
+    );
+  }
   const dir = join(options.projectRoot, '.devenv', 'python', options.name);
   const env: PythonEnv = { dir, python: join(dir, 'bin', 'python') };
   const recorded = await readFile(join(dir, MARKER), 'utf8').catch(() => '');
@@ -87,7 +110,9 @@ export async function ensurePythonEnv(
         '--disable-pip-version-check',
         '--no-input',
         '--only-binary=:all:',
-        ...pins,
+        ...(requirements === undefined
+          ? pins
+          : ['--require-hashes', '--no-deps', '-r', requirements]),
       ],
       { timeoutMs: INSTALL_TIMEOUT_MS },
     );

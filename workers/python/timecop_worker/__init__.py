@@ -1,0 +1,1 @@
+"""Time Cop's Python Temporal worker (task queue time-cop-python): activities only."""

@@ -1,0 +1,3 @@
+from timecop_worker.main import run
+
+run()

@@ -1,0 +1,59 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Port of /healthz and /readyz (the metrics endpoint is the SDK core's, which takes no routes). */
+export const DEFAULT_HEALTH_PORT = 7081;
+
+export type Readiness =
+  { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+export interface HealthServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * `/healthz`: the process answers (liveness: restart only when this fails).
+ * `/readyz`: `check()` says the worker is connected and polling (readiness: devenv's probe and
+ * Kubernetes' readinessProbe). Both answer JSON; anything else is 404.
+ */
+export async function startHealthServer(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly check: () => Promise<Readiness>;
+}): Promise<HealthServer> {
+  const server: Server = createServer((req, res) => {
+    const reply = (status: number, body: object) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, { error: 'GET only' });
+    if (path === '/healthz') return reply(200, { status: 'ok' });
+    if (path === '/readyz') {
+      options.check().then(
+        (r) =>
+          r.ready
+            ? reply(200, { status: 'ready' })
+            : reply(503, { status: 'not-ready', reason: r.reason }),
+        (error: unknown) => reply(503, { status: 'not-ready', reason: String(error) }),
+      );
+      return;
+    }
+    reply(404, { error: 'not found' });
+  });
+  // Probes must not keep a draining worker alive.
+  server.keepAliveTimeout = 1_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

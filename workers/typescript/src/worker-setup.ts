@@ -1,0 +1,163 @@
+/**
+ * How a TypeScript worker is put together, shared by worker.ts, the tests, the replay tests and
+ * the benchmarks, so each of them runs exactly the production wiring: workflow code bundled with
+ * the task queues baked in, the protobuf payload converter, the metrics interceptors.
+ */
+import {
+  bundleWorkflowCode,
+  type NativeConnection,
+  type ReplayWorkerOptions,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { createActivities, type ActivityDeps } from './activities/index.js';
+import { activityPayloadGuard } from './interceptors/activity-guard.js';
+import { activityMetricsInterceptor } from './interceptors/activity-metrics.js';
+import type { MetricMeter } from '@temporalio/common';
+import { createLogger, sdkLogger } from './logging.js';
+import { bundleTimeDefines, TASK_QUEUES, type TaskQueues } from './routing.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+export const WORKFLOW_METRICS_INTERCEPTOR = fileURLToPath(
+  new URL('./interceptors/workflow-metrics.ts', import.meta.url),
+);
+export const PAYLOAD_GUARD_INTERCEPTOR = fileURLToPath(
+  new URL('./interceptors/payload-guard.ts', import.meta.url),
+);
+/** Workers: the contracts' converter with deferred failures (payload-converter.ts). */
+export const PAYLOAD_CONVERTER_PATH = fileURLToPath(
+  new URL('./payload-converter.ts', import.meta.url),
+);
+/** Clients: the contracts' converter itself (a client should see a bad payload throw). */
+export const CLIENT_PAYLOAD_CONVERTER_PATH = fileURLToPath(
+  new URL('../../../protos/ts/payload-converter.ts', import.meta.url),
+);
+
+const require = createRequire(import.meta.url);
+
+let typeScriptRequire = false;
+/**
+ * The SDK `require()`s `payloadConverterPath` (a .ts file importing `.js` names) in this process;
+ * tsx's CommonJS hook makes that work wherever this runs: under `node --import tsx` it is already
+ * there (registering again is harmless), under vitest it is not.
+ */
+export async function ensureTypeScriptRequire(): Promise<void> {
+  if (typeScriptRequire) return;
+  const { register } = await import('tsx/cjs/api');
+  register();
+  typeScriptRequire = true;
+}
+
+/** The data converter for workers: protobuf-es messages ⇄ binary/protobuf. */
+export const DATA_CONVERTER = { payloadConverterPath: PAYLOAD_CONVERTER_PATH } as const;
+/** The same wire format for clients (tests, the dispatcher). */
+export const CLIENT_DATA_CONVERTER = {
+  payloadConverterPath: CLIENT_PAYLOAD_CONVERTER_PATH,
+} as const;
+
+export interface WorkflowCodeOptions {
+  /** Workflow module (default: the worker's registration list); tests add their own. */
+  readonly workflowsPath?: string;
+  /** Record time_cop_workflow_durations_ms (default true). */
+  readonly metrics?: boolean;
+  /** The queues workflow code routes activities to (default: this process's environment). */
+  readonly taskQueues?: TaskQueues;
+}
+
+/**
+ * The SDK bundles workflow code with webpack (swc-loader for .ts, `.js` → `.ts` aliasing). We add
+ * one DefinePlugin: the sandbox has no `process.env`, so the task queues are fixed at bundle time.
+ */
+function webpackConfigHook(queues: TaskQueues) {
+  // webpack as the SDK itself resolves it (its dependency, not ours): same instance, same version.
+  const webpack = createRequire(require.resolve('@temporalio/worker'))('webpack') as {
+    DefinePlugin: new (defs: Record<string, string>) => unknown;
+  };
+  return <C extends { plugins?: unknown[] }>(config: C): C => ({
+    ...config,
+    plugins: [...(config.plugins ?? []), new webpack.DefinePlugin(bundleTimeDefines(queues))],
+  });
+}
+
+function interceptorModules(options: WorkflowCodeOptions): string[] {
+  return [
+    PAYLOAD_GUARD_INTERCEPTOR,
+    ...(options.metrics === false ? [] : [WORKFLOW_METRICS_INTERCEPTOR]),
+  ];
+}
+
+/** One bundle, reusable by many workers (tests bundle once per file instead of per worker). */
+export async function bundleWorkflows(options: WorkflowCodeOptions = {}) {
+  await ensureTypeScriptRequire();
+  return bundleWorkflowCode({
+    // webpack's report only when something is wrong (it is long, and every test bundles).
+    logger: sdkLogger(createLogger('workflow-bundler', undefined, 'warn')),
+    workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
+    workflowInterceptorModules: interceptorModules(options),
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    webpackConfigHook: webpackConfigHook(options.taskQueues ?? snapshot(TASK_QUEUES)),
+  });
+}
+
+export interface WorkerSetup extends WorkflowCodeOptions {
+  readonly connection: NativeConnection;
+  readonly namespace: string;
+  readonly taskQueue?: string;
+  readonly deps: ActivityDeps;
+  /** Where activity metrics go (Runtime.instance().metricMeter); none: not recorded. */
+  readonly meter?: MetricMeter;
+  /** A prebuilt bundle (bundleWorkflows); otherwise bundled from source by Worker.create. */
+  readonly workflowBundle?: Awaited<ReturnType<typeof bundleWorkflows>>;
+  /** How long SIGTERM waits for in-flight activities before cancelling them. */
+  readonly shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+}
+
+export async function workerOptions(setup: WorkerSetup): Promise<WorkerOptions> {
+  await ensureTypeScriptRequire();
+  const queues = setup.taskQueues ?? snapshot(TASK_QUEUES);
+  const activityInterceptors = [
+    activityPayloadGuard,
+    ...(setup.metrics === false || !setup.meter ? [] : [activityMetricsInterceptor(setup.meter)]),
+  ];
+  return {
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue: setup.taskQueue ?? queues.typescript,
+    activities: createActivities(setup.deps),
+    ...(setup.workflowBundle
+      ? { workflowBundle: setup.workflowBundle }
+      : {
+          workflowsPath: WORKFLOWS_PATH,
+          bundlerOptions: { webpackConfigHook: webpackConfigHook(queues) },
+        }),
+    interceptors: {
+      activity: activityInterceptors,
+      // A prebuilt bundle already contains its interceptor modules (bundleWorkflows).
+      ...(setup.workflowBundle ? {} : { workflowModules: interceptorModules(setup) }),
+    },
+    dataConverter: DATA_CONVERTER,
+    ...(setup.shutdownGraceTime !== undefined
+      ? { shutdownGraceTime: setup.shutdownGraceTime }
+      : {}),
+  };
+}
+
+/** For Worker.runReplayHistories: the same workflow code, no connection. */
+export async function replayOptions(
+  replayName: string,
+  workflowsPath: string = WORKFLOWS_PATH,
+): Promise<ReplayWorkerOptions> {
+  await ensureTypeScriptRequire();
+  return {
+    replayName,
+    workflowsPath,
+    bundlerOptions: { webpackConfigHook: webpackConfigHook(snapshot(TASK_QUEUES)) },
+    interceptors: { workflowModules: interceptorModules({}) },
+    dataConverter: DATA_CONVERTER,
+  };
+}
+
+function snapshot(queues: TaskQueues): TaskQueues {
+  return { typescript: queues.typescript, python: queues.python };
+}
