@@ -65,6 +65,8 @@ describe('compose/compose.yaml, the project’s stack model', () => {
         '8233',
         '--log-format',
         'json',
+        '--metrics-port',
+        '7235',
       ],
       tool: 'temporal',
       requires: [],
