@@ -46,6 +46,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
               startTimeoutMs: s.startTimeoutMs ?? 20_000,
             }
           : undefined,
+        reloadGuard: undefined,
         group: 'app',
         optional: s.optional ?? false,
       },

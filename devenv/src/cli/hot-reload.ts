@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Supervisor } from '../engine/supervisor.js';
 import type { LogBus } from '../logbus/log-bus.js';
-import type { Stack } from '../model/stack.js';
+import type { ServiceSpec, Stack } from '../model/stack.js';
+import { describeOutcome, runCommand } from '../process/run-command.js';
+import { err, ok, type Result } from '../result.js';
 import { breakingProtos, lintProtos } from '../proto/checks.js';
 import { generateProtos } from '../proto/generate.js';
 import { planReload } from '../reload/plan.js';
@@ -10,6 +12,21 @@ import { createReloader, type ReloadBlock } from '../reload/reloader.js';
 import { inotifyBudgetWarning, watchRepository } from '../reload/watcher.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';
+
+const GUARD_TIMEOUT_MS = 120_000;
+
+/** Runs a service's reload guard with the service's environment; what it printed explains a failure. */
+async function runReloadGuard(spec: ServiceSpec | undefined): Promise<Result<void, string>> {
+  const guard = spec?.devenv.reloadGuard;
+  const [command, ...args] = guard?.command ?? [];
+  if (!spec || !guard || command === undefined) return ok(undefined);
+  const outcome = await runCommand(command, args, {
+    cwd: guard.cwd,
+    env: { ...process.env, ...spec.environment, ...spec.devenv.native?.environment },
+    timeoutMs: GUARD_TIMEOUT_MS,
+  });
+  return outcome.code === 0 ? ok(undefined) : err(describeOutcome(outcome));
+}
 
 export interface HotReload {
   block(): ReloadBlock | undefined;
@@ -44,6 +61,7 @@ export function startHotReload(options: {
       generate: () => generateProtos(protoOptions),
     },
     restart: (name) => supervisor.restart(name),
+    guard: (name) => runReloadGuard(stack.services[name]),
     getState: () => supervisor.store.getState(),
     note,
     onBlock: (next) => {

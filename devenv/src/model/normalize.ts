@@ -112,6 +112,13 @@ export function normalizeService(
         }
       : undefined,
     probe: extension.probe,
+    reloadGuard: extension.reload_guard
+      ? {
+          command: extension.reload_guard.command,
+          paths: extension.reload_guard.paths.map((p) => resolve(ctx.projectDir, p)),
+          cwd: resolve(ctx.projectDir, extension.reload_guard.cwd ?? extension.native?.cwd ?? '.'),
+        }
+      : undefined,
     group: extension.group,
     optional: extension.optional,
   };

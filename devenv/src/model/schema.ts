@@ -322,9 +322,17 @@ const native = z.strictObject({
   environment: keyedSchema.optional(),
 });
 
+/** A check that must pass before devenv restarts the service for changes under `paths`. */
+const reloadGuard = z.strictObject({
+  command: argv,
+  paths: z.array(z.string().min(1)).min(1, 'name at least one path the guard covers'),
+  cwd: z.string().optional(),
+});
+
 const devenvExtension = z.strictObject({
   native: native.optional(),
   probe: probe.optional(),
+  reload_guard: reloadGuard.optional(),
   group: z.string().min(1, 'expected a group name').default(DEFAULT_GROUP),
   optional: z.boolean().default(false),
 });
@@ -376,5 +384,6 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] | und
   if (path[0] !== 'services') return undefined;
   if (tail === 'x-devenv') return Object.keys(devenvExtension.shape);
   if (tail === 'x-devenv.native') return Object.keys(native.shape);
+  if (tail === 'x-devenv.reload_guard') return Object.keys(reloadGuard.shape);
   return undefined;
 }

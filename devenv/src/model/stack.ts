@@ -92,11 +92,23 @@ export interface NativeSpec {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/**
+ * A command that must exit 0 before devenv restarts the service for a change under `paths`; the
+ * TypeScript worker's replays open workflows against the changed workflow code.
+ */
+export interface ReloadGuard {
+  readonly command: readonly string[];
+  /** Absolute paths the guard covers. */
+  readonly paths: readonly string[];
+  readonly cwd: string;
+}
+
 /** devenv's own fields, under the service's `x-devenv` key. */
 export interface DevenvExtension {
   /** How to run the service as a local process; undefined: docker runtime only. */
   readonly native: NativeSpec | undefined;
   readonly probe: ProbeSpec | undefined;
+  readonly reloadGuard: ReloadGuard | undefined;
   /** TUI grouping, e.g. `platform`, `workers`, `observability`. */
   readonly group: string;
   /** An optional service never blocks the rest: when unavailable its dependants still start. */

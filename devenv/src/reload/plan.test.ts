@@ -47,8 +47,36 @@ describe('reload plans', () => {
     expect(planReload(['/repo/workers/typescript/src/activities/greet.ts'], stack)).toEqual({
       protos: [],
       restart: ['worker-typescript'],
+      guarded: [],
       unmatched: [],
     });
+  });
+
+  it('marks a restart guarded when the service’s reload guard covers a changed file', () => {
+    const spec = stack.services['worker-typescript']!;
+    const guarded: Stack = {
+      ...stack,
+      services: {
+        ...stack.services,
+        'worker-typescript': {
+          ...spec,
+          devenv: {
+            ...spec.devenv,
+            reloadGuard: {
+              command: ['guard'],
+              paths: ['/repo/workers/typescript/src/workflows'],
+              cwd: '/repo',
+            },
+          },
+        },
+      },
+    };
+    expect(planReload(['/repo/workers/typescript/src/workflows/demo.ts'], guarded).guarded).toEqual(
+      ['worker-typescript'],
+    );
+    expect(
+      planReload(['/repo/workers/typescript/src/activities/greet.ts'], guarded).guarded,
+    ).toEqual([]);
   });
 
   it('coalesces a save storm into one restart per service', () => {
@@ -60,6 +88,7 @@ describe('reload plans', () => {
     expect(planReload(['/repo/protos/timecop/workflows/v1/demo.proto'], stack)).toEqual({
       protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
       restart: ['worker-typescript', 'worker-python', 'dispatcher'],
+      guarded: [],
       unmatched: [],
     });
   });
@@ -75,6 +104,7 @@ describe('reload plans', () => {
     expect(planReload(['/repo/protos/timecop/workflows/v1/demo.proto'], generatedOnly)).toEqual({
       protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
       restart: ['worker'],
+      guarded: [],
       unmatched: [],
     });
   });

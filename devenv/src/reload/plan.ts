@@ -7,6 +7,8 @@ export interface ReloadPlan {
   readonly protos: readonly string[];
   /** Services whose watched files changed, to restart (after regeneration when protos changed). */
   readonly restart: readonly string[];
+  /** Of those, the ones whose reload guard covers a changed file: it must pass before the restart. */
+  readonly guarded: readonly string[];
   /** Changed files that no rule covers. */
   readonly unmatched: readonly string[];
 }
@@ -33,7 +35,21 @@ export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
     }
     if (!matched && !path.endsWith('.proto') && !generated.includes(path)) unmatched.push(path);
   }
-  return { protos, restart: stack.startOrder.filter((n) => restart.has(n)), unmatched };
+  const guarded = new Set(
+    [...restart].filter((name) => {
+      const guard = stack.services[name]?.devenv.reloadGuard;
+      return (
+        guard !== undefined &&
+        paths.some((path) => guard.paths.some((g) => path === g || path.startsWith(g + sep)))
+      );
+    }),
+  );
+  return {
+    protos,
+    restart: stack.startOrder.filter((n) => restart.has(n)),
+    guarded: stack.startOrder.filter((n) => guarded.has(n)),
+    unmatched,
+  };
 }
 
 /** `<root>/protos/a/b.proto` → the TypeScript and Python files generated from it under `protos/gen/`. */

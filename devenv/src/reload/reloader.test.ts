@@ -33,12 +33,16 @@ function steps(outcome: { lint?: boolean; breaking?: boolean }): ProtoSteps & { 
   };
 }
 
-function reloaderWith(proto: ProtoSteps) {
+function reloaderWith(proto: ProtoSteps, guardFails = false) {
   const restarted: string[] = [];
   const blocks: (ReloadBlock | undefined)[] = [];
   const reloader = createReloader({
     proto,
     restart: async (name) => void restarted.push(name),
+    guard: async (name) =>
+      name === 'worker' && guardFails
+        ? err('WorkflowDemoMixed-1: nondeterminism at event 5')
+        : ok(undefined),
     getState: () => initialEngineState(['worker', 'dispatcher']),
     note: () => {},
     onBlock: (block) => blocks.push(block),
@@ -49,6 +53,7 @@ function reloaderWith(proto: ProtoSteps) {
 const protoPlan = {
   protos: ['/repo/protos/demo.proto'],
   restart: ['worker', 'dispatcher'],
+  guarded: [],
   unmatched: [],
 };
 
@@ -75,6 +80,22 @@ describe('reloader', () => {
     await reloader.apply(protoPlan);
     expect(restarted).toEqual(['worker', 'dispatcher']);
     expect(blocks.at(-1)).toBeUndefined();
+  });
+
+  it('keeps the old worker when its reload guard fails, and restarts the rest', async () => {
+    const { reloader, restarted, blocks } = reloaderWith(steps({}), true);
+    await reloader.apply({
+      protos: [],
+      restart: ['worker', 'dispatcher'],
+      guarded: ['worker'],
+      unmatched: [],
+    });
+    expect(restarted).toEqual(['dispatcher']);
+    expect(blocks.at(-1)).toEqual({
+      reason: 'guard-failed',
+      service: 'worker',
+      detail: 'WorkflowDemoMixed-1: nondeterminism at event 5',
+    });
   });
 
   it('blocks on a lint error without generating anything', async () => {

@@ -14,6 +14,8 @@ export interface ProtoSteps {
 
 /** Why a reload did not happen: shown in a banner until the next reload succeeds. */
 export type ReloadBlock =
+  /** The service's reload guard failed (e.g. replaying open workflows hit non-determinism). */
+  | { readonly reason: 'guard-failed'; readonly service: string; readonly detail: string }
   | { readonly reason: 'proto-lint'; readonly detail: string }
   | { readonly reason: 'proto-breaking'; readonly detail: string }
   | { readonly reason: 'proto-generate'; readonly detail: string };
@@ -21,6 +23,8 @@ export type ReloadBlock =
 export interface ReloaderOptions {
   readonly proto: ProtoSteps;
   restart(service: string): Promise<void>;
+  /** Runs the service's reload guard; an error carries what the guard said. */
+  guard(service: string): Promise<Result<void, string>>;
   getState(): EngineState;
   /** A line for people (devenv's own log). */
   note(text: string): void;
@@ -59,8 +63,30 @@ export function createReloader(options: ReloaderOptions): Reloader {
       );
     });
     if (targets.length === 0) return;
-    options.note(`reloading ${targets.join(', ')}`);
-    await Promise.all(targets.map((name) => options.restart(name)));
+    // A guarded service whose guard fails keeps its old process serving; the others go ahead.
+    const verdicts = await Promise.all(
+      targets.map(async (name) =>
+        plan.guarded.includes(name)
+          ? { name, guard: await options.guard(name) }
+          : { name, guard: undefined },
+      ),
+    );
+    const failed = verdicts.find((v) => v.guard !== undefined && !v.guard.ok);
+    if (failed?.guard && !failed.guard.ok) {
+      const block: ReloadBlock = {
+        reason: 'guard-failed',
+        service: failed.name,
+        detail: failed.guard.error,
+      };
+      options.onBlock(block);
+      options.note(
+        `reload of ${failed.name} blocked, the running one keeps serving: ${failed.guard.error}`,
+      );
+    }
+    const go = verdicts.filter((v) => v.guard === undefined || v.guard.ok).map((v) => v.name);
+    if (go.length === 0) return;
+    options.note(`reloading ${go.join(', ')}`);
+    await Promise.all(go.map((name) => options.restart(name)));
   };
 
   const protoStep = async (plan: ReloadPlan): Promise<ReloadBlock | undefined> => {
@@ -113,6 +139,7 @@ function merge(a: ReloadPlan, b: ReloadPlan): ReloadPlan {
   return {
     protos: [...new Set([...a.protos, ...b.protos])],
     restart: [...new Set([...a.restart, ...b.restart])],
+    guarded: [...new Set([...a.guarded, ...b.guarded])],
     unmatched: [...new Set([...a.unmatched, ...b.unmatched])],
   };
 }

@@ -23,7 +23,13 @@ function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
     stopGracePeriodMs: 10_000,
     workingDir: undefined,
     watch: [],
-    devenv: { native: undefined, probe: undefined, group: 'app', optional: false },
+    devenv: {
+      native: undefined,
+      probe: undefined,
+      reloadGuard: undefined,
+      group: 'app',
+      optional: false,
+    },
     ...overrides,
   };
 }

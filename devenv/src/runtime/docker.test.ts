@@ -125,7 +125,13 @@ function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
     stopGracePeriodMs: 1_000,
     workingDir: undefined,
     watch: [],
-    devenv: { native: undefined, probe: undefined, group: 'test', optional: false },
+    devenv: {
+      native: undefined,
+      probe: undefined,
+      reloadGuard: undefined,
+      group: 'test',
+      optional: false,
+    },
     ...overrides,
   };
 }
