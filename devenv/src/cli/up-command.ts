@@ -26,6 +26,8 @@ import { printDiagnostics } from './output.js';
 import { jsonReporter, lineReporter, type Reporter } from './reporter.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
 import { styleFor } from './style.js';
+import type { Stack } from '../model/stack.js';
+import type { TemporalOverview } from '../temporal/temporal-overview.js';
 import { UsageError } from './usage-error.js';
 
 export const UP_USAGE = `Usage: devenv up [service…] [options]
@@ -245,6 +247,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     }
   } else if (interactive) {
     const { renderTui } = await import('../tui/render.js');
+    const temporal = await watchStackTemporal(stack);
     const ui = renderTui({
       projectName: stack.projectName,
       stack,
@@ -252,11 +255,14 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       subscribe: (onChange) => {
         const fromStore = supervisor.store.subscribe(() => onChange());
         const fromReload = reload?.subscribe(onChange);
+        const fromTemporal = temporal.subscribe(onChange);
         return () => {
           fromStore();
           fromReload?.();
+          fromTemporal();
         };
       },
+      temporal: () => temporal.latest(),
       reloadBlock: () => reload?.block(),
       acceptBreaking: () => reload?.acceptBreaking(),
       logs: bus,
@@ -266,6 +272,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       quit: () => supervisor.shutdown(),
     });
     await Promise.race([ui.exited, stopped]);
+    temporal.close();
     await supervisor.shutdown();
     ui.close();
   } else {
@@ -279,6 +286,28 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   recorder.close();
   snapshot.remove();
   return code;
+}
+
+/** The TUI's Temporal panel source: polls the stack's Temporal when it has one. */
+async function watchStackTemporal(stack: Stack) {
+  const { temporalTargetOf } = await import('../temporal/temporal-overview.js');
+  const target = temporalTargetOf(stack);
+  let latest: TemporalOverview | undefined;
+  const listeners = new Set<() => void>();
+  const stop = target
+    ? (await import('../temporal/temporal-watch.js')).watchTemporal(target, (overview) => {
+        latest = overview;
+        for (const listener of listeners) listener();
+      })
+    : () => {};
+  return {
+    latest: () => latest,
+    subscribe: (onChange: () => void) => {
+      listeners.add(onChange);
+      return () => void listeners.delete(onChange);
+    },
+    close: stop,
+  };
 }
 
 function ciVerdict(supervisor: Supervisor, stack: Parameters<typeof stackOutcome>[1]) {

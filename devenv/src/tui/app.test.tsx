@@ -6,6 +6,7 @@ import { reduce } from '../engine/reducer.js';
 import { initialEngineState, type EngineState } from '../engine/service-state.js';
 import { createLogBus } from '../logbus/log-bus.js';
 import { App } from './app.js';
+import type { TemporalOverview } from '../temporal/temporal-overview.js';
 import type { DevenvController } from './controller.js';
 
 /**
@@ -21,6 +22,7 @@ function inMemoryController() {
   const listeners = new Set<() => void>();
   const calls: string[] = [];
   const bus = createLogBus();
+  let temporal: TemporalOverview | undefined;
   const controller: DevenvController = {
     projectName: 'demo',
     stack,
@@ -35,13 +37,18 @@ function inMemoryController() {
     start: (name) => void calls.push(`start ${name}`),
     quit: async () => void calls.push('quit'),
     reloadBlock: () => undefined,
+    temporal: () => temporal,
     acceptBreaking: () => void calls.push('accept'),
   };
   const dispatch = (action: Parameters<typeof reduce>[1]) => {
     state = reduce(state, action);
     for (const l of listeners) l();
   };
-  return { controller, calls, bus, dispatch };
+  const setTemporal = (overview: TemporalOverview) => {
+    temporal = overview;
+    for (const l of listeners) l();
+  };
+  return { controller, calls, bus, dispatch, setTemporal };
 }
 
 const tick = (ms = 120) => new Promise((r) => setTimeout(r, ms));
@@ -106,6 +113,33 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     ui.stdin.write('q');
     await tick();
     expect(calls).toEqual(['restart worker', 'stop worker', 'quit']);
+    ui.unmount();
+  });
+
+  it('shows task queues with their pollers and backlog, and failed workflows with the reason', async () => {
+    const { controller, setTemporal } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    setTemporal({
+      address: '127.0.0.1:7233',
+      namespaces: ['default', 'time-cop'],
+      taskQueues: [
+        { name: 'time-cop-typescript', workflowPollers: 2, activityPollers: 1, backlog: 0 },
+      ],
+      failed: [
+        {
+          workflowId: 'WorkflowDemoMixed-x-1',
+          type: 'WorkflowDemoMixed',
+          message: 'CorruptProtobufPayload: bad bytes',
+        },
+      ],
+      error: undefined,
+      at: Date.now(),
+    });
+    await tick();
+    const frame = ui.lastFrame() ?? '';
+    expect(frame).toContain('namespaces: default, time-cop');
+    expect(frame).toMatch(/time-cop-typescript\s+pollers wf 2 \/ act 1\s+backlog 0/);
+    expect(frame).toContain('failed WorkflowDemoMixed-x-1 CorruptProtobufPayload: bad bytes');
     ui.unmount();
   });
 

@@ -8,6 +8,7 @@ import { Footer, HelpOverlay } from './footer.js';
 import { actionFor } from './keymap.js';
 import { LogPane } from './log-pane.js';
 import { orderedServices, ServiceTable } from './service-table.js';
+import { TemporalPanel, temporalPanelHeight } from './temporal-panel.js';
 import { useThrottledRefresh } from './use-throttled.js';
 import { useUsage } from './use-usage.js';
 
@@ -197,10 +198,14 @@ export function App({ controller }: { readonly controller: DevenvController }) {
   });
 
   const block = controller.reloadBlock();
+  const temporal = controller.temporal();
   const healthy = names.filter((n) => state.services[n]?.phase === 'healthy').length;
   const tableHeight =
     names.length + new Set(names.map((n) => controller.stack.services[n]?.devenv.group)).size + 1;
-  const logHeight = Math.max(3, rows - tableHeight - 5 - (block ? 8 : 0));
+  const logHeight = Math.max(
+    3,
+    rows - tableHeight - 5 - (block ? 8 : 0) - temporalPanelHeight(temporal),
+  );
   const title = [
     target ? `logs: ${target}` : 'logs: all services',
     minLevel ? `level ≥ ${minLevel}` : '',
@@ -226,6 +231,7 @@ export function App({ controller }: { readonly controller: DevenvController }) {
         now={Date.now()}
         width={columns}
       />
+      {temporal ? <TemporalPanel overview={temporal} width={columns} /> : null}
       {block ? (
         <Box borderStyle="round" borderColor="red" flexDirection="column" paddingX={1}>
           <Text color="red" bold>

@@ -2,6 +2,7 @@ import type { EngineState } from '../engine/service-state.js';
 import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
 import type { ReloadBlock } from '../reload/reloader.js';
+import type { TemporalOverview } from '../temporal/temporal-overview.js';
 
 /**
  * What the TUI may read and do. The in-process engine implements it (`engineController`); a remote
@@ -17,6 +18,8 @@ export interface DevenvController {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /** The Temporal panel's latest reading, or undefined (no Temporal in the stack, or not read yet). */
+  temporal(): TemporalOverview | undefined;
   /** Why the last reload did not happen (banner), or undefined. */
   reloadBlock(): ReloadBlock | undefined;
   /** The user accepts the blocked breaking proto change; the next reload goes through. */
