@@ -5,7 +5,7 @@
 import { median, timeUntil, waitExit } from './devenv-run.js';
 
 const runs = Number(process.argv[2] ?? 3);
-const SERVICES = ['postgres', 'temporal', 'hello'];
+const SERVICES = ['postgres', 'temporal', 'worker-typescript', 'worker-python', 'dispatcher'];
 
 async function measure(args: string[]): Promise<number> {
   const { child, ms } = timeUntil(['up', '--ci', '--no-logs', ...args], /services ready/);

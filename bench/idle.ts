@@ -30,8 +30,10 @@ async function sample(pid: number): Promise<{ cpu: number; rss: number }> {
   return { cpu: ((cpuTicks(pid) - before) / TICKS / seconds) * 100, rss: peak };
 }
 
-const { child, ms } = timeUntil(['up', '--no-logs'], /hello\s+healthy/);
+// The TypeScript worker is the last to be ready (it bundles its workflows); then a few seconds to settle.
+const { child, ms } = timeUntil(['up', '--no-logs', '--no-watch'], /worker-typescript\s+healthy/);
 await ms;
+await new Promise((r) => setTimeout(r, 5_000));
 const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
 const [devenv, floor] = await Promise.all([sample(child.pid!), sample(baseline.pid!)]);
 baseline.kill();

@@ -24,7 +24,7 @@ describe('compose/compose.yaml, the project’s stack model', () => {
       'temporal',
       'worker-typescript',
       'worker-python',
-      'hello',
+      'dispatcher',
     ]);
     const all = await load(['*']);
     expect(all.startOrder).toEqual([
@@ -36,7 +36,7 @@ describe('compose/compose.yaml, the project’s stack model', () => {
       'grafana',
       'worker-typescript',
       'worker-python',
-      'hello',
+      'dispatcher',
     ]);
     for (const service of Object.values(all.services)) {
       expect(service.healthcheck, service.name).toBeDefined();
@@ -93,9 +93,9 @@ describe('compose/compose.yaml, the project’s stack model', () => {
     expect(services['prometheus']?.image).toBe(images['prometheus']);
     expect(services['grafana']?.image).toBe(images['grafana']);
     expect(services['loki']?.image).toBe(images['loki']);
-    expect(services['hello']?.image).toBe(images['node']);
     // Our own images: built from the repository (compose/compose.yaml build:), not pinned.
     expect(services['worker-typescript']?.build).toBeDefined();
     expect(services['worker-python']?.build).toBeDefined();
+    expect(services['dispatcher']?.build).toBeDefined();
   });
 });
