@@ -1,3 +1,5 @@
+// Types only: the client itself is imported when the panel first polls.
+import type { Connection } from '@temporalio/client';
 import { messageOf } from '../result.js';
 import type { TemporalOverview, TemporalTarget } from './temporal-overview.js';
 
@@ -7,7 +9,7 @@ const WORKFLOW_QUEUE = 1;
 const ACTIVITY_QUEUE = 2;
 const CLOSE_EVENT = 2;
 
-type WorkflowService = import('@temporalio/client').Connection['workflowService'];
+type WorkflowService = Connection['workflowService'];
 
 /**
  * Asks the server for namespaces, pollers and backlog of the stack's task queues, and the latest
@@ -19,7 +21,7 @@ export function watchTemporal(
   onUpdate: (overview: TemporalOverview) => void,
 ): () => void {
   let stopped = false;
-  let connection: import('@temporalio/client').Connection | undefined;
+  let connection: Connection | undefined;
   const poll = async () => {
     try {
       if (!connection) {
