@@ -2,8 +2,11 @@
 // k6_checks_rate in Prometheus, which the k6 dashboard groups by.
 import { check } from 'k6';
 
-/** `{Workflow}-{key}-{epochMs}` (dispatcher/src/ids.ts). */
-const WORKFLOW_ID = /^[A-Za-z]+-.+-\d{13}$/;
+/**
+ * `{Workflow}-{key}-{epochMs}`, or `{Workflow}-{key}-idem-{digest}` for a start with an
+ * Idempotency-Key (dispatcher/src/ids.ts): the stable ID is what makes a retried POST safe.
+ */
+const WORKFLOW_ID = /^[A-Za-z]+-.+-(\d{13}|idem-[0-9a-f]{24})$/;
 
 /** An HTTP start: 201 with `{workflow_id, run_id}`. Returns the workflow ID or undefined. */
 export function checkHttpStarted(res, workflowType) {

@@ -57,7 +57,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
             K6_PROMETHEUS_RW_SERVER_URL: options.remoteWriteUrl,
             // Trends as p95/p99/min/max gauges (k6_http_req_duration_p95 …), which the k6
             // dashboard reads; k6's default would send only p99-less summaries.
-            K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),min,max',
+            K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),min,max,count',
             K6_PROMETHEUS_RW_PUSH_INTERVAL: '2s',
           }
         : {}),

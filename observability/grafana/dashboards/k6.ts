@@ -1,6 +1,7 @@
 /**
  * k6 runs, as `devenv load` streams them by Prometheus remote write
- * (K6_PROMETHEUS_RW_TREND_STATS=p(95),p(99),min,max → k6_*_p95 / _p99 gauges, in seconds).
+ * (K6_PROMETHEUS_RW_TREND_STATS=p(95),p(99),min,max,count → k6_*_p95 / _p99 gauges in seconds, and
+ * k6_*_count: k6 1.1 has no gRPC request counter, so gRPC rates come from k6_grpc_req_duration_count).
  * `testid` picks the run; `devenv load` prints a link with it set.
  */
 import {
@@ -66,7 +67,7 @@ export function k6Dashboard(): DashboardBuilder {
           legend: '{{testid}} HTTP',
         },
         {
-          expr: `sum by (testid) (rate(k6_grpc_reqs_total{${RUN}}[${RI}]))`,
+          expr: `sum by (testid) (rate(k6_grpc_req_duration_count{${RUN}}[${RI}]))`,
           legend: '{{testid}} gRPC',
         },
       ]),
