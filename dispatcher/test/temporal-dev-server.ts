@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeTemporal } from '../../devenv/src/health/temporal-probe.js';
@@ -10,18 +9,9 @@ import { loadProjectVersions } from '../../devenv/test/project-versions.js';
 
 export const NAMESPACE = 'time-cop';
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../devenv/src/process/free-port.js';
+
+export { freePort };
 
 /** The verified Temporal CLI from the toolchain (global setup installed it; nothing downloads here). */
 export async function temporalCli(): Promise<string> {

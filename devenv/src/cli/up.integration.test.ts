@@ -7,6 +7,7 @@ import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { groupExists, livingMembers } from '../runtime/process-group.js';
 import { readSession } from '../session/session-file.js';
+import { freePort } from '../process/free-port.js';
 
 const makeTempDir = useTempDirs();
 
@@ -31,15 +32,6 @@ services:
       native:
         command: [${node}, -e, "setInterval(() => {}, 1000)"]
 `;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startedStack(dir: string) {

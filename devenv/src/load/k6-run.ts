@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { messageOf } from '../result.js';
 import { parseK6Metrics, type K6Snapshot } from './k6-progress.js';
+import { freePort } from '../process/free-port.js';
 
 export interface K6RunOptions {
   readonly k6Path: string;
@@ -105,17 +105,4 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
   done = true;
   await polling;
   return outcome;
-}
-
-/** A port nothing listens on right now, for k6's REST API. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

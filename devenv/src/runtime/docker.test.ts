@@ -1,5 +1,4 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -16,6 +15,7 @@ import {
 } from './docker-labels.js';
 import { dockerReaper, listProjectLeftovers, removeProjectContainers } from './docker-leftovers.js';
 import type { ServiceHandle, StartContext } from './runtime.js';
+import { freePort } from '../process/free-port.js';
 
 /**
  * Against the real Docker Engine of this machine, with an image built here from a static busybox
@@ -158,15 +158,6 @@ async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function started(result: Awaited<ReturnType<ReturnType<typeof dockerRuntime>['start']>>) {
