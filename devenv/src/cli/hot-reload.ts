@@ -8,6 +8,7 @@ import { err, ok, type Result } from '../result.js';
 import { breakingProtos, lintProtos } from '../proto/checks.js';
 import { generateProtos } from '../proto/generate.js';
 import { planReload } from '../reload/plan.js';
+import { runRelatedTests, type TestRun } from '../reload/related-tests.js';
 import { createReloader, type ReloadBlock } from '../reload/reloader.js';
 import { inotifyBudgetWarning, watchRepository } from '../reload/watcher.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
@@ -31,7 +32,11 @@ async function runReloadGuard(spec: ServiceSpec | undefined): Promise<Result<voi
 export interface HotReload {
   block(): ReloadBlock | undefined;
   acceptBreaking(): void;
-  /** Told when the block changes, for the TUI's banner. */
+  /** Test-on-save: the latest run while it is on, undefined while it is off. */
+  tests(): TestRun | undefined;
+  /** Turns test-on-save on or off; returns whether it is now on. */
+  toggleTests(): boolean;
+  /** Told when the block or the tests change, for the TUI. */
   subscribe(onChange: () => void): () => void;
   close(): Promise<void>;
 }
@@ -53,7 +58,34 @@ export function startHotReload(options: {
     toolchain: options.toolchain,
   };
   let block: ReloadBlock | undefined;
+  let testsOn = false;
+  let tests: TestRun | undefined;
   const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
+  // One run at a time; files saved meanwhile join the next run.
+  let testing: Promise<void> | undefined;
+  let pendingTests = new Set<string>();
+  const testChanged = (paths: readonly string[]) => {
+    for (const path of paths) if (/\.(ts|tsx|js|py)$/.test(path)) pendingTests.add(path);
+    if (testing || pendingTests.size === 0) return;
+    testing = (async () => {
+      while (pendingTests.size > 0 && testsOn) {
+        const files = [...pendingTests];
+        pendingTests = new Set();
+        tests = { state: 'running', files: files.length, since: Date.now() };
+        changed();
+        tests = await runRelatedTests(root, files);
+        changed();
+        if (tests.state === 'done' && !tests.none)
+          note(
+            `tests related to ${files.length} changed file(s): ${tests.passed} passed, ${tests.failed} failed`,
+          );
+      }
+      testing = undefined;
+    })();
+  };
   const reloader = createReloader({
     proto: {
       lint: () => lintProtos(protoOptions),
@@ -66,7 +98,7 @@ export function startHotReload(options: {
     note,
     onBlock: (next) => {
       block = next;
-      for (const listener of listeners) listener();
+      changed();
     },
   });
   const hasProtos = existsSync(join(root, 'protos', 'buf.yaml'));
@@ -76,6 +108,7 @@ export function startHotReload(options: {
       const plan = planReload(paths, stack);
       const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
       if (relevant.protos.length > 0 || relevant.restart.length > 0) void reloader.apply(relevant);
+      if (testsOn) testChanged(paths);
     },
     onError: (message) => note(`file watcher: ${message}`),
   });
@@ -83,6 +116,24 @@ export function startHotReload(options: {
   return {
     block: () => block,
     acceptBreaking: () => reloader.acceptBreaking(),
+    tests: () =>
+      testsOn
+        ? (tests ?? {
+            state: 'done',
+            passed: 0,
+            failed: 0,
+            none: true,
+            files: 0,
+            ms: 0,
+            firstFailure: undefined,
+          })
+        : undefined,
+    toggleTests: () => {
+      testsOn = !testsOn;
+      if (!testsOn) tests = undefined;
+      changed();
+      return testsOn;
+    },
     subscribe: (onChange) => {
       listeners.add(onChange);
       return () => listeners.delete(onChange);

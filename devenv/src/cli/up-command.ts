@@ -265,6 +265,8 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       temporal: () => temporal.latest(),
       reloadBlock: () => reload?.block(),
       acceptBreaking: () => reload?.acceptBreaking(),
+      tests: () => reload?.tests(),
+      toggleTests: () => reload?.toggleTests() ?? false,
       logs: bus,
       restart: (name) => supervisor.restart(name),
       stop: (name) => supervisor.stop(name),

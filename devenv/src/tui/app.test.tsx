@@ -23,6 +23,7 @@ function inMemoryController() {
   const calls: string[] = [];
   const bus = createLogBus();
   let temporal: TemporalOverview | undefined;
+  let testsOn = false;
   const controller: DevenvController = {
     projectName: 'demo',
     stack,
@@ -38,6 +39,19 @@ function inMemoryController() {
     quit: async () => void calls.push('quit'),
     reloadBlock: () => undefined,
     temporal: () => temporal,
+    tests: () =>
+      testsOn
+        ? {
+            state: 'done',
+            passed: 14,
+            failed: 1,
+            none: false,
+            files: 2,
+            ms: 900,
+            firstFailure: 'a.test.ts > adds',
+          }
+        : undefined,
+    toggleTests: () => (testsOn = !testsOn),
     acceptBreaking: () => void calls.push('accept'),
   };
   const dispatch = (action: Parameters<typeof reduce>[1]) => {
@@ -140,6 +154,18 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     expect(frame).toContain('namespaces: default, time-cop');
     expect(frame).toMatch(/time-cop-typescript\s+pollers wf 2 \/ act 1\s+backlog 0/);
     expect(frame).toContain('failed WorkflowDemoMixed-x-1 CorruptProtobufPayload: bad bytes');
+    ui.unmount();
+  });
+
+  it('turns test-on-save on with t and shows the result in the header', async () => {
+    const { controller } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    await tick();
+    expect(ui.lastFrame()).not.toContain('tests');
+    ui.stdin.write('t');
+    await tick();
+    expect(ui.lastFrame()).toContain('tests ✗ 1 of 15: a.test.ts > adds');
+    expect(ui.lastFrame()).toContain('test-on-save on');
     ui.unmount();
   });
 

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { isRunning } from '../engine/service-state.js';
 import { LEVEL_RANK } from '../logbus/log-level.js';
 import type { LogLevel, LogRecord } from '../logbus/log-record.js';
+import type { TestRun } from '../reload/related-tests.js';
 import type { DevenvController } from './controller.js';
 import { Footer, HelpOverlay } from './footer.js';
 import { actionFor } from './keymap.js';
@@ -20,6 +21,24 @@ const BLOCK_TITLE = {
   'proto-generate': 'code generation failed; the previous code is kept',
 } as const;
 const LEVELS: readonly (LogLevel | undefined)[] = [undefined, 'info', 'warn', 'error'];
+
+/** `tests ✓ 14` / `tests ✗ 1 of 15: <name>` / `tests running…` while test-on-save is on. */
+function TestsBadge({ run }: { readonly run: TestRun | undefined }) {
+  if (!run) return null;
+  if (run.state === 'running')
+    return <Text color="yellow"> · tests running ({run.files} changed)…</Text>;
+  if (run.state === 'error') return <Text color="red"> · tests: {run.detail}</Text>;
+  if (run.none) return <Text dimColor> · tests: on (none related yet)</Text>;
+  return run.failed > 0 ? (
+    <Text color="red">
+      {' '}
+      · tests ✗ {run.failed} of {run.failed + run.passed}
+      {run.firstFailure ? `: ${run.firstFailure}` : ''}
+    </Text>
+  ) : (
+    <Text color="green"> · tests ✓ {run.passed}</Text>
+  );
+}
 
 export function App({ controller }: { readonly controller: DevenvController }) {
   const { exit } = useApp();
@@ -186,6 +205,13 @@ export function App({ controller }: { readonly controller: DevenvController }) {
           setStatus('breaking change accepted: save a .proto again to reload');
         }
         break;
+      case 'toggle-tests':
+        setStatus(
+          controller.toggleTests()
+            ? 'test-on-save on: saving a file runs the tests related to it'
+            : 'test-on-save off',
+        );
+        break;
       case 'help':
         setHelp(true);
         break;
@@ -222,6 +248,7 @@ export function App({ controller }: { readonly controller: DevenvController }) {
         <Text bold>devenv</Text> <Text dimColor>{controller.projectName}</Text> · {healthy}/
         {names.length} healthy
         {quitting ? <Text color="yellow"> · stopping</Text> : null}
+        <TestsBadge run={controller.tests()} />
       </Text>
       <ServiceTable
         state={state}

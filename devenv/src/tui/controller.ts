@@ -1,6 +1,7 @@
 import type { EngineState } from '../engine/service-state.js';
 import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
+import type { TestRun } from '../reload/related-tests.js';
 import type { ReloadBlock } from '../reload/reloader.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
 
@@ -24,6 +25,10 @@ export interface DevenvController {
   reloadBlock(): ReloadBlock | undefined;
   /** The user accepts the blocked breaking proto change; the next reload goes through. */
   acceptBreaking(): void;
+  /** Test-on-save: the latest run while on, undefined while off (or without a watcher). */
+  tests(): TestRun | undefined;
+  /** `t`: turns test-on-save on or off; returns whether it is on. */
+  toggleTests(): boolean;
   /** Stops everything; settles when all is down. */
   quit(): Promise<void>;
 }

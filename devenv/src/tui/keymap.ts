@@ -11,6 +11,7 @@ export type KeyAction =
   | { readonly type: 'scroll'; readonly delta: number }
   | { readonly type: 'all-logs' }
   | { readonly type: 'accept-breaking' }
+  | { readonly type: 'toggle-tests' }
   | { readonly type: 'help' }
   | { readonly type: 'quit' }
   | { readonly type: 'none' };
@@ -56,6 +57,8 @@ export function actionFor(input: string, key: KeyInfo): KeyAction {
       return { type: 'all-logs' };
     case 'b':
       return { type: 'accept-breaking' };
+    case 't':
+      return { type: 'toggle-tests' };
     case '?':
       return { type: 'help' };
     case 'q':
@@ -77,6 +80,7 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['l', 'level filter'],
   ['p', 'pause'],
   ['PgUp/PgDn', 'scroll'],
+  ['t', 'test-on-save on/off'],
   ['b', 'accept a blocked breaking proto change'],
   ['?', 'help'],
   ['q', 'quit'],
