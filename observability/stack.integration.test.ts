@@ -9,12 +9,9 @@
  * correlation run only when a Loki answers at LOKI_URL.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { DEVENV_BIN, startDevenv, type DevenvRun } from '../devenv/test/devenv-process.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
 import { panelQueries } from './grafana/dashboards/index.js';
@@ -23,17 +20,6 @@ const run = promisify(execFile);
 const PROMETHEUS = 'http://127.0.0.1:9090';
 const DISPATCHER = 'http://127.0.0.1:7070';
 const LOKI = process.env['LOKI_URL'];
-
-/** The services this test needs, as the workers' and dispatcher's authors name them in compose. */
-const APP_SERVICES = ['dispatcher', 'worker-typescript', 'worker-python'];
-const composeServices = Object.keys(
-  (
-    parse(readFileSync(join(PROJECT_ROOT, 'compose/compose.yaml'), 'utf8')) as {
-      services: Record<string, unknown>;
-    }
-  ).services,
-);
-const missing = APP_SERVICES.filter((s) => !composeServices.includes(s));
 
 async function until<T>(
   what: string,
@@ -70,100 +56,94 @@ function expand(expr: string): string {
     .replaceAll('$search', '');
 }
 
-describe.skipIf(missing.length > 0)(
-  `observability on the running stack${missing.length > 0 ? ` (waiting for compose services: ${missing.join(', ')})` : ''}`,
-  () => {
-    let devenv: DevenvRun;
+describe('observability on the running stack', () => {
+  let devenv: DevenvRun;
 
-    beforeAll(async () => {
-      devenv = startDevenv(['up', '--profile', 'observability', '--no-logs']);
-      await until('Prometheus ready', 120_000, () => ok(`${PROMETHEUS}/-/ready`));
-      await until('dispatcher ready', 180_000, () => ok(`${DISPATCHER}/readyz`));
-      await until(
-        'both workers serving metrics',
-        180_000,
-        async () =>
-          (await ok('http://127.0.0.1:9464/metrics')) &&
-          (await ok('http://127.0.0.1:9465/metrics')),
-      );
-    }, 240_000);
+  beforeAll(async () => {
+    devenv = startDevenv(['up', '--profile', 'observability', '--no-logs']);
+    await until('Prometheus ready', 120_000, () => ok(`${PROMETHEUS}/-/ready`));
+    await until('dispatcher ready', 180_000, () => ok(`${DISPATCHER}/readyz`));
+    await until(
+      'both workers serving metrics',
+      180_000,
+      async () =>
+        (await ok('http://127.0.0.1:9464/metrics')) && (await ok('http://127.0.0.1:9465/metrics')),
+    );
+  }, 240_000);
 
-    afterAll(async () => {
-      if (!devenv) return;
-      devenv.child.kill('SIGINT');
-      await devenv.exited;
-    }, 60_000);
+  afterAll(async () => {
+    if (!devenv) return;
+    devenv.child.kill('SIGINT');
+    await devenv.exited;
+  }, 60_000);
 
-    it('dashboards as data: every Prometheus panel query returns a series after `devenv load smoke`', async () => {
-      const load = await run(DEVENV_BIN, ['load', 'smoke'], { cwd: PROJECT_ROOT }).catch(
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
-      expect(load.stdout + load.stderr).toContain('smoke passed every threshold');
-      expect(load.stdout).toMatch(/Grafana: http:\/\/127\.0\.0\.1:3000\/d\/time-cop-k6\/k6\?/);
-      // Two scrapes and a rule evaluation after the last workflow (5 s intervals).
-      await sleep(12_000);
-      const queries = panelQueries().filter((q) => q.datasource === 'prometheus');
-      const empty: string[] = [];
-      for (const q of queries) {
-        const url = `${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(expand(q.expr))}`;
-        const body = (await (await fetch(url)).json()) as {
-          status: string;
-          error?: string;
-          data?: { result: unknown[] };
-        };
-        if (body.status !== 'success' || (body.data?.result.length ?? 0) === 0)
-          empty.push(`${q.dashboard} › ${q.panel}: ${body.error ?? 'no series'} ← ${q.expr}`);
-      }
-      expect(empty, `${empty.length} of ${queries.length} panel queries empty`).toEqual([]);
-    }, 180_000);
+  it('dashboards as data: every Prometheus panel query returns a series after `devenv load smoke`', async () => {
+    const load = await run(DEVENV_BIN, ['load', 'smoke'], { cwd: PROJECT_ROOT }).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(load.stdout + load.stderr).toContain('smoke passed every threshold');
+    expect(load.stdout).toMatch(/Grafana: http:\/\/127\.0\.0\.1:3000\/d\/time-cop-k6\/k6\?/);
+    // Two scrapes and a rule evaluation after the last workflow (5 s intervals).
+    await sleep(12_000);
+    const queries = panelQueries().filter((q) => q.datasource === 'prometheus');
+    const empty: string[] = [];
+    for (const q of queries) {
+      const url = `${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(expand(q.expr))}`;
+      const body = (await (await fetch(url)).json()) as {
+        status: string;
+        error?: string;
+        data?: { result: unknown[] };
+      };
+      if (body.status !== 'success' || (body.data?.result.length ?? 0) === 0)
+        empty.push(`${q.dashboard} › ${q.panel}: ${body.error ?? 'no series'} ← ${q.expr}`);
+    }
+    expect(empty, `${empty.length} of ${queries.length} panel queries empty`).toEqual([]);
+  }, 180_000);
 
-    it.skipIf(LOKI === undefined)('Loki panels return series (needs a running Loki)', async () => {
-      const queries = panelQueries().filter((q) => q.datasource === 'loki');
-      const empty: string[] = [];
-      const end = Date.now() * 1e6;
-      for (const q of queries) {
-        const expr = expand(q.expr)
-          .replaceAll('$workflow_id', '.+')
-          .replace('workflow_id=`.+`', 'workflow_id=~`.+`');
-        const url = `${LOKI}/loki/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - 600e9}&end=${end}`;
-        const body = (await (await fetch(url)).json()) as { data?: { result: unknown[] } };
-        if ((body.data?.result.length ?? 0) === 0) empty.push(`${q.dashboard} › ${q.panel}`);
-      }
-      expect(empty).toEqual([]);
+  it.skipIf(LOKI === undefined)('Loki panels return series (needs a running Loki)', async () => {
+    const queries = panelQueries().filter((q) => q.datasource === 'loki');
+    const empty: string[] = [];
+    const end = Date.now() * 1e6;
+    for (const q of queries) {
+      const expr = expand(q.expr)
+        .replaceAll('$workflow_id', '.+')
+        .replace('workflow_id=`.+`', 'workflow_id=~`.+`');
+      const url = `${LOKI}/loki/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - 600e9}&end=${end}`;
+      const body = (await (await fetch(url)).json()) as { data?: { result: unknown[] } };
+      if ((body.data?.result.length ?? 0) === 0) empty.push(`${q.dashboard} › ${q.panel}`);
+    }
+    expect(empty).toEqual([]);
+  });
+
+  it('log correlation: a workflow ID from a dispatcher response finds dispatcher and worker lines within 5 s', async () => {
+    const response = await fetch(`${DISPATCHER}/typescript/demo-mixed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'correlation' }),
     });
-
-    it('log correlation: a workflow ID from a dispatcher response finds dispatcher and worker lines within 5 s', async () => {
-      const response = await fetch(`${DISPATCHER}/typescript/demo-mixed`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'correlation' }),
+    expect(response.status).toBe(201);
+    const { workflow_id: workflowId } = (await response.json()) as { workflow_id: string };
+    const started = Date.now();
+    const found = await until('lines of both services', 5_000, async () => {
+      const { stdout } = await run(DEVENV_BIN, ['logs', '--grep', workflowId, '-n', '0'], {
+        cwd: PROJECT_ROOT,
       });
-      expect(response.status).toBe(201);
-      const { workflow_id: workflowId } = (await response.json()) as { workflow_id: string };
-      const started = Date.now();
-      const found = await until('lines of both services', 5_000, async () => {
-        const { stdout } = await run(DEVENV_BIN, ['logs', '--grep', workflowId, '-n', '0'], {
-          cwd: PROJECT_ROOT,
-        });
-        const services = new Set(stdout.split('\n').map((l) => l.split(' | ')[0]?.trim()));
-        return services.has('dispatcher') && services.has('worker-typescript')
-          ? services
-          : undefined;
-      });
-      expect(Date.now() - started).toBeLessThan(5_000);
-      expect([...found]).toEqual(expect.arrayContaining(['dispatcher', 'worker-typescript']));
+      const services = new Set(stdout.split('\n').map((l) => l.split(' | ')[0]?.trim()));
+      return services.has('dispatcher') && services.has('worker-typescript') ? services : undefined;
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect([...found]).toEqual(expect.arrayContaining(['dispatcher', 'worker-typescript']));
 
-      if (LOKI !== undefined) {
-        const query = encodeURIComponent(`{project="time-cop"} | workflow_id=\`${workflowId}\``);
-        const services = await until('the same lines in Loki', 5_000, async () => {
-          const body = (await (
-            await fetch(`${LOKI}/loki/api/v1/query_range?query=${query}`)
-          ).json()) as { data: { result: { stream: { service: string } }[] } };
-          const names = new Set(body.data.result.map((r) => r.stream.service));
-          return names.has('dispatcher') && names.has('worker-typescript') ? names : undefined;
-        });
-        expect(services.size).toBeGreaterThanOrEqual(2);
-      }
-    }, 30_000);
-  },
-);
+    if (LOKI !== undefined) {
+      const query = encodeURIComponent(`{project="time-cop"} | workflow_id=\`${workflowId}\``);
+      const services = await until('the same lines in Loki', 5_000, async () => {
+        const body = (await (
+          await fetch(`${LOKI}/loki/api/v1/query_range?query=${query}`)
+        ).json()) as { data: { result: { stream: { service: string } }[] } };
+        const names = new Set(body.data.result.map((r) => r.stream.service));
+        return names.has('dispatcher') && names.has('worker-typescript') ? names : undefined;
+      });
+      expect(services.size).toBeGreaterThanOrEqual(2);
+    }
+  }, 30_000);
+});
