@@ -48,9 +48,10 @@ export function lineReporter(
         );
     },
     logs: (records) => {
-      if (!withLogs) return;
       for (const r of records)
-        if (r.stream !== 'devenv')
+        // Services' own output when asked for; lines about services show as state changes; devenv's
+        // own lines (tool installs, reloads) always.
+        if (r.service === 'devenv' || (withLogs && r.stream !== 'devenv'))
           write(`${style.dim(`${r.service.padEnd(nameWidth)} |`)} ${r.text}`);
     },
     line: write,

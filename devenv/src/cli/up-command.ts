@@ -133,7 +133,11 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   }
   // ---------------------------------------------------------------------------------------------
   const bus = createLogBus({ sinks });
-  const toolchain = createToolchain({ projectRoot: ctx.projectRoot, versions: versions.value });
+  const toolchain = createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+    log: (line) => bus.append('devenv', 'devenv', line),
+  });
   const supervisor = createSupervisor({
     stack,
     runtimes: {

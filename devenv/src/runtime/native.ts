@@ -26,7 +26,8 @@ export function nativeRuntime(
     if (command === undefined) return err({ reason: 'x-devenv.native.command is empty' });
     const toolEnv: Record<string, string> = {};
     for (const needed of native.tool ? [...native.requires, native.tool] : native.requires) {
-      const tool = await toolchain.find(needed);
+      // A fresh clone has none of them yet: the first start installs from a package registry.
+      const tool = await toolchain.ensure(needed);
       if (!tool.ok)
         return err({
           reason: `${needed} ${describeToolFailure(tool.error)} → ${tool.error.remediation}`,
