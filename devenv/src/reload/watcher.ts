@@ -17,7 +17,7 @@ export const IGNORED_DIRS = [
 
 export interface WatcherOptions {
   readonly root: string;
-  /** Batches are emitted this long after the last change (a save storm becomes one batch). */
+  /** Batches are emitted this long after the last change (a save storm becomes one batch); 150 ms. */
   readonly debounceMs?: number;
   onBatch(paths: readonly string[]): void;
   onError(message: string): void;
@@ -39,7 +39,8 @@ export function isIgnored(root: string, path: string): boolean {
 
 /** One watcher for the whole repository: changes arrive as debounced batches of absolute paths. */
 export function watchRepository(options: WatcherOptions): RepoWatcher {
-  const debounceMs = options.debounceMs ?? 50;
+  // Long enough that a save storm on a loaded 2-core machine is still one batch; short next to a restart.
+  const debounceMs = options.debounceMs ?? 150;
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const flush = () => {
