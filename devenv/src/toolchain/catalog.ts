@@ -105,14 +105,14 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
   },
   postgres: {
     id: 'postgres',
-    purpose: 'PostgreSQL server for the native stack (PGlite is used when absent)',
+    purpose: 'PostgreSQL server for the native stack (the TypeScript worker needs it)',
     executable: 'postgres',
     versionArgs: ['--version'],
     need: 'optional',
     routes: [{ kind: 'apt', package: 'postgresql' }],
     extraDirs: ['/usr/lib/postgresql/*/bin'],
     manual:
-      'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql); without it devenv runs PGlite',
+      'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql), or run it with --runtime postgres=docker',
   },
   prometheus: {
     id: 'prometheus',
