@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { access, constants, open, readFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { open, readFile } from 'node:fs/promises';
+import { delimiter } from 'node:path';
 import Dockerode from 'dockerode';
+import { findExecutable } from '../src/process/executable.js';
 import { messageOf } from '../src/result.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
@@ -69,17 +70,8 @@ async function ping(docker: Dockerode): Promise<string | undefined> {
   }
 }
 
-async function findDockerd(): Promise<string | undefined> {
-  const dirs = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/sbin', '/usr/bin', '/sbin'];
-  for (const dir of dirs.filter(Boolean)) {
-    const candidate = join(dir, 'dockerd');
-    if (
-      await access(candidate, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  return undefined;
+function findDockerd(): Promise<string | undefined> {
+  // dockerd lives in sbin, which a non-login PATH may lack.
+  const path = process.env['PATH'] ?? '';
+  return findExecutable('dockerd', [...path.split(delimiter), '/usr/sbin', '/usr/bin', '/sbin']);
 }

@@ -48,6 +48,14 @@ export interface LoadStackOptions {
   readonly cwd?: string | undefined;
 }
 
+const NO_COMPOSE_FILE: Diagnostic = {
+  file: 'compose.yaml',
+  line: 0,
+  col: 0,
+  message: 'no compose file given',
+  hint: 'pass -f compose/compose.yaml',
+};
+
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -58,16 +66,7 @@ const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 export async function loadStack(options: LoadStackOptions): Promise<Result<Stack, Diagnostic[]>> {
   const cwd = options.cwd ?? process.cwd();
   const first = options.files[0];
-  if (first === undefined)
-    return err([
-      {
-        file: 'compose.yaml',
-        line: 0,
-        col: 0,
-        message: 'no compose file given',
-        hint: 'pass -f compose/compose.yaml',
-      },
-    ]);
+  if (first === undefined) return err([NO_COMPOSE_FILE]);
   const texts: SourceText[] = [];
   const problems: Diagnostic[] = [];
   for (const file of options.files) {
@@ -164,16 +163,7 @@ function build(
   texts: readonly SourceText[],
   options: ParseStackOptions,
 ): Result<Stack, Diagnostic[]> {
-  if (texts.length === 0)
-    return err([
-      {
-        file: 'compose.yaml',
-        line: 0,
-        col: 0,
-        message: 'no compose file given',
-        hint: 'pass -f compose/compose.yaml',
-      },
-    ]);
+  if (texts.length === 0) return err([NO_COMPOSE_FILE]);
 
   const env = (name: string) => (Object.hasOwn(options.env, name) ? options.env[name] : undefined);
   let fromDotenv: Readonly<Record<string, string>> = {};

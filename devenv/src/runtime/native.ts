@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, constants } from 'node:fs/promises';
-import { delimiter, isAbsolute, join } from 'node:path';
 import type { ServiceSpec } from '../model/stack.js';
+import { findExecutable } from '../process/executable.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
@@ -35,7 +34,7 @@ export function nativeRuntime(
       toolEnv[toolEnvName(needed)] = tool.value.path;
     }
     if (native.tool) return ok({ exe: toolEnv[toolEnvName(native.tool)]!, toolEnv });
-    const found = await findExecutable(command, native.cwd, baseEnv['PATH'] ?? '');
+    const found = await findExecutable(command, baseEnv['PATH'] ?? '', native.cwd);
     return found ? ok({ exe: found, toolEnv }) : err({ reason: `"${command}" is not on PATH` });
   };
 
@@ -62,29 +61,6 @@ export function nativeRuntime(
 /** `DEVENV_TOOL_POSTGRES`: how a service's launcher learns where devenv found a tool, without searching again. */
 export function toolEnvName(tool: ToolId): string {
   return `DEVENV_TOOL_${tool.toUpperCase().replace(/-/g, '_')}`;
-}
-
-async function findExecutable(
-  command: string,
-  cwd: string,
-  path: string,
-): Promise<string | undefined> {
-  const candidates = command.includes('/')
-    ? [isAbsolute(command) ? command : join(cwd, command)]
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((dir) => join(dir, command));
-  for (const candidate of candidates) {
-    if (
-      await access(candidate, constants.X_OK).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  return undefined;
 }
 
 /** How long output may keep arriving after a service exited (a grandchild may hold the pipe). */

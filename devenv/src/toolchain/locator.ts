@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
+import { isExecutable } from '../process/executable.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { extractVersion } from '../versions/version-spec.js';
 import { cachedExecutable, cacheRoot } from './cache-layout.js';
@@ -54,15 +54,6 @@ async function existing(paths: string[]): Promise<string[]> {
     paths.map(async (p) => ((await isExecutable(p)) ? p : undefined)),
   );
   return [...new Set(checks.filter((p) => p !== undefined))];
-}
-
-async function isExecutable(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** `/usr/lib/postgresql/*\/bin` → each existing match, newest name last. */
