@@ -6,7 +6,10 @@ import type { DevenvController } from './controller.js';
 /** Shows the TUI on the terminal; settles when the user quits (after everything stopped). */
 export function renderTui(controller: DevenvController): { exited: Promise<void>; close(): void } {
   // Ctrl-C is a key like q here: it stops everything with progress instead of killing the UI.
+  // `devenv up` already chose the TUI (a terminal, no --ci); Ink's own CI sniffing would otherwise
+  // draw nothing until exit whenever CI=true is exported, as it is in many shells and runners.
   const instance = render(createElement(App, { controller }), {
+    interactive: true,
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 20,
