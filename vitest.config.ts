@@ -10,6 +10,8 @@ export default defineConfig({
       'protos/**/*.test.ts',
       'observability/**/*.test.ts',
       'loadtest/**/*.test.ts',
+      'k8s/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     globalSetup: ['devenv/test/global-setup.ts'],
     testTimeout: 30_000,
