@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { progressLine, type K6Snapshot } from '../load/k6-progress.js';
 import { runK6, type K6Outcome } from '../load/k6-run.js';
+import {
+  grafanaRunUrl,
+  LOAD_DEFAULTS as DEFAULTS,
+  loadTestId,
+  remoteWriteUrlIfReady,
+} from '../load/load-targets.js';
 import { listProfiles, profileScript } from '../load/profiles.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import { createToolchain } from '../toolchain/toolchain.js';
@@ -9,16 +15,6 @@ import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { printDiagnostics } from './output.js';
 import { UsageError } from './usage-error.js';
-
-/** The k6 dashboard (observability/grafana/dashboards/k6.ts), which filters by `testid`. */
-export const K6_DASHBOARD_UID = 'time-cop-k6';
-
-const DEFAULTS = {
-  target: 'http://127.0.0.1:7070',
-  grpcTarget: '127.0.0.1:7071',
-  prometheus: 'http://127.0.0.1:9090',
-  grafana: 'http://127.0.0.1:3000',
-} as const;
 
 function usage(profiles: readonly string[]): string {
   return `Usage: devenv load <profile> [options]
@@ -92,14 +88,14 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
 
   let remoteWriteUrl: string | undefined;
   if (!values['no-prometheus']) {
-    if (await answers(`${prometheus}/-/ready`)) remoteWriteUrl = `${prometheus}/api/v1/write`;
-    else
+    remoteWriteUrl = await remoteWriteUrlIfReady(prometheus);
+    if (remoteWriteUrl === undefined)
       ctx.err(
         `devenv load: Prometheus does not answer at ${prometheus}; results stay in the summary below (start it with \`devenv up --profile observability\`)`,
       );
   }
 
-  const testid = `${profile}-${timestamp(new Date())}`;
+  const testid = loadTestId(profile, new Date());
   ctx.err(
     `devenv load: ${profile} → ${target} (gRPC ${grpcTarget}) with k6 ${k6.value.version}; testid ${testid}`,
   );
@@ -136,11 +132,7 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   if (outcome.kind !== 'aborted') for (const line of summary) ctx.out(line);
 
   if (remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed') {
-    const from = startedAt - 30_000;
-    const to = finishedAt + 30_000;
-    ctx.out(
-      `Grafana: ${grafana}/d/${K6_DASHBOARD_UID}/k6?orgId=1&var-testid=${encodeURIComponent(testid)}&from=${from}&to=${to}`,
-    );
+    ctx.out(`Grafana: ${grafanaRunUrl(grafana, testid, startedAt, finishedAt)}`);
   }
   switch (outcome.kind) {
     case 'passed':
@@ -175,21 +167,7 @@ function httpUrl(raw: string, flag: string, usageText: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
-  }
-}
 
-/** `20261123-184751`: sortable, readable in Grafana's variable picker. */
-function timestamp(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
-}
 
 /**
  * On a terminal, one line rewritten in place on stderr; otherwise a plain line every 5 s (logs

@@ -252,6 +252,13 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   } else if (interactive) {
     const { renderTui } = await import('../tui/render.js');
     const temporal = await watchStackTemporal(stack);
+    const { createLoadRunner } = await import('../load/load-runner.js');
+    const { openUrl } = await import('../process/open-url.js');
+    const load = createLoadRunner({
+      projectRoot: ctx.projectRoot,
+      toolchain,
+      log: (stream, text) => bus.append('k6', stream, text),
+    });
     const ui = renderTui({
       projectName: stack.projectName,
       stack,
@@ -260,10 +267,12 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
         const fromStore = supervisor.store.subscribe(() => onChange());
         const fromReload = reload?.subscribe(onChange);
         const fromTemporal = temporal.subscribe(onChange);
+        const fromLoad = load.subscribe(onChange);
         return () => {
           fromStore();
           fromReload?.();
           fromTemporal();
+          fromLoad();
         };
       },
       temporal: () => temporal.latest(),
@@ -271,6 +280,11 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       acceptBreaking: () => reload?.acceptBreaking(),
       tests: () => reload?.tests(),
       toggleTests: () => reload?.toggleTests() ?? false,
+      loadProfiles: () => load.profiles(),
+      startLoad: (profile) => load.start(profile),
+      stopLoad: () => load.stop(),
+      load: () => load.status(),
+      openUrl: (url) => openUrl(url, ctx.env),
       logs: bus,
       restart: (name) => supervisor.restart(name),
       stop: (name) => supervisor.stop(name),
@@ -279,6 +293,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     });
     await Promise.race([ui.exited, stopped]);
     temporal.close();
+    await load.close();
     await supervisor.shutdown();
     ui.close();
   } else {

@@ -21,6 +21,8 @@ export interface K6RunOptions {
   onStdout(line: string): void;
   /** k6's stderr (its log lines), line by line. */
   onStderr(line: string): void;
+  /** Aborting stops k6 as Ctrl-C would: it ends the test and still prints its summary. */
+  readonly signal?: AbortSignal;
 }
 
 /** How a k6 run ended; `devenv load` turns each into a message and an exit code. */
@@ -65,6 +67,8 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
       K6_NO_USAGE_REPORT: 'true',
     },
   });
+  const interrupt = () => child.kill('SIGINT');
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   let abortMessage: string | undefined;
   createInterface({ input: child.stdout }).on('line', options.onStdout);
   createInterface({ input: child.stderr }).on('line', (line) => {
@@ -102,6 +106,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
     }
   })();
   const outcome = await exited;
+  options.signal?.removeEventListener('abort', interrupt);
   done = true;
   await polling;
   return outcome;

@@ -121,6 +121,7 @@ export function normalizeService(
       : undefined,
     group: extension.group,
     optional: extension.optional,
+    url: extension.url,
   };
 
   const spec: ServiceSpec = {

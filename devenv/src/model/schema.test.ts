@@ -102,6 +102,12 @@ describe('x-devenv probe', () => {
       'value healthcheck.interval: "10" has no unit',
       'value healthcheck.retries: expected a whole number, got "many"',
     ]);
+    expect(problems({ image: 'x', 'x-devenv': { url: 'ftp://host/' } })).toEqual([
+      'value x-devenv.url: expected an http(s) URL',
+    ]);
+    expect(problems({ image: 'x', 'x-devenv': { url: 'localhost:3000' } })).toEqual([
+      'value x-devenv.url: expected an http(s) URL',
+    ]);
   });
 
   it('keeps fields devenv does not use', () => {

@@ -113,6 +113,8 @@ export interface DevenvExtension {
   readonly group: string;
   /** An optional service never blocks the rest: when unavailable its dependants still start. */
   readonly optional: boolean;
+  /** The service's page for a person (`x-devenv.url`), opened by the TUI's `o`. */
+  readonly url: string | undefined;
 }
 
 export interface ServiceSpec {

@@ -29,6 +29,7 @@ function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
       reloadGuard: undefined,
       group: 'app',
       optional: false,
+      url: undefined,
     },
     ...overrides,
   };

@@ -131,6 +131,7 @@ function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
       reloadGuard: undefined,
       group: 'test',
       optional: false,
+      url: undefined,
     },
     ...overrides,
   };

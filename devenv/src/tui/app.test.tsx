@@ -7,6 +7,8 @@ import { initialEngineState, type EngineState } from '../engine/service-state.js
 import { createLogBus } from '../logbus/log-bus.js';
 import { App } from './app.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
+import type { LoadStatus } from '../load/load-runner.js';
+import { err } from '../result.js';
 import type { DevenvController } from './controller.js';
 
 /**
@@ -16,7 +18,11 @@ import type { DevenvController } from './controller.js';
 function inMemoryController() {
   const stack = testStack('/tmp', {
     temporal: { command: ['temporal'] },
-    worker: { command: ['worker'], dependsOn: { temporal: 'service_healthy' } },
+    worker: {
+      command: ['worker'],
+      dependsOn: { temporal: 'service_healthy' },
+      probe: { kind: 'http', url: 'http://127.0.0.1:7081/readyz', expectStatus: undefined },
+    },
   });
   let state: EngineState = initialEngineState(stack.startOrder);
   const listeners = new Set<() => void>();
@@ -24,6 +30,7 @@ function inMemoryController() {
   const bus = createLogBus();
   let temporal: TemporalOverview | undefined;
   let testsOn = false;
+  let load: LoadStatus | undefined;
   const controller: DevenvController = {
     projectName: 'demo',
     stack,
@@ -53,6 +60,21 @@ function inMemoryController() {
         : undefined,
     toggleTests: () => (testsOn = !testsOn),
     acceptBreaking: () => void calls.push('accept'),
+    loadProfiles: () => ['smoke', 'load', 'stress'],
+    startLoad: (profile) => {
+      calls.push(`load ${profile}`);
+      load = { state: 'running', profile, progress: `${profile} 3s · 120 req/s` };
+      return { started: true };
+    },
+    stopLoad: () => {
+      calls.push('stop load');
+      return true;
+    },
+    load: () => load,
+    openUrl: async (url) => {
+      calls.push(`open ${url}`);
+      return err('no display in this terminal session');
+    },
   };
   const dispatch = (action: Parameters<typeof reduce>[1]) => {
     state = reduce(state, action);
@@ -127,6 +149,42 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     ui.stdin.write('q');
     await tick();
     expect(calls).toEqual(['restart worker', 'stop worker', 'quit']);
+    ui.unmount();
+  });
+
+  it('k picks a load profile by number and shows its progress; x in the picker stops it', async () => {
+    const { controller, calls } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    await tick();
+    ui.stdin.write('k');
+    await tick(30);
+    expect(ui.lastFrame()).toMatch(/1\s+smoke[\s\S]*2\s+load[\s\S]*3\s+stress/);
+    ui.stdin.write('2');
+    await tick(30);
+    expect(calls).toEqual(['load load']);
+    expect(ui.lastFrame()).toContain('load 3s · 120 req/s');
+    expect(ui.lastFrame()).not.toContain('(loadtest/profiles/)');
+    ui.stdin.write('k');
+    await tick(30);
+    ui.stdin.write('x');
+    await tick(30);
+    expect(calls).toEqual(['load load', 'stop load']);
+    ui.unmount();
+  });
+
+  it('o opens the selected service page, and says why when it cannot', async () => {
+    const { controller, calls } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    await tick();
+    ui.stdin.write('o'); // temporal: no probe URL, no published port
+    await tick(30);
+    expect(ui.lastFrame()).toContain('temporal has no page to open');
+    ui.stdin.write('\u001B[B');
+    await tick(30);
+    ui.stdin.write('o');
+    await tick(50);
+    expect(calls).toEqual(['open http://127.0.0.1:7081/']);
+    expect(ui.lastFrame()).toContain('http://127.0.0.1:7081/ (not opened: no display');
     ui.unmount();
   });
 

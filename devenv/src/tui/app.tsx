@@ -7,7 +7,15 @@ import type { TestRun } from '../reload/related-tests.js';
 import type { DevenvController } from './controller.js';
 import { Footer, HelpOverlay } from './footer.js';
 import { actionFor } from './keymap.js';
+import {
+  isLoadRunning,
+  LoadBadge,
+  LoadPicker,
+  loadPickerHeight,
+  pickerAction,
+} from './load-picker.js';
 import { LogPane } from './log-pane.js';
+import { serviceUrl } from './service-url.js';
 import { orderedServices, ServiceTable } from './service-table.js';
 import { TemporalPanel, temporalPanelHeight } from './temporal-panel.js';
 import { useThrottledRefresh } from './use-throttled.js';
@@ -71,6 +79,7 @@ export function App({ controller }: { readonly controller: DevenvController }) {
   const [help, setHelp] = useState(false);
   const [quitting, setQuitting] = useState(false);
   const [status, setStatus] = useState('');
+  const [picker, setPicker] = useState<number | undefined>(undefined);
 
   // The log buffer lives outside React state: a flood appends without re-rendering per line.
   const records = useRef<LogRecord[]>([]);
@@ -145,6 +154,35 @@ export function App({ controller }: { readonly controller: DevenvController }) {
       if (input === '?' || key.escape || input === 'q') setHelp(false);
       return;
     }
+    if (picker !== undefined) {
+      const profiles = controller.loadProfiles();
+      const choice = pickerAction(input, key, profiles, picker, isLoadRunning(controller.load()));
+      switch (choice.type) {
+        case 'move':
+          setPicker(choice.index);
+          break;
+        case 'run': {
+          const started = controller.startLoad(choice.profile);
+          setStatus(
+            started.started
+              ? `load ${choice.profile} started: k6's lines are in the logs (service k6)`
+              : `load ${choice.profile} not started: ${started.reason}`,
+          );
+          setPicker(undefined);
+          break;
+        }
+        case 'stop':
+          if (controller.stopLoad()) setStatus('stopping k6 (it still prints its summary)');
+          setPicker(undefined);
+          break;
+        case 'close':
+          setPicker(undefined);
+          break;
+        case 'none':
+          break;
+      }
+      return;
+    }
     const action = actionFor(input, key);
     const name = names[selected];
     switch (action.type) {
@@ -212,6 +250,27 @@ export function App({ controller }: { readonly controller: DevenvController }) {
             : 'test-on-save off',
         );
         break;
+      case 'pick-load':
+        setPicker(0);
+        break;
+      case 'open-url': {
+        const spec = name ? controller.stack.services[name] : undefined;
+        const url = spec ? serviceUrl(spec) : undefined;
+        if (!name) break;
+        if (url === undefined) {
+          setStatus(`${name} has no page to open (set x-devenv.url in the compose file)`);
+          break;
+        }
+        setStatus(`opening ${url}…`);
+        void controller
+          .openUrl(url)
+          .then((opened) =>
+            setStatus(
+              opened.ok ? `opened ${url}` : `${name}: ${url} (not opened: ${opened.error})`,
+            ),
+          );
+        break;
+      }
       case 'help':
         setHelp(true);
         break;
@@ -228,9 +287,16 @@ export function App({ controller }: { readonly controller: DevenvController }) {
   const healthy = names.filter((n) => state.services[n]?.phase === 'healthy').length;
   const tableHeight =
     names.length + new Set(names.map((n) => controller.stack.services[n]?.devenv.group)).size + 1;
+  const loadStatus = controller.load();
+  const profiles = picker !== undefined ? controller.loadProfiles() : [];
   const logHeight = Math.max(
     3,
-    rows - tableHeight - 5 - (block ? 8 : 0) - temporalPanelHeight(temporal),
+    rows -
+      tableHeight -
+      5 -
+      (block ? 8 : 0) -
+      temporalPanelHeight(temporal) -
+      (picker !== undefined ? loadPickerHeight(profiles, loadStatus) : 0),
   );
   const title = [
     target ? `logs: ${target}` : 'logs: all services',
@@ -249,6 +315,7 @@ export function App({ controller }: { readonly controller: DevenvController }) {
         {names.length} healthy
         {quitting ? <Text color="yellow"> · stopping</Text> : null}
         <TestsBadge run={controller.tests()} />
+        <LoadBadge status={loadStatus} />
       </Text>
       <ServiceTable
         state={state}
@@ -266,6 +333,9 @@ export function App({ controller }: { readonly controller: DevenvController }) {
           </Text>
           <Text>{block.detail.split('\n').slice(0, 6).join('\n')}</Text>
         </Box>
+      ) : null}
+      {picker !== undefined ? (
+        <LoadPicker profiles={profiles} index={picker} status={loadStatus} />
       ) : null}
       {help ? (
         <HelpOverlay />

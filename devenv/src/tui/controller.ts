@@ -1,6 +1,8 @@
 import type { EngineState } from '../engine/service-state.js';
 import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
+import type { LoadStatus } from '../load/load-runner.js';
+import type { Result } from '../result.js';
 import type { TestRun } from '../reload/related-tests.js';
 import type { ReloadBlock } from '../reload/reloader.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
@@ -29,6 +31,18 @@ export interface DevenvController {
   tests(): TestRun | undefined;
   /** `t`: turns test-on-save on or off; returns whether it is on. */
   toggleTests(): boolean;
+  /** `k`: the k6 profiles in loadtest/profiles/, lightest first. */
+  loadProfiles(): readonly string[];
+  /** Starts a load profile in the background; refused (with the reason) while one runs. */
+  startLoad(
+    profile: string,
+  ): { readonly started: true } | { readonly started: false; reason: string };
+  /** Stops the running load test; false when none runs. */
+  stopLoad(): boolean;
+  /** The running or last load test, or undefined. */
+  load(): LoadStatus | undefined;
+  /** `o`: hands a URL to the browser; the error says why it could not (the TUI shows the URL). */
+  openUrl(url: string): Promise<Result<void, string>>;
   /** Stops everything; settles when all is down. */
   quit(): Promise<void>;
 }

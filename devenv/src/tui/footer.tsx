@@ -5,14 +5,14 @@ export function Footer({ status }: { readonly status: string }) {
   return (
     <Text>
       {status ? <Text color="cyan">{status} </Text> : null}
-      {KEY_HELP.filter(([key]) => ['↑↓', 'enter', 'r', 's', '/', 't', '?', 'q'].includes(key)).map(
-        ([key, what]) => (
-          <Text key={key}>
-            <Text bold>{key}</Text>
-            <Text dimColor> {what} </Text>
-          </Text>
-        ),
-      )}
+      {KEY_HELP.filter(([key]) =>
+        ['↑↓', 'enter', 'r', 's', '/', 't', 'k', 'o', '?', 'q'].includes(key),
+      ).map(([key, what]) => (
+        <Text key={key}>
+          <Text bold>{key}</Text>
+          <Text dimColor> {what} </Text>
+        </Text>
+      ))}
     </Text>
   );
 }

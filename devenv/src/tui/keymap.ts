@@ -12,6 +12,8 @@ export type KeyAction =
   | { readonly type: 'all-logs' }
   | { readonly type: 'accept-breaking' }
   | { readonly type: 'toggle-tests' }
+  | { readonly type: 'pick-load' }
+  | { readonly type: 'open-url' }
   | { readonly type: 'help' }
   | { readonly type: 'quit' }
   | { readonly type: 'none' };
@@ -35,10 +37,6 @@ export function actionFor(input: string, key: KeyInfo): KeyAction {
   if (key.pageDown) return { type: 'scroll', delta: -10 };
   if (key.ctrl && input === 'c') return { type: 'quit' };
   switch (input) {
-    case 'k':
-      return { type: 'select', delta: -1 };
-    case 'j':
-      return { type: 'select', delta: 1 };
     case 'r':
       return { type: 'restart' };
     case 's':
@@ -59,6 +57,10 @@ export function actionFor(input: string, key: KeyInfo): KeyAction {
       return { type: 'accept-breaking' };
     case 't':
       return { type: 'toggle-tests' };
+    case 'k':
+      return { type: 'pick-load' };
+    case 'o':
+      return { type: 'open-url' };
     case '?':
       return { type: 'help' };
     case 'q':
@@ -81,6 +83,8 @@ export const KEY_HELP: readonly (readonly [string, string])[] = [
   ['p', 'pause'],
   ['PgUp/PgDn', 'scroll'],
   ['t', 'test-on-save on/off'],
+  ['k', 'load test: pick a k6 profile (or stop the run)'],
+  ['o', 'open the selected service in a browser'],
   ['b', 'accept a blocked breaking proto change'],
   ['?', 'help'],
   ['q', 'quit'],

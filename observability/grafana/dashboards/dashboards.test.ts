@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { K6_DASHBOARD_UID as LINKED_UID } from '../../../devenv/src/cli/load-command.js';
+import { K6_DASHBOARD_UID as LINKED_UID } from '../../../devenv/src/load/load-targets.js';
 import { PROJECT_ROOT } from '../../../devenv/src/project-root.js';
 import { DASHBOARD_JSON_DIR, panelQueries, renderDashboards } from './index.js';
 import { K6_DASHBOARD_UID } from './k6.js';

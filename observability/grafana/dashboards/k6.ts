@@ -16,7 +16,7 @@ import { PROMETHEUS, promStat, promTimeseries } from './panels.js';
 const RI = '$__rate_interval';
 const RUN = 'testid=~"$testid"';
 
-/** Must match K6_DASHBOARD_UID in devenv/src/cli/load-command.ts. */
+/** Must match K6_DASHBOARD_UID in devenv/src/load/load-targets.ts. */
 export const K6_DASHBOARD_UID = 'time-cop-k6';
 
 export function k6Dashboard(): DashboardBuilder {
