@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN, startDevenv, type DevenvRun } from '../devenv/test/devenv-process.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
+import { acquireStackLock } from '../devenv/test/stack-lock.js';
 import { panelQueries } from './grafana/dashboards/index.js';
 
 const run = promisify(execFile);
@@ -58,8 +59,10 @@ function expand(expr: string): string {
 
 describe('observability on the running stack', () => {
   let devenv: DevenvRun;
+  let release: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
+    release = await acquireStackLock();
     devenv = startDevenv(['up', '--profile', 'observability', '--no-logs']);
     await until('Prometheus ready', 120_000, () => ok(`${PROMETHEUS}/-/ready`));
     await until('dispatcher ready', 180_000, () => ok(`${DISPATCHER}/readyz`));
@@ -69,12 +72,14 @@ describe('observability on the running stack', () => {
       async () =>
         (await ok('http://127.0.0.1:9464/metrics')) && (await ok('http://127.0.0.1:9465/metrics')),
     );
-  }, 240_000);
+  }, 840_000);
 
   afterAll(async () => {
-    if (!devenv) return;
-    devenv.child.kill('SIGINT');
-    await devenv.exited;
+    if (devenv) {
+      devenv.child.kill('SIGINT');
+      await devenv.exited;
+    }
+    await release?.();
   }, 60_000);
 
   it('dashboards as data: every Prometheus panel query returns a series after `devenv load smoke`', async () => {
