@@ -18,9 +18,10 @@ export function startDevenv(
   args: readonly string[],
   cwd = PROJECT_ROOT,
   env: NodeJS.ProcessEnv = process.env,
+  bin = DEVENV_BIN,
 ): DevenvRun {
   // The executable itself, as a shell runs it: its #! line sets the Node flags users get.
-  const child = spawn(DEVENV_BIN, [...args], {
+  const child = spawn(bin, [...args], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

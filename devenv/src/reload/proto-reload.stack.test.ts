@@ -1,0 +1,193 @@
+/**
+ * Hot reload of a contract change on the real stack: `devenv up` on a copy of this project (real
+ * Postgres, Temporal, both workers, the dispatcher; real watcher, buf, protoc), then a field is
+ * added to a .proto. The reload must lint, check it against the last commit, regenerate the
+ * TypeScript and Python code, restart both workers and the dispatcher (and nothing else), and
+ * the restarted dispatcher must accept and document the new field. A breaking edit afterwards
+ * must be refused with nothing restarted.
+ *
+ * A copy, not the working tree: the test edits a .proto, and other tests read protos/gen/.
+ */
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevenv, type DevenvRun } from '../../test/devenv-process.js';
+import { acquireStackLock } from '../../test/stack-lock.js';
+import type { ServiceState } from '../engine/service-state.js';
+import { PROJECT_ROOT } from '../project-root.js';
+
+const DISPATCHER = 'http://127.0.0.1:7070';
+const DEMO_PROTO = join('protos', 'timecop', 'workflows', 'v1', 'demo.proto');
+const APP_SERVICES = ['worker-typescript', 'worker-python', 'dispatcher'];
+
+/** The files a clone would have (tracked, plus new files not yet committed), and protos/gen/. */
+async function copyProject(to: string): Promise<void> {
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter(Boolean);
+  for (const file of files) {
+    await mkdir(dirname(join(to, file)), { recursive: true });
+    await cp(join(PROJECT_ROOT, file), join(to, file)).catch((error: NodeJS.ErrnoException) => {
+      // Deleted in the working tree but still tracked: a clone of the working tree has no such file.
+      if (error.code !== 'ENOENT') throw error;
+    });
+  }
+  await cp(join(PROJECT_ROOT, 'protos', 'gen'), join(to, 'protos', 'gen'), { recursive: true });
+  // Installed things are shared, not copied: dependencies, tools, the Python worker's venv.
+  await symlink(join(PROJECT_ROOT, 'node_modules'), join(to, 'node_modules'));
+  await mkdir(join(to, '.devenv'));
+  for (const shared of ['tools', 'python'])
+    await symlink(join(PROJECT_ROOT, '.devenv', shared), join(to, '.devenv', shared));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: to, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-q', '-m', 'copy');
+}
+
+/** The copy's own devenv: its project root (protos, generated code) is the copy. */
+const devenvIn = (dir: string) => join(dir, 'devenv', 'bin', 'devenv.js');
+
+function ps(dir: string): Record<string, ServiceState> {
+  const out = execFileSync(devenvIn(dir), ['ps', '--json'], { cwd: dir, encoding: 'utf8' });
+  const services = (JSON.parse(out) as { services: ServiceState[] }).services;
+  return Object.fromEntries(services.map((s) => [s.name, s]));
+}
+
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  read: () => Promise<T | undefined>,
+  onTimeout: () => string = () => '',
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await read();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(250);
+  }
+  throw new Error(
+    `${what} not within ${timeoutMs / 1000} s${last ? `: ${String(last)}` : ''}\n${onTimeout()}`,
+  );
+}
+
+function startDemo(body: unknown): Promise<{ status: number; text: string }> {
+  return fetch(`${DISPATCHER}/typescript/demo-mixed`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(5000),
+  }).then(async (r) => ({ status: r.status, text: await r.text() }));
+}
+
+describe('a .proto edit on the running stack', () => {
+  let dir: string;
+  let devenv: DevenvRun | undefined;
+  let release: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    release = await acquireStackLock();
+    dir = await mkdtemp(join(tmpdir(), 'devenv-proto-reload-'));
+    await copyProject(dir);
+    devenv = startDevenv(['up'], dir, process.env, devenvIn(dir));
+    await until('the stack ready', 240_000, async () => {
+      const s = ps(dir);
+      return APP_SERVICES.every((n) => s[n]?.phase === 'healthy') ? s : undefined;
+    });
+  }, 900_000);
+
+  afterAll(async () => {
+    if (devenv) {
+      devenv.child.kill('SIGINT');
+      await devenv.exited;
+    }
+    await release?.();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 90_000);
+
+  it('regenerates, restarts both workers and the dispatcher only, and the new field is served', async () => {
+    const before = ps(dir);
+    const rejected = await startDemo({ name: 'ada', nickname: 'countess' });
+    expect(rejected.status).toBe(400);
+    expect(rejected.text).toContain('nickname');
+
+    const proto = join(dir, DEMO_PROTO);
+    const original = await readFile(proto, 'utf8');
+    const withField = original.replace(
+      /(message WorkflowDemoMixedRequest \{[^}]*string name = 1;)/,
+      '$1\n  // What to call them in the greeting; optional.\n  string nickname = 2;',
+    );
+    expect(withField).not.toBe(original);
+    await writeFile(proto, withField);
+
+    const after = await until(
+      'the three app services restarted and healthy',
+      180_000,
+      async () => {
+        const s = ps(dir);
+        return APP_SERVICES.every(
+          (n) => s[n]!.restarts === before[n]!.restarts + 1 && s[n]!.phase === 'healthy',
+        )
+          ? s
+          : undefined;
+      },
+      () =>
+        `devenv printed:\n${devenv!
+          .output()
+          .split('\n')
+          .filter((l) => !/^(worker|dispatcher|temporal|postgres)/.test(l))
+          .slice(-40)
+          .join('\n')}\nps: ${JSON.stringify(ps(dir))}`,
+    );
+    for (const name of ['postgres', 'temporal'])
+      expect(after[name]?.restarts, `${name} must not restart`).toBe(before[name]?.restarts);
+
+    const ts = await readFile(join(dir, 'protos/gen/ts/timecop/workflows/v1/demo_pb.ts'), 'utf8');
+    expect(ts).toMatch(/nickname: string/);
+    const py = await readFile(
+      join(dir, 'protos/gen/python/timecop/workflows/v1/demo_pb2.pyi'),
+      'utf8',
+    );
+    expect(py).toContain('nickname');
+
+    const accepted = await startDemo({ name: 'ada', nickname: 'countess' });
+    expect(accepted.status, accepted.text).toBeLessThan(300);
+    const openapi = await fetch(`${DISPATCHER}/openapi.json`).then((r) => r.text());
+    expect(openapi).toContain('"nickname"');
+  }, 240_000);
+
+  it('refuses a breaking edit: nothing regenerated, nothing restarted, the reason printed', async () => {
+    const before = ps(dir);
+    const proto = join(dir, DEMO_PROTO);
+    const text = await readFile(proto, 'utf8');
+    const generated = await readFile(
+      join(dir, 'protos/gen/ts/timecop/workflows/v1/demo_pb.ts'),
+      'utf8',
+    );
+    // Field 1 changes type: old clients' payloads would no longer decode.
+    await writeFile(
+      proto,
+      text.replace(
+        /(message WorkflowDemoMixedRequest \{[^}]*?)string name = 1;/,
+        '$1int64 name = 1;',
+      ),
+    );
+    await devenv!.waitFor(/reload blocked \(proto-breaking\)/, 60_000);
+    await sleep(2000);
+    const after = ps(dir);
+    for (const name of APP_SERVICES) expect(after[name]?.restarts).toBe(before[name]?.restarts);
+    expect(await readFile(join(dir, 'protos/gen/ts/timecop/workflows/v1/demo_pb.ts'), 'utf8')).toBe(
+      generated,
+    );
+  }, 120_000);
+});
