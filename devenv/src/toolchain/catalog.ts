@@ -205,6 +205,23 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     manual:
       'install Tilt (https://docs.tilt.dev/install.html) or install Go and run `npx devenv doctor --fix`',
   },
+  kubeconform: {
+    id: 'kubeconform',
+    purpose: 'validates the rendered Helm chart against the Kubernetes API schemas, offline',
+    executable: 'kubeconform',
+    versionArgs: ['-v'],
+    need: 'optional',
+    routes: [
+      {
+        kind: 'go',
+        module: 'github.com/yannh/kubeconform/cmd/kubeconform',
+        // Without it the binary calls itself "development".
+        versionLdflag: 'main.version=v{version}',
+      },
+    ],
+    manual:
+      'install kubeconform (https://github.com/yannh/kubeconform) or install Go and run `npx devenv doctor --fix --all`',
+  },
   go: {
     id: 'go',
     purpose: 'builds Helm, kind and Tilt from the Go module proxy',

@@ -13,6 +13,7 @@ export const TOOL_IDS = [
   'helm',
   'kind',
   'tilt',
+  'kubeconform',
   'python',
   'go',
 ] as const;
