@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN, startDevenv, type DevenvRun } from '../devenv/test/devenv-process.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
 import { acquireStackLock } from '../devenv/test/stack-lock.js';
+import { stackSmoke } from '../devenv/test/stack-smoke.js';
 import { panelQueries } from './grafana/dashboards/index.js';
 
 const run = promisify(execFile);
@@ -81,6 +82,11 @@ describe('observability on the running stack', () => {
     }
     await release?.();
   }, 60_000);
+
+  it('passes the stack smoke test (the one the container stack runs too)', async () => {
+    const { greetings } = await stackSmoke(DISPATCHER);
+    expect(greetings).toHaveLength(2);
+  }, 120_000);
 
   it('dashboards as data: every Prometheus panel query returns a series after `devenv load smoke`', async () => {
     const load = await run(DEVENV_BIN, ['load', 'smoke'], { cwd: PROJECT_ROOT }).catch(
