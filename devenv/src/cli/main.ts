@@ -33,6 +33,14 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary:
     load: async () => (await import('./proto-command.js')).protoCommand,
     summary: 'contracts: gen (incremental), lint, breaking, clean',
   },
+  promote: {
+    load: async () => (await import('./promote-command.js')).promoteCommand,
+    summary: 'build the images, load them into kind, helm upgrade --install and helm test',
+  },
+  images: {
+    load: async () => (await import('./images-command.js')).imagesCommand,
+    summary: 'container images: bootstrap local base images, build the app images',
+  },
   'postgres-server': {
     load: async () => (await import('./postgres-server-command.js')).postgresServerCommand,
     summary: 'run a development PostgreSQL (what the postgres service runs natively)',

@@ -1,0 +1,239 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { appImageTags } from '../promote/app-images.js';
+import { checkChart, preflight } from '../promote/preflight.js';
+import { realPromoteEffects } from '../promote/promote-effects.js';
+import {
+  describePromoteFailure,
+  exitCodeOf,
+  type PromoteFailure,
+} from '../promote/promote-failure.js';
+import {
+  endpointsFromManifest,
+  formatCommand,
+  planPromote,
+  type Endpoint,
+  type PromoteRequest,
+  type PromoteStep,
+} from '../promote/promote-plan.js';
+import { executePromote } from '../promote/promote-run.js';
+import { createToolchain } from '../toolchain/toolchain.js';
+import { loadVersions } from '../versions/versions-file.js';
+import { parseCommandArgs } from './args.js';
+import type { CommandContext } from './command.js';
+import { printDiagnostics } from './output.js';
+import { loadStackFromFlags } from './stack-options.js';
+import { UsageError } from './usage-error.js';
+
+const CHART = join('k8s', 'charts', 'time-cop');
+const DEFAULTS = {
+  // A fresh kind cluster has no Temporal: the self-contained values run one (and Postgres,
+  // Prometheus) in the release, as the Tiltfile does.
+  values: [join(CHART, 'values-kind.yaml'), join(CHART, 'values-self-contained.yaml')],
+  namespace: 'time-cop',
+  release: 'time-cop',
+  timeout: '5m',
+} as const;
+
+export const PROMOTE_USAGE = `Usage: devenv promote [options]
+
+Deploys the stack's own images to a local kind cluster: builds them as \`devenv up --runtime
+docker\` does, loads them into the cluster (kind load docker-image), installs or upgrades the
+chart in ${CHART} (helm upgrade --install --atomic --wait), runs helm test, and prints how to
+reach the Services. A failed upgrade is rolled back by helm; a failed test is rolled back too;
+either way the troubled pods' events and logs are printed. Nothing is built or deployed until
+the preflight (kubeconfig, context, files, helm and kind, Docker Engine) has passed.
+
+      --context NAME        kubeconfig context (default: the current context); must be a kind
+                            cluster (kind-<name>, API server on loopback)
+      --allow-context NAME  also accept this exact context when it is not a kind cluster
+                            (images are then not loaded: the cluster must see them itself)
+      --values FILE         chart values, repeatable; default:
+                            ${DEFAULTS.values.join('\n                            ')}
+      --namespace NAME      release namespace, created when missing (default ${DEFAULTS.namespace})
+      --release NAME        Helm release name (default ${DEFAULTS.release})
+      --timeout DURATION    for each helm wait (Go duration: 90s, 5m; default ${DEFAULTS.timeout})
+      --dry-run             run the preflight, render the chart and print the plan; change nothing
+
+KUBECONFIG (or ~/.kube/config) is read as kubectl reads it. Helm and kind come from the
+toolchain (versions.yaml; \`devenv doctor --fix --all\`).
+
+Exit status: 0 deployed and tested, 1 a step failed, 2 usage or configuration error (bad
+context, missing file): nothing was changed.`;
+
+export async function promoteCommand(
+  args: readonly string[],
+  ctx: CommandContext,
+): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      context: { type: 'string' },
+      'allow-context': { type: 'string' },
+      values: { type: 'string', multiple: true },
+      namespace: { type: 'string' },
+      release: { type: 'string' },
+      timeout: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    PROMOTE_USAGE,
+  );
+  if (values.help) {
+    ctx.out(PROMOTE_USAGE);
+    return 0;
+  }
+  const timeout = values.timeout ?? DEFAULTS.timeout;
+  if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(timeout))
+    throw new UsageError(
+      `--timeout ${timeout}: expected a duration such as 90s or 5m`,
+      PROMOTE_USAGE,
+    );
+  for (const [flag, name] of [
+    ['--namespace', values.namespace],
+    ['--release', values.release],
+  ] as const)
+    if (name !== undefined && !/^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$/.test(name))
+      throw new UsageError(`${flag} ${name}: expected a DNS label (a-z, 0-9, -)`, PROMOTE_USAGE);
+  const fromRoot = (path: string) => (isAbsolute(path) ? path : resolve(ctx.projectRoot, path));
+
+  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
+  if (!versions.ok) {
+    printDiagnostics(ctx, versions.error);
+    return 2;
+  }
+  const toolchain = createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions.value,
+    log: (line) => ctx.err(`devenv promote: ${line}`),
+  });
+  const chart = fromRoot(CHART);
+  const valuesFiles = (values.values ?? DEFAULTS.values).map(fromRoot);
+  const checked = await preflight({
+    env: ctx.env,
+    context: values.context,
+    allowContext: values['allow-context'],
+    chart,
+    valuesFiles,
+    toolchain,
+  });
+  if (!checked.ok) return fail(ctx, checked.error);
+  const { target, tools } = checked.value;
+  if (target.kindCluster === undefined)
+    ctx.err(
+      `devenv promote: ${target.context.name} is not a kind cluster; deploying there because --allow-context names it (images are not loaded into it)`,
+    );
+
+  const stack = await loadStackFromFlags({}, ctx, ctx.projectRoot);
+  if (stack === undefined) return 2;
+  const appImages = appImageTags(stack);
+  const release = values.release ?? DEFAULTS.release;
+  const namespace = values.namespace ?? DEFAULTS.namespace;
+  const chartCheck = await checkChart({
+    helm: tools.helm,
+    request: { release, chart, namespace, valuesFiles },
+    appImages,
+    imagesLocal: target.kindCluster !== undefined,
+    kubeVersion: versions.value.libraries['kubernetes'],
+    env: ctx.env,
+    cwd: ctx.projectRoot,
+  });
+  if (!chartCheck.ok) return fail(ctx, chartCheck.error);
+  const request: PromoteRequest = {
+    chart,
+    valuesFiles,
+    release,
+    namespace,
+    timeout,
+    appImages,
+    images: chartCheck.value.images,
+  };
+  const steps = planPromote(request, target, tools);
+  const context = target.context.name;
+  ctx.err(
+    `devenv promote: preflight passed; context ${context}, release ${release} in namespace ${namespace}`,
+  );
+
+  if (values['dry-run'] === true) {
+    steps.forEach((step, i) => ctx.out(`${i + 1}. ${describeStep(step)}`));
+    printEndpoints(ctx, endpointsFromManifest(chartCheck.value.manifest, namespace, context));
+    ctx.err('devenv promote: dry run: nothing was built, loaded or deployed');
+    return 0;
+  }
+
+  const lines = lineWriter((line) => ctx.err(`  ${line}`));
+  const outcome = await executePromote(
+    steps,
+    request,
+    context,
+    realPromoteEffects({
+      env: ctx.env,
+      cwd: ctx.projectRoot,
+      stack,
+      versions: versions.value,
+      target,
+      buildLog: (line) => ctx.err(`  ${line}`),
+      namespace: request.namespace,
+      release: request.release,
+      buildOutput: (chunk) => lines.write(chunk.toString('utf8')),
+    }),
+    (event) => {
+      if (event.type === 'output') lines.write(event.text);
+      else {
+        lines.flush();
+        ctx.err(
+          event.type === 'step'
+            ? `devenv promote: [${steps.indexOf(event.step) + 1}/${steps.length}] ${describeStep(event.step)}`
+            : `devenv promote: ${event.text}`,
+        );
+      }
+    },
+  );
+  lines.flush();
+  if (!outcome.ok) return fail(ctx, outcome.error);
+  printEndpoints(ctx, outcome.value.endpoints);
+  ctx.err(`devenv promote: ${request.release} is deployed to ${context} and its tests passed`);
+  return 0;
+}
+
+function describeStep(step: PromoteStep): string {
+  switch (step.kind) {
+    case 'build-images':
+      return `build ${step.images.join(', ')} (as devenv images build does)`;
+    case 'helm-upgrade':
+      // The annotation's value is known once the images are built.
+      return `${formatCommand(step.run)} --set-string podAnnotations.devenv\\.dev/images=<hash of the built image ids>`;
+    default:
+      return formatCommand(step.run);
+  }
+}
+
+function printEndpoints(ctx: CommandContext, endpoints: readonly Endpoint[]): void {
+  if (endpoints.length === 0) return;
+  ctx.out('Endpoints (forward each to this machine):');
+  for (const e of endpoints)
+    ctx.out(
+      `  ${e.service} ${e.ports.map((p) => `${p.port}${p.name ? `/${p.name}` : ''}`).join(' ')}\n    ${e.command}`,
+    );
+}
+
+function fail(ctx: CommandContext, failure: PromoteFailure): number {
+  const { what, todo } = describePromoteFailure(failure);
+  ctx.err(`devenv promote: ${what}\n  → ${todo}`);
+  return exitCodeOf(failure);
+}
+
+/** Chunks of command output as whole lines (the last partial line waits for the next chunk). */
+function lineWriter(emit: (line: string) => void) {
+  let pending = '';
+  return {
+    write(chunk: string) {
+      const parts = (pending + chunk).split('\n');
+      pending = parts.pop() ?? '';
+      for (const part of parts) emit(part.trimEnd());
+    },
+    flush() {
+      if (pending !== '') emit(pending.trimEnd());
+      pending = '';
+    },
+  };
+}

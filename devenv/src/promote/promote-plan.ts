@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import { parseAllDocuments } from 'yaml';
+import type { TargetContext } from './context-policy.js';
+
+/** What the user asked for, with paths made absolute and defaults applied. */
+export interface PromoteRequest {
+  readonly chart: string;
+  readonly valuesFiles: readonly string[];
+  readonly release: string;
+  readonly namespace: string;
+  /** A Go duration for helm (`5m`, `90s`). */
+  readonly timeout: string;
+  /** Built first, as `devenv up --runtime docker` builds them (compose.yaml `image:` tags). */
+  readonly appImages: readonly string[];
+  /** Every image the rendered chart runs (app images, the test image, …): loaded into kind. */
+  readonly images: readonly string[];
+}
+
+export interface PromoteTools {
+  readonly helm: string;
+  readonly kind: string;
+}
+
+/** One external command of a step: what runs, so `--dry-run` can print it and tests can read it. */
+export interface CommandLine {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/** The steps after the preflight, in order. Building comes first: nothing is deployed that did not build. */
+export type PromoteStep =
+  | { readonly kind: 'build-images'; readonly images: readonly string[] }
+  /** Only for kind clusters; an allowed non-kind context must already see the images. */
+  | { readonly kind: 'kind-load'; readonly cluster: string; readonly run: CommandLine }
+  | { readonly kind: 'helm-upgrade'; readonly run: CommandLine }
+  | { readonly kind: 'helm-test'; readonly run: CommandLine }
+  | { readonly kind: 'endpoints'; readonly run: CommandLine };
+
+/** The whole run, decided before anything changes. Pure. */
+export function planPromote(
+  request: PromoteRequest,
+  target: TargetContext,
+  tools: PromoteTools,
+): PromoteStep[] {
+  const context = target.context.name;
+  const steps: PromoteStep[] = [{ kind: 'build-images', images: request.appImages }];
+  if (target.kindCluster !== undefined)
+    steps.push({
+      kind: 'kind-load',
+      cluster: target.kindCluster,
+      run: { command: tools.kind, args: kindLoadArgs(request.images, target.kindCluster) },
+    });
+  steps.push(
+    { kind: 'helm-upgrade', run: { command: tools.helm, args: helmUpgradeArgs(request, context) } },
+    { kind: 'helm-test', run: { command: tools.helm, args: helmTestArgs(request, context) } },
+    {
+      kind: 'endpoints',
+      run: {
+        command: tools.helm,
+        args: ['get', 'manifest', request.release, ...scope(request.namespace, context)],
+      },
+    },
+  );
+  return steps;
+}
+
+function scope(namespace: string, context: string): string[] {
+  return ['--namespace', namespace, '--kube-context', context];
+}
+
+/**
+ * The chart rendered locally (no cluster), tests included: what the upgrade would apply. For the
+ * Kubernetes version versions.yaml pins (helm's own default, v1.20 in a `go install` build, is
+ * older than the chart allows); the upgrade itself renders for the cluster's real version.
+ */
+export function helmTemplateArgs(
+  request: Pick<PromoteRequest, 'release' | 'chart' | 'namespace' | 'valuesFiles'>,
+  kubeVersion: string | undefined,
+): string[] {
+  return [
+    'template',
+    request.release,
+    request.chart,
+    '--namespace',
+    request.namespace,
+    ...(kubeVersion === undefined ? [] : ['--kube-version', kubeVersion]),
+    ...namespaceValue(request.namespace),
+    ...request.valuesFiles.flatMap((file) => ['--values', file]),
+  ];
+}
+
+/** The chart places its objects in global.namespace; promote's --namespace is the one place. */
+function namespaceValue(namespace: string): string[] {
+  return ['--set-string', `global.namespace=${namespace}`];
+}
+
+/** `kind load docker-image` takes every image in one call: one export from the engine, one import per node. */
+export function kindLoadArgs(images: readonly string[], cluster: string): string[] {
+  return ['load', 'docker-image', ...images, '--name', cluster];
+}
+
+/**
+ * `--atomic` makes helm roll back (or uninstall a first install) when the release does not become
+ * ready within `--timeout`; `--wait` is implied by it but spelled out for readers of the plan.
+ */
+export function helmUpgradeArgs(request: PromoteRequest, context: string): string[] {
+  return [
+    'upgrade',
+    '--install',
+    request.release,
+    request.chart,
+    ...scope(request.namespace, context),
+    '--create-namespace',
+    ...namespaceValue(request.namespace),
+    ...request.valuesFiles.flatMap((file) => ['--values', file]),
+    '--atomic',
+    '--wait',
+    '--timeout',
+    request.timeout,
+  ];
+}
+
+/**
+ * The images keep their `:dev` tags, so a rebuilt image would not change the pod spec and
+ * nothing would roll out: a pod annotation derived from the built image ids does. Pure.
+ */
+export function rolloutArgs(imageIds: readonly string[]): string[] {
+  const digest = createHash('sha256')
+    .update([...imageIds].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return ['--set-string', `podAnnotations.devenv\\.dev/images=${digest}`];
+}
+
+/** `--logs` prints the test pods' logs, so a failed test explains itself without kubectl. */
+export function helmTestArgs(request: PromoteRequest, context: string): string[] {
+  return [
+    'test',
+    request.release,
+    ...scope(request.namespace, context),
+    '--timeout',
+    request.timeout,
+    '--logs',
+  ];
+}
+
+/** After a failed `helm test`: back to the previous revision, or away entirely after a first install. */
+export function helmUndoArgs(
+  request: PromoteRequest,
+  context: string,
+  previousRevision: number | undefined,
+): string[] {
+  return previousRevision === undefined
+    ? ['uninstall', request.release, ...scope(request.namespace, context), '--wait']
+    : [
+        'rollback',
+        request.release,
+        String(previousRevision),
+        ...scope(request.namespace, context),
+        '--wait',
+        '--timeout',
+        request.timeout,
+      ];
+}
+
+/** One way in: a Service and the port-forward command that reaches it from this machine. */
+export interface Endpoint {
+  readonly service: string;
+  readonly ports: readonly { readonly name: string | undefined; readonly port: number }[];
+  readonly command: string;
+}
+
+/**
+ * The Services in a rendered release (`helm get manifest`, `helm template`) and how to reach each
+ * from this machine. Ports forward to the same local number, as the native stack uses them.
+ */
+export function endpointsFromManifest(
+  manifest: string,
+  namespace: string,
+  context: string,
+): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  for (const doc of parseAllDocuments(manifest)) {
+    const object: unknown = doc.toJS();
+    if (!isRecord(object) || object['kind'] !== 'Service') continue;
+    const metadata = object['metadata'];
+    const spec = object['spec'];
+    if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || !isRecord(spec)) continue;
+    const ports = (Array.isArray(spec['ports']) ? (spec['ports'] as unknown[]) : [])
+      .filter(isRecord)
+      .filter((p) => typeof p['port'] === 'number')
+      .map((p) => ({
+        name: typeof p['name'] === 'string' ? p['name'] : undefined,
+        port: p['port'] as number,
+      }));
+    if (ports.length === 0) continue;
+    const service = metadata['name'];
+    const ns = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : namespace;
+    endpoints.push({
+      service,
+      ports,
+      command: `kubectl --context ${context} --namespace ${ns} port-forward service/${service} ${ports.map((p) => `${p.port}:${p.port}`).join(' ')}`,
+    });
+  }
+  return endpoints.sort((a, b) => a.service.localeCompare(b.service));
+}
+
+/**
+ * The revision to return to after the newest one failed its tests: the newest older revision
+ * that was once deployed (`superseded`), from `helm history -o json`. undefined when there is
+ * none (a first install, or only failed ones before), which means uninstall.
+ */
+export function rollbackTarget(historyJson: string): number | undefined {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(historyJson);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(entries)) return undefined;
+  const revisions = (entries as unknown[])
+    .filter(isRecord)
+    .filter((e): e is { revision: number; status: unknown } => typeof e['revision'] === 'number');
+  const current = Math.max(...revisions.map((e) => e.revision));
+  const earlier = revisions
+    .filter((e) => e.revision < current && e.status === 'superseded')
+    .map((e) => e.revision);
+  return earlier.length === 0 ? undefined : Math.max(...earlier);
+}
+
+/** Every container image of the workloads and test pods in a rendered chart, sorted. Pure. */
+export function imagesFromManifest(manifest: string): string[] {
+  const images = new Set<string>();
+  for (const doc of parseAllDocuments(manifest)) {
+    const object: unknown = doc.toJS();
+    if (!isRecord(object)) continue;
+    const spec = object['spec'];
+    if (!isRecord(spec)) continue;
+    // Pod → spec; Deployment, StatefulSet, Job → spec.template.spec; CronJob → one level deeper.
+    const jobTemplate = isRecord(spec['jobTemplate']) ? spec['jobTemplate']['spec'] : undefined;
+    const template = isRecord(jobTemplate) ? jobTemplate['template'] : spec['template'];
+    const podSpec = isRecord(template) && isRecord(template['spec']) ? template['spec'] : spec;
+    for (const key of ['initContainers', 'containers']) {
+      const containers = podSpec[key];
+      if (!Array.isArray(containers)) continue;
+      for (const c of containers as unknown[])
+        if (isRecord(c) && typeof c['image'] === 'string') images.add(c['image']);
+    }
+  }
+  return [...images].sort();
+}
+
+/** The chart's images that devenv neither builds nor finds in the local engine. Pure. */
+export function missingImages(
+  chartImages: readonly string[],
+  built: readonly string[],
+  present: ReadonlySet<string>,
+): string[] {
+  return chartImages.filter((image) => !built.includes(image) && !present.has(image));
+}
+
+/** Shell-quoted, for printing a command someone may paste. */
+export function formatCommand(line: CommandLine): string {
+  return [line.command, ...line.args]
+    .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

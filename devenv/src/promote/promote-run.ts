@@ -1,0 +1,182 @@
+import type { CommandOutcome } from '../process/run-command.js';
+import { err, ok, type Result } from '../result.js';
+import type { PromoteFailure } from './promote-failure.js';
+import {
+  endpointsFromManifest,
+  helmUndoArgs,
+  rollbackTarget,
+  rolloutArgs,
+  type CommandLine,
+  type Endpoint,
+  type PromoteRequest,
+  type PromoteStep,
+} from './promote-plan.js';
+
+/** The effects the steps need; the command wires the real ones (runCommand, the Engine, the API server). */
+export interface PromoteEffects {
+  /** Runs a command, its stdout and stderr passed on as they come. */
+  run(line: CommandLine, onOutput: (chunk: string) => void): Promise<CommandOutcome>;
+  /** Runs a command for its stdout alone (JSON, YAML), so a warning on stderr cannot spoil it. */
+  capture(line: CommandLine): Promise<{ outcome: CommandOutcome; stdout: string }>;
+  /** Builds the app images; the value is their image ids. */
+  buildImages(): Promise<Result<readonly string[], PromoteFailure>>;
+  /** The troubled pods' events and logs, '' when all are well or the API cannot be asked. */
+  diagnostics(): Promise<string>;
+  /** How often to look at the pods while helm waits. */
+  readonly pollMs: number;
+}
+
+export type PromoteEvent =
+  | { readonly type: 'step'; readonly step: PromoteStep }
+  | { readonly type: 'output'; readonly text: string }
+  | { readonly type: 'note'; readonly text: string };
+
+export interface PromoteOutcome {
+  readonly endpoints: readonly Endpoint[];
+}
+
+/**
+ * Runs the planned steps in order and stops at the first failure. `helm --atomic` undoes a failed
+ * upgrade itself, but by then the new pods are gone with their logs, so the pods are looked at
+ * while helm waits and the last sight of a troubled one is what the failure shows. A failed
+ * `helm test` is undone here: rollback to the previous good revision, or uninstall.
+ */
+export async function executePromote(
+  steps: readonly PromoteStep[],
+  request: PromoteRequest,
+  context: string,
+  effects: PromoteEffects,
+  report: (event: PromoteEvent) => void,
+): Promise<Result<PromoteOutcome, PromoteFailure>> {
+  const output = (text: string) => report({ type: 'output', text });
+  let endpoints: Endpoint[] = [];
+  let imageIds: readonly string[] = [];
+  for (const step of steps) {
+    report({ type: 'step', step });
+    switch (step.kind) {
+      case 'build-images': {
+        const built = await effects.buildImages();
+        if (!built.ok) return built;
+        imageIds = built.value;
+        break;
+      }
+      case 'kind-load': {
+        const outcome = await effects.run(step.run, output);
+        if (outcome.code !== 0)
+          return err({
+            reason: 'kind-load-failed',
+            cluster: step.cluster,
+            detail: describe(outcome),
+          });
+        break;
+      }
+      case 'helm-upgrade': {
+        const run = { ...step.run, args: [...step.run.args, ...rolloutArgs(imageIds)] };
+        const { outcome, seen } = await whileWatching(effects, () => effects.run(run, output));
+        if (outcome.code !== 0) {
+          const after = await effects.diagnostics();
+          return err({
+            reason: 'helm-upgrade-failed',
+            release: request.release,
+            detail: describe(outcome),
+            diagnostics:
+              seen !== undefined
+                ? `${seen.text}\n(as seen at ${seen.at}, before the rollback)`
+                : after,
+          });
+        }
+        break;
+      }
+      case 'helm-test': {
+        const outcome = await effects.run(step.run, output);
+        if (outcome.code !== 0) {
+          const diagnostics = await effects.diagnostics();
+          const rollback = await undo(step.run, request, context, effects, output);
+          return err({
+            reason: 'helm-test-failed',
+            release: request.release,
+            detail: describe(outcome),
+            diagnostics,
+            rollback,
+          });
+        }
+        break;
+      }
+      case 'endpoints': {
+        const { outcome, stdout } = await effects.capture(step.run);
+        if (outcome.code === 0)
+          endpoints = endpointsFromManifest(stdout, request.namespace, context);
+        else
+          report({
+            type: 'note',
+            text: `could not list the release's Services: ${describe(outcome)}`,
+          });
+        break;
+      }
+    }
+  }
+  return ok({ endpoints });
+}
+
+/** Runs `action`, polling the pods meanwhile; returns the last troubled sight, if any. */
+async function whileWatching(
+  effects: PromoteEffects,
+  action: () => Promise<CommandOutcome>,
+): Promise<{ outcome: CommandOutcome; seen: { text: string; at: string } | undefined }> {
+  let seen: { text: string; at: string } | undefined;
+  let done = false;
+  const watch = (async () => {
+    // Bounded by the action: it ends when helm does (helm itself is bounded by --timeout).
+    while (!done) {
+      await new Promise((resolve) => setTimeout(resolve, effects.pollMs));
+      if (done) break;
+      const text = await effects.diagnostics();
+      if (text !== '') seen = { text, at: new Date().toISOString().slice(11, 19) };
+    }
+  })();
+  const outcome = await action();
+  done = true;
+  await watch;
+  return { outcome, seen };
+}
+
+async function undo(
+  helm: CommandLine,
+  request: PromoteRequest,
+  context: string,
+  effects: PromoteEffects,
+  output: (text: string) => void,
+): Promise<string> {
+  const { outcome: listed, stdout: history } = await effects.capture({
+    command: helm.command,
+    args: [
+      'history',
+      request.release,
+      '--namespace',
+      request.namespace,
+      '--kube-context',
+      context,
+      '--output',
+      'json',
+    ],
+  });
+  if (listed.code !== 0)
+    return `the release could not be rolled back (helm history: ${describe(listed)}); undo it with \`helm uninstall ${request.release} --namespace ${request.namespace} --kube-context ${context}\``;
+  const previous = rollbackTarget(history);
+  const args = helmUndoArgs(request, context, previous);
+  const undone = await effects.run({ command: helm.command, args }, output);
+  const what =
+    previous === undefined
+      ? 'uninstalled (it was the first install)'
+      : `rolled back to revision ${previous}`;
+  return undone.code === 0
+    ? `The release was ${what}.`
+    : `The release should have been ${what}, but \`helm ${args.join(' ')}\` failed: ${describe(undone)}`;
+}
+
+function describe(outcome: CommandOutcome): string {
+  if (outcome.spawnError !== undefined) return outcome.spawnError;
+  const how = outcome.signal !== null ? `killed by ${outcome.signal}` : `exit ${outcome.code}`;
+  const lines = outcome.tail.trim().split('\n').slice(-12).join('\n');
+  return lines === '' ? how : `${how}:\n${lines}`;
+}

@@ -1,0 +1,191 @@
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../devenv/src/project-root.js';
+import { describeToolFailure } from '../devenv/src/toolchain/resolve.js';
+import { createToolchain } from '../devenv/src/toolchain/toolchain.js';
+import { loadProjectVersions } from '../devenv/test/project-versions.js';
+import { useTempDirs } from '../devenv/test/temp-dir.js';
+
+/**
+ * The root Tiltfile, evaluated by the real tilt binary (`tilt alpha tiltfile-result`: the
+ * Tiltfile runs, helm renders the chart, nothing is built or deployed) against a throwaway
+ * kubeconfig. No cluster answers at these addresses; evaluation does not contact one.
+ */
+
+const makeTempDir = useTempDirs('devenv-tilt-');
+let tilt: string;
+
+beforeAll(async () => {
+  const toolchain = createToolchain({
+    projectRoot: PROJECT_ROOT,
+    versions: await loadProjectVersions(),
+  });
+  const found = await toolchain.find('tilt');
+  if (!found.ok)
+    throw new Error(`tilt: ${describeToolFailure(found.error)} → ${found.error.remediation}`);
+  tilt = found.value.path;
+});
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: kind-time-cop
+  cluster: {server: 'https://127.0.0.1:6443'}
+- name: prod
+  cluster: {server: 'https://k8s.prod.example.com:6443'}
+- name: kind-faraway
+  cluster: {server: 'https://10.20.30.40:6443'}
+contexts:
+- name: kind-time-cop
+  context: {cluster: kind-time-cop, user: dev}
+- name: prod
+  context: {cluster: prod, user: dev}
+- name: kind-faraway
+  context: {cluster: kind-faraway, user: dev}
+users:
+- name: dev
+  user: {token: not-a-real-token}
+current-context: kind-time-cop
+`;
+
+interface TiltResult {
+  readonly Manifests: readonly {
+    readonly Name: string;
+    readonly Labels: Record<string, string>;
+    readonly ResourceDependencies: readonly string[] | null;
+    readonly ImageTargets:
+      | readonly {
+          readonly selector: string;
+          readonly overrideCommand?: { readonly command: readonly string[] };
+          readonly LiveUpdateSpec: {
+            readonly syncs: readonly { localPath: string; containerPath: string }[];
+            readonly execs: readonly { args: readonly string[] }[];
+          };
+          readonly BuildDetails: { readonly args?: readonly string[] };
+        }[]
+      | null;
+    readonly DeployTarget: {
+      readonly yaml?: string;
+      readonly portForwardTemplateSpec?: {
+        readonly forwards: readonly { localPort: number; containerPort: number }[];
+      } | null;
+      readonly UpdateCmdSpec?: { readonly args: readonly string[] };
+    };
+  }[];
+}
+
+async function evaluate(
+  ...extra: string[]
+): Promise<{ code: number; result: TiltResult | undefined; stderr: string }> {
+  const dir = await makeTempDir();
+  const kubeconfig = join(dir, 'config');
+  await writeFile(kubeconfig, KUBECONFIG);
+  const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      tilt,
+      ['alpha', 'tiltfile-result', '-f', 'Tiltfile', ...extra],
+      { cwd: PROJECT_ROOT, env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    return { code: 0, result: JSON.parse(stdout) as TiltResult, stderr };
+  } catch (thrown) {
+    const e = thrown as { code?: number; stderr?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : 1,
+      result: undefined,
+      stderr: e.stderr ?? '',
+    };
+  }
+}
+
+describe('Tiltfile (real tilt)', () => {
+  it('deploys the chart with the three images live-updated, grouped and forwarded like the native stack', async () => {
+    const { code, result, stderr } = await evaluate();
+    expect(code, stderr).toBe(0);
+    const manifests = new Map(result!.Manifests.map((m) => [m.Name, m]));
+
+    // Labels mirror compose.yaml's x-devenv.group; only what the kind values render is there.
+    const groups = Object.fromEntries(
+      [...manifests.values()]
+        .filter((m) => m.Name !== 'uncategorized')
+        .map((m) => [m.Name, Object.keys(m.Labels)]),
+    );
+    expect(groups).toEqual({
+      temporal: ['platform'],
+      postgres: ['platform'],
+      'worker-typescript': ['workers'],
+      'worker-python': ['workers'],
+      dispatcher: ['app'],
+      prometheus: ['observability'],
+      protos: ['contracts'],
+      'protos-lint': ['contracts'],
+      'app-tests': ['tests'],
+    });
+
+    const forwards = (name: string) =>
+      manifests
+        .get(name)
+        ?.DeployTarget.portForwardTemplateSpec?.forwards.map(
+          (f) => `${f.localPort}:${f.containerPort}`,
+        );
+    expect(forwards('dispatcher')).toEqual(['7070:7070', '7071:7071']);
+    expect(forwards('temporal')).toEqual(['7233:7233', '8233:8233']);
+    expect(forwards('prometheus')).toEqual(['9090:9090']);
+
+    // Each app image is Tilt-built and live-updated: the synced paths are compose.yaml's
+    // develop.watch paths, landing in the writable /tmp/live, then the app restarts.
+    for (const [name, synced, command] of [
+      [
+        'worker-typescript',
+        ['workers/typescript/src', 'protos/ts', 'protos/gen/ts'],
+        'workers/typescript/src/worker.ts',
+      ],
+      [
+        'dispatcher',
+        ['dispatcher/src', 'workers/typescript/src', 'protos/ts', 'protos/gen/ts'],
+        'dispatcher/src/server.ts',
+      ],
+      ['worker-python', ['workers/python/timecop_worker', 'protos/gen/python'], 'timecop_worker'],
+    ] as const) {
+      const manifest = manifests.get(name)!;
+      const images = manifest.ImageTargets ?? [];
+      expect(
+        images.map((i) => i.selector),
+        name,
+      ).toEqual([`time-cop/${name}`]);
+      const image = images[0]!;
+      expect(image.LiveUpdateSpec.syncs).toEqual(
+        synced.map((path) => ({ localPath: path, containerPath: `/tmp/live/${path}` })),
+      );
+      expect(image.LiveUpdateSpec.execs).toHaveLength(1);
+      expect(image.LiveUpdateSpec.execs[0]?.args.join(' ')).toMatch(
+        /^sh -c pid="\$\(cat \/tmp\/app\.pid\)"; kill -TERM "\$pid"; /,
+      );
+      expect(image.overrideCommand?.command.at(-1)).toBe(command);
+      // Images wait for the generated contracts and for Temporal.
+      expect(manifest.ResourceDependencies).toEqual(expect.arrayContaining(['protos', 'temporal']));
+      // The chart as rendered for kind: Tilt's image replaces the :dev tag, the kubelet never pulls.
+      expect(manifest.DeployTarget.yaml).toMatch(/imagePullPolicy: Never/);
+      expect(manifest.DeployTarget.yaml).toMatch(/readOnlyRootFilesystem: true/);
+    }
+    expect(manifests.get('protos')?.DeployTarget.UpdateCmdSpec?.args).toEqual([
+      'sh',
+      '-c',
+      'npm run proto',
+    ]);
+    // helm test pods belong to `helm test` (devenv promote), not to Tilt.
+    for (const m of manifests.values())
+      expect(m.DeployTarget.yaml ?? '').not.toMatch(/helm\.sh\/hook: test/);
+  });
+
+  it('refuses a context that is not a kind cluster on this machine', async () => {
+    for (const context of ['prod', 'kind-faraway']) {
+      const { code, stderr } = await evaluate('--context', context);
+      expect(code, context).toBe(5);
+      expect(stderr).toContain(`kube context "${context}" is not a kind cluster on this machine`);
+    }
+  });
+});
