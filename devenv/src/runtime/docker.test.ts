@@ -300,9 +300,10 @@ describe('docker runtime: start and stop', () => {
     const image = await docker.getImage(tag).inspect();
     expect(image.Config.Labels).toMatchObject({
       [PROJECT_LABEL]: projectName,
-      [SESSION_LABEL]: sessionId,
       [SERVICE_LABEL]: 'web',
     });
+    // Not per session: the same sources build the same image in every session.
+    expect(image.Config.Labels).not.toHaveProperty(SESSION_LABEL);
 
     const status = await handle.stop(1_000);
     // httpd as PID 1 ignores SIGTERM, so the Engine's SIGKILL after the grace ends it.

@@ -12,6 +12,7 @@ import {
   defaultImageTag,
   networkName,
   objectLabels,
+  SESSION_LABEL,
   PROJECT_LABEL,
   type LabelScope,
 } from './docker-labels.js';
@@ -141,9 +142,12 @@ async function prepareImage(
   const plan = buildPlan(spec.build, projectDir);
   if (!plan.ok) return plan;
   const tag = spec.image ?? defaultImageTag(scope.projectName, spec.name);
-  return buildImage(docker, plan.value, tag, objectLabels(scope, spec.name), (chunk) =>
-    ctx.output('stdout', chunk),
-  );
+  // Project and service, not the session: the same sources give the same image (and digest) in
+  // every session and in `devenv images build`/promote, and a rebuild reuses the cache instead of
+  // leaving the previous session's image dangling.
+  const imageLabels = objectLabels(scope, spec.name);
+  delete imageLabels[SESSION_LABEL];
+  return buildImage(docker, plan.value, tag, imageLabels, (chunk) => ctx.output('stdout', chunk));
 }
 
 /** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */
