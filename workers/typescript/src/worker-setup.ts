@@ -9,7 +9,10 @@ import {
   type ReplayWorkerOptions,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { activityPayloadGuard } from './interceptors/activity-guard.js';
@@ -17,6 +20,12 @@ import { activityMetricsInterceptor } from './interceptors/activity-metrics.js';
 import type { MetricMeter } from '@temporalio/common';
 import { createLogger, sdkLogger } from './logging.js';
 import { bundleTimeDefines, TASK_QUEUES, type TaskQueues } from './routing.js';
+import {
+  bundleCacheKey,
+  cachedWorkflowBundle,
+  type CacheOutcome,
+  type WebpackPlugin,
+} from './workflow-bundle-cache.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 export const WORKFLOW_METRICS_INTERCEPTOR = fileURLToPath(
@@ -69,15 +78,24 @@ export interface WorkflowCodeOptions {
  * The SDK bundles workflow code with webpack (swc-loader for .ts, `.js` → `.ts` aliasing). We add
  * one DefinePlugin: the sandbox has no `process.env`, so the task queues are fixed at bundle time.
  */
-function webpackConfigHook(queues: TaskQueues) {
+function webpackConfigHook(queues: TaskQueues, extraPlugins: readonly WebpackPlugin[] = []) {
   // webpack as the SDK itself resolves it (its dependency, not ours): same instance, same version.
-  const webpack = createRequire(require.resolve('@temporalio/worker'))('webpack') as {
+  const webpack = sdkRequire('webpack') as {
     DefinePlugin: new (defs: Record<string, string>) => unknown;
   };
   return <C extends { plugins?: unknown[] }>(config: C): C => ({
     ...config,
-    plugins: [...(config.plugins ?? []), new webpack.DefinePlugin(bundleTimeDefines(queues))],
+    plugins: [
+      ...(config.plugins ?? []),
+      new webpack.DefinePlugin(bundleTimeDefines(queues)),
+      ...extraPlugins,
+    ],
   });
+}
+
+/** Resolves modules as @temporalio/worker does (its bundler's own dependencies). */
+function sdkRequire(name: string): unknown {
+  return createRequire(require.resolve('@temporalio/worker'))(name);
 }
 
 function interceptorModules(options: WorkflowCodeOptions): string[] {
@@ -88,7 +106,10 @@ function interceptorModules(options: WorkflowCodeOptions): string[] {
 }
 
 /** One bundle, reusable by many workers (tests bundle once per file instead of per worker). */
-export async function bundleWorkflows(options: WorkflowCodeOptions = {}) {
+export async function bundleWorkflows(
+  options: WorkflowCodeOptions = {},
+  extraPlugins: readonly WebpackPlugin[] = [],
+) {
   await ensureTypeScriptRequire();
   return bundleWorkflowCode({
     // webpack's report only when something is wrong (it is long, and every test bundles).
@@ -96,7 +117,56 @@ export async function bundleWorkflows(options: WorkflowCodeOptions = {}) {
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
     workflowInterceptorModules: interceptorModules(options),
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
-    webpackConfigHook: webpackConfigHook(options.taskQueues ?? snapshot(TASK_QUEUES)),
+    webpackConfigHook: webpackConfigHook(options.taskQueues ?? snapshot(TASK_QUEUES), extraPlugins),
+  });
+}
+
+/**
+ * Where workflow bundles are cached: WORKFLOW_BUNDLE_CACHE_DIR when set ('off' disables the
+ * cache), otherwise the repository's `.devenv/` and, when that cannot be written (a container
+ * with a read-only root filesystem), the temporary directory.
+ */
+export function bundleCacheDirs(env: Readonly<Record<string, string | undefined>>): string[] {
+  const configured = env['WORKFLOW_BUNDLE_CACHE_DIR']?.trim();
+  if (configured === 'off') return [];
+  if (configured) return [configured];
+  return [
+    fileURLToPath(new URL('../../../.devenv/cache/workflow-bundle', import.meta.url)),
+    join(tmpdir(), 'time-cop-workflow-bundle'),
+  ];
+}
+
+/**
+ * Everything besides the files webpack reads that shapes a bundle: our bundler options (the
+ * values and this file, which defines them), the bundler's and its loaders' versions.
+ */
+function bundleKey(options: WorkflowCodeOptions): string {
+  const version = (name: string) =>
+    (sdkRequire(`${name}/package.json`) as { version: string }).version;
+  return bundleCacheKey({
+    workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
+    interceptors: interceptorModules(options),
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    defines: bundleTimeDefines(options.taskQueues ?? snapshot(TASK_QUEUES)),
+    setup: readFileSync(fileURLToPath(import.meta.url), 'utf8'),
+    tools: ['@temporalio/worker', 'webpack', 'swc-loader', '@swc/core', 'source-map-loader'].map(
+      (name) => `${name}@${version(name)}`,
+    ),
+  });
+}
+
+/**
+ * bundleWorkflows through the on-disk cache (workflow-bundle-cache.ts): the same code, without
+ * webpack when no file the bundle depends on changed since it was cached.
+ */
+export async function cachedBundleWorkflows(
+  options: WorkflowCodeOptions = {},
+  dirs: readonly string[] = bundleCacheDirs(process.env),
+): Promise<{ bundle: { code: string }; outcome: CacheOutcome }> {
+  return cachedWorkflowBundle({
+    dirs,
+    key: bundleKey(options),
+    build: (track) => bundleWorkflows(options, [track]),
   });
 }
 
@@ -107,8 +177,8 @@ export interface WorkerSetup extends WorkflowCodeOptions {
   readonly deps: ActivityDeps;
   /** Where activity metrics go (Runtime.instance().metricMeter); none: not recorded. */
   readonly meter?: MetricMeter;
-  /** A prebuilt bundle (bundleWorkflows); otherwise bundled from source by Worker.create. */
-  readonly workflowBundle?: Awaited<ReturnType<typeof bundleWorkflows>>;
+  /** A prebuilt bundle (bundleWorkflows, cachedBundleWorkflows); otherwise Worker.create bundles. */
+  readonly workflowBundle?: { readonly code: string };
   /** How long SIGTERM waits for in-flight activities before cancelling them. */
   readonly shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
@@ -143,19 +213,17 @@ export async function workerOptions(setup: WorkerSetup): Promise<WorkerOptions> 
   };
 }
 
-/** For Worker.runReplayHistories: the same workflow code, no connection. */
+/**
+ * For Worker.runReplayHistories: the same workflow code, no connection. Bundled through the
+ * cache, so the worker that starts after a passing determinism guard reuses the guard's bundle.
+ */
 export async function replayOptions(
   replayName: string,
   workflowsPath: string = WORKFLOWS_PATH,
 ): Promise<ReplayWorkerOptions> {
   await ensureTypeScriptRequire();
-  return {
-    replayName,
-    workflowsPath,
-    bundlerOptions: { webpackConfigHook: webpackConfigHook(snapshot(TASK_QUEUES)) },
-    interceptors: { workflowModules: interceptorModules({}) },
-    dataConverter: DATA_CONVERTER,
-  };
+  const { bundle } = await cachedBundleWorkflows({ workflowsPath });
+  return { replayName, workflowBundle: bundle, dataConverter: DATA_CONVERTER };
 }
 
 function snapshot(queues: TaskQueues): TaskQueues {

@@ -15,7 +15,8 @@ import { createPool } from './db/pool.js';
 import { startHealthServer, type Readiness } from './health.js';
 import { createLogger, sdkLogger, type PinoLogger } from './logging.js';
 import { prometheusTelemetry } from './metrics.js';
-import { workerOptions } from './worker-setup.js';
+import { cachedBundleWorkflows, workerOptions } from './worker-setup.js';
+import type { CacheOutcome } from './workflow-bundle-cache.js';
 
 async function main(): Promise<void> {
   const config = workerConfigFrom(process.env);
@@ -37,11 +38,17 @@ async function main(): Promise<void> {
     check: () => readiness(worker, connection),
   });
   const pool = createPool(config.databaseUrl, logger);
+  // The workflow bundle (from the on-disk cache, or webpack when workflow code changed) is built
+  // while the database and Temporal connections are being made: neither needs the other.
+  const bundling = cachedBundleWorkflows({ taskQueues: config.taskQueues });
+  bundling.catch(() => undefined); // awaited below; a failure then ends the start
   try {
     if (config.migrate) await untilDone(logger, 'migrate Postgres', () => prepareDatabase());
     connection = await untilDone(logger, `connect to Temporal at ${config.address}`, () =>
       NativeConnection.connect({ address: config.address }),
     );
+    const { bundle, outcome } = await bundling;
+    logger.info({ cache: describeCacheOutcome(outcome) }, 'workflow bundle ready');
     worker = await Worker.create(
       await workerOptions({
         connection,
@@ -50,6 +57,7 @@ async function main(): Promise<void> {
         deps: { pool, demoDelayMs: config.demoDelayMs },
         meter: Runtime.instance().metricMeter,
         shutdownGraceTime: config.shutdownGraceMs,
+        workflowBundle: bundle,
       }),
     );
     logger.info(
@@ -74,6 +82,16 @@ async function main(): Promise<void> {
     if (config.seed) await seed(pool);
     logger.info({ applied, seeded: config.seed }, 'database ready');
   }
+}
+
+function describeCacheOutcome(outcome: CacheOutcome): string {
+  if (outcome.kind === 'hit') return `hit (${outcome.path})`;
+  if (outcome.kind === 'off') return 'off (WORKFLOW_BUNDLE_CACHE_DIR=off)';
+  const stored =
+    'path' in outcome.stored
+      ? `stored in ${outcome.stored.path}`
+      : `not stored: ${outcome.stored.skipped}`;
+  return `miss (${outcome.reason}); bundled, ${stored}`;
 }
 
 /** Ready = the worker polls (RUNNING) and the server answers a health check within a second. */

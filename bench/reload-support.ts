@@ -1,0 +1,99 @@
+// Shared by the reload benches: how devenv's view of a service is read, and the by-hand baseline
+// (start the TypeScript worker with tsx, kill it, start it again until its /readyz answers 200).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../devenv/src/process/free-port.js';
+import { ROOT, waitExit } from './devenv-run.js';
+
+export interface ServiceView {
+  readonly restarts: number;
+  readonly phase: string;
+  readonly pid: number | undefined;
+}
+
+/** From .devenv/state.json, which devenv rewrites within 200 ms of a change (what `ps` reads). */
+export function serviceState(name: string): ServiceView {
+  try {
+    const file = JSON.parse(readFileSync(join(ROOT, '.devenv', 'state.json'), 'utf8')) as {
+      state: { services: Record<string, Partial<ServiceView>> } | null;
+    };
+    const s = file.state?.services[name];
+    return { restarts: s?.restarts ?? -1, phase: s?.phase ?? 'missing', pid: s?.pid };
+  } catch {
+    return { restarts: -1, phase: 'unreadable', pid: undefined };
+  }
+}
+
+export async function until(
+  ok: () => boolean | Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The worker's own readiness: connected and polling (workers/typescript/src/worker.ts). */
+export const readyz = (port: number) => async () =>
+  (await fetch(`http://127.0.0.1:${port}/readyz`).then(
+    (r) => r.status,
+    () => 0,
+  )) === 200;
+
+/** `node --import tsx worker.ts` as compose.yaml's native command runs it, on its own ports. */
+export function spawnWorker(health: number, env: Record<string, string> = {}) {
+  return spawn(process.execPath, ['--import', 'tsx', 'workers/typescript/src/worker.ts'], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      HEALTH_PORT: String(health),
+      METRICS_PORT: String(health + 1),
+      TS_TASK_QUEUE: `bench-reload-${process.pid}`,
+      DB_MIGRATE: '0',
+      DB_SEED: '0',
+      ...env,
+    },
+  });
+}
+
+/** The baseline: SIGTERM a ready worker, then start it again until /readyz is 200. */
+export async function bareRestart(env: Record<string, string> = {}): Promise<number> {
+  const health = await freePort();
+  const previous = spawnWorker(health, env);
+  await until(readyz(health));
+  const started = performance.now();
+  previous.kill('SIGTERM');
+  await waitExit(previous);
+  const next = spawnWorker(health, env);
+  await until(readyz(health));
+  const ms = performance.now() - started;
+  next.kill('SIGTERM');
+  await waitExit(next);
+  return ms;
+}
+
+/**
+ * After a save at `saved`: ms until devenv runs a new process of the service and it answers
+ * /readyz 200 (`polls`), and until devenv itself shows it healthy (`healthy`, through state.json).
+ */
+export async function reloadTimes(
+  service: string,
+  healthPort: number,
+  before: ServiceView,
+  saved: number,
+  timeoutMs = 120_000,
+): Promise<{ polls: number; healthy: number }> {
+  await until(() => serviceState(service).restarts > before.restarts, timeoutMs);
+  // The old process is gone once devenv counts the restart: a 200 now is the new one's.
+  await until(readyz(healthPort), timeoutMs);
+  const polls = performance.now() - saved;
+  await until(() => {
+    const s = serviceState(service);
+    return s.restarts > before.restarts && s.phase === 'healthy';
+  }, timeoutMs);
+  return { polls, healthy: performance.now() - saved };
+}

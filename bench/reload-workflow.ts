@@ -1,0 +1,121 @@
+// Edit-to-ready for a workflow change, determinism guard included: devenv notices the save,
+// replays the open workflows' histories against the new code (compose.yaml's reload_guard for
+// worker-typescript), then restarts the worker until it polls again. One LongTimerWorkflow is
+// kept open so the guard has a history to replay. The edit is deterministic-safe (a comment,
+// different each round, so each round really rebuilds the bundle) and the file is restored.
+// Baseline in the same run, the same two steps by hand: the guard (cache off, so it bundles as
+// devenv's guard must after an edit) then a kill + start of the worker (cache on, as after a
+// passing guard). Target: ≤ 2.5 s absolute.
+// Run: npx tsx bench/reload-workflow.ts [rounds]   (the default stack's ports: stop `npm run dev`)
+import { create } from '@bufbuild/protobuf';
+import { Client, Connection } from '@temporalio/client';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LongTimerWorkflowRequestSchema } from '../protos/gen/ts/timecop/workflows/v1/long_timer_pb.js';
+import { WORKFLOWS } from '../workers/typescript/src/routing.js';
+import { CLIENT_DATA_CONVERTER } from '../workers/typescript/src/worker-setup.js';
+import { median, ROOT, timeUntil, waitExit } from './devenv-run.js';
+import { bareRestart, reloadTimes, serviceState } from './reload-support.js';
+
+const rounds = Number(process.argv[2] ?? 3);
+const WORKFLOW_FILE = join(ROOT, 'workers', 'typescript', 'src', 'workflows', 'long-timer.ts');
+const SERVICE = 'worker-typescript';
+const STACK_ENV = {
+  TEMPORAL_HOST: '127.0.0.1:7233',
+  TEMPORAL_NAMESPACE: 'time-cop',
+  TS_TASK_QUEUE: 'time-cop-typescript',
+  PYTHON_TASK_QUEUE: 'time-cop-python',
+};
+
+const original = readFileSync(WORKFLOW_FILE, 'utf8');
+// Whatever ends the bench (an error, Ctrl-C), the workflow file is put back as it was.
+const restore = () => writeFileSync(WORKFLOW_FILE, original);
+process.once('exit', restore);
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    restore();
+    process.exit(130);
+  });
+
+/** The guard as devenv runs it, by hand; resolves its duration once it passed. */
+function guardByHand(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'workers/typescript/src/replay-guard.ts'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...STACK_ENV, WORKFLOW_BUNDLE_CACHE_DIR: 'off' },
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.once('exit', (code) => {
+      const ms = performance.now() - started;
+      const report = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { checked?: number };
+      if (code !== 0 || !report.checked)
+        reject(new Error(`the guard did not pass with a replayed history (${code}): ${out}`));
+      else resolve(ms);
+    }),
+  );
+}
+
+const { child, ms } = timeUntil(['up', '--no-logs'], /worker-typescript\s+healthy/, 180_000);
+await ms;
+const connection = await Connection.connect({ address: STACK_ENV.TEMPORAL_HOST });
+const client = new Client({
+  connection,
+  namespace: STACK_ENV.TEMPORAL_NAMESPACE,
+  dataConverter: CLIENT_DATA_CONVERTER,
+});
+const reminder = await client.workflow.start(WORKFLOWS.longTimer.type, {
+  taskQueue: WORKFLOWS.longTimer.taskQueue,
+  workflowId: `LongTimerWorkflow-bench-reload-${Date.now()}`,
+  args: [
+    create(LongTimerWorkflowRequestSchema, {
+      label: 'bench',
+      duration: { seconds: 86_400n, nanos: 0 },
+    }),
+  ],
+});
+const guard: number[] = [];
+const bare: number[] = [];
+const polls: number[] = [];
+const healthy: number[] = [];
+try {
+  // Its first workflow task done: the guard has a history with events to replay.
+  await reminder.query('status');
+  for (let i = 0; i < rounds; i++) {
+    guard.push(await guardByHand());
+    bare.push(await bareRestart());
+    const before = serviceState(SERVICE);
+    const saved = performance.now();
+    writeFileSync(
+      WORKFLOW_FILE,
+      `${original}// bench/reload-workflow.ts round ${i} ${Date.now()}\n`,
+    );
+    const times = await reloadTimes(SERVICE, 7081, before, saved);
+    polls.push(times.polls);
+    healthy.push(times.healthy);
+    if (serviceState(SERVICE).phase !== 'healthy') throw new Error('the worker is not healthy');
+  }
+} finally {
+  restore();
+  await reminder.terminate('bench done').catch(() => undefined);
+  await connection.close();
+  child.kill('SIGINT');
+  await waitExit(child);
+}
+const f = (values: number[]) => `${median(values).toFixed(0)} ms`;
+const byHand = median(guard) + median(bare);
+console.log(`medians of ${rounds} rounds (one open LongTimerWorkflow replayed by every guard run)`);
+console.log(`by hand: the guard (bundles + replays): ${f(guard)}`);
+console.log(`by hand: kill the worker + start it until /readyz 200: ${f(bare)}`);
+console.log(`save a workflow → devenv guards, restarts → its /readyz 200: ${f(polls)}`);
+console.log(`  … → devenv shows it healthy (its probe, via state.json): ${f(healthy)}`);
+console.log(
+  `ratio to guard + restart by hand = ${(median(polls) / byHand).toFixed(3)}; absolute ${f(polls)} (target ≤ 2500 ms)`,
+);

@@ -1,0 +1,164 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCacheDirs, bundleWorkflows, cachedBundleWorkflows } from './worker-setup.js';
+import { bundleCacheKey, cachedWorkflowBundle, parseEntry } from './workflow-bundle-cache.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/**
+ * A file written within 50 ms of a build's start may have been read before the write, so that
+ * build is not cached; an editor's save comes well before the worker's restart, a test's does not.
+ */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+
+// Real webpack runs throughout (a few seconds each): the workflow module lives in a temporary
+// directory inside the repository (ignored `.devenv/`), so its imports resolve from node_modules.
+describe('workflow bundle cache', () => {
+  let work: string;
+  let cache: string;
+  let workflows: string;
+  const bundle = () => cachedBundleWorkflows({ workflowsPath: workflows }, [cache]);
+
+  beforeAll(async () => {
+    await mkdir(join(ROOT, '.devenv'), { recursive: true });
+    work = await mkdtemp(join(ROOT, '.devenv', 'bundle-cache-test-'));
+    cache = join(work, 'cache');
+    workflows = join(work, 'workflows.ts');
+    await writeFile(
+      workflows,
+      `import { sleep } from '@temporalio/workflow';
+import { greeting } from './greeting.js';
+export async function tinyWorkflow(name: string): Promise<string> {
+  await sleep(1);
+  return greeting(name);
+}
+`,
+    );
+    await writeFile(
+      join(work, 'greeting.js'),
+      'export function greeting(name) { return `hi ${name}`; }\n',
+    );
+    await settle();
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('builds once, then serves the same code from disk until a workflow file changes', async () => {
+    const first = await bundle();
+    expect(first.outcome).toMatchObject({ kind: 'miss', reason: 'no entry' });
+    expect(first.outcome).toMatchObject({ stored: { path: expect.stringContaining(cache) } });
+    expect(first.bundle.code).toContain('tinyWorkflow');
+
+    const second = await bundle();
+    expect(second.outcome.kind).toBe('hit');
+    expect(second.bundle.code).toBe(first.bundle.code);
+
+    // A comment changes nothing at run time, but the bundle embeds the source: it is rebuilt.
+    await writeFile(workflows, `${await readFile(workflows, 'utf8')}// edited\n`);
+    await settle();
+    const edited = await bundle();
+    expect(edited.outcome).toMatchObject({ kind: 'miss', reason: `${workflows} changed` });
+    expect(edited.bundle.code).toContain('// edited');
+    expect((await bundle()).outcome.kind).toBe('hit');
+  }, 120_000);
+
+  it('rebuilds when a new file would change what an import resolves to', async () => {
+    expect((await bundle()).outcome.kind).not.toBe('off');
+    // `./greeting.js` resolves to greeting.ts first when there is one (the SDK's extensionAlias).
+    await writeFile(
+      join(work, 'greeting.ts'),
+      'export function greeting(name: string): string { return `hello ${name}`; }\n',
+    );
+    await settle();
+    const after = await bundle();
+    expect(after.outcome).toMatchObject({
+      kind: 'miss',
+      reason: `${join(work, 'greeting.ts')} changed`,
+    });
+    expect(after.bundle.code).toContain('hello ');
+  }, 120_000);
+
+  it('rebuilds over a corrupt or truncated entry instead of failing', async () => {
+    await bundle();
+    const [entry] = (await readdir(cache)).filter((name) => name.endsWith('.json'));
+    expect(entry).toBeDefined();
+    const text = await readFile(join(cache, entry!), 'utf8');
+    await writeFile(join(cache, entry!), text.slice(0, text.length / 2));
+    const truncated = await bundle();
+    expect(truncated.outcome).toMatchObject({ kind: 'miss', reason: 'unreadable entry' });
+    expect(truncated.bundle.code).toContain('tinyWorkflow');
+
+    // Valid JSON whose code does not match its recorded hash (a flipped byte on disk).
+    const good = JSON.parse(await readFile(join(cache, entry!), 'utf8')) as { code: string };
+    await writeFile(
+      join(cache, entry!),
+      JSON.stringify({ ...good, code: good.code.replace('tinyWorkflow', 'tinyWorkflox') }),
+    );
+    const flipped = await bundle();
+    expect(flipped.outcome).toMatchObject({ kind: 'miss', reason: 'corrupt entry' });
+    expect(flipped.bundle.code).not.toContain('tinyWorkflox');
+    expect((await bundle()).outcome.kind).toBe('hit');
+  }, 120_000);
+
+  it('uses the bundle but does not store it when a file changed while webpack ran', async () => {
+    const dir = join(work, 'cache-racy');
+    const result = await cachedWorkflowBundle({
+      dirs: [dir],
+      key: bundleCacheKey('racy'),
+      // Every input's mtime is after "the start of the build".
+      now: () => 0,
+      build: (track) => bundleWorkflows({ workflowsPath: workflows }, [track]),
+    });
+    expect(result.bundle.code).toContain('tinyWorkflow');
+    expect(result.outcome).toMatchObject({
+      kind: 'miss',
+      stored: { skipped: expect.stringContaining('changed during the build') },
+    });
+    await expect(readdir(dir)).rejects.toThrow();
+  }, 120_000);
+
+  it('falls back to the next directory when the first cannot be written', async () => {
+    // A path below a regular file: mkdir fails even for root (a read-only root filesystem).
+    const blocked = join(work, 'greeting.js', 'cache');
+    const fallback = join(work, 'cache-fallback');
+    const built = await cachedBundleWorkflows({ workflowsPath: workflows }, [blocked, fallback]);
+    expect(built.outcome).toMatchObject({
+      kind: 'miss',
+      stored: { path: expect.stringContaining(fallback) },
+    });
+    const again = await cachedBundleWorkflows({ workflowsPath: workflows }, [blocked, fallback]);
+    expect(again.outcome).toMatchObject({ kind: 'hit', path: expect.stringContaining(fallback) });
+  }, 120_000);
+});
+
+describe('parseEntry', () => {
+  it('accepts only a complete entry of the current format', () => {
+    const entry = {
+      format: 1,
+      key: 'k',
+      code: 'c',
+      codeSha256: 'x',
+      inputs: { '/a.ts': `sha256:${'0'.repeat(64)}`, '/b': 'absent', '/c': 'dir' },
+    };
+    expect(parseEntry(JSON.stringify(entry))).toEqual(entry);
+    expect(parseEntry('{"format":1')).toBeUndefined();
+    expect(parseEntry('null')).toBeUndefined();
+    expect(parseEntry(JSON.stringify({ ...entry, format: 0 }))).toBeUndefined();
+    expect(
+      parseEntry(JSON.stringify({ ...entry, inputs: { '/a.ts': 'sha256:zz' } })),
+    ).toBeUndefined();
+    expect(parseEntry(JSON.stringify({ ...entry, code: undefined }))).toBeUndefined();
+  });
+});
+
+describe('bundleCacheDirs', () => {
+  it('is the repository’s .devenv then the temporary directory, unless configured', () => {
+    const dirs = bundleCacheDirs({});
+    expect(dirs[0]).toBe(join(ROOT, '.devenv', 'cache', 'workflow-bundle'));
+    expect(dirs).toHaveLength(2);
+    expect(bundleCacheDirs({ WORKFLOW_BUNDLE_CACHE_DIR: '/tmp/wb' })).toEqual(['/tmp/wb']);
+    expect(bundleCacheDirs({ WORKFLOW_BUNDLE_CACHE_DIR: 'off' })).toEqual([]);
+  });
+});
