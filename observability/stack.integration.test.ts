@@ -12,9 +12,9 @@ import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, startDevenv, type DevenvRun } from '../devenv/test/devenv-process.js';
+import { DEVENV_BIN } from '../devenv/test/devenv-process.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
-import { acquireStackLock } from '../devenv/test/stack-lock.js';
+import { startProjectStack } from '../devenv/test/stack-lock.js';
 import { stackSmoke } from '../devenv/test/stack-smoke.js';
 import { panelQueries } from './grafana/dashboards/index.js';
 
@@ -59,12 +59,10 @@ function expand(expr: string): string {
 }
 
 describe('observability on the running stack', () => {
-  let devenv: DevenvRun;
-  let release: (() => Promise<void>) | undefined;
+  let stack: Awaited<ReturnType<typeof startProjectStack>> | undefined;
 
   beforeAll(async () => {
-    release = await acquireStackLock();
-    devenv = startDevenv(['up', '--profile', 'observability', '--no-logs']);
+    stack = await startProjectStack(['up', '--profile', 'observability', '--no-logs']);
     await until('Prometheus ready', 120_000, () => ok(`${PROMETHEUS}/-/ready`));
     await until('dispatcher ready', 180_000, () => ok(`${DISPATCHER}/readyz`));
     await until(
@@ -75,13 +73,7 @@ describe('observability on the running stack', () => {
     );
   }, 840_000);
 
-  afterAll(async () => {
-    if (devenv) {
-      devenv.child.kill('SIGINT');
-      await devenv.exited;
-    }
-    await release?.();
-  }, 60_000);
+  afterAll(() => stack?.stop(), 60_000);
 
   it('passes the stack smoke test (the one the container stack runs too)', async () => {
     const { greetings } = await stackSmoke(DISPATCHER);

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startDevenv, type DevenvRun } from './devenv-process.js';
 
 /**
  * The project stack binds fixed ports (7233, 5432, 7070, …), so two tests (or a test and a bench)
@@ -35,4 +36,27 @@ export async function acquireStackLock(timeoutMs = 600_000): Promise<() => Promi
       throw new Error(`the project stack stayed busy (${STACK_LOCK_DIR}, pid ${owner || '?'})`);
     await sleep(500);
   }
+}
+
+/**
+ * `devenv up …` of the project stack, once the stack's ports are ours. `stop()` interrupts it as
+ * Ctrl-C would, waits for everything to be down, then lets the next test or bench have the ports.
+ */
+export async function startProjectStack(
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly bin?: string } = {},
+): Promise<{ readonly devenv: DevenvRun; stop(): Promise<{ code: number | null }> }> {
+  const release = await acquireStackLock();
+  const devenv = startDevenv(args, options.cwd, process.env, options.bin);
+  let stopped: Promise<{ code: number | null }> | undefined;
+  return {
+    devenv,
+    stop: () =>
+      (stopped ??= (async () => {
+        devenv.child.kill('SIGINT');
+        const exit = await devenv.exited;
+        await release();
+        return exit;
+      })()),
+  };
 }

@@ -14,8 +14,7 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevenv, type DevenvRun } from '../../test/devenv-process.js';
-import { acquireStackLock } from '../../test/stack-lock.js';
+import { startProjectStack } from '../../test/stack-lock.js';
 import type { ServiceState } from '../engine/service-state.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
@@ -92,14 +91,12 @@ function startDemo(body: unknown): Promise<{ status: number; text: string }> {
 
 describe('a .proto edit on the running stack', () => {
   let dir: string;
-  let devenv: DevenvRun | undefined;
-  let release: (() => Promise<void>) | undefined;
+  let stack: Awaited<ReturnType<typeof startProjectStack>> | undefined;
 
   beforeAll(async () => {
-    release = await acquireStackLock();
     dir = await mkdtemp(join(tmpdir(), 'devenv-proto-reload-'));
     await copyProject(dir);
-    devenv = startDevenv(['up'], dir, process.env, devenvIn(dir));
+    stack = await startProjectStack(['up'], { cwd: dir, bin: devenvIn(dir) });
     await until('the stack ready', 240_000, async () => {
       const s = ps(dir);
       return APP_SERVICES.every((n) => s[n]?.phase === 'healthy') ? s : undefined;
@@ -107,11 +104,7 @@ describe('a .proto edit on the running stack', () => {
   }, 900_000);
 
   afterAll(async () => {
-    if (devenv) {
-      devenv.child.kill('SIGINT');
-      await devenv.exited;
-    }
-    await release?.();
+    await stack?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 90_000);
 
@@ -142,7 +135,7 @@ describe('a .proto edit on the running stack', () => {
           : undefined;
       },
       () =>
-        `devenv printed:\n${devenv!
+        `devenv printed:\n${stack!.devenv
           .output()
           .split('\n')
           .filter((l) => !/^(worker|dispatcher|temporal|postgres)/.test(l))
@@ -182,7 +175,7 @@ describe('a .proto edit on the running stack', () => {
         '$1int64 name = 1;',
       ),
     );
-    await devenv!.waitFor(/reload blocked \(proto-breaking\)/, 60_000);
+    await stack!.devenv.waitFor(/reload blocked \(proto-breaking\)/, 60_000);
     await sleep(2000);
     const after = ps(dir);
     for (const name of APP_SERVICES) expect(after[name]?.restarts).toBe(before[name]?.restarts);
