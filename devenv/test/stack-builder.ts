@@ -49,7 +49,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
         reloadGuard: undefined,
         group: 'app',
         optional: s.optional ?? false,
-      url: undefined,
+        url: undefined,
       },
     };
   }

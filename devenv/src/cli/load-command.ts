@@ -167,8 +167,6 @@ function httpUrl(raw: string, flag: string, usageText: string): string {
   return raw.replace(/\/+$/, '');
 }
 
-
-
 /**
  * On a terminal, one line rewritten in place on stderr; otherwise a plain line every 5 s (logs
  * and CI output must not fill with carriage returns).

@@ -336,9 +336,7 @@ const devenvExtension = z.strictObject({
   group: z.string().min(1, 'expected a group name').default(DEFAULT_GROUP),
   optional: z.boolean().default(false),
   /** What the TUI's `o` opens for this service (a UI, docs); http(s) only. */
-  url: url
-    .refine((text) => /^https?:\/\//i.test(text), 'expected an http(s) URL')
-    .optional(),
+  url: url.refine((text) => /^https?:\/\//i.test(text), 'expected an http(s) URL').optional(),
 });
 
 /**

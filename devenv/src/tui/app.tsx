@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { isRunning } from '../engine/service-state.js';
 import { LEVEL_RANK } from '../logbus/log-level.js';
 import type { LogLevel, LogRecord } from '../logbus/log-record.js';
@@ -18,6 +18,7 @@ import { LogPane } from './log-pane.js';
 import { serviceUrl } from './service-url.js';
 import { orderedServices, ServiceTable } from './service-table.js';
 import { TemporalPanel, temporalPanelHeight } from './temporal-panel.js';
+import { createFrameBudget, type FrameBudget } from './frame-budget.js';
 import { useThrottledRefresh } from './use-throttled.js';
 import { useUsage } from './use-usage.js';
 
@@ -48,7 +49,27 @@ function TestsBadge({ run }: { readonly run: TestRun | undefined }) {
   );
 }
 
-export function App({ controller }: { readonly controller: DevenvController }) {
+export function App({
+  controller,
+  budget: givenBudget,
+}: {
+  readonly controller: DevenvController;
+  /**
+   * Shared with Ink's onRender (render.ts), which reports the output half of each frame. Without
+   * one, a steady 20 fps (the component tests).
+   */
+  readonly budget?: FrameBudget;
+}) {
+  const renderStarted = performance.now();
+  const [ownBudget] = useState(() => createFrameBudget({ share: 1 }));
+  const budget = givenBudget ?? ownBudget;
+  // After every commit but the first (mounting is a one-off): what this frame cost React, so the
+  // next one can wait accordingly.
+  const mounted = useRef(false);
+  useLayoutEffect(() => {
+    if (mounted.current) budget.recordRender(performance.now() - renderStarted);
+    mounted.current = true;
+  });
   const { exit } = useApp();
   const { stdout } = useStdout();
   // Ink hands over the real terminal stream; its size is what the layout must fit.
@@ -56,7 +77,7 @@ export function App({ controller }: { readonly controller: DevenvController }) {
   const rows = terminal.rows || 40;
   const columns = terminal.columns || 120;
 
-  useThrottledRefresh(controller.subscribe);
+  useThrottledRefresh(controller.subscribe, budget);
   const getState = useCallback(() => controller.getState(), [controller]);
   const usage = useUsage(getState);
   const state = controller.getState();
@@ -91,21 +112,24 @@ export function App({ controller }: { readonly controller: DevenvController }) {
       onChange();
       return controller.logs.subscribe(target === undefined ? {} : { service: target }, (batch) => {
         if (pausedRef.current) return;
-        const next = records.current.concat(batch);
-        records.current = next.length > LOG_BUFFER ? next.slice(next.length - LOG_BUFFER) : next;
+        // Appends in place and trims once the buffer is twice its size: O(batch) per batch, not a
+        // copy of the whole buffer, which under a flood would cost more than the stack's logging.
+        const buffer = records.current;
+        for (const record of batch) buffer.push(record);
+        if (buffer.length > 2 * LOG_BUFFER) records.current = buffer.slice(-LOG_BUFFER);
         onChange();
       });
     },
     [controller, target],
   );
-  useThrottledRefresh(subscribeLogs);
+  useThrottledRefresh(subscribeLogs, budget);
 
   const minLevel = LEVELS[level];
+  const recent =
+    records.current.length > LOG_BUFFER ? records.current.slice(-LOG_BUFFER) : records.current;
   const shown = minLevel
-    ? records.current.filter(
-        (r) => r.level === undefined || LEVEL_RANK[r.level] >= LEVEL_RANK[minLevel],
-      )
-    : records.current;
+    ? recent.filter((r) => r.level === undefined || LEVEL_RANK[r.level] >= LEVEL_RANK[minLevel])
+    : recent;
   const matches = search
     ? shown.flatMap((r, i) => (r.text.toLowerCase().includes(search.toLowerCase()) ? [i] : []))
     : [];

@@ -1,9 +1,13 @@
 import { useEffect, useReducer } from 'react';
+import type { FrameBudget } from './frame-budget.js';
 
-/** Re-renders the component when `subscribe` fires, at most once per `intervalMs` (20 fps by default). */
+/**
+ * Re-renders the component when `subscribe` fires, at most once per frame: 20 fps while frames
+ * are cheap, fewer when the frame budget says drawing is taking too much of the CPU.
+ */
 export function useThrottledRefresh(
   subscribe: (onChange: () => void) => () => void,
-  intervalMs = 50,
+  budget: FrameBudget,
 ): void {
   const [, refresh] = useReducer((n: number) => n + 1, 0);
   useEffect(() => {
@@ -12,11 +16,11 @@ export function useThrottledRefresh(
       timer ??= setTimeout(() => {
         timer = undefined;
         refresh();
-      }, intervalMs);
+      }, budget.nextDelay());
     });
     return () => {
       unsubscribe();
       if (timer) clearTimeout(timer);
     };
-  }, [subscribe, intervalMs]);
+  }, [subscribe, budget]);
 }
