@@ -8,6 +8,8 @@ export interface TestService {
   readonly optional?: boolean;
   readonly stopGracePeriodMs?: number;
   readonly startTimeoutMs?: number;
+  /** The probe's period once ready (default 50 ms, so tests settle fast). */
+  readonly probePeriodMs?: number;
   readonly environment?: Readonly<Record<string, string>>;
 }
 
@@ -40,7 +42,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
         probe: s.probe
           ? {
               check: s.probe,
-              periodMs: 50,
+              periodMs: s.probePeriodMs ?? 50,
               timeoutMs: 1_000,
               failureThreshold: 3,
               startTimeoutMs: s.startTimeoutMs ?? 20_000,

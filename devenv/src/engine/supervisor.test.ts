@@ -131,6 +131,30 @@ describe('supervisor with real processes', () => {
     expect(startedAt['side']!).toBeLessThan(readyAt('db'));
   });
 
+  it('sees a slow starter ready within a quarter second of it being ready, even after seconds', async () => {
+    const dir = await makeTempDir();
+    const ready = join(dir, 'ready');
+    const checks = join(dir, 'checks');
+    const stack = testStack(dir, {
+      slow: {
+        command: nodeService(
+          `setTimeout(() => require('fs').writeFileSync(${JSON.stringify(ready)}, String(Date.now())), 6000);
+           process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`,
+        ),
+        probe: { kind: 'exec', command: ['sh', '-c', `echo >> ${checks}; test -f ${ready}`] },
+        probePeriodMs: 5_000,
+        startTimeoutMs: 30_000,
+      },
+    });
+    const { supervisor } = supervise(stack);
+    const state = await until(supervisor, (s) => s.services['slow']?.phase === 'healthy', 20_000);
+    const readyAt = Number(await readFile(ready, 'utf8'));
+    expect(state.services['slow']!.readyAt! - readyAt).toBeLessThan(600);
+    // Growing ×1.2 from 50 ms without a cap: ~17 checks in 6 s, ~1 s apart by the end.
+    const count = (await readFile(checks, 'utf8')).split('\n').length - 1;
+    expect(count).toBeGreaterThanOrEqual(26);
+  }, 30_000);
+
   it('backs off a crash-looping service while the others stay healthy', async () => {
     const dir = await makeTempDir();
     const stack = testStack(dir, {

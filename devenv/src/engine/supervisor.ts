@@ -11,8 +11,13 @@ import type { Leftover } from '../runtime/runtime.js';
 
 export type RuntimeChoice = 'native' | 'docker' | 'auto';
 
-/** The first re-check of a starting service; the interval then grows ×1.2 up to the probe period. */
+/**
+ * The first re-check of a starting service; the interval then grows ×1.2 up to 250 ms (or the
+ * probe period when shorter). A reload is waiting on that probe, so a slow starter must not push
+ * it out to seconds: a probe every 250 ms costs far less than the wait it saves.
+ */
 const FIRST_STARTING_PROBE_MS = 50;
+const LAST_STARTING_PROBE_MS = 250;
 
 /** Where service output and devenv's own lines about services go. */
 export interface ServiceLog {
@@ -249,7 +254,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // chain would otherwise wait up to a whole period after its service is up.
       const wait =
         s?.phase === 'starting' ? Math.min(probe.periodMs, startingInterval) : probe.periodMs;
-      startingInterval = Math.min(probe.periodMs, startingInterval * 1.2);
+      startingInterval = Math.min(probe.periodMs, LAST_STARTING_PROBE_MS, startingInterval * 1.2);
       await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), wait));
     }
   };
