@@ -213,4 +213,32 @@ describe(`the worker process (Postgres: ${postgres.description})`, () => {
     const completed = history.events?.filter((e) => e.activityTaskCompletedEventAttributes) ?? [];
     expect(completed).toHaveLength(1);
   }, 40_000);
+
+  it('a SIGTERM while the start still waits for Postgres ends it at once, exit 0', async () => {
+    const [health, metrics, nothing] = await Promise.all([freePort(), freePort(), freePort()]);
+    const waiting = spawnWorker(
+      process.execPath,
+      ['--import', 'tsx', 'workers/typescript/src/worker.ts'],
+      {
+        TEMPORAL_HOST: env.connection.options.address,
+        DATABASE_URL: `postgres://nobody@127.0.0.1:${nothing}/none`,
+        METRICS_PORT: String(metrics),
+        SHUTDOWN_GRACE_MS: '30000',
+      },
+      health,
+    );
+    for (
+      const deadline = Date.now() + 30_000;
+      !/could not migrate Postgres/.test(waiting.output());
+    ) {
+      if (Date.now() > deadline) throw new Error(`never retried:\n${waiting.output()}`);
+      await sleep(100);
+    }
+    const asked = Date.now();
+    waiting.child.kill('SIGTERM');
+    expect(await waiting.exited).toEqual({ code: 0, signal: null });
+    // Not the 30 s grace: nothing was running yet.
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    expect(waiting.output()).toContain('stopped before the worker started polling');
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
  *
  * SIGTERM/SIGINT: the SDK's Runtime stops polling, lets in-flight activities finish for up to
  * SHUTDOWN_GRACE_MS, then cancels them; `worker.run()` returns and everything closes in order.
+ * Before the Worker exists (waiting for Postgres or Temporal) the same signals end the start.
  */
 import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +33,13 @@ async function main(): Promise<void> {
 
   let worker: Worker | undefined;
   let connection: NativeConnection | undefined;
+  // The Runtime's handlers only shut Workers down, and swallow the signal until one exists: a stop
+  // while the start still waits for a dependency would otherwise take the whole grace period.
+  const starting = new AbortController();
+  const stopStarting = () => {
+    if (!worker) starting.abort(new StartStopped());
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stopStarting);
   const health = await startHealthServer({
     host: config.bindHost,
     port: config.healthPort,
@@ -43,11 +51,17 @@ async function main(): Promise<void> {
   const bundling = cachedBundleWorkflows({ taskQueues: config.taskQueues });
   bundling.catch(() => undefined); // awaited below; a failure then ends the start
   try {
-    if (config.migrate) await untilDone(logger, 'migrate Postgres', () => prepareDatabase());
-    connection = await untilDone(logger, `connect to Temporal at ${config.address}`, () =>
-      NativeConnection.connect({ address: config.address }),
+    const { signal } = starting;
+    if (config.migrate)
+      await untilDone(logger, 'migrate Postgres', () => prepareDatabase(), signal);
+    connection = await untilDone(
+      logger,
+      `connect to Temporal at ${config.address}`,
+      () => NativeConnection.connect({ address: config.address }),
+      signal,
     );
-    const { bundle, outcome } = await bundling;
+    const { bundle, outcome } = await abortable(bundling, signal);
+    signal.throwIfAborted();
     logger.info({ cache: describeCacheOutcome(outcome) }, 'workflow bundle ready');
     worker = await Worker.create(
       await workerOptions({
@@ -118,20 +132,48 @@ async function untilDone<T>(
   logger: PinoLogger,
   what: string,
   attempt: () => Promise<T>,
+  signal: AbortSignal,
 ): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    signal.throwIfAborted();
     try {
-      return await attempt();
+      return await abortable(attempt(), signal);
     } catch (error) {
-      if (Date.now() + delay > deadline) throw error;
+      if (signal.aborted || Date.now() + delay > deadline) throw error;
       logger.warn({ err: String(error), retryInMs: delay }, `could not ${what}; retrying`);
-      await sleep(delay);
+      await sleep(delay, undefined, { signal });
     }
   }
 }
 
-main().catch((error: unknown) => {
-  createLogger('worker-typescript').fatal({ err: error }, 'worker failed');
-  process.exitCode = 1;
-});
+/** Settles with `work`, or rejects as soon as `signal` aborts (the work is left to finish alone). */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** A stop signal arrived before the Worker existed. */
+class StartStopped extends Error {
+  constructor() {
+    super('stopped before the worker started');
+  }
+}
+
+main().then(
+  () => undefined,
+  (error: unknown) => {
+    const logger = createLogger('worker-typescript');
+    if (error instanceof StartStopped || (error as Error).cause instanceof StartStopped) {
+      logger.info('stopped before the worker started polling');
+      // Nothing else is running; the native runtime's handles must not keep a stopped start alive.
+      process.exit(0);
+    }
+    logger.fatal({ err: error }, 'worker failed');
+    process.exitCode = 1;
+  },
+);
