@@ -26,11 +26,15 @@ beforeAll(async () => {
     projectRoot: PROJECT_ROOT,
     versions: await loadProjectVersions(),
   });
-  const found = await toolchain.find('helm');
+  // promote's preflight resolves helm and kind; a fresh machine builds them with Go first
+  // (minutes, once), which must not count against a test's timeout.
+  const [found, kind] = await Promise.all([toolchain.ensure('helm'), toolchain.ensure('kind')]);
   if (!found.ok)
     throw new Error(`helm: ${describeToolFailure(found.error)} → ${found.error.remediation}`);
+  if (!kind.ok)
+    throw new Error(`kind: ${describeToolFailure(kind.error)} → ${kind.error.remediation}`);
   helm = found.value.path;
-});
+}, 20 * 60_000);
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
