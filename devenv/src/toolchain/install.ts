@@ -82,6 +82,7 @@ async function installByRoute(
   const finalDir = toolVersionDir(ctx.projectRoot, def.id, version);
   // Built beside the final place and renamed at the end, so a half-finished install is never found.
   const partial = `${finalDir}.partial-${process.pid}`;
+  const startedAt = Date.now();
   await rm(partial, { recursive: true, force: true });
   await mkdir(join(partial, 'bin'), { recursive: true });
   ctx.log(
@@ -99,9 +100,18 @@ async function installByRoute(
         return err(`installed copy reports version ${reported ?? '(none)'}, expected ${version}`);
       }
     }
+    // Another devenv process (a parallel test file, a second terminal) may have finished the same
+    // install while we built: theirs is as good as ours, and may be running right now, so it stays.
+    // (An older directory is what this install replaces.)
+    const theirs = await stat(finalDir).catch(() => undefined);
+    if (
+      theirs &&
+      theirs.mtimeMs >= startedAt &&
+      (await exists(join(finalDir, 'bin', def.executable)))
+    )
+      return ok(undefined);
     await rm(finalDir, { recursive: true, force: true });
     await rename(partial, finalDir).catch(async (thrown: unknown) => {
-      // Another devenv process finished the same install first: theirs is as good as ours.
       if (!(await exists(join(finalDir, 'bin', def.executable)))) throw thrown;
     });
     return ok(undefined);
