@@ -43,9 +43,9 @@ export const readyz = (port: number) => async () =>
     () => 0,
   )) === 200;
 
-/** `node --import tsx worker.ts` as compose.yaml's native command runs it, on its own ports. */
+/** `node --import tsx/esm worker.ts` as compose.yaml's native command runs it, on its own ports. */
 export function spawnWorker(health: number, env: Record<string, string> = {}) {
-  return spawn(process.execPath, ['--import', 'tsx', 'workers/typescript/src/worker.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'], {
     cwd: ROOT,
     stdio: 'ignore',
     env: {

@@ -43,7 +43,7 @@ function guardByHand(): Promise<number> {
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'workers/typescript/src/replay-guard.ts'],
+    ['--import', 'tsx/esm', 'workers/typescript/src/replay-guard.ts'],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],

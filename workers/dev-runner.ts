@@ -20,7 +20,7 @@ async function commandFor(language: Language) {
   if (language === 'typescript') {
     return {
       command: process.execPath,
-      args: ['--import', 'tsx', 'workers/typescript/src/worker.ts'],
+      args: ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'],
       env: {},
     };
   }

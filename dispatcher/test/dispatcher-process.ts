@@ -25,7 +25,7 @@ export async function startDispatcherProcess(
   options: { readonly keepLogs?: boolean } = {},
 ): Promise<DispatcherProcess> {
   const keepLogs = options.keepLogs ?? true;
-  const child = spawn(process.execPath, ['--import', 'tsx', DISPATCHER_ENTRY], {
+  const child = spawn(process.execPath, ['--import', 'tsx/esm', DISPATCHER_ENTRY], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

@@ -48,7 +48,7 @@ beforeAll(async () => {
   };
   tsWorker = spawnWorker(
     process.execPath,
-    ['--import', 'tsx', 'workers/typescript/src/worker.ts'],
+    ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'],
     { ...common, DATABASE_URL: postgres.url, METRICS_PORT: String(await workerFreePort()) },
     await workerFreePort(),
   );

@@ -30,7 +30,7 @@ beforeAll(async () => {
   };
   worker = spawnWorker(
     process.execPath,
-    ['--import', 'tsx', 'workers/typescript/src/worker.ts'],
+    ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'],
     { ...guardEnv, DB_MIGRATE: '0', DB_SEED: '0', METRICS_PORT: String(await freePort()) },
     (healthPort = await freePort()),
   );
@@ -58,7 +58,7 @@ afterAll(async () => {
 async function guard(...args: string[]) {
   const outcome = await runCommand(
     process.execPath,
-    ['--import', 'tsx', 'workers/typescript/src/replay-guard.ts', ...args],
+    ['--import', 'tsx/esm', 'workers/typescript/src/replay-guard.ts', ...args],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...guardEnv },

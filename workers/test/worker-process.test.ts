@@ -39,7 +39,7 @@ beforeAll(async () => {
   [healthPort, metricsPort] = await Promise.all([freePort(), freePort()]);
   worker = spawnWorker(
     process.execPath,
-    ['--import', 'tsx', 'workers/typescript/src/worker.ts'],
+    ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'],
     {
       TEMPORAL_HOST: env.connection.options.address,
       TEMPORAL_NAMESPACE: env.namespace ?? 'time-cop',
@@ -218,7 +218,7 @@ describe(`the worker process (Postgres: ${postgres.description})`, () => {
     const [health, metrics, nothing] = await Promise.all([freePort(), freePort(), freePort()]);
     const waiting = spawnWorker(
       process.execPath,
-      ['--import', 'tsx', 'workers/typescript/src/worker.ts'],
+      ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'],
       {
         TEMPORAL_HOST: env.connection.options.address,
         DATABASE_URL: `postgres://nobody@127.0.0.1:${nothing}/none`,

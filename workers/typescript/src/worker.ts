@@ -1,5 +1,5 @@
 /**
- * The TypeScript worker's entry point: `node --import tsx workers/typescript/src/worker.ts`
+ * The TypeScript worker's entry point: `node --import tsx/esm workers/typescript/src/worker.ts`
  * (cwd: the repository root). Environment: TEMPORAL_HOST, TEMPORAL_NAMESPACE, TS_TASK_QUEUE,
  * PYTHON_TASK_QUEUE, DATABASE_URL, METRICS_PORT (9464), HEALTH_PORT (7081), BIND_HOST,
  * SHUTDOWN_GRACE_MS, DB_MIGRATE, DB_SEED, DEMO_ACTIVITY_DELAY_MS, LOG_LEVEL (config.ts).
