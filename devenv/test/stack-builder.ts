@@ -25,6 +25,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
       entrypoint: undefined,
       environment: s.environment ?? {},
       ports: [],
+      volumes: [],
       dependsOn: Object.fromEntries(
         Object.entries(s.dependsOn ?? {}).map(([dep, condition]) => [
           dep,

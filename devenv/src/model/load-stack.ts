@@ -9,6 +9,7 @@ import { parseDotenv } from './dotenv.js';
 import { describeInterpolationError, interpolateTree, type Lookup } from './interpolate.js';
 import { locate, mergeDocuments, type Origin } from './merge.js';
 import { normalizeService, type NormalizedService, type ReadText } from './normalize.js';
+import { declaredVolumes } from './volumes.js';
 import { findPortConflicts } from './port-conflicts.js';
 import { problemsFromIssues, type Problem } from './problem.js';
 import { composeSchema } from './schema.js';
@@ -242,6 +243,7 @@ function build(
     });
 
   const displayDir = dirname(texts[0]?.file ?? '.');
+  const volumes = declaredVolumes(projectName, compose.volumes);
   const normalized: NormalizedService[] = [];
   const inactive = new Map<string, readonly string[]>();
   for (const [name, input] of services) {
@@ -267,6 +269,7 @@ function build(
       displayDir,
       lookup,
       readText: options.readText ?? (() => err('no file reader given')),
+      volumes,
     });
     problems.push(...result.problems);
     diagnostics.push(...result.diagnostics);

@@ -1,3 +1,4 @@
+import { declaredVolumes } from './volumes.js';
 import { describe, expect, it } from 'vitest';
 import { err, ok } from '../result.js';
 import { normalizeService, resolveKeyed, type NormalizeContext } from './normalize.js';
@@ -12,6 +13,7 @@ const ctx: NormalizeContext = {
   displayDir: 'proj',
   lookup: (name) => ({ SHELL_VAR: 'shell' })[name],
   readText: (path) => (files[path] === undefined ? err('missing') : ok(files[path])),
+  volumes: declaredVolumes('shop', { data: null, shared: { name: 'team-shared', external: true } }),
 };
 
 function normalize(raw: unknown) {
@@ -32,6 +34,7 @@ describe('normalizeService', () => {
       entrypoint: undefined,
       environment: {},
       ports: [],
+      volumes: [],
       dependsOn: {},
       healthcheck: undefined,
       profiles: [],
@@ -173,5 +176,58 @@ describe('normalizeService', () => {
       group: 'platform',
       optional: true,
     });
+  });
+});
+
+describe('volumes', () => {
+  it('reads the short and long syntax: bind paths absolute, named volumes by their Engine name', () => {
+    const { service, problems } = normalize({
+      image: 'x',
+      volumes: [
+        './conf/app.yml:/etc/app.yml:ro',
+        'data:/var/lib/data',
+        'shared:/shared:ro,z',
+        '/cache',
+        { type: 'tmpfs', target: '/run' },
+        { type: 'bind', source: '/srv/www', target: '/www', read_only: true },
+      ],
+    });
+    expect(problems).toEqual([]);
+    expect(service.spec.volumes).toEqual([
+      { type: 'bind', source: '/proj/conf/app.yml', target: '/etc/app.yml', readOnly: true },
+      {
+        type: 'volume',
+        name: 'shop_data',
+        external: false,
+        target: '/var/lib/data',
+        readOnly: false,
+      },
+      { type: 'volume', name: 'team-shared', external: true, target: '/shared', readOnly: true },
+      { type: 'anonymous', target: '/cache', readOnly: false },
+      { type: 'tmpfs', target: '/run' },
+      { type: 'bind', source: '/srv/www', target: '/www', readOnly: true },
+    ]);
+  });
+
+  it('names what is wrong with an entry, at the entry', () => {
+    const parsed = serviceSchema.safeParse({
+      image: 'x',
+      volumes: ['data:relative', 'a:/b:rx', { type: 'npipe', target: '/x' }, 'a:b:c:d'],
+    });
+    expect(parsed.success).toBe(false);
+    if (parsed.success) return;
+    expect(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'volumes.0: "data:relative": unknown mode "relative" (expected ro, rw, z, Z)',
+      'volumes.1: "a:/b:rx": unknown mode "rx" (expected ro, rw, z, Z)',
+      'volumes.2: type "npipe" is not supported by devenv (bind, volume or tmpfs)',
+      'volumes.3: "a:b:c:d": expected [SOURCE:]TARGET[:MODE]',
+    ]);
+    const { problems } = normalize({ image: 'x', volumes: ['undeclared:/data'] });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: ['services', 'svc', 'volumes', 0],
+        message: 'volume "undeclared" is not declared under the top-level volumes',
+      }),
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type { Result } from '../result.js';
 import { parseDotenv } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
 import type { Problem } from './problem.js';
+import { resolveVolume, type DeclaredVolume, type VolumeMount } from './volumes.js';
 import type { keyedSchema, ServiceInput } from './schema.js';
 import type {
   Dependency,
@@ -27,6 +28,8 @@ export interface NormalizeContext {
   /** Variables for `KEY` without a value (process environment over `.env`). */
   readonly lookup: Lookup;
   readonly readText: ReadText;
+  /** Top-level `volumes`, by key, as the Engine names them. */
+  readonly volumes: ReadonlyMap<string, DeclaredVolume>;
 }
 
 /** Where a dependency entry is written: a list item (value) or a mapping key. */
@@ -75,6 +78,18 @@ export function normalizeService(
       ports.push(mapping);
       portPaths.push([...base, 'ports', i]);
     }
+  });
+
+  const volumes: VolumeMount[] = [];
+  (input.volumes ?? []).forEach((entry, i) => {
+    const mount = resolveVolume(entry, ctx.projectDir, ctx.volumes);
+    if (mount.ok) volumes.push(mount.value);
+    else
+      problems.push({
+        path: [...base, 'volumes', i],
+        message: mount.error,
+        hint: 'declare it under volumes: at the top level of the file (or use a ./path for a bind mount)',
+      });
   });
 
   const dependsOn: Record<string, Dependency> = {};
@@ -132,6 +147,7 @@ export function normalizeService(
     entrypoint: input.entrypoint ?? undefined,
     environment,
     ports,
+    volumes,
     dependsOn,
     healthcheck: toHealthcheck(input.healthcheck, [...base, 'healthcheck'], problems),
     profiles: input.profiles ?? [],

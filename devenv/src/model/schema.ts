@@ -4,6 +4,7 @@ import { parseDuration } from './duration.js';
 import { parseLongPort, parseShortPort } from './ports.js';
 import { splitShellWords } from './shell-words.js';
 import type { PortMapping, ProbeCheck, ProbeKind } from './stack.js';
+import { parseLongVolume, parseShortVolume, type VolumeEntry } from './volumes.js';
 
 // Named defaults: the schema is the one place they are decided.
 
@@ -137,6 +138,26 @@ const port = z
   )
   .transform((value, ctx): PortMapping[] => {
     const parsed = typeof value === 'object' ? parseLongPort(value) : parseShortPort(value);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  });
+
+const volume = z
+  .union(
+    [
+      z.string(),
+      z.looseObject({
+        type: z.string().optional(),
+        source: z.string().optional(),
+        target: z.string().optional(),
+        read_only: z.boolean().optional(),
+      }),
+    ],
+    { error: 'expected "SOURCE:TARGET[:ro]" or {type, source, target}' },
+  )
+  .transform((value, ctx): VolumeEntry => {
+    const parsed = typeof value === 'string' ? parseShortVolume(value) : parseLongVolume(value);
     if (parsed.ok) return parsed.value;
     ctx.addIssue({ code: 'custom', message: parsed.error });
     return z.NEVER;
@@ -361,6 +382,7 @@ export const serviceSchema = z.looseObject({
   environment: keyedSchema.nullish(),
   env_file: envFile.nullish(),
   ports: z.array(port).nullish(),
+  volumes: z.array(volume).nullish(),
   depends_on: dependsOn.nullish(),
   healthcheck: healthcheck.nullish(),
   profiles: z.array(z.string()).nullish(),
@@ -376,6 +398,12 @@ export type ServiceInput = z.output<typeof serviceSchema>;
 export const composeSchema = z.looseObject({
   name: z.string().optional(),
   services: z.record(z.string(), serviceSchema.nullable()).optional(),
+  volumes: z
+    .record(
+      z.string(),
+      z.looseObject({ name: z.string().optional(), external: z.boolean().optional() }).nullable(),
+    )
+    .optional(),
 });
 
 export type ComposeInput = z.output<typeof composeSchema>;

@@ -1,3 +1,4 @@
+import type { VolumeMount } from './volumes.js';
 import type { ToolId } from '../versions/tool-ids.js';
 
 /**
@@ -126,6 +127,8 @@ export interface ServiceSpec {
   readonly entrypoint: readonly string[] | undefined;
   readonly environment: Readonly<Record<string, string>>;
   readonly ports: readonly PortMapping[];
+  /** Mounts for the docker runtime; a native process sees the host's files directly. */
+  readonly volumes: readonly VolumeMount[];
   readonly dependsOn: Readonly<Record<string, Dependency>>;
   readonly healthcheck: Healthcheck | undefined;
   readonly profiles: readonly string[];

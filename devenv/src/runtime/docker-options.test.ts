@@ -16,6 +16,7 @@ function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
     entrypoint: undefined,
     environment: {},
     ports: [],
+    volumes: [],
     dependsOn: {},
     healthcheck: undefined,
     profiles: [],

@@ -118,6 +118,7 @@ function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
     entrypoint: undefined,
     environment: {},
     ports: [],
+    volumes: [],
     dependsOn: {},
     healthcheck: undefined,
     profiles: [],
@@ -335,6 +336,83 @@ describe('docker runtime: start and stop', () => {
     expect(await handle.stop(1_000)).toEqual({ code: 3, signal: null });
     const left = await listProjectLeftovers(docker, { projectName });
     expect(left).toEqual({ ok: true, value: { containers: [], networks: [] } });
+  });
+
+  it('mounts bind paths read-only and named volumes that outlive the container', async () => {
+    const projectName = newProject('volumes');
+    const volumeName = `${projectName}_data`;
+    const runtime = dockerRuntime({
+      projectName,
+      sessionId: `session-${run}-v`,
+      projectDir: context,
+      docker,
+    });
+    const host = await mkdtemp(join(tmpdir(), 'devenv-bind-'));
+    await writeFile(join(host, 'note.txt'), 'from-the-host\n');
+    const mounts = {
+      volumes: [
+        { type: 'bind', source: host, target: '/host', readOnly: true },
+        { type: 'volume', name: volumeName, external: false, target: '/data', readOnly: false },
+      ] as const,
+    };
+    try {
+      const first = capture();
+      const writer = started(
+        await runtime.start(
+          spec('writer', {
+            ...mounts,
+            command: [
+              '/bin/busybox',
+              'sh',
+              '-c',
+              'cat /host/note.txt; echo kept > /data/kept; touch /host/x 2>/dev/null || echo read-only',
+            ],
+          }),
+          first,
+        ),
+      );
+      expect(await writer.exited).toEqual({ code: 0, signal: null });
+      expect(first.text('stdout')).toContain('from-the-host');
+      expect(first.text('stdout')).toContain('read-only');
+      const volume = await docker.getVolume(volumeName).inspect();
+      expect(volume.Labels).toMatchObject({ [PROJECT_LABEL]: projectName });
+
+      const second = capture();
+      const reader = started(
+        await runtime.start(
+          spec('reader', { ...mounts, command: ['/bin/busybox', 'cat', '/data/kept'] }),
+          second,
+        ),
+      );
+      expect(await reader.exited).toEqual({ code: 0, signal: null });
+      expect(second.text('stdout')).toContain('kept');
+    } finally {
+      await docker
+        .getVolume(volumeName)
+        .remove()
+        .catch(() => undefined);
+      await rm(host, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses an external volume that does not exist, and says how to create it', async () => {
+    const runtime = dockerRuntime({
+      projectName: newProject('external'),
+      sessionId: `session-${run}-e`,
+      projectDir: context,
+      docker,
+    });
+    const result = await runtime.start(
+      spec('ext', {
+        volumes: [
+          { type: 'volume', name: `missing-${run}`, external: true, target: '/x', readOnly: false },
+        ],
+      }),
+      capture(),
+    );
+    expect(result.ok ? 'started' : result.error).toContain(
+      `external volume missing-${run} does not exist: create it (docker volume create missing-${run})`,
+    );
   });
 
   it('fails a start whose build fails, with the last lines of the build', async () => {

@@ -17,6 +17,7 @@ import {
   type LabelScope,
 } from './docker-labels.js';
 import { removeContainer, removeNetworkIfUnused, statusCodeOf } from './docker-leftovers.js';
+import type { VolumeMount } from '../model/volumes.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
 
 export interface DockerRuntimeOptions {
@@ -203,11 +204,71 @@ export function containerCreateOptions(
     HostConfig: {
       NetworkMode: network,
       PortBindings: bindings,
+      Mounts: spec.volumes.map(mountFor),
       // The supervisor restarts services; an Engine restart policy would fight it.
       RestartPolicy: { Name: 'no' },
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.name] } } },
   };
+}
+
+/** A `volumes` entry as the Engine's mount; anonymous volumes go with the container (`--rm -v`). */
+function mountFor(volume: VolumeMount): Dockerode.MountSettings {
+  switch (volume.type) {
+    case 'bind':
+      return {
+        Type: 'bind',
+        Source: volume.source,
+        Target: volume.target,
+        ReadOnly: volume.readOnly,
+      };
+    case 'volume':
+      return {
+        Type: 'volume',
+        Source: volume.name,
+        Target: volume.target,
+        ReadOnly: volume.readOnly,
+      };
+    case 'anonymous':
+      return { Type: 'volume', Source: '', Target: volume.target, ReadOnly: volume.readOnly };
+    case 'tmpfs':
+      return { Type: 'tmpfs', Source: '', Target: volume.target };
+  }
+}
+
+/**
+ * The service's named volumes exist before its container: created with the project's labels
+ * (kept across sessions: that is what a named volume is for; `docker volume rm` deletes one), or,
+ * declared external, found, never created.
+ */
+async function ensureVolumes(
+  docker: Dockerode,
+  spec: ServiceSpec,
+  projectName: string,
+): Promise<Result<void, string>> {
+  for (const volume of spec.volumes) {
+    if (volume.type !== 'volume') continue;
+    try {
+      await docker.getVolume(volume.name).inspect();
+      continue;
+    } catch (error) {
+      if (statusCodeOf(error) !== 404)
+        return err(`cannot inspect volume ${volume.name}: ${messageOf(error)}`);
+    }
+    if (volume.external)
+      return err(
+        `external volume ${volume.name} does not exist: create it (docker volume create ${volume.name}) or drop external: true`,
+      );
+    try {
+      await docker.createVolume({
+        Name: volume.name,
+        Labels: { [PROJECT_LABEL]: projectName },
+      });
+    } catch (error) {
+      return err(`cannot create volume ${volume.name}: ${messageOf(error)}`);
+    }
+  }
+  return ok(undefined);
 }
 
 interface Running {
@@ -226,6 +287,8 @@ async function runContainer(
   network: string,
   ctx: StartContext,
 ): Promise<Result<Running, string>> {
+  const volumes = await ensureVolumes(docker, spec, scope.projectName);
+  if (!volumes.ok) return volumes;
   const request = containerCreateOptions(spec, image, scope, network);
   const created = await createContainer(docker, request, scope);
   if (!created.ok) return created;
