@@ -148,13 +148,14 @@ export function resolveVolume(
           : resolve(projectDir, entry.source);
       return ok({ ...entry, source });
     }
-    case 'volume':
+    case 'volume': {
       if (entry.name === undefined)
         return ok({ type: 'anonymous', target: entry.target, readOnly: entry.readOnly });
       const volume = declared.get(entry.name);
       if (volume === undefined)
         return err(`volume "${entry.name}" is not declared under the top-level volumes`);
       return ok({ type: 'volume', ...volume, target: entry.target, readOnly: entry.readOnly });
+    }
     case 'tmpfs':
       return ok(entry);
   }
