@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowDemoMixedRequestSchema } from '../../protos/gen/ts/timecop/workflows/v1/demo_pb.js';
 import { runCommand } from '../../devenv/src/process/run-command.js';
+import { startGuardServer } from '../../devenv/src/reload/guard-server.js';
 import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
 import { freePort, spawnWorker, startDevServer, type WorkerProcess } from './support.js';
 
@@ -105,4 +106,36 @@ describe('determinism guard (real dev server, real worker)', () => {
     // The running worker was not touched: it still serves.
     expect((await fetch(`http://127.0.0.1:${healthPort}/readyz`)).status).toBe(200);
   }, 120_000);
+
+  it('serves: one warm process answers check after check, the same verdicts (devenv reload_guard.serve)', async () => {
+    const serve = (workflows?: string) =>
+      startGuardServer({
+        command: [
+          process.execPath,
+          '--import',
+          'tsx/esm',
+          'workers/typescript/src/replay-guard.ts',
+          '--serve',
+          ...(workflows ? ['--workflows', workflows] : []),
+        ],
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...guardEnv },
+      });
+    const good = serve();
+    try {
+      // Twice from the same process (how much faster a warm check is: bench/reload-workflow.ts).
+      expect(await good.check(120_000)).toEqual({ ok: true, value: undefined });
+      expect(await good.check(120_000)).toEqual({ ok: true, value: undefined });
+    } finally {
+      good.close();
+    }
+    const bad = serve('workers/test/workflows/nondeterministic.ts');
+    try {
+      const refused = await bad.check(120_000);
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error).toMatch(new RegExp(`${workflowId}.*nondetermin`, 'i'));
+    } finally {
+      bad.close();
+    }
+  }, 240_000);
 });

@@ -9,6 +9,7 @@ import { breakingProtos, lintProtos } from '../proto/checks.js';
 import { generateProtos } from '../proto/generate.js';
 import { planReload } from '../reload/plan.js';
 import { runRelatedTests, type TestRun } from '../reload/related-tests.js';
+import { startGuardServer, type GuardServer } from '../reload/guard-server.js';
 import { createReloader, type ReloadBlock } from '../reload/reloader.js';
 import { inotifyBudgetWarning, watchRepository } from '../reload/watcher.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
@@ -16,14 +17,19 @@ import type { Versions } from '../versions/versions-file.js';
 
 const GUARD_TIMEOUT_MS = 120_000;
 
-/** Runs a service's reload guard with the service's environment; what it printed explains a failure. */
+/** The environment a service's guard runs in: the service's own, as its process would see it. */
+function guardEnv(spec: ServiceSpec): NodeJS.ProcessEnv {
+  return { ...process.env, ...spec.environment, ...spec.devenv.native?.environment };
+}
+
+/** Runs a service's reload guard once; what it printed explains a failure. */
 async function runReloadGuard(spec: ServiceSpec | undefined): Promise<Result<void, string>> {
   const guard = spec?.devenv.reloadGuard;
   const [command, ...args] = guard?.command ?? [];
   if (!spec || !guard || command === undefined) return ok(undefined);
   const outcome = await runCommand(command, args, {
     cwd: guard.cwd,
-    env: { ...process.env, ...spec.environment, ...spec.devenv.native?.environment },
+    env: guardEnv(spec),
     timeoutMs: GUARD_TIMEOUT_MS,
   });
   return outcome.code === 0 ? ok(undefined) : err(describeOutcome(outcome));
@@ -86,6 +92,17 @@ export function startHotReload(options: {
       testing = undefined;
     })();
   };
+  // Guards that serve start now, so they are warm by the first save.
+  const guardServers = new Map<string, GuardServer>();
+  for (const name of stack.startOrder) {
+    const spec = stack.services[name];
+    const guard = spec?.devenv.reloadGuard;
+    if (spec && guard?.serve)
+      guardServers.set(
+        name,
+        startGuardServer({ command: guard.command, cwd: guard.cwd, env: guardEnv(spec) }),
+      );
+  }
   const reloader = createReloader({
     proto: {
       lint: () => lintProtos(protoOptions),
@@ -93,7 +110,8 @@ export function startHotReload(options: {
       generate: () => generateProtos(protoOptions),
     },
     restart: (name) => supervisor.restart(name),
-    guard: (name) => runReloadGuard(stack.services[name]),
+    guard: (name) =>
+      guardServers.get(name)?.check(GUARD_TIMEOUT_MS) ?? runReloadGuard(stack.services[name]),
     getState: () => supervisor.store.getState(),
     note,
     onBlock: (next) => {
@@ -138,6 +156,9 @@ export function startHotReload(options: {
       listeners.add(onChange);
       return () => listeners.delete(onChange);
     },
-    close: () => watcher.close(),
+    close: async () => {
+      for (const server of guardServers.values()) server.close();
+      await watcher.close();
+    },
   };
 }

@@ -132,6 +132,7 @@ export function normalizeService(
           command: extension.reload_guard.command,
           paths: extension.reload_guard.paths.map((p) => resolve(ctx.projectDir, p)),
           cwd: resolve(ctx.projectDir, extension.reload_guard.cwd ?? extension.native?.cwd ?? '.'),
+          serve: extension.reload_guard.serve,
         }
       : undefined,
     group: extension.group,

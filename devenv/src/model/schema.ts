@@ -348,6 +348,8 @@ const reloadGuard = z.strictObject({
   command: argv,
   paths: z.array(z.string().min(1)).min(1, 'name at least one path the guard covers'),
   cwd: z.string().optional(),
+  /** The command stays up and answers a JSON line per "check" line (devenv/src/reload/guard-server.ts). */
+  serve: z.boolean().default(false),
 });
 
 const devenvExtension = z.strictObject({

@@ -102,6 +102,8 @@ export interface ReloadGuard {
   /** Absolute paths the guard covers. */
   readonly paths: readonly string[];
   readonly cwd: string;
+  /** Stays up between checks, one JSON line per "check" line (warm, hence fast). */
+  readonly serve: boolean;
 }
 
 /** devenv's own fields, under the service's `x-devenv` key. */

@@ -66,6 +66,7 @@ describe('reload plans', () => {
               command: ['guard'],
               paths: ['/repo/workers/typescript/src/workflows'],
               cwd: '/repo',
+              serve: false,
             },
           },
         },

@@ -4,13 +4,17 @@
  * now. Prints one JSON line and exits 0 when every history replays, 1 when one does not (the
  * swap would break running executions), 2 when it could not check.
  *
- *   node --import tsx workers/typescript/src/replay-guard.ts [--workflows PATH] [--limit N]
+ *   node --import tsx/esm workers/typescript/src/replay-guard.ts [--workflows PATH] [--limit N]
  *
- * Reads TEMPORAL_HOST, TEMPORAL_NAMESPACE and TS_TASK_QUEUE like the worker.
+ * With --serve it stays up and checks once per line on stdin, answering each with that JSON line
+ * (devenv's `reload_guard.serve`): its webpack and its Temporal connection stay warm, so a check
+ * costs a fraction of a fresh process's. Reads TEMPORAL_HOST, TEMPORAL_NAMESPACE and
+ * TS_TASK_QUEUE like the worker.
  */
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { workerConfigFrom } from './config.js';
 import { replayOptions, WORKFLOWS_PATH } from './worker-setup.js';
@@ -22,16 +26,37 @@ interface Violation {
   readonly message: string;
 }
 
+interface Verdict {
+  readonly code: 0 | 1 | 2;
+  readonly line: string;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { workflows: { type: 'string' }, limit: { type: 'string' } },
+    options: {
+      workflows: { type: 'string' },
+      limit: { type: 'string' },
+      serve: { type: 'boolean' },
+    },
     strict: true,
   });
   const limit = Number(values.limit ?? 20);
+  const workflows = values.workflows === undefined ? WORKFLOWS_PATH : resolve(values.workflows);
   const config = workerConfigFrom(process.env);
-  const connection = await Connection.connect({ address: config.address, connectTimeout: 5_000 });
-  try {
-    const client = new Client({ connection, namespace: config.namespace });
+  let connection: Connection | undefined;
+  const check = async (): Promise<Verdict> => {
+    try {
+      connection ??= await Connection.connect({ address: config.address, connectTimeout: 5_000 });
+      return await checkOpenWorkflows(new Client({ connection, namespace: config.namespace }));
+    } catch (error) {
+      // The next check connects again: Temporal may have restarted meanwhile.
+      await connection?.close().catch(() => undefined);
+      connection = undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      return { code: 2, line: JSON.stringify({ error: message }) };
+    }
+  };
+  const checkOpenWorkflows = async (client: Client): Promise<Verdict> => {
     const query = `TaskQueue="${config.taskQueues.typescript}" AND ExecutionStatus="Running"`;
     const open: { workflowId: string; runId: string; type: string }[] = [];
     for await (const execution of client.workflow.list({ query })) {
@@ -46,7 +71,6 @@ async function main(): Promise<number> {
     );
     const violations: Violation[] = [];
     if (histories.length > 0) {
-      const workflows = values.workflows === undefined ? WORKFLOWS_PATH : resolve(values.workflows);
       const options = await replayOptions('determinism-guard', workflows);
       for await (const result of Worker.runReplayHistories(options, histories)) {
         if (!result.error) continue;
@@ -59,11 +83,27 @@ async function main(): Promise<number> {
         });
       }
     }
-    process.stdout.write(`${JSON.stringify({ checked: open.length, violations })}\n`);
-    return violations.length > 0 ? 1 : 0;
-  } finally {
-    await connection.close();
+    return {
+      code: violations.length > 0 ? 1 : 0,
+      line: JSON.stringify({ checked: open.length, violations }),
+    };
+  };
+
+  if (!values.serve) {
+    const verdict = await check();
+    await connection?.close();
+    process.stdout.write(`${verdict.line}\n`);
+    return verdict.code;
   }
+  // Warm up before the first request: load webpack and bundle once (the cache keeps the result
+  // for the worker too), so even the first check after a save is a warm one.
+  await replayOptions('determinism-guard', workflows).catch(() => undefined);
+  for await (const request of createInterface({ input: process.stdin })) {
+    if (request.trim() === '') continue;
+    process.stdout.write(`${(await check()).line}\n`);
+  }
+  await connection?.close();
+  return 0;
 }
 
 main().then(
