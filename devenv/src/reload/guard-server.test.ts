@@ -17,6 +17,10 @@ describe('verdictOf (one answer line)', () => {
       ok: false,
       error: expect.stringContaining('not JSON'),
     });
+    expect(isAnswer('{"level":30,"msg":"bundling"}')).toBe(false);
+    expect(isAnswer('webpack compiled')).toBe(false);
+    expect(isAnswer('{"checked":0,"violations":[]}')).toBe(true);
+    expect(isAnswer('{"error":"x"}')).toBe(true);
     expect(verdictOf('[1]')).toMatchObject({
       ok: false,
       error: expect.stringContaining('not a JSON object'),
