@@ -1,14 +1,12 @@
-import { join } from 'node:path';
 import { runDoctor } from '../doctor/doctor.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import { createToolchain, type Toolchain } from '../toolchain/toolchain.js';
 import { CATALOG } from '../toolchain/catalog.js';
 import { TOOL_IDS } from '../versions/tool-ids.js';
-import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
+import { projectVersions } from './project-versions.js';
 import { renderDoctorReport } from './doctor-view.js';
-import { printDiagnostics } from './output.js';
 import { styleFor } from './style.js';
 
 export const DOCTOR_USAGE = `Usage: devenv doctor [--json] [--fix [--all] [--system]]
@@ -40,22 +38,19 @@ export async function doctorCommand(args: readonly string[], ctx: CommandContext
     ctx.out(DOCTOR_USAGE);
     return 0;
   }
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
   const allowSystem =
     values.system === true || (ctx.env['CI'] === 'true' && process.getuid?.() === 0);
   const toolchain = createToolchain({
     projectRoot: ctx.projectRoot,
-    versions: versions.value,
+    versions: versions,
     allowSystem,
     log: (line) => ctx.err(`devenv doctor: ${line}`),
   });
   if (values.fix) await fixTools(toolchain, values.all === true, ctx);
 
-  const report = await runDoctor(ctx.projectRoot, versions.value, toolchain);
+  const report = await runDoctor(ctx.projectRoot, versions, toolchain);
   ctx.out(
     values.json
       ? JSON.stringify(report, null, 2)

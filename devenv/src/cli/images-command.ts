@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { bootstrapBases } from '../images/bootstrap.js';
 import { buildApps, checkoutIdentity, formatSize } from '../images/build-apps.js';
 import { pingEngine, presentTags } from '../images/engine.js';
 import { appBuildEnv, baseImages, chooseBases, officialImages } from '../images/image-plan.js';
-import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
-import { printDiagnostics } from './output.js';
+import { projectVersions } from './project-versions.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE } from './stack-options.js';
 import { UsageError } from './usage-error.js';
 
@@ -60,11 +58,8 @@ export async function imagesCommand(args: readonly string[], ctx: CommandContext
   if (sub === 'build' && values.mirror !== undefined && !values['bootstrap-bases'])
     throw new UsageError('--mirror goes with bootstrap or --bootstrap-bases', IMAGES_USAGE);
 
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
   const docker = new Dockerode();
   const log = (line: string) => ctx.out(`devenv images: ${line}`);
   const output = values.verbose
@@ -79,7 +74,7 @@ export async function imagesCommand(args: readonly string[], ctx: CommandContext
     bootstrapBases({
       docker,
       projectRoot: ctx.projectRoot,
-      versions: versions.value,
+      versions: versions,
       env: ctx.env,
       force: values.force === true,
       mirror: values.mirror,
@@ -105,9 +100,9 @@ export async function imagesCommand(args: readonly string[], ctx: CommandContext
     const done = await bootstrap();
     if (!done.ok) return fail(done.error);
   }
-  const bases = baseImages(versions.value);
+  const bases = baseImages(versions);
   if (!bases.ok) return fail(bases.error);
-  const official = officialImages(versions.value);
+  const official = officialImages(versions);
   if (!official.ok) return fail(official.error);
   const userChose = ctx.env['NODE_IMAGE'] !== undefined && ctx.env['PYTHON_IMAGE'] !== undefined;
   const choice = userChose

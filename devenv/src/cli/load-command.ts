@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { progressLine, type K6Snapshot } from '../load/k6-progress.js';
 import { runK6, type K6Outcome } from '../load/k6-run.js';
 import {
@@ -10,10 +9,9 @@ import {
 import { listProfiles, profileScript } from '../load/profiles.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import { createToolchain } from '../toolchain/toolchain.js';
-import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
-import { printDiagnostics } from './output.js';
+import { projectVersions } from './project-versions.js';
 import { UsageError } from './usage-error.js';
 
 function usage(profiles: readonly string[]): string {
@@ -67,15 +65,12 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   if (!/^[^\s/:]+:\d{1,5}$/.test(grpcTarget))
     throw new UsageError(`--grpc-target ${grpcTarget}: expected host:port`, USAGE);
 
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
   // k6 is AGPL: only ever the unmodified binary the toolchain resolved and verified.
   const toolchain = createToolchain({
     projectRoot: ctx.projectRoot,
-    versions: versions.value,
+    versions: versions,
     log: (line) => ctx.err(`devenv load: ${line}`),
   });
   const k6 = await toolchain.ensure('k6');

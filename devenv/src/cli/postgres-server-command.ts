@@ -4,7 +4,6 @@ import { describeToolFailure } from '../toolchain/resolve.js';
 import { toolEnvName } from '../runtime/native.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
-import { printDiagnostics } from './output.js';
 import { UsageError } from './usage-error.js';
 
 export const POSTGRES_SERVER_USAGE = `Usage: devenv postgres-server [--port PORT] [--data DIR]
@@ -54,16 +53,13 @@ export async function postgresServerCommand(
 
 /** When not started by devenv (which passes the path it verified), look the tool up as doctor does. */
 async function findPostgres(ctx: CommandContext): Promise<string | undefined> {
-  const { loadVersions } = await import('../versions/versions-file.js');
+  const { projectVersions } = await import('./project-versions.js');
   const { createToolchain } = await import('../toolchain/toolchain.js');
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return undefined;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return undefined;
   const found = await createToolchain({
     projectRoot: ctx.projectRoot,
-    versions: versions.value,
+    versions: versions,
   }).find('postgres');
   if (found.ok) return found.value.path;
   ctx.err(

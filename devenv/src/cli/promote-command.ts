@@ -17,10 +17,9 @@ import {
 } from '../promote/promote-plan.js';
 import { executePromote } from '../promote/promote-run.js';
 import { createToolchain } from '../toolchain/toolchain.js';
-import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
-import { printDiagnostics } from './output.js';
+import { projectVersions } from './project-versions.js';
 import { loadStackFromFlags } from './stack-options.js';
 import { UsageError } from './usage-error.js';
 
@@ -96,14 +95,11 @@ export async function promoteCommand(
       throw new UsageError(`${flag} ${name}: expected a DNS label (a-z, 0-9, -)`, PROMOTE_USAGE);
   const fromRoot = (path: string) => (isAbsolute(path) ? path : resolve(ctx.projectRoot, path));
 
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
   const toolchain = createToolchain({
     projectRoot: ctx.projectRoot,
-    versions: versions.value,
+    versions: versions,
     log: (line) => ctx.err(`devenv promote: ${line}`),
   });
   const chart = fromRoot(CHART);
@@ -133,7 +129,7 @@ export async function promoteCommand(
     request: { release, chart, namespace, valuesFiles },
     appImages,
     imagesLocal: target.kindCluster !== undefined,
-    kubeVersion: versions.value.libraries['kubernetes'],
+    kubeVersion: versions.libraries['kubernetes'],
     env: ctx.env,
     cwd: ctx.projectRoot,
   });
@@ -169,7 +165,7 @@ export async function promoteCommand(
       env: ctx.env,
       cwd: ctx.projectRoot,
       stack,
-      versions: versions.value,
+      versions: versions,
       target,
       buildLog: (line) => ctx.err(`  ${line}`),
       namespace: request.namespace,

@@ -1,13 +1,11 @@
-import { join } from 'node:path';
 import { breakingProtos, lintProtos } from '../proto/checks.js';
 import { cleanProtos } from '../proto/clean.js';
 import { generateProtos } from '../proto/generate.js';
 import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
 import { createToolchain } from '../toolchain/toolchain.js';
-import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
-import { printDiagnostics } from './output.js';
+import { projectVersions } from './project-versions.js';
 import { UsageError } from './usage-error.js';
 
 export const PROTO_USAGE = `Usage: devenv proto <gen|lint|breaking|clean> [options]
@@ -50,17 +48,14 @@ export async function protoCommand(args: readonly string[], ctx: CommandContext)
     ctx.out(`devenv proto clean: removed ${removed.join(', ')}`);
     return 0;
   }
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
   const options = {
     projectRoot: ctx.projectRoot,
-    versions: versions.value,
+    versions: versions,
     toolchain: createToolchain({
       projectRoot: ctx.projectRoot,
-      versions: versions.value,
+      versions: versions,
       log: (line) => ctx.err(`devenv proto: ${line}`),
     }),
     env: ctx.env,

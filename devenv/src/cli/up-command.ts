@@ -17,12 +17,11 @@ import { processStartTicks, signalGroup } from '../runtime/process-group.js';
 import { reapSession } from '../session/reap.js';
 import { readSession, sessionPath, sessionRecorder } from '../session/session-file.js';
 import { createToolchain } from '../toolchain/toolchain.js';
-import { loadVersions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
+import { projectVersions } from './project-versions.js';
 import { lokiTargetOf } from './loki-target.js';
 import { metricsPortFrom, startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
-import { printDiagnostics } from './output.js';
 import { jsonReporter, lineReporter, type Reporter } from './reporter.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
 import { styleFor } from './style.js';
@@ -83,11 +82,8 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     );
   }
   const stack = selection.stack;
-  const versions = await loadVersions(join(ctx.projectRoot, 'versions.yaml'));
-  if (!versions.ok) {
-    printDiagnostics(ctx, versions.error);
-    return 2;
-  }
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
 
   const stateDir = stateDirOf(stack, ctx);
   mkdirSync(stateDir, { recursive: true });
@@ -135,7 +131,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const bus = createLogBus({ sinks });
   const toolchain = createToolchain({
     projectRoot: ctx.projectRoot,
-    versions: versions.value,
+    versions: versions,
     log: (line) => bus.append('devenv', 'devenv', line),
   });
   const supervisor = createSupervisor({
@@ -222,7 +218,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
           stack,
           supervisor,
           bus,
-          versions: versions.value,
+          versions: versions,
           toolchain,
         });
   let code = 0;
