@@ -2,14 +2,21 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { err, ok, type Result } from '../result.js';
 
+interface BindMount {
+  readonly type: 'bind';
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+interface TmpfsMount {
+  readonly type: 'tmpfs';
+  readonly target: string;
+}
+
 /** A service's `volumes` entry, as the docker runtime mounts it (native processes ignore them). */
 export type VolumeMount =
-  | {
-      readonly type: 'bind';
-      readonly source: string;
-      readonly target: string;
-      readonly readOnly: boolean;
-    }
+  | BindMount
   /** `name` is the Engine's name (`<project>_<key>`, or the declared `name:`). */
   | {
       readonly type: 'volume';
@@ -21,23 +28,19 @@ export type VolumeMount =
     }
   /** A volume with no name: new for every container, gone with it. */
   | { readonly type: 'anonymous'; readonly target: string; readonly readOnly: boolean }
-  | { readonly type: 'tmpfs'; readonly target: string };
+  | TmpfsMount;
 
 /** A `volumes` entry before paths are resolved: the short or long syntax, checked. */
 export type VolumeEntry =
-  | {
-      readonly type: 'bind';
-      readonly source: string;
-      readonly target: string;
-      readonly readOnly: boolean;
-    }
+  | BindMount
+  /** `name` is the file's key under top-level `volumes`; none: an anonymous volume. */
   | {
       readonly type: 'volume';
       readonly name: string | undefined;
       readonly target: string;
       readonly readOnly: boolean;
     }
-  | { readonly type: 'tmpfs'; readonly target: string };
+  | TmpfsMount;
 
 const ACCESS_MODES = new Set(['rw', 'ro', 'z', 'Z', 'cached', 'delegated', 'consistent', 'nocopy']);
 
