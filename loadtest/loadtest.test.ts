@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startDevenv } from '../devenv/test/devenv-process.js';
@@ -7,18 +6,10 @@ import { loadProjectVersions } from '../devenv/test/project-versions.js';
 import { listProfiles, profileScript } from '../devenv/src/load/profiles.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
 import { createToolchain } from '../devenv/src/toolchain/toolchain.js';
+import { freePort } from '../devenv/src/process/free-port.js';
 
 const run = promisify(execFile);
 const PROFILES = ['smoke', 'load', 'stress', 'spike', 'soak'];
-
-/** A loopback port with nothing listening: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('load profiles (real k6)', () => {
   let k6: string;
@@ -66,7 +57,7 @@ describe('load profiles (real k6)', () => {
   });
 
   it('a target that is down fails the run within seconds with the reason', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = Date.now();
     const devenv = startDevenv([
       'load',

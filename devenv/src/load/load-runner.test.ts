@@ -1,19 +1,11 @@
-import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../process/free-port.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProjectVersions } from '../../test/project-versions.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { createToolchain, type Toolchain } from '../toolchain/toolchain.js';
 import { createLoadRunner, describeLoad, type LoadRunner, type LoadStatus } from './load-runner.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function until(runner: LoadRunner, done: (s: LoadStatus) => boolean, ms = 30_000) {
   return new Promise<LoadStatus>((resolve, reject) => {
@@ -50,7 +42,7 @@ describe('load runner (the TUI k key; real k6)', () => {
   });
 
   it('a target that is down ends the run as aborted, with k6 lines in the log', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const lines: string[] = [];
     const runner = createLoadRunner({
       projectRoot: PROJECT_ROOT,
@@ -74,7 +66,7 @@ describe('load runner (the TUI k key; real k6)', () => {
 
   it('stop() interrupts a running profile and reports it as stopped (stand-in HTTP target, not the dispatcher)', async () => {
     // Answers /readyz so k6 gets past setup; the soak profile would otherwise run for 30 minutes.
-    const server = createHttpServer((req, res) => {
+    const server = createServer((req, res) => {
       res.writeHead(req.url === '/readyz' ? 200 : 202, { 'content-type': 'application/json' });
       res.end('{"workflowId":"w","runId":"r"}');
     });
@@ -87,8 +79,8 @@ describe('load runner (the TUI k key; real k6)', () => {
       log: () => {},
       targets: {
         target: `http://127.0.0.1:${port}`,
-        grpcTarget: `127.0.0.1:${await closedPort()}`,
-        prometheus: `http://127.0.0.1:${await closedPort()}`,
+        grpcTarget: `127.0.0.1:${await freePort()}`,
+        prometheus: `http://127.0.0.1:${await freePort()}`,
       },
     });
     closers.push(() => runner.close());
