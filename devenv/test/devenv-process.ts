@@ -1,8 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { ServiceState } from '../src/engine/service-state.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
 
 export const DEVENV_BIN = join(PROJECT_ROOT, 'devenv', 'bin', 'devenv.js');
+
+/** `devenv ps --json [args]` run in `cwd`: each service's state, by name. */
+export function devenvPs(
+  cwd: string,
+  args: readonly string[] = [],
+  bin = DEVENV_BIN,
+): Record<string, ServiceState> {
+  const out = execFileSync(bin, ['ps', '--json', ...args], { cwd, encoding: 'utf8' });
+  const services = (JSON.parse(out) as { services: ServiceState[] }).services;
+  return Object.fromEntries(services.map((s) => [s.name, s]));
+}
 
 export interface DevenvRun {
   readonly child: ChildProcess;

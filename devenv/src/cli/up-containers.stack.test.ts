@@ -10,25 +10,17 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { DEVENV_BIN, devenvPs } from '../../test/devenv-process.js';
 import { ensureDockerEngine } from '../../test/docker-engine.js';
 import { startProjectStack } from '../../test/stack-lock.js';
 import { stackSmoke } from '../../test/stack-smoke.js';
-import type { ServiceState } from '../engine/service-state.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { listProjectLeftovers } from '../runtime/docker-leftovers.js';
 
 const FILES = ['-f', 'compose/compose.yaml', '-f', 'compose/compose.offline.yaml'];
 const SERVICES = ['postgres', 'temporal', 'worker-typescript', 'worker-python', 'dispatcher'];
 
-function ps(): Record<string, ServiceState> {
-  const out = execFileSync(DEVENV_BIN, ['ps', '--json', ...FILES], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
-  const services = (JSON.parse(out) as { services: ServiceState[] }).services;
-  return Object.fromEntries(services.map((s) => [s.name, s]));
-}
+const ps = () => devenvPs(PROJECT_ROOT, FILES);
 
 describe('the container stack (--runtime docker, offline images)', () => {
   let docker: Dockerode;

@@ -14,8 +14,8 @@ import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devenvPs } from '../../test/devenv-process.js';
 import { startProjectStack } from '../../test/stack-lock.js';
-import type { ServiceState } from '../engine/service-state.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
 const DISPATCHER = 'http://127.0.0.1:7070';
@@ -52,11 +52,7 @@ async function copyProject(to: string): Promise<void> {
 /** The copy's own devenv: its project root (protos, generated code) is the copy. */
 const devenvIn = (dir: string) => join(dir, 'devenv', 'bin', 'devenv.js');
 
-function ps(dir: string): Record<string, ServiceState> {
-  const out = execFileSync(devenvIn(dir), ['ps', '--json'], { cwd: dir, encoding: 'utf8' });
-  const services = (JSON.parse(out) as { services: ServiceState[] }).services;
-  return Object.fromEntries(services.map((s) => [s.name, s]));
-}
+const ps = (dir: string) => devenvPs(dir, [], devenvIn(dir));
 
 async function until<T>(
   what: string,

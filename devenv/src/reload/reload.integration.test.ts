@@ -1,21 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
+import { devenvPs, startDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
-import type { ServiceState } from '../engine/service-state.js';
 
 const makeTempDir = useTempDirs();
 
-function ps(dir: string): Record<string, ServiceState> {
-  const out = execFileSync(DEVENV_BIN, ['ps', '--json', '-f', join(dir, 'compose.yaml')], {
-    cwd: dir,
-    encoding: 'utf8',
-  });
-  const services = (JSON.parse(out) as { services: ServiceState[] }).services;
-  return Object.fromEntries(services.map((s) => [s.name, s]));
-}
+const ps = (dir: string) => devenvPs(dir, ['-f', join(dir, 'compose.yaml')]);
 
 async function until<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
