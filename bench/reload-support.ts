@@ -43,6 +43,18 @@ export const readyz = (port: number) => async () =>
     () => 0,
   )) === 200;
 
+/** The activity code generation the worker's /readyz reports (-1: not ready or none). */
+export async function activityGeneration(port: number): Promise<number> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+    if (response.status !== 200) return -1;
+    const body = (await response.json()) as { activities?: { generation?: number } };
+    return body.activities?.generation ?? -1;
+  } catch {
+    return -1;
+  }
+}
+
 /** `node --import tsx/esm worker.ts` as compose.yaml's native command runs it, on its own ports. */
 export function spawnWorker(health: number, env: Record<string, string> = {}) {
   return spawn(process.execPath, ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'], {

@@ -1,14 +1,14 @@
-// Edit-to-ready for an activity change: devenv notices the save, restarts only the TypeScript
-// worker and it polls again; baseline in the same run: killing a running worker and starting it
-// again by hand (node + tsx) until its /readyz answers. Targets: ratio ≤ 1.2, and ≤ 1 s absolute.
-// The worker's workflow-bundle cache (workers/typescript/src/workflow-bundle-cache.ts) speeds up
-// both sides (the baseline starts the same worker.ts): the ratio uses the baseline with the
-// cache; the same restart with the cache off is printed for reference.
+// Edit-to-ready for an activity change: devenv notices the save and the running TypeScript worker
+// swaps in the new activity code (x-devenv.hot_reload: a new activity Worker polls, no restart);
+// ready = its /readyz reports the new activity generation. Baseline in the same run: killing a
+// running worker and starting it again by hand (node + tsx) until its /readyz answers.
+// Targets: ratio ≤ 1.2, and ≤ 1 s absolute. The worker's workflow-bundle cache speeds up the
+// baseline (it starts the same worker.ts); the same restart with the cache off is printed too.
 // Run: npx tsx bench/reload.ts [rounds]   (uses the default stack's ports: stop `npm run dev` first)
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { median, ROOT, timeUntil, waitExit } from './devenv-run.js';
-import { bareRestart, reloadTimes, serviceState } from './reload-support.js';
+import { activityGeneration, bareRestart, serviceState, until } from './reload-support.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const ACTIVITY = join(ROOT, 'workers', 'typescript', 'src', 'activities', 'say-hello.ts');
@@ -19,18 +19,20 @@ await ms;
 const original = await readFile(ACTIVITY, 'utf8');
 const bare: number[] = [];
 const bareNoCache: number[] = [];
-const polls: number[] = [];
-const healthy: number[] = [];
+const swapped: number[] = [];
+let restarted = 0;
 try {
   for (let i = 0; i < rounds; i++) {
     bare.push(await bareRestart());
     bareNoCache.push(await bareRestart({ WORKFLOW_BUNDLE_CACHE_DIR: 'off' }));
     const before = serviceState(SERVICE);
+    const generation = await activityGeneration(7081);
     const saved = performance.now();
-    await writeFile(ACTIVITY, original);
-    const times = await reloadTimes(SERVICE, 7081, before, saved);
-    polls.push(times.polls);
-    healthy.push(times.healthy);
+    // A real change each round: a comment the code does not read.
+    await writeFile(ACTIVITY, `${original}// bench round ${i} ${Date.now()}\n`);
+    await until(async () => (await activityGeneration(7081)) > generation);
+    swapped.push(performance.now() - saved);
+    if (serviceState(SERVICE).restarts !== before.restarts) restarted++;
   }
 } finally {
   await writeFile(ACTIVITY, original);
@@ -41,8 +43,8 @@ const f = (values: number[]) => `${median(values).toFixed(0)} ms`;
 console.log(`medians of ${rounds} rounds`);
 console.log(`kill the worker + start it by hand until /readyz 200: ${f(bare)}`);
 console.log(`  the same with the workflow-bundle cache off (webpack at start): ${f(bareNoCache)}`);
-console.log(`save an activity → devenv restarts it → its /readyz 200: ${f(polls)}`);
-console.log(`  … → devenv shows it healthy (its probe, via state.json): ${f(healthy)}`);
+console.log(`save an activity → the running worker polls with the new code: ${f(swapped)}`);
+if (restarted > 0) console.log(`  but devenv restarted the worker in ${restarted} round(s)`);
 console.log(
-  `ratio = ${(median(polls) / median(bare)).toFixed(3)} (target ≤ 1.2); absolute ${f(polls)} (target ≤ 1000 ms)`,
+  `ratio = ${(median(swapped) / median(bare)).toFixed(3)} (target ≤ 1.2); absolute ${f(swapped)} (target ≤ 1000 ms)`,
 );

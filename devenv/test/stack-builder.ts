@@ -50,6 +50,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
             }
           : undefined,
         reloadGuard: undefined,
+        hotReload: undefined,
         group: 'app',
         optional: s.optional ?? false,
         url: undefined,

@@ -64,9 +64,13 @@ const id = (name: string) => `${name}-${Date.now()}-${randomUUID().slice(0, 8)}`
 describe(`the worker process (Postgres: ${postgres.description})`, () => {
   it('answers /healthz and /readyz, and serves both time_cop histograms with our buckets', async () => {
     expect((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()).toEqual({
+    expect(await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()).toMatchObject({
       status: 'ready',
+      activities: { generation: 1, since: expect.any(String) },
     });
+    // Swapping activity code is for devenv's native run (HOT_RELOAD_ACTIVITIES=1) only.
+    const reload = await fetch(`http://127.0.0.1:${healthPort}/reload`, { method: 'POST' });
+    expect(reload.status).toBe(405);
     // Run one workflow so both histograms have samples.
     await env.client.workflow.execute('SummarizePatientContextWorkflow', {
       taskQueue: TASK_QUEUES.typescript,

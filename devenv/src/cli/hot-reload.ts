@@ -10,12 +10,15 @@ import { generateProtos } from '../proto/generate.js';
 import { planReload } from '../reload/plan.js';
 import { runRelatedTests, type TestRun } from '../reload/related-tests.js';
 import { startGuardServer, type GuardServer } from '../reload/guard-server.js';
+import { requestHotSwap } from '../reload/hot-swap.js';
 import { createReloader, type ReloadBlock } from '../reload/reloader.js';
 import { inotifyBudgetWarning, watchRepository } from '../reload/watcher.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';
 
 const GUARD_TIMEOUT_MS = 120_000;
+/** A swap imports code and starts a Worker: seconds at worst; longer means something is stuck. */
+const HOT_SWAP_TIMEOUT_MS = 30_000;
 
 /** The environment a service's guard runs in: the service's own, as its process would see it. */
 function guardEnv(spec: ServiceSpec): NodeJS.ProcessEnv {
@@ -110,6 +113,12 @@ export function startHotReload(options: {
       generate: () => generateProtos(protoOptions),
     },
     restart: (name) => supervisor.restart(name),
+    hotSwap: async (name) => {
+      const url = stack.services[name]?.devenv.hotReload?.url;
+      return url
+        ? requestHotSwap(url, HOT_SWAP_TIMEOUT_MS)
+        : { kind: 'restart-instead', detail: 'no x-devenv.hot_reload' };
+    },
     guard: (name) =>
       guardServers.get(name)?.check(GUARD_TIMEOUT_MS) ?? runReloadGuard(stack.services[name]),
     getState: () => supervisor.store.getState(),
@@ -125,7 +134,8 @@ export function startHotReload(options: {
     onBatch: (paths) => {
       const plan = planReload(paths, stack);
       const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
-      if (relevant.protos.length > 0 || relevant.restart.length > 0) void reloader.apply(relevant);
+      if (relevant.protos.length + relevant.restart.length + relevant.hotReload.length > 0)
+        void reloader.apply(relevant);
       if (testsOn) testChanged(paths);
     },
     onError: (message) => note(`file watcher: ${message}`),

@@ -135,6 +135,12 @@ export function normalizeService(
           serve: extension.reload_guard.serve,
         }
       : undefined,
+    hotReload: extension.hot_reload
+      ? {
+          paths: extension.hot_reload.paths.map((p) => resolve(ctx.projectDir, p)),
+          url: extension.hot_reload.url,
+        }
+      : undefined,
     group: extension.group,
     optional: extension.optional,
     url: extension.url,

@@ -108,6 +108,13 @@ describe('x-devenv probe', () => {
     expect(problems({ image: 'x', 'x-devenv': { url: 'localhost:3000' } })).toEqual([
       'value x-devenv.url: expected an http(s) URL',
     ]);
+    expect(
+      problems({ image: 'x', 'x-devenv': { hot_reload: { paths: [], url: 'unix:/x', via: 1 } } }),
+    ).toEqual([
+      'value x-devenv.hot_reload.paths: name at least one path the service reloads in place',
+      'value x-devenv.hot_reload.url: expected an http(s) URL',
+      'key unknown key "x-devenv.hot_reload.via"',
+    ]);
   });
 
   it('keeps fields devenv does not use', () => {

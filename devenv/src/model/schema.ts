@@ -352,10 +352,20 @@ const reloadGuard = z.strictObject({
   serve: z.boolean().default(false),
 });
 
+/**
+ * Changes under `paths` are applied inside the running service: devenv POSTs to `url` instead of
+ * restarting it (devenv/src/reload/hot-swap.ts has what each answer means).
+ */
+const hotReload = z.strictObject({
+  paths: z.array(z.string().min(1)).min(1, 'name at least one path the service reloads in place'),
+  url: url.refine((text) => /^https?:\/\//i.test(text), 'expected an http(s) URL'),
+});
+
 const devenvExtension = z.strictObject({
   native: native.optional(),
   probe: probe.optional(),
   reload_guard: reloadGuard.optional(),
+  hot_reload: hotReload.optional(),
   group: z.string().min(1, 'expected a group name').default(DEFAULT_GROUP),
   optional: z.boolean().default(false),
   /** What the TUI's `o` opens for this service (a UI, docs); http(s) only. */
@@ -417,5 +427,6 @@ export function knownKeys(path: readonly PropertyKey[]): readonly string[] | und
   if (tail === 'x-devenv') return Object.keys(devenvExtension.shape);
   if (tail === 'x-devenv.native') return Object.keys(native.shape);
   if (tail === 'x-devenv.reload_guard') return Object.keys(reloadGuard.shape);
+  if (tail === 'x-devenv.hot_reload') return Object.keys(hotReload.shape);
   return undefined;
 }

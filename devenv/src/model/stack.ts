@@ -106,12 +106,20 @@ export interface ReloadGuard {
   readonly serve: boolean;
 }
 
+/** `x-devenv.hot_reload`: changes under `paths` are applied by POST `url`, not a restart. */
+export interface HotReload {
+  /** Absolute paths the service reloads in place. */
+  readonly paths: readonly string[];
+  readonly url: string;
+}
+
 /** devenv's own fields, under the service's `x-devenv` key. */
 export interface DevenvExtension {
   /** How to run the service as a local process; undefined: docker runtime only. */
   readonly native: NativeSpec | undefined;
   readonly probe: ProbeSpec | undefined;
   readonly reloadGuard: ReloadGuard | undefined;
+  readonly hotReload: HotReload | undefined;
   /** TUI grouping, e.g. `platform`, `workers`, `observability`. */
   readonly group: string;
   /** An optional service never blocks the rest: when unavailable its dependants still start. */

@@ -47,6 +47,7 @@ describe('reload plans', () => {
     expect(planReload(['/repo/workers/typescript/src/activities/greet.ts'], stack)).toEqual({
       protos: [],
       restart: ['worker-typescript'],
+      hotReload: [],
       guarded: [],
       unmatched: [],
     });
@@ -80,6 +81,49 @@ describe('reload plans', () => {
     ).toEqual([]);
   });
 
+  describe('a service that reloads some files in place (x-devenv.hot_reload)', () => {
+    const spec = stack.services['worker-typescript']!;
+    const hot: Stack = {
+      ...stack,
+      services: {
+        ...stack.services,
+        'worker-typescript': {
+          ...spec,
+          devenv: {
+            ...spec.devenv,
+            hotReload: {
+              paths: ['/repo/workers/typescript/src/activities'],
+              url: 'http://127.0.0.1:7081/reload',
+            },
+          },
+        },
+      },
+    };
+    const activity = '/repo/workers/typescript/src/activities/greet.ts';
+
+    it('swaps, not restarts, when every changed file of it is under those paths', () => {
+      const plan = planReload([activity, '/repo/dispatcher/src/a.ts'], hot);
+      expect(plan.hotReload).toEqual(['worker-typescript']);
+      expect(plan.restart).toEqual(['dispatcher']);
+    });
+
+    it('restarts when one changed file of it is not (its config, a .proto)', () => {
+      for (const other of [
+        '/repo/workers/typescript/src/config.ts',
+        '/repo/protos/timecop/workflows/v1/demo.proto',
+      ]) {
+        const plan = planReload([activity, other], hot);
+        expect(plan.hotReload, other).toEqual([]);
+        expect(plan.restart, other).toContain('worker-typescript');
+      }
+    });
+
+    it('ignores the files its watch rules ignore', () => {
+      const plan = planReload([activity, '/repo/workers/typescript/src/config.test.ts'], hot);
+      expect(plan.hotReload).toEqual(['worker-typescript']);
+    });
+  });
+
   it('coalesces a save storm into one restart per service', () => {
     const paths = Array.from({ length: 50 }, (_, i) => `/repo/dispatcher/src/file${i % 5}.ts`);
     expect(planReload(paths, stack).restart).toEqual(['dispatcher']);
@@ -89,6 +133,7 @@ describe('reload plans', () => {
     expect(planReload(['/repo/protos/timecop/workflows/v1/demo.proto'], stack)).toEqual({
       protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
       restart: ['worker-typescript', 'worker-python', 'dispatcher'],
+      hotReload: [],
       guarded: [],
       unmatched: [],
     });
@@ -105,6 +150,7 @@ describe('reload plans', () => {
     expect(planReload(['/repo/protos/timecop/workflows/v1/demo.proto'], generatedOnly)).toEqual({
       protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
       restart: ['worker'],
+      hotReload: [],
       guarded: [],
       unmatched: [],
     });

@@ -7,6 +7,11 @@ export interface ReloadPlan {
   readonly protos: readonly string[];
   /** Services whose watched files changed, to restart (after regeneration when protos changed). */
   readonly restart: readonly string[];
+  /**
+   * Services whose changed files all fall under their `x-devenv.hot_reload` paths: the running
+   * process takes the change itself (never also in `restart`).
+   */
+  readonly hotReload: readonly string[];
   /** Of those, the ones whose reload guard covers a changed file: it must pass before the restart. */
   readonly guarded: readonly string[];
   /** Changed files that no rule covers. */
@@ -21,6 +26,7 @@ export interface ReloadPlan {
 export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
   const protos = paths.filter((p) => p.endsWith('.proto'));
   const restart = new Set<string>();
+  const matchedBy = new Map<string, string[]>();
   const unmatched: string[] = [];
   // Services usually watch the generated code, which the watcher ignores: a .proto change counts
   // as a change of what it generates.
@@ -30,26 +36,37 @@ export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
     for (const [name, spec] of Object.entries(stack.services)) {
       if (spec.watch.some((rule) => covers(rule, path) && wantsRestart(rule))) {
         restart.add(name);
+        matchedBy.set(name, [...(matchedBy.get(name) ?? []), path]);
         matched = true;
       }
     }
     if (!matched && !path.endsWith('.proto') && !generated.includes(path)) unmatched.push(path);
   }
+  const hotReload = new Set(
+    [...restart].filter((name) => {
+      const hot = stack.services[name]?.devenv.hotReload;
+      return hot !== undefined && (matchedBy.get(name) ?? []).every((p) => within(hot.paths, p));
+    }),
+  );
+  for (const name of hotReload) restart.delete(name);
   const guarded = new Set(
     [...restart].filter((name) => {
       const guard = stack.services[name]?.devenv.reloadGuard;
-      return (
-        guard !== undefined &&
-        paths.some((path) => guard.paths.some((g) => path === g || path.startsWith(g + sep)))
-      );
+      return guard !== undefined && paths.some((path) => within(guard.paths, path));
     }),
   );
   return {
     protos,
     restart: stack.startOrder.filter((n) => restart.has(n)),
+    hotReload: stack.startOrder.filter((n) => hotReload.has(n)),
     guarded: stack.startOrder.filter((n) => guarded.has(n)),
     unmatched,
   };
+}
+
+/** `path` is one of `roots` or inside one. */
+function within(roots: readonly string[], path: string): boolean {
+  return roots.some((root) => path === root || path.startsWith(root + sep));
 }
 
 /** `<root>/protos/a/b.proto` → the TypeScript and Python files generated from it under `protos/gen/`. */

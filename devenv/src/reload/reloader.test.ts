@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { initialEngineState } from '../engine/service-state.js';
+import { initialEngineState, type EngineState } from '../engine/service-state.js';
 import { err, ok } from '../result.js';
+import type { HotSwapOutcome } from './hot-swap.js';
 import { createReloader, type ProtoSteps, type ReloadBlock } from './reloader.js';
 
 /** Stand-in proto steps with chosen outcomes: the real buf steps are tested in devenv/src/proto. */
@@ -33,29 +34,51 @@ function steps(outcome: { lint?: boolean; breaking?: boolean }): ProtoSteps & { 
   };
 }
 
-function reloaderWith(proto: ProtoSteps, guardFails = false) {
+/** Both services up (healthy), as when a save arrives on a running stack. */
+function healthy(): EngineState {
+  const state = initialEngineState(['worker', 'dispatcher']);
+  return {
+    ...state,
+    services: Object.fromEntries(
+      Object.entries(state.services).map(([name, s]) => [name, { ...s, phase: 'healthy' }]),
+    ),
+  };
+}
+
+function reloaderWith(
+  proto: ProtoSteps,
+  guardFails = false,
+  swap: HotSwapOutcome = { kind: 'swapped', detail: 'generation 2, 80 ms' },
+  state: () => EngineState = healthy,
+) {
   const restarted: string[] = [];
+  const swapped: string[] = [];
+  const notes: string[] = [];
   const blocks: (ReloadBlock | undefined)[] = [];
   const reloader = createReloader({
     proto,
     restart: async (name) => void restarted.push(name),
+    hotSwap: async (name) => (swapped.push(name), swap),
     guard: async (name) =>
       name === 'worker' && guardFails
         ? err('WorkflowDemoMixed-1: nondeterminism at event 5')
         : ok(undefined),
-    getState: () => initialEngineState(['worker', 'dispatcher']),
-    note: () => {},
+    getState: state,
+    note: (text) => void notes.push(text),
     onBlock: (block) => blocks.push(block),
   });
-  return { reloader, restarted, blocks };
+  return { reloader, restarted, swapped, notes, blocks };
 }
 
 const protoPlan = {
   protos: ['/repo/protos/demo.proto'],
   restart: ['worker', 'dispatcher'],
+  hotReload: [],
   guarded: [],
   unmatched: [],
 };
+
+const activityPlan = { protos: [], restart: [], hotReload: ['worker'], guarded: [], unmatched: [] };
 
 describe('reloader', () => {
   it('regenerates before restarting the services that use the protos', async () => {
@@ -87,6 +110,7 @@ describe('reloader', () => {
     await reloader.apply({
       protos: [],
       restart: ['worker', 'dispatcher'],
+      hotReload: [],
       guarded: ['worker'],
       unmatched: [],
     });
@@ -105,5 +129,55 @@ describe('reloader', () => {
     expect(proto.calls).toEqual(['lint']);
     expect(restarted).toEqual([]);
     expect(blocks.at(-1)?.reason).toBe('proto-lint');
+  });
+
+  describe('changes a service takes in place (x-devenv.hot_reload)', () => {
+    it('asks the running service, and restarts nothing when it swapped', async () => {
+      const { reloader, restarted, swapped, notes, blocks } = reloaderWith(steps({}));
+      await reloader.apply(activityPlan);
+      expect(swapped).toEqual(['worker']);
+      expect(restarted).toEqual([]);
+      expect(blocks).toEqual([undefined]);
+      expect(notes).toContain('worker reloaded in place (generation 2, 80 ms)');
+    });
+
+    it('shows why when the service refused the new code, and restarts nothing', async () => {
+      const refusal = { kind: 'refused', detail: 'say-hello.ts:3:1: Expected ";"' } as const;
+      const { reloader, restarted, blocks } = reloaderWith(steps({}), false, refusal);
+      await reloader.apply(activityPlan);
+      expect(restarted).toEqual([]);
+      expect(blocks.at(-1)).toEqual({
+        reason: 'hot-reload-refused',
+        service: 'worker',
+        detail: 'say-hello.ts:3:1: Expected ";"',
+      });
+    });
+
+    it('restarts the service when it cannot swap (not enabled, no answer)', async () => {
+      const cannot = { kind: 'restart-instead', detail: 'it answered HTTP 404' } as const;
+      const { reloader, restarted, swapped } = reloaderWith(steps({}), false, cannot);
+      await reloader.apply(activityPlan);
+      expect(swapped).toEqual(['worker']);
+      expect(restarted).toEqual(['worker']);
+    });
+
+    it('restarts a service that is not up instead of asking it', async () => {
+      const starting = () => initialEngineState(['worker', 'dispatcher']);
+      const swap = { kind: 'swapped', detail: '' } as const;
+      const { reloader, restarted, swapped } = reloaderWith(steps({}), false, swap, starting);
+      await reloader.apply(activityPlan);
+      expect(swapped).toEqual([]);
+      expect(restarted).toEqual(['worker']);
+    });
+
+    it('does not also swap a service that a merged batch restarts', async () => {
+      const { reloader, restarted, swapped } = reloaderWith(steps({}));
+      const first = reloader.apply(protoPlan);
+      void reloader.apply(activityPlan);
+      await reloader.apply({ ...activityPlan, hotReload: [], restart: ['worker'] });
+      await first;
+      expect(swapped).toEqual([]);
+      expect(restarted).toEqual(['worker', 'dispatcher', 'worker']);
+    });
   });
 });

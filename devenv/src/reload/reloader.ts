@@ -3,6 +3,7 @@ import type { GenerateOutcome } from '../proto/generate.js';
 import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
 import type { Result } from '../result.js';
 import type { EngineState } from '../engine/service-state.js';
+import type { HotSwapOutcome } from './hot-swap.js';
 import type { ReloadPlan } from './plan.js';
 
 /** The proto steps a reload runs; the real ones are devenv/src/proto's, bound to the project. */
@@ -16,6 +17,8 @@ export interface ProtoSteps {
 export type ReloadBlock =
   /** The service's reload guard failed (e.g. replaying open workflows hit non-determinism). */
   | { readonly reason: 'guard-failed'; readonly service: string; readonly detail: string }
+  /** The running service could not load the changed code (e.g. a syntax error); it runs the old. */
+  | { readonly reason: 'hot-reload-refused'; readonly service: string; readonly detail: string }
   | { readonly reason: 'proto-lint'; readonly detail: string }
   | { readonly reason: 'proto-breaking'; readonly detail: string }
   | { readonly reason: 'proto-generate'; readonly detail: string };
@@ -23,6 +26,8 @@ export type ReloadBlock =
 export interface ReloaderOptions {
   readonly proto: ProtoSteps;
   restart(service: string): Promise<void>;
+  /** Asks the running service to take the change itself (`x-devenv.hot_reload`). */
+  hotSwap(service: string): Promise<HotSwapOutcome>;
   /** Runs the service's reload guard; an error carries what the guard said. */
   guard(service: string): Promise<Result<void, string>>;
   getState(): EngineState;
@@ -56,14 +61,39 @@ export function createReloader(options: ReloaderOptions): Reloader {
     options.onBlock(undefined);
     const state = options.getState();
     // Only what is meant to run: a service the user stopped, or one that cannot run here, stays as it is.
-    const targets = plan.restart.filter((name) => {
+    const eligible = (name: string) => {
       const s = state.services[name];
       return (
         s !== undefined && !s.userStopped && s.phase !== 'unavailable' && s.phase !== 'blocked'
       );
-    });
+    };
+    // A hot swap needs a service that is up; one still starting or failing restarts instead.
+    const hot = plan.hotReload.filter((name) => state.services[name]?.phase === 'healthy');
+    const targets = [
+      ...plan.restart.filter(eligible),
+      ...plan.hotReload.filter((name) => eligible(name) && !hot.includes(name)),
+    ];
+    const [swaps] = await Promise.all([
+      Promise.all(hot.map(async (name) => ({ name, outcome: await options.hotSwap(name) }))),
+      restartGuarded(plan, targets),
+    ]);
+    const fallBack: string[] = [];
+    for (const { name, outcome } of swaps) {
+      if (outcome.kind === 'swapped') options.note(`${name} reloaded in place (${outcome.detail})`);
+      else if (outcome.kind === 'refused') {
+        options.onBlock({ reason: 'hot-reload-refused', service: name, detail: outcome.detail });
+        options.note(`${name} kept its running code: the change did not load: ${outcome.detail}`);
+      } else {
+        options.note(`${name} cannot reload in place (${outcome.detail}); restarting it`);
+        fallBack.push(name);
+      }
+    }
+    if (fallBack.length > 0) await Promise.all(fallBack.map((name) => options.restart(name)));
+  };
+
+  /** Restarts `targets`; a guarded one whose guard fails keeps its old process serving. */
+  const restartGuarded = async (plan: ReloadPlan, targets: readonly string[]): Promise<void> => {
     if (targets.length === 0) return;
-    // A guarded service whose guard fails keeps its old process serving; the others go ahead.
     const verdicts = await Promise.all(
       targets.map(async (name) =>
         plan.guarded.includes(name)
@@ -136,9 +166,12 @@ export function createReloader(options: ReloaderOptions): Reloader {
 }
 
 function merge(a: ReloadPlan, b: ReloadPlan): ReloadPlan {
+  const restart = [...new Set([...a.restart, ...b.restart])];
   return {
     protos: [...new Set([...a.protos, ...b.protos])],
-    restart: [...new Set([...a.restart, ...b.restart])],
+    restart,
+    // A service that one batch restarts anyway needs no swap as well.
+    hotReload: [...new Set([...a.hotReload, ...b.hotReload])].filter((n) => !restart.includes(n)),
     guarded: [...new Set([...a.guarded, ...b.guarded])],
     unmatched: [...new Set([...a.unmatched, ...b.unmatched])],
   };

@@ -28,6 +28,7 @@ function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
       native: undefined,
       probe: undefined,
       reloadGuard: undefined,
+      hotReload: undefined,
       group: 'app',
       optional: false,
       url: undefined,

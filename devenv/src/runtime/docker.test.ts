@@ -130,6 +130,7 @@ function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
       native: undefined,
       probe: undefined,
       reloadGuard: undefined,
+      hotReload: undefined,
       group: 'test',
       optional: false,
       url: undefined,

@@ -25,6 +25,7 @@ import { useUsage } from './use-usage.js';
 const LOG_BUFFER = 5_000;
 const BLOCK_TITLE = {
   'guard-failed': 'the reload guard failed; the running service keeps serving',
+  'hot-reload-refused': 'the change did not load; the running code keeps serving',
   'proto-lint': 'buf lint rejected the protos',
   'proto-breaking': 'breaking proto change (b accepts it)',
   'proto-generate': 'code generation failed; the previous code is kept',

@@ -19,6 +19,11 @@ export interface WorkerConfig {
   readonly shutdownGraceMs: number;
   /** DEMO_ACTIVITY_DELAY_MS: simulated work in the greeting activity (default 0). */
   readonly demoDelayMs: number;
+  /**
+   * HOT_RELOAD_ACTIVITIES=1: POST /reload on the health port swaps in the activity code as it is
+   * now (devenv's native run sets it; off elsewhere, the port may be reachable from a network).
+   */
+  readonly hotReloadActivities: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -36,6 +41,7 @@ export function workerConfigFrom(env: Env): WorkerConfig {
     healthPort: port(env, 'HEALTH_PORT', DEFAULT_HEALTH_PORT),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000),
     demoDelayMs: integer(env, 'DEMO_ACTIVITY_DELAY_MS', 0),
+    hotReloadActivities: env['HOT_RELOAD_ACTIVITIES'] === '1',
   };
 }
 

@@ -5,7 +5,12 @@ import type { AddressInfo } from 'node:net';
 export const DEFAULT_HEALTH_PORT = 7081;
 
 export type Readiness =
-  { readonly ready: true } | { readonly ready: false; readonly reason: string };
+  | { readonly ready: true; readonly detail?: object }
+  | { readonly ready: false; readonly reason: string };
+
+/** What POST /reload answered: 200 with the body, or 422 with the error (nothing changed). */
+export type ReloadAnswer =
+  { readonly ok: true; readonly body: object } | { readonly ok: false; readonly error: string };
 
 export interface HealthServer {
   readonly port: number;
@@ -15,12 +20,15 @@ export interface HealthServer {
 /**
  * `/healthz`: the process answers (liveness: restart only when this fails).
  * `/readyz`: `check()` says the worker is connected and polling (readiness: devenv's probe and
- * Kubernetes' readinessProbe). Both answer JSON; anything else is 404.
+ * Kubernetes' readinessProbe). `POST /reload`, only when `reload` is given (HOT_RELOAD_ACTIVITIES=1,
+ * devenv's native run): swaps in the activity code as it is now. All answer JSON; anything else
+ * is 404.
  */
 export async function startHealthServer(options: {
   readonly host: string;
   readonly port: number;
   readonly check: () => Promise<Readiness>;
+  readonly reload?: () => Promise<ReloadAnswer>;
 }): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: object) => {
@@ -28,13 +36,23 @@ export async function startHealthServer(options: {
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '/').split('?')[0];
+    const { reload } = options;
+    if (path === '/reload' && reload) {
+      if (req.method !== 'POST') return reply(405, { error: 'POST only' });
+      req.resume();
+      reload().then(
+        (answer) => (answer.ok ? reply(200, answer.body) : reply(422, { error: answer.error })),
+        (error: unknown) => reply(500, { error: String(error) }),
+      );
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, { error: 'GET only' });
     if (path === '/healthz') return reply(200, { status: 'ok' });
     if (path === '/readyz') {
       options.check().then(
         (r) =>
           r.ready
-            ? reply(200, { status: 'ready' })
+            ? reply(200, { status: 'ready', ...r.detail })
             : reply(503, { status: 'not-ready', reason: r.reason }),
         (error: unknown) => reply(503, { status: 'not-ready', reason: String(error) }),
       );

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createActivities, type ActivityDeps } from './activities/index.js';
+import { createActivities, type Activities, type ActivityDeps } from './activities/index.js';
 import { activityPayloadGuard } from './interceptors/activity-guard.js';
 import { activityMetricsInterceptor } from './interceptors/activity-metrics.js';
 import type { MetricMeter } from '@temporalio/common';
@@ -170,42 +170,90 @@ export async function cachedBundleWorkflows(
   });
 }
 
-export interface WorkerSetup extends WorkflowCodeOptions {
+/** What every worker of this process shares, whichever task types it polls. */
+export interface WorkerBase {
   readonly connection: NativeConnection;
   readonly namespace: string;
   readonly taskQueue?: string;
-  readonly deps: ActivityDeps;
-  /** Where activity metrics go (Runtime.instance().metricMeter); none: not recorded. */
-  readonly meter?: MetricMeter;
-  /** A prebuilt bundle (bundleWorkflows, cachedBundleWorkflows); otherwise Worker.create bundles. */
-  readonly workflowBundle?: { readonly code: string };
   /** How long SIGTERM waits for in-flight activities before cancelling them. */
   readonly shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
+export interface WorkflowWorkerSetup extends WorkerBase, WorkflowCodeOptions {
+  /** A prebuilt bundle (bundleWorkflows, cachedBundleWorkflows); otherwise Worker.create bundles. */
+  readonly workflowBundle?: { readonly code: string };
+}
+
+export interface ActivityWorkerSetup extends WorkerBase {
+  readonly taskQueues?: TaskQueues;
+  /** Where activity metrics go (Runtime.instance().metricMeter); none: not recorded. */
+  readonly meter?: MetricMeter;
+  /** Record time_cop_activity_durations_ms (default true, given a meter). */
+  readonly metrics?: boolean;
+}
+
+export interface WorkerSetup extends WorkflowWorkerSetup, ActivityWorkerSetup {
+  readonly deps: ActivityDeps;
+}
+
+/** One Worker that polls workflow and activity tasks: tests, benches, replay recording. */
 export async function workerOptions(setup: WorkerSetup): Promise<WorkerOptions> {
+  const workflows = await workflowWorkerOptions(setup);
+  const { activities, interceptors } = await activityWorkerOptions(
+    setup,
+    createActivities(setup.deps),
+  );
+  return {
+    ...workflows,
+    ...(activities ? { activities } : {}),
+    interceptors: { ...workflows.interceptors, ...interceptors },
+  };
+}
+
+/**
+ * A Worker that polls workflow tasks only. worker.ts runs it beside an activity-only Worker, so
+ * new activity code can replace the activity Worker while this one (and its bundle) stays.
+ */
+export async function workflowWorkerOptions(setup: WorkflowWorkerSetup): Promise<WorkerOptions> {
   await ensureTypeScriptRequire();
   const queues = setup.taskQueues ?? snapshot(TASK_QUEUES);
-  const activityInterceptors = [
-    activityPayloadGuard,
-    ...(setup.metrics === false || !setup.meter ? [] : [activityMetricsInterceptor(setup.meter)]),
-  ];
   return {
-    connection: setup.connection,
-    namespace: setup.namespace,
-    taskQueue: setup.taskQueue ?? queues.typescript,
-    activities: createActivities(setup.deps),
+    ...baseOptions(setup, queues),
     ...(setup.workflowBundle
       ? { workflowBundle: setup.workflowBundle }
       : {
           workflowsPath: WORKFLOWS_PATH,
           bundlerOptions: { webpackConfigHook: webpackConfigHook(queues) },
         }),
+    // A prebuilt bundle already contains its interceptor modules (bundleWorkflows).
+    interceptors: setup.workflowBundle ? {} : { workflowModules: interceptorModules(setup) },
+  };
+}
+
+/** A Worker that polls activity tasks only, running `activities` (createActivities' shape). */
+export async function activityWorkerOptions(
+  setup: ActivityWorkerSetup,
+  activities: Activities,
+): Promise<WorkerOptions> {
+  await ensureTypeScriptRequire();
+  const metrics = setup.metrics !== false && setup.meter !== undefined;
+  return {
+    ...baseOptions(setup, setup.taskQueues ?? snapshot(TASK_QUEUES)),
+    activities,
     interceptors: {
-      activity: activityInterceptors,
-      // A prebuilt bundle already contains its interceptor modules (bundleWorkflows).
-      ...(setup.workflowBundle ? {} : { workflowModules: interceptorModules(setup) }),
+      activity: [
+        activityPayloadGuard,
+        ...(metrics && setup.meter ? [activityMetricsInterceptor(setup.meter)] : []),
+      ],
     },
+  };
+}
+
+function baseOptions(setup: WorkerBase, queues: TaskQueues) {
+  return {
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue: setup.taskQueue ?? queues.typescript,
     dataConverter: DATA_CONVERTER,
     ...(setup.shutdownGraceTime !== undefined
       ? { shutdownGraceTime: setup.shutdownGraceTime }

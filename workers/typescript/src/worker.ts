@@ -2,7 +2,12 @@
  * The TypeScript worker's entry point: `node --import tsx/esm workers/typescript/src/worker.ts`
  * (cwd: the repository root). Environment: TEMPORAL_HOST, TEMPORAL_NAMESPACE, TS_TASK_QUEUE,
  * PYTHON_TASK_QUEUE, DATABASE_URL, METRICS_PORT (9464), HEALTH_PORT (7081), BIND_HOST,
- * SHUTDOWN_GRACE_MS, DB_MIGRATE, DB_SEED, DEMO_ACTIVITY_DELAY_MS, LOG_LEVEL (config.ts).
+ * SHUTDOWN_GRACE_MS, DB_MIGRATE, DB_SEED, DEMO_ACTIVITY_DELAY_MS, HOT_RELOAD_ACTIVITIES, LOG_LEVEL
+ * (config.ts).
+ *
+ * Two Workers on the task queue: one polls workflow tasks, one activity tasks, so that new
+ * activity code replaces the activity Worker alone (activity-worker-host.ts, POST /reload with
+ * HOT_RELOAD_ACTIVITIES=1).
  *
  * SIGTERM/SIGINT: the SDK's Runtime stops polling, lets in-flight activities finish for up to
  * SHUTDOWN_GRACE_MS, then cancels them; `worker.run()` returns and everything closes in order.
@@ -13,10 +18,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { workerConfigFrom } from './config.js';
 import { migrate, seed } from './db/migrate.js';
 import { createPool } from './db/pool.js';
-import { startHealthServer, type Readiness } from './health.js';
+import { createActivities, type ActivityDeps } from './activities/index.js';
+import {
+  createActivityWorkerHost,
+  type ActivityGeneration,
+  type ActivityWorkerHost,
+} from './activity-worker-host.js';
+import { importActivitiesAfresh } from './fresh-activities.js';
+import { startHealthServer, type Readiness, type ReloadAnswer } from './health.js';
 import { createLogger, sdkLogger, type PinoLogger } from './logging.js';
 import { prometheusTelemetry } from './metrics.js';
-import { cachedBundleWorkflows, workerOptions } from './worker-setup.js';
+import {
+  activityWorkerOptions,
+  cachedBundleWorkflows,
+  workflowWorkerOptions,
+} from './worker-setup.js';
 import type { CacheOutcome } from './workflow-bundle-cache.js';
 
 async function main(): Promise<void> {
@@ -31,21 +47,25 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 
-  let worker: Worker | undefined;
+  let workflowWorker: Worker | undefined;
+  let activityWorkers: ActivityWorkerHost | undefined;
   let connection: NativeConnection | undefined;
   // The Runtime's handlers only shut Workers down, and swallow the signal until one exists: a stop
   // while the start still waits for a dependency would otherwise take the whole grace period.
   const starting = new AbortController();
   const stopStarting = () => {
-    if (!worker) starting.abort(new StartStopped());
+    if (!workflowWorker) starting.abort(new StartStopped());
+    activityWorkers?.shutdown();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stopStarting);
   const health = await startHealthServer({
     host: config.bindHost,
     port: config.healthPort,
-    check: () => readiness(worker, connection),
+    check: () => readiness(workflowWorker, activityWorkers?.current(), connection),
+    ...(config.hotReloadActivities ? { reload: () => reloadActivities(activityWorkers) } : {}),
   });
   const pool = createPool(config.databaseUrl, logger);
+  const deps: ActivityDeps = { pool, demoDelayMs: config.demoDelayMs };
   // The workflow bundle (from the on-disk cache, or webpack when workflow code changed) is built
   // while the database and Temporal connections are being made: neither needs the other.
   const bundling = cachedBundleWorkflows({ taskQueues: config.taskQueues });
@@ -54,36 +74,51 @@ async function main(): Promise<void> {
     const { signal } = starting;
     if (config.migrate)
       await untilDone(logger, 'migrate Postgres', () => prepareDatabase(), signal);
+    const connect = () => NativeConnection.connect({ address: config.address });
     connection = await untilDone(
       logger,
       `connect to Temporal at ${config.address}`,
-      () => NativeConnection.connect({ address: config.address }),
+      connect,
       signal,
     );
     const { bundle, outcome } = await abortable(bundling, signal);
     signal.throwIfAborted();
     logger.info({ cache: describeCacheOutcome(outcome) }, 'workflow bundle ready');
-    worker = await Worker.create(
-      await workerOptions({
-        connection,
-        namespace: config.namespace,
-        taskQueues: config.taskQueues,
-        deps: { pool, demoDelayMs: config.demoDelayMs },
-        meter: Runtime.instance().metricMeter,
-        shutdownGraceTime: config.shutdownGraceMs,
-        workflowBundle: bundle,
-      }),
+    const shared = {
+      namespace: config.namespace,
+      taskQueues: config.taskQueues,
+      shutdownGraceTime: config.shutdownGraceMs,
+    };
+    workflowWorker = await Worker.create(
+      await workflowWorkerOptions({ ...shared, connection, workflowBundle: bundle }),
     );
+    activityWorkers = createActivityWorkerHost({
+      connect,
+      load: async (generation) =>
+        generation === 1 ? createActivities(deps) : importActivitiesAfresh(deps),
+      create: async (activityConnection, activities) =>
+        Worker.create(
+          await activityWorkerOptions(
+            { ...shared, connection: activityConnection, meter: Runtime.instance().metricMeter },
+            activities,
+          ),
+        ),
+      logger,
+    });
+    await activityWorkers.start();
     logger.info(
       {
         taskQueue: config.taskQueues.typescript,
         namespace: config.namespace,
         metrics: `http://${config.bindHost}:${config.metricsPort}/metrics`,
         health: `http://${config.bindHost}:${health.port}/readyz`,
+        hotReload: config.hotReloadActivities
+          ? `POST http://${config.bindHost}:${health.port}/reload`
+          : 'off',
       },
       'worker polling',
     );
-    await worker.run();
+    await runTogether(workflowWorker, activityWorkers);
     logger.info('worker drained and stopped');
   } finally {
     await health.close();
@@ -98,6 +133,24 @@ async function main(): Promise<void> {
   }
 }
 
+/** Both run until either stops (a signal stops both; one failing stops the other), then both drained. */
+async function runTogether(workflows: Worker, activities: ActivityWorkerHost): Promise<void> {
+  const results = await Promise.allSettled([
+    workflows.run().finally(() => activities.shutdown()),
+    activities.run().finally(() => workflows.getState() === 'RUNNING' && workflows.shutdown()),
+  ]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+async function reloadActivities(host: ActivityWorkerHost | undefined): Promise<ReloadAnswer> {
+  if (!host) return { ok: false, error: 'the worker is still starting' };
+  const outcome = await host.swap();
+  return outcome.ok
+    ? { ok: true, body: { generation: outcome.generation, ms: outcome.ms } }
+    : { ok: false, error: outcome.error };
+}
+
 function describeCacheOutcome(outcome: CacheOutcome): string {
   if (outcome.kind === 'hit') return `hit (${outcome.path})`;
   if (outcome.kind === 'off') return 'off (WORKFLOW_BUNDLE_CACHE_DIR=off)';
@@ -108,20 +161,30 @@ function describeCacheOutcome(outcome: CacheOutcome): string {
   return `miss (${outcome.reason}); bundled, ${stored}`;
 }
 
-/** Ready = the worker polls (RUNNING) and the server answers a health check within a second. */
+/** Ready = both Workers poll (RUNNING) and the server answers a health check within a second. */
 async function readiness(
-  worker: Worker | undefined,
+  workflows: Worker | undefined,
+  activities: ActivityGeneration | undefined,
   connection: NativeConnection | undefined,
 ): Promise<Readiness> {
-  if (!worker || !connection) return { ready: false, reason: 'starting' };
-  const state = worker.getState();
-  if (state !== 'RUNNING') return { ready: false, reason: `worker ${state.toLowerCase()}` };
+  if (!workflows || !activities || !connection) return { ready: false, reason: 'starting' };
+  for (const [name, worker] of [
+    ['workflow', workflows],
+    ['activity', activities.worker],
+  ] as const) {
+    const state = worker.getState();
+    if (state !== 'RUNNING')
+      return { ready: false, reason: `${name} worker ${state.toLowerCase()}` };
+  }
   try {
     await connection.withDeadline(Date.now() + 1_000, () => connection.healthService.check({}));
-    return { ready: true };
   } catch (error) {
     return { ready: false, reason: `Temporal unreachable: ${String(error)}` };
   }
+  return {
+    ready: true,
+    detail: { activities: { generation: activities.generation, since: activities.since } },
+  };
 }
 
 /**

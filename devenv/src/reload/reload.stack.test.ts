@@ -1,12 +1,15 @@
 /**
- * Hot reload of a contract change on the real stack: `devenv up` on a copy of this project (real
- * Postgres, Temporal, both workers, the dispatcher; real watcher, buf, protoc), then a field is
- * added to a .proto. The reload must lint, check it against the last commit, regenerate the
- * TypeScript and Python code, restart both workers and the dispatcher (and nothing else), and
- * the restarted dispatcher must accept and document the new field. A breaking edit afterwards
- * must be refused with nothing restarted.
+ * Hot reload on the real stack: `devenv up` on a copy of this project (real Postgres, Temporal,
+ * both workers, the dispatcher; real watcher, buf, protoc).
+ * - An activity edit is swapped into the running TypeScript worker (no restart, same process),
+ *   and the next workflow runs the new code; an edit that does not load is refused, and the old
+ *   code keeps serving.
+ * - A field added to a .proto: the reload must lint, check it against the last commit,
+ *   regenerate the TypeScript and Python code, restart both workers and the dispatcher (and
+ *   nothing else), and the restarted dispatcher must accept and document the new field. A
+ *   breaking edit afterwards must be refused with nothing restarted.
  *
- * A copy, not the working tree: the test edits a .proto, and other tests read protos/gen/.
+ * A copy, not the working tree: the test edits sources, and other tests read them.
  */
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
@@ -20,6 +23,7 @@ import { PROJECT_ROOT } from '../project-root.js';
 
 const DISPATCHER = 'http://127.0.0.1:7070';
 const DEMO_PROTO = join('protos', 'timecop', 'workflows', 'v1', 'demo.proto');
+const SAY_HELLO = join('workers', 'typescript', 'src', 'activities', 'say-hello.ts');
 const APP_SERVICES = ['worker-typescript', 'worker-python', 'dispatcher'];
 
 /** The files a clone would have (tracked, plus new files not yet committed), and protos/gen/. */
@@ -76,6 +80,22 @@ async function until<T>(
   );
 }
 
+/** WorkflowDemoTypeScript through the dispatcher: the TypeScript greeting activity's answer. */
+async function typeScriptGreeting(name: string): Promise<string> {
+  const started = await fetch(`${DISPATCHER}/typescript/demo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+    signal: AbortSignal.timeout(5000),
+  });
+  expect(started.status, await started.clone().text()).toBeLessThan(300);
+  const { workflow_id: id } = (await started.json()) as { workflow_id: string };
+  const result = await fetch(`${DISPATCHER}/workflows/${id}/result?wait=20`, {
+    signal: AbortSignal.timeout(30_000),
+  });
+  return result.text();
+}
+
 function startDemo(body: unknown): Promise<{ status: number; text: string }> {
   return fetch(`${DISPATCHER}/typescript/demo-mixed`, {
     method: 'POST',
@@ -85,25 +105,78 @@ function startDemo(body: unknown): Promise<{ status: number; text: string }> {
   }).then(async (r) => ({ status: r.status, text: await r.text() }));
 }
 
+let dir: string;
+let stack: Awaited<ReturnType<typeof startProjectStack>> | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'devenv-reload-'));
+  await copyProject(dir);
+  stack = await startProjectStack(['up'], { cwd: dir, bin: devenvIn(dir) });
+  await until('the stack ready', 240_000, async () => {
+    const s = ps(dir);
+    return APP_SERVICES.every((n) => s[n]?.phase === 'healthy') ? s : undefined;
+  });
+}, 900_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+}, 90_000);
+
+/** Waits for a line that devenv prints after `since` (an offset in its output). */
+const printedSince = (since: number, pattern: RegExp) =>
+  until(
+    `a line matching ${pattern}`,
+    30_000,
+    async () => (pattern.test(stack!.devenv.output().slice(since)) ? true : undefined),
+    () => devenvLines(),
+  );
+
+/** devenv's own lines, for a failure message. */
+const devenvLines = () =>
+  stack!.devenv
+    .output()
+    .split('\n')
+    .filter((l) => !/^(worker|dispatcher|temporal|postgres)/.test(l))
+    .slice(-40)
+    .join('\n');
+
+describe('an activity edit on the running stack', () => {
+  it('is swapped into the running worker: no restart, same process, the new code answers', async () => {
+    const before = ps(dir);
+    expect(await typeScriptGreeting('ada')).toContain('Hello from a TypeScript Worker, ada!');
+    const file = join(dir, SAY_HELLO);
+    const original = await readFile(file, 'utf8');
+    const since = stack!.devenv.output().length;
+    await writeFile(file, original.replace('Hello from a TypeScript Worker', 'Hot hello'));
+    await printedSince(since, /worker-typescript reloaded in place/);
+    expect(await typeScriptGreeting('ada')).toContain('Hot hello, ada!');
+    const after = ps(dir);
+    expect(after['worker-typescript']?.restarts, devenvLines()).toBe(
+      before['worker-typescript']?.restarts,
+    );
+    expect(after['worker-typescript']?.pid).toBe(before['worker-typescript']?.pid);
+    for (const name of ['worker-python', 'dispatcher'])
+      expect(after[name]?.restarts).toBe(before[name]?.restarts);
+  }, 120_000);
+
+  it('refuses an edit that does not load; the running code keeps serving', async () => {
+    const before = ps(dir);
+    const file = join(dir, SAY_HELLO);
+    const working = await readFile(file, 'utf8');
+    let since = stack!.devenv.output().length;
+    await writeFile(file, working.replace('Hot hello', 'Broken hello`'));
+    await printedSince(since, /worker-typescript kept its running code/);
+    expect(await typeScriptGreeting('bob')).toContain('Hot hello, bob!');
+    since = stack!.devenv.output().length;
+    await writeFile(file, working.replace('Hot hello', 'Mended hello'));
+    await printedSince(since, /worker-typescript reloaded in place/);
+    expect(await typeScriptGreeting('bob')).toContain('Mended hello, bob!');
+    expect(ps(dir)['worker-typescript']?.restarts).toBe(before['worker-typescript']?.restarts);
+  }, 120_000);
+});
+
 describe('a .proto edit on the running stack', () => {
-  let dir: string;
-  let stack: Awaited<ReturnType<typeof startProjectStack>> | undefined;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'devenv-proto-reload-'));
-    await copyProject(dir);
-    stack = await startProjectStack(['up'], { cwd: dir, bin: devenvIn(dir) });
-    await until('the stack ready', 240_000, async () => {
-      const s = ps(dir);
-      return APP_SERVICES.every((n) => s[n]?.phase === 'healthy') ? s : undefined;
-    });
-  }, 900_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 90_000);
-
   it('regenerates, restarts both workers and the dispatcher only, and the new field is served', async () => {
     const before = ps(dir);
     const rejected = await startDemo({ name: 'ada', nickname: 'countess' });
@@ -130,13 +203,7 @@ describe('a .proto edit on the running stack', () => {
           ? s
           : undefined;
       },
-      () =>
-        `devenv printed:\n${stack!.devenv
-          .output()
-          .split('\n')
-          .filter((l) => !/^(worker|dispatcher|temporal|postgres)/.test(l))
-          .slice(-40)
-          .join('\n')}\nps: ${JSON.stringify(ps(dir))}`,
+      () => `devenv printed:\n${devenvLines()}\nps: ${JSON.stringify(ps(dir))}`,
     );
     for (const name of ['postgres', 'temporal'])
       expect(after[name]?.restarts, `${name} must not restart`).toBe(before[name]?.restarts);

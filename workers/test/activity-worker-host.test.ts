@@ -1,0 +1,160 @@
+/**
+ * Replacing the activity Worker while the process runs (activity-worker-host.ts), against a real
+ * dev server with the real workflow Worker: new activity tasks run the new code at once, a task
+ * in flight finishes on the code it started with, a generation that fails to load changes
+ * nothing, and run() ends only once every generation has drained.
+ */
+import { create } from '@bufbuild/protobuf';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ActivitySayHelloResponseSchema,
+  type ActivitySayHelloRequest,
+} from '../../protos/gen/ts/timecop/activities/v1/say_hello_pb.js';
+import { WorkflowDemoTypeScriptRequestSchema } from '../../protos/gen/ts/timecop/workflows/v1/demo_pb.js';
+import { createActivities, type Activities } from '../typescript/src/activities/index.js';
+import {
+  createActivityWorkerHost,
+  type ActivityWorkerHost,
+} from '../typescript/src/activity-worker-host.js';
+import { TASK_QUEUES } from '../typescript/src/routing.js';
+import {
+  activityWorkerOptions,
+  cachedBundleWorkflows,
+  workflowWorkerOptions,
+} from '../typescript/src/worker-setup.js';
+import { startDevServer, testLogger } from './support.js';
+
+let env: TestWorkflowEnvironment;
+let workflowWorker: Worker;
+let workflowsRunning: Promise<void>;
+// FetchPatientEvents is never called here: a pool that is never connected.
+const unusedPool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
+
+beforeAll(async () => {
+  env = await startDevServer();
+  const { bundle } = await cachedBundleWorkflows();
+  workflowWorker = await Worker.create(
+    await workflowWorkerOptions({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'time-cop',
+      workflowBundle: bundle,
+    }),
+  );
+  workflowsRunning = workflowWorker.run();
+}, 120_000);
+
+afterAll(async () => {
+  workflowWorker?.shutdown();
+  await workflowsRunning;
+  await env?.teardown();
+  await unusedPool.end();
+}, 60_000);
+
+/** Generation n greets with `generation n`; `hold` keeps generation 1's greeting in flight. */
+function hostWith(options: { hold?: Promise<void>; started?: () => void; failAt?: number }) {
+  const load = async (generation: number): Promise<Activities> => {
+    if (generation === options.failAt) throw new Error(`say-hello.ts:3:1: Expected ";"`);
+    return {
+      ...createActivities({ pool: unusedPool }),
+      ActivitySayHelloTypeScript: async (request: ActivitySayHelloRequest) => {
+        if (generation === 1 && options.hold) {
+          options.started?.();
+          await options.hold;
+        }
+        return create(ActivitySayHelloResponseSchema, {
+          greeting: `generation ${generation}, ${request.name}`,
+          workerLanguage: 'typescript',
+        });
+      },
+    };
+  };
+  return createActivityWorkerHost({
+    connect: () => NativeConnection.connect({ address: env.connection.options.address }),
+    load,
+    create: async (connection, activities) =>
+      Worker.create(
+        await activityWorkerOptions(
+          { connection, namespace: env.namespace ?? 'time-cop' },
+          activities,
+        ),
+      ),
+    logger: testLogger,
+  });
+}
+
+let workflowCount = 0;
+function greet(name: string) {
+  return env.client.workflow.execute('WorkflowDemoTypeScript', {
+    taskQueue: TASK_QUEUES.typescript,
+    workflowId: `host-${Date.now()}-${++workflowCount}`,
+    args: [create(WorkflowDemoTypeScriptRequestSchema, { name })],
+  }) as Promise<{ greeting: string }>;
+}
+
+async function stop(host: ActivityWorkerHost): Promise<void> {
+  host.shutdown();
+  await host.run();
+}
+
+describe('the replaceable activity worker', () => {
+  it('runs new tasks on the new code at once; a task in flight finishes on the old', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    const host = hostWith({ hold, started });
+    await host.start();
+    const first = greet('ada');
+    await inFlight;
+
+    const swap = await host.swap();
+    expect(swap).toMatchObject({ ok: true, generation: 2 });
+    expect(host.current()?.generation).toBe(2);
+    expect((await greet('bob')).greeting).toBe('generation 2, bob');
+
+    release();
+    expect((await first).greeting).toBe('generation 1, ada');
+    await stop(host);
+  }, 60_000);
+
+  it('keeps the running generation when the new code does not load', async () => {
+    const host = hostWith({ failAt: 2 });
+    await host.start();
+    const swap = await host.swap();
+    expect(swap).toEqual({ ok: false, error: 'say-hello.ts:3:1: Expected ";"' });
+    expect(host.current()?.generation).toBe(1);
+    expect(host.current()?.worker.getState()).toBe('RUNNING');
+    expect((await greet('cy')).greeting).toBe('generation 1, cy');
+    await stop(host);
+  }, 60_000);
+
+  it('ends run() only after the draining generation finished its task', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    const host = hostWith({ hold, started });
+    await host.start();
+    const first = greet('dee');
+    await inFlight;
+    const old = host.current()!.worker;
+    expect(await host.swap()).toMatchObject({ ok: true });
+    host.shutdown();
+    let ended = false;
+    const running = host.run().then(() => (ended = true));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ended).toBe(false);
+    expect(old.getState()).toBe('DRAINING');
+    release();
+    await running;
+    expect((await first).greeting).toBe('generation 1, dee');
+    await expect(host.swap()).resolves.toMatchObject({
+      ok: false,
+      error: 'the worker is stopping',
+    });
+  }, 60_000);
+});

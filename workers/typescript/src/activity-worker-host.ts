@@ -1,0 +1,187 @@
+/**
+ * The worker's activities run in an activity-only Worker that can be replaced while the process
+ * runs: new activity code starts polling before the old Worker stops, and the workflow Worker,
+ * its bundle and the process stay as they are. devenv uses it to apply an activity change in a
+ * fraction of a restart (`x-devenv.hot_reload`).
+ *
+ * Each generation has its own connection: the SDK allows one activity Worker per namespace and
+ * task queue on a connection, and the two overlap while the old one drains.
+ */
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Activities } from './activities/index.js';
+import type { PinoLogger } from './logging.js';
+
+export interface ActivityWorkerHostOptions {
+  connect(): Promise<NativeConnection>;
+  /** The activities of a generation (1 is the start; later ones import the code afresh). */
+  load(generation: number): Promise<Activities>;
+  create(connection: NativeConnection, activities: Activities): Promise<Worker>;
+  readonly logger: PinoLogger;
+  /** Longest a swap may take to connect and create its Worker (default 15 s). */
+  readonly swapTimeoutMs?: number;
+}
+
+export interface ActivityGeneration {
+  readonly generation: number;
+  /** ISO time the generation started polling. */
+  readonly since: string;
+  readonly worker: Worker;
+}
+
+export type SwapOutcome =
+  | { readonly ok: true; readonly generation: number; readonly ms: number }
+  /** The running generation keeps serving; `error` says why the new one could not start. */
+  | { readonly ok: false; readonly error: string };
+
+export interface ActivityWorkerHost {
+  /** Starts generation 1. */
+  start(): Promise<void>;
+  /** Starts the next generation with freshly loaded activities, then drains the current one. */
+  swap(): Promise<SwapOutcome>;
+  current(): ActivityGeneration | undefined;
+  /**
+   * Settles once the host has stopped (shutdown(), or the Runtime's signal handlers shutting the
+   * current Worker down) and every older generation has drained; rejects when the current
+   * generation's Worker failed.
+   */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+interface Running extends ActivityGeneration {
+  readonly done: Promise<void>;
+}
+
+export function createActivityWorkerHost(options: ActivityWorkerHostOptions): ActivityWorkerHost {
+  const { logger } = options;
+  const swapTimeoutMs = options.swapTimeoutMs ?? 15_000;
+  const generations = new Set<Running>();
+  let current: Running | undefined;
+  let stopping = false;
+  let swapping: Promise<unknown> = Promise.resolve();
+  let finish!: { resolve: () => void; reject: (error: unknown) => void };
+  const finished = new Promise<void>((resolve, reject) => {
+    finish = { resolve, reject };
+  });
+  finished.catch(() => undefined); // observed through run()
+
+  /** When the current generation ends, the host ends: after the others drained. */
+  const ended = (running: Running, failure: unknown) => {
+    generations.delete(running);
+    if (running !== current) {
+      if (failure)
+        logger.warn(
+          { err: failure, generation: running.generation },
+          'old activity worker failed while draining',
+        );
+      return;
+    }
+    stopping = true;
+    for (const other of generations) stopWorker(other.worker);
+    void Promise.allSettled([...generations].map((g) => g.done)).then(() =>
+      failure ? finish.reject(failure) : finish.resolve(),
+    );
+  };
+
+  const launch = async (generation: number, activities: Activities): Promise<Running> => {
+    const connection = await options.connect();
+    let worker: Worker;
+    try {
+      worker = await options.create(connection, activities);
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
+    }
+    const running: Running = {
+      generation,
+      since: new Date().toISOString(),
+      worker,
+      done: worker
+        .run()
+        .finally(() => connection.close().catch(() => undefined))
+        .then(
+          () => ended(running, undefined),
+          (error: unknown) => ended(running, error),
+        ),
+    };
+    generations.add(running);
+    return running;
+  };
+
+  const swapOnce = async (): Promise<SwapOutcome> => {
+    const previous = current;
+    if (stopping || !previous) return { ok: false, error: 'the worker is stopping' };
+    const started = performance.now();
+    const generation = previous.generation + 1;
+    let next: Running;
+    try {
+      const activities = await options.load(generation);
+      next = await withDeadline(launch(generation, activities), swapTimeoutMs);
+    } catch (error) {
+      const message = describe(error);
+      logger.warn(
+        { generation, err: message },
+        'new activity code not loaded; the running code keeps serving',
+      );
+      return { ok: false, error: message };
+    }
+    if (stopping) {
+      stopWorker(next.worker);
+      return { ok: false, error: 'the worker is stopping' };
+    }
+    current = next;
+    stopWorker(previous.worker);
+    const ms = Math.round(performance.now() - started);
+    logger.info({ generation, ms }, 'activities reloaded; the previous activity worker drains');
+    return { ok: true, generation, ms };
+  };
+
+  return {
+    start: async () => {
+      current = await launch(1, await options.load(1));
+    },
+    swap: () => {
+      // One swap at a time: a request arriving meanwhile loads the code as it is after that one.
+      const next = swapping.then(swapOnce);
+      swapping = next;
+      return next;
+    },
+    current: () => current,
+    run: () => finished,
+    shutdown: () => {
+      stopping = true;
+      for (const running of generations) stopWorker(running.worker);
+    },
+  };
+}
+
+/** Worker.shutdown() throws unless the Worker is RUNNING; a Worker already stopping is fine. */
+function stopWorker(worker: Worker): void {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+}
+
+/** The launch, or a rejection after `ms`; a Worker that comes up later is stopped at once. */
+function withDeadline(launching: Promise<Running>, ms: number): Promise<Running> {
+  return new Promise<Running>((resolve, reject) => {
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      reject(new Error(`no activity worker within ${ms} ms (is Temporal reachable?)`));
+    }, ms);
+    launching.then(
+      (running) => {
+        clearTimeout(timer);
+        if (late) stopWorker(running.worker);
+        else resolve(running);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
