@@ -95,6 +95,15 @@ function greet(name: string) {
   }) as Promise<{ greeting: string }>;
 }
 
+/** `hold` keeps generation 1's activity running until `release()`; `inFlight` once it runs. */
+function gate() {
+  let release!: () => void;
+  const hold = new Promise<void>((resolve) => (release = resolve));
+  let started!: () => void;
+  const inFlight = new Promise<void>((resolve) => (started = resolve));
+  return { hold, release, started, inFlight };
+}
+
 async function stop(host: ActivityWorkerHost): Promise<void> {
   host.shutdown();
   await host.run();
@@ -102,10 +111,7 @@ async function stop(host: ActivityWorkerHost): Promise<void> {
 
 describe('the replaceable activity worker', () => {
   it('runs new tasks on the new code at once; a task in flight finishes on the old', async () => {
-    let release!: () => void;
-    const hold = new Promise<void>((resolve) => (release = resolve));
-    let started!: () => void;
-    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    const { hold, release, started, inFlight } = gate();
     const host = hostWith({ hold, started });
     await host.start();
     const first = greet('ada');
@@ -133,10 +139,7 @@ describe('the replaceable activity worker', () => {
   }, 60_000);
 
   it('ends run() only after the draining generation finished its task', async () => {
-    let release!: () => void;
-    const hold = new Promise<void>((resolve) => (release = resolve));
-    let started!: () => void;
-    const inFlight = new Promise<void>((resolve) => (started = resolve));
+    const { hold, release, started, inFlight } = gate();
     const host = hostWith({ hold, started });
     await host.start();
     const first = greet('dee');

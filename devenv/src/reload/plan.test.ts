@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Stack, WatchRule } from '../model/stack.js';
+import type { DevenvExtension, Stack, WatchRule } from '../model/stack.js';
 import { testStack } from '../../test/stack-builder.js';
 import { ignoreMatches, planReload } from './plan.js';
 
@@ -42,6 +42,18 @@ const stack = withWatch(
   },
 );
 
+/** The stack with some of worker-typescript's x-devenv fields set. */
+function withWorkerExtension(fields: Partial<DevenvExtension>): Stack {
+  const spec = stack.services['worker-typescript']!;
+  return {
+    ...stack,
+    services: {
+      ...stack.services,
+      'worker-typescript': { ...spec, devenv: { ...spec.devenv, ...fields } },
+    },
+  };
+}
+
 describe('reload plans', () => {
   it('restarts only the service whose code changed', () => {
     expect(planReload(['/repo/workers/typescript/src/activities/greet.ts'], stack)).toEqual({
@@ -54,25 +66,14 @@ describe('reload plans', () => {
   });
 
   it('marks a restart guarded when the service’s reload guard covers a changed file', () => {
-    const spec = stack.services['worker-typescript']!;
-    const guarded: Stack = {
-      ...stack,
-      services: {
-        ...stack.services,
-        'worker-typescript': {
-          ...spec,
-          devenv: {
-            ...spec.devenv,
-            reloadGuard: {
-              command: ['guard'],
-              paths: ['/repo/workers/typescript/src/workflows'],
-              cwd: '/repo',
-              serve: false,
-            },
-          },
-        },
+    const guarded = withWorkerExtension({
+      reloadGuard: {
+        command: ['guard'],
+        paths: ['/repo/workers/typescript/src/workflows'],
+        cwd: '/repo',
+        serve: false,
       },
-    };
+    });
     expect(planReload(['/repo/workers/typescript/src/workflows/demo.ts'], guarded).guarded).toEqual(
       ['worker-typescript'],
     );
@@ -82,23 +83,12 @@ describe('reload plans', () => {
   });
 
   describe('a service that reloads some files in place (x-devenv.hot_reload)', () => {
-    const spec = stack.services['worker-typescript']!;
-    const hot: Stack = {
-      ...stack,
-      services: {
-        ...stack.services,
-        'worker-typescript': {
-          ...spec,
-          devenv: {
-            ...spec.devenv,
-            hotReload: {
-              paths: ['/repo/workers/typescript/src/activities'],
-              url: 'http://127.0.0.1:7081/reload',
-            },
-          },
-        },
+    const hot = withWorkerExtension({
+      hotReload: {
+        paths: ['/repo/workers/typescript/src/activities'],
+        url: 'http://127.0.0.1:7081/reload',
       },
-    };
+    });
     const activity = '/repo/workers/typescript/src/activities/greet.ts';
 
     it('swaps, not restarts, when every changed file of it is under those paths', () => {
