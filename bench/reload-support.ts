@@ -56,32 +56,48 @@ export async function activityGeneration(port: number): Promise<number> {
 }
 
 /** `node --import tsx/esm worker.ts` as compose.yaml's native command runs it, on its own ports. */
-export function spawnWorker(health: number, env: Record<string, string> = {}) {
-  return spawn(process.execPath, ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      HEALTH_PORT: String(health),
-      METRICS_PORT: String(health + 1),
-      TS_TASK_QUEUE: `bench-reload-${process.pid}`,
-      DB_MIGRATE: '0',
-      DB_SEED: '0',
-      ...env,
+export function spawnWorker(health: number, metrics: number, env: Record<string, string> = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx/esm', 'workers/typescript/src/worker.ts'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        HEALTH_PORT: String(health),
+        METRICS_PORT: String(metrics),
+        TS_TASK_QUEUE: `bench-reload-${process.pid}`,
+        DB_MIGRATE: '0',
+        DB_SEED: '0',
+        ...env,
+      },
     },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  return Object.assign(child, { stderr: () => stderr });
+}
+
+/** Until the worker answers /readyz 200; its exit first is an error with what it printed. */
+async function whenReady(worker: ReturnType<typeof spawnWorker>, health: number): Promise<void> {
+  await until(async () => {
+    if (worker.exitCode !== null)
+      throw new Error(`the worker exited ${worker.exitCode}: ${worker.stderr()}`);
+    return readyz(health)();
   });
 }
 
 /** The baseline: SIGTERM a ready worker, then start it again until /readyz is 200. */
 export async function bareRestart(env: Record<string, string> = {}): Promise<number> {
-  const health = await freePort();
-  const previous = spawnWorker(health, env);
-  await until(readyz(health));
+  const [health, metrics] = [await freePort(), await freePort()];
+  const previous = spawnWorker(health, metrics, env);
+  await whenReady(previous, health);
   const started = performance.now();
   previous.kill('SIGTERM');
   await waitExit(previous);
-  const next = spawnWorker(health, env);
-  await until(readyz(health));
+  const next = spawnWorker(health, metrics, env);
+  await whenReady(next, health);
   const ms = performance.now() - started;
   next.kill('SIGTERM');
   await waitExit(next);
