@@ -43,15 +43,20 @@ export const readyz = (port: number) => async () =>
     () => 0,
   )) === 200;
 
-/** The activity code generation the worker's /readyz reports (-1: not ready or none). */
-export async function activityGeneration(port: number): Promise<number> {
+/** The code generations the worker's /readyz reports (-1: not ready). */
+export async function workerGenerations(
+  port: number,
+): Promise<{ workflows: number; activities: number }> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-    if (response.status !== 200) return -1;
-    const body = (await response.json()) as { activities?: { generation?: number } };
-    return body.activities?.generation ?? -1;
+    if (response.status !== 200) return { workflows: -1, activities: -1 };
+    const body = (await response.json()) as Record<string, { generation?: number } | undefined>;
+    return {
+      workflows: body['workflows']?.generation ?? -1,
+      activities: body['activities']?.generation ?? -1,
+    };
   } catch {
-    return -1;
+    return { workflows: -1, activities: -1 };
   }
 }
 
@@ -102,26 +107,4 @@ export async function bareRestart(env: Record<string, string> = {}): Promise<num
   next.kill('SIGTERM');
   await waitExit(next);
   return ms;
-}
-
-/**
- * After a save at `saved`: ms until devenv runs a new process of the service and it answers
- * /readyz 200 (`polls`), and until devenv itself shows it healthy (`healthy`, through state.json).
- */
-export async function reloadTimes(
-  service: string,
-  healthPort: number,
-  before: ServiceView,
-  saved: number,
-  timeoutMs = 120_000,
-): Promise<{ polls: number; healthy: number }> {
-  await until(() => serviceState(service).restarts > before.restarts, timeoutMs);
-  // The old process is gone once devenv counts the restart: a 200 now is the new one's.
-  await until(readyz(healthPort), timeoutMs);
-  const polls = performance.now() - saved;
-  await until(() => {
-    const s = serviceState(service);
-    return s.restarts > before.restarts && s.phase === 'healthy';
-  }, timeoutMs);
-  return { polls, healthy: performance.now() - saved };
 }

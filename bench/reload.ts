@@ -8,7 +8,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { median, ROOT, timeUntil, waitExit } from './devenv-run.js';
-import { activityGeneration, bareRestart, serviceState, until } from './reload-support.js';
+import { bareRestart, serviceState, until, workerGenerations } from './reload-support.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const ACTIVITY = join(ROOT, 'workers', 'typescript', 'src', 'activities', 'say-hello.ts');
@@ -26,11 +26,11 @@ try {
     bare.push(await bareRestart());
     bareNoCache.push(await bareRestart({ WORKFLOW_BUNDLE_CACHE_DIR: 'off' }));
     const before = serviceState(SERVICE);
-    const generation = await activityGeneration(7081);
+    const generation = (await workerGenerations(7081)).activities;
     const saved = performance.now();
     // A real change each round: a comment the code does not read.
     await writeFile(ACTIVITY, `${original}// bench round ${i} ${Date.now()}\n`);
-    await until(async () => (await activityGeneration(7081)) > generation);
+    await until(async () => (await workerGenerations(7081)).activities > generation);
     swapped.push(performance.now() - saved);
     if (serviceState(SERVICE).restarts !== before.restarts) restarted++;
   }

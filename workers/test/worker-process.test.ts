@@ -68,7 +68,7 @@ describe(`the worker process (Postgres: ${postgres.description})`, () => {
       status: 'ready',
       activities: { generation: 1, since: expect.any(String) },
     });
-    // Swapping activity code is for devenv's native run (HOT_RELOAD_ACTIVITIES=1) only.
+    // Swapping activity code is for devenv's native run (HOT_RELOAD=1) only.
     const reload = await fetch(`http://127.0.0.1:${healthPort}/reload`, { method: 'POST' });
     expect(reload.status).toBe(405);
     // Run one workflow so both histograms have samples.

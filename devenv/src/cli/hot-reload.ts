@@ -113,10 +113,10 @@ export function startHotReload(options: {
       generate: () => generateProtos(protoOptions),
     },
     restart: (name) => supervisor.restart(name),
-    hotSwap: async (name) => {
+    hotSwap: async (name, paths) => {
       const url = stack.services[name]?.devenv.hotReload?.url;
       return url
-        ? requestHotSwap(url, HOT_SWAP_TIMEOUT_MS)
+        ? requestHotSwap(url, paths, HOT_SWAP_TIMEOUT_MS)
         : { kind: 'restart-instead', detail: 'no x-devenv.hot_reload' };
     },
     guard: (name) =>

@@ -36,9 +36,15 @@ describe('asking a real HTTP server', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/slow') return; // never answers
-      const status = req.method !== 'POST' ? 405 : req.url === '/ok' ? 200 : 422;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(status === 200 ? '{"generation":2,"ms":12}' : '{"error":"no"}');
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const status = req.method !== 'POST' ? 405 : req.url === '/ok' ? 200 : 422;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        // The answer repeats the files it was told about.
+        const paths = (JSON.parse(body) as { paths: string[] }).paths.join(' ');
+        res.end(status === 200 ? JSON.stringify({ reloaded: paths, ms: 12 }) : '{"error":"no"}');
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,21 +54,24 @@ describe('asking a real HTTP server', () => {
     server.close();
   });
 
-  it('POSTs, and reads swapped and refused answers', async () => {
-    expect(await requestHotSwap(`${base}/ok`, 5_000)).toEqual({
+  it('POSTs the changed files, and reads swapped and refused answers', async () => {
+    expect(await requestHotSwap(`${base}/ok`, ['/p/a.ts', '/p/b.ts'], 5_000)).toEqual({
       kind: 'swapped',
-      detail: 'generation 2, 12 ms',
+      detail: 'reloaded /p/a.ts /p/b.ts, 12 ms',
     });
-    expect(await requestHotSwap(`${base}/bad`, 5_000)).toEqual({ kind: 'refused', detail: 'no' });
+    expect(await requestHotSwap(`${base}/bad`, ['/p/a.ts'], 5_000)).toEqual({
+      kind: 'refused',
+      detail: 'no',
+    });
   });
 
   it('restarts instead when nothing listens, or nothing answers in time', async () => {
-    const closed = await requestHotSwap(`http://127.0.0.1:${await freePort()}/reload`, 5_000);
+    const closed = await requestHotSwap(`http://127.0.0.1:${await freePort()}/reload`, [], 5_000);
     expect(closed).toMatchObject({
       kind: 'restart-instead',
       detail: expect.stringContaining('ECONNREFUSED'),
     });
-    const slow = await requestHotSwap(`${base}/slow`, 200);
+    const slow = await requestHotSwap(`${base}/slow`, [], 200);
     expect(slow).toMatchObject({
       kind: 'restart-instead',
       detail: expect.stringContaining('within 200 ms'),

@@ -1,6 +1,7 @@
 /**
  * Asking a running service to take a code change itself (`x-devenv.hot_reload`): one POST to its
- * URL. The answer decides what devenv does next:
+ * URL with the changed files, `{"paths": ["/abs/file", …]}`. The answer decides what devenv does
+ * next:
  *   2xx                → swapped: nothing else to do;
  *   400, 409, 422      → refused: the new code cannot run (the body's `error` says why), the old
  *                        code keeps serving, and the reason is shown until the next reload;
@@ -44,9 +45,18 @@ function describeBody(body: string): string {
     .join(', ');
 }
 
-export async function requestHotSwap(url: string, timeoutMs: number): Promise<HotSwapOutcome> {
+export async function requestHotSwap(
+  url: string,
+  paths: readonly string[],
+  timeoutMs: number,
+): Promise<HotSwapOutcome> {
   try {
-    const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ paths }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     return hotSwapOutcome(response.status, await response.text());
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;

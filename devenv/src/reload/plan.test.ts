@@ -60,6 +60,7 @@ describe('reload plans', () => {
       protos: [],
       restart: ['worker-typescript'],
       hotReload: [],
+      hotPaths: {},
       guarded: [],
       unmatched: [],
     });
@@ -94,7 +95,24 @@ describe('reload plans', () => {
     it('swaps, not restarts, when every changed file of it is under those paths', () => {
       const plan = planReload([activity, '/repo/dispatcher/src/a.ts'], hot);
       expect(plan.hotReload).toEqual(['worker-typescript']);
+      expect(plan.hotPaths).toEqual({ 'worker-typescript': [activity] });
       expect(plan.restart).toEqual(['dispatcher']);
+    });
+
+    it('guards a swap as it would guard a restart', () => {
+      const both = withWorkerExtension({
+        ...hot.services['worker-typescript']!.devenv,
+        hotReload: { paths: ['/repo/workers/typescript/src'], url: 'http://127.0.0.1:7081/reload' },
+        reloadGuard: {
+          command: ['guard'],
+          paths: ['/repo/workers/typescript/src/workflows'],
+          cwd: '/repo',
+          serve: true,
+        },
+      });
+      const plan = planReload(['/repo/workers/typescript/src/workflows/demo.ts'], both);
+      expect(plan.hotReload).toEqual(['worker-typescript']);
+      expect(plan.guarded).toEqual(['worker-typescript']);
     });
 
     it('restarts when one changed file of it is not (its config, a .proto)', () => {
@@ -124,6 +142,7 @@ describe('reload plans', () => {
       protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
       restart: ['worker-typescript', 'worker-python', 'dispatcher'],
       hotReload: [],
+      hotPaths: {},
       guarded: [],
       unmatched: [],
     });
@@ -141,6 +160,7 @@ describe('reload plans', () => {
       protos: ['/repo/protos/timecop/workflows/v1/demo.proto'],
       restart: ['worker'],
       hotReload: [],
+      hotPaths: {},
       guarded: [],
       unmatched: [],
     });

@@ -12,7 +12,12 @@ export interface ReloadPlan {
    * process takes the change itself (never also in `restart`).
    */
   readonly hotReload: readonly string[];
-  /** Of those, the ones whose reload guard covers a changed file: it must pass before the restart. */
+  /** For each of those, its changed files (what it is told to reload). */
+  readonly hotPaths: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Of `restart` and `hotReload`, the ones whose reload guard covers a changed file: it must pass
+   * before the restart or the swap.
+   */
   readonly guarded: readonly string[];
   /** Changed files that no rule covers. */
   readonly unmatched: readonly string[];
@@ -50,7 +55,7 @@ export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
   );
   for (const name of hotReload) restart.delete(name);
   const guarded = new Set(
-    [...restart].filter((name) => {
+    [...restart, ...hotReload].filter((name) => {
       const guard = stack.services[name]?.devenv.reloadGuard;
       return guard !== undefined && paths.some((path) => within(guard.paths, path));
     }),
@@ -59,6 +64,7 @@ export function planReload(paths: readonly string[], stack: Stack): ReloadPlan {
     protos,
     restart: stack.startOrder.filter((n) => restart.has(n)),
     hotReload: stack.startOrder.filter((n) => hotReload.has(n)),
+    hotPaths: Object.fromEntries([...hotReload].map((n) => [n, matchedBy.get(n) ?? []])),
     guarded: stack.startOrder.filter((n) => guarded.has(n)),
     unmatched,
   };

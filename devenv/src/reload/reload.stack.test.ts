@@ -4,6 +4,9 @@
  * - An activity edit is swapped into the running TypeScript worker (no restart, same process),
  *   and the next workflow runs the new code; an edit that does not load is refused, and the old
  *   code keeps serving.
+ * - A workflow edit: a non-deterministic one is refused by the determinism guard and the old code
+ *   completes the open workflow; a compatible one is swapped in, and an execution that was open
+ *   before the swap finishes on the new code.
  * - A field added to a .proto: the reload must lint, check it against the last commit,
  *   regenerate the TypeScript and Python code, restart both workers and the dispatcher (and
  *   nothing else), and the restarted dispatcher must accept and document the new field. A
@@ -24,6 +27,7 @@ import { PROJECT_ROOT } from '../project-root.js';
 const DISPATCHER = 'http://127.0.0.1:7070';
 const DEMO_PROTO = join('protos', 'timecop', 'workflows', 'v1', 'demo.proto');
 const SAY_HELLO = join('workers', 'typescript', 'src', 'activities', 'say-hello.ts');
+const LONG_TIMER = join('workers', 'typescript', 'src', 'workflows', 'long-timer.ts');
 const APP_SERVICES = ['worker-typescript', 'worker-python', 'dispatcher'];
 
 /** The files a clone would have (tracked, plus new files not yet committed), and protos/gen/. */
@@ -94,6 +98,47 @@ async function typeScriptGreeting(name: string): Promise<string> {
     signal: AbortSignal.timeout(30_000),
   });
   return result.text();
+}
+
+async function post(path: string, body: unknown = {}): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${DISPATCHER}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A LongTimerWorkflow of an hour, once its first workflow task ran (its timer is in the history). */
+async function openReminder(label: string): Promise<string> {
+  const started = await post('/typescript/reminders', { duration: '3600s', label });
+  expect(started.status, started.text).toBeLessThan(300);
+  const { workflow_id: id } = JSON.parse(started.text) as { workflow_id: string };
+  await until('the reminder waiting', 30_000, async () => {
+    const status = await fetch(`${DISPATCHER}/typescript/reminders/${id}/status`);
+    return status.status === 200 ? true : undefined;
+  });
+  return id;
+}
+
+/** Fires the reminder now and returns its result's label. */
+async function fireNow(id: string): Promise<string> {
+  const fired = await post(`/typescript/reminders/${id}/fire-now`);
+  expect(fired.status, fired.text).toBeLessThan(300);
+  const result = await fetch(`${DISPATCHER}/workflows/${id}/result?wait=20`, {
+    signal: AbortSignal.timeout(30_000),
+  });
+  return ((await result.json()) as { result?: { label?: string } }).result?.label ?? '';
+}
+
+/** The generations the TypeScript worker's /readyz reports. */
+async function generations(): Promise<{ workflows: number; activities: number }> {
+  const body = (await (await fetch('http://127.0.0.1:7081/readyz')).json()) as Record<
+    string,
+    { generation: number }
+  >;
+  return { workflows: body['workflows']!.generation, activities: body['activities']!.generation };
 }
 
 function startDemo(body: unknown): Promise<{ status: number; text: string }> {
@@ -173,6 +218,52 @@ describe('an activity edit on the running stack', () => {
     await printedSince(since, /worker-typescript reloaded in place/);
     expect(await typeScriptGreeting('bob')).toContain('Mended hello, bob!');
     expect(ps(dir)['worker-typescript']?.restarts).toBe(before['worker-typescript']?.restarts);
+  }, 120_000);
+});
+
+describe('a workflow edit on the running stack', () => {
+  it('refuses a non-deterministic edit; the running code completes the open workflow', async () => {
+    const before = ps(dir);
+    const generation = (await generations()).workflows;
+    const id = await openReminder('kept');
+    const file = join(dir, LONG_TIMER);
+    const original = await readFile(file, 'utf8');
+    // No timer any more where the open workflow's history has one.
+    const edited = original.replace(
+      'await condition(() => changes !== seen, remaining);',
+      'await condition(() => changes !== seen);',
+    );
+    expect(edited).not.toBe(original);
+    const since = stack!.devenv.output().length;
+    await writeFile(file, edited);
+    await printedSince(since, /reload of worker-typescript blocked/);
+    expect(await fireNow(id)).toBe('kept');
+    expect((await generations()).workflows).toBe(generation);
+    const sinceRestore = stack!.devenv.output().length;
+    await writeFile(file, original);
+    await printedSince(sinceRestore, /worker-typescript reloaded in place/);
+    expect(ps(dir)['worker-typescript']?.restarts).toBe(before['worker-typescript']?.restarts);
+  }, 120_000);
+
+  it('swaps in a compatible edit: an execution open before it finishes on the new code', async () => {
+    const before = ps(dir);
+    const generation = (await generations()).workflows;
+    const id = await openReminder('open');
+    const file = join(dir, LONG_TIMER);
+    const original = await readFile(file, 'utf8');
+    const edited = original.replace(
+      'label: request.label,\n    firedAt',
+      'label: `${request.label} (new code)`,\n    firedAt',
+    );
+    expect(edited).not.toBe(original);
+    const since = stack!.devenv.output().length;
+    await writeFile(file, edited);
+    await printedSince(since, /worker-typescript reloaded in place/);
+    expect((await generations()).workflows).toBe(generation + 1);
+    expect(await fireNow(id)).toBe('open (new code)');
+    const after = ps(dir);
+    expect(after['worker-typescript']?.restarts).toBe(before['worker-typescript']?.restarts);
+    expect(after['worker-typescript']?.pid).toBe(before['worker-typescript']?.pid);
   }, 120_000);
 });
 

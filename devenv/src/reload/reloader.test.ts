@@ -53,12 +53,13 @@ function reloaderWith(
 ) {
   const restarted: string[] = [];
   const swapped: string[] = [];
+  const toldPaths: (readonly string[])[] = [];
   const notes: string[] = [];
   const blocks: (ReloadBlock | undefined)[] = [];
   const reloader = createReloader({
     proto,
     restart: async (name) => void restarted.push(name),
-    hotSwap: async (name) => (swapped.push(name), swap),
+    hotSwap: async (name, paths) => (swapped.push(name), toldPaths.push(paths), swap),
     guard: async (name) =>
       name === 'worker' && guardFails
         ? err('WorkflowDemoMixed-1: nondeterminism at event 5')
@@ -67,18 +68,26 @@ function reloaderWith(
     note: (text) => void notes.push(text),
     onBlock: (block) => blocks.push(block),
   });
-  return { reloader, restarted, swapped, notes, blocks };
+  return { reloader, restarted, swapped, toldPaths, notes, blocks };
 }
 
 const protoPlan = {
   protos: ['/repo/protos/demo.proto'],
   restart: ['worker', 'dispatcher'],
   hotReload: [],
+  hotPaths: {},
   guarded: [],
   unmatched: [],
 };
 
-const activityPlan = { protos: [], restart: [], hotReload: ['worker'], guarded: [], unmatched: [] };
+const activityPlan = {
+  protos: [],
+  restart: [],
+  hotReload: ['worker'],
+  hotPaths: { worker: ['/repo/worker/activities/greet.ts'] },
+  guarded: [],
+  unmatched: [],
+};
 
 describe('reloader', () => {
   it('regenerates before restarting the services that use the protos', async () => {
@@ -111,6 +120,7 @@ describe('reloader', () => {
       protos: [],
       restart: ['worker', 'dispatcher'],
       hotReload: [],
+      hotPaths: {},
       guarded: ['worker'],
       unmatched: [],
     });
@@ -133,9 +143,10 @@ describe('reloader', () => {
 
   describe('changes a service takes in place (x-devenv.hot_reload)', () => {
     it('asks the running service, and restarts nothing when it swapped', async () => {
-      const { reloader, restarted, swapped, notes, blocks } = reloaderWith(steps({}));
+      const { reloader, restarted, swapped, toldPaths, notes, blocks } = reloaderWith(steps({}));
       await reloader.apply(activityPlan);
       expect(swapped).toEqual(['worker']);
+      expect(toldPaths).toEqual([['/repo/worker/activities/greet.ts']]);
       expect(restarted).toEqual([]);
       expect(blocks).toEqual([undefined]);
       expect(notes).toContain('worker reloaded in place (generation 2, 80 ms)');
@@ -151,6 +162,18 @@ describe('reloader', () => {
         service: 'worker',
         detail: 'say-hello.ts:3:1: Expected ";"',
       });
+    });
+
+    it('runs the guard first when it covers the change; a refusal swaps nothing', async () => {
+      const guardedPlan = { ...activityPlan, guarded: ['worker'] };
+      const { reloader, restarted, swapped, blocks } = reloaderWith(steps({}), true);
+      await reloader.apply(guardedPlan);
+      expect(swapped).toEqual([]);
+      expect(restarted).toEqual([]);
+      expect(blocks.at(-1)).toMatchObject({ reason: 'guard-failed', service: 'worker' });
+      const passing = reloaderWith(steps({}));
+      await passing.reloader.apply(guardedPlan);
+      expect(passing.swapped).toEqual(['worker']);
     });
 
     it('restarts the service when it cannot swap (not enabled, no answer)', async () => {

@@ -27,7 +27,7 @@ export interface ReloaderOptions {
   readonly proto: ProtoSteps;
   restart(service: string): Promise<void>;
   /** Asks the running service to take the change itself (`x-devenv.hot_reload`). */
-  hotSwap(service: string): Promise<HotSwapOutcome>;
+  hotSwap(service: string, paths: readonly string[]): Promise<HotSwapOutcome>;
   /** Runs the service's reload guard; an error carries what the guard said. */
   guard(service: string): Promise<Result<void, string>>;
   getState(): EngineState;
@@ -74,11 +74,12 @@ export function createReloader(options: ReloaderOptions): Reloader {
       ...plan.hotReload.filter((name) => eligible(name) && !hot.includes(name)),
     ];
     const [swaps] = await Promise.all([
-      Promise.all(hot.map(async (name) => ({ name, outcome: await options.hotSwap(name) }))),
+      Promise.all(hot.map(async (name) => ({ name, outcome: await guardedSwap(plan, name) }))),
       restartGuarded(plan, targets),
     ]);
     const fallBack: string[] = [];
     for (const { name, outcome } of swaps) {
+      if (outcome === undefined) continue; // its guard refused the change
       if (outcome.kind === 'swapped') options.note(`${name} reloaded in place (${outcome.detail})`);
       else if (outcome.kind === 'refused') {
         options.onBlock({ reason: 'hot-reload-refused', service: name, detail: outcome.detail });
@@ -89,6 +90,26 @@ export function createReloader(options: ReloaderOptions): Reloader {
       }
     }
     if (fallBack.length > 0) await Promise.all(fallBack.map((name) => options.restart(name)));
+  };
+
+  /** The service's guard (when the plan says so), then the swap; undefined: the guard refused. */
+  const guardedSwap = async (
+    plan: ReloadPlan,
+    name: string,
+  ): Promise<HotSwapOutcome | undefined> => {
+    if (plan.guarded.includes(name)) {
+      const verdict = await options.guard(name);
+      if (!verdict.ok) {
+        guardRefused(name, verdict.error);
+        return undefined;
+      }
+    }
+    return options.hotSwap(name, plan.hotPaths[name] ?? []);
+  };
+
+  const guardRefused = (name: string, detail: string) => {
+    options.onBlock({ reason: 'guard-failed', service: name, detail });
+    options.note(`reload of ${name} blocked, the running one keeps serving: ${detail}`);
   };
 
   /** Restarts `targets`; a guarded one whose guard fails keeps its old process serving. */
@@ -102,17 +123,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       ),
     );
     const failed = verdicts.find((v) => v.guard !== undefined && !v.guard.ok);
-    if (failed?.guard && !failed.guard.ok) {
-      const block: ReloadBlock = {
-        reason: 'guard-failed',
-        service: failed.name,
-        detail: failed.guard.error,
-      };
-      options.onBlock(block);
-      options.note(
-        `reload of ${failed.name} blocked, the running one keeps serving: ${failed.guard.error}`,
-      );
-    }
+    if (failed?.guard && !failed.guard.ok) guardRefused(failed.name, failed.guard.error);
     const go = verdicts.filter((v) => v.guard === undefined || v.guard.ok).map((v) => v.name);
     if (go.length === 0) return;
     options.note(`reloading ${go.join(', ')}`);
@@ -172,6 +183,12 @@ function merge(a: ReloadPlan, b: ReloadPlan): ReloadPlan {
     restart,
     // A service that one batch restarts anyway needs no swap as well.
     hotReload: [...new Set([...a.hotReload, ...b.hotReload])].filter((n) => !restart.includes(n)),
+    hotPaths: Object.fromEntries(
+      [...new Set([...Object.keys(a.hotPaths), ...Object.keys(b.hotPaths)])].map((n) => [
+        n,
+        [...new Set([...(a.hotPaths[n] ?? []), ...(b.hotPaths[n] ?? [])])],
+      ]),
+    ),
     guarded: [...new Set([...a.guarded, ...b.guarded])],
     unmatched: [...new Set([...a.unmatched, ...b.unmatched])],
   };

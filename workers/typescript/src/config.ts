@@ -20,10 +20,10 @@ export interface WorkerConfig {
   /** DEMO_ACTIVITY_DELAY_MS: simulated work in the greeting activity (default 0). */
   readonly demoDelayMs: number;
   /**
-   * HOT_RELOAD_ACTIVITIES=1: POST /reload on the health port swaps in the activity code as it is
+   * HOT_RELOAD=1: POST /reload on the health port swaps in the workflow or activity code as it is
    * now (devenv's native run sets it; off elsewhere, the port may be reachable from a network).
    */
-  readonly hotReloadActivities: boolean;
+  readonly hotReload: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -41,7 +41,7 @@ export function workerConfigFrom(env: Env): WorkerConfig {
     healthPort: port(env, 'HEALTH_PORT', DEFAULT_HEALTH_PORT),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000),
     demoDelayMs: integer(env, 'DEMO_ACTIVITY_DELAY_MS', 0),
-    hotReloadActivities: env['HOT_RELOAD_ACTIVITIES'] === '1',
+    hotReload: env['HOT_RELOAD'] === '1',
   };
 }
 

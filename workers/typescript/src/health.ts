@@ -8,9 +8,16 @@ export type Readiness =
   | { readonly ready: true; readonly detail?: object }
   | { readonly ready: false; readonly reason: string };
 
-/** What POST /reload answered: 200 with the body, or 422 with the error (nothing changed). */
+/**
+ * What POST /reload answers: 200 with the body, or the status with the error: 422 the new code
+ * did not load (the old keeps serving), 400 a malformed request, 501 a change it cannot swap in.
+ */
 export type ReloadAnswer =
-  { readonly ok: true; readonly body: object } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly body: object }
+  | { readonly ok: false; readonly status: 400 | 422 | 501; readonly error: string };
+
+/** A reload request names changed files; more than this is not one. */
+const MAX_RELOAD_BODY = 1 << 20;
 
 export interface HealthServer {
   readonly port: number;
@@ -20,15 +27,15 @@ export interface HealthServer {
 /**
  * `/healthz`: the process answers (liveness: restart only when this fails).
  * `/readyz`: `check()` says the worker is connected and polling (readiness: devenv's probe and
- * Kubernetes' readinessProbe). `POST /reload`, only when `reload` is given (HOT_RELOAD_ACTIVITIES=1,
- * devenv's native run): swaps in the activity code as it is now. All answer JSON; anything else
- * is 404.
+ * Kubernetes' readinessProbe). `POST /reload`, only when `reload` is given (HOT_RELOAD=1, devenv's
+ * native run): swaps in the workflow or activity code as it is now. All answer JSON; anything
+ * else is 404.
  */
 export async function startHealthServer(options: {
   readonly host: string;
   readonly port: number;
   readonly check: () => Promise<Readiness>;
-  readonly reload?: () => Promise<ReloadAnswer>;
+  readonly reload?: (body: string) => Promise<ReloadAnswer>;
 }): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: object) => {
@@ -39,10 +46,21 @@ export async function startHealthServer(options: {
     const { reload } = options;
     if (path === '/reload' && reload) {
       if (req.method !== 'POST') return reply(405, { error: 'POST only' });
-      req.resume();
-      reload().then(
-        (answer) => (answer.ok ? reply(200, answer.body) : reply(422, { error: answer.error })),
-        (error: unknown) => reply(500, { error: String(error) }),
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk: string) => {
+        body += chunk;
+        if (body.length > MAX_RELOAD_BODY) {
+          reply(413, { error: `a reload request is at most ${MAX_RELOAD_BODY} bytes` });
+          req.destroy();
+        }
+      });
+      req.on('end', () =>
+        reload(body).then(
+          (answer) =>
+            answer.ok ? reply(200, answer.body) : reply(answer.status, { error: answer.error }),
+          (error: unknown) => reply(500, { error: String(error) }),
+        ),
       );
       return;
     }

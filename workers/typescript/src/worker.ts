@@ -2,12 +2,12 @@
  * The TypeScript worker's entry point: `node --import tsx/esm workers/typescript/src/worker.ts`
  * (cwd: the repository root). Environment: TEMPORAL_HOST, TEMPORAL_NAMESPACE, TS_TASK_QUEUE,
  * PYTHON_TASK_QUEUE, DATABASE_URL, METRICS_PORT (9464), HEALTH_PORT (7081), BIND_HOST,
- * SHUTDOWN_GRACE_MS, DB_MIGRATE, DB_SEED, DEMO_ACTIVITY_DELAY_MS, HOT_RELOAD_ACTIVITIES, LOG_LEVEL
+ * SHUTDOWN_GRACE_MS, DB_MIGRATE, DB_SEED, DEMO_ACTIVITY_DELAY_MS, HOT_RELOAD, LOG_LEVEL
  * (config.ts).
  *
- * Two Workers on the task queue: one polls workflow tasks, one activity tasks, so that new
- * activity code replaces the activity Worker alone (activity-worker-host.ts, POST /reload with
- * HOT_RELOAD_ACTIVITIES=1).
+ * Two Workers on the task queue, one polling workflow tasks and one activity tasks, each
+ * replaceable while the process runs (replaceable-worker.ts): with HOT_RELOAD=1, POST /reload
+ * swaps in the workflow or activity code as it is now (devenv's x-devenv.hot_reload).
  *
  * SIGTERM/SIGINT: the SDK's Runtime stops polling, lets in-flight activities finish for up to
  * SHUTDOWN_GRACE_MS, then cancels them; `worker.run()` returns and everything closes in order.
@@ -19,11 +19,13 @@ import { workerConfigFrom } from './config.js';
 import { migrate, seed } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createActivities, type ActivityDeps } from './activities/index.js';
+import { reloadTargets } from './reload-request.js';
 import {
-  createActivityWorkerHost,
-  type ActivityGeneration,
-  type ActivityWorkerHost,
-} from './activity-worker-host.js';
+  createReplaceableWorker,
+  type ReplaceableWorker,
+  type SwapOutcome,
+  type WorkerGeneration,
+} from './replaceable-worker.js';
 import { importActivitiesAfresh } from './fresh-activities.js';
 import { startHealthServer, type Readiness, type ReloadAnswer } from './health.js';
 import { createLogger, sdkLogger, type PinoLogger } from './logging.js';
@@ -31,8 +33,11 @@ import { prometheusTelemetry } from './metrics.js';
 import {
   activityWorkerOptions,
   cachedBundleWorkflows,
+  WORKFLOWS_PATH,
   workflowWorkerOptions,
 } from './worker-setup.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CacheOutcome } from './workflow-bundle-cache.js';
 
 async function main(): Promise<void> {
@@ -47,28 +52,29 @@ async function main(): Promise<void> {
     shutdownSignals: ['SIGINT', 'SIGTERM'],
   });
 
-  let workflowWorker: Worker | undefined;
-  let activityWorkers: ActivityWorkerHost | undefined;
+  let workers: { workflows: ReplaceableWorker; activities: ReplaceableWorker } | undefined;
   let connection: NativeConnection | undefined;
   // The Runtime's handlers only shut Workers down, and swallow the signal until one exists: a stop
   // while the start still waits for a dependency would otherwise take the whole grace period.
   const starting = new AbortController();
   const stopStarting = () => {
-    if (!workflowWorker) starting.abort(new StartStopped());
-    activityWorkers?.shutdown();
+    if (!workers) starting.abort(new StartStopped());
+    workers?.workflows.shutdown();
+    workers?.activities.shutdown();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stopStarting);
   const health = await startHealthServer({
     host: config.bindHost,
     port: config.healthPort,
-    check: () => readiness(workflowWorker, activityWorkers?.current(), connection),
-    ...(config.hotReloadActivities ? { reload: () => reloadActivities(activityWorkers) } : {}),
+    check: () => readiness(workers, connection),
+    ...(config.hotReload ? { reload: (body: string) => reload(workers, body) } : {}),
   });
   const pool = createPool(config.databaseUrl, logger);
   const deps: ActivityDeps = { pool, demoDelayMs: config.demoDelayMs };
   // The workflow bundle (from the on-disk cache, or webpack when workflow code changed) is built
   // while the database and Temporal connections are being made: neither needs the other.
-  const bundling = cachedBundleWorkflows({ taskQueues: config.taskQueues });
+  const bundleOptions = { taskQueues: config.taskQueues };
+  const bundling = cachedBundleWorkflows(bundleOptions);
   bundling.catch(() => undefined); // awaited below; a failure then ends the start
   try {
     const { signal } = starting;
@@ -89,36 +95,50 @@ async function main(): Promise<void> {
       taskQueues: config.taskQueues,
       shutdownGraceTime: config.shutdownGraceMs,
     };
-    workflowWorker = await Worker.create(
-      await workflowWorkerOptions({ ...shared, connection, workflowBundle: bundle }),
-    );
-    activityWorkers = createActivityWorkerHost({
-      connect,
-      load: async (generation) =>
-        generation === 1 ? createActivities(deps) : importActivitiesAfresh(deps),
-      create: async (activityConnection, activities) =>
-        Worker.create(
-          await activityWorkerOptions(
-            { ...shared, connection: activityConnection, meter: Runtime.instance().metricMeter },
-            activities,
+    const options = { ...shared, meter: Runtime.instance().metricMeter };
+    workers = {
+      workflows: createReplaceableWorker({
+        name: 'workflow',
+        connect,
+        // After a passing determinism guard, the cache has the guard's bundle of the new code.
+        load: async (generation) =>
+          generation === 1 ? bundle : (await cachedBundleWorkflows(bundleOptions)).bundle,
+        create: async (workflowConnection, workflowBundle) =>
+          Worker.create(
+            await workflowWorkerOptions({
+              ...options,
+              connection: workflowConnection,
+              workflowBundle,
+            }),
           ),
-        ),
-      logger,
-    });
-    await activityWorkers.start();
+        logger,
+      }),
+      activities: createReplaceableWorker({
+        name: 'activity',
+        connect,
+        load: async (generation) =>
+          generation === 1 ? createActivities(deps) : importActivitiesAfresh(deps),
+        create: async (activityConnection, activities) =>
+          Worker.create(
+            await activityWorkerOptions({ ...options, connection: activityConnection }, activities),
+          ),
+        logger,
+      }),
+    };
+    await Promise.all([workers.workflows.start(), workers.activities.start()]);
     logger.info(
       {
         taskQueue: config.taskQueues.typescript,
         namespace: config.namespace,
         metrics: `http://${config.bindHost}:${config.metricsPort}/metrics`,
         health: `http://${config.bindHost}:${health.port}/readyz`,
-        hotReload: config.hotReloadActivities
+        hotReload: config.hotReload
           ? `POST http://${config.bindHost}:${health.port}/reload`
           : 'off',
       },
       'worker polling',
     );
-    await runTogether(workflowWorker, activityWorkers);
+    await runTogether(workers.workflows, workers.activities);
     logger.info('worker drained and stopped');
   } finally {
     await health.close();
@@ -134,21 +154,53 @@ async function main(): Promise<void> {
 }
 
 /** Both run until either stops (a signal stops both; one failing stops the other), then both drained. */
-async function runTogether(workflows: Worker, activities: ActivityWorkerHost): Promise<void> {
+async function runTogether(a: ReplaceableWorker, b: ReplaceableWorker): Promise<void> {
   const results = await Promise.allSettled([
-    workflows.run().finally(() => activities.shutdown()),
-    activities.run().finally(() => workflows.getState() === 'RUNNING' && workflows.shutdown()),
+    a.run().finally(() => b.shutdown()),
+    b.run().finally(() => a.shutdown()),
   ]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
 
-async function reloadActivities(host: ActivityWorkerHost | undefined): Promise<ReloadAnswer> {
-  if (!host) return { ok: false, error: 'the worker is still starting' };
-  const outcome = await host.swap();
-  return outcome.ok
-    ? { ok: true, body: { generation: outcome.generation, ms: outcome.ms } }
-    : { ok: false, error: outcome.error };
+const CODE_DIRS = {
+  workflows: dirname(WORKFLOWS_PATH),
+  activities: fileURLToPath(new URL('./activities', import.meta.url)),
+  root: process.cwd(),
+};
+
+/** POST /reload: replaces the Workers whose code changed (reload-request.ts says which). */
+async function reload(
+  workers: { workflows: ReplaceableWorker; activities: ReplaceableWorker } | undefined,
+  body: string,
+): Promise<ReloadAnswer> {
+  if (!workers) return { ok: false, status: 501, error: 'the worker is still starting' };
+  const targets = reloadTargets(body, CODE_DIRS);
+  if (!targets.ok) return targets;
+  const started = performance.now();
+  const chosen = [
+    ...(targets.workflows ? [workers.workflows] : []),
+    ...(targets.activities ? [workers.activities] : []),
+  ];
+  const outcomes = await Promise.all(
+    chosen.map(async (w) => ({ name: w.name, outcome: await w.swap() })),
+  );
+  const failed = outcomes.filter(
+    (o): o is { name: string; outcome: Extract<SwapOutcome, { ok: false }> } => !o.outcome.ok,
+  );
+  if (failed.length > 0)
+    return {
+      ok: false,
+      status: 422,
+      error: failed.map((f) => `${f.name} code: ${f.outcome.error}`).join('\n'),
+    };
+  const reloaded = outcomes
+    .map((o) => `${o.name}s (generation ${o.outcome.ok ? o.outcome.generation : '?'})`)
+    .join(' and ');
+  return {
+    ok: true,
+    body: { reloaded: reloaded || 'nothing', ms: Math.round(performance.now() - started) },
+  };
 }
 
 function describeCacheOutcome(outcome: CacheOutcome): string {
@@ -163,16 +215,17 @@ function describeCacheOutcome(outcome: CacheOutcome): string {
 
 /** Ready = both Workers poll (RUNNING) and the server answers a health check within a second. */
 async function readiness(
-  workflows: Worker | undefined,
-  activities: ActivityGeneration | undefined,
+  workers: { workflows: ReplaceableWorker; activities: ReplaceableWorker } | undefined,
   connection: NativeConnection | undefined,
 ): Promise<Readiness> {
+  const workflows = workers?.workflows.current();
+  const activities = workers?.activities.current();
   if (!workflows || !activities || !connection) return { ready: false, reason: 'starting' };
-  for (const [name, worker] of [
+  for (const [name, generation] of [
     ['workflow', workflows],
-    ['activity', activities.worker],
+    ['activity', activities],
   ] as const) {
-    const state = worker.getState();
+    const state = generation.worker.getState();
     if (state !== 'RUNNING')
       return { ready: false, reason: `${name} worker ${state.toLowerCase()}` };
   }
@@ -183,8 +236,12 @@ async function readiness(
   }
   return {
     ready: true,
-    detail: { activities: { generation: activities.generation, since: activities.since } },
+    detail: { workflows: describe(workflows), activities: describe(activities) },
   };
+}
+
+function describe({ generation, since }: WorkerGeneration) {
+  return { generation, since };
 }
 
 /**

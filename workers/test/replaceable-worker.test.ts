@@ -17,9 +17,9 @@ import {
 import { WorkflowDemoTypeScriptRequestSchema } from '../../protos/gen/ts/timecop/workflows/v1/demo_pb.js';
 import { createActivities, type Activities } from '../typescript/src/activities/index.js';
 import {
-  createActivityWorkerHost,
-  type ActivityWorkerHost,
-} from '../typescript/src/activity-worker-host.js';
+  createReplaceableWorker,
+  type ReplaceableWorker,
+} from '../typescript/src/replaceable-worker.js';
 import { TASK_QUEUES } from '../typescript/src/routing.js';
 import {
   activityWorkerOptions,
@@ -72,7 +72,8 @@ function hostWith(options: { hold?: Promise<void>; started?: () => void; failAt?
       },
     };
   };
-  return createActivityWorkerHost({
+  return createReplaceableWorker({
+    name: 'activity',
     connect: () => NativeConnection.connect({ address: env.connection.options.address }),
     load,
     create: async (connection, activities) =>
@@ -104,7 +105,7 @@ function gate() {
   return { hold, release, started, inFlight };
 }
 
-async function stop(host: ActivityWorkerHost): Promise<void> {
+async function stop(host: ReplaceableWorker): Promise<void> {
   host.shutdown();
   await host.run();
 }

@@ -1,27 +1,29 @@
 /**
- * The worker's activities run in an activity-only Worker that can be replaced while the process
- * runs: new activity code starts polling before the old Worker stops, and the workflow Worker,
- * its bundle and the process stay as they are. devenv uses it to apply an activity change in a
- * fraction of a restart (`x-devenv.hot_reload`).
+ * A Worker that can be replaced while the process runs: the next generation, with the code as it
+ * is now, starts polling before the current one stops, and whatever it had in flight finishes on
+ * the code it started with. The TypeScript worker runs its workflows and its activities in one
+ * of these each, so devenv applies a code change (`x-devenv.hot_reload`) in a fraction of a
+ * restart: the process, its connections and the other Worker stay as they are.
  *
- * Each generation has its own connection: the SDK allows one activity Worker per namespace and
- * task queue on a connection, and the two overlap while the old one drains.
+ * Each generation has its own connection: the SDK allows one Worker per task type, namespace and
+ * task queue on a connection, and two generations overlap while the old one drains.
  */
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { Activities } from './activities/index.js';
 import type { PinoLogger } from './logging.js';
 
-export interface ActivityWorkerHostOptions {
+export interface ReplaceableWorkerOptions<Code> {
+  /** What the Worker runs, for logs: `workflow`, `activity`. */
+  readonly name: string;
   connect(): Promise<NativeConnection>;
-  /** The activities of a generation (1 is the start; later ones import the code afresh). */
-  load(generation: number): Promise<Activities>;
-  create(connection: NativeConnection, activities: Activities): Promise<Worker>;
+  /** The code of a generation (1 is the start; later ones load the code as it is now). */
+  load(generation: number): Promise<Code>;
+  create(connection: NativeConnection, code: Code): Promise<Worker>;
   readonly logger: PinoLogger;
   /** Longest a swap may take to connect and create its Worker (default 15 s). */
   readonly swapTimeoutMs?: number;
 }
 
-export interface ActivityGeneration {
+export interface WorkerGeneration {
   readonly generation: number;
   /** ISO time the generation started polling. */
   readonly since: string;
@@ -33,12 +35,13 @@ export type SwapOutcome =
   /** The running generation keeps serving; `error` says why the new one could not start. */
   | { readonly ok: false; readonly error: string };
 
-export interface ActivityWorkerHost {
+export interface ReplaceableWorker {
+  readonly name: string;
   /** Starts generation 1. */
   start(): Promise<void>;
-  /** Starts the next generation with freshly loaded activities, then drains the current one. */
+  /** Starts the next generation with freshly loaded code, then drains the current one. */
   swap(): Promise<SwapOutcome>;
-  current(): ActivityGeneration | undefined;
+  current(): WorkerGeneration | undefined;
   /**
    * Settles once the host has stopped (shutdown(), or the Runtime's signal handlers shutting the
    * current Worker down) and every older generation has drained; rejects when the current
@@ -48,12 +51,14 @@ export interface ActivityWorkerHost {
   shutdown(): void;
 }
 
-interface Running extends ActivityGeneration {
+interface Running extends WorkerGeneration {
   readonly done: Promise<void>;
 }
 
-export function createActivityWorkerHost(options: ActivityWorkerHostOptions): ActivityWorkerHost {
-  const { logger } = options;
+export function createReplaceableWorker<Code>(
+  options: ReplaceableWorkerOptions<Code>,
+): ReplaceableWorker {
+  const { logger, name } = options;
   const swapTimeoutMs = options.swapTimeoutMs ?? 15_000;
   const generations = new Set<Running>();
   let current: Running | undefined;
@@ -72,7 +77,7 @@ export function createActivityWorkerHost(options: ActivityWorkerHostOptions): Ac
       if (failure)
         logger.warn(
           { err: failure, generation: running.generation },
-          'old activity worker failed while draining',
+          `old ${name} worker failed while draining`,
         );
       return;
     }
@@ -83,11 +88,11 @@ export function createActivityWorkerHost(options: ActivityWorkerHostOptions): Ac
     );
   };
 
-  const launch = async (generation: number, activities: Activities): Promise<Running> => {
+  const launch = async (generation: number, code: Code): Promise<Running> => {
     const connection = await options.connect();
     let worker: Worker;
     try {
-      worker = await options.create(connection, activities);
+      worker = await options.create(connection, code);
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
@@ -115,13 +120,13 @@ export function createActivityWorkerHost(options: ActivityWorkerHostOptions): Ac
     const generation = previous.generation + 1;
     let next: Running;
     try {
-      const activities = await options.load(generation);
-      next = await withDeadline(launch(generation, activities), swapTimeoutMs);
+      const code = await options.load(generation);
+      next = await withDeadline(launch(generation, code), swapTimeoutMs, name);
     } catch (error) {
       const message = describe(error);
       logger.warn(
         { generation, err: message },
-        'new activity code not loaded; the running code keeps serving',
+        `new ${name} code not loaded; the running code keeps serving`,
       );
       return { ok: false, error: message };
     }
@@ -132,11 +137,12 @@ export function createActivityWorkerHost(options: ActivityWorkerHostOptions): Ac
     current = next;
     stopWorker(previous.worker);
     const ms = Math.round(performance.now() - started);
-    logger.info({ generation, ms }, 'activities reloaded; the previous activity worker drains');
+    logger.info({ generation, ms }, `${name} code reloaded; the previous ${name} worker drains`);
     return { ok: true, generation, ms };
   };
 
   return {
+    name,
     start: async () => {
       current = await launch(1, await options.load(1));
     },
@@ -161,12 +167,12 @@ function stopWorker(worker: Worker): void {
 }
 
 /** The launch, or a rejection after `ms`; a Worker that comes up later is stopped at once. */
-function withDeadline(launching: Promise<Running>, ms: number): Promise<Running> {
+function withDeadline(launching: Promise<Running>, ms: number, name: string): Promise<Running> {
   return new Promise<Running>((resolve, reject) => {
     let late = false;
     const timer = setTimeout(() => {
       late = true;
-      reject(new Error(`no activity worker within ${ms} ms (is Temporal reachable?)`));
+      reject(new Error(`no new ${name} worker within ${ms} ms (is Temporal reachable?)`));
     }, ms);
     launching.then(
       (running) => {

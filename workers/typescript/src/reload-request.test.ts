@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { reloadTargets } from './reload-request.js';
+
+const dirs = {
+  workflows: '/repo/workers/typescript/src/workflows',
+  activities: '/repo/workers/typescript/src/activities',
+  root: '/repo',
+};
+const body = (paths: unknown) => JSON.stringify({ paths });
+
+describe('which Workers a reload request replaces', () => {
+  it('follows the changed files: workflows, activities, or both', () => {
+    expect(reloadTargets(body([`${dirs.workflows}/demo.ts`]), dirs)).toEqual({
+      ok: true,
+      workflows: true,
+      activities: false,
+    });
+    expect(reloadTargets(body(['workers/typescript/src/activities/say-hello.ts']), dirs)).toEqual({
+      ok: true,
+      workflows: false,
+      activities: true,
+    });
+    expect(
+      reloadTargets(body([`${dirs.activities}/a.ts`, `${dirs.workflows}/b.ts`]), dirs),
+    ).toEqual({ ok: true, workflows: true, activities: true });
+  });
+
+  it('replaces both for an empty body', () => {
+    expect(reloadTargets('', dirs)).toEqual({ ok: true, workflows: true, activities: true });
+  });
+
+  it('sends a file read only at start to a restart (501)', () => {
+    for (const path of [
+      '/repo/workers/typescript/src/config.ts',
+      '/repo/workers/typescript/src/workflows-old/a.ts',
+      '/repo/workers/typescript/src/activities/../worker.ts',
+    ])
+      expect(reloadTargets(body([`${dirs.activities}/a.ts`, path]), dirs)).toMatchObject({
+        ok: false,
+        status: 501,
+        error: expect.stringContaining('restart the worker'),
+      });
+  });
+
+  it('rejects a malformed request (400)', () => {
+    for (const bad of ['{', '[]', '{"paths":"a.ts"}', '{"paths":[1]}', 'null'])
+      expect(reloadTargets(bad, dirs), bad).toMatchObject({ ok: false, status: 400 });
+  });
+});

@@ -1,0 +1,46 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+
+/** Which of the worker's Workers a POST /reload replaces, or why it cannot. */
+export type ReloadTargets =
+  | { readonly ok: true; readonly workflows: boolean; readonly activities: boolean }
+  /** 400: the request is malformed; 501: a changed file needs a restart, not a swap. */
+  | { readonly ok: false; readonly status: 400 | 501; readonly error: string };
+
+export interface CodeDirs {
+  readonly workflows: string;
+  readonly activities: string;
+  /** Relative paths in a request are resolved against it. */
+  readonly root: string;
+}
+
+/**
+ * Pure. The body is empty (replace both) or `{"paths": [...]}`, the files that changed: under the
+ * workflows directory the workflow Worker is replaced, under the activities directory the
+ * activity Worker; anything else (config, the worker's own wiring) is only read at start.
+ */
+export function reloadTargets(body: string, dirs: CodeDirs): ReloadTargets {
+  if (body.trim() === '') return { ok: true, workflows: true, activities: true };
+  let paths: unknown;
+  try {
+    paths = (JSON.parse(body) as { paths?: unknown } | null)?.paths;
+  } catch (error) {
+    return { ok: false, status: 400, error: `the body is not JSON: ${(error as Error).message}` };
+  }
+  if (!Array.isArray(paths) || !paths.every((p): p is string => typeof p === 'string'))
+    return { ok: false, status: 400, error: 'expected {"paths": ["<changed file>", …]}' };
+  let workflows = false;
+  let activities = false;
+  for (const path of paths) {
+    const absolute = resolve(dirs.root, path);
+    if (inside(dirs.workflows, absolute)) workflows = true;
+    else if (inside(dirs.activities, absolute)) activities = true;
+    else
+      return { ok: false, status: 501, error: `${path} is only read at start: restart the worker` };
+  }
+  return { ok: true, workflows, activities };
+}
+
+function inside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
