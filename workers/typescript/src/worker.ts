@@ -179,11 +179,11 @@ async function reload(
   if (!targets.ok) return targets;
   const started = performance.now();
   const chosen = [
-    ...(targets.workflows ? [workers.workflows] : []),
-    ...(targets.activities ? [workers.activities] : []),
+    ...(targets.workflows ? [['workflows', workers.workflows] as const] : []),
+    ...(targets.activities ? [['activities', workers.activities] as const] : []),
   ];
   const outcomes = await Promise.all(
-    chosen.map(async (w) => ({ name: w.name, outcome: await w.swap() })),
+    chosen.map(async ([name, worker]) => ({ name, outcome: await worker.swap() })),
   );
   const failed = outcomes.filter(
     (o): o is { name: string; outcome: Extract<SwapOutcome, { ok: false }> } => !o.outcome.ok,
@@ -195,7 +195,7 @@ async function reload(
       error: failed.map((f) => `${f.name} code: ${f.outcome.error}`).join('\n'),
     };
   const reloaded = outcomes
-    .map((o) => `${o.name}s (generation ${o.outcome.ok ? o.outcome.generation : '?'})`)
+    .map((o) => `${o.name} (generation ${o.outcome.ok ? o.outcome.generation : '?'})`)
     .join(' and ');
   return {
     ok: true,
