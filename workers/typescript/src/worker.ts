@@ -186,7 +186,8 @@ async function reload(
     chosen.map(async ([name, worker]) => ({ name, outcome: await worker.swap() })),
   );
   const failed = outcomes.filter(
-    (o): o is { name: string; outcome: Extract<SwapOutcome, { ok: false }> } => !o.outcome.ok,
+    (o): o is { name: (typeof o)['name']; outcome: Extract<SwapOutcome, { ok: false }> } =>
+      !o.outcome.ok,
   );
   if (failed.length > 0)
     return {
