@@ -1,5 +1,5 @@
 /**
- * Starts one worker for devenv: `node --import tsx workers/dev-runner.ts python` (or typescript)
+ * Starts one worker for devenv: `node --import tsx/esm workers/dev-runner.ts python` (or typescript)
  * (cwd: the repository root; compose/compose.yaml's native commands).
  *
  * Why a runner: the Python worker first needs its venv, which devenv's python-env module builds
