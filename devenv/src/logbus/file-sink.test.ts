@@ -70,6 +70,29 @@ describe('file sink', () => {
     expect(kept).toEqual(kept.map((_, i) => 30 - kept.length + i));
   });
 
+  it('rotates between whole lines when one batch mixes multi-byte and ASCII text', async () => {
+    const dir = await tempDir();
+    const sink = createFileSink({ directory: dir, maxFileBytes: 300, keepFiles: 20 });
+    const texts = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 0 ? `ascii ${i}` : `naïve café ☕ 😀 ${i}`,
+    );
+    sink.accept(texts.map((text) => record('api', text)));
+    await sink.close();
+    const names = (await readdir(dir)).sort(
+      (a, b) => Number(b.split('.').at(2) ?? 0) - Number(a.split('.').at(2) ?? 0),
+    );
+    expect(names.length).toBeGreaterThan(3);
+    const written: string[] = [];
+    for (const name of names) {
+      const content = await readFile(join(dir, name), 'utf8');
+      // The size budget is counted in chars, as the high-water mark is.
+      expect(content.length).toBeLessThanOrEqual(300);
+      expect(content.endsWith('\n')).toBe(true);
+      written.push(...content.trimEnd().split('\n'));
+    }
+    expect(written.map((l) => l.slice('2024-05-01T10:00:00.005Z stdout '.length))).toEqual(texts);
+  });
+
   it('drops and counts what is beyond the high-water mark instead of queueing without bound', async () => {
     const dir = await tempDir();
     const sink = createFileSink({ directory: dir, highWaterBytes: 10_000 });

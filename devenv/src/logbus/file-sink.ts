@@ -31,6 +31,15 @@ const MiB = 1024 * 1024;
 const MAX_DATE_MS = 8.64e15;
 /** Lines are joined into writes of about this size: few syscalls, little memory in flight. */
 const WRITE_CHUNK_CHARS = 1024 * 1024;
+/**
+ * A queue this long (or an eighth of the high-water mark, if less) is written at once; a shorter
+ * one waits up to COALESCE_MS for more.
+ */
+const EARLY_WRITE_CHARS = 256 * 1024;
+const COALESCE_MS = 20;
+/** Lines are encoded into buffers of this size (a longer line gets one of its own). */
+const SLAB_BYTES = 256 * 1024;
+const SPARE_SLABS = 4;
 
 /**
  * Writes each service's lines to `<directory>/<service>.log` as `<ISO time> <stream> <text>`,
@@ -48,6 +57,7 @@ interface Settings {
   readonly keepFiles: number;
   readonly highWaterBytes: number;
   readonly retryAfterMs: number;
+  readonly earlyWriteChars: number;
 }
 
 class FileSinkImpl implements FileSink {
@@ -59,12 +69,14 @@ class FileSinkImpl implements FileSink {
 
   constructor(options: FileSinkOptions) {
     this.name = options.name ?? 'file';
+    const highWaterBytes = Math.max(1, options.highWaterBytes ?? 4 * MiB);
     this.#settings = {
       directory: options.directory,
       maxFileBytes: Math.max(1, options.maxFileBytes ?? 10 * MiB),
       keepFiles: Math.max(0, Math.floor(options.keepFiles ?? 3)),
-      highWaterBytes: Math.max(1, options.highWaterBytes ?? 4 * MiB),
+      highWaterBytes,
       retryAfterMs: Math.max(0, options.retryAfterMs ?? 1000),
+      earlyWriteChars: Math.min(EARLY_WRITE_CHARS, highWaterBytes / 8),
     };
   }
 
@@ -122,26 +134,44 @@ export function fileNameOf(service: string): string {
   return safe.length === 0 || safe.startsWith('.') ? `_${safe}` : safe;
 }
 
+/**
+ * Lines waiting for the disk, encoded as they are queued into a slab of bytes outside the JS
+ * heap. Under a flood this is most of what the bus would otherwise allocate per line: a queue of
+ * strings (promoted to the old generation while they wait for the disk) or a joined copy.
+ */
+interface Slab {
+  readonly bytes: Buffer;
+  /** Byte offset where each line ends (after its newline); `lines` are in use. */
+  ends: Int32Array;
+  /** Chars of each line (prefix, text and newline): the unit of the budgets. */
+  chars: Int32Array;
+  lines: number;
+  /** Bytes filled so far. */
+  used: number;
+  /** The first line not yet taken for writing. */
+  next: number;
+}
+
 class ServiceFile {
   readonly #path: string;
   readonly #settings: Settings;
   readonly #counters: { dropped: number; failure: SinkFailure | undefined };
-  /**
-   * Formatted lines waiting for the disk, as `prefix, text, "\n"` triples. Formatting at once
-   * lets records die young (only their text waits), and `join` builds each write in one copy.
-   */
-  #parts: string[] = [];
-  /** Index of the first part not yet written. */
-  #head = 0;
+  /** Oldest first; new lines go into the last one while it has room. */
+  #slabs: Slab[] = [];
+  /** Slabs already written, ready for new lines. */
+  #spare: Slab[] = [];
   #queuedBytes = 0;
   #running = false;
   #closing = false;
+  /** The timer that writes a small queue once it has waited COALESCE_MS. */
+  #later: NodeJS.Timeout | undefined;
   #idle: (() => void)[] = [];
   #handle: FileHandle | undefined;
   #size = 0;
   #prefixTs = Number.NaN;
   #prefixStream = '';
   #prefix = '';
+  #prefixBytes = Buffer.alloc(0);
 
   constructor(
     path: string,
@@ -155,21 +185,57 @@ class ServiceFile {
 
   enqueue(record: LogRecord): void {
     const prefix = this.#prefixOf(record);
-    const cost = prefix.length + record.text.length + 1;
+    const text = record.text;
+    const cost = prefix.length + text.length + 1;
     if (this.#queuedBytes + cost > this.#settings.highWaterBytes) {
       this.#counters.dropped += 1;
       return;
     }
-    this.#parts.push(prefix, record.text, '\n');
     this.#queuedBytes += cost;
+    const prefixBytes = this.#prefixBytes;
+    // At most 3 bytes per UTF-16 unit, so the line surely fits.
+    const room = prefixBytes.length + text.length * 3 + 1;
+    let slab = this.#slabs.at(-1);
+    if (slab === undefined || slab.used + room > slab.bytes.length) {
+      slab = (room <= SLAB_BYTES ? this.#spare.pop() : undefined) ?? newSlab(room);
+      this.#slabs.push(slab);
+    }
+    const bytes = slab.bytes;
+    let at = slab.used;
+    bytes.set(prefixBytes, at);
+    at += prefixBytes.length;
+    at += bytes.write(text, at, 'utf8');
+    bytes[at++] = 10; // \n
+    slab.used = at;
+    if (slab.lines === slab.ends.length) growIndex(slab);
+    slab.ends[slab.lines] = at;
+    slab.chars[slab.lines] = cost;
+    slab.lines += 1;
   }
 
-  /** Starts the writer loop unless it is already running. */
+  /**
+   * Starts the writer loop unless it is already running. A little output waits a moment for
+   * more: under a flood each bus tick brings only a few KiB, and a write per tick would cost a
+   * syscall and a thread hand-off each time.
+   */
   kick(): void {
-    if (this.#running || this.#head >= this.#parts.length) return;
+    if (this.#running || this.#slabs.length === 0) return;
+    if (this.#queuedBytes < this.#settings.earlyWriteChars && !this.#closing) {
+      this.#later ??= setTimeout(this.#onLater, COALESCE_MS);
+      return;
+    }
+    if (this.#later !== undefined) clearTimeout(this.#later);
+    this.#later = undefined;
     this.#running = true;
     void this.#drain();
   }
+
+  readonly #onLater = (): void => {
+    this.#later = undefined;
+    if (this.#running || this.#slabs.length === 0) return;
+    this.#running = true;
+    void this.#drain();
+  };
 
   async close(): Promise<void> {
     this.#closing = true;
@@ -182,10 +248,11 @@ class ServiceFile {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#head < this.#parts.length) {
-        const { bytes, lines } = this.#takeChunk();
+      while (this.#slabs.length > 0) {
+        const { bytes, lines, done } = this.#takeChunk();
         try {
           await this.#writeChunk(bytes);
+          this.#recycle(done);
         } catch (error) {
           this.#counters.dropped += lines;
           this.#counters.failure = {
@@ -210,32 +277,35 @@ class ServiceFile {
   }
 
   /** The next lines as one buffer of at most ~WRITE_CHUNK_CHARS (and at most one file's worth). */
-  #takeChunk(): { bytes: Buffer; lines: number } {
+  #takeChunk(): { bytes: Buffer; lines: number; done: Slab[] } {
     const limit = Math.min(WRITE_CHUNK_CHARS, this.#settings.maxFileBytes);
-    const parts = this.#parts;
-    const start = this.#head;
-    let end = start;
+    const pieces: Buffer[] = [];
+    const done: Slab[] = [];
     let chars = 0;
-    while (end < parts.length) {
-      const line = (parts[end] ?? '').length + (parts[end + 1] ?? '').length + 1;
-      if (end > start && chars + line > limit) break;
-      chars += line;
-      end += 3;
-    }
-    const text =
-      start === 0 && end === parts.length ? parts.join('') : parts.slice(start, end).join('');
-    if (end === parts.length) {
-      this.#parts = [];
-      this.#head = 0;
-    } else if (end > 300_000 && end * 2 > parts.length) {
-      this.#parts = parts.slice(end); // Compact now and then, not per chunk.
-      this.#head = 0;
-    } else {
-      parts.fill('', start, end); // Let the texts go.
-      this.#head = end;
+    let lines = 0;
+    while (this.#slabs.length > 0) {
+      const slab = this.#slabs[0]!;
+      const first = slab.next;
+      let end = first;
+      while (end < slab.lines) {
+        const line = slab.chars[end]!;
+        if (lines > 0 && chars + line > limit) break;
+        chars += line;
+        lines += 1;
+        end += 1;
+      }
+      if (end > first) {
+        const from = first === 0 ? 0 : slab.ends[first - 1]!;
+        pieces.push(slab.bytes.subarray(from, slab.ends[end - 1]));
+        slab.next = end;
+      }
+      if (end < slab.lines) break;
+      // Taken whole: new lines go to a fresh slab (this one's bytes are about to be written).
+      this.#slabs.shift();
+      done.push(slab);
     }
     this.#queuedBytes -= chars;
-    return { bytes: Buffer.from(text, 'utf8'), lines: (end - start) / 3 };
+    return { bytes: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), lines, done };
   }
 
   async #writeChunk(bytes: Buffer): Promise<void> {
@@ -273,10 +343,20 @@ class ServiceFile {
     await this.#open();
   }
 
+  /** Written slabs of the usual size are reused: a flood then needs no new memory for its bytes. */
+  #recycle(slabs: Slab[]): void {
+    for (const slab of slabs) {
+      if (slab.bytes.length !== SLAB_BYTES || this.#spare.length >= SPARE_SLABS) continue;
+      slab.used = 0;
+      slab.lines = 0;
+      slab.next = 0;
+      this.#spare.push(slab);
+    }
+  }
+
   #dropQueue(): void {
-    this.#counters.dropped += (this.#parts.length - this.#head) / 3;
-    this.#parts = [];
-    this.#head = 0;
+    for (const slab of this.#slabs) this.#counters.dropped += slab.lines - slab.next;
+    this.#slabs = [];
     this.#queuedBytes = 0;
   }
 
@@ -288,9 +368,31 @@ class ServiceFile {
       this.#prefixTs = ts;
       this.#prefixStream = record.stream;
       this.#prefix = `${iso} ${record.stream} `;
+      this.#prefixBytes = Buffer.from(this.#prefix, 'utf8');
     }
     return this.#prefix;
   }
+}
+
+function newSlab(room: number): Slab {
+  const index = 1024;
+  return {
+    bytes: Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, room)),
+    ends: new Int32Array(index),
+    chars: new Int32Array(index),
+    lines: 0,
+    used: 0,
+    next: 0,
+  };
+}
+
+function growIndex(slab: Slab): void {
+  const ends = new Int32Array(slab.ends.length * 2);
+  ends.set(slab.ends);
+  slab.ends = ends;
+  const chars = new Int32Array(slab.chars.length * 2);
+  chars.set(slab.chars);
+  slab.chars = chars;
 }
 
 async function renameIfPresent(from: string, to: string): Promise<void> {

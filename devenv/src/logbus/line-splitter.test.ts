@@ -82,4 +82,33 @@ describe('LineSplitter', () => {
   it('never cuts a surrogate pair in half', () => {
     expect(capLine('ab😀cd', 3)).toBe(`ab${truncationMarker(4)}`);
   });
+
+  it('hands over the bytes of lines that came whole out of an ASCII chunk', () => {
+    const seen: [string, string | undefined][] = [];
+    const splitter = new LineSplitter((line, bytes, start) =>
+      seen.push([line, bytes && Buffer.from(bytes).toString('latin1', start, start + line.length)]),
+    );
+    splitter.push(Buffer.from('one\r\ntwo\npar'));
+    splitter.push(Buffer.from('tial\ncafé\n'));
+    splitter.push('str\n');
+    expect(seen).toEqual([
+      ['one', 'one'],
+      ['two', 'two'],
+      ['partial', undefined], // joined across chunks
+      ['café', undefined], // not ASCII
+      ['str', undefined], // given as a string
+    ]);
+  });
+
+  it('sends an ASCII chunk through the decoder while it holds part of a character', () => {
+    const euro = Buffer.from('€'); // 3 bytes
+    const { splitter, lines } = collect();
+    splitter.push(Buffer.concat([Buffer.from('a'), euro.subarray(0, 2)]));
+    splitter.push(euro.subarray(2));
+    splitter.push(Buffer.from('b\n'));
+    // An unfinished character followed by ASCII is invalid UTF-8: U+FFFD, as the decoder says.
+    splitter.push(Buffer.concat([Buffer.from('c'), euro.subarray(0, 2)]));
+    splitter.push(Buffer.from('d\n'));
+    expect(lines).toEqual(['a€b', 'c\ufffdd']);
+  });
 });

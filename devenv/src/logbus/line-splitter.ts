@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Lines longer than this many UTF-16 code units (≈ bytes for ASCII) are cut, with a marker. */
@@ -13,6 +14,12 @@ export function truncationMarker(droppedChars: number): string {
 }
 
 /**
+ * Receives each line. When the line came whole out of an ASCII chunk, `bytes` is that chunk and
+ * the line is `bytes[start, start + line.length)`, so a reader may scan bytes instead of chars.
+ */
+export type OnLine = (line: string, bytes: Uint8Array | undefined, start: number) => void;
+
+/**
  * Turns a stream of chunks into lines. One splitter per (service, stream): a chunk boundary may
  * fall anywhere, even inside a UTF-8 sequence, so the decoder and the partial line are per stream.
  *
@@ -21,7 +28,7 @@ export function truncationMarker(droppedChars: number): string {
  * a reader keeps are consecutive, that costs about what the lines themselves cost.
  */
 export class LineSplitter {
-  readonly #onLine: (line: string) => void;
+  readonly #onLine: OnLine;
   readonly #max: number;
   readonly #decoder = new StringDecoder('utf8');
   /** The start of a line whose end has not arrived yet; at most `#max + 1` chars. */
@@ -31,15 +38,25 @@ export class LineSplitter {
   /** Whether the last char seen of the pending line was `\r`, even if it was dropped. */
   #lastWasCR = false;
 
-  constructor(onLine: (line: string) => void, options: LineSplitterOptions = {}) {
+  constructor(onLine: OnLine, options: LineSplitterOptions = {}) {
     this.#onLine = onLine;
     this.#max = Math.max(1, options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS);
   }
 
   /** Emits every line the chunk completes; keeps the unterminated rest for the next chunk. */
   push(chunk: Buffer | string): void {
-    // Invalid UTF-8 becomes U+FFFD here rather than failing: logs are shown, not trusted.
-    const s = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
+    let s: string;
+    let bytes: Buffer | undefined;
+    if (typeof chunk === 'string') {
+      s = chunk;
+    } else if (isAscii(chunk) && decoderIsEmpty(this.#decoder)) {
+      // Most output is ASCII: chars and bytes line up, and latin1 is the cheapest decode.
+      s = chunk.toString('latin1');
+      bytes = chunk;
+    } else {
+      // Invalid UTF-8 becomes U+FFFD here rather than failing: logs are shown, not trusted.
+      s = this.#decoder.write(chunk);
+    }
     if (s.length === 0) return;
     let start = 0;
     let nl = s.indexOf('\n');
@@ -57,11 +74,9 @@ export class LineSplitter {
     const max = this.#max;
     while (nl !== -1) {
       const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      this.#onLine(
-        end - start > max
-          ? cut(s.slice(start, start + max), end - start, max)
-          : s.slice(start, end),
-      );
+      if (end - start > max)
+        this.#onLine(cut(s.slice(start, start + max), end - start, max), undefined, 0);
+      else this.#onLine(s.slice(start, end), bytes, start);
       start = nl + 1;
       nl = s.indexOf('\n', start);
     }
@@ -99,8 +114,13 @@ export class LineSplitter {
     this.#dropped = 0;
     this.#lastWasCR = false;
     const total = line.length + dropped;
-    this.#onLine(total > this.#max ? cut(line, total, this.#max) : line);
+    this.#onLine(total > this.#max ? cut(line, total, this.#max) : line, undefined, 0);
   }
+}
+
+/** Whether the decoder holds no bytes of an unfinished UTF-8 sequence from the previous chunk. */
+function decoderIsEmpty(decoder: StringDecoder): boolean {
+  return (decoder as unknown as { lastNeed: number }).lastNeed === 0;
 }
 
 /** `line` itself, or its first `maxLineChars` chars and the marker when it is longer. */

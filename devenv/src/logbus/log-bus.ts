@@ -3,8 +3,8 @@ import type { LogFilter, RecordPredicate } from './log-filter.js';
 import type { LogLevel, LogRecord, LogStream } from './log-record.js';
 import type { LogSink, SinkFailure } from './log-sink.js';
 import { DEFAULT_MAX_LINE_CHARS, LineSplitter, capLine } from './line-splitter.js';
-import { NO_FIELDS, parseLine } from './parse-line.js';
-import { RingBuffer } from './ring-buffer.js';
+import { NO_FIELDS, line, readLine } from './parse-line.js';
+import { RecordRing } from './record-ring.js';
 
 export type { LogFilter } from './log-filter.js';
 
@@ -95,7 +95,7 @@ export function createLogBus(options: LogBusOptions = {}): LogBus {
 }
 
 interface ServiceLog {
-  readonly ring: RingBuffer<LogRecord>;
+  readonly ring: RecordRing;
   readonly splitters: Map<LogStream, LineSplitter>;
 }
 
@@ -261,7 +261,7 @@ class Bus implements LogBus {
     let log = this.#services.get(service);
     if (log === undefined) {
       log = {
-        ring: new RingBuffer(recordBytes, {
+        ring: new RecordRing(service, {
           maxItems: this.#options.maxRecordsPerService,
           maxBytes: this.#options.maxBytesPerService,
         }),
@@ -277,7 +277,8 @@ class Bus implements LogBus {
     let splitter = log.splitters.get(stream);
     if (splitter === undefined) {
       splitter = new LineSplitter(
-        (line) => this.#add(log, service, stream, line, this.#chunkTs, undefined),
+        (line, bytes, start) =>
+          this.#add(log, service, stream, line, this.#chunkTs, undefined, bytes, start),
         { maxLineChars: this.#maxLineChars },
       );
       log.splitters.set(stream, splitter);
@@ -292,19 +293,21 @@ class Bus implements LogBus {
     text: string,
     arrivedAt: number,
     level: LogLevel | undefined,
+    bytes?: Uint8Array,
+    start = 0,
   ): void {
-    const parsed = parseLine(text);
+    readLine(text, bytes, start);
     const record: LogRecord = {
       seq: ++this.#seq,
       service,
       stream,
-      ts: parsed.ts ?? arrivedAt,
-      level: level ?? parsed.level,
-      msg: parsed.msg,
-      fields: parsed.fields,
+      ts: line.ts ?? arrivedAt,
+      level: level ?? line.level,
+      msg: line.msg,
+      fields: line.fields,
       text,
     };
-    log.ring.push(record);
+    log.ring.push(record, recordBytes(record));
     this.#pending.push(record);
     // One tick per burst: a flood reaches consumers as a few large batches, not a call per line.
     this.#tick ??= setImmediate(this.#onTick);

@@ -13,7 +13,10 @@ export interface LogRecord {
   readonly level: LogLevel | undefined;
   /** The message: the `msg` field of a JSON (pino-style) line, else the whole line. */
   readonly msg: string;
-  /** The other fields of a JSON line (`workflowId`, `runId`, …); empty for plain text. */
+  /**
+   * The other fields of a JSON line (`workflowId`, `runId`, …); empty for plain text. Built from
+   * `text` on first access (see lazy-fields.ts), so a record nobody inspects costs no parse.
+   */
   readonly fields: Readonly<Record<string, unknown>>;
   /** The line exactly as the service wrote it (without the newline). */
   readonly text: string;

@@ -1,3 +1,18 @@
+import {
+  ABSENT,
+  ESCAPED_STRING,
+  K_MSG,
+  K_TIME,
+  NUMBER,
+  OTHER,
+  STRING,
+  endOf,
+  kindOf,
+  sawEscapedKey,
+  scanJsonObject,
+  startOf,
+} from './json-scan.js';
+import { NO_FIELDS, fieldsOf, lazyFields, setPickKeys } from './lazy-fields.js';
 import { levelFromName, levelFromNumber } from './log-level.js';
 import type { LogLevel } from './log-record.js';
 
@@ -10,12 +25,15 @@ export interface ParsedLine {
   readonly ts: number | undefined;
 }
 
-/** Shared by every plain line, so they allocate no fields object. */
-export const NO_FIELDS: Readonly<Record<string, unknown>> = Object.freeze({});
+export { NO_FIELDS };
 
 /** The largest epoch ms a Date can hold. */
 const MAX_DATE_MS = 8.64e15;
 
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7F]*$/;
+
+// In the order of the scan's keys (json-scan.ts), most preferred first.
 const LEVEL_KEYS = ['level', 'levelname', 'severity', 'lvl'] as const;
 const MSG_KEYS = ['msg', 'message', 'event'] as const;
 const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp'] as const;
@@ -23,27 +41,155 @@ const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp'] as const;
 /**
  * Reads one line. JSON objects (pino, zap as in the Temporal server, structlog, python-json-logger)
  * give level, message, time and fields; anything else is plain text whose level is taken only
- * from an obvious prefix. JSON.parse is tried only when the line looks like an object, so plain
- * lines cost a few char comparisons.
+ * from an obvious prefix. A line that looks like an object is checked by a scan that allocates
+ * nothing; its fields are built only when someone reads them (see lazy-fields.ts).
  */
 export function parseLine(text: string): ParsedLine {
-  if (text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */) {
-    const parsed = parseJsonObject(text);
-    if (parsed !== undefined) return parsed;
-  }
-  return { level: sniffLevel(text), msg: text, fields: NO_FIELDS, ts: undefined };
+  // The scan reads bytes; the general path takes what is not plain ASCII.
+  if (ASCII.test(text)) readLine(text, Buffer.from(text, 'latin1'), 0);
+  else readLine(text);
+  return { level: line.level, msg: line.msg, fields: line.fields, ts: line.ts };
 }
 
-function parseJsonObject(text: string): ParsedLine | undefined {
+type Fields = Readonly<Record<string, unknown>>;
+
+/**
+ * What `readLine` found, reused for every line so that the bus allocates no result per line.
+ * Valid until the next call.
+ */
+export const line: {
+  level: LogLevel | undefined;
+  msg: string;
+  fields: Fields;
+  ts: number | undefined;
+} = {
+  level: undefined,
+  msg: '',
+  fields: NO_FIELDS,
+  ts: undefined,
+};
+
+/**
+ * `parseLine` without the result object: fills `line`. When the caller has the line's bytes
+ * (an ASCII chunk: `text` is `bytes[start, start + text.length)` char for char), a JSON line is
+ * scanned there and its fields are left for later; otherwise it is parsed at once.
+ */
+export function readLine(text: string, bytes?: Uint8Array, start = 0): void {
+  if (text.charCodeAt(0) === 123 /* { */ && text.charCodeAt(text.length - 1) === 125 /* } */) {
+    if (bytes === undefined) {
+      if (readParsedObject(text)) return;
+    } else if (scanJsonObject(bytes, start, start + text.length)) {
+      if (sawEscapedKey()) readParsedObject(text);
+      else readScannedObject(text, bytes, start);
+      return;
+    }
+  }
+  line.level = sniffLevel(text);
+  line.msg = text;
+  line.fields = NO_FIELDS;
+  line.ts = undefined;
+}
+
+/** From the scan's spans: the same choices as `readParsedObject`, without parsing the line. */
+function readScannedObject(text: string, bytes: Uint8Array, offset: number): void {
+  let level: LogLevel | undefined;
+  for (let k = 0; k < LEVEL_KEYS.length; k++) {
+    const kind = kindOf(k);
+    if (kind === ABSENT) continue;
+    level =
+      kind === NUMBER
+        ? levelFromNumber(numberAt(text, offset, bytes, k))
+        : kind === OTHER
+          ? undefined
+          : levelFromName(stringAt(text, offset, k, kind));
+    if (level !== undefined) break;
+  }
+
+  let msg: string | undefined;
+  for (let k = 0; k < MSG_KEYS.length; k++) {
+    const kind = kindOf(K_MSG + k);
+    if (kind === STRING || kind === ESCAPED_STRING) {
+      msg = stringAt(text, offset, K_MSG + k, kind);
+      break;
+    }
+  }
+
+  let ts: number | undefined;
+  for (let k = 0; k < TIME_KEYS.length; k++) {
+    const kind = kindOf(K_TIME + k);
+    if (kind === ABSENT) continue;
+    ts =
+      kind === NUMBER
+        ? epochMs(numberAt(text, offset, bytes, K_TIME + k))
+        : kind === OTHER
+          ? undefined
+          : epochMs(stringAt(text, offset, K_TIME + k, kind));
+    if (ts !== undefined) break;
+  }
+
+  line.level = level;
+  line.msg = msg ?? text;
+  line.fields = lazyFields(text);
+  line.ts = ts;
+}
+
+/** A scanned number value, as JSON.parse would read it. */
+function numberAt(text: string, offset: number, bytes: Uint8Array, key: number): number {
+  const start = startOf(key);
+  const end = endOf(key);
+  // Up to 15 digits the sum is exact; signs, fractions and exponents go to Number().
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9 || end - start > 15) return Number(text.slice(start - offset, end - offset));
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** A scanned string value (`text` starts at `offset` in the scanned bytes), decoded when it has escapes. */
+function stringAt(text: string, offset: number, key: number, kind: number): string {
+  const start = startOf(key) - offset;
+  const end = endOf(key) - offset;
+  return kind === STRING
+    ? text.slice(start, end)
+    : (JSON.parse(text.slice(start - 1, end + 1)) as string);
+}
+
+/**
+ * The general case (a line that is not ASCII, or a key with escapes that may spell `level`):
+ * parse the line and read the object. False when it is not a JSON object after all.
+ */
+function readParsedObject(text: string): boolean {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return undefined; // Not JSON after all ("{id} started"): a plain line.
+    return false; // Not JSON after all ("{id} started"): a plain line.
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const obj = value as Record<string, unknown>;
+  const { levelKey, msgKey, timeKey } = pickKeys(obj);
+  line.level = picked.level;
+  line.msg = picked.msg ?? text;
+  line.fields = fieldsOf(obj, levelKey, msgKey, timeKey);
+  line.ts = picked.ts;
+  return true;
+}
 
+/** The values `pickKeys` chose, beside the keys it returns. */
+const picked: { level: LogLevel | undefined; msg: string | undefined; ts: number | undefined } = {
+  level: undefined,
+  msg: undefined,
+  ts: undefined,
+};
+
+/** Which keys of a parsed line give level, message and time (their values go to `picked`). */
+function pickKeys(obj: Record<string, unknown>): {
+  levelKey: string | undefined;
+  msgKey: string | undefined;
+  timeKey: string | undefined;
+} {
   let level: LogLevel | undefined;
   let levelKey: string | undefined;
   for (const key of LEVEL_KEYS) {
@@ -82,18 +228,13 @@ function parseJsonObject(text: string): ParsedLine | undefined {
       break;
     }
   }
-
-  // Fields are what is left: a fresh object, because the parsed one would be slow after `delete`.
-  const fields: Record<string, unknown> = {};
-  for (const key in obj) {
-    if (key === levelKey || key === msgKey || key === timeKey) continue;
-    // An own "__proto__" key from JSON must stay a field, not become the object's prototype.
-    if (key === '__proto__')
-      Object.defineProperty(fields, key, { value: obj[key], enumerable: true });
-    else fields[key] = obj[key];
-  }
-  return { level, msg: msg ?? text, fields, ts };
+  picked.level = level;
+  picked.msg = msg;
+  picked.ts = ts;
+  return { levelKey, msgKey, timeKey };
 }
+
+setPickKeys(pickKeys);
 
 /**
  * A time field as epoch ms. Numbers are told apart by magnitude: zap writes seconds (float),

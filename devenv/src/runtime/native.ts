@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync } from 'node:fs';
 import type { ServiceSpec } from '../model/stack.js';
 import { findExecutable } from '../process/executable.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { ToolId } from '../versions/tool-ids.js';
+import { outputPipes } from './output-pipes.js';
 import { portsFree } from './ports-free.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
@@ -77,21 +79,33 @@ async function spawnGroup(
   args: readonly string[],
   options: SpawnOptions,
 ): Promise<Result<ServiceHandle, string>> {
+  // Real pipes where possible: a logger writes much faster into one than into Node's socketpair.
+  const pipes = await outputPipes();
   // detached = setsid(): the child leads a new process group that outlives neither our stop nor a reap.
   const child = spawn(executable, [...args], {
     cwd: options.cwd,
     env: options.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', pipes?.[0].writeFd ?? 'pipe', pipes?.[1].writeFd ?? 'pipe'],
   });
+  // The child has its own copies now; ours would keep the readers from ever seeing the end.
+  if (pipes) for (const pipe of pipes) closeSync(pipe.writeFd);
+  const stdout = pipes?.[0].reader ?? child.stdout!;
+  const stderr = pipes?.[1].reader ?? child.stderr!;
+  // Both output streams closed: everything the service (and helpers holding its pipes) wrote is in.
+  const outputClosed = pipes ? Promise.all([closed(stdout), closed(stderr)]) : closed(child);
   try {
     await once(child, 'spawn');
   } catch (error) {
+    stdout.destroy();
+    stderr.destroy();
     return err(`cannot start ${executable}: ${messageOf(error)}`);
   }
   const pid = child.pid!;
-  child.stdout.on('data', (chunk: Buffer) => options.ctx.output('stdout', chunk));
-  child.stderr.on('data', (chunk: Buffer) => options.ctx.output('stderr', chunk));
+  stdout.on('data', (chunk: Buffer) => options.ctx.output('stdout', chunk));
+  stderr.on('data', (chunk: Buffer) => options.ctx.output('stderr', chunk));
+  // A read error on a pipe ends that stream; it must not take devenv down.
+  if (pipes) for (const stream of [stdout, stderr]) stream.on('error', () => undefined);
 
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => {
@@ -99,7 +113,7 @@ async function spawnGroup(
       signalGroup(pid, 'SIGKILL');
       // Output still in the pipes belongs to this run: settle once both are drained (or soon).
       const drained = setTimeout(() => resolve({ code, signal }), PIPE_DRAIN_MS);
-      child.once('close', () => {
+      void outputClosed.then(() => {
         clearTimeout(drained);
         resolve({ code, signal });
       });
@@ -126,6 +140,11 @@ async function spawnGroup(
     exited,
     stop,
   });
+}
+
+/** Resolves on 'close' and never rejects (unlike events.once, which rejects on 'error'). */
+function closed(emitter: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => emitter.once('close', () => resolve()));
 }
 
 async function waitForGroupGone(pgid: number): Promise<void> {
