@@ -161,4 +161,13 @@ describe('the replaceable activity worker', () => {
       error: 'the worker is stopping',
     });
   }, 60_000);
+
+  it('stops a generation that was still starting when shutdown() came', async () => {
+    const host = hostWith({});
+    const starting = host.start();
+    host.shutdown();
+    await starting;
+    await host.run();
+    expect(host.current()?.worker.getState()).toBe('STOPPED');
+  }, 20_000);
 });

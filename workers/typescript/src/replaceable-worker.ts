@@ -145,6 +145,8 @@ export function createReplaceableWorker<Code>(
     name,
     start: async () => {
       current = await launch(1, await options.load(1));
+      // A stop that came while it started (the Runtime's signal handlers never saw this Worker).
+      if (stopping) stopWorker(current.worker);
     },
     swap: () => {
       // One swap at a time: a request arriving meanwhile loads the code as it is after that one.

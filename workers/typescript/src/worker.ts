@@ -14,7 +14,9 @@
  * Before the Worker exists (waiting for Postgres or Temporal) the same signals end the start.
  */
 import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { workerConfigFrom } from './config.js';
 import { migrate, seed } from './db/migrate.js';
 import { createPool } from './db/pool.js';
@@ -36,8 +38,6 @@ import {
   WORKFLOWS_PATH,
   workflowWorkerOptions,
 } from './worker-setup.js';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CacheOutcome } from './workflow-bundle-cache.js';
 
 async function main(): Promise<void> {
