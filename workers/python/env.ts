@@ -2,12 +2,11 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
 import type { Result } from '../../devenv/src/result.js';
 import {
+  currentLockfileEnv,
   ensurePythonEnv,
   type PythonEnv,
   type PythonEnvFailure,
 } from '../../devenv/src/toolchain/python-env.js';
-import { createToolchain } from '../../devenv/src/toolchain/toolchain.js';
-import { loadVersions } from '../../devenv/src/versions/versions-file.js';
 
 export const REQUIREMENTS_LOCK = 'workers/python/requirements.lock';
 export const PYTHON_WORKER_DIR = join(PROJECT_ROOT, 'workers', 'python');
@@ -19,16 +18,26 @@ export const PYTHON_WORKER_DIR = join(PROJECT_ROOT, 'workers', 'python');
 export async function ensureWorkerPython(
   log?: (line: string) => void,
 ): Promise<Result<PythonEnv, PythonEnvFailure | { reason: 'versions-invalid'; detail: string }>> {
+  const venv = {
+    projectRoot: PROJECT_ROOT,
+    name: 'worker-python',
+    requirementsFile: REQUIREMENTS_LOCK,
+  };
+  const current = await currentLockfileEnv(venv);
+  if (current) return { ok: true, value: current };
+  // Building it needs versions.yaml and the toolchain: loaded only then (~0.15 s of every start).
+  const [{ loadVersions }, { createToolchain }] = await Promise.all([
+    import('../../devenv/src/versions/versions-file.js'),
+    import('../../devenv/src/toolchain/toolchain.js'),
+  ]);
   const versions = await loadVersions(join(PROJECT_ROOT, 'versions.yaml'));
   if (!versions.ok)
     return { ok: false, error: { reason: 'versions-invalid', detail: 'versions.yaml is invalid' } };
   return ensurePythonEnv({
-    projectRoot: PROJECT_ROOT,
+    ...venv,
     versions: versions.value,
     toolchain: createToolchain({ projectRoot: PROJECT_ROOT, versions: versions.value }),
-    name: 'worker-python',
     libraries: [],
-    requirementsFile: REQUIREMENTS_LOCK,
     ...(log ? { log } : {}),
   });
 }

@@ -52,33 +52,15 @@ export function pypiName(library: string): string {
 export async function ensurePythonEnv(
   options: PythonEnvOptions,
 ): Promise<Result<PythonEnv, PythonEnvFailure>> {
-  const pins: string[] = [];
-  for (const library of options.libraries) {
-    const version = options.versions.libraries[library];
-    if (version === undefined) return err({ reason: 'library-not-pinned', library });
-    pins.push(`${pypiName(library)}==${version}`);
-  }
-  pins.sort();
-  // The marker records the lockfile's bytes (by hash), so an edited lockfile rebuilds the venv.
+  const wanted = await pinsOf(options);
+  if (!wanted.ok) return wanted;
+  const pins = wanted.value;
   const requirements =
     options.requirementsFile === undefined
       ? undefined
       : join(options.projectRoot, options.requirementsFile);
-  if (requirements !== undefined) {
-    const text = await readFile(requirements, 'utf8').catch(() => undefined);
-    if (text === undefined)
-      return err({
-        reason: 'python-env-install-failed',
-        detail: `cannot read ${options.requirementsFile}`,
-      });
-    pins.push(
-      `${options.requirementsFile}#sha256=${createHash('sha256').update(text).digest('hex')}`,
-    );
-  }
-  const dir = join(options.projectRoot, '.devenv', 'python', options.name);
-  const env: PythonEnv = { dir, python: join(dir, 'bin', 'python') };
-  const recorded = await readFile(join(dir, MARKER), 'utf8').catch(() => '');
-  if (recorded === `${JSON.stringify(pins)}\n`) return ok(env);
+  const { dir, env } = venvPaths(options);
+  if (await isBuiltFrom(dir, pins)) return ok(env);
 
   const base = await options.toolchain.ensure('python');
   if (!base.ok) {
@@ -127,4 +109,57 @@ export async function ensurePythonEnv(
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
+}
+
+/**
+ * The venv when it is already built from exactly this lockfile, without versions.yaml or the
+ * toolchain (a start that finds it, the common case, loads neither); undefined: build it with
+ * ensurePythonEnv.
+ */
+export async function currentLockfileEnv(
+  options: Pick<PythonEnvOptions, 'projectRoot' | 'name'> & { readonly requirementsFile: string },
+): Promise<PythonEnv | undefined> {
+  const wanted = await pinsOf({ ...options, libraries: [] });
+  const { dir, env } = venvPaths(options);
+  return wanted.ok && (await isBuiltFrom(dir, wanted.value)) ? env : undefined;
+}
+
+/** What the venv's marker records: the sorted pins, then the lockfile's hash. */
+async function pinsOf(
+  options: Pick<PythonEnvOptions, 'projectRoot' | 'libraries' | 'requirementsFile'> & {
+    readonly versions?: Versions;
+  },
+): Promise<Result<string[], PythonEnvFailure>> {
+  const pins: string[] = [];
+  for (const library of options.libraries) {
+    const version = options.versions?.libraries[library];
+    if (version === undefined) return err({ reason: 'library-not-pinned', library });
+    pins.push(`${pypiName(library)}==${version}`);
+  }
+  pins.sort();
+  if (options.requirementsFile !== undefined) {
+    const text = await readFile(join(options.projectRoot, options.requirementsFile), 'utf8').catch(
+      () => undefined,
+    );
+    if (text === undefined)
+      return err({
+        reason: 'python-env-install-failed',
+        detail: `cannot read ${options.requirementsFile}`,
+      });
+    // The marker records the lockfile's bytes (by hash), so an edited lockfile rebuilds the venv.
+    pins.push(
+      `${options.requirementsFile}#sha256=${createHash('sha256').update(text).digest('hex')}`,
+    );
+  }
+  return ok(pins);
+}
+
+function venvPaths(options: Pick<PythonEnvOptions, 'projectRoot' | 'name'>) {
+  const dir = join(options.projectRoot, '.devenv', 'python', options.name);
+  return { dir, env: { dir, python: join(dir, 'bin', 'python') } satisfies PythonEnv };
+}
+
+async function isBuiltFrom(dir: string, pins: readonly string[]): Promise<boolean> {
+  const recorded = await readFile(join(dir, MARKER), 'utf8').catch(() => '');
+  return recorded === `${JSON.stringify(pins)}\n`;
 }
