@@ -49,8 +49,11 @@ async function copyProject(to: string): Promise<void> {
   // Installed things are shared, not copied: dependencies, tools, the Python worker's venv.
   await symlink(join(PROJECT_ROOT, 'node_modules'), join(to, 'node_modules'));
   await mkdir(join(to, '.devenv'));
-  for (const shared of ['tools', 'python'])
+  for (const shared of ['tools', 'python']) {
+    // On a fresh clone they may not exist yet: whatever the copy installs then lands here too.
+    await mkdir(join(PROJECT_ROOT, '.devenv', shared), { recursive: true });
     await symlink(join(PROJECT_ROOT, '.devenv', shared), join(to, '.devenv', shared));
+  }
   const git = (...args: string[]) => execFileSync('git', args, { cwd: to, stdio: 'ignore' });
   git('init', '-q');
   git('add', '-A');
@@ -157,10 +160,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'devenv-reload-'));
   await copyProject(dir);
   stack = await startProjectStack(['up'], { cwd: dir, bin: devenvIn(dir) });
-  await until('the stack ready', 240_000, async () => {
-    const s = ps(dir);
-    return APP_SERVICES.every((n) => s[n]?.phase === 'healthy') ? s : undefined;
-  });
+  await until(
+    'the stack ready',
+    240_000,
+    async () => {
+      const s = ps(dir);
+      return APP_SERVICES.every((n) => s[n]?.phase === 'healthy') ? s : undefined;
+    },
+    () => `ps: ${JSON.stringify(ps(dir))}\ndevenv printed:\n${stack?.devenv.output().slice(-4000)}`,
+  );
 }, 900_000);
 
 afterAll(async () => {
