@@ -45,7 +45,7 @@ describe('RecordRing', () => {
     expect(ring.at(pushed.length)).toBeUndefined();
   });
 
-  it('keeps the newest within the count and byte budgets, as RingBuffer does', () => {
+  it('keeps the newest within the count and byte budgets, evicting the oldest', () => {
     const ring = new RecordRing('api', { maxItems: 3, maxBytes: 100 });
     const pushed = Array.from({ length: 5 }, (_, i) => record(`line ${i}`));
     for (const r of pushed) ring.push(r, 10);

@@ -1,6 +1,5 @@
 import type { LogLevel, LogRecord, LogStream } from './log-record.js';
 import { line, readLine } from './parse-line.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ITEMS, type RingBufferOptions } from './ring-buffer.js';
 
 const LEVELS: readonly (LogLevel | undefined)[] = [
   undefined,
@@ -13,8 +12,16 @@ const LEVELS: readonly (LogLevel | undefined)[] = [
 ];
 const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'devenv'];
 
+export const DEFAULT_MAX_ITEMS = 10_000;
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+
+export interface RecordRingOptions {
+  readonly maxItems?: number | undefined;
+  readonly maxBytes?: number | undefined;
+}
+
 /**
- * The newest records of one service within a count and a byte budget, like `RingBuffer`, but
+ * The newest records of one service within a count and a byte budget (pushing evicts the oldest), but
  * stored as columns: the text of each line plus a few numbers in typed arrays.
  *
  * Why not the record objects themselves: under a flood every record lives for the last 10,000
@@ -48,7 +55,7 @@ export class RecordRing {
   #bytes = 0;
   #evicted = 0;
 
-  constructor(service: string, options: RingBufferOptions = {}) {
+  constructor(service: string, options: RecordRingOptions = {}) {
     this.#service = service;
     this.#maxItems = Math.max(1, Math.floor(options.maxItems ?? DEFAULT_MAX_ITEMS));
     this.#maxBytes = Math.max(0, options.maxBytes ?? DEFAULT_MAX_BYTES);
