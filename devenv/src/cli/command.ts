@@ -7,6 +7,11 @@ export interface CommandContext {
   out(text: string): void;
   /** A line (or block) for stderr. */
   err(text: string): void;
+  /**
+   * Calls `listener` once when whoever reads stdout or stderr has gone (`devenv up | head`):
+   * further output is dropped instead of crashing devenv with EPIPE.
+   */
+  onOutputClosed?(listener: () => void): void;
 }
 
 export type Command = (args: readonly string[], ctx: CommandContext) => Promise<number>;

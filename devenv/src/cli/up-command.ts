@@ -189,6 +189,9 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       }
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+    // The reader of our output is gone (`devenv up | head`): nobody is watching, so stop as on
+    // SIGHUP rather than keep a stack running that nothing can stop but `devenv down`.
+    ctx.onOutputClosed?.(() => resolve('signal'));
   });
 
   // --- Observability: devenv's own /metrics (supervisor state) for Prometheus ----------------

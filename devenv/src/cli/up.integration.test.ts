@@ -11,7 +11,10 @@ import { freePort } from '../process/free-port.js';
 
 const makeTempDir = useTempDirs();
 
-/** Two services; `parent` starts a grandchild that ignores SIGTERM, so only a group kill ends it. */
+/**
+ * Two services; `parent` starts a grandchild that ignores SIGTERM, so only a group kill ends it;
+ * `child` logs a line every 200 ms, which `up` (without --ci) prints.
+ */
 function composeFile(port: number): string {
   const node = JSON.stringify(process.execPath);
   return `
@@ -30,7 +33,7 @@ services:
       parent: { condition: service_healthy }
     x-devenv:
       native:
-        command: [${node}, -e, "setInterval(() => {}, 1000)"]
+        command: [${node}, -e, "setInterval(() => console.log('tick'), 200)"]
 `;
 }
 
@@ -66,6 +69,18 @@ describe('devenv up leaves no orphans', () => {
       expect(run.output()).toMatch(/parent\s+stopped/);
     }, 60_000);
   }
+
+  it('stops every process group when the reader of its output goes away (devenv up | head)', async () => {
+    const dir = await makeTempDir();
+    const { run, groups } = await startedStack(dir);
+    // The next printed log line hits a closed pipe: EPIPE, which used to kill devenv outright.
+    run.child.stdout!.destroy();
+    const exit = await run.exited;
+    expect(exit.signal).toBeNull();
+    expect(run.output()).not.toContain('EPIPE');
+    for (const pgid of groups) expect(groupExists(pgid)).toBe(false);
+    expect(readSession(join(dir, '.devenv', 'session.json'))).toBeUndefined();
+  }, 60_000);
 
   it('after SIGKILL of devenv, the next start reaps what it left before starting anything', async () => {
     const dir = await makeTempDir();
