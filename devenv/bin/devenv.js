@@ -4,6 +4,7 @@
 // Node (versions.yaml) in node_modules/.bin.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import module from 'node:module';
 import { constants } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,14 @@ if (major < MIN_MAJOR) {
 
 // The marker only guards against a re-exec loop; the services devenv starts must not inherit it.
 delete process.env.DEVENV_REEXEC;
+
+// V8's compiled code for every module, kept between runs: devenv and each Node service it starts
+// (they inherit the variable) skip compiling the SDKs again, ~0.1 s of CPU per process, and the
+// whole stack starts at once on few cores. The user's own setting wins.
+process.env.NODE_COMPILE_CACHE ??= fileURLToPath(
+  new URL('../../.devenv/cache/node-compile', import.meta.url),
+);
+module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
 const { register } = await import('tsx/esm/api');
 // The project's tsconfig (JSX runtime, module settings), whatever directory devenv runs in.

@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { nodeService } from '../../test/stack-builder.js';
 import { isAnswer, startGuardServer, verdictOf } from './guard-server.js';
@@ -48,6 +52,30 @@ describe('guard server (a real process speaking the protocol)', () => {
       if (!third.ok) expect(JSON.parse(third.error)).toMatchObject({ n: 3 });
     } finally {
       server.close();
+    }
+  });
+
+  it('with warmNow false, starts the process only at warm() (once), not before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'guard-warm-'));
+    const marker = join(dir, 'starts');
+    const server = startGuardServer({
+      command: nodeService(`require('fs').appendFileSync(${JSON.stringify(marker)}, 'x');
+        require('readline').createInterface({ input: process.stdin }).on('line', () =>
+          console.log(JSON.stringify({ violations: [] })));`),
+      cwd: process.cwd(),
+      env: process.env,
+      warmNow: false,
+    });
+    try {
+      await sleep(500);
+      expect(existsSync(marker)).toBe(false);
+      server.warm();
+      server.warm();
+      expect(await server.check(10_000)).toEqual({ ok: true, value: undefined });
+      expect(readFileSync(marker, 'utf8')).toBe('x');
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

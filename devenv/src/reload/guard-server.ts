@@ -6,10 +6,12 @@ import { err, ok, type Result } from '../result.js';
  * A reload guard that stays up between checks (`x-devenv.reload_guard.serve`): one line on its
  * stdin asks for a check, one JSON object line on its stdout with `violations` or `error`
  * answers it — no violations passes; violations, or an error, refuse. Other output lines are
- * its logs (kept to explain a failure). The process starts at once, so it can warm up before the
- * first save; when it dies it starts again at the next check.
+ * its logs (kept to explain a failure). The process starts at `warm()` (or at the first check),
+ * so it can warm up before the first save; when it dies it starts again at the next check.
  */
 export interface GuardServer {
+  /** Starts the process now unless it runs already. */
+  warm(): void;
   check(timeoutMs: number): Promise<Result<void, string>>;
   close(): void;
 }
@@ -18,6 +20,8 @@ export interface GuardServerOptions {
   readonly command: readonly string[];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** Start the process at once (default); false waits for `warm()` or the first check. */
+  readonly warmNow?: boolean;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -91,9 +95,12 @@ export function startGuardServer(options: GuardServerOptions): GuardServer {
     return started;
   };
 
-  if (command !== undefined) child = launch();
+  if (command !== undefined && options.warmNow !== false) child = launch();
 
   return {
+    warm() {
+      if (command !== undefined && !closed) child ??= launch();
+    },
     async check(timeoutMs) {
       if (command === undefined) return ok(undefined);
       if (closed) return err('the guard was stopped');
