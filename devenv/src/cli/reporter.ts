@@ -67,7 +67,21 @@ export function jsonReporter(write: (text: string) => void, withLogs: boolean): 
     },
     logs: (records) => {
       if (!withLogs) return;
-      for (const r of records) write(JSON.stringify({ type: 'log', ...r }));
+      for (const r of records)
+        write(
+          JSON.stringify({
+            type: 'log',
+            seq: r.seq,
+            service: r.service,
+            stream: r.stream,
+            ts: r.ts,
+            received: r.received,
+            level: r.level,
+            msg: r.msg,
+            fields: r.fields,
+            text: r.text,
+          }),
+        );
     },
     line: (text) => write(JSON.stringify({ type: 'message', at: Date.now(), text })),
   };

@@ -11,7 +11,17 @@ const tempDir = useTempDirs('devenv-file-sink-');
 let seq = 0;
 function record(service: string, text: string, ts = Date.UTC(2024, 4, 1, 10, 0, 0, 5)): LogRecord {
   seq += 1;
-  return { seq, service, stream: 'stdout', ts, level: undefined, msg: text, fields: {}, text };
+  return {
+    seq,
+    service,
+    stream: 'stdout',
+    ts,
+    received: ts,
+    level: undefined,
+    msg: text,
+    fields: {},
+    text,
+  };
 }
 
 describe('file sink', () => {
@@ -21,10 +31,13 @@ describe('file sink', () => {
     const bus = createLogBus({ sinks: [sink], now: () => Date.UTC(2024, 4, 1, 10, 0, 0, 5) });
     bus.write('api', 'stdout', 'hello\n');
     bus.write('api', 'stderr', 'oops\n');
+    // The time is when devenv received the line, also for a line with a time of its own.
+    bus.write('api', 'stdout', '{"time":1700000000000,"msg":"own time"}\n');
     bus.append('worker', 'devenv', 'started');
     await bus.close();
     expect(await readFile(join(dir, 'api.log'), 'utf8')).toBe(
-      '2024-05-01T10:00:00.005Z stdout hello\n2024-05-01T10:00:00.005Z stderr oops\n',
+      '2024-05-01T10:00:00.005Z stdout hello\n2024-05-01T10:00:00.005Z stderr oops\n' +
+        '2024-05-01T10:00:00.005Z stdout {"time":1700000000000,"msg":"own time"}\n',
     );
     expect(await readFile(join(dir, 'worker.log'), 'utf8')).toBe(
       '2024-05-01T10:00:00.005Z devenv started\n',

@@ -42,7 +42,8 @@ const SLAB_BYTES = 256 * 1024;
 const SPARE_SLABS = 4;
 
 /**
- * Writes each service's lines to `<directory>/<service>.log` as `<ISO time> <stream> <text>`,
+ * Writes each service's lines to `<directory>/<service>.log` as `<ISO time> <stream> <text>`
+ * (the time devenv received the line),
  * rotating by size. Disk writes happen in the background; the bus only queues, and when the
  * queue is over its high-water mark the newest lines are dropped and counted instead of
  * making the bus wait or memory grow.
@@ -64,6 +65,7 @@ class FileSinkImpl implements FileSink {
   readonly name: string;
   readonly #settings: Settings;
   readonly #files = new Map<string, ServiceFile>();
+  readonly #byService = new Map<string, ServiceFile>();
   readonly #counters = { dropped: 0, failure: undefined as SinkFailure | undefined };
   #closed = false;
 
@@ -118,12 +120,17 @@ class FileSinkImpl implements FileSink {
   }
 
   #fileOf(service: string): ServiceFile {
+    let file = this.#byService.get(service);
+    if (file !== undefined) return file;
+    // Two names may map to one file name (fileNameOf): they share its writer.
     const path = this.pathOf(service);
-    let file = this.#files.get(path);
+    file = this.#files.get(path);
     if (file === undefined) {
       file = new ServiceFile(path, this.#settings, this.#counters);
       this.#files.set(path, file);
     }
+    // Without this, every batch would build the path again: under a flood that is ~100k batches.
+    this.#byService.set(service, file);
     return file;
   }
 }
@@ -362,8 +369,9 @@ class ServiceFile {
 
   /** `<ISO time> <stream> `: records of one chunk share time and stream, so it is built once. */
   #prefixOf(record: LogRecord): string {
-    if (record.ts !== this.#prefixTs || record.stream !== this.#prefixStream) {
-      const ts = record.ts;
+    // The arrival time, not the line's own: reading that would parse every line (see line-record.ts).
+    if (record.received !== this.#prefixTs || record.stream !== this.#prefixStream) {
+      const ts = record.received;
       const iso = Math.abs(ts) <= MAX_DATE_MS ? new Date(ts).toISOString() : '-';
       this.#prefixTs = ts;
       this.#prefixStream = record.stream;

@@ -3,7 +3,7 @@ import type { LogFilter, RecordPredicate } from './log-filter.js';
 import type { LogLevel, LogRecord, LogStream } from './log-record.js';
 import type { LogSink, SinkFailure } from './log-sink.js';
 import { DEFAULT_MAX_LINE_CHARS, LineSplitter, capLine } from './line-splitter.js';
-import { NO_FIELDS, line, readLine } from './parse-line.js';
+import { LineRecord } from './line-record.js';
 import { RecordRing } from './record-ring.js';
 
 export type { LogFilter } from './log-filter.js';
@@ -81,13 +81,12 @@ const DEFAULT_SUBSCRIBER_BACKLOG = 50_000;
 /** A record object, its slot and the strings it shares: a rough constant, not a measurement. */
 const RECORD_OVERHEAD_BYTES = 120;
 
-/** An estimate of a record's memory, for the ring buffer's byte budget. */
-export function recordBytes(record: LogRecord): number {
-  let bytes = RECORD_OVERHEAD_BYTES + record.text.length;
-  if (record.msg !== record.text) bytes += record.msg.length;
-  // Parsed fields cost roughly the line again.
-  if (record.fields !== NO_FIELDS) bytes += record.text.length;
-  return bytes;
+/**
+ * An estimate of a record's memory, for the ring buffer's byte budget: the ring keeps only the
+ * text (as UTF-8, outside the JS heap) and a few numbers; message and fields are rebuilt on read.
+ */
+export function recordBytes(record: Pick<LogRecord, 'text'>): number {
+  return RECORD_OVERHEAD_BYTES + record.text.length;
 }
 
 export function createLogBus(options: LogBusOptions = {}): LogBus {
@@ -277,8 +276,7 @@ class Bus implements LogBus {
     let splitter = log.splitters.get(stream);
     if (splitter === undefined) {
       splitter = new LineSplitter(
-        (line, bytes, start) =>
-          this.#add(log, service, stream, line, this.#chunkTs, undefined, bytes, start),
+        (line) => this.#add(log, service, stream, line, this.#chunkTs, undefined),
         { maxLineChars: this.#maxLineChars },
       );
       log.splitters.set(stream, splitter);
@@ -293,20 +291,9 @@ class Bus implements LogBus {
     text: string,
     arrivedAt: number,
     level: LogLevel | undefined,
-    bytes?: Uint8Array,
-    start = 0,
   ): void {
-    readLine(text, bytes, start);
-    const record: LogRecord = {
-      seq: ++this.#seq,
-      service,
-      stream,
-      ts: line.ts ?? arrivedAt,
-      level: level ?? line.level,
-      msg: line.msg,
-      fields: line.fields,
-      text,
-    };
+    // Level, message, time and fields are read from the text only when someone asks for them.
+    const record = new LineRecord(++this.#seq, service, stream, text, arrivedAt, level);
     log.ring.push(record, recordBytes(record));
     this.#pending.push(record);
     // One tick per burst: a flood reaches consumers as a few large batches, not a call per line.

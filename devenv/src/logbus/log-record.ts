@@ -8,8 +8,10 @@ export interface LogRecord {
   readonly service: string;
   /** `devenv` marks lines devenv itself writes about the service (started, exited, probe changes). */
   readonly stream: LogStream;
-  /** Epoch milliseconds when devenv received the line (or the line's own `time` when it is JSON). */
+  /** Epoch milliseconds: the line's own time when it has one (JSON), else `received`. */
   readonly ts: number;
+  /** Epoch milliseconds when devenv received the line. */
+  readonly received: number;
   readonly level: LogLevel | undefined;
   /** The message: the `msg` field of a JSON (pino-style) line, else the whole line. */
   readonly msg: string;

@@ -77,6 +77,7 @@ function record(text: string, extra: Partial<LogRecord> = {}): LogRecord {
     service: 'api',
     stream: 'stdout',
     ts: 1_700_000_000_123,
+    received: 1_700_000_000_456,
     level: 'info',
     msg: text,
     fields: {},

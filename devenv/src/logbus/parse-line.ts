@@ -45,10 +45,15 @@ const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp'] as const;
  * nothing; its fields are built only when someone reads them (see lazy-fields.ts).
  */
 export function parseLine(text: string): ParsedLine {
+  readText(text);
+  return { level: line.level, msg: line.msg, fields: line.fields, ts: line.ts };
+}
+
+/** `parseLine` without the result object: fills `line` (valid until the next call). */
+export function readText(text: string): void {
   // The scan reads bytes; the general path takes what is not plain ASCII.
   if (ASCII.test(text)) readLine(text, Buffer.from(text, 'latin1'), 0);
   else readLine(text);
-  return { level: line.level, msg: line.msg, fields: line.fields, ts: line.ts };
 }
 
 type Fields = Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
-import type { LogLevel, LogRecord, LogStream } from './log-record.js';
-import { line, readLine } from './parse-line.js';
+import { LineRecord } from './line-record.js';
+import type { LogLevel, LogStream } from './log-record.js';
 
 const LEVELS: readonly (LogLevel | undefined)[] = [
   undefined,
@@ -29,7 +29,7 @@ export interface RecordRingOptions {
  * again from the old one; with ~6 objects per record (record, time, text, message, fields) that
  * collection was most of devenv's CPU. Here a line keeps nothing alive in the JS heap: its text
  * is copied as UTF-8 into pages outside it (`TextPages`). Records are rebuilt when read (tail,
- * search): the message and fields come from the text again, the same way the bus made them.
+ * search) as `LineRecord`s, which read level, message, time and fields from the text if asked.
  */
 export class RecordRing {
   readonly #service: string;
@@ -43,8 +43,9 @@ export class RecordRing {
   /** Texts kept as strings because UTF-8 cannot hold them exactly (lone surrogates); else undefined. */
   #odd: (string | undefined)[];
   #seqs: Float64Array;
+  /** When each line arrived. */
   #times: Float64Array;
-  /** Index into LEVELS. */
+  /** Index into LEVELS: a level devenv gave the line itself (0: none). */
   #levels: Uint8Array;
   /** Index into STREAMS. */
   #streams: Uint8Array;
@@ -86,7 +87,7 @@ export class RecordRing {
   }
 
   /** Adds the newest record; a record larger than the whole byte budget is still kept (alone). */
-  push(record: LogRecord, size: number): void {
+  push(record: LineRecord, size: number): void {
     while (
       this.#count > 0 &&
       (this.#count >= this.#maxItems || this.#bytes + size > this.#maxBytes)
@@ -106,8 +107,8 @@ export class RecordRing {
       this.#odd[at] = text;
     }
     this.#seqs[at] = record.seq;
-    this.#times[at] = record.ts;
-    this.#levels[at] = LEVELS.indexOf(record.level);
+    this.#times[at] = record.received;
+    this.#levels[at] = LEVELS.indexOf(record.givenLevel);
     this.#streams[at] = STREAMS.indexOf(record.stream);
     this.#sizes[at] = size;
     this.#count += 1;
@@ -115,38 +116,35 @@ export class RecordRing {
   }
 
   /** The record `index` places after the oldest (0 = oldest), rebuilt, if held. */
-  at(index: number): LogRecord | undefined {
+  at(index: number): LineRecord | undefined {
     if (index < 0 || index >= this.#count) return undefined;
     return this.#record((this.#head + index) % this.#seqs.length);
   }
 
   /** Records `[from, to)` counted from the oldest, oldest first; bounds are clamped. */
-  slice(from = 0, to = this.#count): LogRecord[] {
+  slice(from = 0, to = this.#count): LineRecord[] {
     const start = Math.max(0, Math.min(from, this.#count));
     const end = Math.max(start, Math.min(to, this.#count));
-    const out = new Array<LogRecord>(end - start);
+    const out = new Array<LineRecord>(end - start);
     const capacity = this.#seqs.length;
     for (let i = start; i < end; i++) out[i - start] = this.#record((this.#head + i) % capacity);
     return out;
   }
 
-  #record(slot: number): LogRecord {
+  #record(slot: number): LineRecord {
     const pageId = this.#pageIds[slot]!;
     const text =
       pageId < 0
         ? (this.#odd[slot] ?? '')
         : this.#pages.text(pageId, this.#starts[slot]!, this.#lengths[slot]!);
-    readLine(text);
-    return {
-      seq: this.#seqs[slot]!,
-      service: this.#service,
-      stream: STREAMS[this.#streams[slot]!]!,
-      ts: this.#times[slot]!,
-      level: LEVELS[this.#levels[slot]!],
-      msg: line.msg,
-      fields: line.fields,
+    return new LineRecord(
+      this.#seqs[slot]!,
+      this.#service,
+      STREAMS[this.#streams[slot]!]!,
       text,
-    };
+      this.#times[slot]!,
+      LEVELS[this.#levels[slot]!],
+    );
   }
 
   #evictOldest(): void {
