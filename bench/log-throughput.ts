@@ -1,6 +1,8 @@
 // Log throughput through devenv: a service writes N lines (one write per line, as a logger
 // does) and exits; `devenv up --ci` supervises it with the log bus and file sink on. Baseline in
 // the same run: the same child writing to /dev/null. Targets: ratio ≥ 0.8, devenv RSS ≤ 150 MB.
+// The ratio is of lines/s: devenv's fixed cost (its start and stop, measured as `up` of a 1-line
+// flood) is left out; the whole run including it is printed too.
 // Run: npx tsx bench/log-throughput.ts [lines] [plain|json]
 // DEVENV_BIN=<path to devenv.js> runs another checkout's devenv (for before/after comparisons).
 import { spawn } from 'node:child_process';
