@@ -83,23 +83,6 @@ describe('LineSplitter', () => {
     expect(capLine('ab😀cd', 3)).toBe(`ab${truncationMarker(4)}`);
   });
 
-  it('hands over the bytes of lines that came whole out of an ASCII chunk', () => {
-    const seen: [string, string | undefined][] = [];
-    const splitter = new LineSplitter((line, bytes, start) =>
-      seen.push([line, bytes && Buffer.from(bytes).toString('latin1', start, start + line.length)]),
-    );
-    splitter.push(Buffer.from('one\r\ntwo\npar'));
-    splitter.push(Buffer.from('tial\ncafé\n'));
-    splitter.push('str\n');
-    expect(seen).toEqual([
-      ['one', 'one'],
-      ['two', 'two'],
-      ['partial', undefined], // joined across chunks
-      ['café', undefined], // not ASCII
-      ['str', undefined], // given as a string
-    ]);
-  });
-
   it('sends an ASCII chunk through the decoder while it holds part of a character', () => {
     const euro = Buffer.from('€'); // 3 bytes
     const { splitter, lines } = collect();

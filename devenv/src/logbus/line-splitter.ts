@@ -13,11 +13,8 @@ export function truncationMarker(droppedChars: number): string {
   return ` …[truncated ${droppedChars} chars]`;
 }
 
-/**
- * Receives each line. When the line came whole out of an ASCII chunk, `bytes` is that chunk and
- * the line is `bytes[start, start + line.length)`, so a reader may scan bytes instead of chars.
- */
-export type OnLine = (line: string, bytes: Uint8Array | undefined, start: number) => void;
+/** Receives each line, without its line ending. */
+export type OnLine = (line: string) => void;
 
 /**
  * Turns a stream of chunks into lines. One splitter per (service, stream): a chunk boundary may
@@ -46,13 +43,11 @@ export class LineSplitter {
   /** Emits every line the chunk completes; keeps the unterminated rest for the next chunk. */
   push(chunk: Buffer | string): void {
     let s: string;
-    let bytes: Buffer | undefined;
     if (typeof chunk === 'string') {
       s = chunk;
     } else if (isAscii(chunk) && decoderIsEmpty(this.#decoder)) {
       // Most output is ASCII: chars and bytes line up, and latin1 is the cheapest decode.
       s = chunk.toString('latin1');
-      bytes = chunk;
     } else {
       // Invalid UTF-8 becomes U+FFFD here rather than failing: logs are shown, not trusted.
       s = this.#decoder.write(chunk);
@@ -74,9 +69,8 @@ export class LineSplitter {
     const max = this.#max;
     while (nl !== -1) {
       const end = nl > start && s.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      if (end - start > max)
-        this.#onLine(cut(s.slice(start, start + max), end - start, max), undefined, 0);
-      else this.#onLine(s.slice(start, end), bytes, start);
+      if (end - start > max) this.#onLine(cut(s.slice(start, start + max), end - start, max));
+      else this.#onLine(s.slice(start, end));
       start = nl + 1;
       nl = s.indexOf('\n', start);
     }
@@ -114,7 +108,7 @@ export class LineSplitter {
     this.#dropped = 0;
     this.#lastWasCR = false;
     const total = line.length + dropped;
-    this.#onLine(total > this.#max ? cut(line, total, this.#max) : line, undefined, 0);
+    this.#onLine(total > this.#max ? cut(line, total, this.#max) : line);
   }
 }
 
