@@ -1,4 +1,4 @@
-import type { LogRecord } from '../logbus/log-record.js';
+import { plainRecord, type LogRecord } from '../logbus/log-record.js';
 import type { EngineState, ServiceState } from '../engine/service-state.js';
 import type { Style } from './style.js';
 
@@ -67,21 +67,7 @@ export function jsonReporter(write: (text: string) => void, withLogs: boolean): 
     },
     logs: (records) => {
       if (!withLogs) return;
-      for (const r of records)
-        write(
-          JSON.stringify({
-            type: 'log',
-            seq: r.seq,
-            service: r.service,
-            stream: r.stream,
-            ts: r.ts,
-            received: r.received,
-            level: r.level,
-            msg: r.msg,
-            fields: r.fields,
-            text: r.text,
-          }),
-        );
+      for (const r of records) write(JSON.stringify({ type: 'log', ...plainRecord(r) }));
     },
     line: (text) => write(JSON.stringify({ type: 'message', at: Date.now(), text })),
   };

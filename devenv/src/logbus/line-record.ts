@@ -1,4 +1,4 @@
-import type { LogLevel, LogRecord, LogStream } from './log-record.js';
+import { plainRecord, type LogLevel, type LogRecord, type LogStream } from './log-record.js';
 import { NO_FIELDS, line, readText } from './parse-line.js';
 
 /**
@@ -58,17 +58,7 @@ export class LineRecord implements LogRecord {
 
   /** The same keys as a plain record, for JSON output (getters are not own properties). */
   toJSON(): LogRecord {
-    return {
-      seq: this.seq,
-      service: this.service,
-      stream: this.stream,
-      ts: this.ts,
-      received: this.received,
-      level: this.level,
-      msg: this.msg,
-      fields: this.fields,
-      text: this.text,
-    };
+    return plainRecord(this);
   }
 
   #parsed(): this {

@@ -23,3 +23,18 @@ export interface LogRecord {
   /** The line exactly as the service wrote it (without the newline). */
   readonly text: string;
 }
+
+/** A record's values as own properties: for JSON, which does not see a `LineRecord`'s getters. */
+export function plainRecord(r: LogRecord): LogRecord {
+  return {
+    seq: r.seq,
+    service: r.service,
+    stream: r.stream,
+    ts: r.ts,
+    received: r.received,
+    level: r.level,
+    msg: r.msg,
+    fields: r.fields,
+    text: r.text,
+  };
+}
