@@ -1,55 +1,229 @@
 import { spawn } from 'node:child_process';
-import { open, readFile } from 'node:fs/promises';
-import { delimiter } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
-import { findExecutable } from '../src/process/executable.js';
 import { messageOf } from '../src/result.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 60_000;
+/** dockerd gives running containers 15 s to stop on SIGTERM; a little more for itself. */
+const STOP_TIMEOUT_MS = 30_000;
 
 /**
- * Makes sure the tests have a Docker Engine: pings it, and when nothing listens on the socket and
- * we are root with `dockerd` installed (as on CI), starts one in the background and waits for it.
- * Otherwise throws an error that says what to do: docker tests fail loudly, they never skip.
+ * Test runs share one Engine: several may run at once (a watch and an `npm test`, or parallel
+ * sessions), and the dockerd one of them started must outlive it while another still tests
+ * against it. `users/<pid>` marks each test run using an Engine, `dockerd.pid` the dockerd a test
+ * run started; the last run to leave stops that dockerd, and never one it did not start.
  */
-export async function ensureDockerEngine(docker: Dockerode = new Dockerode()): Promise<Dockerode> {
+const STATE_DIR = '/tmp/devenv-test-engine';
+const USERS_DIR = `${STATE_DIR}/users`;
+const DOCKERD_PID_FILE = `${STATE_DIR}/dockerd.pid`;
+const LOCK_DIR = `${STATE_DIR}/lock`;
+
+/**
+ * The Docker Engine the tests run against. The global setup starts one when it can; a test file
+ * only asks, and fails (never skips) with what to do when none answers.
+ */
+export async function requireDockerEngine(docker: Dockerode = new Dockerode()): Promise<Dockerode> {
+  const why = await ping(docker);
+  if (why === undefined) return docker;
+  throw new Error(
+    `no Docker Engine answers (${why}). The test setup starts one when it runs as root with ` +
+      'dockerd installed (its "test setup:" lines say why it did not); otherwise install docker.io ' +
+      'and start dockerd (`sudo dockerd > /tmp/dockerd.log 2>&1 &`) before running these tests',
+  );
+}
+
+export type EngineStatus =
+  /** An Engine already answered: a system one, or one another test run started. */
+  | { readonly kind: 'answering' }
+  | { readonly kind: 'started'; readonly pid: number }
+  /** None answers and none could be started here; the docker tests will fail saying so. */
+  | { readonly kind: 'unavailable'; readonly why: string };
+
+/** This test run's use of the Engine; the global setup's teardown releases it. */
+export interface EngineLease {
+  readonly status: EngineStatus;
+  /** Stops the dockerd a test run started when no other test run uses it; says which, if any. */
+  release(): Promise<number | undefined>;
+}
+
+/**
+ * For the global setup: when no Docker Engine answers and we are root with `dockerd` installed,
+ * starts one (detached: other test runs may use it after this one ends) and waits until it answers.
+ */
+export async function leaseDockerEngine(
+  dockerd: string | undefined,
+  docker: Dockerode = new Dockerode(),
+): Promise<EngineLease> {
+  const status = await withStateLock(async () => {
+    await mkdir(USERS_DIR, { recursive: true });
+    await writeFile(`${USERS_DIR}/${process.pid}`, '');
+    return startIfNeeded(dockerd, docker);
+  });
+  // A Ctrl-C ends vitest without its teardown; the exit handler still hands the Engine back.
+  const onExit = () => releaseAtExit();
+  process.once('exit', onExit);
+  return {
+    status,
+    release: async () => {
+      process.off('exit', onExit);
+      return withStateLock(releaseAndStopIfLast);
+    },
+  };
+}
+
+async function startIfNeeded(
+  dockerd: string | undefined,
+  docker: Dockerode,
+): Promise<EngineStatus> {
   const first = await ping(docker);
-  if (first === undefined) return docker;
+  if (first === undefined) return { kind: 'answering' };
   const host = process.env['DOCKER_HOST'];
-  const local = host === undefined || host.startsWith('unix://');
-  const dockerd = await findDockerd();
-  const root = process.getuid?.() === 0;
-  if (!local || !dockerd || !root) {
-    throw new Error(
-      `the Docker Engine does not answer (${first}) and cannot be started from here ` +
-        `(${!local ? `DOCKER_HOST=${host} is not local` : !dockerd ? 'dockerd is not installed' : 'not root'}): ` +
-        'install docker.io and start dockerd (`sudo dockerd > /tmp/dockerd.log 2>&1 &`) before running these tests',
-    );
+  const cannot =
+    host !== undefined && !host.startsWith('unix://')
+      ? `DOCKER_HOST=${host} is not local`
+      : dockerd === undefined
+        ? 'dockerd is not installed'
+        : process.getuid?.() !== 0
+          ? 'not root'
+          : undefined;
+  if (cannot !== undefined || dockerd === undefined) {
+    return { kind: 'unavailable', why: `no Docker Engine answers (${first}), ${cannot}` };
   }
   const log = await open(LOG_FILE, 'a');
+  let pid: number | undefined;
   try {
-    // Detached and unreferenced: the Engine outlives this test run, like a system service would.
     const child = spawn(dockerd, [], { detached: true, stdio: ['ignore', log.fd, log.fd] });
     child.on('error', () => undefined);
     child.unref();
+    pid = child.pid;
   } finally {
     await log.close();
   }
+  if (pid === undefined) return { kind: 'unavailable', why: `${dockerd} could not be started` };
+  await writeFile(DOCKERD_PID_FILE, String(pid));
   const deadline = Date.now() + START_TIMEOUT_MS;
   let last = first;
-  // Keep asking even if our dockerd quit at once: a parallel test file may have started the Engine first.
   while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     const answer = await ping(docker);
-    if (answer === undefined) return docker;
+    if (!isRunningDockerd(pid)) {
+      // Ours quit (another Engine took the socket first, say): whoever answers is not ours.
+      await rm(DOCKERD_PID_FILE, { force: true });
+      return answer === undefined
+        ? { kind: 'answering' }
+        : { kind: 'unavailable', why: `${dockerd} exited at once; ${await logTail()}` };
+    }
+    if (answer === undefined) return { kind: 'started', pid };
     last = answer;
   }
-  const tail = (await readFile(LOG_FILE, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
-  throw new Error(
-    `started ${dockerd}, but the Docker Engine did not answer within ${START_TIMEOUT_MS / 1000} s (${last}); ` +
-      `last lines of ${LOG_FILE}:\n${tail}`,
-  );
+  await stopDockerd(pid);
+  await rm(DOCKERD_PID_FILE, { force: true });
+  return {
+    kind: 'unavailable',
+    why: `started ${dockerd}, but it did not answer within ${START_TIMEOUT_MS / 1000} s (${last}); ${await logTail()}`,
+  };
+}
+
+async function releaseAndStopIfLast(): Promise<number | undefined> {
+  await rm(`${USERS_DIR}/${process.pid}`, { force: true });
+  if (otherUsers().length > 0) return undefined;
+  const pid = Number(await readFile(DOCKERD_PID_FILE, 'utf8').catch(() => ''));
+  await rm(DOCKERD_PID_FILE, { force: true });
+  if (!(pid > 0) || !isRunningDockerd(pid)) return undefined;
+  await stopDockerd(pid);
+  return pid;
+}
+
+/** The synchronous part of a release, for process exit: SIGTERM without waiting for the end. */
+function releaseAtExit(): void {
+  rmSync(`${USERS_DIR}/${process.pid}`, { force: true });
+  if (otherUsers().length > 0) return;
+  const pid = Number(readFileIfAny(DOCKERD_PID_FILE));
+  if (pid > 0 && isRunningDockerd(pid)) process.kill(pid, 'SIGTERM');
+}
+
+/** Test runs still using the Engine; entries of runs that died without a teardown are dropped. */
+function otherUsers(): number[] {
+  const names = existsSync(USERS_DIR) ? readdirSync(USERS_DIR) : [];
+  return names.map(Number).filter((pid) => {
+    if (pid === process.pid) return false;
+    if (isAlive(pid)) return true;
+    rmSync(`${USERS_DIR}/${pid}`, { force: true });
+    return false;
+  });
+}
+
+async function stopDockerd(pid: number): Promise<void> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isRunningDockerd(pid)) {
+    if (Date.now() > deadline) {
+      process.kill(pid, 'SIGKILL');
+      break;
+    }
+    await sleep(100);
+  }
+}
+
+/** A mkdir lock with the owner's PID inside, taken over when its owner died. */
+async function withStateLock<T>(work: () => Promise<T>): Promise<T> {
+  await mkdir(STATE_DIR, { recursive: true });
+  const deadline = Date.now() + 2 * START_TIMEOUT_MS + STOP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await mkdir(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number(await readFile(`${LOCK_DIR}/pid`, 'utf8').catch(() => ''));
+    // No PID yet: the owner is between mkdir and writeFile; give it a moment before judging.
+    if (owner > 0 && !isAlive(owner)) await rm(LOCK_DIR, { recursive: true, force: true });
+    if (Date.now() > deadline) throw new Error(`${LOCK_DIR} stayed taken (pid ${owner || '?'})`);
+    await sleep(200);
+  }
+  try {
+    await writeFile(`${LOCK_DIR}/pid`, String(process.pid));
+    return await work();
+  } finally {
+    await rm(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+function readFileIfAny(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Still dockerd (not a reused PID) and not a zombie waiting for a parent that is gone. */
+function isRunningDockerd(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return stat.includes('(dockerd)') && state !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function logTail(): Promise<string> {
+  const text = await readFile(LOG_FILE, 'utf8').catch(() => '');
+  return `last lines of ${LOG_FILE}:\n${text.split('\n').slice(-15).join('\n')}`;
 }
 
 /** undefined when the Engine answers, else why not. */
@@ -68,10 +242,4 @@ async function ping(docker: Dockerode): Promise<string | undefined> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function findDockerd(): Promise<string | undefined> {
-  // dockerd lives in sbin, which a non-login PATH may lack.
-  const path = process.env['PATH'] ?? '';
-  return findExecutable('dockerd', [...path.split(delimiter), '/usr/sbin', '/usr/bin', '/sbin']);
 }

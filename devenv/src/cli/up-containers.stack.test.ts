@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN, devenvPs } from '../../test/devenv-process.js';
-import { ensureDockerEngine } from '../../test/docker-engine.js';
+import { requireDockerEngine } from '../../test/docker-engine.js';
 import { startProjectStack } from '../../test/stack-lock.js';
 import { stackSmoke } from '../../test/stack-smoke.js';
 import { PROJECT_ROOT } from '../project-root.js';
@@ -27,7 +27,7 @@ describe('the container stack (--runtime docker, offline images)', () => {
   let stack: Awaited<ReturnType<typeof startProjectStack>> | undefined;
 
   beforeAll(async () => {
-    docker = await ensureDockerEngine();
+    docker = await requireDockerEngine();
     // Once per machine (minutes: debootstrap, Node from npm, Python from Debian); then cached.
     execFileSync(DEVENV_BIN, ['images', 'bootstrap'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
     stack = await startProjectStack([

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
-import { ensureDockerEngine } from '../../test/docker-engine.js';
+import { requireDockerEngine } from '../../test/docker-engine.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { listProjectLeftovers } from '../runtime/docker-leftovers.js';
 
@@ -52,7 +52,7 @@ async function labelled(): Promise<number> {
 }
 
 beforeAll(async () => {
-  docker = await ensureDockerEngine();
+  docker = await requireDockerEngine();
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDockerEngine } from '../../test/docker-engine.js';
+import { requireDockerEngine } from '../../test/docker-engine.js';
 import { loadProjectVersions } from '../../test/project-versions.js';
 import { formatDiagnostic } from '../diagnostic.js';
 import { loadStack } from '../model/load-stack.js';
@@ -29,7 +29,7 @@ let network: Dockerode.Network | undefined;
 const log: string[] = [];
 
 beforeAll(async () => {
-  docker = await ensureDockerEngine();
+  docker = await requireDockerEngine();
   versions = await loadProjectVersions();
   const b = baseImages(versions);
   if (!b.ok) throw new Error(b.error);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDockerEngine } from '../../test/docker-engine.js';
+import { requireDockerEngine } from '../../test/docker-engine.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { dockerRuntime } from './docker.js';
 import {
@@ -41,7 +41,7 @@ function newProject(name: string): string {
 
 beforeAll(async () => {
   // Fails (never skips) with what to do when there is no Engine.
-  docker = await ensureDockerEngine();
+  docker = await requireDockerEngine();
   imagesBefore = new Set((await docker.listImages({ all: true })).map((image) => image.Id));
   context = await mkdtemp(join(tmpdir(), 'devenv-docker-'));
   await copyFile(BUSYBOX, join(context, 'busybox')).catch((error: unknown) => {

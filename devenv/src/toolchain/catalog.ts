@@ -116,7 +116,7 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
   },
   prometheus: {
     id: 'prometheus',
-    purpose: 'metrics store for the observability profile',
+    purpose: 'metrics store for the observability profile (its package brings promtool too)',
     executable: 'prometheus',
     versionArgs: ['--version'],
     need: 'optional',
@@ -161,6 +161,39 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     need: 'optional',
     routes: [{ kind: 'apt', package: 'docker.io' }],
     manual: 'install Docker Engine (Debian/Ubuntu: apt-get install docker.io) and start dockerd',
+  },
+  dockerd: {
+    id: 'dockerd',
+    purpose: 'the Docker Engine: the docker runtime, image builds and their tests',
+    executable: 'dockerd',
+    versionArgs: ['--version'],
+    need: 'optional',
+    routes: [{ kind: 'apt', package: 'docker.io' }],
+    // sbin, which a non-login PATH may lack.
+    extraDirs: ['/usr/sbin', '/sbin'],
+    manual:
+      'install Docker Engine (Debian/Ubuntu: apt-get install docker.io) and start dockerd (as root: dockerd &)',
+  },
+  debootstrap: {
+    id: 'debootstrap',
+    purpose: 'builds the local Debian base images (devenv images bootstrap)',
+    executable: 'debootstrap',
+    versionArgs: ['--version'],
+    need: 'optional',
+    routes: [{ kind: 'apt', package: 'debootstrap' }],
+    extraDirs: ['/usr/sbin', '/sbin'],
+    manual: 'install debootstrap (Debian/Ubuntu: apt-get install debootstrap)',
+  },
+  busybox: {
+    id: 'busybox',
+    purpose: 'a static /bin/busybox: the tiny image the docker runtime’s tests build locally',
+    executable: 'busybox',
+    // `busybox --help` starts "BusyBox v1.35.0 (Debian …) multi-call binary."
+    versionArgs: ['--help'],
+    need: 'optional',
+    routes: [{ kind: 'apt', package: 'busybox-static' }],
+    manual:
+      'install a static busybox at /bin/busybox (Debian/Ubuntu: apt-get install busybox-static)',
   },
   helm: {
     id: 'helm',

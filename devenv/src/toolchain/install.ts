@@ -4,6 +4,7 @@ import { describeOutcome, runCommand, type CommandOutcome } from '../process/run
 import { err, messageOf, ok, type Result } from '../result.js';
 import { satisfies, type VersionSpec } from '../versions/version-spec.js';
 import { toolVersionDir } from './cache-layout.js';
+import { installSystemPackages } from './system-packages.js';
 import type { InstallRoute, ToolDefinition } from './catalog.js';
 import type { ToolFailure, ToolLocator } from './resolve.js';
 
@@ -72,7 +73,7 @@ async function installByRoute(
   route: InstallRoute,
   ctx: InstallContext,
 ): Promise<Result<void, string>> {
-  if (route.kind === 'apt') return installSystemPackage(route.package, ctx);
+  if (route.kind === 'apt') return installSystemPackages([route.package], ctx);
   if (wanted.kind !== 'exact') {
     return err(
       `versions.yaml must pin an exact version (like 1.2.3) for tools devenv installs, not "${wanted.text}"`,
@@ -237,29 +238,6 @@ function ldflagsFor(route: { readonly versionLdflag?: string }, version: string)
   return route.versionLdflag
     ? ['-ldflags', `-X ${route.versionLdflag.replace('{version}', version)}`]
     : [];
-}
-
-let aptUpdated: Promise<CommandOutcome> | undefined;
-
-async function installSystemPackage(
-  pkg: string,
-  ctx: InstallContext,
-): Promise<Result<void, string>> {
-  if (process.getuid?.() !== 0) return err(`installing the system package ${pkg} needs root`);
-  const env = { ...(ctx.env ?? process.env), DEBIAN_FRONTEND: 'noninteractive' };
-  ctx.log(`installing the system package ${pkg} with apt-get`);
-  aptUpdated ??= runCommand('apt-get', ['update', '-qq'], { env, timeoutMs: INSTALL_TIMEOUT_MS });
-  const update = await aptUpdated;
-  if (!succeeded(update)) return err(`apt-get update failed: ${describeOutcome(update)}`);
-  const outcome = await runCommand(
-    'apt-get',
-    ['install', '-y', '-qq', '--no-install-recommends', pkg],
-    {
-      env,
-      timeoutMs: INSTALL_TIMEOUT_MS,
-    },
-  );
-  return succeeded(outcome) ? ok(undefined) : err(describeOutcome(outcome));
 }
 
 function succeeded(outcome: CommandOutcome): boolean {
