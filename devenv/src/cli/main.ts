@@ -17,6 +17,18 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary:
     load: async () => (await import('./ps-command.js')).psCommand,
     summary: 'list the services of the running stack',
   },
+  restart: {
+    load: async () => (await import('./service-control-command.js')).restartCommand,
+    summary: 'restart services of the running stack (all when none are named)',
+  },
+  stop: {
+    load: async () => (await import('./service-control-command.js')).stopCommand,
+    summary: 'stop services of the running stack; they stay down until started',
+  },
+  start: {
+    load: async () => (await import('./service-control-command.js')).startCommand,
+    summary: 'start stopped services of the running stack again',
+  },
   logs: {
     load: async () => (await import('./logs-command.js')).logsCommand,
     summary: 'print (and follow) service logs',

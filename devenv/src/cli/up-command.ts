@@ -7,7 +7,7 @@ import type { EngineState } from '../engine/service-state.js';
 import { createSupervisor, type RuntimeChoice, type Supervisor } from '../engine/supervisor.js';
 import { runProbe } from '../health/probe.js';
 import { createFileSink } from '../logbus/file-sink.js';
-import { createLogBus } from '../logbus/log-bus.js';
+import { createLogBus, type LogBus } from '../logbus/log-bus.js';
 import { createLokiSink } from '../logbus/loki-sink.js';
 import type { LogSink } from '../logbus/log-sink.js';
 import { lazyDockerReaper } from '../runtime/lazy-reaper.js';
@@ -21,13 +21,15 @@ import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { projectVersions } from './project-versions.js';
 import { lokiTargetOf } from './loki-target.js';
-import { metricsPortFrom, startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
+import { metricsPortFrom, startMetricsEndpoint } from './metrics-endpoint.js';
 import { jsonReporter, lineReporter, type Reporter } from './reporter.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
 import { styleFor } from './style.js';
 import type { Stack } from '../model/stack.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
 import { UsageError } from './usage-error.js';
+import type { ControlServer } from '../control/control-server.js';
+import { messageOf } from '../result.js';
 
 export const UP_USAGE = `Usage: devenv up [service…] [options]
 
@@ -71,6 +73,9 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   }
   const runtimeFor = parseRuntimeFlags(values.runtime ?? []);
   const timeoutMs = parseTimeout(values.timeout);
+  const metricsPortSetting = metricsPortFrom(ctx.env);
+  if (!metricsPortSetting.ok) throw new UsageError(metricsPortSetting.error, UP_USAGE);
+  const metricsPort = metricsPortSetting.value;
 
   const loaded = await loadStackFromFlags(values, ctx);
   if (!loaded) return 2;
@@ -129,6 +134,8 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   }
   // ---------------------------------------------------------------------------------------------
   const bus = createLogBus({ sinks });
+  const teardown = teardownSteps();
+  teardown.afterStop(() => bus.close());
   const toolchain = createToolchain({
     projectRoot: ctx.projectRoot,
     versions: versions,
@@ -171,40 +178,21 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       last = state;
     });
   }
-  const snapshot = snapshotWriter(join(stateDir, 'state.json'), stack.projectName);
+  const snapshot = snapshotWriter(join(stateDir, 'state.json'), stack.projectName, (problem) =>
+    bus.append('devenv', 'devenv', problem),
+  );
   supervisor.store.subscribe(snapshot.update);
 
-  const stopped = new Promise<'signal'>((resolve) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals === 1) {
-        reporter.line(`${signal}: stopping everything (again to force)`);
-        resolve('signal');
-      } else {
-        // The user insists: kill every group now rather than wait for graceful stops.
-        for (const leftover of Object.values(readSession(session)?.services ?? {})) {
-          if (leftover.kind === 'process-group') signalGroup(leftover.pgid, 'SIGKILL');
-        }
-      }
-    };
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
-    // The reader of our output is gone (`devenv up | head`): nobody is watching, so stop as on
-    // SIGHUP rather than keep a stack running that nothing can stop but `devenv down`.
-    ctx.onOutputClosed?.(() => resolve('signal'));
-  });
+  const stopRequest = watchForStop(ctx, reporter, session);
 
   // --- Observability: devenv's own /metrics (supervisor state) for Prometheus ----------------
-  let metrics: MetricsEndpoint | undefined;
-  const metricsPort = metricsPortFrom(ctx.env);
-  if (!metricsPort.ok) throw new UsageError(metricsPort.error, UP_USAGE);
-  if (metricsPort.value !== 'off') {
+  if (metricsPort !== 'off') {
     const started = await startMetricsEndpoint(
       { getState: () => supervisor.store.getState(), logStats: () => bus.stats() },
-      metricsPort.value,
+      metricsPort,
     );
     // Not fatal: a second devenv (another project) may hold the port; the stack runs regardless.
-    if (started.ok) metrics = started.value;
+    if (started.ok) teardown.afterStop(() => started.value.close());
     else
       reporter.line(
         `devenv metrics not served: ${started.error.reason === 'port-in-use' ? `127.0.0.1:${started.error.port} is in use` : started.error.message} (set DEVENV_METRICS_PORT)`,
@@ -212,100 +200,266 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   }
   // ---------------------------------------------------------------------------------------------
 
-  supervisor.begin();
-  const reload =
-    values.ci || values['no-watch']
-      ? undefined
-      : (await import('./hot-reload.js')).startHotReload({
-          root: dirname(stateDir),
-          stack,
-          supervisor,
-          bus,
-          versions: versions,
-          toolchain,
-        });
-  let code = 0;
-  if (values.ci) {
-    const verdict = await Promise.race([
-      ciVerdict(supervisor, stack),
-      stopped,
-      sleep(timeoutMs).then(() => 'timeout' as const),
-    ]);
-    if (verdict === 'timeout') {
-      reporter.line(
-        `not ready after ${timeoutMs / 1000} s: ${describeWaiting(supervisor.store.getState())}`,
-      );
-      code = 1;
-    } else if (verdict === 'signal') {
-      code = 1;
-    } else if (verdict.kind === 'failed') {
+  let code = 1;
+  let thrown: { readonly error: unknown } | undefined;
+  try {
+    // From here on services run: whatever happens next (a throw in the TUI, the watcher, the
+    // control socket, or a fault anywhere in devenv), the teardown below stops every one of them.
+    supervisor.begin();
+    const reload =
+      values.ci || values['no-watch']
+        ? undefined
+        : (await import('./hot-reload.js')).startHotReload({
+            root: dirname(stateDir),
+            stack,
+            supervisor,
+            bus,
+            versions: versions,
+            toolchain,
+          });
+    // Closed before the stack stops: a save during shutdown must not restart a service.
+    if (reload) teardown.beforeStop(() => reload.close());
+    const control = await serveControlSocket({
+      stateDir,
+      stack,
+      supervisor,
+      bus,
+      snapshot,
+      reporter,
+    });
+    if (control) teardown.afterStop(() => control.close());
+
+    if (values.ci) {
+      code = await ciRun({ supervisor, stack, bus, reporter, stopRequest, timeoutMs });
+    } else if (interactive) {
+      const { renderTui } = await import('../tui/render.js');
+      const temporal = await watchStackTemporal(stack);
+      teardown.beforeStop(() => temporal.close());
+      const { createLoadRunner } = await import('../load/load-runner.js');
+      const { openUrl } = await import('../process/open-url.js');
+      const load = createLoadRunner({
+        projectRoot: ctx.projectRoot,
+        toolchain,
+        log: (stream, text) => bus.append('k6', stream, text),
+      });
+      teardown.beforeStop(() => load.close());
+      const ui = renderTui({
+        projectName: stack.projectName,
+        stack,
+        getState: () => supervisor.store.getState(),
+        subscribe: (onChange) => {
+          const fromStore = supervisor.store.subscribe(() => onChange());
+          const fromReload = reload?.subscribe(onChange);
+          const fromTemporal = temporal.subscribe(onChange);
+          const fromLoad = load.subscribe(onChange);
+          return () => {
+            fromStore();
+            fromReload?.();
+            fromTemporal();
+            fromLoad();
+          };
+        },
+        temporal: () => temporal.latest(),
+        reloadBlock: () => reload?.block(),
+        acceptBreaking: () => reload?.acceptBreaking(),
+        tests: () => reload?.tests(),
+        toggleTests: () => reload?.toggleTests() ?? false,
+        loadProfiles: () => load.profiles(),
+        startLoad: (profile) => load.start(profile),
+        stopLoad: () => load.stop(),
+        load: () => load.status(),
+        openUrl: (url) => openUrl(url, ctx.env),
+        logs: bus,
+        restart: (name) => supervisor.restart(name),
+        stop: (name) => supervisor.stop(name),
+        start: (name) => supervisor.start(name),
+        quit: () => supervisor.shutdown(),
+      });
+      // Closed once everything is down, so that it shows the stopping progress until then.
+      teardown.afterStop(() => ui.close());
+      const ended = await Promise.race([ui.exited, stopRequest.requested]);
+      code = ended?.kind === 'fault' ? 1 : 0;
+    } else {
+      code = (await stopRequest.requested).kind === 'fault' ? 1 : 0;
+    }
+  } catch (error) {
+    thrown = { error };
+  }
+
+  const { stackStopped, failures } = await teardown.run(() => supervisor.shutdown());
+  // A stack that did not stop keeps its session file: the next devenv reaps what it left.
+  if (stackStopped) {
+    recorder.close();
+    snapshot.remove();
+  } else {
+    snapshot.flush(supervisor.store.getState());
+  }
+  stopRequest.dispose();
+  // A bug: thrown on to main, which prints it and exits 1, now that nothing is left running.
+  const failure =
+    thrown ?? stopRequest.fault() ?? (failures.length > 0 ? { error: failures[0] } : undefined);
+  if (failure) throw failure.error;
+  return code;
+}
+
+type StopCause = { readonly kind: 'signal' } | { readonly kind: 'fault'; readonly error: unknown };
+
+/**
+ * When `up` should stop its stack: a signal (SIGINT, SIGTERM, SIGHUP), the reader of its output
+ * going away, or a fault anywhere in devenv (an exception nothing caught, a promise rejection
+ * nobody handled), which would otherwise end devenv at once and leave every service running.
+ */
+function watchForStop(ctx: CommandContext, reporter: Reporter, session: string) {
+  let request!: (cause: StopCause) => void;
+  const requested = new Promise<StopCause>((resolve) => (request = resolve));
+  let fault: { readonly error: unknown } | undefined;
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      reporter.line(`${signal}: stopping everything (again to force)`);
+      request({ kind: 'signal' });
+    } else {
+      // The user insists: kill every group now rather than wait for graceful stops.
+      for (const leftover of Object.values(readSession(session)?.services ?? {})) {
+        if (leftover.kind === 'process-group') signalGroup(leftover.pgid, 'SIGKILL');
+      }
+    }
+  };
+  const onFault = (error: unknown) => {
+    if (fault) return;
+    fault = { error };
+    try {
+      ctx.err(`devenv: internal error, stopping the stack: ${messageOf(error)}`);
+    } catch {
+      // The output is broken too; main reports the error once the stack is down.
+    }
+    request({ kind: 'fault', error });
+  };
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  process.on('uncaughtException', onFault);
+  process.on('unhandledRejection', onFault);
+  // The reader of our output is gone (`devenv up | head`): nobody is watching, so stop as on
+  // SIGHUP rather than keep a stack running that nothing can stop but `devenv down`.
+  ctx.onOutputClosed?.(() => request({ kind: 'signal' }));
+  return {
+    requested,
+    fault: () => fault,
+    dispose: () => {
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      process.off('uncaughtException', onFault);
+      process.off('unhandledRejection', onFault);
+    },
+  };
+}
+
+type Step = () => unknown;
+
+/**
+ * What `up` opened around its stack, closed as Go's defer closes (last opened, first closed)
+ * around the one shutdown of the stack: `beforeStop` steps (the file watcher, the load runner)
+ * first, then the stack, then `afterStop` steps (the TUI, the sockets, the log bus). Every step
+ * runs even when one before it throws, and the stack is stopped whatever they did.
+ */
+export function teardownSteps() {
+  const before: Step[] = [];
+  const after: Step[] = [];
+  return {
+    beforeStop: (step: Step): void => void before.unshift(step),
+    afterStop: (step: Step): void => void after.unshift(step),
+    run: async (stop: () => Promise<void>) => {
+      const failures: unknown[] = [];
+      const attempt = async (step: Step): Promise<boolean> => {
+        try {
+          await step();
+          return true;
+        } catch (error) {
+          failures.push(error);
+          return false;
+        }
+      };
+      for (const step of before) await attempt(step);
+      const stackStopped = await attempt(stop);
+      for (const step of after) await attempt(step);
+      return { stackStopped, failures };
+    },
+  };
+}
+
+/**
+ * `devenv restart|stop|start` from other terminals reach this devenv through its control socket.
+ * Not fatal when it cannot be served (the path is taken, say): the stack runs, and the commands
+ * say that nothing answers.
+ */
+async function serveControlSocket(options: {
+  readonly stateDir: string;
+  readonly stack: Stack;
+  readonly supervisor: Supervisor;
+  readonly bus: LogBus;
+  readonly snapshot: SnapshotWriter;
+  readonly reporter: Reporter;
+}): Promise<ControlServer | undefined> {
+  const { supervisor, bus } = options;
+  const { controlSocketPath } = await import('../control/socket-path.js');
+  const { createControlActions } = await import('../control/control-actions.js');
+  const { startControlServer, describeControlServerFailure } =
+    await import('../control/control-server.js');
+  const requested = (service: string, action: string) =>
+    bus.append(service, 'devenv', `${action} requested by \`devenv ${action}\``);
+  const served = await startControlServer({
+    path: controlSocketPath(options.stateDir),
+    actions: createControlActions({
+      projectName: options.stack.projectName,
+      store: supervisor.store,
+      restart: (name) => (requested(name, 'restart'), supervisor.restart(name)),
+      stop: (name) => (requested(name, 'stop'), supervisor.stop(name)),
+      start: (name) => (requested(name, 'start'), supervisor.start(name)),
+      settled: () => options.snapshot.flush(supervisor.store.getState()),
+    }),
+  });
+  if (served.ok) return served.value;
+  options.reporter.line(
+    `devenv restart/stop/start will not reach this stack: ${describeControlServerFailure(served.error)}`,
+  );
+  return undefined;
+}
+
+async function ciRun(options: {
+  readonly supervisor: Supervisor;
+  readonly stack: Stack;
+  readonly bus: LogBus;
+  readonly reporter: Reporter;
+  readonly stopRequest: { readonly requested: Promise<StopCause> };
+  readonly timeoutMs: number;
+}): Promise<number> {
+  const { supervisor, stack, bus, reporter, timeoutMs } = options;
+  const verdict = await Promise.race([
+    ciVerdict(supervisor, stack),
+    options.stopRequest.requested,
+    sleep(timeoutMs).then(() => 'timeout' as const),
+  ]);
+  if (verdict === 'timeout') {
+    reporter.line(
+      `not ready after ${timeoutMs / 1000} s: ${describeWaiting(supervisor.store.getState())}`,
+    );
+    return 1;
+  }
+  switch (verdict.kind) {
+    case 'signal':
+    case 'fault':
+      return 1;
+    case 'failed':
       for (const f of verdict.failures) {
         reporter.line(`${f.service}: ${f.reason}`);
         for (const r of bus.tail(f.service, { limit: 20 }))
           reporter.line(`  ${f.service} | ${r.text}`);
       }
-      code = 1;
-    } else {
+      return 1;
+    case 'ready':
       reporter.line(`all ${stack.startOrder.length} services ready`);
-    }
-  } else if (interactive) {
-    const { renderTui } = await import('../tui/render.js');
-    const temporal = await watchStackTemporal(stack);
-    const { createLoadRunner } = await import('../load/load-runner.js');
-    const { openUrl } = await import('../process/open-url.js');
-    const load = createLoadRunner({
-      projectRoot: ctx.projectRoot,
-      toolchain,
-      log: (stream, text) => bus.append('k6', stream, text),
-    });
-    const ui = renderTui({
-      projectName: stack.projectName,
-      stack,
-      getState: () => supervisor.store.getState(),
-      subscribe: (onChange) => {
-        const fromStore = supervisor.store.subscribe(() => onChange());
-        const fromReload = reload?.subscribe(onChange);
-        const fromTemporal = temporal.subscribe(onChange);
-        const fromLoad = load.subscribe(onChange);
-        return () => {
-          fromStore();
-          fromReload?.();
-          fromTemporal();
-          fromLoad();
-        };
-      },
-      temporal: () => temporal.latest(),
-      reloadBlock: () => reload?.block(),
-      acceptBreaking: () => reload?.acceptBreaking(),
-      tests: () => reload?.tests(),
-      toggleTests: () => reload?.toggleTests() ?? false,
-      loadProfiles: () => load.profiles(),
-      startLoad: (profile) => load.start(profile),
-      stopLoad: () => load.stop(),
-      load: () => load.status(),
-      openUrl: (url) => openUrl(url, ctx.env),
-      logs: bus,
-      restart: (name) => supervisor.restart(name),
-      stop: (name) => supervisor.stop(name),
-      start: (name) => supervisor.start(name),
-      quit: () => supervisor.shutdown(),
-    });
-    await Promise.race([ui.exited, stopped]);
-    temporal.close();
-    await load.close();
-    await supervisor.shutdown();
-    ui.close();
-  } else {
-    await stopped;
+      return 0;
   }
-  await reload?.close();
-  await supervisor.shutdown();
-  snapshot.update(supervisor.store.getState());
-  await metrics?.close();
-  await bus.close();
-  recorder.close();
-  snapshot.remove();
-  return code;
 }
 
 /** The TUI's Temporal panel source: polls the stack's Temporal when it has one. */
@@ -378,37 +532,57 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-/** `.devenv/state.json` for `devenv ps`: the latest state, written at most every 200 ms. */
-function snapshotWriter(path: string, projectName: string) {
+/**
+ * `.devenv/state.json` for `devenv ps`: the latest state, written at most every 200 ms, and at
+ * once on `flush()`. A write that fails (the directory was deleted, the disk is full) is reported
+ * and retried with the next change; it never takes devenv, and so the stack, down.
+ */
+function snapshotWriter(path: string, projectName: string, report: (problem: string) => void) {
   let pending: EngineState | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let failing = false;
+  const save = (state: EngineState | null) => {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(
+        tmp,
+        JSON.stringify({
+          devenvPid: state ? process.pid : null,
+          projectName,
+          updatedAt: Date.now(),
+          state,
+        }),
+      );
+      renameSync(tmp, path);
+      failing = false;
+    } catch (error) {
+      if (!failing) report(`cannot write ${path} (devenv ps shows old state): ${messageOf(error)}`);
+      failing = true;
+    }
+  };
   const write = () => {
+    if (timer) clearTimeout(timer);
     timer = undefined;
-    if (!pending) return;
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(
-      tmp,
-      JSON.stringify({
-        devenvPid: process.pid,
-        projectName,
-        updatedAt: Date.now(),
-        state: pending,
-      }),
-    );
-    renameSync(tmp, path);
+    if (pending) save(pending);
+    pending = undefined;
   };
   return {
     update: (state: EngineState) => {
       pending = state;
       timer ??= setTimeout(write, 200);
     },
+    /** Writes `state` now: a `devenv ps` right after this sees it. */
+    flush: (state: EngineState) => {
+      pending = state;
+      write();
+    },
     remove: () => {
       if (timer) clearTimeout(timer);
+      timer = undefined;
       pending = undefined;
-      writeFileSync(
-        path,
-        JSON.stringify({ devenvPid: null, projectName, updatedAt: Date.now(), state: null }),
-      );
+      save(null);
     },
   };
 }
+type SnapshotWriter = ReturnType<typeof snapshotWriter>;

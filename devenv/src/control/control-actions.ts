@@ -1,0 +1,153 @@
+import type { EngineState, ServiceState } from '../engine/service-state.js';
+import type { Store } from '../engine/store.js';
+import { err, ok, type Result } from '../result.js';
+import type { ActionAnswer, ActRequest, ServiceList, ServiceResult } from './protocol.js';
+import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
+
+/** What the control socket may read and do: the supervisor of `devenv up` provides it. */
+export interface ControlTarget {
+  readonly projectName: string;
+  readonly store: Pick<Store, 'getState' | 'subscribe'>;
+  restart(service: string): Promise<void>;
+  stop(service: string): Promise<void>;
+  start(service: string): void;
+  /**
+   * Called when an action's services have settled, before the answer goes out: `up` writes
+   * `.devenv/state.json` then, so a `devenv ps` right after `devenv restart` sees the new pid.
+   */
+  settled?(): void;
+}
+
+export type ActProblem =
+  | {
+      readonly reason: 'unknown-service';
+      readonly unknown: readonly string[];
+      readonly services: readonly string[];
+    }
+  | { readonly reason: 'shutting-down' };
+
+export interface ControlActions {
+  list(): ServiceList;
+  act(request: ActRequest): Promise<Result<ActionAnswer, ActProblem>>;
+}
+
+/**
+ * Applies restart/stop/start as the TUI keys do, for several services at once: restarts and starts
+ * in start order (dependencies first, as `docker compose restart` does), stops in reverse. Changes
+ * run one request at a time, so two terminals cannot interleave a stop and a start of one service;
+ * waiting for readiness happens outside that queue.
+ */
+export function createControlActions(target: ControlTarget): ControlActions {
+  let queue: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const service = (name: string): ServiceState => target.store.getState().services[name]!;
+
+  const apply = async (request: ActRequest, order: readonly string[], before: Snapshot) => {
+    switch (request.action) {
+      case 'restart':
+        for (const name of order) {
+          if (target.store.getState().shuttingDown) return;
+          // Already restarted since this request began (with a dependency it restarts with).
+          if (service(name).restarts > before.get(name)!.restarts) continue;
+          await target.restart(name);
+        }
+        return;
+      case 'stop':
+        for (const name of [...order].reverse()) {
+          // Nothing runs, and stopping would turn "unavailable, and why" into a bare "stopped".
+          if (service(name).phase !== 'unavailable') await target.stop(name);
+        }
+        return;
+      case 'start':
+        for (const name of order) target.start(name);
+        return;
+    }
+  };
+
+  return {
+    list: () => {
+      const state = target.store.getState();
+      return {
+        project: target.projectName,
+        services: state.order.map((name) => {
+          const s = state.services[name]!;
+          return { name, phase: s.phase, pid: s.pid ?? null, restarts: s.restarts };
+        }),
+      };
+    },
+    act: async (request) => {
+      const state = target.store.getState();
+      if (state.shuttingDown) return err({ reason: 'shutting-down' });
+      const unknown = request.services.filter((name) => !Object.hasOwn(state.services, name));
+      if (unknown.length > 0)
+        return err({ reason: 'unknown-service', unknown, services: state.order });
+      const wanted = new Set(request.services);
+      const order = state.order.filter((name) => wanted.has(name));
+      const before: Snapshot = new Map(order.map((name) => [name, state.services[name]!]));
+
+      await oneAtATime(() => apply(request, order, before));
+
+      const results =
+        request.wait || request.action === 'stop'
+          ? await settle(target.store, request, before)
+          : new Map(
+              order.map((name) => [
+                name,
+                requestedResult(
+                  request.action,
+                  before.get(name)!,
+                  service(name),
+                  target.store.getState().shuttingDown,
+                ),
+              ]),
+            );
+      target.settled?.();
+      return ok({
+        action: request.action,
+        results: Object.fromEntries(order.map((name) => [name, results.get(name)!])),
+      });
+    },
+  };
+}
+
+type Snapshot = ReadonlyMap<string, ServiceState>;
+
+/** Waits until every service has a result, or the request's time is up. */
+function settle(
+  store: ControlTarget['store'],
+  request: ActRequest,
+  before: Snapshot,
+): Promise<Map<string, ServiceResult>> {
+  const results = new Map<string, ServiceResult>();
+  /** True once every service has its result. */
+  const check = (state: EngineState): boolean => {
+    for (const [name, was] of before) {
+      if (results.has(name)) continue;
+      const now = state.services[name]!;
+      const result = settledResult(request.action, was, now, state.shuttingDown);
+      if (result) results.set(name, result);
+    }
+    return results.size === before.size;
+  };
+  if (check(store.getState())) return Promise.resolve(results);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      const state = store.getState();
+      for (const name of before.keys())
+        if (!results.has(name))
+          results.set(name, timedOutResult(state.services[name]!, request.timeoutMs));
+      resolve(results);
+    }, request.timeoutMs);
+    const unsubscribe = store.subscribe((state) => {
+      if (!check(state)) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(results);
+    });
+  });
+}

@@ -1,0 +1,119 @@
+import { request as httpRequest } from 'node:http';
+import type { z } from 'zod';
+import { err, messageOf, ok, type Result } from '../result.js';
+import {
+  actionAnswerSchema,
+  errorAnswerSchema,
+  serviceListSchema,
+  type ActionAnswer,
+  type ActRequest,
+  type ServiceList,
+} from './protocol.js';
+
+export type ControlClientFailure =
+  /** Nothing listens on the socket (ENOENT, ECONNREFUSED): no devenv, or one that was killed. */
+  | { readonly reason: 'unreachable'; readonly path: string; readonly code: string }
+  /** The running stack has no service of that name. */
+  | {
+      readonly reason: 'unknown-service';
+      readonly message: string;
+      readonly unknown: readonly string[];
+      readonly services: readonly string[];
+    }
+  /** devenv answered with an error (it is stopping, or it found the request malformed). */
+  | { readonly reason: 'refused'; readonly status: number; readonly message: string }
+  /** The connection broke, timed out, or the answer was not what this devenv expects. */
+  | { readonly reason: 'no-answer'; readonly path: string; readonly message: string };
+
+/** GET /services: the running stack's services. */
+export function listServices(
+  path: string,
+  timeoutMs = 10_000,
+): Promise<Result<ServiceList, ControlClientFailure>> {
+  return exchange(path, 'GET', '/services', undefined, serviceListSchema, timeoutMs);
+}
+
+/** POST /services/{action}; waits as long as the request lets devenv wait, and a little more. */
+export function requestAction(
+  path: string,
+  request: Omit<ActRequest, 'kind'>,
+  answerTimeoutMs: number,
+): Promise<Result<ActionAnswer, ControlClientFailure>> {
+  const { action, ...body } = request;
+  return exchange(
+    path,
+    'POST',
+    `/services/${action}`,
+    JSON.stringify(body),
+    actionAnswerSchema,
+    answerTimeoutMs,
+  );
+}
+
+function exchange<T>(
+  socketPath: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body: string | undefined,
+  schema: z.ZodType<T>,
+  timeoutMs: number,
+): Promise<Result<T, ControlClientFailure>> {
+  return new Promise((resolve) => {
+    const noAnswer = (message: string) =>
+      resolve(err({ reason: 'no-answer', path: socketPath, message }));
+    const req = httpRequest(
+      {
+        socketPath,
+        method,
+        path,
+        // A fresh connection, closed after the answer: nothing keeps this process alive.
+        agent: false,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        timeout: timeoutMs,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => noAnswer(messageOf(error)));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            noAnswer(`not JSON (HTTP ${response.statusCode}): ${text.slice(0, 200)}`);
+            return;
+          }
+          if (response.statusCode === 200) {
+            const parsed = schema.safeParse(json);
+            if (parsed.success) resolve(ok(parsed.data));
+            else noAnswer(`an answer of another shape: ${text.slice(0, 200)}`);
+            return;
+          }
+          const error = errorAnswerSchema.safeParse(json);
+          const message = error.success ? error.data.error : text.slice(0, 200);
+          if (response.statusCode === 404 && error.success && error.data.unknown)
+            resolve(
+              err({
+                reason: 'unknown-service',
+                message,
+                unknown: error.data.unknown,
+                services: error.data.services ?? [],
+              }),
+            );
+          else resolve(err({ reason: 'refused', status: response.statusCode ?? 0, message }));
+        });
+      },
+    );
+    req.on('timeout', () => {
+      req.destroy();
+      noAnswer(`no answer within ${Math.round(timeoutMs / 1000)} s`);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED')
+        resolve(err({ reason: 'unreachable', path: socketPath, code: error.code }));
+      else noAnswer(messageOf(error));
+    });
+    req.end(body);
+  });
+}

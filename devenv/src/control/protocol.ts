@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../result.js';
+
+/**
+ * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
+ *
+ *   GET  /services                      → 200 ServiceList
+ *   POST /services/{restart|stop|start}   {"services": ["worker"], "wait": true, "timeoutMs": 120000}
+ *                                       → 200 ActionAnswer (per service, ok or not)
+ *                                       → 400 a malformed request, 404 no such service or endpoint,
+ *                                         503 devenv is stopping; each with {"error": "…"}
+ *
+ * Try it: curl --unix-socket .devenv/control.sock -d '{"services":["worker"]}' http://devenv/services/restart
+ */
+
+export const CONTROL_ACTIONS = ['restart', 'stop', 'start'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+/** How long restart and start wait for their services to be ready again, unless told. */
+export const DEFAULT_WAIT_MS = 120_000;
+export const MAX_WAIT_MS = 3_600_000;
+/** A request body is a few names; anything larger is a mistake, refused before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type ControlRequest =
+  | { readonly kind: 'list' }
+  | {
+      readonly kind: 'act';
+      readonly action: ControlAction;
+      /** Names as given, without repeats; at least one. */
+      readonly services: readonly string[];
+      /** restart/start: answer once the services are ready again (or failed), not at once. */
+      readonly wait: boolean;
+      readonly timeoutMs: number;
+    };
+export type ActRequest = Extract<ControlRequest, { kind: 'act' }>;
+
+/** Why a request was refused: the HTTP status and, for people, what is wrong. */
+export interface RequestProblem {
+  readonly status: 400 | 404 | 405 | 413;
+  readonly message: string;
+  /** With 405: the method the endpoint takes. */
+  readonly allow?: 'GET' | 'POST';
+}
+
+const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
+const EXAMPLE = '{"services":["worker"]}';
+const ENDPOINTS = `GET /services, POST /services/${CONTROL_ACTIONS.join('|')}`;
+
+/** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
+export function parseControlRequest(raw: {
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+}): Result<ControlRequest, RequestProblem> {
+  const path = raw.url.split('?', 1)[0] ?? '';
+  if (path === '/services') {
+    return raw.method === 'GET'
+      ? ok({ kind: 'list' })
+      : err({ status: 405, allow: 'GET', message: `${path} takes GET, not ${raw.method}` });
+  }
+  const action = /^\/services\/([^/]+)$/.exec(path)?.[1];
+  if (action === undefined)
+    return err({ status: 404, message: `no endpoint ${clip(path)}; endpoints: ${ENDPOINTS}` });
+  if (!isAction(action))
+    return err({
+      status: 404,
+      message: `no action "${clip(action)}"; actions: ${CONTROL_ACTIONS.join(', ')}`,
+    });
+  if (raw.method !== 'POST')
+    return err({ status: 405, allow: 'POST', message: `${path} takes POST, not ${raw.method}` });
+  if (Buffer.byteLength(raw.body) > MAX_BODY_BYTES)
+    return err({ status: 413, message: `the body is over ${MAX_BODY_BYTES} bytes` });
+  const body = parseBody(raw.body);
+  return body.ok ? ok({ kind: 'act', action, ...body.value }) : body;
+}
+
+function parseBody(
+  text: string,
+): Result<Omit<ActRequest, 'kind' | 'action'>, RequestProblem & { status: 400 }> {
+  const bad = (message: string) => err({ status: 400 as const, message });
+  if (text.trim() === '') return bad(`the body is empty; send JSON such as ${EXAMPLE}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (thrown) {
+    return bad(`the body is not JSON (${(thrown as Error).message}); send JSON such as ${EXAMPLE}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return bad(`the body must be a JSON object such as ${EXAMPLE}`);
+  const fields = json as Record<string, unknown>;
+  const unknown = Object.keys(fields).find((k) => !(BODY_FIELDS as readonly string[]).includes(k));
+  if (unknown !== undefined)
+    return bad(`unknown field "${clip(unknown)}"; fields: ${BODY_FIELDS.join(', ')}`);
+
+  const services = Object.hasOwn(fields, 'services') ? fields['services'] : undefined;
+  if (services === undefined)
+    return bad(`"services" is missing: name at least one service, as in ${EXAMPLE}`);
+  if (!Array.isArray(services)) return bad(`"services" must be an array of service names`);
+  if (services.length === 0)
+    return bad(`"services" is empty: name at least one service (GET /services lists them)`);
+  const badIndex = services.findIndex((s) => typeof s !== 'string' || s.length === 0);
+  if (badIndex >= 0)
+    return bad(`"services"[${badIndex}] must be a service name (a non-empty string)`);
+
+  const wait = Object.hasOwn(fields, 'wait') ? fields['wait'] : true;
+  if (typeof wait !== 'boolean') return bad(`"wait" must be true or false`);
+  const timeoutMs = Object.hasOwn(fields, 'timeoutMs') ? fields['timeoutMs'] : DEFAULT_WAIT_MS;
+  if (
+    typeof timeoutMs !== 'number' ||
+    !Number.isInteger(timeoutMs) ||
+    timeoutMs < 1 ||
+    timeoutMs > MAX_WAIT_MS
+  )
+    return bad(`"timeoutMs" must be a whole number of milliseconds from 1 to ${MAX_WAIT_MS}`);
+  return ok({ services: [...new Set(services as string[])], wait, timeoutMs });
+}
+
+function isAction(name: string): name is ControlAction {
+  return (CONTROL_ACTIONS as readonly string[]).includes(name);
+}
+
+/** Echoed input stays short: a 60 kB name in an error helps nobody. */
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+/** Why one service's action did not end well. */
+export const SERVICE_FAILURES = [
+  /** It exited (or failed to start) instead of getting ready. */
+  'crashed',
+  /** It cannot run here (a missing tool, a taken port, no Docker): the message says which. */
+  'unavailable',
+  /** A dependency it needs cannot run. */
+  'blocked',
+  /** Someone stopped it before it was ready. */
+  'stopped',
+  /** Not ready within the request's timeoutMs. */
+  'timeout',
+  /** devenv began stopping the whole stack. */
+  'shutting-down',
+] as const;
+export type ServiceFailure = (typeof SERVICE_FAILURES)[number];
+
+/** One service's outcome, as process-compose reports batch commands: `{name: {ok, …}}`. */
+export type ServiceResult =
+  | {
+      readonly ok: true;
+      readonly phase: string;
+      readonly pid: number | null;
+      readonly restarts: number;
+      readonly message: string;
+    }
+  | {
+      readonly ok: false;
+      readonly reason: ServiceFailure;
+      readonly phase: string;
+      readonly pid: number | null;
+      readonly restarts: number;
+      readonly message: string;
+    };
+
+const serviceResultSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    phase: z.string(),
+    pid: z.number().nullable(),
+    restarts: z.number(),
+    message: z.string(),
+  }),
+  z.object({
+    ok: z.literal(false),
+    reason: z.enum(SERVICE_FAILURES),
+    phase: z.string(),
+    pid: z.number().nullable(),
+    restarts: z.number(),
+    message: z.string(),
+  }),
+]);
+
+/** 200 to POST /services/{action}: every named service's result, in start order. */
+export const actionAnswerSchema = z.object({
+  action: z.enum(CONTROL_ACTIONS),
+  results: z.record(z.string(), serviceResultSchema),
+});
+export type ActionAnswer = z.infer<typeof actionAnswerSchema>;
+
+/** 200 to GET /services: the running stack's services in start order. */
+export const serviceListSchema = z.object({
+  project: z.string(),
+  services: z.array(
+    z.object({
+      name: z.string(),
+      phase: z.string(),
+      pid: z.number().nullable(),
+      restarts: z.number(),
+    }),
+  ),
+});
+export type ServiceList = z.infer<typeof serviceListSchema>;
+
+/** Every non-200 answer; 404 for names the running stack lacks also lists what it has. */
+export const errorAnswerSchema = z.object({
+  error: z.string(),
+  unknown: z.array(z.string()).optional(),
+  services: z.array(z.string()).optional(),
+});
+export type ErrorAnswer = z.infer<typeof errorAnswerSchema>;
