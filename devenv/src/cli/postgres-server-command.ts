@@ -1,19 +1,35 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { runPgliteServer } from '../launchers/pglite-server.js';
 import { runPostgresServer } from '../launchers/postgres-server.js';
-import { describeToolFailure } from '../toolchain/resolve.js';
-import { toolEnvName } from '../runtime/native.js';
+import {
+  chooseEngine,
+  describeEngine,
+  ENGINE_ENV,
+  parseEngineChoice,
+  type EngineChoice,
+  type PostgresEngine,
+} from '../postgres/engine-choice.js';
+import { pgliteVersion } from '../postgres/pglite-package.js';
+import { err, type Result } from '../result.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { UsageError } from './usage-error.js';
 
-export const POSTGRES_SERVER_USAGE = `Usage: devenv postgres-server [--port PORT] [--data DIR]
+export const POSTGRES_SERVER_USAGE = `Usage: devenv postgres-server [--port PORT] [--data DIR] [--engine ENGINE] [--pglite-data DIR]
 
-Runs a development PostgreSQL in the foreground (what the stack's postgres service runs
-natively): initialises DIR on first use with trust authentication on 127.0.0.1, with the
-superuser POSTGRES_USER and the database POSTGRES_DB (the official image's variables).
+Runs the stack's development Postgres in the foreground (what the postgres service runs
+natively) on 127.0.0.1:PORT, with the superuser POSTGRES_USER and the database POSTGRES_DB (the
+official image's variables) and no password checked. The engine:
+  postgres  the PostgreSQL server versions.yaml asks for, when it is installed: --data is
+            initialised on first use (trust authentication on loopback)
+  pglite    PGlite, Postgres compiled to WebAssembly, embedded in devenv (npm install brings it):
+            its connections share one session and run one statement at a time
+  auto      postgres when installed, else pglite (the default)
 
-      --port PORT   default 5432
-      --data DIR    default .devenv/postgres/data`;
+      --port PORT          default 5432
+      --data DIR           PostgreSQL's data directory; default .devenv/postgres/data
+      --pglite-data DIR    PGlite's; default pglite/ beside --data
+      --engine ENGINE      auto, postgres or pglite; default ${ENGINE_ENV} or auto`;
 
 export async function postgresServerCommand(
   args: readonly string[],
@@ -21,7 +37,13 @@ export async function postgresServerCommand(
 ): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { port: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'pglite-data': { type: 'string' },
+      engine: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     POSTGRES_SERVER_USAGE,
   );
   if (values.help) {
@@ -31,39 +53,72 @@ export async function postgresServerCommand(
   const port = Number(values.port ?? 5432);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new UsageError(`--port ${values.port}: expected a port number`, POSTGRES_SERVER_USAGE);
-  const postgres = ctx.env[toolEnvName('postgres')] ?? (await findPostgres(ctx));
-  if (postgres === undefined) return 1;
-  const result = await runPostgresServer({
-    postgres,
-    dataDir:
-      values.data !== undefined
-        ? resolve(values.data)
-        : join(ctx.projectRoot, '.devenv', 'postgres', 'data'),
-    port,
-    user: ctx.env['POSTGRES_USER'] ?? 'postgres',
-    database: ctx.env['POSTGRES_DB'] ?? ctx.env['POSTGRES_USER'] ?? 'postgres',
-    log: (line) => ctx.err(`devenv postgres-server: ${line}`),
-  });
-  if (!result.ok) {
-    ctx.err(`devenv postgres-server: ${result.error}`);
+  const choice = parseEngineChoice(values.engine, ctx.env[ENGINE_ENV]);
+  if (!choice.ok) throw new UsageError(choice.error, POSTGRES_SERVER_USAGE);
+  const log = (line: string) => ctx.err(`devenv postgres-server: ${line}`);
+
+  const engine = await findEngine(choice.value, ctx);
+  if (!engine.ok) {
+    log(engine.error);
     return 1;
   }
-  return result.value;
+  log(describeEngine(engine.value));
+  const dataDir =
+    values.data !== undefined
+      ? resolve(values.data)
+      : join(ctx.projectRoot, '.devenv', 'postgres', 'data');
+  const user = ctx.env['POSTGRES_USER'] || 'postgres';
+  const identity = { port, user, database: ctx.env['POSTGRES_DB'] || user, log };
+
+  const stopping = new AbortController();
+  const stop = () => stopping.abort();
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    const result =
+      engine.value.kind === 'postgres'
+        ? await runPostgresServer({
+            ...identity,
+            postgres: engine.value.path,
+            dataDir,
+            stop: stopping.signal,
+          })
+        : await runPgliteServer({
+            ...identity,
+            dataDir: resolve(values['pglite-data'] ?? join(dirname(dataDir), 'pglite')),
+            stop: stopping.signal,
+          });
+    if (!result.ok) {
+      log(result.error);
+      return 1;
+    }
+    return result.value;
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+  }
 }
 
-/** When not started by devenv (which passes the path it verified), look the tool up as doctor does. */
-async function findPostgres(ctx: CommandContext): Promise<string | undefined> {
-  const { projectVersions } = await import('./project-versions.js');
-  const { createToolchain } = await import('../toolchain/toolchain.js');
-  const versions = await projectVersions(ctx);
-  if (versions === undefined) return undefined;
-  const found = await createToolchain({
-    projectRoot: ctx.projectRoot,
-    versions: versions,
-  }).find('postgres');
-  if (found.ok) return found.value.path;
-  ctx.err(
-    `devenv postgres-server: postgres ${describeToolFailure(found.error)}\n  → ${found.error.remediation}`,
+/** The toolchain looks for the server as doctor does (PATH, distribution directories, cache). */
+async function findEngine(
+  choice: EngineChoice,
+  ctx: CommandContext,
+): Promise<Result<PostgresEngine, string>> {
+  return chooseEngine(
+    choice,
+    async () => {
+      const { projectVersions } = await import('./project-versions.js');
+      const { createToolchain } = await import('../toolchain/toolchain.js');
+      const versions = await projectVersions(ctx);
+      if (versions === undefined)
+        return err({
+          reason: 'tool-not-found',
+          tool: 'postgres',
+          wanted: '?',
+          remediation: 'fix versions.yaml (see above)',
+        });
+      return createToolchain({ projectRoot: ctx.projectRoot, versions }).find('postgres');
+    },
+    pgliteVersion(),
   );
-  return undefined;
 }

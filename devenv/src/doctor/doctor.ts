@@ -1,4 +1,6 @@
 import { statfs } from 'node:fs/promises';
+import { ENGINE_ENV } from '../postgres/engine-choice.js';
+import { pgliteVersion } from '../postgres/pglite-package.js';
 import type { Result } from '../result.js';
 import { CATALOG } from '../toolchain/catalog.js';
 import { describeToolFailure, type ResolvedTool, type ToolFailure } from '../toolchain/resolve.js';
@@ -9,6 +11,7 @@ import type { Versions } from '../versions/versions-file.js';
 import { DEFAULT_STACK_PORTS, type StackPort } from './default-ports.js';
 import { probeDockerEngine, type EngineState } from './docker-engine.js';
 import { generatedCodeChecks } from './generated-code.js';
+import { postgresEngineCheck } from './postgres-engine.js';
 import { describeTakenPort, inspectPort, type PortState } from './port-holders.js';
 import { summarize, type CheckReport, type DoctorReport, type ToolReport } from './report.js';
 
@@ -19,6 +22,9 @@ export interface DoctorProbes {
   inspectPort(port: number): Promise<PortState>;
   dockerEngine(): Promise<EngineState>;
   freeBytes(path: string): Promise<number>;
+  /** DEVENV_POSTGRES: which engine the postgres service runs (auto when unset). */
+  readonly postgresEngine: string | undefined;
+  pgliteVersion(): string;
 }
 
 export const systemProbes: DoctorProbes = {
@@ -30,6 +36,8 @@ export const systemProbes: DoctorProbes = {
     const stats = await statfs(path);
     return stats.bavail * stats.bsize;
   },
+  postgresEngine: process.env[ENGINE_ENV],
+  pgliteVersion,
 };
 
 const GiB = 1024 ** 3;
@@ -42,16 +50,22 @@ export async function runDoctor(
   toolchain: Toolchain,
   probes: DoctorProbes = systemProbes,
 ): Promise<DoctorReport> {
-  const [tools, engine, ports, freeBytes, generated] = await Promise.all([
+  const [tools, engine, ports, freeBytes, generated, postgres] = await Promise.all([
     Promise.all(TOOL_IDS.map(async (id) => toolReportFor(id, versions, await toolchain.find(id)))),
     probes.dockerEngine(),
     Promise.all(probes.ports.map(async (p) => portCheck(p, await probes.inspectPort(p.port)))),
     probes.freeBytes(projectRoot),
     generatedCodeChecks(projectRoot, versions),
+    postgresEngineCheck(
+      probes.postgresEngine,
+      () => toolchain.find('postgres'),
+      probes.pgliteVersion(),
+    ),
   ]);
   const checks: CheckReport[] = [
     nodeCheck(probes.nodeVersion, versions),
     engineCheck(engine),
+    postgres,
     ...ports,
     diskCheck(freeBytes),
     ...generated,

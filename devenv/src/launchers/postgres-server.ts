@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { describeOutcome, runCommand } from '../process/run-command.js';
 import { err, ok, type Result } from '../result.js';
+import { recoverStaleServer } from './stale-server-recovery.js';
 import { findSystemUser, type SystemUser } from './system-user.js';
 
 export interface PostgresServerOptions {
@@ -17,12 +18,15 @@ export interface PostgresServerOptions {
   readonly user: string;
   readonly database: string;
   readonly log: (line: string) => void;
+  /** Aborted on SIGTERM/SIGINT: the server shuts down (fast: open sessions are ended). */
+  readonly stop: AbortSignal;
 }
 
 /**
  * Runs a throwaway development PostgreSQL: initialises the data directory on first use (trust
- * auth on loopback, user `postgres`), then runs the server in the foreground until signalled.
- * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user.
+ * auth on loopback, user `postgres`), then runs the server in the foreground until `stop`.
+ * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user. What a
+ * killed previous run left behind is cleared first (stale-server-recovery.ts).
  */
 export async function runPostgresServer(
   options: PostgresServerOptions,
@@ -57,6 +61,9 @@ export async function runPostgresServer(
     ]);
     if (outcome.code !== 0) return err(`initdb failed: ${describeOutcome(outcome)}`);
   }
+  const recovered = await recoverStaleServer(dataDir, socketDir);
+  if (!recovered.ok) return recovered;
+  for (const line of recovered.value) options.log(line);
   const child = spawn(
     options.postgres,
     [
@@ -80,8 +87,8 @@ export async function runPostgresServer(
   );
   // Fast shutdown (SIGINT) rather than smart (SIGTERM), which would wait for clients to leave.
   const forward = () => child.kill('SIGINT');
-  process.on('SIGTERM', forward);
-  process.on('SIGINT', forward);
+  if (options.stop.aborted) forward();
+  else options.stop.addEventListener('abort', forward, { once: true });
   const exited = new Promise<Result<number, string>>((resolve) => {
     child.once('error', (error) => resolve(err(`cannot start postgres: ${error.message}`)));
     child.once('exit', (code, signal) => resolve(ok(code ?? (signal ? 1 : 0))));

@@ -20,7 +20,8 @@ export function systemLocator(
       return existing(dirs.map((d) => join(d, executable)));
     },
     inDirs: async (dirs, executable) => {
-      const expanded = (await Promise.all(dirs.map(expandOneStar))).flat();
+      const chosen = systemDirsOverride(env) ?? dirs;
+      const expanded = (await Promise.all(chosen.map(expandOneStar))).flat();
       return existing(expanded.map((d) => join(d, executable)));
     },
     inCache: async (tool: ToolId, executable) => {
@@ -47,6 +48,18 @@ export function systemLocator(
         });
       }),
   };
+}
+
+/**
+ * DEVENV_SYSTEM_TOOL_DIRS (a PATH-like list; empty for none) replaces the directories outside
+ * PATH where distributions install tools (/usr/lib/postgresql/*\/bin, /usr/sbin): how a test
+ * makes an installed tool look absent, with a PATH that lacks it too.
+ */
+export const SYSTEM_TOOL_DIRS_ENV = 'DEVENV_SYSTEM_TOOL_DIRS';
+
+function systemDirsOverride(env: NodeJS.ProcessEnv): string[] | undefined {
+  const value = env[SYSTEM_TOOL_DIRS_ENV];
+  return value === undefined ? undefined : value.split(delimiter).filter((d) => d.length > 0);
 }
 
 async function existing(paths: string[]): Promise<string[]> {
