@@ -1,4 +1,5 @@
 import type { ProbeCheck, ServiceSpec, Stack } from '../src/model/stack.js';
+import type { ToolId } from '../src/versions/tool-ids.js';
 
 export interface TestService {
   readonly command: readonly string[];
@@ -8,9 +9,15 @@ export interface TestService {
   readonly optional?: boolean;
   readonly stopGracePeriodMs?: number;
   readonly startTimeoutMs?: number;
+  readonly failureThreshold?: number;
+  readonly restartUnhealthy?: boolean;
+  /** Dependencies with Compose's `restart: true`: this service restarts when they do. */
+  readonly restartWith?: readonly string[];
   /** The probe's period once ready (default 50 ms, so tests settle fast). */
   readonly probePeriodMs?: number;
   readonly environment?: Readonly<Record<string, string>>;
+  /** Tools the native command needs from the toolchain (x-devenv.native.requires). */
+  readonly requires?: readonly ToolId[];
 }
 
 /** A Stack built in code for engine tests, so they do not depend on the compose loader. */
@@ -29,7 +36,7 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
       dependsOn: Object.fromEntries(
         Object.entries(s.dependsOn ?? {}).map(([dep, condition]) => [
           dep,
-          { condition, required: true, restart: false },
+          { condition, required: true, restart: s.restartWith?.includes(dep) ?? false },
         ]),
       ),
       healthcheck: undefined,
@@ -39,14 +46,21 @@ export function testStack(dir: string, services: Readonly<Record<string, TestSer
       workingDir: undefined,
       watch: [],
       devenv: {
-        native: { command: s.command, tool: undefined, requires: [], cwd: dir, environment: {} },
+        native: {
+          command: s.command,
+          tool: undefined,
+          requires: s.requires ?? [],
+          cwd: dir,
+          environment: {},
+        },
         probe: s.probe
           ? {
               check: s.probe,
               periodMs: s.probePeriodMs ?? 50,
               timeoutMs: 1_000,
-              failureThreshold: 3,
+              failureThreshold: s.failureThreshold ?? 3,
               startTimeoutMs: s.startTimeoutMs ?? 20_000,
+              restartUnhealthy: s.restartUnhealthy ?? true,
             }
           : undefined,
         reloadGuard: undefined,

@@ -1,3 +1,5 @@
+import type { HealthFailure } from './service-state.js';
+
 /** Everything that can change engine state. The reducer is the only place that applies them. */
 export type EngineAction =
   | { readonly type: 'service/unavailable'; readonly service: string; readonly reason: string }
@@ -17,6 +19,12 @@ export type EngineAction =
       readonly detail: string;
       readonly at: number;
       readonly failureThreshold: number;
+    }
+  /** devenv is stopping it for failing its probe (start timeout, or unhealthy after ready). */
+  | {
+      readonly type: 'service/health-failed';
+      readonly service: string;
+      readonly failure: HealthFailure;
     }
   | {
       readonly type: 'service/start-failed';

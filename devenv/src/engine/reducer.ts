@@ -37,7 +37,12 @@ function reduceService(
         nextStartAt: undefined,
         lastProbe: undefined,
         reason: undefined,
+        healthFailure: undefined,
       };
+    case 'service/health-failed':
+      return s.phase === 'starting' || s.phase === 'healthy' || s.phase === 'unhealthy'
+        ? { ...s, healthFailure: action.failure, reason: action.failure.detail }
+        : s;
     case 'service/probed': {
       if (s.phase !== 'starting' && s.phase !== 'healthy' && s.phase !== 'unhealthy') return s;
       const consecutiveFailures = action.ok ? 0 : (s.lastProbe?.consecutiveFailures ?? 0) + 1;
@@ -72,15 +77,16 @@ function reduceService(
       const base = { ...s, pid: undefined, containerId: undefined, lastExit };
       if (s.phase === 'stopping' || shuttingDown)
         return { ...base, phase: 'stopped', nextStartAt: undefined };
-      const clean = action.code === 0;
+      // Stopped for failing its probe: a failure however it exited.
+      const clean = action.code === 0 && s.healthFailure === undefined;
       if (clean && action.restartAt === undefined)
         return { ...base, phase: 'completed', reason: undefined };
       return {
         ...base,
         phase: 'crashed',
-        crashStreak: crashStreakAfterExit(s, action.code, action.at),
+        crashStreak: crashStreakAfterExit(s, s.healthFailure ? null : action.code, action.at),
         nextStartAt: action.restartAt,
-        reason: describeExit(action.code, action.signal),
+        reason: s.healthFailure?.detail ?? describeExit(action.code, action.signal),
       };
     }
     case 'service/stopping':
@@ -116,6 +122,7 @@ function reduceService(
         reason: undefined,
         restarts: s.startedAt === undefined ? s.restarts : s.restarts + 1,
         crashStreak: action.cause === 'user' ? 0 : s.crashStreak,
+        healthFailure: action.cause === 'user' ? undefined : s.healthFailure,
       };
   }
 }
@@ -125,12 +132,13 @@ export function describeExit(code: number | null, signal: string | null): string
   return code === 0 ? 'exited (code 0)' : `exited with code ${code}`;
 }
 
-/** A run this long ends a crash streak: the next crash backs off from the start again. */
+/** Ready this long ends a crash streak: the next crash backs off from the start again. */
 export const STABLE_RUN_MS = 10_000;
 
 /** Consecutive quick crashes, counting the exit at `at`; drives the restart backoff. */
 export function crashStreakAfterExit(s: ServiceState, code: number | null, at: number): number {
   if (code === 0) return s.crashStreak;
-  const ranLong = s.startedAt !== undefined && at - s.startedAt >= STABLE_RUN_MS;
+  // Ready for a while, not merely alive: a service that never gets ready keeps backing off.
+  const ranLong = s.readyAt !== undefined && at - s.readyAt >= STABLE_RUN_MS;
   return ranLong ? 1 : s.crashStreak + 1;
 }

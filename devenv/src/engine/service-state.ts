@@ -31,6 +31,13 @@ export interface ProbeResult {
   readonly consecutiveFailures: number;
 }
 
+/** Why devenv stopped a service that failed its probe (it is then restarted like a crash). */
+export interface HealthFailure {
+  readonly cause: 'start-timeout' | 'unhealthy';
+  /** For people: what the probe said, e.g. "unhealthy: 3 failed checks (HTTP 500)". */
+  readonly detail: string;
+}
+
 export interface ServiceState {
   readonly name: string;
   readonly phase: ServicePhase;
@@ -51,6 +58,8 @@ export interface ServiceState {
   readonly reason: string | undefined;
   /** Set when the user stopped it (`s`): it stays down until started again. */
   readonly userStopped: boolean;
+  /** Set when devenv stopped it for failing its probe; cleared by the next start. */
+  readonly healthFailure: HealthFailure | undefined;
 }
 
 export interface EngineState {
@@ -77,6 +86,7 @@ export function initialServiceState(name: string): ServiceState {
     lastProbe: undefined,
     reason: undefined,
     userStopped: false,
+    healthFailure: undefined,
   };
 }
 

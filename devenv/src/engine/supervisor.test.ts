@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbe } from '../health/probe.js';
+import { freePort } from '../process/free-port.js';
+import { runCommand } from '../process/run-command.js';
 import { nativeRuntime } from '../runtime/native.js';
 import { groupExists } from '../runtime/process-group.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
@@ -21,12 +23,13 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.shutdown()));
 });
 
-function supervise(stack: Stack) {
+function supervise(stack: Stack, toolchain: Toolchain = noTools, abort?: AbortController) {
   const lines: string[] = [];
   const recorded = new Map<string, number>();
   const supervisor = createSupervisor({
     stack,
-    runtimes: { native: nativeRuntime(noTools) },
+    ...(abort ? { abort } : {}),
+    runtimes: { native: nativeRuntime(toolchain) },
     runtimeFor: () => 'native',
     prober: runProbe,
     log: {
@@ -226,5 +229,171 @@ describe('supervisor with real processes', () => {
       reason: expect.stringContaining('"definitely-not-installed-tool-xyz" is not on PATH'),
     });
     expect(state.services['needy']!.reason).toContain('needs missing, which is unavailable');
+  });
+
+  it('restarts a service that turns unhealthy after being healthy, whatever its restart policy', async () => {
+    const dir = await makeTempDir();
+    const port = await freePort();
+    const sick = join(dir, 'sick');
+    const stack = testStack(dir, {
+      api: {
+        // Answers 500 while the file `sick` exists; a new instance starts well (it removes it).
+        command: nodeService(
+          `const fs = require('fs'); fs.rmSync(${JSON.stringify(sick)}, { force: true });
+           require('http').createServer((q, r) => { r.statusCode = fs.existsSync(${JSON.stringify(sick)}) ? 500 : 200; r.end(); })
+             .listen(${port}, '127.0.0.1');
+           process.on('SIGTERM', () => process.exit(0));`,
+        ),
+        probe: { kind: 'http', url: `http://127.0.0.1:${port}/`, expectStatus: 200 },
+        restart: 'no',
+      },
+    });
+    const { supervisor, lines } = supervise(stack);
+    const first = await until(supervisor, (s) => s.services['api']?.phase === 'healthy');
+    await writeFile(sick, '');
+    const back = await until(
+      supervisor,
+      (s) => s.services['api']?.phase === 'healthy' && s.services['api'].restarts === 1,
+    );
+    expect(back.services['api']!.pid).not.toBe(first.services['api']!.pid);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^api: unhealthy: 3 failed checks \(.* HTTP 500\); stopping it$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^api: exited with code 0 \(stopped by devenv: unhealthy: .*\); restarting in [\d.]+ s \(restart 1\)$/,
+      ),
+    );
+  });
+
+  it('restarts a service that is not ready within its start timeout, backing off each time', async () => {
+    const dir = await makeTempDir();
+    const stack = testStack(dir, {
+      stuck: {
+        command: nodeService(
+          `process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`,
+        ),
+        probe: { kind: 'exec', command: ['false'] },
+        startTimeoutMs: 500,
+        restart: 'no',
+      },
+    });
+    const { supervisor, lines } = supervise(stack);
+    const state = await until(supervisor, (s) => (s.services['stuck']?.restarts ?? 0) >= 2, 20_000);
+    expect(state.services['stuck']!.readyAt).toBeUndefined();
+    const delays = lines
+      .filter((l) =>
+        l.startsWith('stuck: exited with code 0 (stopped by devenv: not ready after 0.5 s'),
+      )
+      .map((l) => Number(/restarting in ([\d.]+) s/.exec(l)![1]));
+    // It never got ready, so each timeout extends the crash streak: 1 s, then 2 s (±20 %).
+    expect(delays.length).toBeGreaterThanOrEqual(2);
+    expect(delays[1]!).toBeGreaterThan(delays[0]!);
+  });
+
+  it('keeps an unhealthy service running when its probe says restart_unhealthy: false', async () => {
+    const dir = await makeTempDir();
+    const healthy = join(dir, 'healthy');
+    await writeFile(healthy, '');
+    const stack = testStack(dir, {
+      api: {
+        command: nodeService('setInterval(() => {}, 1000)'),
+        probe: { kind: 'exec', command: ['test', '-f', healthy] },
+        restartUnhealthy: false,
+      },
+    });
+    const { supervisor } = supervise(stack);
+    const ready = await until(supervisor, (s) => s.services['api']?.phase === 'healthy');
+    await rm(healthy);
+    await until(supervisor, (s) => (s.services['api']?.lastProbe?.consecutiveFailures ?? 0) >= 10);
+    const after = supervisor.store.getState().services['api']!;
+    expect(after).toMatchObject({
+      phase: 'unhealthy',
+      restarts: 0,
+      pid: ready.services['api']!.pid,
+    });
+  });
+
+  it('shows a launch that throws as crashed with the reason and keeps supervising the rest (a toolchain that throws)', async () => {
+    const dir = await makeTempDir();
+    const stack = testStack(dir, {
+      broken: { command: ['true'], requires: ['temporal'] },
+      fine: { command: nodeService('setInterval(() => {}, 1000)') },
+    });
+    const { supervisor } = supervise(stack);
+    const state = await until(
+      supervisor,
+      (s) => s.services['broken']?.phase === 'crashed' && s.services['fine']?.phase === 'healthy',
+    );
+    expect(state.services['broken']!.reason).toBe(
+      'devenv could not start it: no tools in this test',
+    );
+    // Nothing is left waiting on the failed launch: shutdown settles.
+    await supervisor.shutdown();
+    expect(supervisor.store.getState().services['fine']!.phase).toBe('stopped');
+  });
+
+  it('kills an install in flight when it shuts down, instead of waiting for it (an installer stand-in that sleeps)', async () => {
+    const dir = await makeTempDir();
+    const pidFile = join(dir, 'installer.pid');
+    const abort = new AbortController();
+    // The real toolchain runs its installers through runCommand with devenv's abort signal; this
+    // one runs a shell that would take a minute, with a grandchild, as pip or go would.
+    const slowInstaller: Toolchain = {
+      find: () => Promise.reject(new Error('unused')),
+      ensure: async () => {
+        await runCommand('sh', ['-c', `sleep 60 & echo $$ > ${pidFile}; wait`], {
+          signal: abort.signal,
+        });
+        return {
+          ok: false,
+          error: {
+            reason: 'tool-install-failed',
+            tool: 'temporal',
+            wanted: '1',
+            detail: 'aborted',
+            remediation: '-',
+          },
+        };
+      },
+    };
+    const stack = testStack(dir, { server: { command: ['true'], requires: ['temporal'] } });
+    const { supervisor } = supervise(stack, slowInstaller, abort);
+    // The installer's shell leads its own process group: the sleep is in it.
+    let installerGroup = 0;
+    for (let i = 0; i < 200 && !installerGroup; i++) {
+      installerGroup = Number(await readFile(pidFile, 'utf8').catch(() => '0'));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(groupExists(installerGroup)).toBe(true);
+    await supervisor.shutdown();
+    expect(groupExists(installerGroup)).toBe(false);
+    expect(supervisor.store.getState().services['server']!.phase).toBe('pending');
+  }, 10_000);
+
+  it('restarts dependants with depends_on restart: true along with their dependency, and only those', async () => {
+    const dir = await makeTempDir();
+    const forever = nodeService(
+      `process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`,
+    );
+    const stack = testStack(dir, {
+      db: { command: forever },
+      api: { command: forever, dependsOn: { db: 'service_started' }, restartWith: ['db'] },
+      jobs: { command: forever, dependsOn: { db: 'service_started' } },
+    });
+    const { supervisor } = supervise(stack);
+    const before = await until(supervisor, (s) =>
+      Object.values(s.services).every((x) => x.phase === 'healthy'),
+    );
+    await supervisor.restart('db');
+    const after = await until(supervisor, (s) =>
+      Object.values(s.services).every((x) => x.phase === 'healthy'),
+    );
+    const pid = (s: EngineState, n: string) => s.services[n]!.pid;
+    expect(pid(after, 'db')).not.toBe(pid(before, 'db'));
+    expect(pid(after, 'api')).not.toBe(pid(before, 'api'));
+    expect(after.services['api']!.restarts).toBe(1);
+    expect(pid(after, 'jobs')).toBe(pid(before, 'jobs'));
+    expect(after.services['jobs']!.restarts).toBe(0);
   });
 });

@@ -2,12 +2,12 @@ import type { Prober } from '../health/probe.js';
 import type { LogStream } from '../logbus/log-record.js';
 import type { ServiceSpec, Stack } from '../model/stack.js';
 import type { Runtime, ServiceHandle } from '../runtime/runtime.js';
-import { backoffDelayMs, wantsRestart } from './backoff.js';
-import { crashStreakAfterExit } from './reducer.js';
+import { messageOf } from '../result.js';
+import { dependantsRestartedWith, healthFailureOf, nextStartAfterExit } from './restart-policy.js';
 import { decide } from './scheduling.js';
 import { initialEngineState, isRunning, type EngineState } from './service-state.js';
 import { createStore, type Store } from './store.js';
-import type { Leftover } from '../runtime/runtime.js';
+import type { ExitStatus, Leftover } from '../runtime/runtime.js';
 
 export type RuntimeChoice = 'native' | 'docker' | 'auto';
 
@@ -52,6 +52,12 @@ export interface SupervisorOptions {
   readonly leftovers: LeftoverRecorder;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /**
+   * Aborted as shutdown begins, so that installs and image builds in flight end at once instead
+   * of being waited for (up to an installer's 15 minutes); pass the same controller's signal to
+   * the toolchain. The supervisor makes its own when none is given.
+   */
+  readonly abort?: AbortController;
 }
 
 export interface Supervisor {
@@ -74,7 +80,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log.append('devenv', 'devenv', `internal error in a subscriber: ${String(error)}`),
   );
   const handles = new Map<string, ServiceHandle>();
-  const launching = new Set<string>();
   const timers = new Map<string, unknown>();
   const note = (service: string, text: string) => log.append(service, 'devenv', text);
   const state = (): EngineState => store.getState();
@@ -112,20 +117,38 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return reasons.join('; ');
   };
 
-  const launch = async (name: string) => {
+  /** Every launch in flight, so that shutdown can wait for them (after aborting them). */
+  const launches = new Map<string, Promise<void>>();
+  const abort = options.abort ?? new AbortController();
+
+  const launch = async (name: string): Promise<void> => {
     const spec = stack.services[name];
     if (!spec) return;
+    try {
+      await launchOnce(spec);
+    } catch (error) {
+      // A bug or an unforeseen failure in a runtime: the service shows it, devenv keeps going.
+      if (state().shuttingDown) return;
+      const reason = `devenv could not start it: ${messageOf(error)}`;
+      store.dispatch({ type: 'service/start-failed', service: name, reason, at: clock.now() });
+      note(name, reason);
+      scheduleRestart(spec, null);
+    }
+  };
+
+  const launchOnce = async (spec: ServiceSpec) => {
+    const name = spec.name;
     const runtime = await pickRuntime(spec);
+    if (state().shuttingDown) return;
     if (typeof runtime === 'string') {
-      launching.delete(name);
       store.dispatch({ type: 'service/unavailable', service: name, reason: runtime });
       note(name, `unavailable: ${runtime}`);
       return;
     }
     const started = await runtime.start(spec, {
       output: (stream, chunk) => log.write(name, stream, chunk),
+      signal: abort.signal,
     });
-    launching.delete(name);
     if (state().shuttingDown) {
       if (started.ok) await started.value.stop(spec.stopGracePeriodMs);
       return;
@@ -138,7 +161,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         at: clock.now(),
       });
       note(name, `failed to start: ${started.error}`);
-      afterExit(spec, null);
+      scheduleRestart(spec, null);
       return;
     }
     const handle = started.value;
@@ -154,44 +177,68 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     note(name, `started (${runtime.kind}${handle.pid ? `, pid ${handle.pid}` : ''})`);
     void watchHealth(spec, handle);
-    void handle.exited.then((status) => {
-      if (handles.get(name) === handle) handles.delete(name);
-      options.leftovers.forget(name);
-      const wasStopping = state().services[name]?.phase === 'stopping' || state().shuttingDown;
-      const exitedAt = clock.now();
-      const restartAt = wasStopping ? undefined : restartTime(spec, status.code, exitedAt);
-      store.dispatch({
-        type: 'service/exited',
-        service: name,
-        code: status.code,
-        signal: status.signal,
-        at: exitedAt,
-        restartAt,
-      });
-      note(
-        name,
-        `${status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`}${restartAt ? `; restarting in ${Math.round((restartAt - clock.now()) / 100) / 10} s` : ''}`,
-      );
-      if (restartAt !== undefined)
-        schedule(name, restartAt - clock.now(), () =>
-          store.dispatch({ type: 'service/requeued', service: name, cause: 'backoff' }),
-        );
-    });
+    void handle.exited.then((status) => onExit(spec, handle, status));
   };
 
-  const restartTime = (spec: ServiceSpec, code: number | null, at: number): number | undefined => {
-    const current = state().services[spec.name];
-    if (!current || !wantsRestart(spec.restart, code)) return undefined;
-    return at + backoffDelayMs(Math.max(1, crashStreakAfterExit(current, code, at)), random());
+  const onExit = (spec: ServiceSpec, handle: ServiceHandle, status: ExitStatus) => {
+    const name = spec.name;
+    if (handles.get(name) === handle) handles.delete(name);
+    options.leftovers.forget(name);
+    const before = state().services[name];
+    const exitedAt = clock.now();
+    const restartAt =
+      before && !state().shuttingDown
+        ? nextStartAfterExit(before, spec, { code: status.code, at: exitedAt }, random())
+        : undefined;
+    store.dispatch({
+      type: 'service/exited',
+      service: name,
+      code: status.code,
+      signal: status.signal,
+      at: exitedAt,
+      restartAt,
+    });
+    const how = status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`;
+    const why = before?.healthFailure ? ` (stopped by devenv: ${before.healthFailure.detail})` : '';
+    const next =
+      restartAt === undefined
+        ? ''
+        : `; restarting in ${Math.round((restartAt - clock.now()) / 100) / 10} s (restart ${(before?.restarts ?? 0) + 1})`;
+    note(name, `${how}${why}${next}`);
+    if (restartAt === undefined) return;
+    schedule(name, restartAt - clock.now(), () =>
+      store.dispatch({ type: 'service/requeued', service: name, cause: 'backoff' }),
+    );
+    void restartDependants(name);
   };
 
   /** After a failed start: a restart if the policy wants one. */
-  const afterExit = (spec: ServiceSpec, code: number | null) => {
-    const at = restartTime(spec, code, clock.now());
+  const scheduleRestart = (spec: ServiceSpec, code: number | null) => {
+    const current = state().services[spec.name];
+    if (!current || state().shuttingDown) return;
+    const at = nextStartAfterExit(current, spec, { code, at: clock.now() }, random());
     if (at !== undefined)
       schedule(spec.name, at - clock.now(), () =>
         store.dispatch({ type: 'service/requeued', service: spec.name, cause: 'backoff' }),
       );
+  };
+
+  /**
+   * Compose's `depends_on: {x: {restart: true}}`: when x goes down to come back, its dependants
+   * stop now and start again once x meets their condition anew.
+   */
+  const restartDependants = async (name: string) => {
+    const dependants = dependantsRestartedWith(stack, name).filter((d) => {
+      const phase = state().services[d]?.phase;
+      return phase !== undefined && (isRunning(phase) || phase === 'crashed');
+    });
+    await Promise.all(
+      dependants.map(async (dependant) => {
+        note(dependant, `restarting with ${name} (depends_on: restart: true)`);
+        await stopOne(dependant, false);
+        store.dispatch({ type: 'service/requeued', service: dependant, cause: 'user' });
+      }),
+    );
   };
 
   const watchHealth = async (spec: ServiceSpec, handle: ServiceHandle) => {
@@ -209,7 +256,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       });
       return;
     }
-    const startedAt = clock.now();
     let lastOk: boolean | undefined;
     let startingInterval = FIRST_STARTING_PROBE_MS;
     while (current()) {
@@ -234,19 +280,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         );
       lastOk = outcome.ok;
       const s = state().services[spec.name];
-      if (s?.phase === 'starting' && clock.now() - startedAt > probe.startTimeoutMs) {
-        note(
-          spec.name,
-          `not ready after ${probe.startTimeoutMs / 1000} s (${outcome.detail}); restarting it`,
-        );
-        void handle.stop(spec.stopGracePeriodMs);
-        return;
-      }
-      if (
-        s?.phase === 'unhealthy' &&
-        (s.lastProbe?.consecutiveFailures ?? 0) >= 2 * probe.failureThreshold
-      ) {
-        note(spec.name, `unhealthy for ${s.lastProbe?.consecutiveFailures} checks; restarting it`);
+      const failure = s && healthFailureOf(s, probe, clock.now());
+      if (failure) {
+        store.dispatch({ type: 'service/health-failed', service: spec.name, failure });
+        note(spec.name, `${failure.detail}; stopping it`);
         void handle.stop(spec.stopGracePeriodMs);
         return;
       }
@@ -268,9 +305,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           reason: decision.reason,
         });
         note(decision.service, `blocked: ${decision.reason}`);
-      } else if (!launching.has(decision.service)) {
-        launching.add(decision.service);
-        void launch(decision.service);
+      } else if (!launches.has(decision.service)) {
+        const service = decision.service;
+        const launched = launch(service).finally(() => launches.delete(service));
+        launches.set(service, launched);
       }
     }
   };
@@ -296,9 +334,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       onChange(state());
     },
     restart: async (name) => {
-      if (state().services[name] && isRunning(state().services[name]!.phase))
-        await stopOne(name, false);
-      store.dispatch({ type: 'service/requeued', service: name, cause: 'user' });
+      const phase = state().services[name]?.phase;
+      if (phase === undefined || state().shuttingDown) return;
+      const dependants = dependantsRestartedWith(stack, name).filter((d) => {
+        const p = state().services[d]?.phase;
+        return p !== undefined && isRunning(p);
+      });
+      // Dependants first, as shutdown does; all of them start again in dependency order.
+      await Promise.all(dependants.map((d) => stopOne(d, false)));
+      if (isRunning(phase)) await stopOne(name, false);
+      for (const service of [name, ...dependants])
+        store.dispatch({ type: 'service/requeued', service, cause: 'user' });
     },
     stop: (name) => stopOne(name, true),
     start: (name) => store.dispatch({ type: 'service/requeued', service: name, cause: 'user' }),
@@ -306,8 +352,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       shuttingDown ??= (async () => {
         store.dispatch({ type: 'engine/shutting-down' });
         for (const name of [...timers.keys()]) cancel(name);
-        // Wait for launches in flight, so nothing starts after we looked.
-        while (launching.size > 0) await new Promise((r) => setTimeout(r, 10));
+        // Installs and builds in flight end now; each launch then stops whatever it started.
+        abort.abort();
+        await Promise.all(launches.values());
         const stopped = new Map<string, Promise<void>>();
         const stopAfterDependants = (name: string): Promise<void> => {
           let p = stopped.get(name);

@@ -50,7 +50,13 @@ export const PROBE_KINDS = [
   'temporal',
   'postgres',
 ] as const satisfies readonly ProbeKind[];
-const PROBE_TIMING_KEYS = ['period', 'timeout', 'failure_threshold', 'start_timeout'] as const;
+const PROBE_TIMING_KEYS = [
+  'period',
+  'timeout',
+  'failure_threshold',
+  'start_timeout',
+  'restart_unhealthy',
+] as const;
 
 export const DEPENDENCY_CONDITIONS = [
   'service_started',
@@ -266,6 +272,9 @@ const probe = z
       .refine((n) => n >= 1, 'expected at least 1')
       .default(PROBE_DEFAULTS.failureThreshold),
     start_timeout: duration.default(PROBE_DEFAULTS.startTimeoutMs),
+    // Like a Kubernetes liveness probe: a service that stops answering is restarted. false keeps
+    // it running as unhealthy (a readiness-only probe).
+    restart_unhealthy: z.boolean({ error: 'expected true or false' }).default(true),
     tcp: checks.tcp.optional(),
     http: checks.http.optional(),
     exec: checks.exec.optional(),
@@ -305,6 +314,7 @@ const probe = z
     timeoutMs: value.timeout,
     failureThreshold: value.failure_threshold,
     startTimeoutMs: value.start_timeout,
+    restartUnhealthy: value.restart_unhealthy,
   }));
 
 type Checks = { [K in keyof typeof checks]?: z.output<(typeof checks)[K]> | undefined };

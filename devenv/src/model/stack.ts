@@ -78,6 +78,11 @@ export interface ProbeSpec {
   readonly failureThreshold: number;
   /** How long a starting service may take to become ready before it counts as failed. */
   readonly startTimeoutMs: number;
+  /**
+   * Restart the service (with the crash backoff, whatever its `restart` policy) when it misses its
+   * start timeout or turns unhealthy after being ready; false: keep it running as unhealthy.
+   */
+  readonly restartUnhealthy: boolean;
 }
 
 export interface NativeSpec {

@@ -18,6 +18,11 @@ export interface RunOptions {
   readonly gid?: number;
   /** Called with each chunk, for live progress. */
   readonly onOutput?: (chunk: string) => void;
+  /**
+   * Aborting kills the command's whole process group (pip, go and apt start children of their
+   * own), so a Ctrl-C during an install ends it at once instead of after the install.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 const TAIL_BYTES = 8 * 1024;
@@ -29,6 +34,10 @@ export function runCommand(
   options: RunOptions = {},
 ): Promise<CommandOutcome> {
   return new Promise((resolve) => {
+    if (options.signal?.aborted) {
+      resolve({ code: null, signal: null, tail: '', spawnError: 'aborted before it started' });
+      return;
+    }
     let tail = '';
     const keep = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -41,15 +50,29 @@ export function runCommand(
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: options.timeoutMs,
       killSignal: 'SIGKILL',
+      // A group of its own, so that an abort reaches the grandchildren too.
+      detached: options.signal !== undefined,
       ...(options.uid !== undefined ? { uid: options.uid } : {}),
       ...(options.gid !== undefined ? { gid: options.gid } : {}),
     });
+    const abort = () => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    options.signal?.addEventListener('abort', abort, { once: true });
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', (error) =>
       resolve({ code: null, signal: null, tail, spawnError: error.message }),
     );
-    child.on('close', (code, signal) => resolve({ code, signal, tail }));
+    child.on('close', (code, signal) => {
+      options.signal?.removeEventListener('abort', abort);
+      resolve({ code, signal, tail });
+    });
   });
 }
 

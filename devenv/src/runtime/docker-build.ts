@@ -136,6 +136,7 @@ export async function buildImage(
   tag: string,
   labels: Readonly<Record<string, string>>,
   output: (chunk: Buffer) => void,
+  signal?: AbortSignal,
 ): Promise<Result<string, string>> {
   const tail: string[] = [];
   const remember = (text: string) => {
@@ -168,6 +169,8 @@ export async function buildImage(
         rm: true,
         forcerm: true,
         version: '1',
+        // Closing the request makes the Engine cancel the build.
+        ...(signal === undefined ? {} : { abortSignal: signal }),
       },
     );
   } catch (error) {

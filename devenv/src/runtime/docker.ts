@@ -148,7 +148,14 @@ async function prepareImage(
   // leaving the previous session's image dangling.
   const imageLabels = objectLabels(scope, spec.name);
   delete imageLabels[SESSION_LABEL];
-  return buildImage(docker, plan.value, tag, imageLabels, (chunk) => ctx.output('stdout', chunk));
+  return buildImage(
+    docker,
+    plan.value,
+    tag,
+    imageLabels,
+    (chunk) => ctx.output('stdout', chunk),
+    ctx.signal,
+  );
 }
 
 /** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */

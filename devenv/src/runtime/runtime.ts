@@ -31,6 +31,8 @@ export type Leftover =
 export interface StartContext {
   /** Receives the service's raw output; must not block. */
   readonly output: (stream: LogStream, chunk: Buffer) => void;
+  /** Aborted when devenv stops: an image build in flight ends instead of being waited for. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Why a service cannot run on a runtime here, and what to do about it. */

@@ -17,6 +17,11 @@ export interface InstallContext {
   readonly prerequisite: (tool: 'python' | 'go') => Promise<string | undefined>;
   readonly log: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Ends registry installs in flight (devenv is stopping). Not apt-get: a dpkg killed halfway
+   * leaves the machine's package database for the user to repair.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
@@ -135,6 +140,7 @@ async function buildInto(
       cwd: dir,
       env: { ...(ctx.env ?? process.env), ...extraEnv },
       timeoutMs: INSTALL_TIMEOUT_MS,
+      signal: ctx.signal,
     });
   const linkBinary = async (target: string) => {
     if (!(await exists(join(dir, target)))) return err(`the package has no ${target}`);
@@ -226,6 +232,7 @@ async function buildInto(
           cwd: source,
           env: { ...(ctx.env ?? process.env), ...env },
           timeoutMs: INSTALL_TIMEOUT_MS,
+          signal: ctx.signal,
         },
       );
       await rm(source, { recursive: true, force: true });

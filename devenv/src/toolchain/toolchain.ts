@@ -19,6 +19,8 @@ export interface ToolchainOptions {
   /** Allow apt-get installs (root only). */
   readonly allowSystem?: boolean;
   readonly log?: (line: string) => void;
+  /** Aborted when devenv stops: installs in flight are killed rather than waited for. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Finds and, on request, installs the external tools named in versions.yaml. */
@@ -66,6 +68,7 @@ export function createToolchain(options: ToolchainOptions): Toolchain {
       allowSystem: options.allowSystem ?? false,
       locator,
       log,
+      signal: options.signal,
       prerequisite: async (tool) => {
         const resolved = await ensure(tool);
         return resolved.ok ? resolved.value.path : undefined;
