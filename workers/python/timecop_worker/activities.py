@@ -8,7 +8,10 @@ workflows call (workers/typescript/src/routing.ts ACTIVITY_TYPES).
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+from collections.abc import Callable
+from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -25,14 +28,21 @@ def _invalid(message: str) -> ApplicationError:
     return ApplicationError(message, type=INVALID_REQUEST, non_retryable=True)
 
 
-@activity.defn(name="ActivitySayHelloPython")
-async def say_hello_python(request: ActivitySayHelloRequest) -> ActivitySayHelloResponse:
-    if not request.name.strip():
-        raise _invalid("name must not be empty")
-    activity.logger.info("saying hello", extra={"person": request.name})
-    return ActivitySayHelloResponse(
-        greeting=f"Hello from a Python Worker, {request.name}!", worker_language="python"
-    )
+def create_say_hello(delay_seconds: float = 0) -> Callable[..., Any]:
+    """The greeting; `delay_seconds` of simulated work, cancelled with the activity."""
+
+    @activity.defn(name="ActivitySayHelloPython")
+    async def say_hello_python(request: ActivitySayHelloRequest) -> ActivitySayHelloResponse:
+        if not request.name.strip():
+            raise _invalid("name must not be empty")
+        activity.logger.info("saying hello", extra={"person": request.name})
+        if delay_seconds > 0:
+            await asyncio.sleep(delay_seconds)
+        return ActivitySayHelloResponse(
+            greeting=f"Hello from a Python Worker, {request.name}!", worker_language="python"
+        )
+
+    return say_hello_python
 
 
 _KIND_WORDS = {
@@ -80,4 +90,6 @@ async def create_summary_python(request: CreateSummaryRequest) -> CreateSummaryR
     return CreateSummaryResponse(summary=summarize(request.patient_id, events), event_count=len(events))
 
 
-ACTIVITIES = [say_hello_python, create_summary_python]
+def create_activities(demo_delay_seconds: float = 0) -> list[Callable[..., Any]]:
+    """The registration list (TypeScript: createActivities(deps) in activities/index.ts)."""
+    return [create_say_hello(demo_delay_seconds), create_summary_python]

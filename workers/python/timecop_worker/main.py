@@ -2,7 +2,8 @@
 requirements.lock). Environment: see config.py.
 
 SIGTERM/SIGINT: stop polling, let in-flight activities finish for up to SHUTDOWN_GRACE_MS, then
-cancel them; exit 0 after a clean drain.
+cancel them (Temporal retries a cancelled attempt on the next worker); exit 0 after a clean drain.
+Before Temporal answers, the same signals end the start at once (exit 0).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ async def _connect(cfg: config_module.Config, runtime):  # type: ignore[no-untyp
 async def main(cfg: config_module.Config) -> int:
     from temporalio.worker import Worker
 
-    from timecop_worker.activities import ACTIVITIES
+    from timecop_worker.activities import create_activities
     from timecop_worker.interceptors import MetricsInterceptor
 
     worker: Worker | None = None
@@ -62,14 +63,22 @@ async def main(cfg: config_module.Config) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    stopping = asyncio.create_task(stop.wait())
     try:
-        client = await _connect(
-            cfg, metrics.runtime(f"{cfg.bind_host}:{cfg.metrics_port}")
+        # A stop while Temporal is not answering yet ends the start at once: nothing runs.
+        connecting = asyncio.create_task(
+            _connect(cfg, metrics.runtime(f"{cfg.bind_host}:{cfg.metrics_port}"))
         )
+        await asyncio.wait({connecting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not connecting.done():
+            connecting.cancel()
+            log.info("stopped before the worker started polling")
+            return 0
+        client = connecting.result()
         worker = Worker(
             client,
             task_queue=cfg.task_queue,
-            activities=ACTIVITIES,
+            activities=create_activities(cfg.demo_delay_seconds),
             interceptors=[MetricsInterceptor()],
             graceful_shutdown_timeout=timedelta(seconds=cfg.shutdown_grace_seconds),
         )
@@ -83,16 +92,15 @@ async def main(cfg: config_module.Config) -> int:
                 "health": f"http://{cfg.bind_host}:{cfg.health_port}/readyz",
             },
         )
-        stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
         if stop.is_set():
             log.info("shutting down: draining in-flight activities", extra={"graceSeconds": cfg.shutdown_grace_seconds})
             await worker.shutdown()
-        stopping.cancel()
         await running  # raises if the worker failed
         log.info("worker drained and stopped")
         return 0
     finally:
+        stopping.cancel()
         server.close()
         await server.wait_closed()
 

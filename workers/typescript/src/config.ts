@@ -1,7 +1,14 @@
 import { DATABASE_URL_ENV, DEFAULT_DATABASE_URL } from './db/pool.js';
 import { DEFAULT_HEALTH_PORT } from './health.js';
 import { DEFAULT_METRICS_PORT } from './metrics.js';
-import { taskQueuesFrom, temporalTargetFrom, type TaskQueues } from './routing.js';
+import {
+  ACTIVITY_ATTEMPT_TIMEOUTS,
+  ACTIVITY_TYPES,
+  millisecondsOf,
+  taskQueuesFrom,
+  temporalTargetFrom,
+  type TaskQueues,
+} from './routing.js';
 
 /** Everything the TypeScript worker reads from its environment, parsed once at start. */
 export interface WorkerConfig {
@@ -17,7 +24,10 @@ export interface WorkerConfig {
   readonly metricsPort: number;
   readonly healthPort: number;
   readonly shutdownGraceMs: number;
-  /** DEMO_ACTIVITY_DELAY_MS: simulated work in the greeting activity (default 0). */
+  /**
+   * DEMO_ACTIVITY_DELAY_MS: simulated work in the greeting activity (default 0), at most half its
+   * attempt timeout (MAX_DEMO_DELAY_MS): a longer one would time out attempt after attempt.
+   */
   readonly demoDelayMs: number;
   /**
    * HOT_RELOAD=1: POST /reload on the health port swaps in the workflow or activity code as it is
@@ -40,9 +50,25 @@ export function workerConfigFrom(env: Env): WorkerConfig {
     metricsPort: port(env, 'METRICS_PORT', DEFAULT_METRICS_PORT),
     healthPort: port(env, 'HEALTH_PORT', DEFAULT_HEALTH_PORT),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000),
-    demoDelayMs: integer(env, 'DEMO_ACTIVITY_DELAY_MS', 0),
+    demoDelayMs: demoDelay(env),
     hotReload: env['HOT_RELOAD'] === '1',
   };
+}
+
+/** Half the greeting's startToCloseTimeout: the other half is room for a busy machine. */
+export const MAX_DEMO_DELAY_MS =
+  millisecondsOf(ACTIVITY_ATTEMPT_TIMEOUTS[ACTIVITY_TYPES.sayHelloTypeScript].startToCloseTimeout) /
+  2;
+
+function demoDelay(env: Env): number {
+  const delayMs = integer(env, 'DEMO_ACTIVITY_DELAY_MS', 0);
+  if (delayMs < 0 || delayMs > MAX_DEMO_DELAY_MS)
+    throw new Error(
+      `DEMO_ACTIVITY_DELAY_MS=${delayMs}: expected 0 to ${MAX_DEMO_DELAY_MS} ms, half the ` +
+        `greeting's startToCloseTimeout (routing.ts ACTIVITY_ATTEMPT_TIMEOUTS); a longer delay ` +
+        `would time out every attempt. Lower it, or raise that timeout with it.`,
+    );
+  return delayMs;
 }
 
 function port(env: Env, name: string, fallback: number): number {

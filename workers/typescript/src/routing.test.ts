@@ -3,15 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../devenv/src/project-root.js';
 import { loadProjectVersions } from '../../../devenv/test/project-versions.js';
+import pg from 'pg';
+import { createActivities } from './activities/index.js';
+import { MAX_DEMO_DELAY_MS } from './config.js';
 import {
+  ACTIVITY_ATTEMPT_TIMEOUTS,
+  ACTIVITY_TYPES,
   bundleTimeDefines,
   DEFAULT_ACTIVITY_OPTIONS,
+  millisecondsOf,
   TASK_QUEUES,
   taskQueuesFrom,
   temporalTargetFrom,
   WORKFLOWS,
   workflowId,
 } from './routing.js';
+import { activityOptions } from './workflows/activity-options.js';
 import * as workflows from './workflows/index.js';
 
 describe('routing', () => {
@@ -71,6 +78,78 @@ describe('routing', () => {
     expect(workflowId('summarizePatientContext', 'patient-001', 1700000000000)).toBe(
       'SummarizePatientContextWorkflow-patient-001-1700000000000',
     );
+  });
+});
+
+describe('activity timeouts', () => {
+  const pythonSource = () =>
+    readFile(join(PROJECT_ROOT, 'workers/python/timecop_worker/activities.py'), 'utf8');
+
+  it('give every registered activity, TypeScript and Python, an attempt timeout', async () => {
+    const unusedPool = new pg.Pool();
+    const typescript = Object.keys(createActivities({ pool: unusedPool }));
+    await unusedPool.end();
+    const python = [...(await pythonSource()).matchAll(/@activity\.defn\(name="(\w+)"\)/g)].map(
+      (m) => m[1],
+    );
+    expect([...typescript, ...python].sort()).toEqual(Object.values(ACTIVITY_TYPES).sort());
+    expect(Object.keys(ACTIVITY_ATTEMPT_TIMEOUTS).sort()).toEqual(
+      Object.values(ACTIVITY_TYPES).sort(),
+    );
+  });
+
+  it('leave room in the 300 s budget for several attempts that each time out', () => {
+    const budget = millisecondsOf(DEFAULT_ACTIVITY_OPTIONS.scheduleToCloseTimeout);
+    const { initialInterval, backoffCoefficient, maximumInterval } = DEFAULT_ACTIVITY_OPTIONS.retry;
+    for (const [activity, { startToCloseTimeout }] of Object.entries(ACTIVITY_ATTEMPT_TIMEOUTS)) {
+      // Worst case: every attempt runs its whole startToCloseTimeout, then waits its backoff.
+      let attempts = 0;
+      let backoff = millisecondsOf(initialInterval);
+      for (let used = millisecondsOf(startToCloseTimeout); used <= budget; attempts++) {
+        used += backoff + millisecondsOf(startToCloseTimeout);
+        backoff = Math.min(backoff * backoffCoefficient, millisecondsOf(maximumInterval));
+      }
+      expect(attempts, activity).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it('reach each call: its own attempt timeout, the shared budget and retry policy, its queue', () => {
+    expect(activityOptions('typescript', ACTIVITY_TYPES.fetchPatientEvents)).toMatchObject({
+      startToCloseTimeout: '15 seconds',
+      scheduleToCloseTimeout: '300 seconds',
+      retry: {
+        maximumInterval: '30 seconds',
+        nonRetryableErrorTypes: [
+          'InvalidRequest',
+          expect.any(String),
+          expect.any(String),
+          expect.any(String),
+        ],
+      },
+      taskQueue: TASK_QUEUES.typescript,
+    });
+    expect(activityOptions('python', ACTIVITY_TYPES.sayHelloPython)).toMatchObject({
+      startToCloseTimeout: '10 seconds',
+      taskQueue: TASK_QUEUES.python,
+    });
+    // A workflow may still say otherwise in so many words.
+    expect(
+      activityOptions('typescript', ACTIVITY_TYPES.createSummary, {
+        startToCloseTimeout: '1 minute',
+      }),
+    ).toMatchObject({ startToCloseTimeout: '1 minute' });
+  });
+
+  it('bound the demo delay by half the greeting’s attempt timeout, the same in Python', async () => {
+    const half = (activity: keyof typeof ACTIVITY_ATTEMPT_TIMEOUTS) =>
+      millisecondsOf(ACTIVITY_ATTEMPT_TIMEOUTS[activity].startToCloseTimeout) / 2;
+    expect(MAX_DEMO_DELAY_MS).toBe(half(ACTIVITY_TYPES.sayHelloTypeScript));
+    const config = await readFile(
+      join(PROJECT_ROOT, 'workers/python/timecop_worker/config.py'),
+      'utf8',
+    );
+    const python = /^MAX_DEMO_DELAY_MS = ([\d_]+)$/m.exec(config)?.[1]?.replaceAll('_', '');
+    expect(Number(python)).toBe(half(ACTIVITY_TYPES.sayHelloPython));
   });
 });
 

@@ -9,7 +9,7 @@
  *   the values the worker resolved when it bundled the workflows (see `bundleTimeDefines`).
  */
 import type { DescMessage } from '@bufbuild/protobuf';
-import type { Duration, RetryPolicy } from '@temporalio/common';
+import type { RetryPolicy } from '@temporalio/common';
 import {
   LongTimerWorkflowRequestSchema,
   LongTimerWorkflowResponseSchema,
@@ -132,7 +132,54 @@ export const NON_RETRYABLE_ERROR_TYPES = {
   CorruptProtobufPayload: 'CorruptProtobufPayload',
 } as const;
 
-/** Every activity call: bounded in time (seeds pattern 7), with an explicit retry policy. */
+export type ActivityType = (typeof ACTIVITY_TYPES)[keyof typeof ACTIVITY_TYPES];
+
+/** A duration the SDK reads (`ms` syntax) and code can add up: see millisecondsOf. */
+export type Seconds = `${number} second` | `${number} seconds`;
+
+export function millisecondsOf(duration: Seconds): number {
+  return Number.parseFloat(duration) * 1000;
+}
+
+/** How long one attempt of an activity may take, and how often a long one must say it is alive. */
+export interface AttemptTimeouts {
+  /**
+   * Longest one attempt may run. An attempt lost with its worker (SIGKILL, OOM, a pulled plug)
+   * reports nothing: only this timeout tells Temporal to retry it elsewhere. Without it, the
+   * attempt is noticed when scheduleToCloseTimeout ends, too late to retry (issue #25).
+   */
+  readonly startToCloseTimeout: Seconds;
+  /**
+   * For activities that can run longer than a few seconds: they call heartbeat() more often than
+   * this, so a lost attempt is noticed after this, not after the whole startToCloseTimeout.
+   */
+  readonly heartbeatTimeout?: Seconds;
+}
+
+/**
+ * Every activity's attempt timeouts, in one place: workflows call each activity, the Python ones
+ * too, with its own (workflows/activity-options.ts). Sized to what each does, with room for a
+ * busy machine; an attempt lost with its worker is retried about that long after it started.
+ * None runs long enough to heartbeat.
+ */
+export const ACTIVITY_ATTEMPT_TIMEOUTS = {
+  /** A string, plus DEMO_ACTIVITY_DELAY_MS of simulated work: at most half of this (config). */
+  [ACTIVITY_TYPES.sayHelloTypeScript]: { startToCloseTimeout: '10 seconds' },
+  [ACTIVITY_TYPES.sayHelloPython]: { startToCloseTimeout: '10 seconds' },
+  /**
+   * One query. Longer than the pool's own bounds (db/pool.ts: 3 s to connect, 10 s per
+   * statement), so a slow Postgres fails the attempt with its own error first.
+   */
+  [ACTIVITY_TYPES.fetchPatientEvents]: { startToCloseTimeout: '15 seconds' },
+  /** Pure computation over a patient's events: milliseconds. */
+  [ACTIVITY_TYPES.createSummary]: { startToCloseTimeout: '10 seconds' },
+  [ACTIVITY_TYPES.createSummaryPython]: { startToCloseTimeout: '10 seconds' },
+} as const satisfies Record<ActivityType, AttemptTimeouts>;
+
+/**
+ * Every activity call: bounded in time (seeds pattern 7), with an explicit retry policy. The
+ * 300 s are the budget for all attempts together; each attempt has its own bound above.
+ */
 export const DEFAULT_ACTIVITY_OPTIONS = {
   scheduleToCloseTimeout: '300 seconds',
   retry: {
@@ -144,7 +191,10 @@ export const DEFAULT_ACTIVITY_OPTIONS = {
     // permanent failure still ends within 300 s.
     nonRetryableErrorTypes: Object.values(NON_RETRYABLE_ERROR_TYPES),
   },
-} as const satisfies { scheduleToCloseTimeout: Duration; retry: RetryPolicy };
+} as const satisfies {
+  scheduleToCloseTimeout: Seconds;
+  retry: RetryPolicy & { initialInterval: Seconds; maximumInterval: Seconds };
+};
 
 interface WorkflowRoute<Req extends DescMessage, Res extends DescMessage> {
   /** The workflow type name clients start (the exported function's name). */
