@@ -1,5 +1,9 @@
-/** Restart delays: exponential from 1 s, capped at 30 s, with ±20 % jitter so crash loops don't align. */
-export const BACKOFF_BASE_MS = 1_000;
+/**
+ * Restart delays, as Docker's restart policies: exponential from 100 ms (a service that crashes
+ * once after running well is back at once), capped at 30 s, with ±20 % jitter so crash loops
+ * don't align.
+ */
+export const BACKOFF_BASE_MS = 100;
 export const BACKOFF_CAP_MS = 30_000;
 const JITTER = 0.2;
 
