@@ -114,6 +114,7 @@ async function serviceControl(
   if (!answered.ok) return await explain(answered.error, action, stateDir, usage, ctx);
   if (values.json) ctx.out(JSON.stringify(answered.value.results, null, 2));
   else printResults(answered.value, ctx);
+  summarizeFailures(answered.value, ctx);
   return Object.values(answered.value.results).every((r) => r.ok) ? 0 : 1;
 }
 
@@ -123,6 +124,11 @@ function printResults(answer: ActionAnswer, ctx: CommandContext): void {
   const width = Math.max(...entries.map(([name]) => name.length));
   for (const [name, result] of entries)
     ctx.out(`${name.padEnd(width)}  ${(result.ok ? style.ok : style.fail)(result.message)}`);
+}
+
+/** On stderr, with or without --json: how many failed, and where to look. */
+function summarizeFailures(answer: ActionAnswer, ctx: CommandContext): void {
+  const entries = Object.entries(answer.results);
   const failed = entries.filter(([, r]) => !r.ok).map(([name]) => name);
   if (failed.length > 0)
     ctx.err(

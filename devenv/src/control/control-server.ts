@@ -173,7 +173,7 @@ async function clearStaleSocket(path: string): Promise<Result<void, ControlServe
 }
 
 /** /tmp/devenv-<uid>: made 0700 when missing; refused when it is someone else's or open to others. */
-function privateDirectory(dir: string, uid: number | undefined): Result<void, string> {
+export function privateDirectory(dir: string, uid: number | undefined): Result<void, string> {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (thrown) {
