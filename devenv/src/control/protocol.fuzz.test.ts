@@ -28,9 +28,20 @@ const bodyObject = fc
   .tuple(
     fc.record(
       {
-        services: fc.oneof(fc.array(serviceName, { maxLength: 6 }), anyJson),
+        services: fc.oneof(
+          fc.array(serviceName, { maxLength: 6 }),
+          // Few names, so that some repeat.
+          fc.array(fc.constantFrom('api', 'db', 'worker'), { minLength: 1, maxLength: 6 }),
+          anyJson,
+        ),
         wait: fc.oneof(fc.boolean(), anyJson),
-        timeoutMs: fc.oneof(fc.integer({ min: -10, max: MAX_WAIT_MS + 10 }), fc.double(), anyJson),
+        timeoutMs: fc.oneof(
+          fc.integer({ min: -10, max: MAX_WAIT_MS + 10 }),
+          // Tenths across the allowed range, where only the whole-number rule refuses fractions.
+          fc.integer({ min: 0, max: MAX_WAIT_MS * 10 }).map((n) => n / 10),
+          fc.double(),
+          anyJson,
+        ),
       },
       { requiredKeys: [] },
     ),
