@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,11 @@ describe('devenv restart|stop|start against a running stack', () => {
     const oldGroup = groupOf(dir, 'api');
     const { code, stdout } = await devenv(dir, 'restart', '-f', 'compose.yaml', 'api');
     expect(code).toBe(0);
+    // Written before the answer, not up to 200 ms later: read at once, it has the new process.
+    const written = JSON.parse(readFileSync(join(dir, '.devenv', 'state.json'), 'utf8')) as {
+      state: { services: Record<string, { pid?: number }> };
+    };
+    expect(stdout).toContain(`(pid ${written.state.services['api']?.pid})`);
     const after = devenvPs(dir, ['-f', 'compose.yaml'])['api']!;
     expect(after).toMatchObject({ phase: 'healthy', restarts: before.restarts + 1 });
     expect(after.pid).not.toBe(before.pid);
