@@ -90,13 +90,13 @@ async function typescriptWorker(
 }
 
 /** The Python worker (from its venv); resolves once it polls. */
-async function pythonWorker(extra: Record<string, string> = {}): Promise<WorkerProcess> {
+async function pythonWorker(extra: Record<string, string> = {}): Promise<PythonProcess> {
   const worker = await spawnPython(extra);
   await worker.ready(60_000);
   return worker;
 }
 
-async function spawnPython(extra: Record<string, string>): Promise<WorkerProcess> {
+async function spawnPython(extra: Record<string, string>): Promise<PythonProcess> {
   const [healthPort, metricsPort] = await Promise.all([freePort(), freePort()]);
   const worker = spawnWorker(
     python.command,
@@ -105,7 +105,18 @@ async function spawnPython(extra: Record<string, string>): Promise<WorkerProcess
     healthPort,
   );
   perTest.push(worker);
-  return worker;
+  return Object.assign(worker, {
+    readyzStatus: () =>
+      fetch(`http://127.0.0.1:${healthPort}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      ),
+  });
+}
+
+interface PythonProcess extends WorkerProcess {
+  /** GET /readyz's status; 0 when nothing answers. */
+  readyzStatus(): Promise<number>;
 }
 
 function greetTypeScript(name: string) {
@@ -278,6 +289,11 @@ describe('the Python worker', () => {
     const handle = await greetPython('Drain');
     await activityRunning(handle);
     first.child.kill('SIGTERM');
+    // Not ready from the start of the drain, while the activity still runs.
+    let status = 200;
+    for (const deadline = Date.now() + 2_000; status === 200 && Date.now() < deadline;)
+      status = await first.readyzStatus();
+    expect(status).toBe(503);
     expect(await first.exited).toEqual({ code: 0, signal: null });
     expect(await completedAttempt(handle)).toMatchObject({ completed: true, attempt: 1 });
     const result = await resultWithin<{ greeting: string }>(handle, 30_000);

@@ -47,7 +47,12 @@ async def main(cfg: config_module.Config) -> int:
     worker: Worker | None = None
     client = None
 
+    stop = asyncio.Event()
+
     async def readiness() -> str | None:
+        if stop.is_set():
+            # The SDK's is_running stays true until the drain is over.
+            return "draining"
         if worker is None or client is None:
             return "starting"
         if not worker.is_running or worker.is_shutdown:
@@ -59,7 +64,6 @@ async def main(cfg: config_module.Config) -> int:
         return None
 
     server = await health.start(cfg.bind_host, cfg.health_port, readiness)
-    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
