@@ -136,13 +136,17 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const bus = createLogBus({ sinks });
   const teardown = teardownSteps();
   teardown.afterStop(() => bus.close());
+  // Aborted as the supervisor's shutdown begins: a tool install or image build in flight ends then.
+  const inFlight = new AbortController();
   const toolchain = createToolchain({
     projectRoot: ctx.projectRoot,
     versions: versions,
     log: (line) => bus.append('devenv', 'devenv', line),
+    signal: inFlight.signal,
   });
   const supervisor = createSupervisor({
     stack,
+    abort: inFlight,
     runtimes: {
       native: nativeRuntime(toolchain),
       docker: lazyRuntime('docker', async () =>
