@@ -1,4 +1,11 @@
-import { readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import {
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -35,15 +42,24 @@ export async function recoverStaleServer(
       `PostgreSQL (pid ${plan.pid}) already serves ${dataDir}; stop it (kill -INT ${plan.pid}) or use another data directory`,
     );
   const done: string[] = [];
-  for (const path of plan.removeLockFiles) {
-    rmSync(path, { force: true });
-    done.push(`removed ${path}: its pid now belongs to another process`);
-  }
   if (plan.orphans.length > 0) {
     for (const pid of plan.orphans) signal(pid, 'SIGKILL');
     const left = await waitGone(plan.orphans);
     done.push(
       `killed ${plan.orphans.length} server process(es) left by a previous run (pid ${plan.orphans.join(' ')})${left.length > 0 ? `; still there: ${left.join(' ')}` : ''}`,
+    );
+  }
+  if (plan.reclaimDataLock !== undefined) {
+    const path = plan.reclaimDataLock;
+    const lines = readFileSync(path, 'utf8').split('\n');
+    // In place: the file keeps its owner and mode (0600, the postgres user's when we are root).
+    writeFileSync(path, [String(process.pid), ...lines.slice(1)].join('\n'));
+    done.push(`${path} named pid ${lines[0]}, no server any more: handed to PostgreSQL as stale`);
+  }
+  for (const path of plan.removeSocketLocks) {
+    rmSync(path, { force: true });
+    done.push(
+      `removed ${path}: its pid ${socketLocks.find((l) => l.path === path)?.pid} is no server any more`,
     );
   }
   return ok(done);

@@ -4,8 +4,10 @@
  * setsid(), so backends and auxiliary processes outlive it. They exit once they notice the
  * postmaster is gone, but a backend busy in a long query does not look for a while, and as long
  * as it holds the old shared memory the next postmaster refuses to start ("pre-existing shared
- * memory block is still in use"). And postmaster.pid stays: PostgreSQL removes it itself when its
- * pid is dead, but refuses to start when that pid now belongs to another process.
+ * memory block is still in use"). And the lock files stay (postmaster.pid, the socket's .lock):
+ * PostgreSQL takes them for stale when kill(pid, 0) fails, but refuses to start while that pid
+ * exists: a zombie postmaster nobody has reaped yet (where the reaper is slow, as in some
+ * containers), or another process of the same user that was given the recycled pid.
  */
 
 /** A process as /proc shows it, as far as recovery cares. */
@@ -23,8 +25,15 @@ export type Recovery =
   | { readonly kind: 'running'; readonly pid: number }
   | {
       readonly kind: 'recover';
-      /** Lock files whose pid now belongs to an unrelated process (PostgreSQL would refuse them). */
-      readonly removeLockFiles: readonly string[];
+      /**
+       * postmaster.pid, when its pid still exists but is no server here. It is not removed: it
+       * also names the old shared memory block, which PostgreSQL checks (in use or not) before
+       * it starts. Its pid is replaced by the launcher's, which PostgreSQL, being the launcher's
+       * child, takes for a stale one ("our parent's pid": a container restart).
+       */
+      readonly reclaimDataLock: string | undefined;
+      /** Socket lock files whose pid still exists but is no live PostgreSQL. */
+      readonly removeSocketLocks: readonly string[];
       /** Leftover server processes of this data directory whose postmaster is gone. */
       readonly orphans: readonly number[];
     };
@@ -55,18 +64,16 @@ export function planRecovery(
   const servers = living.filter((p) => p.comm === 'postgres' && p.cwd === dataDir);
   const postmaster = servers.find((p) => p.pid === dataLock?.pid);
   if (postmaster) return { kind: 'running', pid: postmaster.pid };
-  const alive = (lock: LockFile) => living.find((p) => p.pid === lock.pid);
-  // A socket lock held by another cluster's postgres is a real conflict: PostgreSQL reports it.
-  const strangers = [
-    ...(dataLock && alive(dataLock) ? [dataLock] : []),
-    ...socketLocks.filter((lock) => {
-      const holder = alive(lock);
-      return holder !== undefined && holder.comm !== 'postgres';
-    }),
-  ];
+  const holder = (lock: LockFile) => processes.find((p) => p.pid === lock.pid);
+  // A socket lock of another cluster's live postgres is a real conflict: PostgreSQL reports it.
+  const staleSocketLock = (lock: LockFile) => {
+    const seen = holder(lock);
+    return seen !== undefined && (seen.zombie || seen.comm !== 'postgres');
+  };
   return {
     kind: 'recover',
-    removeLockFiles: strangers.map((lock) => lock.path),
+    reclaimDataLock: dataLock && holder(dataLock) ? dataLock.path : undefined,
+    removeSocketLocks: socketLocks.filter(staleSocketLock).map((lock) => lock.path),
     orphans: servers.map((p) => p.pid),
   };
 }
