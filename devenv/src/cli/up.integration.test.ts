@@ -1,19 +1,34 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
+import { DEVENV_BIN, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
-import { groupExists, livingMembers } from '../runtime/process-group.js';
+import { groupExists, livingMembers, signalGroup } from '../runtime/process-group.js';
 import { readSession } from '../session/session-file.js';
 import { freePort } from '../process/free-port.js';
 
 const makeTempDir = useTempDirs();
 
+const ORPHAN_WRITER = [
+  // fs.writeSync on fd 1, which Node leaves blocking when process.stdout is never touched: a
+  // write into a full pipe blocks, and a write with no reader left fails (EPIPE, not caught).
+  "const fs = require('fs'); const devenv = process.ppid; const nl = String.fromCharCode(10);",
+  'setInterval(() => { const orphan = process.ppid !== devenv;',
+  "fs.writeSync(1, (orphan ? 'x'.repeat(16384) : 'tick') + nl);",
+  "if (orphan) fs.appendFileSync('orphan-writes', '.'); }, 100)",
+].join(' ');
+/** Twice what a pipe holds (64 KiB): writes that nobody drains would have blocked by then. */
+const ORPHAN_WRITES = 8;
+
 /**
  * Two services; `parent` starts a grandchild that ignores SIGTERM, so only a group kill ends it;
- * `child` logs a line every 200 ms, which `up` (without --ci) prints.
+ * `child` writes a line every 100 ms, which `up` (without --ci) prints. Once devenv is gone (its
+ * parent changed), each of its lines is 16 KiB, and it counts them in the file `orphan-writes`:
+ * a few of them fill a pipe that nobody reads.
  */
 function composeFile(port: number): string {
   const node = JSON.stringify(process.execPath);
@@ -33,7 +48,7 @@ services:
       parent: { condition: service_healthy }
     x-devenv:
       native:
-        command: [${node}, -e, "setInterval(() => console.log('tick'), 200)"]
+        command: [${node}, -e, "${ORPHAN_WRITER}"]
 `;
 }
 
@@ -54,6 +69,65 @@ async function startedStack(dir: string) {
     ),
   ).toHaveLength(2);
   return { run, groups };
+}
+
+/**
+ * SIGKILLs devenv, then waits until `child` has written twice a pipe's worth as an orphan: its
+ * writes neither kill it (SIGPIPE, EPIPE) nor block it; both services live on, to be reaped.
+ */
+async function killDevenvLeavingOrphans(
+  run: DevenvRun,
+  dir: string,
+  groups: readonly number[],
+): Promise<void> {
+  // Its first line printed: it has taken note of its parent, devenv, so it can tell when devenv is gone.
+  await run.waitFor(/child\s+\|?\s*tick/);
+  run.child.kill('SIGKILL');
+  await run.exited;
+  const writes = join(dir, 'orphan-writes');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const written = (await readFile(writes, 'utf8').catch(() => '')).length;
+    if (written >= ORPHAN_WRITES) break;
+    if (Date.now() > deadline) {
+      const alive = groups.filter((pgid) => groupExists(pgid)).length;
+      for (const pgid of groups) signalGroup(pgid, 'SIGKILL'); // the next test must not find them
+      throw new Error(
+        `the orphaned child wrote ${written} of ${ORPHAN_WRITES} lines after devenv died ` +
+          `(${alive} of ${groups.length} groups alive)`,
+      );
+    }
+    await sleep(100);
+  }
+  for (const pgid of groups) expect(groupExists(pgid)).toBe(true);
+}
+
+/** The reaper SIGKILLs and reports at once; a killed process with threads takes a moment to die. */
+async function expectGroupsGone(groups: readonly number[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (groups.some((pgid) => groupExists(pgid)) && Date.now() < deadline) await sleep(20);
+  for (const pgid of groups) expect(groupExists(pgid)).toBe(false);
+}
+
+/** No process is left with its working directory in `dir`: services, grandchildren, output drains. */
+async function expectNothingRunningIn(dir: string): Promise<void> {
+  // The drain's cats end on their own once the reaped services' pipes read end-of-file.
+  const deadline = Date.now() + 10_000;
+  while (processesIn(dir).length > 0 && Date.now() < deadline) await sleep(50);
+  expect(processesIn(dir)).toEqual([]);
+}
+
+function processesIn(dir: string): string[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((pid) => {
+      try {
+        if (readlinkSync(`/proc/${pid}/cwd`) !== dir) return [];
+        return [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')}`];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
 }
 
 describe('devenv up leaves no orphans', () => {
@@ -85,30 +159,28 @@ describe('devenv up leaves no orphans', () => {
   it('after SIGKILL of devenv, the next start reaps what it left before starting anything', async () => {
     const dir = await makeTempDir();
     const { run, groups } = await startedStack(dir);
-    run.child.kill('SIGKILL');
-    await run.exited;
-    // devenv is gone but its services live on in their own groups: the orphans to be reaped.
-    for (const pgid of groups) expect(groupExists(pgid)).toBe(true);
+    await killDevenvLeavingOrphans(run, dir, groups);
 
     const next = startDevenv(
       ['up', '-f', join(dir, 'compose.yaml'), '--ci', '--timeout', '30'],
       dir,
     );
     await next.waitFor(/stopped 2 leftover process group\(s\)/);
-    for (const pgid of groups) expect(groupExists(pgid)).toBe(false);
+    await expectGroupsGone(groups);
     expect((await next.exited).code).toBe(0);
+    await expectNothingRunningIn(dir);
   }, 60_000);
 
   it('devenv down reaps the leftovers of a killed devenv', async () => {
     const dir = await makeTempDir();
     const { run, groups } = await startedStack(dir);
-    run.child.kill('SIGKILL');
-    await run.exited;
+    await killDevenvLeavingOrphans(run, dir, groups);
     const out = execFileSync(DEVENV_BIN, ['down', '-f', join(dir, 'compose.yaml')], {
       cwd: dir,
     }).toString();
     expect(out).toContain('killed 2 leftover process group(s)');
-    for (const pgid of groups) expect(groupExists(pgid)).toBe(false);
+    await expectGroupsGone(groups);
+    await expectNothingRunningIn(dir);
   }, 60_000);
 
   it('reports a taken port with the PID and command of its holder, and starts nothing that needs it', async () => {

@@ -7,7 +7,7 @@ import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { ToolId } from '../versions/tool-ids.js';
-import { outputPipes } from './output-pipes.js';
+import { drainAfterDevenv, outputPipes } from './output-pipes.js';
 import { portsFree } from './ports-free.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
@@ -90,6 +90,8 @@ async function spawnGroup(
   });
   // The child has its own copies now; ours would keep the readers from ever seeing the end.
   if (pipes) for (const pipe of pipes) closeSync(pipe.writeFd);
+  // Should devenv die before the service, its output still has somewhere to go (output-pipes.ts).
+  const orphanDrain = pipes ? drainAfterDevenv(pipes) : undefined;
   const stdout = pipes?.[0].reader ?? child.stdout!;
   const stderr = pipes?.[1].reader ?? child.stderr!;
   // Both output streams closed: everything the service (and helpers holding its pipes) wrote is in.
@@ -97,6 +99,7 @@ async function spawnGroup(
   try {
     await once(child, 'spawn');
   } catch (error) {
+    orphanDrain?.stop();
     stdout.destroy();
     stderr.destroy();
     return err(`cannot start ${executable}: ${messageOf(error)}`);
@@ -111,6 +114,7 @@ async function spawnGroup(
     child.once('exit', (code, signal) => {
       // The leader is gone; helpers it left in its group would be orphans: take them down too.
       signalGroup(pid, 'SIGKILL');
+      orphanDrain?.stop();
       // Output still in the pipes belongs to this run: settle once both are drained (or soon).
       const drained = setTimeout(() => resolve({ code, signal }), PIPE_DRAIN_MS);
       void outputClosed.then(() => {

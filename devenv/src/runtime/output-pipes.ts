@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
@@ -12,6 +12,8 @@ const execFileAsync = promisify(execFile);
 export interface OutputPipe {
   readonly writeFd: number;
   readonly reader: Socket;
+  /** A second read end, blocking, for the orphan drain (`drainAfterDevenv`), which closes it. */
+  readonly drainFd: number;
 }
 
 /**
@@ -38,11 +40,21 @@ export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefine
       // The read end first and non-blocking: opening a FIFO alone would wait for the other end.
       fds.push(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
       fds.push(openSync(path, constants.O_WRONLY));
+      // With a writer open this returns at once; blocking, so that the drain's cat can read it.
+      fds.push(openSync(path, constants.O_RDONLY));
     }
-    const [outRead, outWrite, errRead, errWrite] = fds as [number, number, number, number];
+    const [outRead, outWrite, outDrain, errRead, errWrite, errDrain] = fds as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const reader = (fd: number) => new Socket({ fd, readable: true, writable: false });
     return [
-      { writeFd: outWrite, reader: new Socket({ fd: outRead, readable: true, writable: false }) },
-      { writeFd: errWrite, reader: new Socket({ fd: errRead, readable: true, writable: false }) },
+      { writeFd: outWrite, reader: reader(outRead), drainFd: outDrain },
+      { writeFd: errWrite, reader: reader(errRead), drainFd: errDrain },
     ];
   } catch {
     for (const fd of fds) closeSync(fd);
@@ -51,3 +63,57 @@ export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefine
     if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
+
+/**
+ * What a service that outlives devenv (devenv was SIGKILLed; its services run on in their own
+ * process groups until the next `devenv up` or `devenv down` reaps them) does with its output:
+ * its writes keep succeeding and the output is discarded. Without a reader left, its next write
+ * would raise SIGPIPE or EPIPE, and most programs die of either; with a reader that never reads,
+ * it would block for good once the pipe is full.
+ *
+ * So a small shell holds a second read end of each pipe and waits on a socket of which only
+ * devenv holds the other end. While devenv lives it reads nothing (devenv gets every byte, at
+ * full speed); when devenv is gone, however it ended, the socket reads end-of-file and the shell
+ * starts a `cat` per pipe into /dev/null. The cats end by themselves once the service's last
+ * process is gone (the pipe then reads end-of-file), so a reap leaves nothing behind.
+ *
+ * Call it once the service is spawned; `stop()` once the service has exited while devenv still
+ * runs (then nothing is left to guard). undefined when no shell could be started: the service
+ * then dies at its first write after devenv, as before.
+ */
+export function drainAfterDevenv(pipes: readonly OutputPipe[]): OrphanDrain | undefined {
+  const drainFds = pipes.map((pipe) => pipe.drainFd);
+  let shell: ChildProcess | undefined;
+  try {
+    // Detached, like the service: a signal to devenv's process group leaves it running.
+    shell = spawn('/bin/sh', ['-c', DRAIN_SCRIPT], {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'ignore', ...drainFds],
+    });
+  } catch {
+    shell = undefined;
+  } finally {
+    for (const fd of drainFds) closeSync(fd);
+  }
+  if (shell?.pid === undefined) return undefined;
+  shell.on('error', () => undefined);
+  shell.stdin!.on('error', () => undefined);
+  // Neither keeps devenv running: its exit is what the shell waits for.
+  shell.unref();
+  (shell.stdin as Socket).unref();
+  const running = shell;
+  return {
+    stop: () => {
+      // SIGKILL before the socket closes: the shell must not start reading what devenv still drains.
+      running.kill('SIGKILL');
+      running.stdin!.destroy();
+    },
+  };
+}
+
+export interface OrphanDrain {
+  stop(): void;
+}
+
+/** fd 0: the socket to devenv; fds 3 and 4: stdout's and stderr's pipes. One cat each, so neither waits on the other. */
+const DRAIN_SCRIPT = 'read _; cat <&3 >/dev/null & exec cat <&4 >/dev/null';
