@@ -407,18 +407,19 @@ async function serveControlSocket(options: {
   const { supervisor, bus } = options;
   const { controlSocketPath } = await import('../control/socket-path.js');
   const { createControlActions } = await import('../control/control-actions.js');
+  const { dependantsRestartedWith } = await import('../engine/restart-policy.js');
   const { startControlServer, describeControlServerFailure } =
     await import('../control/control-server.js');
-  const requested = (service: string, action: string) =>
-    bus.append(service, 'devenv', `${action} requested by \`devenv ${action}\``);
   const served = await startControlServer({
     path: controlSocketPath(options.stateDir),
     actions: createControlActions({
       projectName: options.stack.projectName,
       store: supervisor.store,
-      restart: (name) => (requested(name, 'restart'), supervisor.restart(name)),
-      stop: (name) => (requested(name, 'stop'), supervisor.stop(name)),
-      start: (name) => (requested(name, 'start'), supervisor.start(name)),
+      restart: (name) => supervisor.restart(name),
+      stop: (name) => supervisor.stop(name),
+      start: (name) => supervisor.start(name),
+      restartsAlong: (name) => dependantsRestartedWith(options.stack, name),
+      note: (service, text) => bus.append(service, 'devenv', text),
       settled: () => options.snapshot.flush(supervisor.store.getState()),
     }),
   });

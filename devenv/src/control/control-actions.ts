@@ -1,4 +1,4 @@
-import type { EngineState, ServiceState } from '../engine/service-state.js';
+import { isRunning, type EngineState, type ServiceState } from '../engine/service-state.js';
 import type { Store } from '../engine/store.js';
 import { err, ok, type Result } from '../result.js';
 import type { ActionAnswer, ActRequest, ServiceList, ServiceResult } from './protocol.js';
@@ -11,6 +11,10 @@ export interface ControlTarget {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /** Says in the service's log that someone asked for this (the TUI shows why it restarted). */
+  note?(service: string, text: string): void;
+  /** Compose's `depends_on: {x: {restart: true}}`: the services that restart along with `service`. */
+  restartsAlong?(service: string): readonly string[];
   /**
    * Called when an action's services have settled, before the answer goes out: `up` writes
    * `.devenv/state.json` then, so a `devenv ps` right after `devenv restart` sees the new pid.
@@ -32,10 +36,10 @@ export interface ControlActions {
 }
 
 /**
- * Applies restart/stop/start as the TUI keys do, for several services at once: restarts and starts
- * in start order (dependencies first, as `docker compose restart` does), stops in reverse. Changes
- * run one request at a time, so two terminals cannot interleave a stop and a start of one service;
- * waiting for readiness happens outside that queue.
+ * Applies restart/stop/start as the TUI keys do, to one service or several: stops go dependants
+ * first, starts come back in dependency order. Changes run one request at a time, so two
+ * terminals cannot interleave a stop and a start of one service; waiting for readiness happens
+ * outside that queue.
  */
 export function createControlActions(target: ControlTarget): ControlActions {
   let queue: Promise<unknown> = Promise.resolve();
@@ -46,16 +50,33 @@ export function createControlActions(target: ControlTarget): ControlActions {
   };
   const service = (name: string): ServiceState => target.store.getState().services[name]!;
 
-  const apply = async (request: ActRequest, order: readonly string[], before: Snapshot) => {
+  const apply = async (request: ActRequest, order: readonly string[]) => {
+    for (const name of order)
+      target.note?.(name, `${request.action} requested by \`devenv ${request.action}\``);
     switch (request.action) {
-      case 'restart':
-        for (const name of order) {
-          if (target.store.getState().shuttingDown) return;
-          // Already restarted since this request began (with a dependency it restarts with).
-          if (service(name).restarts > before.get(name)!.restarts) continue;
-          await target.restart(name);
+      case 'restart': {
+        if (order.length === 1) {
+          await target.restart(order[0]!);
+          return;
         }
+        // Several at once: they, and the running services that restart along with them, all go
+        // down first, dependants before what they depend on, then come back in dependency order.
+        // One by one, a dependant would be stopped while its dependency was down and restarting
+        // (the Python worker then waits out its whole grace period for a Temporal that is gone).
+        const along = new Set(
+          order.flatMap((name) => [
+            name,
+            ...(target.restartsAlong?.(name) ?? []).filter((d) => isRunning(service(d).phase)),
+          ]),
+        );
+        const all = target.store.getState().order.filter((name) => along.has(name));
+        for (const name of [...all].reverse()) {
+          if (target.store.getState().shuttingDown) return;
+          if (service(name).phase !== 'unavailable') await target.stop(name);
+        }
+        for (const name of all) target.start(name);
         return;
+      }
       case 'stop':
         for (const name of [...order].reverse()) {
           // Nothing runs, and stopping would turn "unavailable, and why" into a bare "stopped".
@@ -89,7 +110,7 @@ export function createControlActions(target: ControlTarget): ControlActions {
       const order = state.order.filter((name) => wanted.has(name));
       const before: Snapshot = new Map(order.map((name) => [name, state.services[name]!]));
 
-      await oneAtATime(() => apply(request, order, before));
+      await oneAtATime(() => apply(request, order));
 
       const results =
         request.wait || request.action === 'stop'

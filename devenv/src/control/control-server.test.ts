@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   lstatSync,
+  readFileSync,
   mkdirSync,
   rmSync,
   statSync,
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeService, testStack, type TestService } from '../../test/stack-builder.js';
 import { useTempDirs } from '../../test/temp-dir.js';
+import { dependantsRestartedWith } from '../engine/restart-policy.js';
 import { createSupervisor, type Supervisor } from '../engine/supervisor.js';
 import { runProbe } from '../health/probe.js';
 import { freePort } from '../process/free-port.js';
@@ -41,8 +43,9 @@ const forever = nodeService('setInterval(() => {}, 1000)');
 async function servedStack(services: Readonly<Record<string, TestService>>) {
   const dir = await makeTempDir();
   const groups = new Map<string, number>();
+  const stack = testStack(dir, services);
   const supervisor = createSupervisor({
-    stack: testStack(dir, services),
+    stack,
     runtimes: { native: nativeRuntime(noTools) },
     runtimeFor: () => 'native',
     prober: runProbe,
@@ -67,6 +70,7 @@ async function servedStack(services: Readonly<Record<string, TestService>>) {
       stop: (name) => supervisor.stop(name),
       start: (name) => supervisor.start(name),
       settled: () => void settledCalls++,
+      restartsAlong: (name) => dependantsRestartedWith(stack, name),
     }),
   });
   if (!served.ok) throw new Error(`not served: ${JSON.stringify(served.error)}`);
@@ -165,6 +169,46 @@ describe('control server', () => {
     );
     expect(answer.ok && Object.keys(answer.value.results)).toEqual(['db', 'api']);
     expect(answer.ok && Object.values(answer.value.results).map((r) => r.restarts)).toEqual([1, 1]);
+  });
+
+  it('restarts several at once dependants first, with what restarts along with them', async () => {
+    const dir = await makeTempDir();
+    const stops = join(dir, 'stops');
+    const ups = join(dir, 'ups');
+    // Each records its stop (all of them exit at once on SIGTERM), and says when it listens for it.
+    const recording = (name: string) =>
+      nodeService(
+        `const fs = require('fs'); process.on('SIGTERM', () => { fs.appendFileSync(${JSON.stringify(stops)}, '${name}\\n'); process.exit(0); }); fs.appendFileSync(${JSON.stringify(ups)}, '${name}\\n'); setInterval(() => {}, 1000)`,
+      );
+    const { path, supervisor } = await servedStack({
+      db: { command: recording('db') },
+      api: { command: recording('api'), dependsOn: { db: 'service_healthy' } },
+      // Not named in the request: it restarts because db does (depends_on: restart: true).
+      cache: {
+        command: recording('cache'),
+        dependsOn: { db: 'service_started' },
+        restartWith: ['db'],
+      },
+    });
+    while (readFileSync(ups, { encoding: 'utf8', flag: 'a+' }).trim().split('\n').length < 3)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    const answer = await requestAction(
+      path,
+      { action: 'restart', services: ['api', 'db'], wait: true, timeoutMs: 20_000 },
+      30_000,
+    );
+    expect(answer.ok && Object.keys(answer.value.results)).toEqual(['db', 'api']);
+    const stopOrder = readFileSync(stops, 'utf8').trim().split('\n');
+    expect(stopOrder.sort()).toEqual(['api', 'cache', 'db']);
+    expect(readFileSync(stops, 'utf8').trim().split('\n').at(-1)).toBe('db');
+    await until(supervisor, (s) => s['cache']?.phase === 'healthy');
+    expect(
+      Object.values(supervisor.store.getState().services).map((s) => [s.name, s.restarts]),
+    ).toEqual([
+      ['db', 1],
+      ['api', 1],
+      ['cache', 1],
+    ]);
   });
 
   it('stops a service until it is started again', async () => {
