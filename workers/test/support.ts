@@ -5,7 +5,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -73,12 +73,19 @@ export interface TestPostgres {
 }
 
 /**
- * A throwaway PostgreSQL: `devenv postgres-server` (initdb on first use, trust auth on loopback,
- * runs as the postgres user when we are root) on a free port in a temp directory.
+ * A throwaway Postgres: `devenv postgres-server` on a free port in a temp directory. Its engine
+ * is devenv's choice (DEVENV_POSTGRES, else PostgreSQL when installed, else the embedded PGlite)
+ * unless `engine` names one: `DEVENV_POSTGRES=pglite npx vitest run workers` runs the worker
+ * tests on PGlite. PostgreSQL gets initdb on first use, trust auth on loopback, and runs as the
+ * postgres user when we are root.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(
+  options: { readonly engine?: 'postgres' | 'pglite'; readonly env?: NodeJS.ProcessEnv } = {},
+): Promise<TestPostgres> {
   const port = await freePort();
   const dataRoot = await mkdtemp(join(tmpdir(), 'timecop-pg-'));
+  // mkdtemp makes it 0700: the postgres user (we may be root) must reach the data inside.
+  await chmod(dataRoot, 0o755);
   const data = join(dataRoot, 'data');
   const url = `postgres://timecop@127.0.0.1:${port}/timecop`;
   let child: ChildProcess | undefined;
@@ -89,10 +96,18 @@ export async function startPostgres(): Promise<TestPostgres> {
     output = '';
     const proc = spawn(
       process.execPath,
-      [DEVENV_BIN, 'postgres-server', '--port', String(port), '--data', data],
+      [
+        DEVENV_BIN,
+        'postgres-server',
+        '--port',
+        String(port),
+        '--data',
+        data,
+        ...(options.engine ? ['--engine', options.engine] : []),
+      ],
       {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, POSTGRES_USER: 'timecop', POSTGRES_DB: 'timecop' },
+        env: { ...(options.env ?? process.env), POSTGRES_USER: 'timecop', POSTGRES_DB: 'timecop' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -105,9 +120,11 @@ export async function startPostgres(): Promise<TestPostgres> {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
       try {
         await client.connect();
+        // "PostgreSQL 15.18 (Debian …) on x86_64…" or "PostgreSQL 18.6 (PGlite 0.5.14) on wasm32…"
         version =
-          (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]
-            ?.server_version ?? '?';
+          (await client.query<{ v: string }>('select version() as v')).rows[0]?.v.split(
+            ' on ',
+          )[0] ?? '?';
         return;
       } catch (error) {
         if (Date.now() > deadline)
@@ -131,7 +148,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     url,
     port,
     get description() {
-      return `PostgreSQL ${version} via devenv postgres-server on 127.0.0.1:${port} (data ${data})`;
+      return `${version} via devenv postgres-server on 127.0.0.1:${port} (data ${dataRoot})`;
     },
     start,
     stop,
