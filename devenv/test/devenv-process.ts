@@ -1,4 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { ServiceState } from '../src/engine/service-state.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
@@ -13,6 +14,16 @@ export function devenvPs(
 ): Record<string, ServiceState> {
   const out = execFileSync(bin, ['ps', '--json', ...args], { cwd, encoding: 'utf8' });
   const services = (JSON.parse(out) as { services: ServiceState[] }).services;
+  return Object.fromEntries(services.map((s) => [s.name, s]));
+}
+
+/** `devenv ps --json` without blocking the event loop (a load client may be running beside it). */
+export async function devenvPsAsync(
+  cwd: string,
+  bin = DEVENV_BIN,
+): Promise<Record<string, ServiceState>> {
+  const { stdout } = await promisify(execFile)(bin, ['ps', '--json'], { cwd, encoding: 'utf8' });
+  const services = (JSON.parse(stdout) as { services: ServiceState[] }).services;
   return Object.fromEntries(services.map((s) => [s.name, s]));
 }
 

@@ -44,10 +44,10 @@ export async function acquireStackLock(timeoutMs = 600_000): Promise<() => Promi
  */
 export async function startProjectStack(
   args: readonly string[],
-  options: { readonly cwd?: string; readonly bin?: string } = {},
+  options: { readonly cwd?: string; readonly bin?: string; readonly env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ readonly devenv: DevenvRun; stop(): Promise<{ code: number | null }> }> {
   const release = await acquireStackLock();
-  const devenv = startDevenv(args, options.cwd, process.env, options.bin);
+  const devenv = startDevenv(args, options.cwd, options.env ?? process.env, options.bin);
   let stopped: Promise<{ code: number | null }> | undefined;
   return {
     devenv,

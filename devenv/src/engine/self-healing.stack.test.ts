@@ -5,13 +5,13 @@
  * would). A client that retries on 503 or a refused connection, with one Idempotency-Key per
  * start, must get every start acknowledged, and every acknowledged workflow must complete — with
  * no manual step: restart policies bring each service back, and activity attempts lost with a
- * worker are retried within seconds (startToCloseTimeout).
+ * worker are retried within seconds (startToCloseTimeout). Without either, it fails.
  *
  * Loopback only, bounded: ~8 starts a second for about a minute, each retried for at most 90 s.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { devenvPs } from '../../test/devenv-process.js';
+import { devenvPs, devenvPsAsync } from '../../test/devenv-process.js';
 import { startProjectStack } from '../../test/stack-lock.js';
 import { steadyStarts, waitUntil } from '../../test/workflow-client.js';
 import { workflowOutcomes } from '../../test/workflow-outcomes.js';
@@ -23,7 +23,11 @@ const KILLED_IN_TURN = ['worker-typescript', 'postgres', 'worker-python', 'dispa
 let stack: Awaited<ReturnType<typeof startProjectStack>> | undefined;
 
 beforeAll(async () => {
-  stack = await startProjectStack(['up', '--no-watch', '--no-logs']);
+  // Each greeting takes half a second, so every worker kill loses activity attempts in flight:
+  // their workflows complete only if the attempt is retried on the next worker within seconds.
+  stack = await startProjectStack(['up', '--no-watch', '--no-logs'], {
+    env: { ...process.env, DEMO_ACTIVITY_DELAY_MS: '500' },
+  });
   await waitUntil(
     'every service of the default stack healthy',
     240_000,
@@ -48,15 +52,16 @@ describe('the default stack under SIGKILLs', () => {
     const recoveries: string[] = [];
     await sleep(3_000);
     for (const name of KILLED_IN_TURN) {
-      const before = devenvPs(PROJECT_ROOT)[name]!;
+      // ps without blocking: the client's timer must keep its pace.
+      const before = (await devenvPsAsync(PROJECT_ROOT))[name]!;
       expect(before.pid, `${name} has a pid`).toBeGreaterThan(0);
       process.kill(-before.pid!, 'SIGKILL');
       const killedAt = Date.now();
       const back = await waitUntil(
         `${name} healthy again after SIGKILL`,
         90_000,
-        () => {
-          const now = devenvPs(PROJECT_ROOT)[name];
+        async () => {
+          const now = (await devenvPsAsync(PROJECT_ROOT))[name];
           return now?.phase === 'healthy' && now.pid !== before.pid ? now : undefined;
         },
         200,
