@@ -104,6 +104,8 @@ function reduceService(
           ? { ...s, userStopped: action.userRequested || s.userStopped }
           : s;
     case 'service/stopped':
+      // Nothing ran: an unavailable service keeps its reason (what to install) when asked to stop.
+      if (s.phase === 'unavailable') return s;
       return {
         ...s,
         phase: 'stopped',
