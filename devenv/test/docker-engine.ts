@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,9 +45,16 @@ export type EngineStatus =
 /** This test run's use of the Engine; the global setup's teardown releases it. */
 export interface EngineLease {
   readonly status: EngineStatus;
-  /** Stops the dockerd a test run started when no other test run uses it; says which, if any. */
-  release(): Promise<number | undefined>;
+  /** Stops the dockerd a test run started, unless another test run still uses it. */
+  release(): Promise<EngineRelease>;
 }
+
+export type EngineRelease =
+  | { readonly kind: 'stopped'; readonly pid: number }
+  /** Other test runs still use the Engine; the last of them stops it. */
+  | { readonly kind: 'shared'; readonly otherRuns: number }
+  /** No dockerd that a test run started: a system Engine, or none at all. */
+  | { readonly kind: 'none' };
 
 /**
  * For the global setup: when no Docker Engine answers and we are root with `dockerd` installed,
@@ -57,7 +64,7 @@ export async function leaseDockerEngine(
   dockerd: string | undefined,
   docker: Dockerode = new Dockerode(),
 ): Promise<EngineLease> {
-  const status = await withStateLock(async () => {
+  const { status, ownDockerd } = await withStateLock(async () => {
     await mkdir(USERS_DIR, { recursive: true });
     await writeFile(`${USERS_DIR}/${process.pid}`, '');
     return startIfNeeded(dockerd, docker);
@@ -69,17 +76,28 @@ export async function leaseDockerEngine(
     status,
     release: async () => {
       process.off('exit', onExit);
-      return withStateLock(releaseAndStopIfLast);
+      return withStateLock(() => releaseAndStopIfLast(ownDockerd));
     },
   };
+}
+
+/** A dockerd this process spawned: only its parent can reap it, and so wait for its very end. */
+interface OwnDockerd {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly reaped: Promise<void>;
 }
 
 async function startIfNeeded(
   dockerd: string | undefined,
   docker: Dockerode,
-): Promise<EngineStatus> {
+): Promise<{ status: EngineStatus; ownDockerd?: OwnDockerd }> {
+  const status = (value: EngineStatus, own?: OwnDockerd) => ({
+    status: value,
+    ...(own ? { ownDockerd: own } : {}),
+  });
   const first = await ping(docker);
-  if (first === undefined) return { kind: 'answering' };
+  if (first === undefined) return status({ kind: 'answering' });
   const host = process.env['DOCKER_HOST'];
   const cannot =
     host !== undefined && !host.startsWith('unix://')
@@ -90,19 +108,25 @@ async function startIfNeeded(
           ? 'not root'
           : undefined;
   if (cannot !== undefined || dockerd === undefined) {
-    return { kind: 'unavailable', why: `no Docker Engine answers (${first}), ${cannot}` };
+    return status({ kind: 'unavailable', why: `no Docker Engine answers (${first}), ${cannot}` });
   }
   const log = await open(LOG_FILE, 'a');
-  let pid: number | undefined;
+  let own: OwnDockerd | undefined;
   try {
     const child = spawn(dockerd, [], { detached: true, stdio: ['ignore', log.fd, log.fd] });
-    child.on('error', () => undefined);
+    const reaped = new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.once('error', () => resolve());
+    });
     child.unref();
-    pid = child.pid;
+    if (child.pid !== undefined) own = { child, pid: child.pid, reaped };
   } finally {
     await log.close();
   }
-  if (pid === undefined) return { kind: 'unavailable', why: `${dockerd} could not be started` };
+  if (own === undefined) {
+    return status({ kind: 'unavailable', why: `${dockerd} could not be started` });
+  }
+  const pid = own.pid;
   await writeFile(DOCKERD_PID_FILE, String(pid));
   const deadline = Date.now() + START_TIMEOUT_MS;
   let last = first;
@@ -112,29 +136,32 @@ async function startIfNeeded(
     if (!isRunningDockerd(pid)) {
       // Ours quit (another Engine took the socket first, say): whoever answers is not ours.
       await rm(DOCKERD_PID_FILE, { force: true });
-      return answer === undefined
-        ? { kind: 'answering' }
-        : { kind: 'unavailable', why: `${dockerd} exited at once; ${await logTail()}` };
+      return status(
+        answer === undefined
+          ? { kind: 'answering' }
+          : { kind: 'unavailable', why: `${dockerd} exited at once; ${await logTail()}` },
+      );
     }
-    if (answer === undefined) return { kind: 'started', pid };
+    if (answer === undefined) return status({ kind: 'started', pid }, own);
     last = answer;
   }
-  await stopDockerd(pid);
+  await stopDockerd(pid, own);
   await rm(DOCKERD_PID_FILE, { force: true });
-  return {
+  return status({
     kind: 'unavailable',
     why: `started ${dockerd}, but it did not answer within ${START_TIMEOUT_MS / 1000} s (${last}); ${await logTail()}`,
-  };
+  });
 }
 
-async function releaseAndStopIfLast(): Promise<number | undefined> {
+async function releaseAndStopIfLast(ownDockerd?: OwnDockerd): Promise<EngineRelease> {
   await rm(`${USERS_DIR}/${process.pid}`, { force: true });
-  if (otherUsers().length > 0) return undefined;
+  const others = otherUsers().length;
+  if (others > 0) return { kind: 'shared', otherRuns: others };
   const pid = Number(await readFile(DOCKERD_PID_FILE, 'utf8').catch(() => ''));
   await rm(DOCKERD_PID_FILE, { force: true });
-  if (!(pid > 0) || !isRunningDockerd(pid)) return undefined;
-  await stopDockerd(pid);
-  return pid;
+  if (!(pid > 0) || !isRunningDockerd(pid)) return { kind: 'none' };
+  await stopDockerd(pid, ownDockerd);
+  return { kind: 'stopped', pid };
 }
 
 /** The synchronous part of a release, for process exit: SIGTERM without waiting for the end. */
@@ -156,7 +183,7 @@ function otherUsers(): number[] {
   });
 }
 
-async function stopDockerd(pid: number): Promise<void> {
+async function stopDockerd(pid: number, ownDockerd?: OwnDockerd): Promise<void> {
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isRunningDockerd(pid)) {
@@ -165,6 +192,12 @@ async function stopDockerd(pid: number): Promise<void> {
       break;
     }
     await sleep(100);
+  }
+  // Ours: wait until it is reaped, or it stays a zombie wherever PID 1 reaps no orphans.
+  if (ownDockerd?.pid === pid) {
+    // Referenced again: an unreferenced child alone would let the test run exit before the reaping.
+    ownDockerd.child.ref();
+    await ownDockerd.reaped;
   }
 }
 

@@ -76,7 +76,13 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (engine.status.kind === 'started')
     log(`started dockerd (pid ${engine.status.pid}) for this run`);
   return async () => {
-    const stopped = await engine.release();
-    if (stopped !== undefined) log(`stopped dockerd (pid ${stopped}), which a test run started`);
+    const released = await engine.release();
+    if (released.kind === 'stopped')
+      log(`stopped dockerd (pid ${released.pid}), which a test run started`);
+    if (released.kind === 'shared' && engine.status.kind === 'started') {
+      log(
+        `left dockerd running for ${released.otherRuns} other test run(s); the last one stops it`,
+      );
+    }
   };
 }
