@@ -1,15 +1,16 @@
 /**
- * Restart delays, as Docker's restart policies: exponential from 100 ms (a service that crashes
- * once after running well is back at once), capped at 30 s, with ±20 % jitter so crash loops
- * don't align.
+ * Restart delays: the first crash after a stable run restarts at once (a crash is rare; every
+ * millisecond of it is downtime), repeated crashes back off as Docker's restart policies do,
+ * exponentially from 100 ms, capped at 30 s, with ±20 % jitter so crash loops don't align.
  */
 export const BACKOFF_BASE_MS = 100;
 export const BACKOFF_CAP_MS = 30_000;
 const JITTER = 0.2;
 
-/** The delay before restart number `streak` (1 = first restart after a crash). `random` in [0, 1). */
+/** The delay before restart number `streak` (1 = the first crash in a row). `random` in [0, 1). */
 export function backoffDelayMs(streak: number, random: number): number {
-  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, streak - 1));
+  if (streak <= 1) return 0;
+  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (streak - 2));
   return Math.round(exponential * (1 - JITTER + 2 * JITTER * random));
 }
 

@@ -204,11 +204,11 @@ describe('nextStartAfterExit', () => {
   it('backs off exponentially through a crash streak and forgets it after a stable run', () => {
     const delay = (s: Partial<ServiceState>) =>
       nextStartAfterExit(service(s), spec('on-failure'), { code: 1, at }, 0.5)! - at;
-    expect(delay({ phase: 'healthy', crashStreak: 0 })).toBe(BACKOFF_BASE_MS);
-    expect(delay({ phase: 'healthy', crashStreak: 2, readyAt: at - 1 })).toBe(4 * BACKOFF_BASE_MS);
-    expect(delay({ phase: 'healthy', crashStreak: 5, readyAt: at - STABLE_RUN_MS })).toBe(
-      BACKOFF_BASE_MS,
-    );
+    // The first crash restarts at once; the second waits 0.1 s, the third 0.2 s, …
+    expect(delay({ phase: 'healthy', crashStreak: 0 })).toBe(0);
+    expect(delay({ phase: 'healthy', crashStreak: 1, readyAt: at - 1 })).toBe(BACKOFF_BASE_MS);
+    expect(delay({ phase: 'healthy', crashStreak: 3, readyAt: at - 1 })).toBe(4 * BACKOFF_BASE_MS);
+    expect(delay({ phase: 'healthy', crashStreak: 5, readyAt: at - STABLE_RUN_MS })).toBe(0);
   });
 
   it('counts a health stop as a crash even when the service exited 0 on SIGTERM', () => {
@@ -218,8 +218,8 @@ describe('nextStartAfterExit', () => {
       { code: 0, at },
       0.5,
     );
-    // The third failure in a row: 4 s.
-    expect(next! - at).toBe(4 * BACKOFF_BASE_MS);
+    // The third failure in a row: 0.2 s.
+    expect(next! - at).toBe(2 * BACKOFF_BASE_MS);
   });
 });
 
