@@ -25,6 +25,7 @@ export async function reapSession(
     return { kind: 'still-running', pid: session.devenvPid };
   }
   let processGroups = 0;
+  const killed: number[] = [];
   const containers: string[] = [];
   for (const leftover of Object.values(session.services)) {
     if (leftover.kind === 'container') {
@@ -41,10 +42,23 @@ export async function reapSession(
     )
       continue;
     signalGroup(leftover.pgid, 'SIGKILL');
+    killed.push(leftover.pgid);
     processGroups++;
   }
+  // Gone, not just signalled: the stack about to start needs their ports and lock files.
+  await groupsGone(killed);
   if (containers.length > 0 && reapContainers) await reapContainers(containers);
   return { kind: 'reaped', processGroups, containers };
+}
+
+const GROUPS_GONE_TIMEOUT_MS = 5_000;
+
+async function groupsGone(pgids: readonly number[]): Promise<void> {
+  const deadline = Date.now() + GROUPS_GONE_TIMEOUT_MS;
+  while (pgids.some(groupExists) && Date.now() < deadline) {
+    for (const pgid of pgids) signalGroup(pgid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Whether the devenv that wrote the session still runs (same pid and start time). */
