@@ -1,34 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEVENV_BIN, devenvPs } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
+import { useTmuxSession } from '../../test/tmux-session.js';
 
 const makeTempDir = useTempDirs('devenv-control-tui-');
-const SESSION = `devenv-control-tui-${process.pid}`;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = tmux('capture-pane', '-t', SESSION, '-p');
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-afterEach(() => {
-  try {
-    tmux('kill-session', '-t', SESSION);
-  } catch {
-    // already gone
-  }
-});
+const terminal = useTmuxSession('devenv-control-tui');
+const { waitForScreen } = terminal;
 
 // The TUI in a real terminal (tmux) while another terminal runs `devenv restart`.
 describe('devenv restart from another terminal, seen in the TUI', () => {
@@ -47,15 +27,7 @@ services:
 `,
     );
     const done = join(dir, 'exit-code');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      SESSION,
-      '-x',
-      '140',
-      '-y',
-      '40',
+    terminal.start(
       `cd ${dir} && DEVENV_METRICS_PORT=off ${DEVENV_BIN} up -f compose.yaml; echo $? > ${done}`,
     );
     await waitForScreen(/1\/1 healthy/);
@@ -67,7 +39,7 @@ services:
     await waitForScreen(/api \| restart requested by `devenv restart`/);
     await waitForScreen(new RegExp(`api \\| started \\(native, pid ${pid}\\)`));
 
-    tmux('send-keys', '-t', SESSION, 'q');
+    terminal.keys('q');
     const deadline = Date.now() + 20_000;
     let code = '';
     while (Date.now() < deadline && !(code = await readFile(done, 'utf8').catch(() => '')))

@@ -1,40 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEVENV_BIN } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
+import { useTmuxSession } from '../../test/tmux-session.js';
 import { groupExists } from '../runtime/process-group.js';
 import { readSession } from '../session/session-file.js';
 
 const makeTempDir = useTempDirs();
-const SESSION = `devenv-tui-e2e-${process.pid}`;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' });
-}
-
-function screen(): string {
-  return tmux('capture-pane', '-t', SESSION, '-p');
-}
-
-async function waitForScreen(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screen();
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}:\n${text}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-afterEach(() => {
-  try {
-    tmux('kill-session', '-t', SESSION);
-  } catch {
-    // already gone
-  }
-});
+const terminal = useTmuxSession('devenv-tui-e2e');
+const { waitForScreen } = terminal;
 
 // The real devenv executable in a real terminal (tmux), driven by keys as a person would.
 describe('TUI end to end in tmux', () => {
@@ -60,17 +35,7 @@ services:
 `,
     );
     const done = join(dir, 'exit-code');
-    tmux(
-      'new-session',
-      '-d',
-      '-s',
-      SESSION,
-      '-x',
-      '140',
-      '-y',
-      '40',
-      `cd ${dir} && ${DEVENV_BIN} up -f compose.yaml; echo $? > ${done}`,
-    );
+    terminal.start(`cd ${dir} && ${DEVENV_BIN} up -f compose.yaml; echo $? > ${done}`);
     await waitForScreen(/2\/2 healthy/);
     const session = readSession(join(dir, '.devenv', 'session.json'));
     const groups = Object.values(session?.services ?? {}).flatMap((l) =>
@@ -79,15 +44,15 @@ services:
     expect(groups).toHaveLength(2);
 
     for (const keys of [['/'], ['-l', 'marker-line'], ['Enter']]) {
-      tmux('send-keys', '-t', SESSION, ...keys);
+      terminal.keys(...keys);
       await new Promise((r) => setTimeout(r, 100));
     }
     await waitForScreen(/1 match for "marker-line"/);
 
-    tmux('send-keys', '-t', SESSION, 'r');
+    terminal.keys('r');
     await waitForScreen(/api\s+healthy\s+1 /);
 
-    tmux('send-keys', '-t', SESSION, 'q');
+    terminal.keys('q');
     const deadline = Date.now() + 20_000;
     let code = '';
     while (Date.now() < deadline && !(code = await readFile(done, 'utf8').catch(() => '')))
