@@ -24,6 +24,12 @@ export interface PgliteServerOptions {
  */
 export const PGLITE_MAX_CONNECTIONS = 100;
 
+/**
+ * PGlite's default of 128 MB is resident from the start (measured: 289 MB RSS after opening, 195
+ * MB with 16 MB); a development database's working set fits in far less.
+ */
+const SHARED_BUFFERS = '16MB';
+
 /** What the data directory was set up for; when it matches, the start skips the set-up pass. */
 const IDENTITY_FILE = 'devenv-identity';
 
@@ -91,6 +97,7 @@ async function openDatabase(options: PgliteServerOptions): Promise<Result<PGlite
         dataDir: options.dataDir,
         database: options.database,
         username: options.user,
+        startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
       }),
     );
   } catch (error) {

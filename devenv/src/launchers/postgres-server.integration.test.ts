@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -13,6 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEVENV_BIN } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { withoutPostgresServer } from '../postgres/hide-postgres.js';
+import { startupMessage } from '../postgres/shared-session.js';
 import { freePort } from '../process/free-port.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { groupExists, signalGroup } from '../runtime/process-group.js';
@@ -299,6 +302,33 @@ describe('devenv postgres-server --engine pglite', () => {
     expect(answers).toEqual([0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23]);
     await Promise.all([holder, ...others].map((c) => c.end()));
   }, 120_000);
+
+  it('ends the exchange of a client that leaves between Parse and Sync, for the others', async () => {
+    const port = await freePort();
+    const run = launch(await dataRoot(), port, 'pglite');
+    await ready(run);
+    // A raw client: startup, then a Parse with no Sync after it, then gone.
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(startupMessage({ user: 'timecop', database: 'timecop' }));
+    await once(socket, 'data');
+    const statement = Buffer.from('select 42\0', 'utf8');
+    const parse = Buffer.alloc(1 + 4 + 1 + statement.length + 2);
+    parse.write('P', 0);
+    parse.writeInt32BE(parse.length - 1, 1);
+    statement.copy(parse, 6); // after the empty statement name
+    socket.write(parse);
+    await sleep(200);
+    socket.destroy();
+    await sleep(200);
+    // Were the exchange still open, the queue would keep serving only whoever spoke last: this
+    // idle client after its simple query, and the next client's query would wait for ever.
+    const idle = new pg.Client({ connectionString: run.url });
+    await idle.connect();
+    await idle.query('select 1');
+    expect(await query(run.url, 'select $1::int as v', [7])).toEqual([{ v: 7 }]);
+    await idle.end();
+  }, 60_000);
 
   it('gives every client the same session start: one client’s startup parameters reach no other', async () => {
     const run = launch(await dataRoot(), await freePort(), 'pglite');
