@@ -172,6 +172,7 @@ describe('normalizeService', () => {
         timeoutMs: 2_000,
         failureThreshold: 3,
         startTimeoutMs: 60_000,
+        restartUnhealthy: true,
       },
       group: 'platform',
       optional: true,

@@ -50,7 +50,7 @@ export const PROBE_KINDS = [
   'temporal',
   'postgres',
 ] as const satisfies readonly ProbeKind[];
-const PROBE_TIMING_KEYS = [
+const PROBE_SETTING_KEYS = [
   'period',
   'timeout',
   'failure_threshold',
@@ -284,14 +284,14 @@ const probe = z
   })
   .superRefine((value, ctx) => {
     const expected = `expected one of ${PROBE_KINDS.join(', ')}`;
-    const known = new Set<string>([...PROBE_KINDS, ...PROBE_TIMING_KEYS]);
+    const known = new Set<string>([...PROBE_KINDS, ...PROBE_SETTING_KEYS]);
     for (const key of Object.keys(value))
       if (!known.has(key))
         ctx.addIssue({
           code: 'custom',
           path: [key],
           message: `unknown probe kind '${key}'; ${expected}`,
-          params: { at: 'key', hint: `or a timing key: ${PROBE_TIMING_KEYS.join(', ')}` },
+          params: { at: 'key', hint: `or a probe setting: ${PROBE_SETTING_KEYS.join(', ')}` },
         });
     const kinds = PROBE_KINDS.filter((kind) => value[kind] !== undefined);
     if (kinds.length === 0)
