@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDispatcherProcess, type DispatcherProcess } from './dispatcher-process.js';
 import { NAMESPACE, startDevServer, type DevServer } from './temporal-dev-server.js';
@@ -64,7 +65,12 @@ describe('Temporal killed during a load of starts', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     const killedAt = Date.now();
     await temporal.kill();
+    // The port stays ours while Temporal is down: a dev server that another test file starts
+    // meanwhile on a free port the system hands out must not answer in the killed one's place.
+    const holder = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => holder.listen(temporal.port, '127.0.0.1', resolve));
     await new Promise((r) => setTimeout(r, 4_000));
+    await new Promise((resolve) => holder.close(resolve));
     const restartAt = Date.now();
     await temporal.restart(); // resolves when the namespace answers again
     const backAt = Date.now();
