@@ -28,6 +28,7 @@ afterAll(async () => {
 
 interface Sample {
   readonly at: number;
+  readonly answeredAt?: number;
   readonly status: number;
   readonly retryAfter: string | null;
   readonly workflowId?: string;
@@ -50,6 +51,7 @@ describe('Temporal killed during a load of starts', () => {
           const body = (await response.json()) as { workflow_id?: string };
           samples.push({
             at,
+            answeredAt: Date.now(),
             status: response.status,
             retryAfter: response.headers.get('retry-after'),
             ...(body.workflow_id ? { workflowId: body.workflow_id } : {}),
@@ -63,8 +65,8 @@ describe('Temporal killed during a load of starts', () => {
     const clients = Array.from({ length: 8 }, (_, n) => client(n));
 
     await new Promise((r) => setTimeout(r, 2_000));
-    const killedAt = Date.now();
     await temporal.kill();
+    const deadAt = Date.now();
     // The port stays ours while Temporal is down: a dev server that another test file starts
     // meanwhile on a free port the system hands out must not answer in the killed one's place.
     const holder = createServer((socket) => socket.destroy());
@@ -84,10 +86,13 @@ describe('Temporal killed during a load of starts', () => {
     expect([...statuses].filter((s) => s !== 201 && s !== 503)).toEqual([]);
     for (const s of samples.filter((x) => x.status === 503)) expect(s.retryAfter).toBe('2');
 
-    // Requests sent while Temporal was down (after the kill took effect) were all refused.
-    const whileDown = samples.filter((s) => s.at > killedAt + 500 && s.at < restartAt);
+    // Requests sent and answered while Temporal was down were all refused. Sent is not enough: on
+    // a loaded machine a request sent just before the restart may reach the dispatcher after it.
+    const whileDown = samples.filter(
+      (s) => s.at > deadAt && s.answeredAt !== undefined && s.answeredAt < restartAt,
+    );
     expect(whileDown.length).toBeGreaterThan(0);
-    expect(whileDown.every((s) => s.status === 503)).toBe(true);
+    expect(whileDown.filter((s) => s.status !== 503)).toEqual([]);
 
     const firstOkAfter = samples
       .filter((s) => s.status === 201 && s.at >= backAt)
