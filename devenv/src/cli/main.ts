@@ -55,7 +55,7 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary:
   },
   'postgres-server': {
     load: async () => (await import('./postgres-server-command.js')).postgresServerCommand,
-    summary: 'run a development PostgreSQL (what the postgres service runs natively)',
+    summary: 'run a development PostgreSQL, or the embedded PGlite (the postgres service natively)',
   },
 };
 

@@ -105,14 +105,14 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
   },
   postgres: {
     id: 'postgres',
-    purpose: 'PostgreSQL server for the native stack (the TypeScript worker needs it)',
+    purpose: 'PostgreSQL server for the native stack (without it, the embedded PGlite serves)',
     executable: 'postgres',
     versionArgs: ['--version'],
     need: 'optional',
     routes: [{ kind: 'apt', package: 'postgresql' }],
     extraDirs: ['/usr/lib/postgresql/*/bin'],
     manual:
-      'install PostgreSQL (Debian/Ubuntu: apt-get install postgresql), or run it with --runtime postgres=docker',
+      'nothing to do: the postgres service runs the embedded PGlite; for the real server install PostgreSQL (Debian/Ubuntu: apt-get install postgresql)',
   },
   prometheus: {
     id: 'prometheus',
