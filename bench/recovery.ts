@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { devenvPs } from '../devenv/test/devenv-process.js';
 import { startProjectStack } from '../devenv/test/stack-lock.js';
-import { waitUntil } from '../devenv/test/workflow-client.js';
+import { waitUntil } from '../devenv/test/wait-until.js';
 import { DEVENV, median, ROOT } from './devenv-run.js';
 
 const rounds = Number(process.argv[2] ?? 5);

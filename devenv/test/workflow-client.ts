@@ -97,24 +97,3 @@ export function steadyStarts(options: {
     },
   };
 }
-
-/** Polls `read` until it returns a value, or throws after `timeoutMs` saying what it waited for. */
-export async function waitUntil<T>(
-  what: string,
-  timeoutMs: number,
-  read: () => Promise<T | undefined> | T | undefined,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await read();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`${what}: not within ${timeoutMs / 1000} s${last ? ` (${String(last)})` : ''}`);
-}

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { devenvPs, devenvPsAsync } from '../../test/devenv-process.js';
 import { startProjectStack } from '../../test/stack-lock.js';
-import { steadyStarts, waitUntil } from '../../test/workflow-client.js';
+import { waitUntil } from '../../test/wait-until.js';
+import { steadyStarts } from '../../test/workflow-client.js';
 import { workflowOutcomes } from '../../test/workflow-outcomes.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
@@ -37,7 +38,7 @@ beforeAll(async () => {
       const services = Object.values(devenvPs(PROJECT_ROOT));
       return services.length > 0 && services.every((s) => s.phase === 'healthy') ? true : undefined;
     },
-    500,
+    { intervalMs: 500 },
   );
 }, 300_000);
 
@@ -64,7 +65,7 @@ describe('the default stack under SIGKILLs', () => {
           const now = (await devenvPsAsync(PROJECT_ROOT))[name];
           return now?.phase === 'healthy' && now.pid !== before.pid ? now : undefined;
         },
-        200,
+        { intervalMs: 200 },
       );
       expect(back.restarts).toBe(before.restarts + 1);
       recoveries.push(`${name} ${((Date.now() - killedAt) / 1000).toFixed(1)} s`);

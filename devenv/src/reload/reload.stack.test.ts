@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenvPs } from '../../test/devenv-process.js';
+import { waitUntil } from '../../test/wait-until.js';
 import { startProjectStack } from '../../test/stack-lock.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
@@ -65,27 +66,13 @@ const devenvIn = (dir: string) => join(dir, 'devenv', 'bin', 'devenv.js');
 
 const ps = (dir: string) => devenvPs(dir, [], devenvIn(dir));
 
-async function until<T>(
+/** Polls every 250 ms; a failure shows `describe()` (devenv's output, ps). */
+const until = <T>(
   what: string,
   timeoutMs: number,
   read: () => Promise<T | undefined>,
-  onTimeout: () => string = () => '',
-) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await read();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(
-    `${what} not within ${timeoutMs / 1000} s${last ? `: ${String(last)}` : ''}\n${onTimeout()}`,
-  );
-}
+  describe: () => string = () => '',
+) => waitUntil(what, timeoutMs, read, { intervalMs: 250, describe });
 
 /** WorkflowDemoTypeScript through the dispatcher: the TypeScript greeting activity's answer. */
 async function typeScriptGreeting(name: string): Promise<string> {
