@@ -1,0 +1,144 @@
+// compose-oracle loads Compose files with compose-go, the library Docker Compose itself uses, and
+// prints the project as JSON: the reference devenv's loader is compared against in
+// devenv/src/model/compose-go.differential.test.ts and bench/compose-load.ts.
+//
+// One file:  compose-oracle [-f FILE]... [-p NAME] [--profile P]... [--env-file F]... [--project-directory DIR]
+//            prints the project, or the error on stderr with exit status 1.
+// Batch:     compose-oracle --batch reads one JSON request per line on stdin (see request) and
+//            answers one JSON line each, so a whole corpus costs one process.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+type request struct {
+	Files       []string          `json:"files"`
+	WorkingDir  string            `json:"workingDir,omitempty"`
+	Env         map[string]string `json:"env,omitempty"`
+	EnvFiles    []string          `json:"envFiles,omitempty"`
+	Profiles    []string          `json:"profiles,omitempty"`
+	ProjectName string            `json:"projectName,omitempty"`
+	// Repeat > 0 loads the project that many times and reports each load's duration (benchmarks).
+	Repeat int `json:"repeat,omitempty"`
+}
+
+type response struct {
+	OK      bool           `json:"ok"`
+	Project *types.Project `json:"project,omitempty"`
+	Error   string         `json:"error,omitempty"`
+	Nanos   []int64        `json:"nanos,omitempty"`
+}
+
+// load does what `docker compose config` does with the same flags: .env (or --env-file) for
+// interpolation, COMPOSE_PROFILES when no --profile is given, paths resolved, env_file folded into
+// environment.
+func load(req request) (*types.Project, error) {
+	env := make([]string, 0, len(req.Env))
+	for k, v := range req.Env {
+		env = append(env, k+"="+v)
+	}
+	options, err := cli.NewProjectOptions(req.Files,
+		cli.WithWorkingDirectory(req.WorkingDir),
+		cli.WithEnv(env),
+		cli.WithEnvFiles(req.EnvFiles...),
+		cli.WithDotEnv,
+		cli.WithName(req.ProjectName),
+		cli.WithDefaultProfiles(req.Profiles...),
+		cli.WithResolvedPaths(true),
+		cli.WithDiscardEnvFile,
+	)
+	if err != nil {
+		return nil, err
+	}
+	return options.LoadProject(context.Background())
+}
+
+func answer(req request) response {
+	if req.Repeat > 0 {
+		nanos := make([]int64, 0, req.Repeat)
+		for i := 0; i < req.Repeat; i++ {
+			started := time.Now()
+			if _, err := load(req); err != nil {
+				return response{Error: err.Error()}
+			}
+			nanos = append(nanos, time.Since(started).Nanoseconds())
+		}
+		sort.Slice(nanos, func(i, j int) bool { return nanos[i] < nanos[j] })
+		return response{OK: true, Nanos: nanos}
+	}
+	project, err := load(req)
+	if err != nil {
+		return response{Error: err.Error()}
+	}
+	return response{OK: true, Project: project}
+}
+
+func batch() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	out := json.NewEncoder(os.Stdout)
+	for in.Scan() {
+		var req request
+		res := response{}
+		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
+			res.Error = "bad request: " + err.Error()
+		} else {
+			res = answer(req)
+		}
+		if err := out.Encode(res); err != nil {
+			fmt.Fprintln(os.Stderr, "compose-oracle:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+
+func main() {
+	var files, profiles, envFiles repeated
+	var req request
+	isBatch := flag.Bool("batch", false, "read JSON requests on stdin, one per line")
+	flag.Var(&files, "f", "compose file (repeatable)")
+	flag.Var(&profiles, "profile", "profile to enable (repeatable)")
+	flag.Var(&envFiles, "env-file", "env file (repeatable)")
+	flag.StringVar(&req.ProjectName, "p", "", "project name")
+	flag.StringVar(&req.WorkingDir, "project-directory", "", "project directory")
+	flag.Parse()
+	if *isBatch {
+		batch()
+		return
+	}
+	req.Files, req.Profiles, req.EnvFiles = files, profiles, envFiles
+	req.Env = map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			req.Env[k] = v
+		}
+	}
+	res := answer(req)
+	if !res.OK {
+		fmt.Fprintln(os.Stderr, res.Error)
+		os.Exit(1)
+	}
+	raw, err := json.MarshalIndent(res.Project, "", "  ")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compose-oracle:", err)
+		os.Exit(1)
+	}
+	fmt.Println(string(raw))
+}
