@@ -104,3 +104,8 @@ export function isRunning(phase: ServicePhase): boolean {
     phase === 'starting' || phase === 'healthy' || phase === 'unhealthy' || phase === 'stopping'
   );
 }
+
+/** A stop request acts on it (the reducer moves it to `stopping`); otherwise `s` starts it. */
+export function canBeStopped(phase: ServicePhase): boolean {
+  return isRunning(phase) || phase === 'crashed' || phase === 'pending' || phase === 'blocked';
+}
