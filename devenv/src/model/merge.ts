@@ -1,3 +1,13 @@
+import {
+  AS_MAPPING,
+  BY_KEY,
+  IDENTITY,
+  REPLACED,
+  rulePath,
+  sameData,
+  sameLoggingDriver,
+  TO_SEQUENCE,
+} from './merge-rules.js';
 import { isPlainObject, setOwn, type TreePath } from './tree.js';
 
 /**
@@ -9,6 +19,17 @@ export interface Origin {
   readonly file: number;
   readonly path: TreePath;
   readonly children?: ReadonlyMap<string | number, Origin>;
+}
+
+/** A value with the origin of every part of it. */
+export interface Tagged {
+  readonly value: unknown;
+  readonly origin: Origin;
+}
+
+/** One document to merge, with the paths its `!reset` / `!override` tags clear in earlier ones. */
+export interface TaggedDocument extends Tagged {
+  readonly resets: readonly TreePath[];
 }
 
 /** File index and in-file path of `path` in the merged document. */
@@ -23,61 +44,61 @@ export function locate(origin: Origin, path: TreePath): { file: number; path: Tr
   return { file: node.file, path: [...node.path, ...path.slice(i)] };
 }
 
-interface Tagged {
-  readonly value: unknown;
-  readonly origin: Origin;
-}
-
-/**
- * Merges Compose files as `docker compose -f a -f b` does (the Compose Specification's merge
- * rules), later files overriding earlier ones:
- * - mappings merge recursively; scalars and mismatched types are replaced;
- * - sequences append, except `command`, `entrypoint`, `healthcheck.test` and every sequence under
- *   `x-devenv` (argv lists), which are replaced;
- * - `environment`, `labels`, `annotations`, `sysctls`, `build.args` merge by key, list and
- *   mapping forms alike; `depends_on` merges by service name;
- * - `ports`, `expose`, `dns`, `env_file`… append without duplicates; `volumes` merge by target.
- * Simplified: a `null` in an override keeps the earlier value, and the `!reset` / `!override`
- * tags are not supported (YAML reads them as plain values).
- */
+/** Plain documents, the i-th from file i, merged as `docker compose -f … -f …` merges them. */
 export function mergeDocuments(documents: readonly unknown[]): { data: unknown; origin: Origin } {
-  let merged: Tagged = { value: documents[0], origin: { file: 0, path: [] } };
-  for (let i = 1; i < documents.length; i++)
-    merged = mergeValue(merged, { value: documents[i], origin: { file: i, path: [] } }, []);
+  const merged = mergeTaggedDocuments(
+    documents.map((value, file) => ({ value, origin: { file, path: [] }, resets: [] })),
+  );
   return { data: merged.value, origin: merged.origin };
 }
 
-const REPLACED = new Set([
-  'services.*.command',
-  'services.*.entrypoint',
-  'services.*.healthcheck.test',
-]);
-const BY_KEY = new Set([
-  'services.*.environment',
-  'services.*.labels',
-  'services.*.annotations',
-  'services.*.sysctls',
-  'services.*.build.args',
-  'services.*.build.labels',
-  'services.*.deploy.labels',
-  'services.*.x-devenv.native.environment',
-  'networks.*.labels',
-  'volumes.*.labels',
-]);
-const UNIQUE = new Set([
-  'services.*.ports',
-  'services.*.expose',
-  'services.*.dns',
-  'services.*.dns_search',
-  'services.*.tmpfs',
-  'services.*.env_file',
-  'services.*.extra_hosts',
-  'services.*.profiles',
-]);
+/**
+ * Merges Compose documents as compose-go v2 does (merge-rules.ts has the rules per field), later
+ * documents overriding earlier ones: mappings merge recursively; scalars and mismatched types are
+ * replaced; sequences append without duplicates, with per-field exceptions. A `null` in an
+ * override keeps the earlier value; a path tagged `!reset` or `!override` in a document is first
+ * removed from what came before.
+ */
+export function mergeTaggedDocuments(documents: readonly TaggedDocument[]): Tagged {
+  const [first, ...rest] = documents;
+  if (!first) return { value: undefined, origin: { file: 0, path: [] } };
+  let merged: Tagged = first;
+  for (const document of rest) merged = mergeValue(withoutPaths(merged, document.resets), document, []);
+  return merged;
+}
 
-function rulePath(path: readonly string[]): string {
-  // Names of services, networks and volumes are wildcards in the rules.
-  return path.map((step, i) => (i === 1 ? '*' : step)).join('.');
+/** `over` merged onto `base` at `path` of a document (`['services', name]` for extends). */
+export function mergeAt(base: Tagged, over: Tagged, path: readonly string[]): Tagged {
+  return mergeValue(base, over, path);
+}
+
+/** `tagged` without the mapping entries at `paths` (relative to it), as `!reset` clears them. */
+export function withoutPaths(tagged: Tagged, paths: readonly TreePath[]): Tagged {
+  let result = tagged;
+  for (const path of paths) result = without(result, path);
+  return result;
+}
+
+function without(tagged: Tagged, path: TreePath): Tagged {
+  const [step, ...rest] = path;
+  if (step === undefined || !isPlainObject(tagged.value) || !Object.hasOwn(tagged.value, step))
+    return tagged;
+  const value: Record<string, unknown> = {};
+  const children = new Map(tagged.origin.children ?? []);
+  for (const [key, item] of Object.entries(tagged.value)) {
+    if (key !== String(step)) {
+      setOwn(value, key, item);
+      continue;
+    }
+    if (rest.length === 0) {
+      children.delete(key);
+      continue;
+    }
+    const inner = without({ value: item, origin: child(tagged.origin, key) }, rest);
+    setOwn(value, key, inner.value);
+    children.set(key, inner.origin);
+  }
+  return { value, origin: { ...tagged.origin, children } };
 }
 
 function mergeValue(base: Tagged, over: Tagged, path: readonly string[]): Tagged {
@@ -89,24 +110,28 @@ function mergeValue(base: Tagged, over: Tagged, path: readonly string[]): Tagged
     (path[0] === 'services' && path[2] === 'x-devenv' && Array.isArray(over.value))
   )
     return over;
-  if (BY_KEY.has(rule)) {
-    const a = asKeyed(base);
-    const b = asKeyed(over);
-    if (a && b) return mergeMaps(a, b, path);
-    return over;
-  }
-  if (rule === 'services.*.depends_on') {
-    const a = asDependencies(base);
-    const b = asDependencies(over);
-    if (a && b) return mergeMaps(a, b, path);
-    return over;
-  }
+  if (BY_KEY.has(rule)) return mergeConverted(asKeyed(base), asKeyed(over), over, path);
+  const defaults = AS_MAPPING[rule];
+  if (defaults !== undefined)
+    return mergeConverted(asMapping(base, defaults), asMapping(over, defaults), over, path);
+  if (rule === 'services.*.build')
+    return mergeConverted(asBuild(base), asBuild(over), over, path);
+  if (rule === 'services.*.logging' && !sameLoggingDriver(base.value, over.value)) return over;
+  if (TO_SEQUENCE.has(rule)) return appendSequences(asSequence(base), asSequence(over), rule);
   if (isPlainObject(base.value) && isPlainObject(over.value)) return mergeMaps(base, over, path);
-  if (Array.isArray(base.value) && Array.isArray(over.value)) {
-    if (rule === 'services.*.volumes') return mergeByTarget(base, over);
-    return appendSequences(base, over, UNIQUE.has(rule));
-  }
+  if (Array.isArray(base.value) && Array.isArray(over.value))
+    return appendSequences(base, over, rule);
   return over;
+}
+
+/** Both sides converted to mappings and merged; when either cannot be, the override wins. */
+function mergeConverted(
+  a: Tagged | undefined,
+  b: Tagged | undefined,
+  over: Tagged,
+  path: readonly string[],
+): Tagged {
+  return a && b ? mergeMaps(a, b, path) : over;
 }
 
 function child(origin: Origin, key: string | number): Origin {
@@ -134,49 +159,52 @@ function mergeMaps(base: Tagged, over: Tagged, path: readonly string[]): Tagged 
   return { value, origin: { ...over.origin, children } };
 }
 
-function appendSequences(base: Tagged, over: Tagged, unique: boolean): Tagged {
+/**
+ * The override's items after the base's, leaving out exact repeats; where the field has an
+ * identity (a mount's target, a port…), a later item replaces the earlier one in its place.
+ */
+function appendSequences(base: Tagged, over: Tagged, rule: string): Tagged {
+  const identity = IDENTITY[rule];
   const items: Tagged[] = [];
-  const seen = new Set<string>();
-  for (const source of [base, over])
-    (source.value as unknown[]).forEach((item: unknown, i) => {
-      const identity = unique ? JSON.stringify(item) : undefined;
-      if (identity !== undefined) {
-        if (seen.has(identity)) return;
-        seen.add(identity);
-      }
-      items.push({ value: item, origin: child(source.origin, i) });
-    });
-  return sequence(items, over.origin);
-}
-
-/** Volumes with the same container path: the override's mount replaces the earlier one. */
-function mergeByTarget(base: Tagged, over: Tagged): Tagged {
-  const byTarget = new Map<string, Tagged>();
-  const rest: Tagged[] = [];
+  const byIdentity = new Map<string, number>();
   for (const source of [base, over])
     (source.value as unknown[]).forEach((item: unknown, i) => {
       const tagged = { value: item, origin: child(source.origin, i) };
-      const target = mountTarget(item);
-      if (target === undefined) rest.push(tagged);
-      // Map.set on an existing target keeps the earlier mount's place in the list.
-      else byTarget.set(target, tagged);
+      const id = identity?.(item);
+      const earlier = id === undefined ? undefined : byIdentity.get(id);
+      if (earlier !== undefined) items[earlier] = tagged;
+      else if (source === over && items.some((t) => sameData(t.value, item))) return;
+      else {
+        if (id !== undefined) byIdentity.set(id, items.length);
+        items.push(tagged);
+      }
     });
-  return sequence([...byTarget.values(), ...rest], over.origin);
-}
-
-function mountTarget(item: unknown): string | undefined {
-  if (typeof item === 'string') {
-    const parts = item.split(':');
-    return parts.length === 1 ? parts[0] : parts[1];
-  }
-  if (isPlainObject(item) && typeof item['target'] === 'string') return item['target'];
-  return undefined;
+  return sequence(items, over.origin);
 }
 
 function sequence(items: readonly Tagged[], origin: Origin): Tagged {
   return {
     value: items.map((t) => t.value),
     origin: { ...origin, children: new Map(items.map((t, i) => [i, t.origin])) },
+  };
+}
+
+/** A lone string as a one-item list (`dns: 1.1.1.1`); a list as it is. */
+function asSequence(tagged: Tagged): Tagged {
+  if (Array.isArray(tagged.value)) return tagged;
+  return {
+    value: [tagged.value],
+    origin: { ...tagged.origin, children: new Map([[0, tagged.origin]]) },
+  };
+}
+
+/** `build: ./dir` as `{context: ./dir}`. */
+function asBuild(tagged: Tagged): Tagged | undefined {
+  if (isPlainObject(tagged.value)) return tagged;
+  if (typeof tagged.value !== 'string') return undefined;
+  return {
+    value: { context: tagged.value },
+    origin: { ...tagged.origin, children: new Map([['context', tagged.origin]]) },
   };
 }
 
@@ -196,15 +224,18 @@ function asKeyed(tagged: Tagged): Tagged | undefined {
   return { value, origin: { ...tagged.origin, children } };
 }
 
-/** `depends_on` list form as the mapping form Compose converts it to. */
-function asDependencies(tagged: Tagged): Tagged | undefined {
+/** A list of names (`depends_on: [db]`) as the mapping form, each name with `defaults`. */
+function asMapping(
+  tagged: Tagged,
+  defaults: Readonly<Record<string, unknown>> | null,
+): Tagged | undefined {
   if (isPlainObject(tagged.value)) return tagged;
   if (!Array.isArray(tagged.value)) return undefined;
   const value: Record<string, unknown> = {};
   const children = new Map<string | number, Origin>();
   for (const [i, item] of (tagged.value as unknown[]).entries()) {
     if (typeof item !== 'string') return undefined;
-    setOwn(value, item, { condition: 'service_started', required: true });
+    setOwn(value, item, defaults === null ? null : { ...defaults });
     children.set(item, child(tagged.origin, i));
   }
   return { value, origin: { ...tagged.origin, children } };
