@@ -129,9 +129,9 @@ function reduceService(
   }
 }
 
+/** How a service ended, for people: the crash reason in the store and devenv's log line alike. */
 export function describeExit(code: number | null, signal: string | null): string {
-  if (signal) return `killed by ${signal}`;
-  return code === 0 ? 'exited (code 0)' : `exited with code ${code}`;
+  return signal ? `killed by ${signal}` : `exited with code ${code}`;
 }
 
 /** Ready this long ends a crash streak: the next crash backs off from the start again. */

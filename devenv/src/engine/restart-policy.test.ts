@@ -3,7 +3,8 @@ import type { ProbeSpec } from '../model/stack.js';
 import { testStack } from '../../test/stack-builder.js';
 import { BACKOFF_BASE_MS } from './backoff.js';
 import { STABLE_RUN_MS } from './reducer.js';
-import { dependantsRestartedWith, healthFailureOf, nextStartAfterExit } from './restart-policy.js';
+import { healthFailureOf } from './health-policy.js';
+import { dependantsRestartedWith, nextStartAfterExit } from './restart-policy.js';
 import { initialServiceState, type ServiceState } from './service-state.js';
 
 const probe: ProbeSpec = {

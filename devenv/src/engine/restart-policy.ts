@@ -1,37 +1,9 @@
-import type { ProbeSpec, ServiceSpec, Stack } from '../model/stack.js';
+import type { ServiceSpec, Stack } from '../model/stack.js';
 import { backoffDelayMs, wantsRestart } from './backoff.js';
-import { crashStreakAfterExit } from './reducer.js';
-import type { HealthFailure, ServiceState } from './service-state.js';
+import { crashStreakAfterExit, describeExit } from './reducer.js';
+import { isRunning, type EngineState, type ServiceState } from './service-state.js';
 
-/**
- * Pure: whether a running service has failed its probe badly enough for devenv to replace it, as
- * Kubernetes does for a liveness failure: still not ready after its start timeout, or unhealthy
- * (`failure_threshold` failed checks in a row) after having been ready. A probe with
- * `restart_unhealthy: false` never replaces a service that was ready; a start timeout still ends
- * it (and its `restart` policy decides what follows), as before.
- */
-export function healthFailureOf(
-  service: ServiceState,
-  probe: ProbeSpec,
-  now: number,
-): HealthFailure | undefined {
-  const detail = service.lastProbe?.detail ?? 'no answer';
-  if (
-    service.phase === 'starting' &&
-    service.startedAt !== undefined &&
-    now - service.startedAt > probe.startTimeoutMs
-  ) {
-    return {
-      cause: 'start-timeout',
-      detail: `not ready after ${probe.startTimeoutMs / 1000} s (${detail})`,
-    };
-  }
-  if (service.phase === 'unhealthy' && probe.restartUnhealthy) {
-    const failures = service.lastProbe?.consecutiveFailures ?? probe.failureThreshold;
-    return { cause: 'unhealthy', detail: `unhealthy: ${failures} failed checks (${detail})` };
-  }
-  return undefined;
-}
+type RestartSpec = Pick<ServiceSpec, 'restart' | 'devenv'>;
 
 /**
  * Pure: when a service that just exited should start again, or undefined to leave it down. A
@@ -41,7 +13,7 @@ export function healthFailureOf(
  */
 export function nextStartAfterExit(
   service: ServiceState,
-  spec: Pick<ServiceSpec, 'restart' | 'devenv'>,
+  spec: RestartSpec,
   exit: { readonly code: number | null; readonly at: number },
   random: number,
 ): number | undefined {
@@ -52,6 +24,51 @@ export function nextStartAfterExit(
   const code = service.healthFailure ? null : exit.code;
   const streak = Math.max(1, crashStreakAfterExit(service, code, exit.at));
   return exit.at + backoffDelayMs(streak, random);
+}
+
+export interface ExitDecision {
+  /** The time of the next start, or undefined to leave it down. */
+  readonly restartAt: number | undefined;
+  /** devenv's line about the exit, e.g. "exited with code 3; restarting in 0.1 s (restart 2)". */
+  readonly message: string;
+}
+
+/**
+ * Pure: what follows an exit: the next start (none once shutdown began) and what to tell the
+ * user. `before` is the service as it was when it exited; `random` in [0, 1) for the jitter.
+ */
+export function decideAfterExit(
+  before: ServiceState | undefined,
+  spec: RestartSpec,
+  exit: { readonly code: number | null; readonly signal: string | null; readonly at: number },
+  shuttingDown: boolean,
+  random: number,
+): ExitDecision {
+  const restartAt =
+    before && !shuttingDown ? nextStartAfterExit(before, spec, exit, random) : undefined;
+  const why = before?.healthFailure ? ` (stopped by devenv: ${before.healthFailure.detail})` : '';
+  const next =
+    restartAt === undefined
+      ? ''
+      : `; restarting in ${Math.round((restartAt - exit.at) / 100) / 10} s (restart ${(before?.restarts ?? 0) + 1})`;
+  return { restartAt, message: `${describeExit(exit.code, exit.signal)}${why}${next}` };
+}
+
+/**
+ * Pure: when to try again after a start that failed (`service` already shows the failure, which
+ * counted in its crash streak), or undefined to leave it down. The failure counts once more here,
+ * so even a first failed start waits a backoff step: retrying a spawn that just failed at once
+ * rarely helps.
+ */
+export function nextStartAfterFailedStart(
+  service: ServiceState | undefined,
+  spec: RestartSpec,
+  shuttingDown: boolean,
+  now: number,
+  random: number,
+): number | undefined {
+  if (!service || shuttingDown) return undefined;
+  return nextStartAfterExit(service, spec, { code: null, at: now }, random);
 }
 
 /**
@@ -71,4 +88,51 @@ export function dependantsRestartedWith(stack: Stack, name: string): string[] {
   };
   visit(name);
   return found;
+}
+
+/**
+ * Pure: after `name` exited to come back, the dependants to stop now and start again with it:
+ * those restarted with it that are running, or crashed (their crash streak is forgiven).
+ */
+export function dependantsToRestartAfterExit(
+  state: EngineState,
+  stack: Stack,
+  name: string,
+): string[] {
+  return dependantsRestartedWith(stack, name).filter((d) => {
+    const phase = state.services[d]?.phase;
+    return phase !== undefined && (isRunning(phase) || phase === 'crashed');
+  });
+}
+
+export interface RestartPlan {
+  /** Stopped first, as shutdown does: dependants before what they depend on. */
+  readonly stopDependants: readonly string[];
+  readonly stopService: boolean;
+  /** Back to pending, all together: they start again in dependency order. */
+  readonly requeue: readonly string[];
+}
+
+/** Pure: what `devenv restart <name>` does, or undefined when there is nothing to restart. */
+export function restartPlan(
+  state: EngineState,
+  stack: Stack,
+  name: string,
+): RestartPlan | undefined {
+  const phase = state.services[name]?.phase;
+  if (phase === undefined || state.shuttingDown) return undefined;
+  const dependants = dependantsRestartedWith(stack, name).filter((d) => {
+    const p = state.services[d]?.phase;
+    return p !== undefined && isRunning(p);
+  });
+  return {
+    stopDependants: dependants,
+    stopService: isRunning(phase),
+    requeue: [name, ...dependants],
+  };
+}
+
+/** Pure: the services that depend on `name` directly: at shutdown they stop before it does. */
+export function directDependants(stack: Stack, name: string): string[] {
+  return stack.startOrder.filter((other) => stack.services[other]?.dependsOn[name] !== undefined);
 }

@@ -1,77 +1,35 @@
-import type { Prober } from '../health/probe.js';
-import type { LogStream } from '../logbus/log-record.js';
-import type { ServiceSpec, Stack } from '../model/stack.js';
-import type { Runtime, ServiceHandle } from '../runtime/runtime.js';
-import { messageOf } from '../result.js';
-import { dependantsRestartedWith, healthFailureOf, nextStartAfterExit } from './restart-policy.js';
+import type { ServiceSpec } from '../model/stack.js';
+import type { ExitStatus, Runtime, ServiceHandle } from '../runtime/runtime.js';
+import { systemClock } from './clock.js';
+import { watchHealth } from './health-watch.js';
+import {
+  decideAfterExit,
+  dependantsToRestartAfterExit,
+  directDependants,
+  restartPlan,
+} from './restart-policy.js';
 import { decide } from './scheduling.js';
-import { initialEngineState, isRunning, type EngineState } from './service-state.js';
-import { createStore, type Store } from './store.js';
-import type { ExitStatus, Leftover } from '../runtime/runtime.js';
+import { launch, type LaunchContext } from './service-launch.js';
+import { initialEngineState, type EngineState } from './service-state.js';
+import { createServiceTimers } from './service-timers.js';
+import { createStore } from './store.js';
+import type { Supervisor, SupervisorOptions } from './supervisor-options.js';
 
-export type RuntimeChoice = 'native' | 'docker' | 'auto';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type {
+  LeftoverRecorder,
+  RuntimeChoice,
+  ServiceLog,
+  Supervisor,
+  SupervisorOptions,
+} from './supervisor-options.js';
 
 /**
- * The first re-check of a starting service; the interval then grows ×1.2 up to 250 ms (or the
- * probe period when shorter). A reload is waiting on that probe, so a slow starter must not push
- * it out to seconds: a probe every 250 ms costs far less than the wait it saves.
+ * The effects around the pure policy: starts and stops through the runtimes, probes, and timers
+ * on the injected clock. What to do after an exit, a probe or a request is decided by
+ * scheduling.ts, restart-policy.ts and health-policy.ts; the reducer records it.
  */
-const FIRST_STARTING_PROBE_MS = 50;
-const LAST_STARTING_PROBE_MS = 250;
-
-/** Where service output and devenv's own lines about services go. */
-export interface ServiceLog {
-  write(service: string, stream: LogStream, chunk: Buffer): void;
-  append(service: string, stream: LogStream, text: string): void;
-}
-
-/** Records what is running so a later devenv can reap it if this one is killed. */
-export interface LeftoverRecorder {
-  record(service: string, leftover: Leftover): void;
-  forget(service: string): void;
-}
-
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): { unref?: () => unknown };
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-export interface SupervisorOptions {
-  readonly stack: Stack;
-  readonly runtimes: Partial<Record<'native' | 'docker', Runtime>>;
-  readonly runtimeFor: (service: string) => RuntimeChoice;
-  readonly prober: Prober;
-  readonly log: ServiceLog;
-  readonly leftovers: LeftoverRecorder;
-  readonly clock?: Clock;
-  readonly random?: () => number;
-  /**
-   * Aborted as shutdown begins, so that installs and image builds in flight end at once instead
-   * of being waited for (up to an installer's 15 minutes); pass the same controller's signal to
-   * the toolchain. The supervisor makes its own when none is given.
-   */
-  readonly abort?: AbortController;
-}
-
-export interface Supervisor {
-  readonly store: Store;
-  /** Starts supervising: services start as soon as their dependencies allow. */
-  begin(): void;
-  restart(service: string): Promise<void>;
-  stop(service: string): Promise<void>;
-  start(service: string): void;
-  /** Stops everything, dependants before their dependencies; settles when all is gone. */
-  shutdown(): Promise<void>;
-}
-
-/** The effects around the pure reducer: starts, probes, restarts with backoff, stops. */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { stack, log } = options;
   const clock = options.clock ?? systemClock;
@@ -80,91 +38,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     log.append('devenv', 'devenv', `internal error in a subscriber: ${String(error)}`),
   );
   const handles = new Map<string, ServiceHandle>();
-  const timers = new Map<string, unknown>();
+  const healthWatches = new Map<string, { end(): void }>();
+  const timers = createServiceTimers(clock);
   const note = (service: string, text: string) => log.append(service, 'devenv', text);
   const state = (): EngineState => store.getState();
-
-  const schedule = (service: string, ms: number, callback: () => void) => {
-    cancel(service);
-    timers.set(
-      service,
-      clock.setTimeout(() => {
-        timers.delete(service);
-        callback();
-      }, ms),
-    );
-  };
-  const cancel = (service: string) => {
-    const timer = timers.get(service);
-    if (timer !== undefined) clock.clearTimeout(timer);
-    timers.delete(service);
-  };
-
-  const pickRuntime = async (spec: ServiceSpec): Promise<Runtime | string> => {
-    const choice = options.runtimeFor(spec.name);
-    const order: ('native' | 'docker')[] = choice === 'auto' ? ['native', 'docker'] : [choice];
-    const reasons: string[] = [];
-    for (const kind of order) {
-      const runtime = options.runtimes[kind];
-      if (!runtime) {
-        reasons.push(`${kind}: runtime not available in this devenv`);
-        continue;
-      }
-      const check = await runtime.check(spec);
-      if (check.ok) return runtime;
-      reasons.push(`${kind}: ${check.error.reason}`);
-    }
-    return reasons.join('; ');
-  };
+  const requeue = (service: string, cause: 'backoff' | 'user') =>
+    store.dispatch({ type: 'service/requeued', service, cause });
+  const requeueAt = (service: string, at: number) =>
+    timers.schedule(service, at - clock.now(), () => requeue(service, 'backoff'));
 
   /** Every launch in flight, so that shutdown can wait for them (after aborting them). */
   const launches = new Map<string, Promise<void>>();
   const abort = options.abort ?? new AbortController();
 
-  const launch = async (name: string): Promise<void> => {
-    const spec = stack.services[name];
-    if (!spec) return;
-    try {
-      await launchOnce(spec);
-    } catch (error) {
-      // A bug or an unforeseen failure in a runtime: the service shows it, devenv keeps going.
-      if (state().shuttingDown) return;
-      const reason = `devenv could not start it: ${messageOf(error)}`;
-      store.dispatch({ type: 'service/start-failed', service: name, reason, at: clock.now() });
-      note(name, reason);
-      scheduleRestart(spec, null);
-    }
-  };
-
-  const launchOnce = async (spec: ServiceSpec) => {
+  const started = (spec: ServiceSpec, runtime: Runtime, handle: ServiceHandle) => {
     const name = spec.name;
-    const runtime = await pickRuntime(spec);
-    if (state().shuttingDown) return;
-    if (typeof runtime === 'string') {
-      store.dispatch({ type: 'service/unavailable', service: name, reason: runtime });
-      note(name, `unavailable: ${runtime}`);
-      return;
-    }
-    const started = await runtime.start(spec, {
-      output: (stream, chunk) => log.write(name, stream, chunk),
-      signal: abort.signal,
-    });
-    if (state().shuttingDown) {
-      if (started.ok) await started.value.stop(spec.stopGracePeriodMs);
-      return;
-    }
-    if (!started.ok) {
-      store.dispatch({
-        type: 'service/start-failed',
-        service: name,
-        reason: started.error,
-        at: clock.now(),
-      });
-      note(name, `failed to start: ${started.error}`);
-      scheduleRestart(spec, null);
-      return;
-    }
-    const handle = started.value;
     handles.set(name, handle);
     options.leftovers.record(name, handle.leftover);
     store.dispatch({
@@ -176,51 +64,48 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       at: clock.now(),
     });
     note(name, `started (${runtime.kind}${handle.pid ? `, pid ${handle.pid}` : ''})`);
-    void watchHealth(spec, handle);
+    const healthContext = {
+      store,
+      clock,
+      prober: options.prober,
+      projectDir: stack.projectDir,
+      note,
+    };
+    healthWatches.set(name, watchHealth(healthContext, spec, handle));
     void handle.exited.then((status) => onExit(spec, handle, status));
+  };
+  const launchContext: LaunchContext = {
+    options,
+    store,
+    clock,
+    random,
+    signal: abort.signal,
+    note,
+    requeueAt,
+    started,
   };
 
   const onExit = (spec: ServiceSpec, handle: ServiceHandle, status: ExitStatus) => {
     const name = spec.name;
-    if (handles.get(name) === handle) handles.delete(name);
+    if (handles.get(name) === handle) {
+      handles.delete(name);
+      healthWatches.get(name)?.end();
+      healthWatches.delete(name);
+    }
     options.leftovers.forget(name);
+    const exit = { code: status.code, signal: status.signal, at: clock.now() };
     const before = state().services[name];
-    const exitedAt = clock.now();
-    const restartAt =
-      before && !state().shuttingDown
-        ? nextStartAfterExit(before, spec, { code: status.code, at: exitedAt }, random())
-        : undefined;
+    const decision = decideAfterExit(before, spec, exit, state().shuttingDown, random());
     store.dispatch({
       type: 'service/exited',
       service: name,
-      code: status.code,
-      signal: status.signal,
-      at: exitedAt,
-      restartAt,
+      ...exit,
+      restartAt: decision.restartAt,
     });
-    const how = status.signal ? `killed by ${status.signal}` : `exited with code ${status.code}`;
-    const why = before?.healthFailure ? ` (stopped by devenv: ${before.healthFailure.detail})` : '';
-    const next =
-      restartAt === undefined
-        ? ''
-        : `; restarting in ${Math.round((restartAt - clock.now()) / 100) / 10} s (restart ${(before?.restarts ?? 0) + 1})`;
-    note(name, `${how}${why}${next}`);
-    if (restartAt === undefined) return;
-    schedule(name, restartAt - clock.now(), () =>
-      store.dispatch({ type: 'service/requeued', service: name, cause: 'backoff' }),
-    );
+    note(name, decision.message);
+    if (decision.restartAt === undefined) return;
+    requeueAt(name, decision.restartAt);
     void restartDependants(name);
-  };
-
-  /** After a failed start: a restart if the policy wants one. */
-  const scheduleRestart = (spec: ServiceSpec, code: number | null) => {
-    const current = state().services[spec.name];
-    if (!current || state().shuttingDown) return;
-    const at = nextStartAfterExit(current, spec, { code, at: clock.now() }, random());
-    if (at !== undefined)
-      schedule(spec.name, at - clock.now(), () =>
-        store.dispatch({ type: 'service/requeued', service: spec.name, cause: 'backoff' }),
-      );
   };
 
   /**
@@ -228,93 +113,33 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
    * stop now and start again once x meets their condition anew.
    */
   const restartDependants = async (name: string) => {
-    const dependants = dependantsRestartedWith(stack, name).filter((d) => {
-      const phase = state().services[d]?.phase;
-      return phase !== undefined && (isRunning(phase) || phase === 'crashed');
-    });
     await Promise.all(
-      dependants.map(async (dependant) => {
+      dependantsToRestartAfterExit(state(), stack, name).map(async (dependant) => {
         note(dependant, `restarting with ${name} (depends_on: restart: true)`);
         await stopOne(dependant, false);
-        store.dispatch({ type: 'service/requeued', service: dependant, cause: 'user' });
+        requeue(dependant, 'user');
       }),
     );
   };
 
-  const watchHealth = async (spec: ServiceSpec, handle: ServiceHandle) => {
-    const probe = spec.devenv.probe;
-    const current = () => handles.get(spec.name) === handle;
-    if (!probe) {
-      // Nothing to ask: running counts as ready.
-      store.dispatch({
-        type: 'service/probed',
-        service: spec.name,
-        ok: true,
-        detail: 'running (no probe)',
-        at: clock.now(),
-        failureThreshold: 1,
-      });
-      return;
-    }
-    let lastOk: boolean | undefined;
-    let startingInterval = FIRST_STARTING_PROBE_MS;
-    while (current()) {
-      const outcome = await options.prober(
-        probe.check,
-        probe.timeoutMs,
-        spec.devenv.native?.cwd ?? stack.projectDir,
-      );
-      if (!current()) return;
-      store.dispatch({
-        type: 'service/probed',
-        service: spec.name,
-        ok: outcome.ok,
-        detail: outcome.detail,
-        at: clock.now(),
-        failureThreshold: probe.failureThreshold,
-      });
-      if (outcome.ok !== lastOk && (outcome.ok || lastOk !== undefined))
-        note(
-          spec.name,
-          outcome.ok ? `ready: ${outcome.detail}` : `probe failing: ${outcome.detail}`,
-        );
-      lastOk = outcome.ok;
-      const s = state().services[spec.name];
-      const failure = s && healthFailureOf(s, probe, clock.now());
-      if (failure) {
-        store.dispatch({ type: 'service/health-failed', service: spec.name, failure });
-        note(spec.name, `${failure.detail}; stopping it`);
-        void handle.stop(spec.stopGracePeriodMs);
-        return;
-      }
-      // Until first ready, ask often (like Compose's start_interval): every hop of a dependency
-      // chain would otherwise wait up to a whole period after its service is up.
-      const wait =
-        s?.phase === 'starting' ? Math.min(probe.periodMs, startingInterval) : probe.periodMs;
-      startingInterval = Math.min(probe.periodMs, LAST_STARTING_PROBE_MS, startingInterval * 1.2);
-      await new Promise((resolve) => clock.setTimeout(() => resolve(undefined), wait));
-    }
-  };
-
   const onChange = (s: EngineState) => {
     for (const decision of decide(s, stack)) {
+      const service = decision.service;
       if (decision.kind === 'block') {
-        store.dispatch({
-          type: 'service/blocked',
-          service: decision.service,
-          reason: decision.reason,
-        });
-        note(decision.service, `blocked: ${decision.reason}`);
-      } else if (!launches.has(decision.service)) {
-        const service = decision.service;
-        const launched = launch(service).finally(() => launches.delete(service));
-        launches.set(service, launched);
+        store.dispatch({ type: 'service/blocked', service, reason: decision.reason });
+        note(service, `blocked: ${decision.reason}`);
+      } else if (!launches.has(service) && stack.services[service]) {
+        const launched = launch(launchContext, stack.services[service]);
+        launches.set(
+          service,
+          launched.finally(() => launches.delete(service)),
+        );
       }
     }
   };
 
   const stopOne = async (name: string, userRequested: boolean) => {
-    cancel(name);
+    timers.cancel(name);
     store.dispatch({ type: 'service/stopping', service: name, userRequested });
     const handle = handles.get(name);
     if (handle) {
@@ -323,6 +148,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       await handle.exited;
     }
     store.dispatch({ type: 'service/stopped', service: name, at: clock.now() });
+  };
+
+  /** Each service stops once every service that depends on it has stopped. */
+  const stopAll = async () => {
+    const stopped = new Map<string, Promise<void>>();
+    const stopAfterDependants = (name: string): Promise<void> => {
+      let done = stopped.get(name);
+      if (!done) {
+        done = Promise.all(directDependants(stack, name).map(stopAfterDependants)).then(() =>
+          handles.has(name) ? stopOne(name, false) : undefined,
+        );
+        stopped.set(name, done);
+      }
+      return done;
+    };
+    await Promise.all(stack.startOrder.map(stopAfterDependants));
   };
 
   let shuttingDown: Promise<void> | undefined;
@@ -334,42 +175,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       onChange(state());
     },
     restart: async (name) => {
-      const phase = state().services[name]?.phase;
-      if (phase === undefined || state().shuttingDown) return;
-      const dependants = dependantsRestartedWith(stack, name).filter((d) => {
-        const p = state().services[d]?.phase;
-        return p !== undefined && isRunning(p);
-      });
-      // Dependants first, as shutdown does; all of them start again in dependency order.
-      await Promise.all(dependants.map((d) => stopOne(d, false)));
-      if (isRunning(phase)) await stopOne(name, false);
-      for (const service of [name, ...dependants])
-        store.dispatch({ type: 'service/requeued', service, cause: 'user' });
+      const plan = restartPlan(state(), stack, name);
+      if (!plan) return;
+      await Promise.all(plan.stopDependants.map((d) => stopOne(d, false)));
+      if (plan.stopService) await stopOne(name, false);
+      for (const service of plan.requeue) requeue(service, 'user');
     },
     stop: (name) => stopOne(name, true),
-    start: (name) => store.dispatch({ type: 'service/requeued', service: name, cause: 'user' }),
+    start: (name) => requeue(name, 'user'),
     shutdown: () => {
       shuttingDown ??= (async () => {
         store.dispatch({ type: 'engine/shutting-down' });
-        for (const name of [...timers.keys()]) cancel(name);
+        timers.cancelAll();
         // Installs and builds in flight end now; each launch then stops whatever it started.
         abort.abort();
         await Promise.all(launches.values());
-        const stopped = new Map<string, Promise<void>>();
-        const stopAfterDependants = (name: string): Promise<void> => {
-          let p = stopped.get(name);
-          if (!p) {
-            const dependants = stack.startOrder.filter(
-              (other) => stack.services[other]?.dependsOn[name] !== undefined,
-            );
-            p = Promise.all(dependants.map(stopAfterDependants)).then(() =>
-              handles.has(name) ? stopOne(name, false) : undefined,
-            );
-            stopped.set(name, p);
-          }
-          return p;
-        };
-        await Promise.all(stack.startOrder.map(stopAfterDependants));
+        await stopAll();
       })();
       return shuttingDown;
     },

@@ -1,0 +1,100 @@
+import type { ProbeSpec } from '../model/stack.js';
+import type { HealthFailure, ServiceState } from './service-state.js';
+
+/**
+ * The first re-check of a starting service; the interval then grows ×1.2 up to 250 ms (or the
+ * probe period when shorter). A reload is waiting on that probe, so a slow starter must not push
+ * it out to seconds: a probe every 250 ms costs far less than the wait it saves.
+ */
+export const FIRST_STARTING_PROBE_MS = 50;
+export const LAST_STARTING_PROBE_MS = 250;
+
+/**
+ * Pure: whether a running service has failed its probe badly enough for devenv to replace it, as
+ * Kubernetes does for a liveness failure: still not ready after its start timeout, or unhealthy
+ * (`failure_threshold` failed checks in a row) after having been ready. A probe with
+ * `restart_unhealthy: false` never replaces a service that was ready; a start timeout still ends
+ * it (and its `restart` policy decides what follows), as before.
+ */
+export function healthFailureOf(
+  service: ServiceState,
+  probe: ProbeSpec,
+  now: number,
+): HealthFailure | undefined {
+  const detail = service.lastProbe?.detail ?? 'no answer';
+  if (
+    service.phase === 'starting' &&
+    service.startedAt !== undefined &&
+    now - service.startedAt > probe.startTimeoutMs
+  ) {
+    return {
+      cause: 'start-timeout',
+      detail: `not ready after ${probe.startTimeoutMs / 1000} s (${detail})`,
+    };
+  }
+  if (service.phase === 'unhealthy' && probe.restartUnhealthy) {
+    const failures = service.lastProbe?.consecutiveFailures ?? probe.failureThreshold;
+    return { cause: 'unhealthy', detail: `unhealthy: ${failures} failed checks (${detail})` };
+  }
+  return undefined;
+}
+
+/** What the health watch of one run remembers between probes. */
+export interface ProbeCadence {
+  /** The previous probe's answer; undefined before the first. */
+  readonly lastOk: boolean | undefined;
+  /** The wait between probes while the service is starting; grows toward the period. */
+  readonly startingIntervalMs: number;
+}
+
+export const firstProbeCadence: ProbeCadence = {
+  lastOk: undefined,
+  startingIntervalMs: FIRST_STARTING_PROBE_MS,
+};
+
+export type ProbeFollowUp =
+  | {
+      readonly kind: 'probe-again';
+      readonly note: string | undefined;
+      readonly waitMs: number;
+      readonly cadence: ProbeCadence;
+    }
+  /** Failed badly enough to replace: devenv stops it and its restart follows as for a crash. */
+  | {
+      readonly kind: 'replace';
+      readonly note: string | undefined;
+      readonly failure: HealthFailure;
+    };
+
+/**
+ * Pure: what follows a probe's answer. `service` already holds the answer (after
+ * `service/probed`). The note says when readiness changes; a first failure is not news.
+ */
+export function afterProbe(
+  cadence: ProbeCadence,
+  service: ServiceState | undefined,
+  probe: ProbeSpec,
+  outcome: { readonly ok: boolean; readonly detail: string },
+  now: number,
+): ProbeFollowUp {
+  const changed = outcome.ok !== cadence.lastOk && (outcome.ok || cadence.lastOk !== undefined);
+  const note = !changed
+    ? undefined
+    : outcome.ok
+      ? `ready: ${outcome.detail}`
+      : `probe failing: ${outcome.detail}`;
+  const failure = service && healthFailureOf(service, probe, now);
+  if (failure) return { kind: 'replace', note, failure };
+  // Until first ready, ask often (like Compose's start_interval): every hop of a dependency
+  // chain would otherwise wait up to a whole period after its service is up.
+  const waitMs =
+    service?.phase === 'starting'
+      ? Math.min(probe.periodMs, cadence.startingIntervalMs)
+      : probe.periodMs;
+  const startingIntervalMs = Math.min(
+    probe.periodMs,
+    LAST_STARTING_PROBE_MS,
+    cadence.startingIntervalMs * 1.2,
+  );
+  return { kind: 'probe-again', note, waitMs, cadence: { lastOk: outcome.ok, startingIntervalMs } };
+}
