@@ -1,16 +1,14 @@
 import { Text } from 'ink';
-import { KEY_HELP } from './keymap.js';
+import { KEY_BINDINGS } from './keymap.js';
 
 export function Footer({ status }: { readonly status: string }) {
   return (
     <Text>
       {status ? <Text color="cyan">{status} </Text> : null}
-      {KEY_HELP.filter(([key]) =>
-        ['↑↓', 'enter', 'r', 's', '/', 't', 'k', 'o', '?', 'q'].includes(key),
-      ).map(([key, what]) => (
-        <Text key={key}>
-          <Text bold>{key}</Text>
-          <Text dimColor> {what} </Text>
+      {KEY_BINDINGS.filter((binding) => binding.footer).map(({ label, help }) => (
+        <Text key={label}>
+          <Text bold>{label}</Text>
+          <Text dimColor> {help} </Text>
         </Text>
       ))}
     </Text>
@@ -21,10 +19,10 @@ export function HelpOverlay() {
   return (
     <>
       <Text bold>Keys</Text>
-      {KEY_HELP.map(([key, what]) => (
-        <Text key={key}>
+      {KEY_BINDINGS.map(({ label, help }) => (
+        <Text key={label}>
           {'  '}
-          <Text bold>{key.padEnd(10)}</Text> {what}
+          <Text bold>{label.padEnd(10)}</Text> {help}
         </Text>
       ))}
       <Text dimColor>Press ? or esc to close.</Text>
