@@ -9,17 +9,20 @@ export const STACK_FLAGS = {
   file: { type: 'string', short: 'f', multiple: true },
   'project-name': { type: 'string', short: 'p' },
   profile: { type: 'string', multiple: true },
+  'env-file': { type: 'string' },
 } as const;
 
 export const STACK_FLAGS_USAGE = `  -f, --file FILE          compose file (repeatable; later files override earlier ones)
                            default: compose/compose.yaml of this project
   -p, --project-name NAME  project name (default: the compose file's name: or its directory)
-      --profile NAME       enable a Compose profile (repeatable), e.g. observability`;
+      --profile NAME       enable a Compose profile (repeatable), e.g. observability
+      --env-file FILE      variables for interpolation instead of the project directory's .env`;
 
 export interface StackFlagValues {
   readonly file?: string[] | undefined;
   readonly 'project-name'?: string | undefined;
   readonly profile?: string[] | undefined;
+  readonly 'env-file'?: string | undefined;
 }
 
 export const DEFAULT_COMPOSE_FILE = join('compose', 'compose.yaml');
@@ -38,6 +41,7 @@ export async function loadStackFromFlags(
     env: ctx.env,
     ...(values['project-name'] !== undefined ? { projectName: values['project-name'] } : {}),
     profiles: values.profile ?? [],
+    ...(values['env-file'] !== undefined ? { envFile: resolve(cwd, values['env-file']) } : {}),
   });
   if (!loaded.ok) {
     printDiagnostics(ctx, loaded.error);
