@@ -18,6 +18,19 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v === undefined || v === '' ? undefined : v)),
+  /**
+   * devenv's per-session secret (devenv/src/session/session-secret.ts), in the environment of every
+   * service devenv starts: without DISPATCHER_TOKEN, the mutating calls must carry it.
+   */
+  DEVENV_SESSION_TOKEN: z.string().optional(),
+  /**
+   * Host names the HTTP API answers besides loopback ones and DISPATCHER_HOST, comma-separated
+   * (a Kubernetes Service's names); `*` turns the Host check off.
+   */
+  DISPATCHER_ALLOWED_HOSTS: z.string().optional(),
+  /** gRPC server reflection (grpcurl); defaults to on unless NODE_ENV=production. */
+  DISPATCHER_GRPC_REFLECTION: z.enum(['true', 'false', '1', '0']).optional(),
+  NODE_ENV: z.string().optional(),
   /** Largest request body accepted; bigger ones get 413 before they are parsed. */
   DISPATCHER_BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
   /** Requests per client (IP) per minute on the API routes; 0 turns the limit off. */
@@ -36,7 +49,13 @@ export interface DispatcherConfig {
   readonly httpPort: number;
   readonly grpcPort: number;
   readonly temporal: { readonly address: string; readonly namespace: string };
+  /** DISPATCHER_TOKEN: every API call (HTTP and gRPC, not the probes) must carry it. */
   readonly token: string | undefined;
+  /** DEVENV_SESSION_TOKEN when DISPATCHER_TOKEN is unset: the mutating calls must carry it. */
+  readonly sessionToken: string | undefined;
+  /** Extra names the Host header may carry (loopback ones always may); `*` = any. */
+  readonly allowedHosts: readonly string[];
+  readonly grpcReflection: boolean;
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
   readonly shutdownGraceMs: number;
@@ -74,6 +93,18 @@ export function loadConfig(env: Env): Result<DispatcherConfig, ConfigProblem[]> 
     grpcPort: e.DISPATCHER_GRPC_PORT,
     temporal: temporalTargetFrom(env),
     token: e.DISPATCHER_TOKEN,
+    sessionToken: e.DISPATCHER_TOKEN === undefined ? e.DEVENV_SESSION_TOKEN : undefined,
+    allowedHosts: [
+      ...(isWildcardAddress(e.DISPATCHER_HOST) ? [] : [e.DISPATCHER_HOST]),
+      ...(e.DISPATCHER_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h !== ''),
+    ],
+    grpcReflection:
+      e.DISPATCHER_GRPC_REFLECTION === undefined
+        ? e.NODE_ENV !== 'production'
+        : e.DISPATCHER_GRPC_REFLECTION === 'true' || e.DISPATCHER_GRPC_REFLECTION === '1',
     bodyLimitBytes: e.DISPATCHER_BODY_LIMIT_BYTES,
     rateLimitPerMinute: e.DISPATCHER_RATE_LIMIT_PER_MINUTE,
     shutdownGraceMs: e.DISPATCHER_SHUTDOWN_GRACE_MS,
@@ -81,4 +112,9 @@ export function loadConfig(env: Env): Result<DispatcherConfig, ConfigProblem[]> 
     maxResultWaitMs: e.DISPATCHER_MAX_RESULT_WAIT_MS,
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/** 0.0.0.0 or :: bind every interface: that names no host a client would put in `Host`. */
+function isWildcardAddress(host: string): boolean {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
 }

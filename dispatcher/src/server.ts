@@ -10,7 +10,11 @@ import type { ServerContext } from './http/context.js';
 import { IdClock } from './ids.js';
 import { createLogger } from './logging.js';
 import { createMetrics } from './metrics.js';
+import { cachedReadiness } from './readiness-cache.js';
 import { createTemporalHandle } from './temporal-client.js';
+
+/** How long a readiness check waits for Temporal before it says not ready. */
+const READY_TIMEOUT_MS = 2_000;
 
 export interface RunningDispatcher {
   /** `http://host:port` as bound (port 0 in the config means any free port). */
@@ -42,6 +46,7 @@ export async function startDispatcher(
     config,
     dispatcher,
     temporal,
+    readiness: cachedReadiness(() => temporal.checkReady(READY_TIMEOUT_MS)),
     metrics,
     logger,
     lifecycle: { closing: false },

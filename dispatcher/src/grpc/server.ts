@@ -35,6 +35,7 @@ import type { ServerContext } from '../http/context.js';
 import { bearerMatches } from '../http/auth.js';
 import { isValidIdempotencyKey } from '../ids.js';
 import { DEFAULT_MAX_STRING_LENGTH, parseMessage, type FieldError } from '../validation.js';
+import { peerAddress, rateWindow } from '../rate-window.js';
 import { DISPATCHER_SERVICE, HealthService } from './health.js';
 import { addReflection } from './reflection.js';
 
@@ -109,14 +110,20 @@ function checkWorkflowRef(workflowId: string, runId: string): FieldError[] {
  * Temporal client) as the HTTP routes, plus `grpc.health.v1` and server reflection.
  */
 export function buildGrpcServer(ctx: ServerContext): { server: Server; health: HealthService } {
-  const server = new Server();
-  const health = new HealthService(async () => (await ctx.temporal.checkReady(2_000)).ready);
+  // The HTTP API's limits: a message as large as a body may be, and the same rate per client.
+  const server = new Server({ 'grpc.max_receive_message_length': ctx.config.bodyLimitBytes });
+  const health = new HealthService(async () => (await ctx.readiness()).ready);
+  const limit =
+    ctx.config.rateLimitPerMinute > 0
+      ? rateWindow(ctx.config.rateLimitPerMinute, 60_000)
+      : undefined;
 
-  /** Metrics, auth, logging and error mapping around one unary method. */
+  /** Metrics, rate limit, auth, logging and error mapping around one unary method. */
   const unary =
     <Req, Res>(
       method: string,
       fn: (request: Req, correlationId: string) => Promise<Result<Res, GrpcError>>,
+      { mutating }: { readonly mutating: boolean },
     ) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
       const started = process.hrtime.bigint();
@@ -141,12 +148,24 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
           details: 'shutting down; retry',
         });
       }
-      if (ctx.config.token !== undefined) {
+      const taken = limit?.take(peerAddress(call.getPeer()));
+      if (taken?.allowed === false) {
+        return finish(GrpcStatus.RESOURCE_EXHAUSTED, {
+          code: GrpcStatus.RESOURCE_EXHAUSTED,
+          details: `rate limit of ${ctx.config.rateLimitPerMinute} requests per minute exceeded; retry in ${Math.ceil(taken.retryMs / 1000)} s`,
+        });
+      }
+      // As over HTTP: DISPATCHER_TOKEN guards every call, devenv's session token the mutating ones.
+      const token = ctx.config.token ?? (mutating ? ctx.config.sessionToken : undefined);
+      if (token !== undefined) {
         const header = call.metadata.get('authorization')[0];
-        if (!bearerMatches(typeof header === 'string' ? header : undefined, ctx.config.token)) {
+        if (!bearerMatches(typeof header === 'string' ? header : undefined, token)) {
           return finish(GrpcStatus.UNAUTHENTICATED, {
             code: GrpcStatus.UNAUTHENTICATED,
-            details: 'a valid bearer token is required',
+            details:
+              ctx.config.token === undefined
+                ? 'this dispatcher runs under devenv: send its session token as `authorization: Bearer …` (npx devenv env --token)'
+                : 'a valid bearer token is required (DISPATCHER_TOKEN)',
           });
         }
       }
@@ -234,6 +253,7 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
           }),
         );
       },
+      { mutating: true },
     ),
 
     describeWorkflow: unary<DescribeWorkflowRequest, DescribeWorkflowResponse>(
@@ -256,6 +276,7 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
           }),
         );
       },
+      { mutating: false },
     ),
 
     getWorkflowResult: unary<GetWorkflowResultRequest, GetWorkflowResultResponse>(
@@ -286,6 +307,7 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
           create(GetWorkflowResultResponseSchema, { status: WorkflowStatus.COMPLETED, result }),
         );
       },
+      { mutating: false },
     ),
 
     cancelWorkflow: unary<CancelWorkflowRequest, CancelWorkflowResponse>(
@@ -303,14 +325,18 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
         );
         return ok(create(CancelWorkflowResponseSchema, {}));
       },
+      { mutating: true },
     ),
   });
 
   health.addTo(server);
-  addReflection(
-    server,
-    [file_timecop_dispatcher_v1_dispatcher, file_grpc_health_v1_health],
-    [DISPATCHER_SERVICE, 'grpc.health.v1.Health'],
-  );
+  // Reflection tells anyone who asks the whole API: a development aid, off in production.
+  if (ctx.config.grpcReflection) {
+    addReflection(
+      server,
+      [file_timecop_dispatcher_v1_dispatcher, file_grpc_health_v1_health],
+      [DISPATCHER_SERVICE, 'grpc.health.v1.Health'],
+    );
+  }
   return { server, health };
 }

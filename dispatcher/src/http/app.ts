@@ -9,6 +9,7 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import { bearerMatches } from './auth.js';
+import { checkHost, checkOrigin, isJsonContentType } from './request-guard.js';
 import type { ServerContext } from './context.js';
 import { internalError, RETRY_AFTER_S, sendError, type ApiError } from './errors.js';
 import { registerProbeRoutes } from './routes/probes.js';
@@ -68,6 +69,15 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
 
   // JSON only: the default text/plain parser would let a string body through to a route.
   app.removeContentTypeParser('text/plain');
+  // An empty JSON body is no body: `POST …?name=Ada` with `Content-Type: application/json` is the
+  // seeds' form; the Content-Type is what a web page's form cannot send.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
   for (const method of METHODS) {
     if (!FASTIFY_DEFAULT_METHODS.has(method)) app.addHttpMethod(method);
   }
@@ -97,15 +107,38 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
         headers: { 'retry-after': String(RETRY_AFTER_S) },
       });
     }
-    if (ctx.config.token !== undefined && !request.routeOptions.config.public) {
-      if (!bearerMatches(request.headers.authorization, ctx.config.token)) {
-        void reply.header('www-authenticate', 'Bearer');
-        return sendError(reply, {
-          status: 401,
-          error: 'unauthorized',
-          message: 'a valid bearer token is required',
-        });
-      }
+    if (!checkOrigin(request.headers.origin, request.headers.host)) {
+      return sendError(reply, {
+        status: 403,
+        error: 'cross-origin',
+        message: `requests from ${String(request.headers.origin)} are refused: the dispatcher answers only its own origin and clients that send no Origin (curl, SDKs)`,
+      });
+    }
+    // The probes and /metrics answer any Host: kubelet and Prometheus address a pod by its IP.
+    if (request.routeOptions.config.public) return;
+    const host = checkHost(request.headers.host, ctx.config.allowedHosts);
+    if (!host.ok)
+      return sendError(reply, { status: 403, error: 'host-not-allowed', message: host.message });
+    const token =
+      ctx.config.token ?? (mutating(request.method) ? ctx.config.sessionToken : undefined);
+    if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+      void reply.header('www-authenticate', 'Bearer');
+      return sendError(reply, {
+        status: 401,
+        error: 'unauthorized',
+        message:
+          ctx.config.token === undefined
+            ? 'this dispatcher runs under devenv: send its session token, `Authorization: Bearer $(npx devenv env --token)`'
+            : 'a valid bearer token is required (DISPATCHER_TOKEN)',
+      });
+    }
+    if (request.method === 'POST' && !isJsonContentType(request.headers['content-type'])) {
+      return sendError(reply, {
+        status: 415,
+        error: 'unsupported-media-type',
+        message:
+          'a POST needs Content-Type: application/json (a JSON body, or none with the fields as query parameters); form posts are refused so that no web page can start or cancel workflows',
+      });
     }
   });
 
@@ -183,6 +216,11 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
     });
   }
   return app;
+}
+
+/** Methods that change something: with only devenv's session token set, these need it. */
+function mutating(method: string): boolean {
+  return method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 }
 
 function fastifyError(error: FastifyError): ApiError | undefined {

@@ -9,6 +9,8 @@ export interface ServerContext {
   readonly config: DispatcherConfig;
   readonly dispatcher: Dispatcher;
   readonly temporal: TemporalHandle;
+  /** Temporal's readiness, asked at most once a second (readiness-cache.ts): /readyz, gRPC health. */
+  readonly readiness: () => ReturnType<TemporalHandle['checkReady']>;
   readonly metrics: DispatcherMetrics;
   readonly logger: Logger;
   /** Set when shutdown begins: probes turn unready and new requests get 503 + Connection: close. */

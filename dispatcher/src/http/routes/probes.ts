@@ -3,8 +3,6 @@ import type { ServerContext } from '../context.js';
 import { RETRY_AFTER_S, sendError } from '../errors.js';
 import { buildOpenApi } from '../openapi.js';
 
-const READY_TIMEOUT_MS = 2_000;
-
 /** `/healthz` (process up), `/readyz` (Temporal reachable, namespace exists), `/metrics`, `/openapi.json`. */
 export function registerProbeRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const open = { config: { public: true, rateLimit: false } };
@@ -20,7 +18,7 @@ export function registerProbeRoutes(app: FastifyInstance, ctx: ServerContext): v
         headers: { 'retry-after': String(RETRY_AFTER_S) },
       });
     }
-    const ready = await ctx.temporal.checkReady(READY_TIMEOUT_MS);
+    const ready = await ctx.readiness();
     if (!ready.ready) {
       return sendError(reply, {
         status: 503,
