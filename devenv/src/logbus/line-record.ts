@@ -1,5 +1,5 @@
 import { plainRecord, type LogLevel, type LogRecord, type LogStream } from './log-record.js';
-import { NO_FIELDS, line, readText } from './parse-line.js';
+import { parseLine, type ParsedLine } from './parse-line.js';
 
 /**
  * A record that reads its level, message, time and fields from its text the first time anything
@@ -7,8 +7,8 @@ import { NO_FIELDS, line, readText } from './parse-line.js';
  *
  * Under a flood almost no line is ever looked at: the ring buffer and the file sink need only the
  * text and the arrival time, the line reporter only the text, and the TUI renders the last
- * screenful. Reading a JSON line's level and time meant scanning all of it, about a third of
- * devenv's CPU per line; now a line nobody inspects costs none of that.
+ * screenful. Reading every JSON line up front had been about a third of devenv's CPU per line;
+ * now a line nobody inspects costs none of that, and one that is inspected costs one JSON.parse.
  */
 export class LineRecord implements LogRecord {
   readonly seq: number;
@@ -18,11 +18,7 @@ export class LineRecord implements LogRecord {
   readonly received: number;
   /** A level devenv gave the line itself (`append`), which wins over what the text says. */
   readonly givenLevel: LogLevel | undefined;
-  #read = false;
-  #level: LogLevel | undefined;
-  #msg = '';
-  #fields: Readonly<Record<string, unknown>> = NO_FIELDS;
-  #ts: number | undefined;
+  #parsed: ParsedLine | undefined;
 
   constructor(
     seq: number,
@@ -41,19 +37,19 @@ export class LineRecord implements LogRecord {
   }
 
   get level(): LogLevel | undefined {
-    return this.givenLevel ?? this.#parsed().#level;
+    return this.givenLevel ?? this.#line().level;
   }
 
   get msg(): string {
-    return this.#parsed().#msg;
+    return this.#line().msg;
   }
 
   get fields(): Readonly<Record<string, unknown>> {
-    return this.#parsed().#fields;
+    return this.#line().fields;
   }
 
   get ts(): number {
-    return this.#parsed().#ts ?? this.received;
+    return this.#line().ts ?? this.received;
   }
 
   /** The same keys as a plain record, for JSON output (getters are not own properties). */
@@ -61,15 +57,7 @@ export class LineRecord implements LogRecord {
     return plainRecord(this);
   }
 
-  #parsed(): this {
-    if (!this.#read) {
-      readText(this.text);
-      this.#level = line.level;
-      this.#msg = line.msg;
-      this.#fields = line.fields;
-      this.#ts = line.ts;
-      this.#read = true;
-    }
-    return this;
+  #line(): ParsedLine {
+    return (this.#parsed ??= parseLine(this.text));
   }
 }

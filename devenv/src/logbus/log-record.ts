@@ -17,7 +17,7 @@ export interface LogRecord {
   readonly msg: string;
   /**
    * The other fields of a JSON line (`workflowId`, `runId`, …); empty for plain text. Built from
-   * `text` on first access (see lazy-fields.ts), so a record nobody inspects costs no parse.
+   * `text` on first access (see line-record.ts), so a record nobody inspects costs no parse.
    */
   readonly fields: Readonly<Record<string, unknown>>;
   /** The line exactly as the service wrote it (without the newline). */

@@ -65,6 +65,19 @@ describe('parseLine on JSON lines', () => {
     expect(Object.keys(parsed.fields)).toEqual(['__proto__']);
   });
 
+  it.each([
+    ['{"le\\u0076el":50,"msg":"escaped key"}', 'error', 'escaped key'],
+    ['{"level":50,"level":"info","msg":"first","msg":"second"}', 'info', 'second'],
+    ['{"level":"info","msg":"café ✓ 😀"}', 'info', 'café ✓ 😀'],
+    ['{"level":1e400,"msg":"too big"}', undefined, 'too big'],
+    ['{\t"level"\r:\n"warn" ,"msg":"m"}', 'warn', 'm'],
+  ])(
+    'reads %s as JSON.parse does (escapes, duplicates, non-ASCII, whitespace)',
+    (text, level, msg) => {
+      expect(parseLine(text)).toMatchObject({ level, msg });
+    },
+  );
+
   it.each(['{not json}', '{"a":1', '[1,2]', '{"a":1} trailing', '{}x'])(
     'treats %s as plain text',
     (text) => {
