@@ -7,6 +7,7 @@ import { canInstallSystemPackages, isSystemOnly } from '../src/toolchain/system-
 import { createToolchain } from '../src/toolchain/toolchain.js';
 import { PROJECT_ROOT } from '../src/project-root.js';
 import { TOOL_IDS, type ToolId } from '../src/versions/tool-ids.js';
+import { ensureComposeOracle } from './compose-oracle-build.js';
 import { leaseDockerEngine } from './docker-engine.js';
 import { loadProjectVersions } from './project-versions.js';
 
@@ -69,6 +70,14 @@ export default async function setup(): Promise<() => Promise<void>> {
       `protos/gen/ could not be generated:\n${describeProtoFailure(generated.error)}`,
     );
   }
+
+  // The compose-go oracle of the differential test: built once per version of its sources.
+  const go = await toolchain.find('go');
+  const oracle = go.ok
+    ? await ensureComposeOracle(PROJECT_ROOT, go.value.path)
+    : { ok: false as const, error: describeToolFailure(go.error) };
+  if (!oracle.ok)
+    log(`compose oracle: ${oracle.error}: the compose-go differential test will fail`);
 
   const dockerd = results.get('dockerd');
   const engine = await leaseDockerEngine(dockerd?.ok ? dockerd.value.path : undefined);

@@ -29,6 +29,10 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary:
     load: async () => (await import('./service-control-command.js')).startCommand,
     summary: 'start stopped services of the running stack again',
   },
+  config: {
+    load: async () => (await import('./config-command.js')).configCommand,
+    summary: 'print the project as devenv resolved it (Compose YAML or JSON); -q validates',
+  },
   logs: {
     load: async () => (await import('./logs-command.js')).logsCommand,
     summary: 'print (and follow) service logs',
