@@ -42,6 +42,6 @@ export function peerAddress(peer: string): string {
   const bare = peer.replace(/^ipv[46]:/, '');
   const bracketed = /^\[([^\]]*)\]/.exec(bare);
   if (bracketed?.[1] !== undefined) return bracketed[1];
-  const colon = bare.lastIndexOf(':');
-  return colon > 0 && bare.indexOf(':') === colon ? bare.slice(0, colon) : bare;
+  const port = /^([^:]+):\d+$/.exec(bare);
+  return port?.[1] ?? bare;
 }

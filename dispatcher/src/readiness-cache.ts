@@ -15,15 +15,16 @@ export function cachedReadiness(
   ttlMs = READINESS_TTL_MS,
   now: () => number = () => performance.now(),
 ): () => Promise<Readiness> {
-  let last: { readonly at: number; readonly answer: Promise<Readiness> } | undefined;
+  let last: { at: number; readonly answer: Promise<Readiness>; settled: boolean } | undefined;
   return () => {
     const at = now();
-    if (last === undefined || at - last.at >= ttlMs) {
-      const answer = check();
-      last = { at, answer };
-      // A check that is still running when the TTL is over is waited for, not repeated.
-      void answer.then(() => {
-        if (last?.answer === answer) last = { at: now(), answer };
+    // A check still under way is waited for, however long it takes, not repeated.
+    if (last === undefined || (last.settled && at - last.at >= ttlMs)) {
+      const entry = { at, answer: check(), settled: false };
+      last = entry;
+      void entry.answer.then(() => {
+        entry.at = now();
+        entry.settled = true;
       });
     }
     return last.answer;

@@ -18,7 +18,8 @@ let sdk: Client;
 async function post(path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${dispatcher.httpUrl}${path}`, {
     method: 'POST',
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    // Every POST says JSON, with a body or without (the seeds' form, cancel): what a form cannot.
+    headers: { 'content-type': 'application/json', ...headers },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   return {
@@ -79,7 +80,7 @@ describe('starting workflows over HTTP', () => {
     expect(request.name).toBe('Zoë');
   });
 
-  it("accepts the seeds' form: POST /typescript/demo-mixed?name=… without a body", async () => {
+  it("accepts the seeds' form: POST /typescript/demo-mixed?name=… with no body, as JSON", async () => {
     const started = await post('/typescript/demo-mixed?name=helm-test');
     expect(started.status).toBe(201);
     expect(String(started.body['workflow_id'])).toMatch(/^WorkflowDemoMixed-helm-test-\d+$/);
@@ -415,7 +416,10 @@ describe('without Temporal', () => {
       expect(ready.status).toBe(503);
       expect(ready.headers.get('retry-after')).toBe('2');
       const t0 = Date.now();
-      const start = await fetch(`${lonely.httpUrl}/typescript/demo?name=x`, { method: 'POST' });
+      const start = await fetch(`${lonely.httpUrl}/typescript/demo?name=x`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(start.status).toBe(503);
       expect(start.headers.get('retry-after')).toBe('2');
       expect(((await start.json()) as { error: string }).error).toBe('temporal-unavailable');

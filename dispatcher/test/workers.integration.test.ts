@@ -172,8 +172,12 @@ describe('each route starts its workflow; the result is what the workflow return
       60_000,
     );
     expect(
-      (await fetch(`${dispatcher.httpUrl}/typescript/reminders/${id}/fire-now`, { method: 'POST' }))
-        .status,
+      (
+        await fetch(`${dispatcher.httpUrl}/typescript/reminders/${id}/fire-now`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
     ).toBe(202);
     const result = (await (
       await fetch(`${dispatcher.httpUrl}/workflows/${id}/result?wait=30`)
