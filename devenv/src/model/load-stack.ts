@@ -1,26 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { findCycles, resolveDependencies, startOrder, type GraphNode } from './dependency-graph.js';
 import { parseDotenv } from './dotenv.js';
-import { describeInterpolationError, interpolateTree, type Lookup } from './interpolate.js';
-import { locate, mergeDocuments, type Origin } from './merge.js';
+import { assembleProject, type SourceText } from './compose-project.js';
+import type { Lookup } from './interpolate.js';
 import { normalizeService, type NormalizedService, type ReadText } from './normalize.js';
 import { declaredVolumes } from './volumes.js';
 import { findPortConflicts } from './port-conflicts.js';
 import { problemsFromIssues, type Problem } from './problem.js';
 import { composeSchema } from './schema.js';
 import type { ServiceSpec, Stack } from './stack.js';
-import { deepFreeze, isPlainObject, setOwn } from './tree.js';
+import { deepFreeze, setOwn } from './tree.js';
 
-/** One compose file's text and the name to show for it (as the user gave it). */
-export interface SourceText {
-  readonly file: string;
-  readonly text: string;
-}
+export type { SourceText } from './compose-project.js';
 
 export interface ParseStackOptions {
   /** Absolute directory that relative paths resolve against (Compose's project directory). */
@@ -176,50 +171,22 @@ function build(
   const lookup: Lookup = (name) =>
     env(name) ?? (Object.hasOwn(fromDotenv, name) ? fromDotenv[name] : undefined);
 
-  // 1. YAML and interpolation, file by file (Compose interpolates each file before merging).
-  const sources: YamlSource[] = [];
-  const documents: unknown[] = [];
+  // 1. Each file parsed and interpolated, with its includes and extends; then the -f merge.
+  const assembled = assembleProject(texts, {
+    projectDir: options.projectDir,
+    lookup,
+    readText: options.readText ?? (() => err('no file reader given')),
+  });
+  if (!assembled.ok) return err(finish(assembled.error, texts));
+  const { loader } = assembled.value;
+  const data = assembled.value.document.value;
+  const origin = assembled.value.document.origin;
   const diagnostics: Diagnostic[] = [];
-  for (const { file, text } of texts) {
-    const parsed = parseYamlSource(text, file, { mergeKeys: true });
-    if (!parsed.ok) {
-      diagnostics.push(...parsed.error);
-      continue;
-    }
-    const source = parsed.value;
-    if (!isPlainObject(source.data)) {
-      diagnostics.push({
-        file,
-        line: source.data === null || source.data === undefined ? 0 : 1,
-        col: source.data === null || source.data === undefined ? 0 : 1,
-        message:
-          source.data === null || source.data === undefined
-            ? 'the file is empty'
-            : 'expected a mapping with services:',
-        hint: 'a compose file starts with services:',
-      });
-      continue;
-    }
-    sources.push(source);
-    documents.push(
-      interpolateTree(source.data, lookup, (path, error) =>
-        diagnostics.push({
-          file,
-          ...source.positionOf(path),
-          message: describeInterpolationError(error),
-          hint:
-            error.reason === 'missing-required'
-              ? `set ${error.variable} in the environment or in .env`
-              : 'write $$ for a literal $, and close every ${ with }',
-        }),
-      ),
-    );
-  }
-  if (diagnostics.length > 0) return err(finish(diagnostics, texts));
-
-  // 2. Merge, validate, and from here on locate problems through the merge's origins.
-  const { data, origin } = mergeDocuments(documents);
-  const toDiagnostic = locator(sources, origin);
+  const toDiagnostic = (problem: Problem): Diagnostic => ({
+    ...loader.position(origin, problem.path, problem.at),
+    message: problem.message,
+    ...(problem.hint ? { hint: problem.hint } : {}),
+  });
   const checked = composeSchema.safeParse(data);
   if (!checked.success)
     return err(finish(problemsFromIssues(checked.error.issues, data).map(toDiagnostic), texts));
@@ -327,25 +294,6 @@ function build(
       document: resolvedDocument,
     }),
   );
-}
-
-/** Turns a problem's document path into file:line:col through the merge's origins. */
-function locator(sources: readonly YamlSource[], origin: Origin): (problem: Problem) => Diagnostic {
-  return (problem) => {
-    const { file, path } = locate(origin, problem.path);
-    const source = sources[file] ?? sources[0];
-    const position = !source
-      ? { line: 0, col: 0 }
-      : problem.at === 'key'
-        ? source.keyPositionOf(path)
-        : source.positionOf(path);
-    return {
-      file: source?.file ?? 'compose.yaml',
-      ...position,
-      message: problem.message,
-      ...(problem.hint ? { hint: problem.hint } : {}),
-    };
-  };
 }
 
 function chooseProjectName(

@@ -127,9 +127,7 @@ export function rulePath(path: readonly string[]): string {
 export function sameData(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a))
-    return (
-      Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i]))
-    );
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => sameData(item, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
     return (

@@ -63,7 +63,8 @@ export function mergeTaggedDocuments(documents: readonly TaggedDocument[]): Tagg
   const [first, ...rest] = documents;
   if (!first) return { value: undefined, origin: { file: 0, path: [] } };
   let merged: Tagged = first;
-  for (const document of rest) merged = mergeValue(withoutPaths(merged, document.resets), document, []);
+  for (const document of rest)
+    merged = mergeValue(withoutPaths(merged, document.resets), document, []);
   return merged;
 }
 
@@ -114,8 +115,7 @@ function mergeValue(base: Tagged, over: Tagged, path: readonly string[]): Tagged
   const defaults = AS_MAPPING[rule];
   if (defaults !== undefined)
     return mergeConverted(asMapping(base, defaults), asMapping(over, defaults), over, path);
-  if (rule === 'services.*.build')
-    return mergeConverted(asBuild(base), asBuild(over), over, path);
+  if (rule === 'services.*.build') return mergeConverted(asBuild(base), asBuild(over), over, path);
   if (rule === 'services.*.logging' && !sameLoggingDriver(base.value, over.value)) return over;
   if (TO_SEQUENCE.has(rule)) return appendSequences(asSequence(base), asSequence(over), rule);
   if (isPlainObject(base.value) && isPlainObject(over.value)) return mergeMaps(base, over, path);

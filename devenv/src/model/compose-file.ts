@@ -1,0 +1,56 @@
+import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { err, ok, type Result } from '../result.js';
+import { describeInterpolationError, interpolateTree, type Lookup } from './interpolate.js';
+import { findResetTags, removeTagged } from './reset-tags.js';
+import { isPlainObject, type TreePath } from './tree.js';
+
+/** One compose file as Compose sees it before merging: parsed, interpolated, tags applied. */
+export interface ComposeFile {
+  readonly source: YamlSource;
+  /** The top-level mapping, interpolated, without the values tagged `!reset`. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /** Paths tagged `!reset` or `!override`: cleared in what this file merges onto. */
+  readonly resets: readonly TreePath[];
+}
+
+/**
+ * Parses one compose file's text with positions and interpolates it (Compose interpolates each
+ * file before merging, extending or including). Every problem is a positioned diagnostic.
+ */
+export function readComposeFile(
+  text: string,
+  file: string,
+  lookup: Lookup,
+): Result<ComposeFile, Diagnostic[]> {
+  const parsed = parseYamlSource(text, file, { mergeKeys: true });
+  if (!parsed.ok) return err(parsed.error);
+  const source = parsed.value;
+  if (!isPlainObject(source.data)) {
+    const empty = source.data === null || source.data === undefined;
+    return err([
+      {
+        file,
+        line: empty ? 0 : 1,
+        col: empty ? 0 : 1,
+        message: empty ? 'the file is empty' : 'expected a mapping with services:',
+        hint: 'a compose file starts with services:',
+      },
+    ]);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const tags = findResetTags(text);
+  const data = interpolateTree(removeTagged(source.data, tags.removed), lookup, (path, error) =>
+    diagnostics.push({
+      file,
+      ...source.positionOf(path),
+      message: describeInterpolationError(error),
+      hint:
+        error.reason === 'missing-required'
+          ? `set ${error.variable} in the environment or in .env`
+          : 'write $$ for a literal $, and close every ${ with }',
+    }),
+  );
+  if (diagnostics.length > 0) return err(diagnostics);
+  return ok({ source, data: data as Record<string, unknown>, resets: tags.cleared });
+}

@@ -1,0 +1,116 @@
+import { posix } from 'node:path';
+import type { YamlSource } from '../config/yaml-source.js';
+import type { Diagnostic } from '../diagnostic.js';
+import { readComposeFile } from './compose-file.js';
+import type { Lookup } from './interpolate.js';
+import { locate, type Origin, type Tagged } from './merge.js';
+import type { ReadText } from './normalize.js';
+import type { TreePath } from './tree.js';
+
+/** A compose file by absolute path, and as messages name it (relative to where the user is). */
+export interface FileRef {
+  readonly absolute: string;
+  readonly display: string;
+}
+
+/** A loaded compose file as a tagged document: every value knows its file and position. */
+export interface LoadedFile {
+  readonly ref: FileRef;
+  readonly document: Tagged;
+  readonly resets: readonly TreePath[];
+}
+
+/**
+ * Where relative paths of a (sub-)project resolve: `extends.file`, `include` paths, env files.
+ * `displayDir` is the same directory as messages name it.
+ */
+export interface Scope {
+  readonly workingDir: string;
+  readonly displayDir: string;
+  readonly lookup: Lookup;
+  /** The files that include this (sub-)project, outermost first (for include cycles). */
+  readonly includeChain: readonly FileRef[];
+}
+
+/**
+ * Reads, parses and interpolates the compose files that `extends` and `include` name, once per
+ * file and environment, and keeps every parsed file so any origin can be turned into
+ * `file:line:col`.
+ */
+export class FileLoader {
+  readonly sources: YamlSource[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly cache = new WeakMap<Lookup, Map<string, LoadedFile | undefined>>();
+
+  constructor(readonly readText: ReadText) {}
+
+  /** A file whose text the caller has (the `-f` files); undefined when it has problems. */
+  addText(ref: FileRef, text: string, lookup: Lookup): LoadedFile | undefined {
+    const read = readComposeFile(text, ref.display, lookup);
+    if (!read.ok) {
+      this.diagnostics.push(...read.error);
+      return undefined;
+    }
+    const file = this.sources.push(read.value.source) - 1;
+    return {
+      ref,
+      document: { value: read.value.data, origin: { file, path: [] } },
+      resets: read.value.resets,
+    };
+  }
+
+  /**
+   * The file at `ref`, read once per lookup. A file that cannot be read is reported at `from`
+   * (the place that names it); undefined then, or when the file itself has problems.
+   */
+  load(ref: FileRef, lookup: Lookup, from: Tagged, at: TreePath): LoadedFile | undefined {
+    let byPath = this.cache.get(lookup);
+    if (!byPath) this.cache.set(lookup, (byPath = new Map()));
+    if (byPath.has(ref.absolute)) return byPath.get(ref.absolute);
+    const text = this.readText(ref.absolute);
+    let loaded: LoadedFile | undefined;
+    if (text.ok) loaded = this.addText(ref, text.value, lookup);
+    else
+      this.report(from, at, {
+        message:
+          text.error === 'missing'
+            ? `${ref.display} does not exist`
+            : `cannot read ${ref.display}: ${text.error}`,
+        hint: 'check the path: it is relative to the directory of the file that names it',
+      });
+    byPath.set(ref.absolute, loaded);
+    return loaded;
+  }
+
+  /** A problem at `path` below the tagged value `from`, positioned where it was written. */
+  report(
+    from: Tagged,
+    path: TreePath,
+    problem: { message: string; hint?: string; at?: 'key' | 'value' },
+  ): void {
+    this.diagnostics.push({ ...this.position(from.origin, path, problem.at), ...problem });
+  }
+
+  position(
+    origin: Origin,
+    path: TreePath,
+    at: 'key' | 'value' = 'value',
+  ): Pick<Diagnostic, 'file' | 'line' | 'col'> {
+    const located = locate(origin, path);
+    const source = this.sources[located.file];
+    if (!source) return { file: 'compose.yaml', line: 0, col: 0 };
+    const position =
+      at === 'key' ? source.keyPositionOf(located.path) : source.positionOf(located.path);
+    return { file: source.file, ...position };
+  }
+}
+
+/** `path` as messages show it next to the directory it is relative to. */
+export function displayPath(displayDir: string, path: string): string {
+  return posix.isAbsolute(path) ? path : posix.normalize(posix.join(displayDir, path));
+}
+
+/** A git or OCI source (`git@…`, `https://…`, `oci://…`): remote, which devenv does not fetch. */
+export function isRemote(path: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.startsWith('git@');
+}
