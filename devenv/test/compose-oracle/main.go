@@ -3,25 +3,71 @@
 // devenv/src/model/compose-go.differential.test.ts and bench/compose-load.ts.
 //
 // One file:  compose-oracle [-f FILE]... [-p NAME] [--profile P]... [--env-file F]... [--project-directory DIR]
-//            prints the project, or the error on stderr with exit status 1.
+//
+//	prints the project, or the error on stderr with exit status 1.
+//
 // Batch:     compose-oracle --batch reads one JSON request per line on stdin (see request) and
-//            answers one JSON line each, so a whole corpus costs one process.
+//
+//	answers one JSON line each, so a whole corpus costs one process.
 package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/types"
 )
+
+// The docker compose CLI, not compose-go, registers env_file's `format: raw`: docker run
+// --env-file's parser (docker/cli pkg/kvfile). The same rules here, so the oracle loads what
+// docker compose loads.
+func init() {
+	dotenv.RegisterFormat("raw", parseRawEnvFile)
+}
+
+func parseRawEnvFile(r io.Reader, filename string, vars map[string]string, lookup func(string) (string, bool)) error {
+	scanner := bufio.NewScanner(r)
+	for lineNumber := 1; scanner.Scan(); lineNumber++ {
+		scanned := scanner.Bytes()
+		if !utf8.Valid(scanned) {
+			return fmt.Errorf("failed to parse env_file %s: invalid UTF-8 on line %d", filename, lineNumber)
+		}
+		if lineNumber == 1 {
+			scanned = bytes.TrimPrefix(scanned, []byte{0xEF, 0xBB, 0xBF})
+		}
+		// Leading whitespace goes; trailing whitespace is part of the value.
+		line := strings.TrimLeftFunc(string(scanned), unicode.IsSpace)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		key, value, hasValue := strings.Cut(line, "=")
+		if key == "" {
+			return fmt.Errorf("failed to parse env_file %s: no variable name on line '%s'", filename, line)
+		}
+		if strings.ContainsAny(key, " \t") {
+			return fmt.Errorf("failed to parse env_file %s: variable '%s' contains whitespaces", filename, key)
+		}
+		if hasValue {
+			vars[key] = value
+		} else if found, ok := lookup(key); ok {
+			vars[key] = found
+		}
+	}
+	return scanner.Err()
+}
 
 type request struct {
 	Files       []string          `json:"files"`
