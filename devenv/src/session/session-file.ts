@@ -11,7 +11,8 @@ import type { Leftover } from '../runtime/runtime.js';
 const leftoverSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('process-group'),
-    pgid: z.number().int().positive(),
+    // Any integer: one that names no group devenv started is refused when reaping, and said so.
+    pgid: z.number().int(),
     startTicks: z.number().optional(),
   }),
   z.object({ kind: z.literal('container'), id: z.string() }),
