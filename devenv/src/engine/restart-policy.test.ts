@@ -4,8 +4,16 @@ import { testStack } from '../../test/stack-builder.js';
 import { BACKOFF_BASE_MS } from './backoff.js';
 import { STABLE_RUN_MS } from './reducer.js';
 import { healthFailureOf } from './health-policy.js';
-import { dependantsRestartedWith, nextStartAfterExit } from './restart-policy.js';
-import { initialServiceState, type ServiceState } from './service-state.js';
+import {
+  decideAfterExit,
+  dependantsRestartedWith,
+  dependantsToRestartAfterExit,
+  directDependants,
+  nextStartAfterExit,
+  nextStartAfterFailedStart,
+  restartPlan,
+} from './restart-policy.js';
+import { initialEngineState, initialServiceState, type ServiceState } from './service-state.js';
 
 const probe: ProbeSpec = {
   check: { kind: 'tcp', host: '127.0.0.1', port: 1 },
@@ -235,5 +243,176 @@ describe('dependantsRestartedWith', () => {
     expect(dependantsRestartedWith(stack, 'db')).toEqual(['api', 'web']);
     expect(dependantsRestartedWith(stack, 'api')).toEqual(['web']);
     expect(dependantsRestartedWith(stack, 'jobs')).toEqual([]);
+  });
+});
+
+describe('decideAfterExit', () => {
+  const spec = (restart: 'no' | 'on-failure') => ({
+    restart,
+    devenv: testStack('/', { api: { command: ['x'] } }).services['api']!.devenv,
+  });
+  const exit = (code: number | null, signal: string | null = null) => ({ code, signal, at: 1_000 });
+  const running = service({
+    phase: 'healthy',
+    startedAt: 0,
+    readyAt: 0,
+    restarts: 2,
+    crashStreak: 1,
+  });
+
+  const table: {
+    name: string;
+    before: ServiceState | undefined;
+    spec: ReturnType<typeof spec>;
+    exit: ReturnType<typeof exit>;
+    shuttingDown?: boolean;
+    restartAt: number | undefined;
+    message: string;
+  }[] = [
+    {
+      name: 'a crash the policy restarts: when, and which restart',
+      before: running,
+      spec: spec('on-failure'),
+      exit: exit(3),
+      restartAt: 1_100,
+      message: 'exited with code 3; restarting in 0.1 s (restart 3)',
+    },
+    {
+      name: 'killed, restart: no',
+      before: running,
+      spec: spec('no'),
+      exit: exit(null, 'SIGKILL'),
+      restartAt: undefined,
+      message: 'killed by SIGKILL',
+    },
+    {
+      name: 'a crash during shutdown is not restarted',
+      before: running,
+      spec: spec('on-failure'),
+      exit: exit(3),
+      shuttingDown: true,
+      restartAt: undefined,
+      message: 'exited with code 3',
+    },
+    {
+      name: 'a service devenv stopped for its health: why, and it comes back',
+      before: {
+        ...running,
+        phase: 'unhealthy',
+        healthFailure: { cause: 'unhealthy', detail: 'unhealthy: 3 failed checks (x)' },
+      },
+      spec: spec('no'),
+      exit: exit(0),
+      restartAt: 1_100,
+      message:
+        'exited with code 0 (stopped by devenv: unhealthy: 3 failed checks (x)); restarting in 0.1 s (restart 3)',
+    },
+    {
+      name: 'a service no longer in the store',
+      before: undefined,
+      spec: spec('on-failure'),
+      exit: exit(3),
+      restartAt: undefined,
+      message: 'exited with code 3',
+    },
+  ];
+  for (const c of table) {
+    it(c.name, () => {
+      expect(decideAfterExit(c.before, c.spec, c.exit, c.shuttingDown ?? false, 0.5)).toEqual({
+        restartAt: c.restartAt,
+        message: c.message,
+      });
+    });
+  }
+
+  it('rounds the wait to a tenth of a second', () => {
+    const streak4 = service({ phase: 'healthy', readyAt: 999, crashStreak: 3 });
+    // 400 ms × 0.8 + 0.4 × 0.3 jitter = 368 ms
+    expect(decideAfterExit(streak4, spec('on-failure'), exit(1), false, 0.3).message).toBe(
+      'exited with code 1; restarting in 0.4 s (restart 1)',
+    );
+  });
+});
+
+describe('nextStartAfterFailedStart', () => {
+  const spec = {
+    restart: 'on-failure' as const,
+    devenv: testStack('/', { api: { command: ['x'] } }).services['api']!.devenv,
+  };
+  it('one backoff step after the failure (already counted once in the streak)', () => {
+    const failed = service({ phase: 'crashed', crashStreak: 1 });
+    expect(nextStartAfterFailedStart(failed, spec, false, 1_000, 0.5)).toBe(
+      1_000 + BACKOFF_BASE_MS,
+    );
+  });
+  it('never during shutdown, nor for a service not in the store', () => {
+    expect(
+      nextStartAfterFailedStart(service({ phase: 'crashed' }), spec, true, 0, 0.5),
+    ).toBeUndefined();
+    expect(nextStartAfterFailedStart(undefined, spec, false, 0, 0.5)).toBeUndefined();
+  });
+  it('never for a service whose policy is restart: no', () => {
+    expect(
+      nextStartAfterFailedStart(
+        service({ phase: 'crashed' }),
+        { ...spec, restart: 'no' },
+        false,
+        0,
+        0.5,
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('who restarts and stops along with a service', () => {
+  const stack = testStack('/', {
+    db: { command: ['x'] },
+    api: { command: ['x'], dependsOn: { db: 'service_healthy' }, restartWith: ['db'] },
+    web: { command: ['x'], dependsOn: { api: 'service_started' }, restartWith: ['api'] },
+    jobs: { command: ['x'], dependsOn: { db: 'service_healthy' } },
+  });
+  const stateWith = (phases: Record<string, ServiceState['phase']>, shuttingDown = false) => {
+    const base = initialEngineState(stack.startOrder);
+    const services = Object.fromEntries(
+      stack.startOrder.map((n) => [n, { ...base.services[n]!, phase: phases[n] ?? 'healthy' }]),
+    );
+    return { ...base, services, shuttingDown };
+  };
+
+  it('after an exit: the running and the crashed dependants restarted with it', () => {
+    expect(dependantsToRestartAfterExit(stateWith({}), stack, 'db')).toEqual(['api', 'web']);
+    expect(dependantsToRestartAfterExit(stateWith({ web: 'crashed' }), stack, 'db')).toEqual([
+      'api',
+      'web',
+    ]);
+    expect(dependantsToRestartAfterExit(stateWith({ web: 'stopped' }), stack, 'db')).toEqual([
+      'api',
+    ]);
+  });
+
+  it('devenv restart: running dependants stop first, then it; all start again', () => {
+    expect(restartPlan(stateWith({ web: 'crashed' }), stack, 'db')).toEqual({
+      stopDependants: ['api'],
+      stopService: true,
+      requeue: ['db', 'api'],
+    });
+    expect(
+      restartPlan(stateWith({ db: 'crashed', api: 'stopped', web: 'stopped' }), stack, 'db'),
+    ).toEqual({
+      stopDependants: [],
+      stopService: false,
+      requeue: ['db'],
+    });
+  });
+
+  it('devenv restart: nothing during shutdown or for an unknown service', () => {
+    expect(restartPlan(stateWith({}, true), stack, 'db')).toBeUndefined();
+    expect(restartPlan(stateWith({}), stack, 'nope')).toBeUndefined();
+  });
+
+  it('shutdown: the direct dependants of each service stop before it', () => {
+    expect(directDependants(stack, 'db')).toEqual(['api', 'jobs']);
+    expect(directDependants(stack, 'api')).toEqual(['web']);
+    expect(directDependants(stack, 'web')).toEqual([]);
   });
 });
