@@ -5,6 +5,7 @@ import {
   Metadata,
   Server,
   status as GrpcStatus,
+  type MethodDefinition,
   type ServerUnaryCall,
   type sendUnaryData,
 } from '@grpc/grpc-js';
@@ -28,7 +29,7 @@ import {
 import { file_grpc_health_v1_health } from '../../../protos/gen/ts/grpc/health/v1/health_pb.js';
 import { grpcServiceDefinition } from '../../../protos/ts/grpc-service.js';
 import { contractsRegistry } from '../../../protos/ts/registry.js';
-import { err, ok, type Result } from '../../../devenv/src/result.js';
+import { err, messageOf, ok, type Result } from '../../../devenv/src/result.js';
 import { endpointByCase, endpointByResponseType } from '../catalog.js';
 import type { DispatchFailure } from '../dispatch.js';
 import type { ServerContext } from '../http/context.js';
@@ -43,6 +44,35 @@ import { addReflection } from './reflection.js';
 interface GrpcError {
   readonly code: GrpcStatus;
   readonly details: string;
+}
+
+/**
+ * A request whose bytes are not the method's message. grpc-js answers a deserializer that throws
+ * with INTERNAL; the caller sent something wrong, so it gets INVALID_ARGUMENT instead.
+ */
+class Undecodable {
+  constructor(readonly reason: string) {}
+}
+
+/** The service definition, with deserializers that return Undecodable instead of throwing. */
+function lenientDefinition<D extends Record<string, MethodDefinition<unknown, unknown>>>(
+  definition: D,
+): D {
+  return Object.fromEntries(
+    Object.entries(definition).map(([name, method]) => [
+      name,
+      {
+        ...method,
+        requestDeserialize: (bytes: Buffer) => {
+          try {
+            return method.requestDeserialize(bytes);
+          } catch (thrown) {
+            return new Undecodable(messageOf(thrown));
+          }
+        },
+      },
+    ]),
+  ) as D;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -148,6 +178,12 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
           details: 'shutting down; retry',
         });
       }
+      if (call.request instanceof Undecodable) {
+        return finish(GrpcStatus.INVALID_ARGUMENT, {
+          code: GrpcStatus.INVALID_ARGUMENT,
+          details: `the request is not a ${method}Request message: ${call.request.reason}`,
+        });
+      }
       const taken = limit?.take(peerAddress(call.getPeer()));
       if (taken?.allowed === false) {
         return finish(GrpcStatus.RESOURCE_EXHAUSTED, {
@@ -194,7 +230,7 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
     return err(fromFailure(failure, correlationId));
   };
 
-  server.addService(grpcServiceDefinition(DispatcherService), {
+  server.addService(lenientDefinition(grpcServiceDefinition(DispatcherService)), {
     startWorkflow: unary<StartWorkflowRequest, StartWorkflowResponse>(
       'StartWorkflow',
       async (req, correlationId) => {
