@@ -12,6 +12,7 @@ import type { Lookup } from './interpolate.js';
 import { mergeAt, withoutPaths, type Tagged } from './merge.js';
 import { sameData } from './merge-rules.js';
 import { rebaseServicePaths } from './rebase-paths.js';
+import { closestName } from './suggest.js';
 import { entry, withEntry } from './tagged.js';
 import { isPlainObject, setOwn, type TreePath } from './tree.js';
 
@@ -26,6 +27,7 @@ export interface IncludingDocument {
 /** Loads an (included) project's files as one document: their includes, extends and merge. */
 export type AssembleProject = (files: readonly LoadedFile[], scope: Scope) => Tagged;
 
+const INCLUDE_KEYS = ['path', 'project_directory', 'env_file'];
 const RESOURCES = ['services', 'volumes', 'networks', 'secrets', 'configs', 'models'];
 
 /**
@@ -66,15 +68,25 @@ interface IncludeSpec {
 
 function readSpec(item: Tagged, loader: FileLoader): IncludeSpec | undefined {
   if (typeof item.value === 'string') return { paths: [item] };
-  const problem = (path: TreePath, message: string) => {
-    loader.report(item, path, { message, hint: 'write {path: dir/compose.yaml, env_file: .env}' });
+  const problem = (path: TreePath, message: string, hint?: string) => {
+    loader.report(item, path, {
+      message,
+      hint: hint ?? 'write {path: dir/compose.yaml, env_file: .env}',
+      ...(path.length === 1 && message.startsWith('unknown') ? { at: 'key' as const } : {}),
+    });
     return undefined;
   };
   if (!isPlainObject(item.value))
     return problem([], 'an include entry is a path or {path, project_directory, env_file}');
-  for (const key of Object.keys(item.value))
-    if (!['path', 'project_directory', 'env_file'].includes(key))
-      return problem([key], `unknown key "${key}" in include (path, project_directory, env_file)`);
+  for (const key of Object.keys(item.value)) {
+    if (INCLUDE_KEYS.includes(key)) continue;
+    const close = closestName(key, INCLUDE_KEYS);
+    return problem(
+      [key],
+      `unknown key "${key}" in include`,
+      close ? `did you mean ${close}?` : `expected one of: ${INCLUDE_KEYS.join(', ')}`,
+    );
+  }
   const path = entry(item, 'path');
   if (!path) return problem([], 'include entry has no path');
   const paths = strings(path);
