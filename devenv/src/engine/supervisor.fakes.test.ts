@@ -193,11 +193,13 @@ describe('supervisor stops and shutdown (fake runtime, fake clock)', () => {
     await clock.advance(0);
     fake.exit('looper');
     await clock.advance(50);
+    expect(clock.pending()).toHaveLength(1);
     await supervisor.stop('looper');
+    // The timer itself is gone, not merely ignored when it fires.
+    expect(clock.pending()).toEqual([]);
     await clock.advance(60_000);
     expect(fake.starts('looper')).toBe(2);
     expect(service('looper')).toMatchObject({ phase: 'stopped', userStopped: true });
-    expect(clock.pending()).toEqual([]);
   });
 
   it('shutdown during a backoff cancels the restart', async () => {
@@ -208,7 +210,9 @@ describe('supervisor stops and shutdown (fake runtime, fake clock)', () => {
     await clock.advance(0);
     fake.exit('looper');
     await clock.settle();
+    expect(clock.pending()).toHaveLength(1);
     await supervisor.shutdown();
+    expect(clock.pending()).toEqual([]);
     await clock.advance(60_000);
     expect(fake.starts('looper')).toBe(2);
   });
