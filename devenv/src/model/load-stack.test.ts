@@ -212,6 +212,32 @@ x-notes: kept
     ]);
   });
 
+  it('lets an override file !reset or !override what earlier files set', () => {
+    const base = {
+      file: 'compose.yaml',
+      text: 'services:\n  a:\n    image: a\n    ports: ["8080:80"]\n    environment: {A: "1", B: "2"}\n    command: [run]\n',
+    };
+    const override = {
+      file: 'compose.override.yaml',
+      text: 'services:\n  a:\n    ports: !reset []\n    environment: !override {C: "3"}\n    command: !reset null\n',
+    };
+    const a = parseStack([base, override], options);
+    if (!a.ok) throw new Error(a.error.map(formatDiagnostic).join('\n'));
+    expect(a.value.services['a']).toMatchObject({
+      ports: [],
+      environment: { C: '3' },
+      command: undefined,
+    });
+    // Without the tags the same override merges.
+    const plain = { ...override, text: override.text.replaceAll(/!(reset|override) /g, '') };
+    const merged = parseStack([base, plain], options);
+    expect(merged.ok && merged.value.services['a']?.environment).toEqual({
+      A: '1',
+      B: '2',
+      C: '3',
+    });
+  });
+
   it('points into the anchor a merge key brought a bad value from', () => {
     const text =
       'x-common: &common\n  restart: sometimes\nservices:\n  a:\n    <<: *common\n    image: a\n  b:\n    <<: *common\n    image: b\n';

@@ -24,7 +24,7 @@ export function findResetTags(text: string): ResetTags {
   if (doc.errors.length > 0) return NONE;
   const found = { cleared: [] as TreePath[], removed: [] as TreePath[], visits: 0 };
   walk(doc, doc.contents, [], found);
-  return found;
+  return { cleared: found.cleared, removed: found.removed };
 }
 
 interface Found {
