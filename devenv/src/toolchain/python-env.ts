@@ -3,7 +3,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeOutcome, runCommand } from '../process/run-command.js';
 import { err, messageOf, ok, type Result } from '../result.js';
+import { loadArtifactLock } from '../versions/artifact-lock.js';
 import type { Versions } from '../versions/versions-file.js';
+import { REFRESH_LOCK_COMMAND } from './artifact-check.js';
 import { describeToolFailure } from './resolve.js';
 import type { Toolchain } from './toolchain.js';
 
@@ -20,7 +22,11 @@ export interface PythonEnvOptions {
   readonly toolchain: Toolchain;
   /** The venv's name under `.devenv/python/`, e.g. `contracts` or `python-worker`. */
   readonly name: string;
-  /** Keys of versions.yaml `libraries:` whose PyPI name is the key less `-python`. */
+  /**
+   * Keys of versions.yaml `libraries:` whose PyPI name is the key less `-python`. Installed
+   * from versions.lock.yaml's `pythonEnvs.<name>`: every package of the resolved venv with the
+   * hashes of its wheels, with `--require-hashes`.
+   */
   readonly libraries: readonly string[];
   /**
    * A pip lockfile (`name==version --hash=sha256:…` lines), installed with `--require-hashes`
@@ -34,7 +40,18 @@ export interface PythonEnvOptions {
 export type PythonEnvFailure =
   | { readonly reason: 'python-unavailable'; readonly detail: string; readonly remediation: string }
   | { readonly reason: 'library-not-pinned'; readonly library: string }
+  /** versions.lock.yaml has no hashes for this venv, or hashes of other pins. */
+  | { readonly reason: 'python-env-not-locked'; readonly detail: string }
   | { readonly reason: 'python-env-install-failed'; readonly detail: string };
+
+/**
+ * The venvs built from versions.yaml `libraries:` (the callers of ensurePythonEnv without a
+ * lockfile), which refresh-lock.ts resolves into versions.lock.yaml `pythonEnvs`.
+ */
+export const LOCKED_PYTHON_ENVS: Readonly<Record<string, readonly string[]>> = {
+  contracts: ['protobuf-python', 'temporalio-python'],
+  schemathesis: ['schemathesis-python'],
+};
 
 const MARKER = 'devenv-pins.json';
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
@@ -61,6 +78,8 @@ export async function ensurePythonEnv(
       : join(options.projectRoot, options.requirementsFile);
   const { dir, env } = venvPaths(options);
   if (await isBuiltFrom(dir, pins)) return ok(env);
+  const locked = requirements === undefined ? await lockedRequirements(options) : ok(undefined);
+  if (!locked.ok) return locked;
 
   const base = await options.toolchain.ensure('python');
   if (!base.ok) {
@@ -82,7 +101,12 @@ export async function ensurePythonEnv(
       timeoutMs: INSTALL_TIMEOUT_MS,
     });
     if (venv.code !== 0) return fail(`python -m venv: ${describeOutcome(venv)}`);
-    // Binary wheels only: nothing is compiled, and what runs is what the registry published.
+    if (locked.value !== undefined)
+      await writeFile(join(partial, 'requirements.lock'), locked.value);
+    const hashed = requirements ?? join(partial, 'requirements.lock');
+    // Binary wheels only: nothing is compiled, and what runs is what the registry published;
+    // every wheel's hash is checked against the lock (pip refuses any other, and any package
+    // the lock does not list).
     const pip = await runCommand(
       join(partial, 'bin', 'python'),
       [
@@ -92,9 +116,10 @@ export async function ensurePythonEnv(
         '--disable-pip-version-check',
         '--no-input',
         '--only-binary=:all:',
-        ...(requirements === undefined
-          ? pins
-          : ['--require-hashes', '--no-deps', '-r', requirements]),
+        '--require-hashes',
+        '--no-deps',
+        '-r',
+        hashed,
       ],
       { timeoutMs: INSTALL_TIMEOUT_MS },
     );
@@ -122,6 +147,33 @@ export async function currentLockfileEnv(
   const wanted = await pinsOf({ ...options, libraries: [] });
   const { dir, env } = venvPaths(options);
   return wanted.ok && (await isBuiltFrom(dir, wanted.value)) ? env : undefined;
+}
+
+/**
+ * The pip requirements (`name==version --hash=sha256:…` per package) of a venv built from
+ * `libraries`, from versions.lock.yaml, which must have been resolved from exactly these pins.
+ */
+async function lockedRequirements(
+  options: PythonEnvOptions,
+): Promise<Result<string, PythonEnvFailure>> {
+  const notLocked = (detail: string) => err({ reason: 'python-env-not-locked' as const, detail });
+  const lockFile = options.versions.lockFile;
+  if (lockFile === undefined) return notLocked('versions.yaml names no lock file (lock:)');
+  const lock = await loadArtifactLock(lockFile);
+  if (!lock.ok) return notLocked(lock.error);
+  const entry = lock.value.pythonEnvs[options.name];
+  const roots = options.libraries
+    .map((library) => `${pypiName(library)}==${options.versions.libraries[library] ?? '?'}`)
+    .sort();
+  if (entry === undefined || JSON.stringify([...entry.roots].sort()) !== JSON.stringify(roots))
+    return notLocked(
+      `versions.lock.yaml has no hashes for the Python environment ${options.name} (${roots.join(' ')})${entry ? `, only for ${entry.roots.join(' ')}` : ''}: ${REFRESH_LOCK_COMMAND}`,
+    );
+  return ok(
+    Object.entries(entry.packages)
+      .map(([pin, hashes]) => `${pin} ${hashes.map((h) => `--hash=sha256:${h}`).join(' ')}\n`)
+      .join(''),
+  );
 }
 
 /** What the venv's marker records: the sorted pins, then the lockfile's hash. */

@@ -68,6 +68,7 @@ export function createToolchain(options: ToolchainOptions): Toolchain {
       allowSystem: options.allowSystem ?? false,
       locator,
       log,
+      lockFile: options.versions.lockFile,
       signal: options.signal,
       prerequisite: async (tool) => {
         const resolved = await ensure(tool);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
@@ -14,6 +15,10 @@ export interface Versions {
   readonly libraries: Readonly<Record<string, string>>;
   /** Container images, `name:tag`, used by the docker runtime and the Helm chart. */
   readonly images: Readonly<Record<string, string>>;
+  /** The file `lock:` names (versions.lock.yaml): each installed artifact's hash. */
+  readonly lock?: string;
+  /** Where that file is, when the versions came from a file (loadVersions). */
+  readonly lockFile?: string;
 }
 
 // YAML reads an unquoted `15` as a number; a series like that is still a version.
@@ -36,6 +41,10 @@ const schema = z.strictObject({
   ),
   libraries: z.record(z.string(), versionText),
   images: z.record(z.string(), imageRef),
+  lock: z
+    .string()
+    .regex(/^[\w.-]+$/, 'expected a file name beside versions.yaml')
+    .optional(),
 });
 
 export const VERSIONS_FILE = 'versions.yaml';
@@ -64,6 +73,7 @@ export function parseVersions(text: string, file = VERSIONS_FILE): Result<Versio
     ) as Record<ToolId, VersionSpec>,
     libraries: data.libraries,
     images: data.images,
+    ...(data.lock === undefined ? {} : { lock: data.lock }),
   };
   return diagnostics.length > 0 ? err(diagnostics) : ok(versions);
 }
@@ -86,7 +96,9 @@ export async function loadVersions(
       },
     ]);
   }
-  return parseVersions(text, displayName);
+  const parsed = parseVersions(text, displayName);
+  if (!parsed.ok || parsed.value.lock === undefined) return parsed;
+  return ok({ ...parsed.value, lockFile: resolve(dirname(path), parsed.value.lock) });
 }
 
 function toDiagnostic(source: YamlSource, issue: z.core.$ZodIssue): Diagnostic {
@@ -112,7 +124,7 @@ function toDiagnostic(source: YamlSource, issue: z.core.$ZodIssue): Diagnostic {
 }
 
 function knownKeysAt(path: readonly PropertyKey[]): string | undefined {
-  if (path.length === 0) return 'node, tools, libraries, images';
+  if (path.length === 0) return 'node, tools, libraries, images, lock';
   if (path.length === 1 && path[0] === 'tools') return TOOL_IDS.join(', ');
   return undefined;
 }
