@@ -1,0 +1,77 @@
+/**
+ * Where devenv deliberately loads or runs a Compose file differently from Docker Compose: the one
+ * list. The compose-go differential test (compose-go.differential.test.ts) accepts exactly these
+ * differences and no others, and docs/compose-differences.md explains each; a test keeps the two
+ * in step.
+ */
+export interface ComposeDifference {
+  /** What Docker Compose does. */
+  readonly compose: string;
+  /** What devenv does instead. */
+  readonly devenv: string;
+  readonly reason: string;
+  /**
+   * A devenv load error that this difference explains: a file compose-go loads and devenv rejects
+   * with a message matching it is not a mismatch.
+   */
+  readonly rejects?: RegExp;
+}
+
+export const COMPOSE_DIFFERENCES = {
+  'loopback-host-ip': {
+    compose: 'a published port without host_ip listens on every interface (0.0.0.0 and ::)',
+    devenv: 'it listens on 127.0.0.1 only; `devenv config` shows host_ip as written (none)',
+    reason:
+      'a development stack (databases with default passwords, debug endpoints) should not be ' +
+      'reachable from the network; write host_ip: 0.0.0.0 to publish on every interface',
+  },
+  'host-port-conflicts': {
+    compose:
+      'two services publishing the same host port load fine; `up` fails when the second cannot bind',
+    devenv: 'loading fails, positioned at both ports',
+    reason: 'found before anything starts, with the place to fix it, not halfway through a start',
+    rejects: /^host port .* is (?:already published|published twice) by /,
+  },
+  'not-supported': {
+    compose:
+      'runs provider: services, more than one replica (scale, deploy.replicas), lifecycle hooks ' +
+      '(post_start, pre_stop), models and jobs',
+    devenv:
+      'loading fails with "not supported by devenv (yet): <key>", positioned at the key, instead ' +
+      'of running something other than what the file says',
+    reason:
+      'devenv supervises exactly one process or container per service and has no provider ' +
+      'plugins; a silent partial run would look like success',
+    rejects: /not supported by devenv \(yet\)/,
+  },
+  'container-name-anchored': {
+    compose:
+      'checks container_name against the specification’s unanchored pattern, so a name that ' +
+      'merely contains a valid one (`-web`) loads, and the Engine refuses it at `up`',
+    devenv: 'the whole name must match: a letter or digit, then letters, digits, `_`, `.` or `-`',
+    reason: 'the Engine’s own rule, reported at load time with the position instead of at start',
+    rejects: /expected a container name/,
+  },
+  'x-devenv-resolved': {
+    compose: 'x-devenv is an extension: passed through as written, ignored',
+    devenv:
+      'x-devenv is devenv’s own section: validated, defaults applied, and shown resolved by ' +
+      '`devenv config`',
+    reason: 'it says how to run the service as a local process and how to probe it',
+  },
+} as const satisfies Readonly<Record<string, ComposeDifference>>;
+
+export type ComposeDifferenceId = keyof typeof COMPOSE_DIFFERENCES;
+
+/** The difference that explains devenv rejecting a file compose-go loads, if one does. */
+export function explainedRejection(messages: readonly string[]): ComposeDifferenceId | undefined {
+  if (messages.length === 0) return undefined;
+  for (const [id, difference] of Object.entries(COMPOSE_DIFFERENCES) as [
+    ComposeDifferenceId,
+    ComposeDifference,
+  ][]) {
+    const pattern = difference.rejects;
+    if (pattern && messages.every((m) => pattern.test(m))) return id;
+  }
+  return undefined;
+}

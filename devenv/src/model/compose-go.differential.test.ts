@@ -1,0 +1,221 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../diagnostic.js';
+import { PROJECT_ROOT } from '../project-root.js';
+import { compareViews, viewOf, type Mismatch } from '../../test/compose-compare.js';
+import { composeOracleLocation } from '../../test/compose-oracle-build.js';
+import { startOracle, type OracleClient } from '../../test/compose-oracle-client.js';
+import { COMPOSE_DIFFERENCES, explainedRejection } from './compose-differences.js';
+import { loadStack } from './load-stack.js';
+import { toComposeDocument } from './to-compose.js';
+
+/**
+ * devenv's loader against compose-go (the library Docker Compose uses), file by file, on every
+ * field devenv models: compose-go's own loader/testdata and the project's cases in
+ * devenv/test/compose-corpus/. A file either rejects must be rejected by the other too, except
+ * where compose-differences.ts says why not.
+ */
+
+const CORPUS = join(PROJECT_ROOT, 'devenv', 'test', 'compose-corpus');
+
+/** The environment every corpus file is loaded with, by both loaders. */
+const CORPUS_ENV: Readonly<Record<string, string>> = {
+  CORPUS_SET: 'set-value',
+  // compose-go's golden tests set these.
+  GOLDEN_TAG: '1.2.3',
+  GOLDEN_PORT: '8080',
+};
+
+interface CaseOptions {
+  readonly profiles?: readonly string[];
+  /** More -f files after the case's own, relative to it. */
+  readonly overrides?: readonly string[];
+}
+
+/** Per case: what else its loaders are told. */
+const CASE_OPTIONS: Readonly<Record<string, CaseOptions>> = {
+  'testdata/golden/merge-fragments.yaml': { profiles: ['*'] },
+  'testdata/golden/runtime-flags.yaml': { profiles: ['*'] },
+  'testdata/golden/web-stack.yaml': { profiles: ['*'] },
+  'corpus/depends-on-optional.yaml': { profiles: ['debug'] },
+  'corpus/profiles.yaml': { profiles: ['debug'] },
+  'corpus/override-files/compose.yaml': { overrides: ['override.yaml'] },
+};
+
+/**
+ * Files left out, each with the reason. None today: what devenv cannot run (provider services,
+ * replicas, hooks) it refuses with the message compose-differences.ts documents, which each case
+ * checks; keep it that way rather than growing this list.
+ */
+const EXCLUDED: Readonly<Record<string, string>> = {};
+
+interface CorpusCase {
+  /** Shown in the test name and reports: `testdata/…` (compose-go's) or `corpus/…` (ours). */
+  readonly name: string;
+  readonly file: string;
+}
+
+async function listYaml(dir: string, root: string, prefix: string): Promise<CorpusCase[]> {
+  const cases: CorpusCase[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) cases.push(...(await listYaml(path, root, prefix)));
+    else if (/\.ya?ml$/.test(entry.name)) {
+      cases.push({ name: `${prefix}/${relative(root, path)}`, file: path });
+    }
+  }
+  return cases;
+}
+
+// The project's cases: each .yaml at the top and each directory's compose.yaml; parts/ only serves them.
+async function projectCases(): Promise<CorpusCase[]> {
+  const cases: CorpusCase[] = [];
+  for (const entry of await readdir(CORPUS, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.yaml'))
+      cases.push({ name: `corpus/${entry.name}`, file: join(CORPUS, entry.name) });
+    if (entry.isDirectory() && entry.name !== 'parts') {
+      const file = join(CORPUS, entry.name, 'compose.yaml');
+      if (await exists(file)) cases.push({ name: `corpus/${entry.name}/compose.yaml`, file });
+    }
+  }
+  return cases.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+const oracle = await composeOracleLocation(PROJECT_ROOT);
+const oracleBuilt = (await exists(oracle.executable)) && (await exists(oracle.testdata));
+const cases = oracleBuilt
+  ? [
+      ...(await listYaml(oracle.testdata, oracle.testdata, 'testdata')).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+      ...(await projectCases()),
+    ]
+  : [];
+
+type Outcome =
+  | { kind: 'compared'; fields: number }
+  | { kind: 'rejected by both' }
+  | { kind: 'explained'; difference: string };
+
+const outcomes = new Map<string, Outcome>();
+const mismatchesByField = new Map<string, string[]>();
+
+describe('devenv loads Compose files as compose-go does', () => {
+  let client: OracleClient;
+  beforeAll(() => {
+    client = startOracle(oracle.executable);
+  });
+  afterAll(async () => {
+    await client.close();
+    const compared = [...outcomes.values()];
+    const fields = compared.reduce((n, o) => n + (o.kind === 'compared' ? o.fields : 0), 0);
+    const lines = [
+      `compose-go differential: ${cases.length} files, ${Object.keys(EXCLUDED).length} excluded; ` +
+        `${compared.filter((o) => o.kind === 'compared').length} loaded by both (${fields} fields compared), ` +
+        `${compared.filter((o) => o.kind === 'rejected by both').length} rejected by both, ` +
+        `${compared.filter((o) => o.kind === 'explained').length} rejected by devenv as documented`,
+    ];
+    for (const [field, files] of [...mismatchesByField].sort())
+      lines.push(`  mismatch ${field}: ${files.length} (${files.join(', ')})`);
+    process.stderr.write(`${lines.join('\n')}\n`);
+  });
+
+  it('has the compose-go oracle the test setup builds', () => {
+    expect(
+      oracleBuilt,
+      `${oracle.executable} is missing: the test setup builds it with Go (see its log line "compose oracle")`,
+    ).toBe(true);
+    expect(cases.length).toBeGreaterThan(50);
+  });
+
+  it('lists every deliberate difference in docs/compose-differences.md', async () => {
+    const docs = await readFile(join(PROJECT_ROOT, 'docs', 'compose-differences.md'), 'utf8');
+    for (const id of Object.keys(COMPOSE_DIFFERENCES)) expect(docs).toContain(`\`${id}\``);
+  });
+
+  for (const corpusCase of cases) {
+    if (EXCLUDED[corpusCase.name] !== undefined) continue;
+    it(corpusCase.name, async () => {
+      const options = CASE_OPTIONS[corpusCase.name] ?? {};
+      const files = [
+        corpusCase.file,
+        ...(options.overrides ?? []).map((f) => join(dirname(corpusCase.file), f)),
+      ];
+      const [theirs, ours] = await Promise.all([
+        client.load({ files, env: CORPUS_ENV, profiles: options.profiles ?? [] }),
+        loadStack({ files, env: CORPUS_ENV, profiles: options.profiles ?? [] }),
+      ]);
+      const problems = differences(corpusCase, theirs, ours);
+      for (const field of new Set(
+        problems.mismatches.map((m) => m.field.replace(/^services\.[^.]+\./, 'services.*.')),
+      ))
+        mismatchesByField.set(field, [...(mismatchesByField.get(field) ?? []), corpusCase.name]);
+      if (problems.report.length > 0) expect.fail(problems.report.join('\n'));
+    });
+  }
+});
+
+function differences(
+  corpusCase: CorpusCase,
+  theirs: Awaited<ReturnType<OracleClient['load']>>,
+  ours: Awaited<ReturnType<typeof loadStack>>,
+): { mismatches: Mismatch[]; report: string[] } {
+  const header = `${corpusCase.name}:`;
+  if (!theirs.ok && !ours.ok) {
+    outcomes.set(corpusCase.name, { kind: 'rejected by both' });
+    return { mismatches: [], report: [] };
+  }
+  if (!theirs.ok) {
+    const mismatch = { field: 'loads', devenv: 'loads', compose: theirs.error };
+    return {
+      mismatches: [mismatch],
+      report: [
+        header,
+        `  compose-go rejects it but devenv loads it; compose-go says: ${theirs.error}`,
+      ],
+    };
+  }
+  if (!ours.ok) {
+    const explained = explainedRejection(ours.error.map((d) => d.message));
+    if (explained) {
+      outcomes.set(corpusCase.name, { kind: 'explained', difference: explained });
+      return { mismatches: [], report: [] };
+    }
+    return {
+      mismatches: [{ field: 'rejects', devenv: ours.error, compose: 'loads' }],
+      report: [
+        header,
+        '  compose-go loads it but devenv rejects it:',
+        ...ours.error.map((d) => `    ${formatDiagnostic(d).replaceAll('\n', '\n    ')}`),
+      ],
+    };
+  }
+  let fields = 0;
+  const mismatches = compareViews(
+    viewOf(JSON.parse(JSON.stringify(toComposeDocument(ours.value))) as Record<string, unknown>),
+    viewOf(theirs.project),
+    () => fields++,
+  );
+  outcomes.set(corpusCase.name, { kind: 'compared', fields });
+  return {
+    mismatches,
+    report:
+      mismatches.length === 0
+        ? []
+        : [
+            header,
+            ...mismatches.map(
+              (m) =>
+                `  ${m.field}\n    devenv:     ${JSON.stringify(m.devenv)}\n    compose-go: ${JSON.stringify(m.compose)}`,
+            ),
+          ],
+  };
+}
