@@ -44,7 +44,12 @@ export function buildOpenApi(): Record<string, unknown> {
   });
   const commonErrors = {
     '400': error('Invalid input: `fields` lists each rejected field'),
-    '401': error('Missing or wrong bearer token (when DISPATCHER_TOKEN is set)'),
+    '401': error(
+      'Missing or wrong bearer token: DISPATCHER_TOKEN when set (every call), else devenv’s session token when devenv started the dispatcher (POST calls; `npx devenv env --token`)',
+    ),
+    '403': error(
+      'A Host that is not a loopback name or address (nor in DISPATCHER_ALLOWED_HOSTS), or an Origin other than the dispatcher’s own',
+    ),
     '429': error('Too many requests from this client'),
     '500': error('Unexpected error; `request_id` correlates with the logs'),
     '503': error('Temporal is unreachable; retry after `Retry-After` seconds'),
@@ -65,7 +70,7 @@ export function buildOpenApi(): Record<string, unknown> {
         summary: e.summary,
         // The seeds' form (`POST …?name=alice`, no body) is accepted too; it is described, not
         // declared as parameters, because a field given both ways is an error OpenAPI cannot express.
-        description: `The body is the proto3 JSON of ${e.route.request.typeName} (proto field names). Instead of a body, top-level fields (${scalarFields.map((f) => f.name).join(', ')}) may be sent as query parameters (\`?${e.keyField}=…\`); a field given both ways is rejected. The workflow ID is \`${e.route.idPrefix}-{${e.keyField}}-{epochMs}\`.`,
+        description: `The body is the proto3 JSON of ${e.route.request.typeName} (proto field names). Instead of a body, top-level fields (${scalarFields.map((f) => f.name).join(', ')}) may be sent as query parameters (\`?${e.keyField}=…\`, with \`Content-Type: application/json\` and no body); a field given both ways is rejected. The workflow ID is \`${e.route.idPrefix}-{${e.keyField}}-{epochMs}\`.`,
         tags: [e.route.worker],
         parameters: [
           {
@@ -91,11 +96,17 @@ export function buildOpenApi(): Record<string, unknown> {
             'A workflow with this ID exists, or the Idempotency-Key was used for a different request',
           ),
           '413': error('Body larger than the limit'),
-          '415': error('Body that is not application/json'),
+          '415': error('Content-Type that is not application/json (a form post is refused)'),
         },
       },
     };
   }
+  // A POST without a body still says JSON: the Content-Type is what an HTML form cannot send.
+  const emptyJsonBody = {
+    required: true,
+    description: 'Ignored: send `{}` or nothing, with `Content-Type: application/json`.',
+    content: { 'application/json': { schema: {} } },
+  };
 
   const idParam = {
     name: 'id',
@@ -170,6 +181,7 @@ export function buildOpenApi(): Record<string, unknown> {
       operationId: 'cancelWorkflow',
       summary: 'Request cancellation; the workflow decides how to wind down',
       parameters: [idParam, ...queryParams(CancelQuery)],
+      requestBody: emptyJsonBody,
       responses: {
         '202': json('Cancellation requested', { $ref: '#/components/schemas/Started' }),
         ...commonErrors,
@@ -177,7 +189,7 @@ export function buildOpenApi(): Record<string, unknown> {
         '404': error('No such workflow execution'),
         '409': error('The workflow has already closed'),
         '413': error('Body larger than the limit'),
-        '415': error('Body that is not application/json'),
+        '415': error('Content-Type that is not application/json (a form post is refused)'),
       },
     },
   };
@@ -206,7 +218,7 @@ export function buildOpenApi(): Record<string, unknown> {
         '202': signalled,
         ...reminderErrors,
         '413': error('Body larger than the limit'),
-        '415': error('Body that is not application/json'),
+        '415': error('Content-Type that is not application/json (a form post is refused)'),
       },
     },
   };
@@ -216,11 +228,12 @@ export function buildOpenApi(): Record<string, unknown> {
       summary: 'Signal `fireNow`: the reminder fires at once',
       tags: ['typescript'],
       parameters: [idParam],
+      requestBody: emptyJsonBody,
       responses: {
         '202': signalled,
         ...reminderErrors,
         '413': error('Body larger than the limit'),
-        '415': error('Body that is not application/json'),
+        '415': error('Content-Type that is not application/json (a form post is refused)'),
       },
     },
   };

@@ -34,6 +34,8 @@ export interface WorkerConfig {
    * now (devenv's native run sets it; off elsewhere, the port may be reachable from a network).
    */
   readonly hotReload: boolean;
+  /** DEVENV_SESSION_TOKEN: what POST /reload requires (set by the devenv that started the worker). */
+  readonly reloadToken: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -52,6 +54,7 @@ export function workerConfigFrom(env: Env): WorkerConfig {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 30_000),
     demoDelayMs: demoDelay(env),
     hotReload: env['HOT_RELOAD'] === '1',
+    reloadToken: env['DEVENV_SESSION_TOKEN'] || undefined,
   };
 }
 

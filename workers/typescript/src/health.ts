@@ -1,5 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  bearerMatches,
+  isLoopbackHostHeader,
+  isSameOrigin,
+} from '../../../devenv/src/session/control-request.js';
 
 /** Port of /healthz and /readyz (the metrics endpoint is the SDK core's, which takes no routes). */
 export const DEFAULT_HEALTH_PORT = 7081;
@@ -7,6 +12,38 @@ export const DEFAULT_HEALTH_PORT = 7081;
 export type Readiness =
   | { readonly ready: true; readonly detail?: object }
   | { readonly ready: false; readonly reason: string };
+
+/**
+ * Who may POST /reload: only the devenv that started this worker. It sends its session secret
+ * (DEVENV_SESSION_TOKEN, which only it and the services it started know) to 127.0.0.1; a web page
+ * (another Origin, or a rebound name in Host) or another local user cannot swap code in.
+ */
+export function reloadRefusal(
+  headers: {
+    readonly host?: string | undefined;
+    readonly origin?: string | undefined;
+    readonly authorization?: string | undefined;
+  },
+  token: string | undefined,
+): { readonly status: 401 | 403; readonly error: string } | undefined {
+  if (!isSameOrigin(headers.origin, headers.host))
+    return { status: 403, error: `requests from ${headers.origin} are refused` };
+  if (!isLoopbackHostHeader(headers.host))
+    return { status: 403, error: 'POST /reload answers only at a loopback address (127.0.0.1)' };
+  if (token === undefined || token === '')
+    return {
+      status: 403,
+      error:
+        'this worker has no DEVENV_SESSION_TOKEN: /reload takes requests only from the devenv that started it',
+    };
+  if (!bearerMatches(headers.authorization, token))
+    return {
+      status: 401,
+      error:
+        "a reload needs devenv's session token: Authorization: Bearer $(npx devenv env --token)",
+    };
+  return undefined;
+}
 
 /**
  * What POST /reload answers: 200 with the body, or the status with the error: 422 the new code
@@ -36,6 +73,8 @@ export async function startHealthServer(options: {
   readonly port: number;
   readonly check: () => Promise<Readiness>;
   readonly reload?: (body: string) => Promise<ReloadAnswer>;
+  /** The bearer token POST /reload requires (reloadRefusal); without one it refuses every call. */
+  readonly reloadToken?: string | undefined;
 }): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const reply = (status: number, body: object) => {
@@ -46,6 +85,13 @@ export async function startHealthServer(options: {
     const { reload } = options;
     if (path === '/reload' && reload) {
       if (req.method !== 'POST') return reply(405, { error: 'POST only' });
+      const refused = reloadRefusal(req.headers, options.reloadToken);
+      if (refused) {
+        // The body is not read: the connection closes rather than wait for it.
+        res.setHeader('connection', 'close');
+        if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
+        return reply(refused.status, { error: refused.error });
+      }
       let body = '';
       req.setEncoding('utf8');
       req.on('data', (chunk: string) => {

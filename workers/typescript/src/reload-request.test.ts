@@ -25,8 +25,13 @@ describe('which Workers a reload request replaces', () => {
     ).toEqual({ ok: true, workflows: true, activities: true });
   });
 
-  it('replaces both for an empty body', () => {
-    expect(reloadTargets('', dirs)).toEqual({ ok: true, workflows: true, activities: true });
+  it('refuses an empty body: it would swap in workflow code no reload guard has replayed', () => {
+    for (const empty of ['', '  \n'])
+      expect(reloadTargets(empty, dirs)).toMatchObject({
+        ok: false,
+        status: 400,
+        error: expect.stringContaining('"paths"'),
+      });
   });
 
   it('sends a file read only at start to a restart (501)', () => {

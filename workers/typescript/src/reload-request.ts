@@ -14,12 +14,20 @@ export interface CodeDirs {
 }
 
 /**
- * Pure. The body is empty (replace both) or `{"paths": [...]}`, the files that changed: under the
- * workflows directory the workflow Worker is replaced, under the activities directory the
- * activity Worker; anything else (config, the worker's own wiring) is only read at start.
+ * Pure. The body is `{"paths": [...]}`, the files that changed: under the workflows directory the
+ * workflow Worker is replaced, under the activities directory the activity Worker; anything else
+ * (config, the worker's own wiring) is only read at start. An empty body is refused: it would
+ * swap in workflow code that no reload guard has replayed (devenv runs the guard for the files it
+ * names, devenv/src/reload/reloader.ts).
  */
 export function reloadTargets(body: string, dirs: CodeDirs): ReloadTargets {
-  if (body.trim() === '') return { ok: true, workflows: true, activities: true };
+  if (body.trim() === '')
+    return {
+      ok: false,
+      status: 400,
+      error:
+        'name the changed files, {"paths": ["<changed file>", …]}: devenv checks workflow changes against open workflows before it asks for a reload',
+    };
   let paths: unknown;
   try {
     paths = (JSON.parse(body) as { paths?: unknown } | null)?.paths;

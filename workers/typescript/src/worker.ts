@@ -67,7 +67,9 @@ async function main(): Promise<void> {
     host: config.bindHost,
     port: config.healthPort,
     check: () => readiness(workers, connection),
-    ...(config.hotReload ? { reload: (body: string) => reload(workers, body) } : {}),
+    ...(config.hotReload
+      ? { reload: (body: string) => reload(workers, body), reloadToken: config.reloadToken }
+      : {}),
   });
   const pool = createPool(config.databaseUrl, logger);
   const deps: ActivityDeps = { pool, demoDelayMs: config.demoDelayMs };
