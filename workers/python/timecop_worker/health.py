@@ -1,44 +1,103 @@
-"""/healthz (the process answers) and /readyz (connected and polling), like the TS worker's."""
+"""/healthz (the process answers) and /readyz (connected and polling), like the TS worker's.
+
+Whatever arrives on the port (an over-long request line, too many headers, binary garbage, a
+client that never finishes) gets an HTTP error or a closed connection, never an exception that
+leaves the server: the worker's readiness must not depend on what else talks to its port.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
 
 Check = Callable[[], Awaitable[str | None]]  # None: ready; otherwise the reason it is not
 
+# A request line or header longer than this is refused (431); Node's limit for all headers is 16 KiB.
+MAX_LINE_BYTES = 8 * 1024
+MAX_HEADERS = 100
+# The whole request (line and headers) must arrive within this; a slow client is cut off (408).
+REQUEST_TIMEOUT_S = 5.0
+
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    431: "Request Header Fields Too Large",
+    503: "Service Unavailable",
+}
+
+log = logging.getLogger(__name__)
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, error: str) -> None:
+        super().__init__(error)
+        self.status = status
+        self.error = error
+
+
+async def _read_line(reader: asyncio.StreamReader) -> bytes:
+    try:
+        return await reader.readuntil(b"\n")
+    except asyncio.LimitOverrunError as overrun:
+        raise _Refused(431, f"a line is longer than {MAX_LINE_BYTES} bytes") from overrun
+    except asyncio.IncompleteReadError as incomplete:
+        if len(incomplete.partial) > MAX_LINE_BYTES:
+            raise _Refused(431, f"a line is longer than {MAX_LINE_BYTES} bytes") from incomplete
+        return incomplete.partial
+
+
+async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str]:
+    """The method and path of one request; its headers are read and dropped."""
+    request_line = (await _read_line(reader)).decode("latin-1").strip()
+    parts = request_line.split(" ")
+    if len(parts) != 3 or not parts[2].startswith("HTTP/") or not parts[0].isalpha():
+        raise _Refused(400, "not an HTTP request")
+    for _ in range(MAX_HEADERS + 1):
+        if (await _read_line(reader)) in (b"\r\n", b"\n", b""):
+            return parts[0], parts[1].split("?")[0]
+    raise _Refused(431, f"more than {MAX_HEADERS} header lines")
+
 
 async def start(host: str, port: int, check: Check) -> asyncio.Server:
+    async def answer(method: str, path: str) -> tuple[int, dict[str, str]]:
+        if method not in ("GET", "HEAD"):
+            return 405, {"error": "GET only"}
+        if path == "/healthz":
+            return 200, {"status": "ok"}
+        if path == "/readyz":
+            reason = await check()
+            return (200, {"status": "ready"}) if reason is None else (
+                503,
+                {"status": "not-ready", "reason": reason},
+            )
+        return 404, {"error": "not found"}
+
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            request_line = (await asyncio.wait_for(reader.readline(), 5)).decode("latin-1")
-            while (await asyncio.wait_for(reader.readline(), 5)) not in (b"\r\n", b"\n", b""):
-                pass  # headers: nothing we need
-            parts = request_line.split()
-            path = parts[1].split("?")[0] if len(parts) > 1 else "/"
-            if path == "/healthz":
-                status, body = 200, {"status": "ok"}
-            elif path == "/readyz":
-                reason = await check()
-                status, body = (
-                    (200, {"status": "ready"})
-                    if reason is None
-                    else (503, {"status": "not-ready", "reason": reason})
-                )
-            else:
-                status, body = 404, {"error": "not found"}
+            try:
+                method, path = await asyncio.wait_for(_read_request(reader), REQUEST_TIMEOUT_S)
+                status, body = await answer(method, path)
+            except _Refused as refused:
+                status, body = refused.status, {"error": refused.error}
+            except asyncio.TimeoutError:
+                status, body = 408, {"error": "the request did not arrive in time"}
             data = json.dumps(body).encode()
-            reason_phrase = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
             writer.write(
-                f"HTTP/1.1 {status} {reason_phrase}\r\ncontent-type: application/json\r\n"
+                f"HTTP/1.1 {status} {_REASONS[status]}\r\ncontent-type: application/json\r\n"
                 f"content-length: {len(data)}\r\nconnection: close\r\n\r\n".encode()
                 + data
             )
             await writer.drain()
-        except (asyncio.TimeoutError, ConnectionError):
+        except ConnectionError:
             pass
+        except Exception:  # noqa: BLE001 - one bad connection must not take the server down
+            log.exception("health server: unexpected error on one connection")
         finally:
             writer.close()
 
-    return await asyncio.start_server(handle, host, port)
+    return await asyncio.start_server(handle, host, port, limit=MAX_LINE_BYTES)
