@@ -64,7 +64,7 @@ describe('findCycles', () => {
 });
 
 describe('resolveDependencies', () => {
-  it('reports unknown and profile-disabled required dependencies, drops optional ones', () => {
+  it('reports unknown dependencies (even optional ones, as compose-go) and profile-disabled required ones, drops optional disabled ones', () => {
     const optional: Dependency = { ...started, required: false };
     const nodes: GraphNode[] = [
       node('api', 'tempral', 'grafana', 'db'),
@@ -86,6 +86,10 @@ describe('resolveDependencies', () => {
       [
         'service "api" depends on "grafana", which is disabled: it only runs with profile "observability" or "all"',
         'enable it with --profile observability, or mark the dependency required: false',
+      ],
+      [
+        'service "web" depends on "ghost", which is not defined',
+        'define a service "ghost", or remove the dependency',
       ],
     ]);
     expect(dependsOn.get('api')).toEqual({ db: started });

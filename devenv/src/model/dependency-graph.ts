@@ -19,8 +19,9 @@ export interface DependencyContext {
 
 /**
  * Checks each active service's dependencies and returns them restricted to active services.
- * A required dependency on an unknown or profile-disabled service is a problem; a
- * `required: false` one is dropped, so the engine never meets a name it cannot start.
+ * A dependency on an unknown service is a problem, and so is a required one on a
+ * profile-disabled service; a `required: false` one on a disabled service is dropped, so the
+ * engine never meets a name it cannot start.
  */
 export function resolveDependencies(
   nodes: readonly GraphNode[],
@@ -32,27 +33,33 @@ export function resolveDependencies(
   for (const node of nodes) {
     const kept: Record<string, Dependency> = {};
     for (const [name, dependency] of Object.entries(node.dependsOn)) {
-      const at = node.edges[name] ?? { path: ['services', node.name, 'depends_on'], at: 'value' };
+      const edge: EdgeLocation = node.edges[name] ?? {
+        path: ['services', node.name, 'depends_on'],
+        at: 'value',
+      };
+      const at = { path: edge.path, at: edge.at };
+      const through = edge.via === undefined ? '' : ` (through ${edge.via})`;
       const profiles = ctx.inactive.get(name);
+      // compose-go refuses an undefined name even with required: false (that only excuses a
+      // service that is defined but disabled or fails to start).
       if (!defined.has(name)) {
-        if (!dependency.required) continue;
         const suggestion = closestName(
           name,
           ctx.defined.filter((n) => n !== node.name),
         );
         problems.push({
           ...at,
-          message: `service "${node.name}" depends on "${name}", which is not defined${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+          message: `service "${node.name}" depends on "${name}"${through}, which is not defined${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
           hint: suggestion
             ? `change it to "${suggestion}"`
-            : `define a service "${name}", remove the dependency, or mark it required: false`,
+            : `define a service "${name}", or remove the dependency`,
         });
       } else if (profiles) {
         if (!dependency.required) continue;
         const list = profiles.map((p) => `"${p}"`).join(' or ');
         problems.push({
           ...at,
-          message: `service "${node.name}" depends on "${name}", which is disabled: it only runs with profile ${list}`,
+          message: `service "${node.name}" depends on "${name}"${through}, which is disabled: it only runs with profile ${list}`,
           hint: `enable it with --profile ${profiles[0] ?? ''}, or mark the dependency required: false`,
         });
       } else {
@@ -100,11 +107,18 @@ export function findCycles(nodes: readonly GraphNode[]): Problem[] {
         if (cycle.some((n) => !inReportedCycle.has(n))) {
           cycle.forEach((n) => inReportedCycle.add(n));
           const from = byName.get(frame.name);
-          const at = from?.edges[target] ?? { path: ['services', frame.name], at: 'value' };
+          const at: EdgeLocation = from?.edges[target] ?? {
+            path: ['services', frame.name],
+            at: 'value',
+          };
           problems.push({
-            ...at,
+            path: at.path,
+            at: at.at,
             message: `dependency cycle: ${cycle.join(' → ')}`,
-            hint: `remove one of these depends_on entries, e.g. "${target}" from "${frame.name}"`,
+            hint:
+              at.via === undefined
+                ? `remove one of these depends_on entries, e.g. "${target}" from "${frame.name}"`
+                : `remove one of these dependencies, e.g. "${target}" from the ${at.via} of "${frame.name}"`,
           });
         }
       }

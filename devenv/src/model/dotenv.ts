@@ -205,3 +205,41 @@ class Scanner {
     return { line: line + 1, col: offset - (this.#lineStarts[line] ?? 0) + 1 };
   }
 }
+
+/**
+ * `env_file` with `format: raw`, read as `docker run --env-file` reads it: leading whitespace and
+ * `#` lines skipped, `KEY=VALUE` taken verbatim (no quotes, escapes, comments or interpolation),
+ * a bare `KEY` copied from `lookup` when set; a name with whitespace in it is an error.
+ */
+export function parseRawEnvFile(
+  text: string,
+  file: string,
+  lookup: Lookup,
+): Result<Record<string, string>, Diagnostic[]> {
+  const values: Record<string, string> = {};
+  const diagnostics: Diagnostic[] = [];
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .forEach((raw, index) => {
+      const text = raw.replace(/\r$/, '');
+      const line = text.replace(/^\s+/, '');
+      if (line === '' || line.startsWith('#')) return;
+      const eq = line.indexOf('=');
+      const name = eq < 0 ? line : line.slice(0, eq);
+      if (name === '' || /\s/.test(name)) {
+        diagnostics.push({
+          file,
+          line: index + 1,
+          col: text.length - line.length + 1,
+          message:
+            name === '' ? 'no variable name before "="' : `variable "${name}" contains whitespace`,
+          hint: 'write NAME=value with nothing around the "=" (a raw env file takes the value as written)',
+        });
+        return;
+      }
+      const value = eq < 0 ? lookup(name) : line.slice(eq + 1);
+      if (value !== undefined) setOwn(values, name, value);
+    });
+  return diagnostics.length > 0 ? err(diagnostics) : ok(values);
+}

@@ -33,6 +33,8 @@ describe('normalizeService', () => {
       command: undefined,
       entrypoint: undefined,
       environment: {},
+      unsetEnvironment: [],
+      user: undefined,
       ports: [],
       volumes: [],
       dependsOn: {},
@@ -131,14 +133,18 @@ describe('normalizeService', () => {
     });
   });
 
-  it('disables a healthcheck with disable: true or NONE, and checks the test kind', () => {
+  it('turns disable: true and test: [NONE] into [NONE], as Compose does, and checks the test kind', () => {
     expect(
       normalize({ image: 'x', healthcheck: { test: ['CMD', 'true'], disable: true } }).service.spec
-        .healthcheck,
-    ).toBeUndefined();
+        .healthcheck?.test,
+    ).toEqual(['NONE']);
     expect(
-      normalize({ image: 'x', healthcheck: { test: ['NONE'] } }).service.spec.healthcheck,
-    ).toBeUndefined();
+      normalize({ image: 'x', healthcheck: { disable: 'true' } }).service.spec.healthcheck?.test,
+    ).toEqual(['NONE']);
+    expect(
+      normalize({ image: 'x', healthcheck: { test: ['NONE'] } }).service.spec.healthcheck?.test,
+    ).toEqual(['NONE']);
+    expect(normalize({ image: 'x' }).service.spec.healthcheck).toBeUndefined();
     expect(normalize({ image: 'x', healthcheck: { test: ['curl', 'x'] } }).problems).toEqual([
       expect.objectContaining({ path: ['services', 'svc', 'healthcheck', 'test', 0] }),
     ]);
@@ -220,7 +226,7 @@ describe('volumes', () => {
     expect(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
       'volumes.0: "data:relative": unknown mode "relative" (expected ro, rw, z, Z)',
       'volumes.1: "a:/b:rx": unknown mode "rx" (expected ro, rw, z, Z)',
-      'volumes.2: type "npipe" is not supported by devenv (bind, volume or tmpfs)',
+      'volumes.2: type "npipe" is not supported by devenv (bind, volume, tmpfs or image)',
       'volumes.3: "a:b:c:d": expected [SOURCE:]TARGET[:MODE]',
     ]);
     const { problems } = normalize({ image: 'x', volumes: ['undeclared:/data'] });

@@ -1,19 +1,13 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import type { Result } from '../result.js';
-import { parseDotenv } from './dotenv.js';
+import { parseDotenv, parseRawEnvFile } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
+import { serviceDependencies, type EdgeLocation } from './implicit-dependencies.js';
 import type { Problem } from './problem.js';
 import { resolveVolume, type DeclaredVolume, type VolumeMount } from './volumes.js';
-import type { keyedSchema, ServiceInput } from './schema.js';
-import type {
-  Dependency,
-  DevenvExtension,
-  Healthcheck,
-  PortMapping,
-  ServiceSpec,
-  WatchRule,
-} from './stack.js';
+import { keyedSchema, type ServiceInput } from './schema.js';
+import type { DevenvExtension, Healthcheck, PortMapping, ServiceSpec, WatchRule } from './stack.js';
 import { setOwn, type TreePath } from './tree.js';
 import type { z } from 'zod';
 
@@ -32,11 +26,7 @@ export interface NormalizeContext {
   readonly volumes: ReadonlyMap<string, DeclaredVolume>;
 }
 
-/** Where a dependency entry is written: a list item (value) or a mapping key. */
-export interface EdgeLocation {
-  readonly path: TreePath;
-  readonly at: 'key' | 'value';
-}
+export type { EdgeLocation } from './implicit-dependencies.js';
 
 export interface NormalizedService {
   readonly spec: ServiceSpec;
@@ -64,7 +54,11 @@ export function normalizeService(
   const diagnostics: Diagnostic[] = [];
 
   const fromFiles = readEnvFiles(input.env_file, [...base, 'env_file'], ctx, problems, diagnostics);
-  const environment = { ...fromFiles, ...resolveKeyed(input.environment, ctx.lookup) };
+  // As compose-go: `environment` overrides the env files, and a key it leaves unset stays unset
+  // (the docker runtime then removes it from the image's ENV too).
+  const explicit = resolveEnvironment(input.environment, ctx.lookup);
+  const environment = { ...fromFiles, ...explicit.values };
+  for (const key of explicit.unset) delete environment[key];
 
   const ports: PortMapping[] = [];
   const portPaths: TreePath[] = [];
@@ -92,28 +86,7 @@ export function normalizeService(
       });
   });
 
-  const dependsOn: Record<string, Dependency> = {};
-  const edges: Record<string, EdgeLocation> = {};
-  const declared = input.depends_on;
-  if (Array.isArray(declared)) {
-    declared.forEach((dependency, i) => {
-      setOwn(dependsOn, dependency, {
-        condition: 'service_started',
-        required: true,
-        restart: false,
-      });
-      setOwn(edges, dependency, { path: [...base, 'depends_on', i], at: 'value' });
-    });
-  } else if (declared) {
-    for (const [dependency, options] of Object.entries(declared)) {
-      setOwn(dependsOn, dependency, {
-        condition: options?.condition ?? 'service_started',
-        required: options?.required ?? true,
-        restart: options?.restart ?? false,
-      });
-      setOwn(edges, dependency, { path: [...base, 'depends_on', dependency], at: 'key' });
-    }
-  }
+  const { dependsOn, edges } = serviceDependencies(input, base);
 
   const extension = input['x-devenv'];
   const devenv: DevenvExtension = {
@@ -148,11 +121,13 @@ export function normalizeService(
 
   const spec: ServiceSpec = {
     name,
-    image: input.image,
-    build: resolveBuild(input.build, ctx.projectDir),
+    image: imageOf(input, [...base, 'image'], problems),
+    build: resolveBuild(input.build, ctx.projectDir, ctx.lookup),
     command: input.command ?? undefined,
     entrypoint: input.entrypoint ?? undefined,
     environment,
+    unsetEnvironment: explicit.unset,
+    user: input.user,
     ports,
     volumes,
     dependsOn,
@@ -176,15 +151,23 @@ type Keyed = z.output<typeof keyedSchema>;
 
 /**
  * `environment` in either form as a mapping. A key without a value (`KEY` in a list, `KEY:` in a
- * mapping) takes the variable's value from the environment, and is left out when it is unset.
+ * mapping) takes the variable's value from the environment; when that is unset too, the key is
+ * listed in `unset` (Compose keeps it as "no value", which unsets it in the container).
  */
-export function resolveKeyed(
+export function resolveEnvironment(
   keyed: Keyed | null | undefined,
   lookup: Lookup,
-): Record<string, string> {
-  const out: Record<string, string> = {};
+): { values: Record<string, string>; unset: string[] } {
+  const values: Record<string, string> = {};
+  const unset = new Set<string>();
   const put = (key: string, value: string | undefined) => {
-    if (value !== undefined) setOwn(out, key, value);
+    if (value === undefined) {
+      unset.add(key);
+      delete values[key];
+    } else {
+      unset.delete(key);
+      setOwn(values, key, value);
+    }
   };
   if (Array.isArray(keyed)) {
     for (const item of keyed) {
@@ -196,7 +179,30 @@ export function resolveKeyed(
     for (const [key, value] of Object.entries(keyed))
       put(key, value === null ? lookup(key) : String(value));
   }
-  return out;
+  return { values, unset: [...unset] };
+}
+
+/** `environment` as the variables it sets; an unset `KEY` is left out (x-devenv.native's). */
+export function resolveKeyed(
+  keyed: Keyed | null | undefined,
+  lookup: Lookup,
+): Record<string, string> {
+  return resolveEnvironment(keyed, lookup).values;
+}
+
+/**
+ * `image:`; empty (typically `${TAG}` with TAG unset) is an error unless `build:` names the
+ * image's source, as compose-go's consistency check has it.
+ */
+function imageOf(input: ServiceInput, path: TreePath, problems: Problem[]): string | undefined {
+  if (input.image !== '') return input.image;
+  if (input.build !== undefined) return undefined;
+  problems.push({
+    path,
+    message: 'image is empty, and the service has no build: to make one',
+    hint: 'write an image reference like postgres:16; if it comes from a variable, set the variable (or write ${VAR:?message} to say so)',
+  });
+  return input.image;
 }
 
 function readEnvFiles(
@@ -207,11 +213,14 @@ function readEnvFiles(
   diagnostics: Diagnostic[],
 ): Record<string, string> {
   if (!envFile) return {};
-  const entries = typeof envFile === 'string' ? [{ path: envFile, required: true }] : envFile;
+  const entries = typeof envFile === 'string' ? [envFile] : envFile;
   const values: Record<string, string> = {};
   entries.forEach((entry, i) => {
-    const { path: file, required } =
-      typeof entry === 'string' ? { path: entry, required: true } : entry;
+    const {
+      path: file,
+      required,
+      format,
+    } = typeof entry === 'string' ? { path: entry, required: true, format: undefined } : entry;
     const at = typeof envFile === 'string' ? path : [...path, i];
     const absolute = resolve(ctx.projectDir, file);
     const text = ctx.readText(absolute);
@@ -228,7 +237,8 @@ function readEnvFiles(
       return;
     }
     const display = isAbsolute(file) ? file : posix.normalize(join(ctx.displayDir, file));
-    const parsed = parseDotenv(text.value, display, ctx.lookup);
+    const parse = format === 'raw' ? parseRawEnvFile : parseDotenv;
+    const parsed = parse(text.value, display, ctx.lookup);
     if (parsed.ok)
       for (const [key, value] of Object.entries(parsed.value)) setOwn(values, key, value);
     else diagnostics.push(...parsed.error);
@@ -239,13 +249,17 @@ function readEnvFiles(
 function resolveBuild(
   build: ServiceInput['build'],
   projectDir: string,
+  lookup: Lookup,
 ): Readonly<Record<string, unknown>> | undefined {
   if (build === undefined) return undefined;
   const spec = typeof build === 'string' ? { context: build } : build;
   const context = spec.context ?? '.';
   // A git or http context is a URL that Docker fetches, not a directory.
   const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@');
-  return { ...spec, context: remote ? context : resolve(projectDir, context) };
+  const resolved = { ...spec, context: remote ? context : resolve(projectDir, context) };
+  // As compose-go: an arg without a value takes the variable's, and is dropped when it is unset.
+  const args = keyedSchema.safeParse(spec['args']);
+  return args.success ? { ...resolved, args: resolveKeyed(args.data, lookup) } : resolved;
 }
 
 function toHealthcheck(
@@ -253,12 +267,21 @@ function toHealthcheck(
   path: TreePath,
   problems: Problem[],
 ): Healthcheck | undefined {
-  if (!input || input.disable) return undefined;
+  if (!input) return undefined;
+  const timings = {
+    intervalMs: input.interval,
+    timeoutMs: input.timeout,
+    retries: input.retries,
+    startPeriodMs: input.start_period,
+    startIntervalMs: input.start_interval,
+  };
+  // Compose turns `disable: true` into `test: [NONE]`: the image's HEALTHCHECK is switched off.
+  if (input.disable) return { test: ['NONE'], ...timings };
   let test: readonly string[] = [];
   if (typeof input.test === 'string') test = ['CMD-SHELL', input.test];
   else if (input.test) {
     const [kind] = input.test;
-    if (kind === 'NONE') return undefined;
+    if (kind === 'NONE') return { test: ['NONE'], ...timings };
     if (kind !== 'CMD' && kind !== 'CMD-SHELL') {
       problems.push({
         path: [...path, 'test', 0],
@@ -269,12 +292,5 @@ function toHealthcheck(
     test = input.test;
   }
   // No test: the image's own HEALTHCHECK applies (docker runtime), with these timings.
-  return {
-    test,
-    intervalMs: input.interval,
-    timeoutMs: input.timeout,
-    retries: input.retries,
-    startPeriodMs: input.start_period,
-    startIntervalMs: input.start_interval,
-  };
+  return { test, ...timings };
 }

@@ -20,7 +20,10 @@ describe('short port syntax', () => {
     ['8080:80/udp', [{ host: 8080, container: 80, hostIp: undefined, protocol: 'udp' }]],
     ['9090-9091:8080-8081', [tcp(9090, 8080), tcp(9091, 8081)]],
     ['3000-3002', [tcp(undefined, 3000), tcp(undefined, 3001), tcp(undefined, 3002)]],
-    ['9000-9010:80', [tcp(9000, 80)]],
+    // Compose lets the Engine pick one free port of the range: the range is kept.
+    ['9000-9010:80', [{ ...tcp(9000, 80), hostEnd: 9010 }]],
+    ['0-0:80', [tcp(undefined, 80)]],
+    ['9000-9000:80', [tcp(9000, 80)]],
   ])('%j', (spec, mappings) => {
     expect(parseShortPort(spec)).toEqual({ ok: true, value: mappings });
   });
@@ -52,7 +55,7 @@ describe('long port syntax', () => {
     expect(parseLongPort({ target: '7233' })).toEqual({ ok: true, value: [tcp(undefined, 7233)] });
     expect(parseLongPort({ target: 80, published: '8000-8010' })).toEqual({
       ok: true,
-      value: [tcp(8000, 80)],
+      value: [{ ...tcp(8000, 80), hostEnd: 8010 }],
     });
   });
 

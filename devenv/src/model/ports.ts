@@ -10,7 +10,7 @@ interface Range {
  * Compose's short port syntax, `[[HOST_IP:]HOST[-END]:]CONTAINER[-END][/PROTOCOL]`, e.g. `"8080"`,
  * `"8080:80"`, `"127.0.0.1:8080:80"`, `"[::1]:8080:80"`, `"8080:80/udp"`, `"9090-9091:8080-8081"`
  * (ranges expand pairwise). A host range for a single container port means "any free one of
- * these" to Compose; devenv needs one number, so it takes the first.
+ * these", as to Compose: the mapping keeps the range (`host`…`hostEnd`) and the Engine picks.
  */
 export function parseShortPort(spec: string | number): Result<PortMapping[], string> {
   const text = String(spec).trim();
@@ -84,8 +84,10 @@ function pair(
   const mappings: PortMapping[] = [];
   for (let i = 0; i < count; i++) {
     const hostPort = host ? host.start + (count > 1 ? i : 0) : undefined;
+    const range = host && count === 1 && hostCount > 1 && host.start > 0;
     mappings.push({
       host: hostPort === 0 ? undefined : hostPort,
+      ...(range ? { hostEnd: host.end } : {}),
       container: container.start + i,
       hostIp,
       protocol,

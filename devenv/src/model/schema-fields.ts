@@ -41,7 +41,7 @@ export const portNumber = integer.refine(
 
 /** A string is split like a shell would (Compose does); a list is taken as argv. */
 export const argv = z
-  .union([z.string(), z.array(z.union([z.string(), z.number()], { error: 'expected a string' }))], {
+  .union([z.string(), z.array(z.string({ error: 'expected a string' }))], {
     error: 'expected a string or a list of strings',
   })
   .transform((value, ctx): string[] => {
@@ -97,6 +97,7 @@ export const volume = z
         source: z.string().optional(),
         target: z.string().optional(),
         read_only: z.boolean().optional(),
+        image: z.looseObject({ subpath: z.string().optional() }).optional(),
       }),
     ],
     { error: 'expected "SOURCE:TARGET[:ro]" or {type, source, target}' },

@@ -32,15 +32,23 @@ export interface Dependency {
 }
 
 export interface PortMapping {
-  /** undefined: the container port is not published to the host. */
+  /**
+   * The host port; undefined: published on a port the Engine picks (Compose's `"80"`). With
+   * `hostEnd`, the first of a range the Engine picks one free port from (`"6005-6015:80"`).
+   */
   readonly host: number | undefined;
+  /** The last port of a host range for a single container port; absent: just `host`. */
+  readonly hostEnd?: number;
   readonly container: number;
   readonly hostIp: string | undefined;
   readonly protocol: 'tcp' | 'udp';
 }
 
 export interface Healthcheck {
-  /** As Compose: `['CMD', ...]`, `['CMD-SHELL', 'cmd']`; a string becomes CMD-SHELL. */
+  /**
+   * As Compose: `['CMD', ...]`, `['CMD-SHELL', 'cmd']`; a string becomes CMD-SHELL; `['NONE']`
+   * (also `disable: true`) switches the image's HEALTHCHECK off; `[]` keeps the image's test.
+   */
   readonly test: readonly string[];
   readonly intervalMs: number;
   readonly timeoutMs: number;
@@ -141,6 +149,13 @@ export interface ServiceSpec {
   readonly command: readonly string[] | undefined;
   readonly entrypoint: readonly string[] | undefined;
   readonly environment: Readonly<Record<string, string>>;
+  /**
+   * `environment` keys with no value and no variable to take one from: Compose unsets them in the
+   * container (the docker runtime removes them from the image's ENV); not in `environment`.
+   */
+  readonly unsetEnvironment?: readonly string[];
+  /** `user:` (`uid[:gid]` or a name), for the docker runtime; a native process runs as devenv. */
+  readonly user?: string | undefined;
   readonly ports: readonly PortMapping[];
   /** Mounts for the docker runtime; a native process sees the host's files directly. */
   readonly volumes: readonly VolumeMount[];

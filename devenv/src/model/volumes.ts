@@ -14,6 +14,14 @@ interface TmpfsMount {
   readonly target: string;
 }
 
+/** `type: image`: an image's filesystem (or `subpath` of it), read-only; the image must be here. */
+interface ImageMount {
+  readonly type: 'image';
+  readonly source: string;
+  readonly target: string;
+  readonly subpath: string | undefined;
+}
+
 /** A service's `volumes` entry, as the docker runtime mounts it (native processes ignore them). */
 export type VolumeMount =
   | BindMount
@@ -28,7 +36,8 @@ export type VolumeMount =
     }
   /** A volume with no name: new for every container, gone with it. */
   | { readonly type: 'anonymous'; readonly target: string; readonly readOnly: boolean }
-  | TmpfsMount;
+  | TmpfsMount
+  | ImageMount;
 
 /** A `volumes` entry before paths are resolved: the short or long syntax, checked. */
 export type VolumeEntry =
@@ -40,7 +49,8 @@ export type VolumeEntry =
       readonly target: string;
       readonly readOnly: boolean;
     }
-  | TmpfsMount;
+  | TmpfsMount
+  | ImageMount;
 
 const ACCESS_MODES = new Set(['rw', 'ro', 'z', 'Z', 'cached', 'delegated', 'consistent', 'nocopy']);
 
@@ -81,12 +91,13 @@ export function parseShortVolume(text: string): Result<VolumeEntry, string> {
   );
 }
 
-/** The long syntax: `{type, source, target, read_only}`. */
+/** The long syntax: `{type, source, target, read_only, image: {subpath}}`. */
 export function parseLongVolume(entry: {
   readonly type?: string | undefined;
   readonly source?: string | undefined;
   readonly target?: string | undefined;
   readonly read_only?: boolean | undefined;
+  readonly image?: { readonly subpath?: string | undefined } | undefined;
 }): Result<VolumeEntry, string> {
   const { type = 'volume', source, target, read_only: readOnly = false } = entry;
   if (target === undefined || !target.startsWith('/'))
@@ -99,8 +110,13 @@ export function parseLongVolume(entry: {
       return ok({ type: 'volume', name: source || undefined, target, readOnly });
     case 'tmpfs':
       return ok({ type: 'tmpfs', target });
+    case 'image':
+      if (!source) return err('an image mount needs a source (an image reference)');
+      return ok({ type: 'image', source, target, subpath: entry.image?.subpath || undefined });
     default:
-      return err(`type ${JSON.stringify(type)} is not supported by devenv (bind, volume or tmpfs)`);
+      return err(
+        `type ${JSON.stringify(type)} is not supported by devenv (bind, volume, tmpfs or image)`,
+      );
   }
 }
 
@@ -160,6 +176,7 @@ export function resolveVolume(
       return ok({ type: 'volume', ...volume, target: entry.target, readOnly: entry.readOnly });
     }
     case 'tmpfs':
+    case 'image':
       return ok(entry);
   }
 }

@@ -38,7 +38,7 @@ function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
 }
 
 describe('containerCreateOptions', () => {
-  it('publishes on loopback unless the file names an address, and only exposes unpublished ports', () => {
+  it('publishes on loopback unless the file names an address; no host port or a range lets the Engine pick', () => {
     const options = containerCreateOptions(
       spec({
         ports: [
@@ -46,6 +46,7 @@ describe('containerCreateOptions', () => {
           { host: 8443, container: 443, hostIp: '0.0.0.0', protocol: 'tcp' },
           { host: 5353, container: 53, hostIp: undefined, protocol: 'udp' },
           { host: undefined, container: 9000, hostIp: undefined, protocol: 'tcp' },
+          { host: 6005, hostEnd: 6015, container: 81, hostIp: undefined, protocol: 'tcp' },
         ],
       }),
       'shop-api:dev',
@@ -57,11 +58,14 @@ describe('containerCreateOptions', () => {
       '443/tcp': {},
       '53/udp': {},
       '9000/tcp': {},
+      '81/tcp': {},
     });
     expect(options.HostConfig?.PortBindings).toEqual({
       '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }],
       '443/tcp': [{ HostIp: '0.0.0.0', HostPort: '8443' }],
       '53/udp': [{ HostIp: '127.0.0.1', HostPort: '5353' }],
+      '9000/tcp': [{ HostIp: '127.0.0.1', HostPort: '' }],
+      '81/tcp': [{ HostIp: '127.0.0.1', HostPort: '6005-6015' }],
     });
   });
 
@@ -94,10 +98,35 @@ describe('containerCreateOptions', () => {
       HostConfig: { NetworkMode: 'shop_devenv', RestartPolicy: { Name: 'no' } },
       NetworkingConfig: { EndpointsConfig: { shop_devenv: { Aliases: ['api'] } } },
     });
-    // Left out, the image's own CMD and ENTRYPOINT apply.
+    // Left out, the image's own CMD, ENTRYPOINT and USER apply.
     const bare = containerCreateOptions(spec(), 'shop-api:dev', scope, 'shop_devenv');
     expect(bare).not.toHaveProperty('Cmd');
     expect(bare).not.toHaveProperty('Entrypoint');
+    expect(bare).not.toHaveProperty('User');
+  });
+
+  it('passes user, unsets variables with a bare KEY (as Compose), and mounts image volumes read-only', () => {
+    const options = containerCreateOptions(
+      spec({
+        environment: { A: '1' },
+        unsetEnvironment: ['GONE'],
+        user: '1000:1000',
+        volumes: [{ type: 'image', source: 'assets:1', target: '/assets', subpath: 'web' }],
+      }),
+      'shop-api:dev',
+      scope,
+      'shop_devenv',
+    );
+    expect(options).toMatchObject({ Env: ['A=1', 'GONE'], User: '1000:1000' });
+    expect(options.HostConfig?.Mounts).toEqual([
+      {
+        Type: 'image',
+        Source: 'assets:1',
+        Target: '/assets',
+        ReadOnly: true,
+        ImageOptions: { Subpath: 'web' },
+      },
+    ]);
   });
 
   it('keeps Docker names valid whatever the project is called', () => {
@@ -138,6 +167,18 @@ describe('healthConfig', () => {
     });
     expect(config).not.toHaveProperty('Test');
     expect(config).not.toHaveProperty('StartInterval');
+  });
+
+  it('passes [NONE] on, which switches the image HEALTHCHECK off', () => {
+    const config = healthConfig({
+      test: ['NONE'],
+      intervalMs: 30_000,
+      timeoutMs: 30_000,
+      retries: 3,
+      startPeriodMs: 0,
+      startIntervalMs: 5_000,
+    });
+    expect(config.Test).toEqual(['NONE']);
   });
 });
 

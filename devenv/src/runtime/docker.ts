@@ -2,13 +2,12 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Dockerode from 'dockerode';
-import type { Healthcheck, ServiceSpec } from '../model/stack.js';
+import type { ServiceSpec } from '../model/stack.js';
 import { portsFree } from './ports-free.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import type { LogStream } from '../logbus/log-record.js';
 import { buildImage, buildPlan } from './docker-build.js';
 import {
-  containerName,
   defaultImageTag,
   networkName,
   objectLabels,
@@ -16,9 +15,11 @@ import {
   PROJECT_LABEL,
   type LabelScope,
 } from './docker-labels.js';
+import { containerCreateOptions } from './docker-create.js';
 import { removeContainer, removeNetworkIfUnused, statusCodeOf } from './docker-leftovers.js';
-import type { VolumeMount } from '../model/volumes.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
+
+export { containerCreateOptions, healthConfig } from './docker-create.js';
 
 export interface DockerRuntimeOptions {
   readonly projectName: string;
@@ -53,6 +54,8 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
         ? await buildable(spec, options.projectDir)
         : await present(docker, spec);
       if (!image.ok) return image;
+      const mounted = await imageVolumesPresent(docker, spec);
+      if (!mounted.ok) return mounted;
       return portsFree(spec);
     },
     start: async (spec, ctx) => {
@@ -127,6 +130,27 @@ async function present(docker: Dockerode, spec: ServiceSpec): Promise<Result<voi
   }
 }
 
+/** `type: image` volumes mount images that must be here already, like the service's own image. */
+async function imageVolumesPresent(
+  docker: Dockerode,
+  spec: ServiceSpec,
+): Promise<Result<void, Unavailable>> {
+  for (const volume of spec.volumes) {
+    if (volume.type !== 'image') continue;
+    try {
+      await docker.getImage(volume.source).inspect();
+    } catch (error) {
+      return err({
+        reason:
+          statusCodeOf(error) === 404
+            ? `image ${volume.source}, mounted at ${volume.target} (volumes, type: image), is not present locally, and devenv never pulls: build or load it first`
+            : `cannot inspect image ${volume.source}: ${messageOf(error)}`,
+      });
+    }
+  }
+  return ok(undefined);
+}
+
 /** The image to run: built now when the service has `build:` (the cache makes a rebuild cheap). */
 async function prepareImage(
   docker: Dockerode,
@@ -156,91 +180,6 @@ async function prepareImage(
     (chunk) => ctx.output('stdout', chunk),
     ctx.signal,
   );
-}
-
-/** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */
-const ns = (ms: number): number => Math.max(0, Math.round(ms)) * 1_000_000;
-
-/** Compose's `healthcheck:` as the Engine's HealthConfig. Exported for testing. */
-export function healthConfig(check: Healthcheck): Dockerode.HealthConfig {
-  return {
-    // An empty test keeps the image's HEALTHCHECK command with these timings, as Compose does.
-    ...(check.test.length > 0 ? { Test: [...check.test] } : {}),
-    Interval: ns(check.intervalMs),
-    Timeout: ns(check.timeoutMs),
-    StartPeriod: ns(check.startPeriodMs),
-    // Older Engines (API < 1.44) ignore the field; 0 would mean "the default" anyway.
-    ...(check.startIntervalMs > 0 ? { StartInterval: ns(check.startIntervalMs) } : {}),
-    Retries: check.retries,
-  };
-}
-
-/** The Engine's create request for a service. Pure; exported for testing. */
-export function containerCreateOptions(
-  spec: ServiceSpec,
-  image: string,
-  scope: LabelScope,
-  network: string,
-): Dockerode.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const port of spec.ports) {
-    const key = `${port.container}/${port.protocol}`;
-    exposed[key] = {};
-    // The model leaves `host` undefined for a port that is not published.
-    if (port.host === undefined) continue;
-    // Loopback unless the file asks for more: a dev stack is not a service for the whole network.
-    (bindings[key] ??= []).push({
-      HostIp: port.hostIp ?? '127.0.0.1',
-      HostPort: String(port.host),
-    });
-  }
-  return {
-    name: containerName(scope.projectName, spec.name, scope.sessionId),
-    Image: image,
-    Labels: objectLabels(scope, spec.name),
-    Env: Object.entries(spec.environment).map(([key, value]) => `${key}=${value}`),
-    ...(spec.command === undefined ? {} : { Cmd: [...spec.command] }),
-    // `entrypoint: []` clears the image's entrypoint, which the Engine reads from an empty list.
-    ...(spec.entrypoint === undefined ? {} : { Entrypoint: [...spec.entrypoint] }),
-    ...(spec.workingDir === undefined ? {} : { WorkingDir: spec.workingDir }),
-    ...(spec.healthcheck === undefined ? {} : { Healthcheck: healthConfig(spec.healthcheck) }),
-    ExposedPorts: exposed,
-    StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000),
-    Tty: false,
-    HostConfig: {
-      NetworkMode: network,
-      PortBindings: bindings,
-      Mounts: spec.volumes.map(mountFor),
-      // The supervisor restarts services; an Engine restart policy would fight it.
-      RestartPolicy: { Name: 'no' },
-    },
-    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.name] } } },
-  };
-}
-
-/** A `volumes` entry as the Engine's mount; anonymous volumes go with the container (`--rm -v`). */
-function mountFor(volume: VolumeMount): Dockerode.MountSettings {
-  switch (volume.type) {
-    case 'bind':
-      return {
-        Type: 'bind',
-        Source: volume.source,
-        Target: volume.target,
-        ReadOnly: volume.readOnly,
-      };
-    case 'volume':
-      return {
-        Type: 'volume',
-        Source: volume.name,
-        Target: volume.target,
-        ReadOnly: volume.readOnly,
-      };
-    case 'anonymous':
-      return { Type: 'volume', Source: '', Target: volume.target, ReadOnly: volume.readOnly };
-    case 'tmpfs':
-      return { Type: 'tmpfs', Source: '', Target: volume.target };
-  }
 }
 
 /**

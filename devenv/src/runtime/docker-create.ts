@@ -1,0 +1,107 @@
+import type Dockerode from 'dockerode';
+import type { Healthcheck, PortMapping, ServiceSpec } from '../model/stack.js';
+import type { VolumeMount } from '../model/volumes.js';
+import { containerName, objectLabels, type LabelScope } from './docker-labels.js';
+
+/** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */
+const ns = (ms: number): number => Math.max(0, Math.round(ms)) * 1_000_000;
+
+/** Compose's `healthcheck:` as the Engine's HealthConfig. Exported for testing. */
+export function healthConfig(check: Healthcheck): Dockerode.HealthConfig {
+  return {
+    // An empty test keeps the image's HEALTHCHECK command with these timings, as Compose does.
+    ...(check.test.length > 0 ? { Test: [...check.test] } : {}),
+    Interval: ns(check.intervalMs),
+    Timeout: ns(check.timeoutMs),
+    StartPeriod: ns(check.startPeriodMs),
+    // Older Engines (API < 1.44) ignore the field; 0 would mean "the default" anyway.
+    ...(check.startIntervalMs > 0 ? { StartInterval: ns(check.startIntervalMs) } : {}),
+    Retries: check.retries,
+  };
+}
+
+/** The Engine's create request for a service. Pure; exported for testing. */
+export function containerCreateOptions(
+  spec: ServiceSpec,
+  image: string,
+  scope: LabelScope,
+  network: string,
+): Dockerode.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const port of spec.ports) {
+    const key = `${port.container}/${port.protocol}`;
+    exposed[key] = {};
+    // Loopback unless the file asks for more: a dev stack is not a service for the whole network.
+    // No host port: "" lets the Engine pick one; a range: the Engine picks a free one of it.
+    (bindings[key] ??= []).push({
+      HostIp: port.hostIp ?? '127.0.0.1',
+      HostPort: hostPortOf(port),
+    });
+  }
+  return {
+    name: containerName(scope.projectName, spec.name, scope.sessionId),
+    Image: image,
+    Labels: objectLabels(scope, spec.name),
+    // A bare KEY is how Compose unsets a variable: the Engine drops it from the image's ENV.
+    Env: [
+      ...Object.entries(spec.environment).map(([key, value]) => `${key}=${value}`),
+      ...(spec.unsetEnvironment ?? []),
+    ],
+    ...(spec.user === undefined ? {} : { User: spec.user }),
+    ...(spec.command === undefined ? {} : { Cmd: [...spec.command] }),
+    // `entrypoint: []` clears the image's entrypoint, which the Engine reads from an empty list.
+    ...(spec.entrypoint === undefined ? {} : { Entrypoint: [...spec.entrypoint] }),
+    ...(spec.workingDir === undefined ? {} : { WorkingDir: spec.workingDir }),
+    ...(spec.healthcheck === undefined ? {} : { Healthcheck: healthConfig(spec.healthcheck) }),
+    ExposedPorts: exposed,
+    StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000),
+    Tty: false,
+    HostConfig: {
+      NetworkMode: network,
+      PortBindings: bindings,
+      Mounts: spec.volumes.map(mountFor),
+      // The supervisor restarts services; an Engine restart policy would fight it.
+      RestartPolicy: { Name: 'no' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.name] } } },
+  };
+}
+
+/** A `volumes` entry as the Engine's mount; anonymous volumes go with the container (`--rm -v`). */
+function mountFor(volume: VolumeMount): Dockerode.MountSettings {
+  switch (volume.type) {
+    case 'bind':
+      return {
+        Type: 'bind',
+        Source: volume.source,
+        Target: volume.target,
+        ReadOnly: volume.readOnly,
+      };
+    case 'volume':
+      return {
+        Type: 'volume',
+        Source: volume.name,
+        Target: volume.target,
+        ReadOnly: volume.readOnly,
+      };
+    case 'anonymous':
+      return { Type: 'volume', Source: '', Target: volume.target, ReadOnly: volume.readOnly };
+    case 'tmpfs':
+      return { Type: 'tmpfs', Source: '', Target: volume.target };
+    case 'image':
+      // Engine API 1.47+; dockerode's types predate the image mount type.
+      return {
+        Type: 'image' as Dockerode.MountType,
+        Source: volume.source,
+        Target: volume.target,
+        ReadOnly: true,
+        ...(volume.subpath === undefined ? {} : { ImageOptions: { Subpath: volume.subpath } }),
+      };
+  }
+}
+
+function hostPortOf(port: PortMapping): string {
+  if (port.host === undefined) return '';
+  return port.hostEnd === undefined ? String(port.host) : `${port.host}-${port.hostEnd}`;
+}
