@@ -1,16 +1,30 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { loadProjectVersions } from '../../test/project-versions.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { runCommand } from '../process/run-command.js';
+import { loadArtifactLock } from '../versions/artifact-lock.js';
 import { parseVersionSpec } from '../versions/version-spec.js';
 import { CATALOG, type ToolDefinition } from './catalog.js';
 import { installTool, type InstallContext } from './install.js';
 import { systemLocator } from './locator.js';
+import { createToolchain } from './toolchain.js';
 
 const makeTempDir = useTempDirs();
+
+/** The directory of the go on PATH (Go is a prerequisite of these routes, not installed by devenv). */
+function goDir(): string {
+  const dir = (process.env['PATH'] ?? '')
+    .split(':')
+    .find((d) => d.length > 0 && existsSync(join(d, 'go')));
+  if (dir === undefined)
+    throw new Error('go is not on PATH; the Go routes need it (docs/toolchain.md)');
+  return dir;
+}
 
 const PACKAGE = 'devenv-hash-probe';
 const WHEEL = 'devenv_hash_probe-1.0.0-py3-none-any.whl';
@@ -33,13 +47,14 @@ record = "".join(
   f"{name},sha256={base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()},{len(data)}\\n"
   for name, data in files.items()
 ) + "devenv_hash_probe-1.0.0.dist-info/RECORD,,\\n"
+files["devenv_hash_probe-1.0.0.dist-info/RECORD"] = record.encode()
+# Fixed dates: the same bytes on every build, so a hash taken of one build pins the next.
 with zipfile.ZipFile(sys.argv[1], "w") as wheel:
   for name, data in files.items():
     info = zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0))
     # A regular file with its executable bits: pip installs the script executable.
     info.external_attr = 0o100755 << 16
     wheel.writestr(info, data)
-  wheel.writestr("devenv_hash_probe-1.0.0.dist-info/RECORD", record)
 `;
   const built = await runCommand('python3', ['-c', build, join(dir, WHEEL)]);
   if (built.code !== 0) throw new Error(`could not build the test wheel: ${built.tail}`);
@@ -109,4 +124,45 @@ describe('content pins of PyPI tools', () => {
     expect((await stat(exe)).isFile()).toBe(true);
     expect((await runCommand(exe, ['version'])).tail).toContain('k6 v1.0.0');
   }, 120_000);
+});
+
+// Real go, the real module proxy and checksum database; the lock's hash is what is wrong.
+describe('content pins of Go-built tools', () => {
+  it('refuses a module whose go.sum hash is not the pinned one, naming the tool and both hashes, and builds nothing', async () => {
+    const versions = await loadProjectVersions();
+    const lock = await loadArtifactLock(versions.lockFile!);
+    if (!lock.ok) throw new Error(lock.error);
+    const real = lock.value.tools.kubeconform?.go;
+    if (!real) throw new Error('versions.lock.yaml pins no kubeconform module');
+    const wrong = 'h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+    const root = await makeTempDir();
+    const lockFile = join(root, 'versions.lock.yaml');
+    await writeFile(
+      lockFile,
+      stringify({
+        ...lock.value,
+        tools: {
+          kubeconform: {
+            version: versions.tools.kubeconform.text,
+            go: { module: real.module, sum: wrong },
+          },
+        },
+      }),
+    );
+    // PATH with go and without a kubeconform, so the cache is the only place to find one.
+    const locator = systemLocator(root, { ...process.env, PATH: `${goDir()}:/usr/bin:/bin` });
+    const toolchain = createToolchain({
+      projectRoot: root,
+      versions: { ...versions, lockFile },
+      locator,
+    });
+    const ensured = await toolchain.ensure('kubeconform');
+    const detail = !ensured.ok && 'detail' in ensured.error ? ensured.error.detail : '';
+    expect(detail).toContain(
+      `kubeconform: ${real.module}@v${versions.tools.kubeconform.text} has hash ${real.sum}, but versions.lock.yaml pins ${wrong}; refused, nothing was installed`,
+    );
+    expect(await readdir(join(root, '.devenv', 'tools', 'kubeconform')).catch(() => [])).toEqual(
+      [],
+    );
+  }, 300_000);
 });
