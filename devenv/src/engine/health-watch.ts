@@ -1,5 +1,5 @@
 import type { Prober } from '../health/probe.js';
-import type { ServiceSpec } from '../model/stack.js';
+import type { ProbeSpec, ServiceSpec } from '../model/stack.js';
 import type { ServiceHandle } from '../runtime/runtime.js';
 import type { Clock } from './clock.js';
 import { afterProbe, firstProbeCadence } from './health-policy.js';
@@ -13,81 +13,90 @@ export interface HealthWatchContext {
   readonly note: (service: string, text: string) => void;
 }
 
+/** The probing of one run of a service. */
+export interface HealthWatch {
+  /** The run exited: no more probes, and the wait for the next one ends at once. */
+  end(): void;
+}
+
 /**
  * Probes one run of a service until it ends, reporting each answer to the store; stops the run
- * when the health policy says to replace it. `end()` (called when the run exits) cancels the
- * wait for the next probe at once.
+ * when the health policy says to replace it. Without a probe, running counts as ready.
  */
 export function watchHealth(
   ctx: HealthWatchContext,
   spec: ServiceSpec,
   handle: ServiceHandle,
-): { end(): void } {
-  const { store, clock } = ctx;
+): HealthWatch {
   const probe = spec.devenv.probe;
   if (!probe) {
-    // Nothing to ask: running counts as ready.
-    store.dispatch({
+    ctx.store.dispatch({
       type: 'service/probed',
       service: spec.name,
       ok: true,
       detail: 'running (no probe)',
-      at: clock.now(),
+      at: ctx.clock.now(),
       failureThreshold: 1,
     });
     return { end: () => {} };
   }
-  let ended = false;
-  let timer: unknown;
-  let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-      timer = clock.setTimeout(resolve, ms);
-    });
+  const watch = new ProbeLoop(ctx, spec, probe, handle);
+  void watch.run();
+  return watch;
+}
 
-  const loop = async () => {
+class ProbeLoop implements HealthWatch {
+  private ended = false;
+  private timer: unknown;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: HealthWatchContext,
+    private readonly spec: ServiceSpec,
+    private readonly probe: ProbeSpec,
+    private readonly handle: ServiceHandle,
+  ) {}
+
+  end(): void {
+    this.ended = true;
+    if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
+    this.wake?.();
+  }
+
+  async run(): Promise<void> {
+    const { store, clock, note } = this.ctx;
+    const { name } = this.spec;
+    const cwd = this.spec.devenv.native?.cwd ?? this.ctx.projectDir;
     let cadence = firstProbeCadence;
-    while (!ended) {
-      const cwd = spec.devenv.native?.cwd ?? ctx.projectDir;
-      const outcome = await ctx.prober(probe.check, probe.timeoutMs, cwd);
-      if (ended) return;
+    while (!this.ended) {
+      const outcome = await this.ctx.prober(this.probe.check, this.probe.timeoutMs, cwd);
+      if (this.ended) return;
       store.dispatch({
         type: 'service/probed',
-        service: spec.name,
+        service: name,
         ok: outcome.ok,
         detail: outcome.detail,
         at: clock.now(),
-        failureThreshold: probe.failureThreshold,
+        failureThreshold: this.probe.failureThreshold,
       });
-      const next = afterProbe(
-        cadence,
-        store.getState().services[spec.name],
-        probe,
-        outcome,
-        clock.now(),
-      );
-      if (next.note !== undefined) ctx.note(spec.name, next.note);
+      const service = store.getState().services[name];
+      const next = afterProbe(cadence, service, this.probe, outcome, clock.now());
+      if (next.note !== undefined) note(name, next.note);
       if (next.kind === 'replace') {
-        store.dispatch({
-          type: 'service/health-failed',
-          service: spec.name,
-          failure: next.failure,
-        });
-        ctx.note(spec.name, `${next.failure.detail}; stopping it`);
-        void handle.stop(spec.stopGracePeriodMs);
+        store.dispatch({ type: 'service/health-failed', service: name, failure: next.failure });
+        note(name, `${next.failure.detail}; stopping it`);
+        void this.handle.stop(this.spec.stopGracePeriodMs);
         return;
       }
       cadence = next.cadence;
-      await sleep(next.waitMs);
+      await this.sleep(next.waitMs);
     }
-  };
-  void loop();
-  return {
-    end: () => {
-      ended = true;
-      if (timer !== undefined) clock.clearTimeout(timer);
-      wake?.();
-    },
-  };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.timer = this.ctx.clock.setTimeout(resolve, ms);
+    });
+  }
 }

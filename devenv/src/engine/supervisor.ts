@@ -1,7 +1,7 @@
 import type { ServiceSpec } from '../model/stack.js';
 import type { ExitStatus, Runtime, ServiceHandle } from '../runtime/runtime.js';
-import { systemClock } from './clock.js';
-import { watchHealth } from './health-watch.js';
+import { systemClock, type Clock } from './clock.js';
+import { watchHealth, type HealthWatch } from './health-watch.js';
 import {
   decideAfterExit,
   dependantsToRestartAfterExit,
@@ -11,8 +11,8 @@ import {
 import { decide } from './scheduling.js';
 import { launch, type LaunchContext } from './service-launch.js';
 import { initialEngineState, type EngineState } from './service-state.js';
-import { createServiceTimers } from './service-timers.js';
-import { createStore } from './store.js';
+import { createServiceTimers, type ServiceTimers } from './service-timers.js';
+import { createStore, type Store } from './store.js';
 import type { Supervisor, SupervisorOptions } from './supervisor-options.js';
 
 export type { Clock } from './clock.js';
@@ -31,168 +31,197 @@ export type {
  * scheduling.ts, restart-policy.ts and health-policy.ts; the reducer records it.
  */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
-  const { stack, log } = options;
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  const store = createStore(initialEngineState(stack.startOrder), (error) =>
-    log.append('devenv', 'devenv', `internal error in a subscriber: ${String(error)}`),
-  );
-  const handles = new Map<string, ServiceHandle>();
-  const healthWatches = new Map<string, { end(): void }>();
-  const timers = createServiceTimers(clock);
-  const note = (service: string, text: string) => log.append(service, 'devenv', text);
-  const state = (): EngineState => store.getState();
-  const requeue = (service: string, cause: 'backoff' | 'user') =>
-    store.dispatch({ type: 'service/requeued', service, cause });
-  const requeueAt = (service: string, at: number) =>
-    timers.schedule(service, at - clock.now(), () => requeue(service, 'backoff'));
+  return new EffectsSupervisor(options);
+}
 
+class EffectsSupervisor implements Supervisor {
+  readonly store: Store;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly timers: ServiceTimers;
+  private readonly abort: AbortController;
+  private readonly launchContext: LaunchContext;
+  /** The run of each service that has one. */
+  private readonly runs = new Map<string, { handle: ServiceHandle; health: HealthWatch }>();
   /** Every launch in flight, so that shutdown can wait for them (after aborting them). */
-  const launches = new Map<string, Promise<void>>();
-  const abort = options.abort ?? new AbortController();
+  private readonly launches = new Map<string, Promise<void>>();
+  private shuttingDown: Promise<void> | undefined;
 
-  const started = (spec: ServiceSpec, runtime: Runtime, handle: ServiceHandle) => {
-    const name = spec.name;
-    handles.set(name, handle);
-    options.leftovers.record(name, handle.leftover);
-    store.dispatch({
+  constructor(private readonly options: SupervisorOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.abort = options.abort ?? new AbortController();
+    this.timers = createServiceTimers(this.clock);
+    this.store = createStore(initialEngineState(options.stack.startOrder), (error) =>
+      this.note('devenv', `internal error in a subscriber: ${String(error)}`),
+    );
+    this.launchContext = {
+      options,
+      store: this.store,
+      clock: this.clock,
+      random: this.random,
+      signal: this.abort.signal,
+      note: (service, text) => this.note(service, text),
+      requeueAt: (service, at) => this.requeueAt(service, at),
+      started: (spec, runtime, handle) => this.started(spec, runtime, handle),
+    };
+  }
+
+  begin(): void {
+    this.store.subscribe((state) => this.onChange(state));
+    this.onChange(this.state());
+  }
+
+  async restart(name: string): Promise<void> {
+    const plan = restartPlan(this.state(), this.options.stack, name);
+    if (!plan) return;
+    await Promise.all(plan.stopDependants.map((d) => this.stopOne(d, false)));
+    if (plan.stopService) await this.stopOne(name, false);
+    for (const service of plan.requeue) this.requeue(service, 'user');
+  }
+
+  stop(name: string): Promise<void> {
+    return this.stopOne(name, true);
+  }
+
+  start(name: string): void {
+    this.requeue(name, 'user');
+  }
+
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= (async () => {
+      this.store.dispatch({ type: 'engine/shutting-down' });
+      this.timers.cancelAll();
+      // Installs and builds in flight end now; each launch then stops whatever it started.
+      this.abort.abort();
+      await Promise.all(this.launches.values());
+      await this.stopAll();
+    })();
+    return this.shuttingDown;
+  }
+
+  private state(): EngineState {
+    return this.store.getState();
+  }
+
+  private note(service: string, text: string): void {
+    this.options.log.append(service, 'devenv', text);
+  }
+
+  private requeue(service: string, cause: 'backoff' | 'user'): void {
+    this.store.dispatch({ type: 'service/requeued', service, cause });
+  }
+
+  private requeueAt(service: string, at: number): void {
+    this.timers.schedule(service, at - this.clock.now(), () => this.requeue(service, 'backoff'));
+  }
+
+  private onChange(state: EngineState): void {
+    for (const decision of decide(state, this.options.stack)) {
+      const service = decision.service;
+      const spec = this.options.stack.services[service];
+      if (decision.kind === 'block') {
+        this.store.dispatch({ type: 'service/blocked', service, reason: decision.reason });
+        this.note(service, `blocked: ${decision.reason}`);
+      } else if (!this.launches.has(service) && spec) {
+        const launched = launch(this.launchContext, spec);
+        this.launches.set(
+          service,
+          launched.finally(() => this.launches.delete(service)),
+        );
+      }
+    }
+  }
+
+  private started(spec: ServiceSpec, runtime: Runtime, handle: ServiceHandle): void {
+    const { name } = spec;
+    this.options.leftovers.record(name, handle.leftover);
+    this.store.dispatch({
       type: 'service/started',
       service: name,
       runtime: runtime.kind,
       pid: handle.pid,
       containerId: handle.containerId,
-      at: clock.now(),
+      at: this.clock.now(),
     });
-    note(name, `started (${runtime.kind}${handle.pid ? `, pid ${handle.pid}` : ''})`);
-    const healthContext = {
-      store,
-      clock,
-      prober: options.prober,
-      projectDir: stack.projectDir,
-      note,
-    };
-    healthWatches.set(name, watchHealth(healthContext, spec, handle));
-    void handle.exited.then((status) => onExit(spec, handle, status));
-  };
-  const launchContext: LaunchContext = {
-    options,
-    store,
-    clock,
-    random,
-    signal: abort.signal,
-    note,
-    requeueAt,
-    started,
-  };
+    this.note(name, `started (${runtime.kind}${handle.pid ? `, pid ${handle.pid}` : ''})`);
+    const health = watchHealth(
+      {
+        ...this.launchContext,
+        prober: this.options.prober,
+        projectDir: this.options.stack.projectDir,
+      },
+      spec,
+      handle,
+    );
+    this.runs.set(name, { handle, health });
+    void handle.exited.then((status) => this.onExit(spec, handle, status));
+  }
 
-  const onExit = (spec: ServiceSpec, handle: ServiceHandle, status: ExitStatus) => {
-    const name = spec.name;
-    if (handles.get(name) === handle) {
-      handles.delete(name);
-      healthWatches.get(name)?.end();
-      healthWatches.delete(name);
+  private onExit(spec: ServiceSpec, handle: ServiceHandle, status: ExitStatus): void {
+    const { name } = spec;
+    const run = this.runs.get(name);
+    if (run?.handle === handle) {
+      run.health.end();
+      this.runs.delete(name);
     }
-    options.leftovers.forget(name);
-    const exit = { code: status.code, signal: status.signal, at: clock.now() };
-    const before = state().services[name];
-    const decision = decideAfterExit(before, spec, exit, state().shuttingDown, random());
-    store.dispatch({
+    this.options.leftovers.forget(name);
+    const exit = { code: status.code, signal: status.signal, at: this.clock.now() };
+    const before = this.state().services[name];
+    const decision = decideAfterExit(before, spec, exit, this.state().shuttingDown, this.random());
+    this.store.dispatch({
       type: 'service/exited',
       service: name,
       ...exit,
       restartAt: decision.restartAt,
     });
-    note(name, decision.message);
+    this.note(name, decision.message);
     if (decision.restartAt === undefined) return;
-    requeueAt(name, decision.restartAt);
-    void restartDependants(name);
-  };
+    this.requeueAt(name, decision.restartAt);
+    void this.restartDependants(name);
+  }
 
   /**
    * Compose's `depends_on: {x: {restart: true}}`: when x goes down to come back, its dependants
    * stop now and start again once x meets their condition anew.
    */
-  const restartDependants = async (name: string) => {
+  private async restartDependants(name: string): Promise<void> {
+    const dependants = dependantsToRestartAfterExit(this.state(), this.options.stack, name);
     await Promise.all(
-      dependantsToRestartAfterExit(state(), stack, name).map(async (dependant) => {
-        note(dependant, `restarting with ${name} (depends_on: restart: true)`);
-        await stopOne(dependant, false);
-        requeue(dependant, 'user');
+      dependants.map(async (dependant) => {
+        this.note(dependant, `restarting with ${name} (depends_on: restart: true)`);
+        await this.stopOne(dependant, false);
+        this.requeue(dependant, 'user');
       }),
     );
-  };
+  }
 
-  const onChange = (s: EngineState) => {
-    for (const decision of decide(s, stack)) {
-      const service = decision.service;
-      if (decision.kind === 'block') {
-        store.dispatch({ type: 'service/blocked', service, reason: decision.reason });
-        note(service, `blocked: ${decision.reason}`);
-      } else if (!launches.has(service) && stack.services[service]) {
-        const launched = launch(launchContext, stack.services[service]);
-        launches.set(
-          service,
-          launched.finally(() => launches.delete(service)),
-        );
-      }
-    }
-  };
-
-  const stopOne = async (name: string, userRequested: boolean) => {
-    timers.cancel(name);
-    store.dispatch({ type: 'service/stopping', service: name, userRequested });
-    const handle = handles.get(name);
+  private async stopOne(name: string, userRequested: boolean): Promise<void> {
+    this.timers.cancel(name);
+    this.store.dispatch({ type: 'service/stopping', service: name, userRequested });
+    const handle = this.runs.get(name)?.handle;
     if (handle) {
-      note(name, 'stopping');
-      await handle.stop(stack.services[name]?.stopGracePeriodMs ?? 10_000);
+      this.note(name, 'stopping');
+      await handle.stop(this.options.stack.services[name]?.stopGracePeriodMs ?? 10_000);
       await handle.exited;
     }
-    store.dispatch({ type: 'service/stopped', service: name, at: clock.now() });
-  };
+    this.store.dispatch({ type: 'service/stopped', service: name, at: this.clock.now() });
+  }
 
   /** Each service stops once every service that depends on it has stopped. */
-  const stopAll = async () => {
+  private async stopAll(): Promise<void> {
+    const { stack } = this.options;
     const stopped = new Map<string, Promise<void>>();
     const stopAfterDependants = (name: string): Promise<void> => {
       let done = stopped.get(name);
       if (!done) {
         done = Promise.all(directDependants(stack, name).map(stopAfterDependants)).then(() =>
-          handles.has(name) ? stopOne(name, false) : undefined,
+          this.runs.has(name) ? this.stopOne(name, false) : undefined,
         );
         stopped.set(name, done);
       }
       return done;
     };
     await Promise.all(stack.startOrder.map(stopAfterDependants));
-  };
-
-  let shuttingDown: Promise<void> | undefined;
-
-  return {
-    store,
-    begin: () => {
-      store.subscribe(onChange);
-      onChange(state());
-    },
-    restart: async (name) => {
-      const plan = restartPlan(state(), stack, name);
-      if (!plan) return;
-      await Promise.all(plan.stopDependants.map((d) => stopOne(d, false)));
-      if (plan.stopService) await stopOne(name, false);
-      for (const service of plan.requeue) requeue(service, 'user');
-    },
-    stop: (name) => stopOne(name, true),
-    start: (name) => requeue(name, 'user'),
-    shutdown: () => {
-      shuttingDown ??= (async () => {
-        store.dispatch({ type: 'engine/shutting-down' });
-        timers.cancelAll();
-        // Installs and builds in flight end now; each launch then stops whatever it started.
-        abort.abort();
-        await Promise.all(launches.values());
-        await stopAll();
-      })();
-      return shuttingDown;
-    },
-  };
+  }
 }
