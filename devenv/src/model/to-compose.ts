@@ -31,6 +31,7 @@ const MODELED_SERVICE_KEYS = new Set([
   'restart',
   'stop_grace_period',
   'working_dir',
+  'user',
   'develop',
   'extends',
   'x-devenv',
@@ -77,7 +78,7 @@ function toComposeService(
   put('build', spec.build);
   put('command', spec.command);
   put('entrypoint', spec.entrypoint);
-  put('environment', spec.environment);
+  put('environment', environmentOf(spec));
   put('ports', spec.ports.length > 0 ? spec.ports.map(toComposePort) : undefined);
   put(
     'volumes',
@@ -89,6 +90,7 @@ function toComposeService(
   put('restart', spec.restart);
   put('stop_grace_period', formatDuration(spec.stopGracePeriodMs));
   put('working_dir', spec.workingDir);
+  put('user', spec.user);
   put('develop', spec.watch.length > 0 ? { watch: spec.watch.map(toComposeWatch) } : undefined);
   for (const [key, value] of Object.entries(asWritten))
     if (!MODELED_SERVICE_KEYS.has(key)) put(key, value);
@@ -96,10 +98,23 @@ function toComposeService(
   return out;
 }
 
+/** Keys Compose unsets in the container are `KEY: null`, which reads back the same way. */
+function environmentOf(spec: ServiceSpec): Record<string, string | null> {
+  const out: Record<string, string | null> = { ...spec.environment };
+  for (const key of spec.unsetEnvironment ?? []) setOwn(out, key, null);
+  return out;
+}
+
 function toComposePort(port: PortMapping): ComposeDocument {
+  const published =
+    port.host === undefined
+      ? undefined
+      : port.hostEnd === undefined
+        ? String(port.host)
+        : `${port.host}-${port.hostEnd}`;
   return {
     target: port.container,
-    ...(port.host !== undefined ? { published: String(port.host) } : {}),
+    ...(published !== undefined ? { published } : {}),
     ...(port.hostIp !== undefined ? { host_ip: port.hostIp } : {}),
     protocol: port.protocol,
   };
@@ -128,6 +143,13 @@ function toComposeVolume(
       return { type: 'volume', target: mount.target, read_only: mount.readOnly };
     case 'tmpfs':
       return { type: 'tmpfs', target: mount.target };
+    case 'image':
+      return {
+        type: 'image',
+        source: mount.source,
+        target: mount.target,
+        ...(mount.subpath !== undefined ? { image: { subpath: mount.subpath } } : {}),
+      };
   }
 }
 
