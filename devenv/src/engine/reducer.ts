@@ -13,9 +13,12 @@ export function reduce(state: EngineState, action: EngineAction): EngineState {
     : { ...state, services: { ...state.services, [action.service]: next } };
 }
 
+type ServiceAction = Exclude<EngineAction, { type: 'engine/shutting-down' }>;
+type ActionOf<T extends ServiceAction['type']> = Extract<ServiceAction, { type: T }>;
+
 function reduceService(
   s: ServiceState,
-  action: Exclude<EngineAction, { type: 'engine/shutting-down' }>,
+  action: ServiceAction,
   shuttingDown: boolean,
 ): ServiceState {
   switch (action.type) {
@@ -26,44 +29,13 @@ function reduceService(
         ? { ...s, phase: 'blocked', reason: action.reason }
         : s;
     case 'service/started':
-      return {
-        ...s,
-        phase: 'starting',
-        runtime: action.runtime,
-        pid: action.pid,
-        containerId: action.containerId,
-        startedAt: action.at,
-        readyAt: undefined,
-        nextStartAt: undefined,
-        lastProbe: undefined,
-        reason: undefined,
-        healthFailure: undefined,
-      };
+      return started(s, action);
     case 'service/health-failed':
       return s.phase === 'starting' || s.phase === 'healthy' || s.phase === 'unhealthy'
         ? { ...s, healthFailure: action.failure, reason: action.failure.detail }
         : s;
-    case 'service/probed': {
-      if (s.phase !== 'starting' && s.phase !== 'healthy' && s.phase !== 'unhealthy') return s;
-      const consecutiveFailures = action.ok ? 0 : (s.lastProbe?.consecutiveFailures ?? 0) + 1;
-      const lastProbe = {
-        ok: action.ok,
-        at: action.at,
-        detail: action.detail,
-        consecutiveFailures,
-      };
-      if (action.ok) {
-        return {
-          ...s,
-          phase: 'healthy',
-          lastProbe,
-          readyAt: s.readyAt ?? action.at,
-          reason: undefined,
-        };
-      }
-      const unhealthy = s.phase !== 'starting' && consecutiveFailures >= action.failureThreshold;
-      return { ...s, phase: unhealthy ? 'unhealthy' : s.phase, lastProbe };
-    }
+    case 'service/probed':
+      return probed(s, action);
     case 'service/start-failed':
       return {
         ...s,
@@ -72,37 +44,10 @@ function reduceService(
         lastExit: { code: null, signal: null, at: action.at },
         crashStreak: s.crashStreak + 1,
       };
-    case 'service/exited': {
-      const lastExit = { code: action.code, signal: action.signal, at: action.at };
-      const base = { ...s, pid: undefined, containerId: undefined, lastExit };
-      if (s.phase === 'stopping' || shuttingDown)
-        return { ...base, phase: 'stopped', nextStartAt: undefined };
-      // Stopped for failing its probe: a failure however it exited.
-      const clean = action.code === 0 && s.healthFailure === undefined;
-      if (clean && action.restartAt === undefined)
-        return { ...base, phase: 'completed', reason: undefined };
-      return {
-        ...base,
-        phase: 'crashed',
-        crashStreak: crashStreakAfterExit(s, s.healthFailure ? null : action.code, action.at),
-        nextStartAt: action.restartAt,
-        reason: s.healthFailure?.detail ?? describeExit(action.code, action.signal),
-      };
-    }
+    case 'service/exited':
+      return exited(s, action, shuttingDown);
     case 'service/stopping':
-      return isRunning(s.phase) ||
-        s.phase === 'crashed' ||
-        s.phase === 'pending' ||
-        s.phase === 'blocked'
-        ? {
-            ...s,
-            phase: 'stopping',
-            nextStartAt: undefined,
-            userStopped: action.userRequested || s.userStopped,
-          }
-        : s.phase === 'stopped'
-          ? { ...s, userStopped: action.userRequested || s.userStopped }
-          : s;
+      return stopping(s, action);
     case 'service/stopped':
       // Nothing ran: an unavailable service keeps its reason (what to install) when asked to stop.
       if (s.phase === 'unavailable') return s;
@@ -114,19 +59,89 @@ function reduceService(
         nextStartAt: undefined,
       };
     case 'service/requeued':
-      if (shuttingDown || isRunning(s.phase) || s.phase === 'unavailable') return s;
-      if (action.cause === 'backoff' && (s.phase !== 'crashed' || s.userStopped)) return s;
-      return {
-        ...s,
-        phase: 'pending',
-        userStopped: false,
-        nextStartAt: undefined,
-        reason: undefined,
-        restarts: s.startedAt === undefined ? s.restarts : s.restarts + 1,
-        crashStreak: action.cause === 'user' ? 0 : s.crashStreak,
-        healthFailure: action.cause === 'user' ? undefined : s.healthFailure,
-      };
+      return requeued(s, action, shuttingDown);
   }
+}
+
+function started(s: ServiceState, action: ActionOf<'service/started'>): ServiceState {
+  return {
+    ...s,
+    phase: 'starting',
+    runtime: action.runtime,
+    pid: action.pid,
+    containerId: action.containerId,
+    startedAt: action.at,
+    readyAt: undefined,
+    nextStartAt: undefined,
+    lastProbe: undefined,
+    reason: undefined,
+    healthFailure: undefined,
+  };
+}
+
+function probed(s: ServiceState, action: ActionOf<'service/probed'>): ServiceState {
+  if (s.phase !== 'starting' && s.phase !== 'healthy' && s.phase !== 'unhealthy') return s;
+  const consecutiveFailures = action.ok ? 0 : (s.lastProbe?.consecutiveFailures ?? 0) + 1;
+  const lastProbe = { ok: action.ok, at: action.at, detail: action.detail, consecutiveFailures };
+  if (action.ok) {
+    return {
+      ...s,
+      phase: 'healthy',
+      lastProbe,
+      readyAt: s.readyAt ?? action.at,
+      reason: undefined,
+    };
+  }
+  const unhealthy = s.phase !== 'starting' && consecutiveFailures >= action.failureThreshold;
+  return { ...s, phase: unhealthy ? 'unhealthy' : s.phase, lastProbe };
+}
+
+function exited(
+  s: ServiceState,
+  action: ActionOf<'service/exited'>,
+  shuttingDown: boolean,
+): ServiceState {
+  const lastExit = { code: action.code, signal: action.signal, at: action.at };
+  const base = { ...s, pid: undefined, containerId: undefined, lastExit };
+  if (s.phase === 'stopping' || shuttingDown)
+    return { ...base, phase: 'stopped', nextStartAt: undefined };
+  // Stopped for failing its probe: a failure however it exited.
+  const clean = action.code === 0 && s.healthFailure === undefined;
+  if (clean && action.restartAt === undefined)
+    return { ...base, phase: 'completed', reason: undefined };
+  return {
+    ...base,
+    phase: 'crashed',
+    crashStreak: crashStreakAfterExit(s, s.healthFailure ? null : action.code, action.at),
+    nextStartAt: action.restartAt,
+    reason: s.healthFailure?.detail ?? describeExit(action.code, action.signal),
+  };
+}
+
+function stopping(s: ServiceState, action: ActionOf<'service/stopping'>): ServiceState {
+  const userStopped = action.userRequested || s.userStopped;
+  if (isRunning(s.phase) || s.phase === 'crashed' || s.phase === 'pending' || s.phase === 'blocked')
+    return { ...s, phase: 'stopping', nextStartAt: undefined, userStopped };
+  return s.phase === 'stopped' ? { ...s, userStopped } : s;
+}
+
+function requeued(
+  s: ServiceState,
+  action: ActionOf<'service/requeued'>,
+  shuttingDown: boolean,
+): ServiceState {
+  if (shuttingDown || isRunning(s.phase) || s.phase === 'unavailable') return s;
+  if (action.cause === 'backoff' && (s.phase !== 'crashed' || s.userStopped)) return s;
+  return {
+    ...s,
+    phase: 'pending',
+    userStopped: false,
+    nextStartAt: undefined,
+    reason: undefined,
+    restarts: s.startedAt === undefined ? s.restarts : s.restarts + 1,
+    crashStreak: action.cause === 'user' ? 0 : s.crashStreak,
+    healthFailure: action.cause === 'user' ? undefined : s.healthFailure,
+  };
 }
 
 /** How a service ended, for people: the crash reason in the store and devenv's log line alike. */
