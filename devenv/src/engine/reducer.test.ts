@@ -338,6 +338,13 @@ const table: {
     expected: 'unchanged',
   },
   {
+    // Stopped by the user while its launch was in flight, and then the start failed.
+    name: 'requeued after a backoff: not a crash the user had stopped',
+    from: { phase: 'crashed', userStopped: true },
+    action: requeued('backoff'),
+    expected: 'unchanged',
+  },
+  {
     name: 'requeued: not while it runs',
     from: running,
     action: requeued('user'),
