@@ -90,7 +90,7 @@ function mountFor(volume: VolumeMount): Dockerode.MountSettings {
     case 'tmpfs':
       return { Type: 'tmpfs', Source: '', Target: volume.target };
     case 'image':
-      // Engine API 1.47+; dockerode's types predate the image mount type.
+      // Engine API 1.48+ (Docker 28); dockerode's types predate the image mount type.
       return {
         Type: 'image' as Dockerode.MountType,
         Source: volume.source,

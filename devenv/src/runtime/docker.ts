@@ -130,13 +130,31 @@ async function present(docker: Dockerode, spec: ServiceSpec): Promise<Result<voi
   }
 }
 
+/** The Engine API that added `type: image` mounts (Docker Engine 28). */
+const IMAGE_MOUNT_API = '1.48';
+
+function apiAtLeast(version: string, wanted: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [wantedMajor = 0, wantedMinor = 0] = wanted.split('.').map(Number);
+  return major > wantedMajor || (major === wantedMajor && minor >= wantedMinor);
+}
+
 /** `type: image` volumes mount images that must be here already, like the service's own image. */
 async function imageVolumesPresent(
   docker: Dockerode,
   spec: ServiceSpec,
 ): Promise<Result<void, Unavailable>> {
-  for (const volume of spec.volumes) {
-    if (volume.type !== 'image') continue;
+  const images = spec.volumes.filter((volume) => volume.type === 'image');
+  if (images.length === 0) return ok(undefined);
+  const api = await docker.version().then(
+    (answer) => answer.ApiVersion,
+    () => undefined,
+  );
+  if (api !== undefined && !apiAtLeast(api, IMAGE_MOUNT_API))
+    return err({
+      reason: `volumes of type: image need Docker Engine 28 or later (API ${IMAGE_MOUNT_API}); this Engine speaks API ${api}: upgrade the Engine, or mount the files another way (a bind mount or a volume)`,
+    });
+  for (const volume of images) {
     try {
       await docker.getImage(volume.source).inspect();
     } catch (error) {
