@@ -18,12 +18,16 @@ import { UsageError } from './usage-error.js';
 export const POSTGRES_SERVER_USAGE = `Usage: devenv postgres-server [--port PORT] [--data DIR] [--engine ENGINE] [--pglite-data DIR]
 
 Runs the stack's development Postgres in the foreground (what the postgres service runs
-natively) on 127.0.0.1:PORT, with the superuser POSTGRES_USER and the database POSTGRES_DB (the
-official image's variables) and no password checked. The engine:
+natively) on 127.0.0.1:PORT, with the superuser POSTGRES_USER, password POSTGRES_PASSWORD and
+the database POSTGRES_DB (the official image's variables). The engine:
   postgres  the PostgreSQL server versions.yaml asks for, when it is installed: --data is
-            initialised on first use (trust authentication on loopback)
+            initialised on first use; TCP takes the password (scram-sha-256), the Unix socket
+            only the OS user running devenv (peer). As root the server runs as the postgres
+            user, and the data moves to a private directory of its own when that user cannot
+            enter --data's parent (.devenv/ is private)
   pglite    PGlite, Postgres compiled to WebAssembly, embedded in devenv (npm install brings it):
-            its connections share one session and run one statement at a time
+            its connections share one session and run one statement at a time; it checks no
+            password
   auto      postgres when installed, else pglite (the default)
 
       --port PORT          default 5432
@@ -70,6 +74,14 @@ export async function postgresServerCommand(
   const user = ctx.env['POSTGRES_USER'] || 'postgres';
   const identity = { port, user, database: ctx.env['POSTGRES_DB'] || user, log };
 
+  const password = ctx.env['POSTGRES_PASSWORD'] ?? '';
+  if (engine.value.kind === 'postgres' && password === '') {
+    log(
+      'POSTGRES_PASSWORD is not set: PostgreSQL takes the superuser password on TCP; set it as compose/compose.yaml does (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-timecop})',
+    );
+    return 1;
+  }
+
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   process.once('SIGTERM', stop);
@@ -80,6 +92,7 @@ export async function postgresServerCommand(
         ? await runPostgresServer({
             ...identity,
             postgres: engine.value.path,
+            password,
             dataDir,
             stop: stopping.signal,
           })

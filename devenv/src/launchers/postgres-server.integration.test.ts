@@ -3,141 +3,35 @@
  * on both engines (the PostgreSQL server installed here, and the embedded PGlite), with real
  * clients, real SIGKILLs of the whole group and real restarts on the same data.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { withoutPostgresServer } from '../postgres/hide-postgres.js';
 import { startupMessage } from '../postgres/shared-session.js';
 import { freePort } from '../process/free-port.js';
-import { PROJECT_ROOT } from '../project-root.js';
-import { groupExists, signalGroup } from '../runtime/process-group.js';
+import { groupExists } from '../runtime/process-group.js';
+import {
+  dataRoot as dataRootIn,
+  killGroup,
+  killLaunchedAfterEach,
+  launch,
+  query,
+  ready,
+  stop,
+} from './postgres-server.test-support.js';
 import { findSystemUser } from './system-user.js';
 
 const makeTempDir = useTempDirs('devenv-pg-');
+const dataRoot = () => dataRootIn(makeTempDir);
 const ENGINES = ['postgres', 'pglite'] as const;
-type Engine = (typeof ENGINES)[number];
-
-interface Launched {
-  readonly child: ChildProcess;
-  readonly url: string;
-  output(): string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const launched: Launched[] = [];
-afterEach(async () => {
-  for (const run of launched.splice(0)) {
-    signalGroup(run.child.pid!, 'SIGKILL');
-    await run.exited;
-  }
-});
-
-/** Temp directories are 0700; as root the server runs as the postgres user, which must get in. */
-async function dataRoot(): Promise<string> {
-  const dir = await makeTempDir();
-  await chmod(dir, 0o755);
-  return dir;
-}
-
-/** Started as devenv's native runtime starts a service: detached, so it leads its own group. */
-function launch(
-  root: string,
-  port: number,
-  engine: Engine | undefined,
-  env: NodeJS.ProcessEnv = process.env,
-): Launched {
-  const child = spawn(
-    process.execPath,
-    [
-      DEVENV_BIN,
-      'postgres-server',
-      '--port',
-      String(port),
-      '--data',
-      join(root, 'data'),
-      ...(engine ? ['--engine', engine] : []),
-    ],
-    {
-      cwd: PROJECT_ROOT,
-      detached: true,
-      env: {
-        ...env,
-        POSTGRES_USER: 'timecop',
-        POSTGRES_PASSWORD: 'timecop',
-        POSTGRES_DB: 'timecop',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let text = '';
-  child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const run: Launched = {
-    child,
-    // The compose file's URL, password included (neither engine checks it).
-    url: `postgres://timecop:timecop@127.0.0.1:${port}/timecop`,
-    output: () => text,
-    exited: new Promise((resolve) =>
-      child.once('exit', (code, signal) => resolve({ code, signal })),
-    ),
-  };
-  launched.push(run);
-  return run;
-}
-
-/** Polls `select 1` as the stack's probe does, until it answers or the server exits. */
-async function ready(run: Launched, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (run.child.exitCode !== null || run.child.signalCode !== null)
-      throw new Error(`postgres-server exited:\n${run.output()}`);
-    const client = new pg.Client({ connectionString: run.url, connectionTimeoutMillis: 1_000 });
-    client.on('error', () => {});
-    try {
-      await client.connect();
-      await client.query('select 1');
-      return;
-    } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`no answer: ${String(error)}\n${run.output()}`, { cause: error });
-      await sleep(100);
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
-}
-
-async function query<R extends pg.QueryResultRow>(
-  url: string,
-  text: string,
-  values: unknown[] = [],
-): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-async function killGroup(run: Launched): Promise<void> {
-  signalGroup(run.child.pid!, 'SIGKILL');
-  await run.exited;
-}
-
-async function stop(run: Launched) {
-  signalGroup(run.child.pid!, 'SIGTERM');
-  return run.exited;
-}
+killLaunchedAfterEach();
 
 describe.each(ENGINES)('devenv postgres-server --engine %s', (engine) => {
   it('serves POSTGRES_DB as POSTGRES_USER, and a SIGTERM stops it cleanly', async () => {

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { describeOutcome, runCommand } from '../process/run-command.js';
 import { err, ok, type Result } from '../result.js';
+import { ensureClientAuth, ensurePassword, withPasswordFile } from './postgres-auth.js';
+import { prepareServerHome } from './postgres-home.js';
 import { recoverStaleServer } from './stale-server-recovery.js';
 import { findSystemUser, type SystemUser } from './system-user.js';
 
@@ -16,6 +16,8 @@ export interface PostgresServerOptions {
   readonly port: number;
   /** Superuser and database to create, as the official image's POSTGRES_USER / POSTGRES_DB. */
   readonly user: string;
+  /** The superuser's password (POSTGRES_PASSWORD), checked on TCP with scram-sha-256. */
+  readonly password: string;
   readonly database: string;
   readonly log: (line: string) => void;
   /** Aborted on SIGTERM/SIGINT: the server shuts down (fast: open sessions are ended). */
@@ -23,10 +25,13 @@ export interface PostgresServerOptions {
 }
 
 /**
- * Runs a throwaway development PostgreSQL: initialises the data directory on first use (trust
- * auth on loopback, user `postgres`), then runs the server in the foreground until `stop`.
- * PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user. What a
- * killed previous run left behind is cleared first (stale-server-recovery.ts).
+ * Runs a throwaway development PostgreSQL: initialises the data directory on first use, then runs
+ * the server in the foreground until `stop`. TCP takes the superuser's password (scram-sha-256),
+ * the socket only the OS user running devenv (peer); a data directory an older devenv set up
+ * with trust is brought to the same rules (client-auth.ts). PostgreSQL refuses to run as root,
+ * so as root it runs as the `postgres` system user, with its data where that user may go
+ * (postgres-home.ts). What a killed previous run left behind is cleared first
+ * (stale-server-recovery.ts).
  */
 export async function runPostgresServer(
   options: PostgresServerOptions,
@@ -35,35 +40,36 @@ export async function runPostgresServer(
     process.getuid?.() === 0 ? (findSystemUser('postgres') ?? findSystemUser('nobody')) : undefined;
   if (process.getuid?.() === 0 && !user)
     return err('running as root and no postgres or nobody user exists to run PostgreSQL as');
-  const dataDir =
-    user && !traversableByOthers(dirname(options.dataDir))
-      ? fallbackDataDir(options.dataDir)
-      : options.dataDir;
-  if (dataDir !== options.dataDir)
-    options.log(`${user?.name} cannot reach ${options.dataDir}; using ${dataDir}`);
-  const socketDir = join(dirname(dataDir), 'socket');
-  for (const dir of [dirname(dataDir), socketDir]) {
-    mkdirSync(dir, { recursive: true });
-    if (user) chownSync(dir, user.uid, user.gid);
-  }
-  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    const initdb = join(dirname(options.postgres), 'initdb');
-    options.log(`initialising ${dataDir}${user ? ` as ${user.name}` : ''}`);
-    const outcome = await runAs(user, initdb, [
-      '-D',
-      dataDir,
-      '-U',
-      options.user,
-      '--auth=trust',
-      '--encoding=UTF8',
-      '--no-instructions',
-    ]);
-    if (outcome.code !== 0) return err(`initdb failed: ${describeOutcome(outcome)}`);
-  }
+  const home = await prepareServerHome(options.dataDir, user, options.log);
+  if (!home.ok) return home;
+  const { dataDir, socketDir } = home.value;
+  // Before anything is written there: a live server of another run must keep its files.
   const recovered = await recoverStaleServer(dataDir, socketDir);
   if (!recovered.ok) return recovered;
   for (const line of recovered.value) options.log(line);
+  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (fresh) {
+    const initdb = join(dirname(options.postgres), 'initdb');
+    options.log(`initialising ${dataDir}${user ? ` as ${user.name}` : ''}`);
+    const outcome = await withPasswordFile(socketDir, options.password, user, (pwfile) =>
+      runAs(user, initdb, [
+        '-D',
+        dataDir,
+        '-U',
+        options.user,
+        '--auth-local=peer',
+        '--auth-host=scram-sha-256',
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-instructions',
+      ]),
+    );
+    if (outcome.code !== 0) return err(`initdb failed: ${describeOutcome(outcome)}`);
+  }
+  const auth = ensureClientAuth(dataDir, { fresh, superuser: options.user, user });
+  if (!auth.ok) return auth;
+  if (auth.value) options.log(auth.value);
   const child = spawn(
     options.postgres,
     [
@@ -95,23 +101,30 @@ export async function runPostgresServer(
   });
   const serverGone = { value: false };
   void exited.then(() => (serverGone.value = true));
-  const created = await ensureDatabase(options, serverGone);
-  if (created) options.log(created);
+  for (const line of await ensureDatabase(options, socketDir, serverGone)) options.log(line);
   return exited;
 }
 
-/** Like the official image: the database named by POSTGRES_DB exists once the server is up. */
+/**
+ * Like the official image: the superuser's password is POSTGRES_PASSWORD (set through the socket
+ * when TCP refuses it: a data directory from before, or a changed password) and the database
+ * named by POSTGRES_DB exists, once the server is up.
+ */
 async function ensureDatabase(
   options: PostgresServerOptions,
+  socketDir: string,
   serverGone: { readonly value: boolean },
-): Promise<string | undefined> {
+): Promise<string[]> {
   const deadline = Date.now() + 60_000;
+  const done: string[] = [];
+  let passwordSet = false;
   // Stops with the server: a retry loop left running would keep this process alive after it.
   while (Date.now() < deadline && !serverGone.value) {
     const client = new pg.Client({
       host: '127.0.0.1',
       port: options.port,
       user: options.user,
+      password: options.password,
       database: 'postgres',
     });
     client.on('error', () => {});
@@ -122,36 +135,27 @@ async function ensureDatabase(
       ]);
       if (found.rowCount === 0) {
         await client.query(`create database "${options.database.replace(/"/g, '""')}"`);
-        return `created database ${options.database}`;
+        done.push(`created database ${options.database}`);
       }
-      return undefined;
-    } catch {
+      return done;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '28P01' && !passwordSet) {
+        passwordSet = true;
+        const set = await ensurePassword(socketDir, options);
+        done.push(set.ok ? set.value : set.error);
+        if (!set.ok) return done;
+        continue;
+      }
       await new Promise((r) => setTimeout(r, 200));
     } finally {
       await client.end().catch(() => {});
     }
   }
-  return serverGone.value
-    ? undefined
-    : `gave up creating database ${options.database}: the server did not accept connections within 60 s`;
-}
-
-/** Whether a user other than the owner can reach `dir` (every ancestor has o+x). */
-function traversableByOthers(dir: string): boolean {
-  for (let d = dir; ; d = dirname(d)) {
-    try {
-      if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
-    } catch {
-      return false;
-    }
-    if (d === dirname(d)) return true;
-  }
-}
-
-/** A place the service user can reach, stable per project so data survives restarts. */
-function fallbackDataDir(dataDir: string): string {
-  const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-  return join(tmpdir(), `devenv-postgres-${key}`, 'data');
+  if (!serverGone.value)
+    done.push(
+      `gave up creating database ${options.database}: the server did not accept connections within 60 s`,
+    );
+  return done;
 }
 
 function runAs(user: SystemUser | undefined, command: string, args: string[]) {
