@@ -13,6 +13,10 @@ const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary:
     load: async () => (await import('./down-command.js')).downCommand,
     summary: 'stop the running stack, or reap what a killed devenv left',
   },
+  env: {
+    load: async () => (await import('./env-command.js')).envCommand,
+    summary: 'print the session token and dispatcher URL, for curl',
+  },
   ps: {
     load: async () => (await import('./ps-command.js')).psCommand,
     summary: 'list the services of the running stack',

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initialEngineState, type EngineState } from '../engine/service-state.js';
@@ -54,6 +55,27 @@ describe('devenv metrics endpoint', () => {
     expect(body).toContain('devenv_log_records_dropped{sink="loki"} 7');
     expect(body).toContain('devenv_log_records 42');
     expect((await fetch(`http://127.0.0.1:${endpoint.port}/other`)).status).toBe(404);
+  });
+
+  it('answers only loopback names and no foreign origin (issue #16: DNS rebinding)', async () => {
+    const started = await startMetricsEndpoint(
+      { getState: () => initialEngineState(['worker']), logStats: () => stats },
+      0,
+    );
+    if (!started.ok) throw new Error(started.error.reason);
+    endpoint = started.value;
+    const port = endpoint.port;
+    const status = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) =>
+        httpGet({ host: '127.0.0.1', port, path: '/metrics', headers }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject),
+      );
+    expect(await status({ host: `rebound.attacker.example:${port}` })).toBe(403);
+    expect(await status({ origin: 'http://attacker.example' })).toBe(403);
+    expect(await status({ host: `localhost:${port}` })).toBe(200);
+    expect(await status({})).toBe(200);
   });
 
   it('reports a taken port as a value instead of throwing', async () => {

@@ -3,6 +3,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { EngineState, ServicePhase } from '../engine/service-state.js';
 import type { LogBusStats } from '../logbus/log-bus.js';
 import { err, messageOf, ok, type Result } from '../result.js';
+import { isLoopbackHostHeader, isSameOrigin } from '../session/control-request.js';
 
 /** Where `devenv up` serves its own metrics (observability/prometheus/prometheus.yml scrapes it). */
 export const DEFAULT_DEVENV_METRICS_PORT = 9469;
@@ -106,13 +107,23 @@ export type MetricsEndpointFailure =
   /** Any other listen error (bad port number, permissions). */
   | { readonly reason: 'listen-failed'; readonly port: number; readonly message: string };
 
-/** Serves `GET /metrics` on 127.0.0.1:`port` (0 = any free port). */
+/**
+ * Serves `GET /metrics` on 127.0.0.1:`port` (0 = any free port), to loopback names only: a
+ * DNS-rebinding page (its own name in `Host`) or another site's script (`Origin`) gets 403.
+ */
 export async function startMetricsEndpoint(
   source: MetricsSource,
   port: number,
 ): Promise<Result<MetricsEndpoint, MetricsEndpointFailure>> {
   const registry = devenvRegistry(source);
   const server: Server = createServer((request, response) => {
+    const { host, origin } = request.headers;
+    if (!isLoopbackHostHeader(host) || !isSameOrigin(origin, host)) {
+      response
+        .writeHead(403, { 'content-type': 'text/plain' })
+        .end('devenv answers only at a loopback address, and to no other origin\n');
+      return;
+    }
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404).end();
       return;

@@ -16,6 +16,12 @@ import { nativeRuntime } from '../runtime/native.js';
 import { processStartTicks, signalGroup } from '../runtime/process-group.js';
 import { reapSession } from '../session/reap.js';
 import { readSession, sessionPath, sessionRecorder } from '../session/session-file.js';
+import {
+  createSessionSecret,
+  removeSessionSecret,
+  SESSION_TOKEN_VAR,
+  withSessionToken,
+} from '../session/session-secret.js';
 import { createToolchain } from '../toolchain/toolchain.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
@@ -117,6 +123,14 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       ctx.err(`devenv: removed ${reaped.containers.length} leftover container(s) of that devenv`);
   }
 
+  // This session's secret (session-secret.ts). Children inherit it: services, reload guards, k6.
+  const secret = createSessionSecret(stateDir);
+  if (!secret.ok) {
+    ctx.err(`devenv: ${secret.error}`);
+    return 1;
+  }
+  process.env[SESSION_TOKEN_VAR] = secret.value;
+
   const sessionId = randomUUID();
   const recorder = sessionRecorder(session, {
     devenvPid: process.pid,
@@ -136,6 +150,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const bus = createLogBus({ sinks });
   const teardown = teardownSteps();
   teardown.afterStop(() => bus.close());
+  teardown.afterStop(() => removeSessionSecret(stateDir));
   // Aborted as the supervisor's shutdown begins: a tool install or image build in flight ends then.
   const inFlight = new AbortController();
   const toolchain = createToolchain({
@@ -145,7 +160,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     signal: inFlight.signal,
   });
   const supervisor = createSupervisor({
-    stack,
+    stack: withSessionToken(stack, secret.value),
     abort: inFlight,
     runtimes: {
       native: nativeRuntime(toolchain),

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
 import { messageOf } from '../result.js';
 import { parseK6Metrics, type K6Snapshot } from './k6-progress.js';
 import { freePort } from '../process/free-port.js';
+import { SESSION_TOKEN_VAR, sessionTokenFrom } from '../session/session-secret.js';
 
 export interface K6RunOptions {
   readonly k6Path: string;
@@ -49,6 +51,8 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
   if (options.remoteWriteUrl !== undefined) args.push('-o', 'experimental-prometheus-rw');
   args.push(options.script);
 
+  // The dispatcher's mutating calls need the running session's secret (loadtest/lib/config.js).
+  const sessionToken = sessionTokenFrom(process.env, join(options.cwd, '.devenv'));
   const child = spawn(options.k6Path, args, {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +69,7 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
         : {}),
       // k6 must not phone home (usage reports) from a developer's machine.
       K6_NO_USAGE_REPORT: 'true',
+      ...(sessionToken === undefined ? {} : { [SESSION_TOKEN_VAR]: sessionToken }),
     },
   });
   const interrupt = () => child.kill('SIGINT');

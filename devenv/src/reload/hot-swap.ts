@@ -1,3 +1,5 @@
+import { bearerHeader, SESSION_TOKEN_VAR } from '../session/session-secret.js';
+
 /**
  * Asking a running service to take a code change itself (`x-devenv.hot_reload`): one POST to its
  * URL with the changed files, `{"paths": ["/abs/file", …]}`. The answer decides what devenv does
@@ -45,15 +47,20 @@ function describeBody(body: string): string {
     .join(', ');
 }
 
+/**
+ * `token`: the session secret the service's `/reload` requires (devenv up puts it in its own
+ * environment, session-secret.ts).
+ */
 export async function requestHotSwap(
   url: string,
   paths: readonly string[],
   timeoutMs: number,
+  token: string | undefined = process.env[SESSION_TOKEN_VAR],
 ): Promise<HotSwapOutcome> {
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearerHeader(token) },
       body: JSON.stringify({ paths }),
       signal: AbortSignal.timeout(timeoutMs),
     });

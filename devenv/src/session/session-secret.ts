@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Stack } from '../model/stack.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 
 /**
@@ -80,4 +81,18 @@ export function removeSessionSecret(stateDir: string): void {
 /** `Authorization: Bearer …` for a request to a control endpoint, or nothing without a token. */
 export function bearerHeader(token: string | undefined): Record<string, string> {
   return token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
+}
+
+/**
+ * The stack with the secret in every service's environment: the docker runtime passes only a
+ * service's own environment to its container (a native process also inherits devenv's).
+ */
+export function withSessionToken(stack: Stack, token: string): Stack {
+  const services = Object.fromEntries(
+    Object.entries(stack.services).map(([name, spec]) => [
+      name,
+      { ...spec, environment: { ...spec.environment, [SESSION_TOKEN_VAR]: token } },
+    ]),
+  );
+  return { ...stack, services };
 }
