@@ -38,8 +38,12 @@ export function applyExtends(input: ExtendingDocument, loader: FileLoader): Tagg
   const own: ServiceFile = { key: input.file.absolute, services, ...input };
   let resolved = services;
   for (const name of Object.keys(services.value)) {
-    const service = resolver.resolve(own, name, []);
-    if (service) resolved = withEntry(resolved, name, service);
+    // A chain with a problem is reported once: its service stays without `extends`, so that a
+    // project including this one does not resolve it again from the wrong directory.
+    const service =
+      resolver.resolve(own, name, []) ??
+      withEntry(entry(services, name) as Tagged, 'extends', undefined);
+    resolved = withEntry(resolved, name, service);
   }
   return withEntry(input.document, 'services', resolved);
 }

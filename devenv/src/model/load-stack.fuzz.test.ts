@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { err, ok } from '../result.js';
 import { parseStack, type SourceText } from './load-stack.js';
@@ -16,7 +16,37 @@ interface Fixture {
   readonly dir: string;
   readonly files: readonly SourceText[];
   readonly dotenv?: SourceText;
+  /** Files that `extends` and `include` reach, by path relative to `dir`. */
+  readonly reached?: Readonly<Record<string, string>>;
 }
+
+/** A project whose services come through include and extends chains, one of them deep. */
+const DEEP = 30;
+const CHAINS: Readonly<Record<string, string>> = {
+  'lib/compose.yaml':
+    'include:\n  - path: deeper/compose.yaml\n    env_file: lib.env\nservices:\n  db:\n    image: "postgres:${PG_TAG}"\n    volumes: ["./init:/docker-entrypoint-initdb.d"]\n',
+  'lib/lib.env': 'PG_TAG=16\n',
+  'lib/deeper/compose.yaml':
+    'services:\n  cache:\n    extends: {file: ../../common/base.yaml, service: root}\n    image: redis\n',
+  'common/base.yaml':
+    'services:\n  web:\n    extends: {file: ../shared/root.yaml, service: root}\n    build: ./web\n    ports: ["127.0.0.1:8080:80"]\n    environment: {MODE: web}\n  root:\n    image: nginx\n    environment: [ROOT=1]\n',
+  'shared/root.yaml': 'services:\n  root:\n    image: busybox\n    command: [sh, -c, "sleep 1d"]\n',
+  'deep.yaml': `services:\n  s0:\n    image: base\n${Array.from({ length: DEEP }, (_, i) => `  s${i + 1}:\n    extends: s${i}\n    environment: [L${i + 1}=${i + 1}]\n`).join('')}`,
+};
+const CHAINS_MAIN = [
+  'include: [lib/compose.yaml]',
+  'services:',
+  '  app:',
+  '    extends: {file: common/base.yaml, service: web}',
+  '    environment: {MODE: app}',
+  '    depends_on: [db, cache]',
+  '  worker:',
+  '    extends: app',
+  '    ports: !reset []',
+  '  deepest:',
+  `    extends: {file: deep.yaml, service: s${DEEP}}`,
+  '',
+].join('\n');
 
 const FIXTURES: readonly Fixture[] = [
   {
@@ -37,6 +67,11 @@ const FIXTURES: readonly Fixture[] = [
         text: read('dev-overrides/compose.override.yaml'),
       },
     ],
+  },
+  {
+    dir: '/virtual/chains',
+    files: [{ file: 'chains/compose.yaml', text: CHAINS_MAIN }],
+    reached: CHAINS,
   },
 ];
 const APP_ENV = read('dev-overrides/app.env');
@@ -201,34 +236,156 @@ const MUTATIONS: readonly ((lines: string[], random: Random, text: string) => st
   },
   // required variables without a value
   (lines) => lines.map((l) => l.replace(/\$\{([A-Z_]+)(:-[^}]*)?\}/, '${$1_UNSET:?boom}')),
+  // an extends or include that closes a cycle, names a missing or remote file, or a bad value
+  (lines, random) => {
+    const targets = lines.flatMap((l, i) =>
+      /extends|include|path|file:|^ +- /.test(l) ? [i] : [],
+    );
+    if (targets.length === 0) return lines;
+    const i = pick(random, targets);
+    const out = [...lines];
+    const line = out[i] ?? '';
+    const values = /extends|file:/.test(line) ? EXTENDS_VALUES : INCLUDE_VALUES;
+    out[i] = line.replace(/(extends: |include: |path: |- )\S.*$/, `$1${pick(random, values)}`);
+    return out;
+  },
+  // a service that extends another of the same file (maybe itself, maybe a later one)
+  (lines, random, text) => {
+    const names = serviceNames(text);
+    const at = lines.findIndex((l) => SERVICE_LINE.test(l) && random() < 0.3);
+    if (at < 0 || names.length === 0) return lines;
+    return [
+      ...lines.slice(0, at + 1),
+      `    extends: ${pick(random, names)}`,
+      ...lines.slice(at + 1),
+    ];
+  },
+];
+const CHAIN_MUTATIONS = MUTATIONS.slice(-2);
+const EXTENDS_VALUES = [
+  'ghost',
+  'app',
+  'worker',
+  's3',
+  'web',
+  '{file: ghost.yaml, service: web}',
+  '{file: ../chains/compose.yaml, service: app}',
+  '{file: compose.yaml, service: worker}',
+  '{file: ../../compose.yaml, service: app}',
+  '{service: s7, file: ../deep.yaml}',
+  '{service: s29, file: deep.yaml}',
+  '{file: deep.yaml}',
+  '{file: https://example.com/c.yaml, service: web}',
+  '[x]',
+  '5',
+  '~',
+];
+const INCLUDE_VALUES = [
+  '[compose.yaml]',
+  '[../compose.yaml]',
+  '[lib/compose.yaml, lib/compose.yaml]',
+  '[git@github.com:o/r.git]',
+  '[oci://docker.io/x/y]',
+  'oci://docker.io/x/y',
+  '../compose.yaml',
+  '../../compose.yaml',
+  'compose.yaml',
+  'ghost.yaml',
+  '{path: [], env_file: 3}',
+  '{path: ghost.yaml, project_directory: ..}',
+  '5',
+  '~',
 ];
 
-function mutate(fixture: Fixture, seed: number): SourceText[] {
+/** The fixture with one of its files (a -f file or one that extends/include reach) mutated. */
+function mutate(
+  fixture: Fixture,
+  seed: number,
+): { files: SourceText[]; reached: Map<string, string> } {
   const random = prng(seed);
-  const target = int(random, fixture.files.length);
-  return fixture.files.map((source, index) => {
-    if (index !== target) return source;
-    let text = source.text;
+  const reachedNames = Object.keys(fixture.reached ?? {});
+  // Half the time the -f file, whose include and extends start every chain.
+  const target =
+    reachedNames.length > 0 && random() < 0.5
+      ? 0
+      : int(random, fixture.files.length + reachedNames.length);
+  const change = (text: string) => {
     const rounds = 1 + int(random, 3);
-    for (let r = 0; r < rounds; r++)
-      text = pick(random, MUTATIONS)(text.split('\n'), random, text).join('\n');
-    return { file: source.file, text };
-  });
+    for (let r = 0; r < rounds; r++) {
+      // The chains fixture gets the chain mutations half the time, so that each kind shows up.
+      const mutations = reachedNames.length > 0 && random() < 0.5 ? CHAIN_MUTATIONS : MUTATIONS;
+      text = pick(random, mutations)(text.split('\n'), random, text).join('\n');
+    }
+    return text;
+  };
+  const files = fixture.files.map((source, index) =>
+    index === target ? { file: source.file, text: change(source.text) } : source,
+  );
+  const reached = new Map(
+    reachedNames.map((name, index) => {
+      const text = fixture.reached?.[name] ?? '';
+      return [
+        join(fixture.dir, name),
+        index + fixture.files.length === target ? change(text) : text,
+      ];
+    }),
+  );
+  // The -f files are on disk too: an extends or include may name them.
+  for (const source of files) reached.set(join(dirname(fixture.dir), source.file), source.text);
+  return { files, reached };
+}
+
+const CHAIN_PROBLEMS: Readonly<Record<string, RegExp>> = {
+  'extends cycle': /^extends cycle: /,
+  'include cycle': /^include cycle: /,
+  'missing file': /does not exist/,
+  'remote source': /remote .* is not supported by devenv/,
+  'undefined service': /which is not defined/,
+};
+
+function fixtureReader(fixture: Fixture, reached: ReadonlyMap<string, string>) {
+  return (path: string) => {
+    const text = reached.get(path);
+    if (text !== undefined) return ok(text);
+    return path.endsWith('/app.env') ? ok(APP_ENV) : err('missing');
+  };
 }
 
 describe('loadStack fuzz', () => {
+  it('loads every fixture as it is, the chains one through its include and extends', () => {
+    for (const fixture of FIXTURES) {
+      const reached = new Map(
+        Object.entries(fixture.reached ?? {}).map(([name, text]) => [
+          join(fixture.dir, name),
+          text,
+        ]),
+      );
+      const result = parseStack(fixture.files, {
+        projectDir: fixture.dir,
+        env: {},
+        dotenv: fixture.dotenv,
+        readText: fixtureReader(fixture, reached),
+      });
+      expect(result.ok ? [] : result.error, fixture.dir).toEqual([]);
+      if (fixture.reached && result.ok)
+        expect(result.value.services[`deepest`]?.environment[`L${DEEP}`]).toBe(String(DEEP));
+    }
+  });
+
   it(`answers ${CASES} mutated compose files with a Stack or positioned diagnostics`, () => {
     let accepted = 0;
+    const seen = new Set<string>();
     for (let seed = 1; seed <= CASES; seed++) {
       const fixture = FIXTURES[seed % FIXTURES.length] as Fixture;
-      const files = mutate(fixture, seed);
+      const { files, reached } = mutate(fixture, seed);
+      const readText = fixtureReader(fixture, reached);
       let result: ReturnType<typeof parseStack>;
       try {
         result = parseStack(files, {
           projectDir: fixture.dir,
           env: {},
           dotenv: fixture.dotenv,
-          readText: (path) => (path.endsWith('/app.env') ? ok(APP_ENV) : err('missing')),
+          readText,
         });
       } catch (thrown) {
         throw new Error(`seed ${seed}: parseStack threw ${String(thrown)}`, { cause: thrown });
@@ -248,10 +405,16 @@ describe('loadStack fuzz', () => {
         expect(typeof d.message === 'string' && d.message.length > 0, context).toBe(true);
         // parseStack turns a thrown bug into a diagnostic; the fuzz test must still see it.
         expect(d.message, context).not.toMatch(/^internal error/);
+        // What extends and include report is always about a place in a file.
+        if (/extends|include/.test(d.message)) expect(d.line, context).toBeGreaterThan(0);
+        for (const [kind, pattern] of Object.entries(CHAIN_PROBLEMS))
+          if (pattern.test(d.message)) seen.add(kind);
       }
     }
     // Mutations are mostly destructive, but some must survive or the test is not testing much.
     expect(accepted).toBeGreaterThan(CASES / 20);
     expect(accepted).toBeLessThan(CASES);
+    // The chain mutations reach every kind of chain problem.
+    expect([...seen].sort()).toEqual(Object.keys(CHAIN_PROBLEMS).sort());
   });
 });
