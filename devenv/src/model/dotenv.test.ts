@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../diagnostic.js';
-import { parseDotenv } from './dotenv.js';
+import { parseDotenv, parseRawEnvFile } from './dotenv.js';
 
 function parse(text: string, env: Record<string, string> = {}): Record<string, string> {
   const result = parseDotenv(text, '.env', (name) => env[name]);
@@ -99,5 +99,29 @@ describe('.env format (Compose)', () => {
       '.env:4:7: unexpected text after the closing quote of E\n  → quote the whole value, or put a space before a # comment',
     ]);
     expect(errors('KEY value')[0]).toMatch(/^\.env:1:5: expected "=" after KEY/);
+  });
+});
+
+describe('raw format (docker run --env-file)', () => {
+  it('takes values verbatim, skips comments and blank lines, copies bare keys that are set', () => {
+    const result = parseRawEnvFile(
+      '\uFEFF# comment\n\n  A="quoted" # not a comment\r\nB=${NOT_INTERPOLATED}\nC=\nSET\nNOT_SET\n',
+      'raw.env',
+      (name) => ({ SET: 'from-env' })[name],
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: { A: '"quoted" # not a comment', B: '${NOT_INTERPOLATED}', C: '', SET: 'from-env' },
+    });
+  });
+
+  it('refuses a name with whitespace or no name, at its line', () => {
+    const result = parseRawEnvFile('OK=1\nBAD NAME=x\n  =y\n', 'raw.env', () => undefined);
+    expect(result.ok ? [] : result.error.map(formatDiagnostic)).toEqual([
+      'raw.env:2:1: variable "BAD NAME" contains whitespace\n' +
+        '  → write NAME=value with nothing around the "=" (a raw env file takes the value as written)',
+      'raw.env:3:3: no variable name before "="\n' +
+        '  → write NAME=value with nothing around the "=" (a raw env file takes the value as written)',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import { serviceSchema } from './schema.js';
 
 const files: Record<string, string> = {
   '/proj/app.env': 'A=from-file\nB=from-file\nQ="x y"\n',
+  '/proj/raw.env': 'R="kept quotes" # and this\n  SPACED=$HOME\nSHELL_VAR\n',
   '/proj/bad.env': 'A="open\n',
 };
 const ctx: NormalizeContext = {
@@ -68,6 +69,49 @@ describe('normalizeService', () => {
       SHELL_VAR: 'shell',
       E: '',
     });
+  });
+
+  it('unsets a key without a value and without a variable, also over an env_file (compose-go)', () => {
+    const { service } = normalize({
+      image: 'x',
+      env_file: 'app.env',
+      environment: ['A', 'UNSET_VAR', 'SHELL_VAR', 'E='],
+    });
+    expect(service.spec.environment).toEqual({
+      B: 'from-file',
+      Q: 'x y',
+      SHELL_VAR: 'shell',
+      E: '',
+    });
+    expect(service.spec.unsetEnvironment).toEqual(['A', 'UNSET_VAR']);
+    // The mapping form: null is "no value".
+    const mapped = normalize({ image: 'x', environment: { UNSET_VAR: null, SHELL_VAR: null } });
+    expect(mapped.service.spec.unsetEnvironment).toEqual(['UNSET_VAR']);
+  });
+
+  it('reads an env_file with format: raw as docker run --env-file does', () => {
+    const { service, diagnostics } = normalize({
+      image: 'x',
+      env_file: [{ path: 'raw.env', format: 'raw' }],
+    });
+    expect(diagnostics).toEqual([]);
+    expect(service.spec.environment).toEqual({
+      R: '"kept quotes" # and this',
+      SPACED: '$HOME',
+      SHELL_VAR: 'shell',
+    });
+    const parsed = serviceSchema.safeParse({
+      image: 'x',
+      env_file: [{ path: 'a', format: 'yaml' }],
+    });
+    expect(parsed.success).toBe(false);
+  });
+
+  it('resolves build args: a bare one from the environment, dropped when unset', () => {
+    expect(
+      normalize({ build: { context: '.', args: ['SHELL_VAR', 'UNSET_VAR', 'N=1'] } }).service.spec
+        .build,
+    ).toEqual({ context: '/proj', args: { SHELL_VAR: 'shell', N: '1' } });
   });
 
   it('reports a missing required env_file at its entry and a broken one in its own file', () => {
@@ -197,6 +241,7 @@ describe('volumes', () => {
         '/cache',
         { type: 'tmpfs', target: '/run' },
         { type: 'bind', source: '/srv/www', target: '/www', read_only: true },
+        { type: 'image', source: 'assets:1', target: '/assets', image: { subpath: 'web' } },
       ],
     });
     expect(problems).toEqual([]);
@@ -213,6 +258,7 @@ describe('volumes', () => {
       { type: 'anonymous', target: '/cache', readOnly: false },
       { type: 'tmpfs', target: '/run' },
       { type: 'bind', source: '/srv/www', target: '/www', readOnly: true },
+      { type: 'image', source: 'assets:1', target: '/assets', subpath: 'web' },
     ]);
   });
 
