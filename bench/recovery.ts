@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { devenvPs } from '../devenv/test/devenv-process.js';
 import { startProjectStack } from '../devenv/test/stack-lock.js';
+import { sessionAuth } from '../devenv/test/stack-smoke.js';
 import { waitUntil } from '../devenv/test/wait-until.js';
 import { DEVENV, median, ROOT } from './devenv-run.js';
 
@@ -31,7 +32,7 @@ async function workflowThrough(deadline: number): Promise<number> {
     if (Date.now() > deadline) throw new Error('no start acknowledged in time');
     const response = await fetch(`${DISPATCHER}/typescript/demo-mixed`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+      headers: { 'content-type': 'application/json', 'idempotency-key': key, ...sessionAuth() },
       body: JSON.stringify({ name: 'recovery' }),
       signal: AbortSignal.timeout(5_000),
     }).catch(() => undefined); // refused or reset while the dispatcher is down: retry

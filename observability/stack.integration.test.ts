@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN } from '../devenv/test/devenv-process.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
 import { startProjectStack } from '../devenv/test/stack-lock.js';
-import { stackSmoke } from '../devenv/test/stack-smoke.js';
+import { sessionAuth, stackSmoke } from '../devenv/test/stack-smoke.js';
 import { panelQueries } from './grafana/dashboards/index.js';
 
 const run = promisify(execFile);
@@ -121,7 +121,7 @@ describe('observability on the running stack', () => {
   it('log correlation: a workflow ID from a dispatcher response finds dispatcher and worker lines within 5 s', async () => {
     const response = await fetch(`${DISPATCHER}/typescript/demo-mixed`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sessionAuth() },
       body: JSON.stringify({ name: 'correlation' }),
     });
     expect(response.status).toBe(201);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PROJECT_ROOT } from '../src/project-root.js';
+import { bearerHeader, sessionTokenFrom } from '../src/session/session-secret.js';
 
 /** What a well-behaved client saw while starting workflows through the dispatcher. */
 export interface StartLog {
@@ -32,8 +35,13 @@ export function steadyStarts(options: {
   readonly perSecond: number;
   readonly maxStarts: number;
   readonly giveUpMs?: number;
+  /** The running devenv's state directory, for the session token the starts need. */
+  readonly stateDir?: string;
 }): SteadyStarts {
   const giveUpMs = options.giveUpMs ?? 90_000;
+  const auth = bearerHeader(
+    sessionTokenFrom({}, options.stateDir ?? join(PROJECT_ROOT, '.devenv')),
+  );
   const log: StartLog = {
     acknowledged: [],
     retries: 0,
@@ -53,7 +61,7 @@ export function steadyStarts(options: {
       try {
         const response = await fetch(`${options.dispatcher}/typescript/demo-mixed`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': key },
+          headers: { 'content-type': 'application/json', 'idempotency-key': key, ...auth },
           body: JSON.stringify({ name: `chaos-${index}` }),
           signal: AbortSignal.timeout(5_000),
         });

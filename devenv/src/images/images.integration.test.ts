@@ -202,7 +202,7 @@ describe('devenv images (real Docker Engine)', () => {
     const started = await exec(dispatcher, [
       'node',
       '-e',
-      "fetch('http://127.0.0.1:7070/typescript/demo-mixed?name=Ada',{method:'POST'}).then(async r=>console.log(r.status, await r.text()))",
+      "fetch('http://127.0.0.1:7070/typescript/demo-mixed?name=Ada',{method:'POST',headers:{'content-type':'application/json'}}).then(async r=>console.log(r.status, await r.text()))",
     ]);
     expect(started).toMatch(/^201 /);
     const id = /"workflow_id":"([^"]+)"/.exec(started)?.[1] ?? '';

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenvPs, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
 import { acquireStackLock } from '../../test/stack-lock.js';
-import { stackSmoke } from '../../test/stack-smoke.js';
+import { sessionAuth, stackSmoke } from '../../test/stack-smoke.js';
 import { withoutPostgresServer } from '../postgres/hide-postgres.js';
 import { PROJECT_ROOT } from '../project-root.js';
 
@@ -80,7 +80,7 @@ describe('the native stack with no PostgreSQL server installed', () => {
 
     const started = await fetch(`${DISPATCHER}/typescript/summarize-patient-context`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sessionAuth() },
       body: JSON.stringify({ patient_id: 'patient-001' }),
     });
     const { workflow_id: id } = (await started.json()) as { workflow_id: string };

@@ -24,6 +24,7 @@ import { devenvPs } from '../../test/devenv-process.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { startProjectStack } from '../../test/stack-lock.js';
 import { PROJECT_ROOT } from '../project-root.js';
+import { bearerHeader, sessionTokenFrom } from '../session/session-secret.js';
 
 const DISPATCHER = 'http://127.0.0.1:7070';
 const DEMO_PROTO = join('protos', 'timecop', 'workflows', 'v1', 'demo.proto');
@@ -74,11 +75,14 @@ const until = <T>(
   describe: () => string = () => '',
 ) => waitUntil(what, timeoutMs, read, { intervalMs: 250, describe });
 
+/** The running devenv's session token, which the dispatcher's POST routes require. */
+const auth = () => bearerHeader(sessionTokenFrom({}, join(dir, '.devenv')));
+
 /** WorkflowDemoTypeScript through the dispatcher: the TypeScript greeting activity's answer. */
 async function typeScriptGreeting(name: string): Promise<string> {
   const started = await fetch(`${DISPATCHER}/typescript/demo`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth() },
     body: JSON.stringify({ name }),
     signal: AbortSignal.timeout(5000),
   });
@@ -93,7 +97,7 @@ async function typeScriptGreeting(name: string): Promise<string> {
 async function post(path: string, body: unknown = {}): Promise<{ status: number; text: string }> {
   const response = await fetch(`${DISPATCHER}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth() },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });
@@ -134,7 +138,7 @@ async function generations(): Promise<{ workflows: number; activities: number }>
 function startDemo(body: unknown): Promise<{ status: number; text: string }> {
   return fetch(`${DISPATCHER}/typescript/demo-mixed`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth() },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(5000),
   }).then(async (r) => ({ status: r.status, text: await r.text() }));
