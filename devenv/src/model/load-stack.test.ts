@@ -157,7 +157,7 @@ x-notes: kept
     const text =
       'services:\n  temporal: {image: t}\n  api:\n    image: a\n    depends_on:\n      - db\n      - tempral\n';
     expect(errorsOf(text)).toEqual([
-      'compose.yaml:6:9: service "api" depends on "db", which is not defined\n  → define a service "db", remove the dependency, or mark it required: false',
+      'compose.yaml:6:9: service "api" depends on "db", which is not defined\n  → define a service "db", or remove the dependency',
       'compose.yaml:7:9: service "api" depends on "tempral", which is not defined; did you mean "temporal"?\n  → change it to "temporal"',
     ]);
   });
