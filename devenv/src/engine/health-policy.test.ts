@@ -4,6 +4,7 @@ import {
   afterProbe,
   FIRST_STARTING_PROBE_MS,
   firstProbeCadence,
+  healthFailureOf,
   LAST_STARTING_PROBE_MS,
   type ProbeCadence,
 } from './health-policy.js';
@@ -118,5 +119,86 @@ describe('afterProbe: when to replace the service', () => {
 
   it('gone from the store (no state): probe again', () => {
     expect(afterProbe(firstProbeCadence, undefined, probe, okAnswer, 10).kind).toBe('probe-again');
+  });
+});
+
+const bare = (overrides: Partial<ServiceState>): ServiceState => ({
+  ...initialServiceState('api'),
+  ...overrides,
+});
+const failing = (consecutiveFailures: number) => ({
+  ok: false,
+  at: 0,
+  detail: 'HTTP 500',
+  consecutiveFailures,
+});
+
+describe('healthFailureOf', () => {
+  const cases: {
+    name: string;
+    state: Partial<ServiceState>;
+    now: number;
+    probe?: Partial<ProbeSpec>;
+    expected: string | undefined;
+  }[] = [
+    {
+      name: 'starting within its timeout',
+      state: { phase: 'starting', startedAt: 0 },
+      now: 29_000,
+      expected: undefined,
+    },
+    {
+      name: 'starting past its timeout',
+      state: { phase: 'starting', startedAt: 0, lastProbe: failing(40) },
+      now: 30_001,
+      expected: 'start-timeout',
+    },
+    {
+      name: 'past its timeout even when restart_unhealthy is off',
+      state: { phase: 'starting', startedAt: 0 },
+      now: 30_001,
+      probe: { restartUnhealthy: false },
+      expected: 'start-timeout',
+    },
+    {
+      name: 'healthy',
+      state: { phase: 'healthy', startedAt: 0 },
+      now: 100_000,
+      expected: undefined,
+    },
+    {
+      name: 'unhealthy after ready',
+      state: { phase: 'unhealthy', startedAt: 0, readyAt: 1, lastProbe: failing(3) },
+      now: 100_000,
+      expected: 'unhealthy',
+    },
+    {
+      name: 'unhealthy, restart_unhealthy off',
+      state: { phase: 'unhealthy', startedAt: 0, readyAt: 1, lastProbe: failing(3) },
+      now: 100_000,
+      probe: { restartUnhealthy: false },
+      expected: undefined,
+    },
+    {
+      name: 'stopping',
+      state: { phase: 'stopping', startedAt: 0 },
+      now: 100_000,
+      expected: undefined,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const failure = healthFailureOf(bare(c.state), { ...probe, ...c.probe }, c.now);
+      expect(failure?.cause).toBe(c.expected);
+    });
+  }
+
+  it('says what the probe said', () => {
+    const failure = healthFailureOf(
+      bare({ phase: 'unhealthy', readyAt: 1, lastProbe: failing(3) }),
+      probe,
+      5,
+    );
+    expect(failure?.detail).toBe('unhealthy: 3 failed checks (HTTP 500)');
   });
 });

@@ -3,17 +3,12 @@ import type { ProbeSpec } from '../model/stack.js';
 import { testStack } from '../../test/stack-builder.js';
 import { BACKOFF_BASE_MS } from './backoff.js';
 import { STABLE_RUN_MS } from './reducer.js';
-import { healthFailureOf } from './health-policy.js';
 import {
   decideAfterExit,
-  dependantsRestartedWith,
-  dependantsToRestartAfterExit,
-  directDependants,
   nextStartAfterExit,
   nextStartAfterFailedStart,
-  restartPlan,
 } from './restart-policy.js';
-import { initialEngineState, initialServiceState, type ServiceState } from './service-state.js';
+import { initialServiceState, type ServiceState } from './service-state.js';
 
 const probe: ProbeSpec = {
   check: { kind: 'tcp', host: '127.0.0.1', port: 1 },
@@ -27,83 +22,6 @@ const probe: ProbeSpec = {
 function service(overrides: Partial<ServiceState>): ServiceState {
   return { ...initialServiceState('api'), ...overrides };
 }
-
-const failing = (consecutiveFailures: number) => ({
-  ok: false,
-  at: 0,
-  detail: 'HTTP 500',
-  consecutiveFailures,
-});
-
-describe('healthFailureOf', () => {
-  const cases: {
-    name: string;
-    state: Partial<ServiceState>;
-    now: number;
-    probe?: Partial<ProbeSpec>;
-    expected: string | undefined;
-  }[] = [
-    {
-      name: 'starting within its timeout',
-      state: { phase: 'starting', startedAt: 0 },
-      now: 29_000,
-      expected: undefined,
-    },
-    {
-      name: 'starting past its timeout',
-      state: { phase: 'starting', startedAt: 0, lastProbe: failing(40) },
-      now: 30_001,
-      expected: 'start-timeout',
-    },
-    {
-      name: 'past its timeout even when restart_unhealthy is off',
-      state: { phase: 'starting', startedAt: 0 },
-      now: 30_001,
-      probe: { restartUnhealthy: false },
-      expected: 'start-timeout',
-    },
-    {
-      name: 'healthy',
-      state: { phase: 'healthy', startedAt: 0 },
-      now: 100_000,
-      expected: undefined,
-    },
-    {
-      name: 'unhealthy after ready',
-      state: { phase: 'unhealthy', startedAt: 0, readyAt: 1, lastProbe: failing(3) },
-      now: 100_000,
-      expected: 'unhealthy',
-    },
-    {
-      name: 'unhealthy, restart_unhealthy off',
-      state: { phase: 'unhealthy', startedAt: 0, readyAt: 1, lastProbe: failing(3) },
-      now: 100_000,
-      probe: { restartUnhealthy: false },
-      expected: undefined,
-    },
-    {
-      name: 'stopping',
-      state: { phase: 'stopping', startedAt: 0 },
-      now: 100_000,
-      expected: undefined,
-    },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      const failure = healthFailureOf(service(c.state), { ...probe, ...c.probe }, c.now);
-      expect(failure?.cause).toBe(c.expected);
-    });
-  }
-
-  it('says what the probe said', () => {
-    const failure = healthFailureOf(
-      service({ phase: 'unhealthy', readyAt: 1, lastProbe: failing(3) }),
-      probe,
-      5,
-    );
-    expect(failure?.detail).toBe('unhealthy: 3 failed checks (HTTP 500)');
-  });
-});
 
 describe('nextStartAfterExit', () => {
   const at = 100_000;
@@ -232,20 +150,6 @@ describe('nextStartAfterExit', () => {
   });
 });
 
-describe('dependantsRestartedWith', () => {
-  it("follows depends_on's restart: true, transitively, and nothing else", () => {
-    const stack = testStack('/', {
-      db: { command: ['x'] },
-      api: { command: ['x'], dependsOn: { db: 'service_healthy' }, restartWith: ['db'] },
-      web: { command: ['x'], dependsOn: { api: 'service_started' }, restartWith: ['api'] },
-      jobs: { command: ['x'], dependsOn: { db: 'service_healthy' } },
-    });
-    expect(dependantsRestartedWith(stack, 'db')).toEqual(['api', 'web']);
-    expect(dependantsRestartedWith(stack, 'api')).toEqual(['web']);
-    expect(dependantsRestartedWith(stack, 'jobs')).toEqual([]);
-  });
-});
-
 describe('decideAfterExit', () => {
   const spec = (restart: 'no' | 'on-failure') => ({
     restart,
@@ -361,58 +265,5 @@ describe('nextStartAfterFailedStart', () => {
         0.5,
       ),
     ).toBeUndefined();
-  });
-});
-
-describe('who restarts and stops along with a service', () => {
-  const stack = testStack('/', {
-    db: { command: ['x'] },
-    api: { command: ['x'], dependsOn: { db: 'service_healthy' }, restartWith: ['db'] },
-    web: { command: ['x'], dependsOn: { api: 'service_started' }, restartWith: ['api'] },
-    jobs: { command: ['x'], dependsOn: { db: 'service_healthy' } },
-  });
-  const stateWith = (phases: Record<string, ServiceState['phase']>, shuttingDown = false) => {
-    const base = initialEngineState(stack.startOrder);
-    const services = Object.fromEntries(
-      stack.startOrder.map((n) => [n, { ...base.services[n]!, phase: phases[n] ?? 'healthy' }]),
-    );
-    return { ...base, services, shuttingDown };
-  };
-
-  it('after an exit: the running and the crashed dependants restarted with it', () => {
-    expect(dependantsToRestartAfterExit(stateWith({}), stack, 'db')).toEqual(['api', 'web']);
-    expect(dependantsToRestartAfterExit(stateWith({ web: 'crashed' }), stack, 'db')).toEqual([
-      'api',
-      'web',
-    ]);
-    expect(dependantsToRestartAfterExit(stateWith({ web: 'stopped' }), stack, 'db')).toEqual([
-      'api',
-    ]);
-  });
-
-  it('devenv restart: running dependants stop first, then it; all start again', () => {
-    expect(restartPlan(stateWith({ web: 'crashed' }), stack, 'db')).toEqual({
-      stopDependants: ['api'],
-      stopService: true,
-      requeue: ['db', 'api'],
-    });
-    expect(
-      restartPlan(stateWith({ db: 'crashed', api: 'stopped', web: 'stopped' }), stack, 'db'),
-    ).toEqual({
-      stopDependants: [],
-      stopService: false,
-      requeue: ['db'],
-    });
-  });
-
-  it('devenv restart: nothing during shutdown or for an unknown service', () => {
-    expect(restartPlan(stateWith({}, true), stack, 'db')).toBeUndefined();
-    expect(restartPlan(stateWith({}), stack, 'nope')).toBeUndefined();
-  });
-
-  it('shutdown: the direct dependants of each service stop before it', () => {
-    expect(directDependants(stack, 'db')).toEqual(['api', 'jobs']);
-    expect(directDependants(stack, 'api')).toEqual(['web']);
-    expect(directDependants(stack, 'web')).toEqual([]);
   });
 });

@@ -2,12 +2,12 @@ import type { ServiceSpec } from '../model/stack.js';
 import type { ExitStatus, Runtime, ServiceHandle } from '../runtime/runtime.js';
 import { systemClock, type Clock } from './clock.js';
 import { watchHealth, type HealthWatch } from './health-watch.js';
+import { decideAfterExit } from './restart-policy.js';
 import {
-  decideAfterExit,
   dependantsToRestartAfterExit,
   directDependants,
   restartPlan,
-} from './restart-policy.js';
+} from './service-dependants.js';
 import { decide } from './scheduling.js';
 import { launch, type LaunchContext } from './service-launch.js';
 import { initialEngineState, type EngineState } from './service-state.js';
