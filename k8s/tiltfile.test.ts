@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
+import { devCredentialsPath } from '../devenv/src/promote/dev-credentials.js';
 import { describeToolFailure } from '../devenv/src/toolchain/resolve.js';
 import { createToolchain } from '../devenv/src/toolchain/toolchain.js';
 import { loadProjectVersions } from '../devenv/test/project-versions.js';
@@ -183,6 +185,14 @@ describe('Tiltfile (real tilt)', () => {
     // helm test pods belong to `helm test` (devenv promote), not to Tilt.
     for (const m of manifests.values())
       expect(m.DeployTarget.yaml ?? '').not.toMatch(/helm\.sh\/hook: test/);
+    // The chart has no default credentials: Tilt passes the generated ones devenv promote passes.
+    const credentials = parse(await readFile(devCredentialsPath(PROJECT_ROOT), 'utf8')) as {
+      secrets: { dispatcherToken: string };
+    };
+    const rendered = [...manifests.values()].map((m) => m.DeployTarget.yaml ?? '').join('\n');
+    expect(rendered).toMatch(
+      new RegExp(`DISPATCHER_TOKEN: "?${credentials.secrets.dispatcherToken}"?\\n`),
+    );
   });
 
   it('refuses a context that is not a kind cluster on this machine', async () => {

@@ -20,12 +20,18 @@ const run = promisify(execFile);
 export const CHART_DIR = join(PROJECT_ROOT, 'k8s', 'charts', 'time-cop');
 export const RELEASE = 'time-cop';
 
-/** The values files the chart ships, each rendered and checked alone and in the documented mix. */
+/** Credentials for the renderings: the chart requires them and has no defaults. */
+export const TEST_CREDENTIALS = join(PROJECT_ROOT, 'k8s', 'test', 'values-test-credentials.yaml');
+
+/**
+ * The values files the chart ships, each rendered and checked alone and in the documented mix,
+ * after the test credentials.
+ */
 export const VALUES_SETS: Readonly<Record<string, readonly string[]>> = {
-  default: [],
-  kind: ['values-kind.yaml'],
-  'self-contained': ['values-self-contained.yaml'],
-  'kind + self-contained': ['values-kind.yaml', 'values-self-contained.yaml'],
+  default: [TEST_CREDENTIALS],
+  kind: [TEST_CREDENTIALS, 'values-kind.yaml'],
+  'self-contained': [TEST_CREDENTIALS, 'values-self-contained.yaml'],
+  'kind + self-contained': [TEST_CREDENTIALS, 'values-kind.yaml', 'values-self-contained.yaml'],
 };
 
 export interface Tools {

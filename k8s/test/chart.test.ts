@@ -1,9 +1,13 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
+import {
+  devCredentialsValues,
+  ensureDevCredentials,
+} from '../../devenv/src/promote/dev-credentials.js';
 import { loadProjectVersions } from '../../devenv/test/project-versions.js';
 import {
   CHART_DIR,
@@ -13,6 +17,7 @@ import {
   kubernetesSchemaDir,
   parseManifests,
   resolveTools,
+  TEST_CREDENTIALS,
   VALUES_SETS,
   type Manifest,
   type Tools,
@@ -255,7 +260,7 @@ describe('the self-contained values', () => {
     );
     const secret = manifests.find((m) => m.metadata.name === 'time-cop-secrets');
     expect((secret?.['stringData'] as Record<string, string>)['DATABASE_URL']).toBe(
-      'postgres://timecop:timecop@time-cop-postgres:5432/timecop',
+      'postgres://timecop:chart-test-password@time-cop-postgres:5432/timecop',
     );
   });
 });
@@ -327,16 +332,16 @@ describe('bad values', () => {
   async function badValues(text: string): Promise<{ code: number; stderr: string }> {
     const file = join(scratch, `bad-${Math.random().toString(36).slice(2)}.yaml`);
     await writeFile(file, text);
-    return helmTemplate(tools, [file]);
+    return helmTemplate(tools, [TEST_CREDENTIALS, file]);
   }
 
   it('a wrong type fails helm template and helm lint, naming the field', async () => {
     const file = join(scratch, 'wrong-type.yaml');
     await writeFile(file, 'workerTypescript:\n  replicas: two\n');
-    const template = await helmTemplate(tools, [file]);
+    const template = await helmTemplate(tools, [TEST_CREDENTIALS, file]);
     expect(template.code).not.toBe(0);
     expect(template.stderr).toContain("at '/workerTypescript/replicas': got string, want integer");
-    const lint = await helmLint(tools, [file]);
+    const lint = await helmLint(tools, [TEST_CREDENTIALS, file]);
     expect(lint.code).not.toBe(0);
     expect(lint.stdout + lint.stderr).toContain('/workerTypescript/replicas');
   });
@@ -356,6 +361,152 @@ describe('bad values', () => {
     expect((await badValues('postgres:\n  enabled: true\n  port: "5432"\n')).stderr).toContain(
       '/port',
     );
+  });
+});
+
+describe('credentials and exposure', () => {
+  type EnvVar = { name: string; valueFrom?: { secretKeyRef?: { optional?: boolean } } };
+  const tokenRef = (manifests: readonly Manifest[]) => {
+    const dispatcher = manifests.find(
+      (m) => m.kind === 'Deployment' && m.metadata.name === 'time-cop-dispatcher',
+    ) as unknown as { spec: { template: { spec: { containers: { env: EnvVar[] }[] } } } };
+    return dispatcher.spec.template.spec.containers[0]!.env.find(
+      (e) => e.name === 'DISPATCHER_TOKEN',
+    )?.valueFrom?.secretKeyRef;
+  };
+  const secretData = (manifests: readonly Manifest[]) =>
+    manifests.find((m) => m.kind === 'Secret' && m.metadata.name === 'time-cop-secrets')?.[
+      'stringData'
+    ] as Record<string, string> | undefined;
+
+  it('has no default credentials: the schema requires a database URL and a dispatcher token', async () => {
+    const bare = await helmTemplate(tools, []);
+    expect(bare.code).not.toBe(0);
+    expect(bare.stderr).toContain("at '/secrets/databaseUrl': minLength: got 0, want 1");
+    expect(bare.stderr).toContain("at '/secrets/dispatcherToken': minLength: got 0, want 16");
+    // The self-contained Postgres has no default password either.
+    const selfContained = await helmTemplate(
+      tools,
+      ['values-self-contained.yaml'],
+      ['--set', 'secrets.dispatcherToken=0123456789abcdef'],
+    );
+    expect(selfContained.stderr).toContain("at '/auth/password': minLength: got 0, want 8");
+    // A too-short token is refused too.
+    const short = await helmTemplate(
+      tools,
+      [TEST_CREDENTIALS],
+      ['--set', 'secrets.dispatcherToken=abc'],
+    );
+    expect(short.stderr).toContain("at '/secrets/dispatcherToken'");
+  });
+
+  it('fails the render with what to do when the schema is skipped', async () => {
+    const out = await helmTemplate(
+      tools,
+      [],
+      ['--skip-schema-validation', '--set', 'secrets.databaseUrl=postgres://u:p@db:5432/d'],
+    );
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain('secrets.dispatcherToken is required (at least 16 characters');
+    expect(out.stderr).toContain('secrets.dispatcherTokenWaived=true');
+  });
+
+  it('requires the token in the Secret unless it is explicitly waived', async () => {
+    const required = render('default').manifests;
+    expect(secretData(required)?.['DISPATCHER_TOKEN']).toBe('chart-test-dispatcher-token');
+    expect(tokenRef(required)).toMatchObject({ key: 'DISPATCHER_TOKEN', optional: false });
+
+    const waived = await helmTemplate(
+      tools,
+      [],
+      [
+        '--set',
+        'secrets.databaseUrl=postgres://u:p@db:5432/d',
+        '--set',
+        'secrets.dispatcherTokenWaived=true',
+      ],
+    );
+    expect(waived.stderr).toBe('');
+    const manifests = parseManifests(waived.stdout);
+    expect(secretData(manifests)).not.toHaveProperty('DISPATCHER_TOKEN');
+    expect(tokenRef(manifests)).toMatchObject({ optional: true });
+  });
+
+  it('lets only the release’s own pods reach the dispatcher unless dispatcherFrom lists others', async () => {
+    type Rule = { ports: { port: number }[]; from?: Record<string, unknown>[] };
+    const dispatcherIngress = (manifests: readonly Manifest[]) =>
+      (
+        manifests.find(
+          (m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'time-cop-dispatcher',
+        )?.['spec'] as { ingress: Rule[] }
+      ).ingress;
+    const releasePods = {
+      podSelector: {
+        matchLabels: {
+          'app.kubernetes.io/instance': 'time-cop',
+          'app.kubernetes.io/part-of': 'time-cop',
+        },
+      },
+    };
+    for (const name of Object.keys(VALUES_SETS)) {
+      const ingress = dispatcherIngress(render(name).manifests);
+      // Every rule names its peers: none is open to any pod (an empty `from`).
+      expect(
+        ingress.every((rule) => (rule.from ?? []).length > 0),
+        name,
+      ).toBe(true);
+      expect(ingress[0]?.from, name).toEqual([releasePods]);
+    }
+    const opened = await helmTemplate(
+      tools,
+      [TEST_CREDENTIALS],
+      [
+        '--set-json',
+        'networkPolicy.dispatcherFrom=[{"namespaceSelector":{"matchLabels":{"team":"qa"}}}]',
+        '--set-json',
+        'networkPolicy.metricsFrom=[{"namespaceSelector":{"matchLabels":{"name":"monitoring"}}}]',
+      ],
+    );
+    expect(opened.stderr).toBe('');
+    const ingress = dispatcherIngress(parseManifests(opened.stdout));
+    expect(ingress.map((rule) => rule.from)).toEqual([
+      [{ namespaceSelector: { matchLabels: { team: 'qa' } } }],
+      [{ namespaceSelector: { matchLabels: { name: 'monitoring' } } }],
+      [expect.objectContaining({ podSelector: expect.anything() })],
+    ]);
+  });
+
+  it('renders for a kind cluster with the credentials devenv generates for it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'time-cop-credentials-'));
+    try {
+      const made = await ensureDevCredentials(root);
+      if (!made.ok) throw new Error(made.error);
+      const text = await readFile(made.value, 'utf8');
+      expect((await stat(made.value)).mode & 0o777).toBe(0o600);
+      // Kept: a second call (another promote, a Tilt reload) passes the same credentials.
+      expect((await ensureDevCredentials(root)).ok).toBe(true);
+      expect(await readFile(made.value, 'utf8')).toBe(text);
+      const values = parse(text) as {
+        secrets: { dispatcherToken: string };
+        postgres: { auth: { password: string } };
+      };
+      expect(
+        devCredentialsValues(values.secrets.dispatcherToken, values.postgres.auth.password),
+      ).toBe(text);
+      const out = await helmTemplate(tools, [
+        made.value,
+        'values-kind.yaml',
+        'values-self-contained.yaml',
+      ]);
+      expect(out.stderr).toBe('');
+      const data = secretData(parseManifests(out.stdout));
+      expect(data?.['DISPATCHER_TOKEN']).toBe(values.secrets.dispatcherToken);
+      expect(data?.['DATABASE_URL']).toBe(
+        `postgres://timecop:${values.postgres.auth.password}@time-cop-postgres:5432/timecop`,
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

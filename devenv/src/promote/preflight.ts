@@ -6,7 +6,9 @@ import { describeOutcome, runCommand } from '../process/run-command.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { describeToolFailure, type ToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
+import { PROJECT_ROOT } from '../project-root.js';
 import { chooseContext, type TargetContext } from './context-policy.js';
+import { ensureDevCredentials } from './dev-credentials.js';
 import { kubeconfigPaths, parseKubeconfig, type KubeconfigSource } from './kubeconfig.js';
 import type { PromoteFailure } from './promote-failure.js';
 import { captureCommand } from './promote-effects.js';
@@ -37,7 +39,8 @@ export interface PreflightPassed {
  * Everything promote checks before it changes anything, cheapest and most likely to be wrong
  * first: the kubeconfig and the context (a typo must not cost an image build), the chart and
  * values files, helm and kind at versions.yaml's versions, the Docker Engine, and that kind
- * knows the cluster. Only reads: no image is built, no cluster object touched.
+ * knows the cluster. No image is built, no cluster object touched; the one thing written is the
+ * dev credentials values file when it is missing (.devenv/k8s/credentials.yaml).
  */
 export async function preflight(
   input: PreflightInput,
@@ -55,6 +58,8 @@ export async function preflight(
   ] as const) {
     if (!(await exists(path))) return err({ reason: 'file-missing', what, path });
   }
+  const credentials = await ensureDevCredentials(PROJECT_ROOT);
+  if (!credentials.ok) return err({ reason: 'credentials-unwritable', detail: credentials.error });
 
   const [helm, kind] = await Promise.all([
     input.toolchain.ensure('helm'),

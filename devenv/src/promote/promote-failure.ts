@@ -30,6 +30,8 @@ export type PromoteFailure =
     }
   /** A file the plan needs (chart, values) is not there. */
   | { readonly reason: 'file-missing'; readonly what: string; readonly path: string }
+  /** The generated dev cluster credentials (.devenv/k8s/credentials.yaml) could not be written. */
+  | { readonly reason: 'credentials-unwritable'; readonly detail: string }
   /** `helm template` refused the chart with these values (a schema error names the field). */
   | { readonly reason: 'chart-render-failed'; readonly detail: string }
   /** The chart runs images that devenv does not build and the local engine does not have. */
@@ -136,6 +138,11 @@ export function describePromoteFailure(failure: PromoteFailure): {
       return {
         what: `${failure.what} not found at ${failure.path}`,
         todo: 'check the path (relative paths are relative to the project root)',
+      };
+    case 'credentials-unwritable':
+      return {
+        what: failure.detail,
+        todo: 'make .devenv/ writable for you (the chart has no default credentials: promote passes generated ones from there)',
       };
     case 'chart-render-failed':
       return {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../project-root.js';
 import type { TargetContext } from './context-policy.js';
 import { eventLines, troubledPods } from './pod-diagnostics.js';
 import { kindClusterList } from './preflight.js';
@@ -55,7 +56,8 @@ describe('planPromote', () => {
     ).toEqual([
       'time-cop/dispatcher:dev time-cop/worker-python:dev',
       '/t/kind load docker-image time-cop/dispatcher:dev time-cop/temporal-cli:1.9.1 time-cop/worker-python:dev --name dev',
-      "/t/helm upgrade --install time-cop /repo/k8s/charts/time-cop --namespace time-cop --kube-context kind-dev --create-namespace --set-string global.namespace=time-cop --values /repo/k8s/charts/time-cop/values-kind.yaml --values '/tmp/my values.yaml' --atomic --wait --timeout 5m",
+      // The generated dev credentials first, so the user's values files override them.
+      `/t/helm upgrade --install time-cop /repo/k8s/charts/time-cop --namespace time-cop --kube-context kind-dev --create-namespace --set-string global.namespace=time-cop --values ${PROJECT_ROOT}/.devenv/k8s/credentials.yaml --values /repo/k8s/charts/time-cop/values-kind.yaml --values '/tmp/my values.yaml' --atomic --wait --timeout 5m`,
       '/t/helm test time-cop --namespace time-cop --kube-context kind-dev --timeout 5m --logs',
       '/t/helm get manifest time-cop --namespace time-cop --kube-context kind-dev',
     ]);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
+import { PROJECT_ROOT } from '../project-root.js';
 import type { TargetContext } from './context-policy.js';
+import { devCredentialsPath } from './dev-credentials.js';
 
 /** What the user asked for, with paths made absolute and defaults applied. */
 export interface PromoteRequest {
@@ -85,8 +87,19 @@ export function helmTemplateArgs(
     request.namespace,
     ...(kubeVersion === undefined ? [] : ['--kube-version', kubeVersion]),
     ...namespaceValue(request.namespace),
-    ...request.valuesFiles.flatMap((file) => ['--values', file]),
+    ...valuesArgs(request),
   ];
+}
+
+/**
+ * The generated dev credentials first (the chart has no default ones; preflight creates the
+ * file), then the user's values files, whose own credentials win.
+ */
+function valuesArgs(request: Pick<PromoteRequest, 'valuesFiles'>): string[] {
+  return [devCredentialsPath(PROJECT_ROOT), ...request.valuesFiles].flatMap((file) => [
+    '--values',
+    file,
+  ]);
 }
 
 /** The chart places its objects in global.namespace; promote's --namespace is the one place. */
@@ -112,7 +125,7 @@ export function helmUpgradeArgs(request: PromoteRequest, context: string): strin
     ...scope(request.namespace, context),
     '--create-namespace',
     ...namespaceValue(request.namespace),
-    ...request.valuesFiles.flatMap((file) => ['--values', file]),
+    ...valuesArgs(request),
     '--atomic',
     '--wait',
     '--timeout',
