@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stackOutcome } from '../engine/outcome.js';
 import { selectServices } from '../engine/select-services.js';
@@ -15,6 +15,7 @@ import { lazyRuntime } from '../runtime/lazy-runtime.js';
 import { nativeRuntime } from '../runtime/native.js';
 import { processStartTicks, signalGroup } from '../runtime/process-group.js';
 import { reapSession } from '../session/reap.js';
+import { ensurePrivateDir, writePrivateFile } from '../session/private-files.js';
 import { readSession, sessionPath, sessionRecorder } from '../session/session-file.js';
 import {
   createSessionSecret,
@@ -563,10 +564,9 @@ function snapshotWriter(path: string, projectName: string, report: (problem: str
   let failing = false;
   const save = (state: EngineState | null) => {
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(
-        tmp,
+      ensurePrivateDir(dirname(path));
+      writePrivateFile(
+        path,
         JSON.stringify({
           devenvPid: state ? process.pid : null,
           projectName,
@@ -574,7 +574,6 @@ function snapshotWriter(path: string, projectName: string, report: (problem: str
           state,
         }),
       );
-      renameSync(tmp, path);
       failing = false;
     } catch (error) {
       if (!failing) report(`cannot write ${path} (devenv ps shows old state): ${messageOf(error)}`);

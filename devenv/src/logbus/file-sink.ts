@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -327,9 +327,13 @@ class ServiceFile {
   }
 
   async #open(): Promise<void> {
-    await mkdir(this.#settings.directory, { recursive: true });
+    // Logs hold what the services print (tokens, queries): the owner's only, whatever the
+    // umask, and tightened where an older devenv left them readable to others.
+    await mkdir(this.#settings.directory, { recursive: true, mode: 0o700 });
+    await chmod(this.#settings.directory, 0o700);
     // Append: the previous session's lines stay readable after a restart.
-    const handle = await open(this.#path, 'a');
+    const handle = await open(this.#path, 'a', 0o600);
+    await handle.chmod(0o600);
     this.#handle = handle;
     this.#size = (await handle.stat()).size;
   }

@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LeftoverRecorder } from '../engine/supervisor.js';
 import type { Leftover } from '../runtime/runtime.js';
+import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 
 /**
  * `.devenv/session.json`: who runs this project's stack (pid + start time of devenv) and what it
@@ -55,10 +56,8 @@ export function sessionRecorder(
 ): LeftoverRecorder & { close(): void } {
   const services: Record<string, Leftover> = {};
   const write = () => {
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...header, services }, null, 2));
-    renameSync(tmp, path);
+    ensurePrivateDir(dirname(path));
+    writePrivateFile(path, JSON.stringify({ ...header, services }, null, 2));
   };
   write();
   return {
