@@ -18,12 +18,15 @@ export interface ImplicitDependency {
 
 const SERVICE_PREFIX = 'service:';
 const CONTAINER_PREFIX = 'container:';
-/** The namespace keys whose `service:x` joins x's namespace, in compose-go's order. */
-const NAMESPACE_KEYS = ['network_mode', 'ipc', 'pid', 'uts', 'cgroup'] as const;
+/**
+ * The namespace keys whose `service:x` joins x's namespace, in compose-go's order (which also
+ * lists `cgroup`, whose schema allows only host or private).
+ */
+const NAMESPACE_KEYS = ['network_mode', 'ipc', 'pid', 'uts'] as const;
 
 /**
  * Dependencies Compose adds without `depends_on` (compose-go loader/normalize.go): a service
- * named by `links`, or by `service:x` in network_mode, ipc, pid, uts or cgroup, must be started
+ * named by `links`, or by `service:x` in network_mode, ipc, pid or uts, must be started
  * first and restarts this one when it restarts; one named by `volumes_from` must be started
  * first. In that order; an explicit `depends_on` entry for the same service wins.
  */

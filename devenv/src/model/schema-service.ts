@@ -107,7 +107,7 @@ export const serviceSchema = z.looseObject({
   ipc: z.string().optional(),
   pid: z.string().nullish(),
   uts: z.string().optional(),
-  cgroup: z.string().optional(),
+  cgroup: z.enum(['host', 'private']).optional(),
   build: z
     .union(
       [
