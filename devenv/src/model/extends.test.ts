@@ -209,6 +209,14 @@ describe('extends errors, positioned where the extends is written', () => {
       expected: 'compose.yaml:3:14: extends.service is missing',
     },
     {
+      problem: 'an unknown key, with a did-you-mean',
+      files: {
+        'compose.yaml':
+          'services:\n  a:\n    image: a\n    extends: {service: b, fle: o.yaml}\n  b: {image: b}\n',
+      },
+      expected: 'compose.yaml:4:27: unknown key "fle" in extends\n  → did you mean file?',
+    },
+    {
       problem: 'a value that is neither a name nor a mapping',
       files: { 'compose.yaml': 'services:\n  a:\n    extends: [b]\n' },
       expected: 'compose.yaml:3:14: extends must name a service, or be {service, file}',

@@ -10,6 +10,7 @@ import {
 } from './file-loader.js';
 import { mergeAt, withoutPaths, type Tagged } from './merge.js';
 import { rebaseServicePaths } from './rebase-paths.js';
+import { closestName } from './suggest.js';
 import { entry, withEntry } from './tagged.js';
 import { isPlainObject, type TreePath } from './tree.js';
 
@@ -21,6 +22,7 @@ export interface ExtendingDocument {
   readonly resets: readonly TreePath[];
 }
 
+const EXTENDS_KEYS = ['service', 'file'];
 // Far beyond any real chain; a guard for generated files, not a Compose rule.
 const MAX_DEPTH = 64;
 
@@ -40,10 +42,9 @@ export function applyExtends(input: ExtendingDocument, loader: FileLoader): Tagg
   for (const name of Object.keys(services.value)) {
     // A chain with a problem is reported once: its service stays without `extends`, so that a
     // project including this one does not resolve it again from the wrong directory.
-    const service =
-      resolver.resolve(own, name, []) ??
-      withEntry(entry(services, name) as Tagged, 'extends', undefined);
-    resolved = withEntry(resolved, name, service);
+    const written = entry(services, name) as Tagged;
+    const service = resolver.resolve(own, name, []) ?? withEntry(written, 'extends', undefined);
+    if (service.value !== written.value) resolved = withEntry(resolved, name, service);
   }
   return withEntry(input.document, 'services', resolved);
 }
@@ -142,6 +143,16 @@ class ExtendsResolver {
   ): { service: string; file?: string } | undefined {
     if (typeof value.value === 'string' && value.value !== '') return { service: value.value };
     if (isPlainObject(value.value)) {
+      const unknown = Object.keys(value.value).find((key) => !EXTENDS_KEYS.includes(key));
+      if (unknown !== undefined) {
+        const close = closestName(unknown, EXTENDS_KEYS);
+        this.loader.report(service, ['extends', unknown], {
+          message: `unknown key "${unknown}" in extends`,
+          hint: close ? `did you mean ${close}?` : 'extends has service and file',
+          at: 'key',
+        });
+        return undefined;
+      }
       const { service: name, file } = value.value;
       if (
         typeof name === 'string' &&
