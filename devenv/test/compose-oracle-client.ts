@@ -14,7 +14,13 @@ export interface OracleRequest {
 }
 
 export type OracleAnswer =
-  | { readonly ok: true; readonly project: Record<string, unknown>; readonly nanos?: number[] }
+  | {
+      readonly ok: true;
+      readonly project: Record<string, unknown>;
+      /** With `repeat`: each load's wall-clock and CPU time (user + system, all threads). */
+      readonly nanos?: number[];
+      readonly cpuNanos?: number[];
+    }
   | { readonly ok: false; readonly error: string };
 
 export interface OracleClient {
