@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { describeOutcome, runCommand } from '../src/process/run-command.js';
 import { err, ok, type Result } from '../src/result.js';
 import { cacheRoot } from '../src/toolchain/cache-layout.js';
@@ -67,6 +67,11 @@ export async function ensureComposeOracle(
   await rm(oracle.testdata, { recursive: true, force: true });
   await rename(testdata, oracle.testdata);
   await rename(staging, oracle.executable);
+  // Builds of earlier sources are never used again.
+  const current = dirname(dirname(oracle.executable));
+  for (const entry of await readdir(dirname(current)))
+    if (entry !== basename(current))
+      await rm(join(dirname(current), entry), { recursive: true, force: true });
   return ok(oracle);
 }
 
