@@ -166,3 +166,43 @@ describe('content pins of Go-built tools', () => {
     );
   }, 300_000);
 });
+
+// Real npm and the npm registry; the lock's integrity is what is wrong.
+describe('content pins of npm tools', () => {
+  it('refuses a platform tarball whose integrity is not the pinned one, naming the tool and both, and installs nothing', async () => {
+    const versions = await loadProjectVersions();
+    const lock = await loadArtifactLock(versions.lockFile!);
+    if (!lock.ok) throw new Error(lock.error);
+    const platformPackage = `@bufbuild/buf-${process.platform}-${process.arch}`;
+    const real = lock.value.tools.buf?.npm?.integrity[platformPackage];
+    if (!real) throw new Error(`versions.lock.yaml pins no ${platformPackage}`);
+    const wrong = `sha512-${Buffer.alloc(64).toString('base64')}`;
+    const root = await makeTempDir();
+    const lockFile = join(root, 'versions.lock.yaml');
+    await writeFile(
+      lockFile,
+      stringify({
+        ...lock.value,
+        tools: {
+          buf: {
+            version: versions.tools.buf.text,
+            npm: { integrity: { [platformPackage]: wrong } },
+          },
+        },
+      }),
+    );
+    const locator = systemLocator(root, { ...process.env, PATH: '/usr/bin:/bin' });
+    const toolchain = createToolchain({
+      projectRoot: root,
+      versions: { ...versions, lockFile },
+      locator,
+    });
+    const ensured = await toolchain.ensure('buf');
+    const detail = !ensured.ok && 'detail' in ensured.error ? ensured.error.detail : '';
+    expect(detail).toContain(`buf: ${platformPackage}@${versions.tools.buf.text} (`);
+    expect(detail).toContain(
+      `has hash ${real}, but versions.lock.yaml pins ${wrong}; refused, nothing was installed`,
+    );
+    expect(await readdir(join(root, '.devenv', 'tools', 'buf')).catch(() => [])).toEqual([]);
+  }, 120_000);
+});
