@@ -149,7 +149,9 @@ function portView(port: unknown): string {
 function volumeView(volume: unknown): string {
   if (!isPlainObject(volume)) return String(volume);
   const mode = volume.read_only === true ? 'ro' : 'rw';
-  return `${String(volume.type)}:${String(volume.source ?? '')}:${String(volume.target)}:${mode}`;
+  const image = isPlainObject(volume.image) ? volume.image : {};
+  const subpath = image.subpath === undefined ? '' : `:subpath=${String(image.subpath)}`;
+  return `${String(volume.type)}:${String(volume.source ?? '')}:${String(volume.target)}:${mode}${subpath}`;
 }
 
 function dependsOnView(dependsOn: unknown): Record<string, string> {

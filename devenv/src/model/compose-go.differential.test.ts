@@ -22,6 +22,7 @@ const CORPUS = join(PROJECT_ROOT, 'devenv', 'test', 'compose-corpus');
 /** The environment every corpus file is loaded with, by both loaders. */
 const CORPUS_ENV: Readonly<Record<string, string>> = {
   CORPUS_SET: 'set-value',
+  CORPUS_EMPTY: '',
   // compose-go's golden tests set these.
   GOLDEN_TAG: '1.2.3',
   GOLDEN_PORT: '8080',
@@ -31,6 +32,8 @@ interface CaseOptions {
   readonly profiles?: readonly string[];
   /** More -f files after the case's own, relative to it. */
   readonly overrides?: readonly string[];
+  /** Variables on top of CORPUS_ENV. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Per case: what else its loaders are told. */
@@ -40,7 +43,10 @@ const CASE_OPTIONS: Readonly<Record<string, CaseOptions>> = {
   'testdata/golden/web-stack.yaml': { profiles: ['*'] },
   'corpus/depends-on-optional.yaml': { profiles: ['debug'] },
   'corpus/profiles.yaml': { profiles: ['debug'] },
-  'corpus/override-files/compose.yaml': { overrides: ['override.yaml'] },
+  'corpus/override-files/compose.yaml': { overrides: ['override.yaml', 'sub/override.yaml'] },
+  'corpus/project-env.yaml': {
+    env: { COMPOSE_PROJECT_NAME: 'from-environment', COMPOSE_PROFILES: 'debug' },
+  },
 };
 
 /**
@@ -149,9 +155,11 @@ describe('devenv loads Compose files as compose-go does', () => {
         corpusCase.file,
         ...(options.overrides ?? []).map((f) => join(dirname(corpusCase.file), f)),
       ];
+      const env = { ...CORPUS_ENV, ...options.env };
+      const profiles = options.profiles ?? [];
       const [theirs, ours] = await Promise.all([
-        client.load({ files, env: CORPUS_ENV, profiles: options.profiles ?? [] }),
-        loadStack({ files, env: CORPUS_ENV, profiles: options.profiles ?? [] }),
+        client.load({ files, env, profiles }),
+        loadStack({ files, env, profiles }),
       ]);
       const problems = differences(corpusCase, theirs, ours);
       for (const field of new Set(
