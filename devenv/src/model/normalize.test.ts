@@ -168,6 +168,7 @@ describe('normalizeService', () => {
       { path: '/proj/src', action: 'sync', target: '/app/src', ignore: [] },
     ]);
     expect(service.spec.restart).toBe('on-failure');
+    expect(service.spec.restartMaxRetries).toBe(3);
     expect(service.spec.stopGracePeriodMs).toBe(60_000);
   });
 

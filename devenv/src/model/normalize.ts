@@ -133,7 +133,10 @@ export function normalizeService(
     dependsOn,
     healthcheck: toHealthcheck(input.healthcheck, [...base, 'healthcheck'], problems),
     profiles: input.profiles ?? [],
-    restart: input.restart,
+    restart: input.restart.policy,
+    ...(input.restart.maxRetries === undefined
+      ? {}
+      : { restartMaxRetries: input.restart.maxRetries }),
     stopGracePeriodMs: input.stop_grace_period,
     workingDir: input.working_dir ?? undefined,
     watch: (input.develop?.watch ?? []).map((rule): WatchRule => ({

@@ -55,10 +55,13 @@ const restart = z
     /^(no|always|unless-stopped|on-failure(:\d+)?)$/,
     'expected no, always, on-failure[:N] or unless-stopped',
   )
-  // on-failure:N keeps only the policy; the retry limit is the supervisor's business.
-  .transform(
-    (value) => value.replace(/:\d+$/, '') as 'no' | 'always' | 'on-failure' | 'unless-stopped',
-  );
+  .transform((value) => {
+    const [policy, retries] = value.split(':');
+    return {
+      policy: policy as 'no' | 'always' | 'on-failure' | 'unless-stopped',
+      maxRetries: retries === undefined ? undefined : Number(retries),
+    };
+  });
 
 const envFile = z.union(
   [
@@ -128,7 +131,7 @@ export const serviceSchema = z.looseObject({
   depends_on: dependsOn.nullish(),
   healthcheck: healthcheck.nullish(),
   profiles: z.array(z.string()).nullish(),
-  restart: restart.default('no'),
+  restart: restart.default({ policy: 'no', maxRetries: undefined }),
   stop_grace_period: duration.default(DEFAULT_STOP_GRACE_PERIOD_MS),
   working_dir: z.string().nullish(),
   develop: z.looseObject({ watch: z.array(watchRule).nullish() }).nullish(),

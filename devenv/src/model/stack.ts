@@ -163,6 +163,8 @@ export interface ServiceSpec {
   readonly healthcheck: Healthcheck | undefined;
   readonly profiles: readonly string[];
   readonly restart: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  /** `on-failure:N`'s N, kept for `devenv config`; the supervisor's backoff does not count retries. */
+  readonly restartMaxRetries?: number;
   readonly stopGracePeriodMs: number;
   readonly workingDir: string | undefined;
   readonly watch: readonly WatchRule[];
