@@ -33,8 +33,8 @@ const REBASE: Readonly<Record<string, Rebase>> = {
     typeof value === 'string' ? path(value, dir) : mapItems(value, (item) => path(item, dir)),
   volumes: (value, dir) => mapItems(value, (item) => volume(item, dir)),
   develop: (value, dir) =>
-    isPlainObject(value)
-      ? { ...value, watch: mapItems(value['watch'], (rule) => withPath(rule, 'path', dir)) }
+    isPlainObject(value) && Array.isArray(value['watch'])
+      ? { ...value, watch: value['watch'].map((rule) => withPath(rule, 'path', dir)) }
       : value,
   'x-devenv': (value, dir) => {
     if (!isPlainObject(value)) return value;
@@ -44,10 +44,9 @@ const REBASE: Readonly<Record<string, Rebase>> = {
     for (const key of ['reload_guard', 'hot_reload']) {
       const section = value[key];
       if (!isPlainObject(section)) continue;
-      const rebased: Record<string, unknown> = {
-        ...section,
-        paths: mapItems(section['paths'], (p) => path(p, dir)),
-      };
+      const rebased: Record<string, unknown> = { ...section };
+      if (Array.isArray(section['paths']))
+        rebased['paths'] = section['paths'].map((p) => path(p, dir));
       if (section['cwd'] !== undefined) rebased['cwd'] = path(section['cwd'], dir);
       out[key] = rebased;
     }
