@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadProjectVersions } from '../../test/project-versions.js';
 import { useTempDirs } from '../../test/temp-dir.js';
-import { currentLockfileEnv } from './python-env.js';
+import { currentLockfileEnv, ensurePythonEnv } from './python-env.js';
+import { createToolchain } from './toolchain.js';
 
 const makeTempDir = useTempDirs();
 
@@ -31,5 +34,42 @@ describe('finding a venv already built from a lockfile', () => {
     expect(await currentLockfileEnv(options)).toEqual({ dir, python: join(dir, 'bin', 'python') });
     await writeFile(join(projectRoot, lock), 'temporalio==1.1 --hash=sha256:bb\n');
     expect(await currentLockfileEnv(options)).toBeUndefined();
+  });
+});
+
+describe('a venv built from versions.yaml libraries', () => {
+  it('is refused, with nothing created, when versions.lock.yaml has no hashes for exactly those pins', async () => {
+    const projectRoot = await makeTempDir();
+    const versions = await loadProjectVersions();
+    const lockFile = join(projectRoot, 'versions.lock.yaml');
+    // The lock has the venv, resolved from another schemathesis than versions.yaml's.
+    await writeFile(
+      lockFile,
+      stringify({
+        tools: {},
+        pythonEnvs: {
+          schemathesis: {
+            roots: ['schemathesis==0.0.1'],
+            packages: { 'schemathesis==0.0.1': ['a'.repeat(64)] },
+          },
+        },
+      }),
+    );
+    const options = {
+      projectRoot,
+      versions: { ...versions, lockFile },
+      toolchain: createToolchain({ projectRoot, versions }),
+      name: 'schemathesis',
+      libraries: ['schemathesis-python'],
+    };
+    const wanted = `schemathesis==${versions.libraries['schemathesis-python']}`;
+    expect(await ensurePythonEnv(options)).toEqual({
+      ok: false,
+      error: {
+        reason: 'python-env-not-locked',
+        detail: `versions.lock.yaml has no hashes for the Python environment schemathesis (${wanted}), only for schemathesis==0.0.1: npx tsx devenv/src/toolchain/refresh-lock.ts`,
+      },
+    });
+    expect(await readdir(join(projectRoot, '.devenv')).catch(() => [])).toEqual([]);
   });
 });
