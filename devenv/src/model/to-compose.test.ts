@@ -39,7 +39,7 @@ services:
       test: pg_isready -U $$USER
       interval: 90s
     user: postgres
-    restart: on-failure
+    restart: on-failure:5
     x-devenv:
       probe: { tcp: 5432 }
   app:
@@ -125,6 +125,7 @@ describe('toComposeDocument', () => {
     expect(services.app?.labels).toEqual({ team: 'platform' });
     expect(services.app?.links).toEqual(['db']);
     expect(services.db?.user).toBe('postgres');
+    expect(services.db?.restart).toBe('on-failure:5');
   });
 
   it('shows x-devenv resolved: defaults applied, paths absolute', () => {

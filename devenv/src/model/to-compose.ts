@@ -87,7 +87,12 @@ function toComposeService(
   put('depends_on', Object.keys(spec.dependsOn).length > 0 ? spec.dependsOn : undefined);
   put('healthcheck', spec.healthcheck && toComposeHealthcheck(spec.healthcheck));
   put('profiles', spec.profiles.length > 0 ? spec.profiles : undefined);
-  put('restart', spec.restart);
+  put(
+    'restart',
+    spec.restartMaxRetries === undefined
+      ? spec.restart
+      : `${spec.restart}:${spec.restartMaxRetries}`,
+  );
   put('stop_grace_period', formatDuration(spec.stopGracePeriodMs));
   put('working_dir', spec.workingDir);
   put('user', spec.user);
