@@ -54,6 +54,7 @@ export async function downCommand(args: readonly string[], ctx: CommandContext):
     ctx.out('stopped');
     return 0;
   }
+  for (const why of outcome.refused) ctx.err(`devenv down: not acted on, from ${path}: ${why}`);
   removeSession(path);
   const left = [
     outcome.processGroups > 0 ? `killed ${outcome.processGroups} leftover process group(s)` : '',

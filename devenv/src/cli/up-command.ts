@@ -116,6 +116,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
       );
       return 1;
     }
+    for (const why of reaped.refused) ctx.err(`devenv: not acted on, from ${session}: ${why}`);
     if (reaped.processGroups > 0)
       ctx.err(
         `devenv: stopped ${reaped.processGroups} leftover process group(s) of a devenv that did not exit cleanly (pid ${previous.devenvPid})`,
