@@ -2,14 +2,20 @@
  * The reaper against real process groups: it kills what a dead devenv left, and refuses records
  * that name no group devenv started (pgid 1, its own group, a recycled pid), killing nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { useTempDirs } from '../../test/temp-dir.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { groupExists, processStartTicks, signalGroup } from '../runtime/process-group.js';
 import { reapSession, sessionOwnerAlive } from './reap.js';
 import type { Session } from './session-file.js';
 
+const makeTempDir = useTempDirs('devenv-reap-');
 const started: ChildProcess[] = [];
 afterEach(() => {
   for (const child of started.splice(0)) signalGroup(child.pid!, 'SIGKILL');
@@ -103,5 +109,35 @@ describe('reapSession', () => {
         devenvStartTicks: living.startTicks,
       }),
     ).toBe(true);
+  });
+});
+
+describe('devenv down with a session file naming pgid 1', () => {
+  it('says it refused the record, kills nothing and clears the file', async () => {
+    const dir = await makeTempDir();
+    await writeFile(
+      join(dir, 'compose.yaml'),
+      'name: forged\nservices:\n  web:\n    image: example/web:1\n    x-devenv:\n      native:\n        command: [sleep, "600"]\n',
+    );
+    const bystander = await leftoverGroup();
+    const sessionFile = join(dir, '.devenv', 'session.json');
+    await mkdir(join(dir, '.devenv'));
+    await writeFile(
+      sessionFile,
+      JSON.stringify(deadSession({ web: { kind: 'process-group', pgid: 1 } })),
+    );
+    const { stdout, stderr } = await promisify(execFile)(
+      DEVENV_BIN,
+      ['down', '-f', 'compose.yaml'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(stderr).toContain(
+      `devenv down: not acted on, from ${sessionFile}: web: pgid 1 is no process group devenv starts (kill(-1) signals every process)`,
+    );
+    expect(stdout).toContain('nothing was left running');
+    expect(groupExists(bystander.pgid)).toBe(true);
+    expect(existsSync(sessionFile)).toBe(false);
   });
 });
