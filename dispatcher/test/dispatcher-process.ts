@@ -29,6 +29,9 @@ export async function startDispatcherProcess(
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
+      // Run from a devenv session (test-on-save), this process has the session's secret; the
+      // dispatcher under test requires a token only when the test says so.
+      DEVENV_SESSION_TOKEN: undefined,
       DISPATCHER_PORT: '0',
       DISPATCHER_GRPC_PORT: '0',
       LOG_LEVEL: 'info',
