@@ -87,13 +87,16 @@ function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
   };
 }
 
-function capture(): StartContext & { stdout(): string } {
+function capture(): StartContext & { stdout(): string; devenv(): string } {
   const chunks: Buffer[] = [];
+  const notes: Buffer[] = [];
   return {
     output: (stream, chunk) => {
       if (stream === 'stdout') chunks.push(chunk);
+      if (stream === 'devenv') notes.push(chunk);
     },
     stdout: () => Buffer.concat(chunks).toString('utf8'),
+    devenv: () => Buffer.concat(notes).toString('utf8'),
   };
 }
 
@@ -184,6 +187,7 @@ describe('docker runtime: Compose semantics', () => {
         ports: [{ host: first, container: 7001, hostIp: undefined, protocol: 'tcp' }],
       }),
     );
+    const ctx = capture();
     const container = await start(
       spec({
         ports: [
@@ -191,6 +195,7 @@ describe('docker runtime: Compose semantics', () => {
           { host: first, hostEnd: first + 3, container: 7001, hostIp: undefined, protocol: 'tcp' },
         ],
       }),
+      ctx,
     );
     const ports = (await container.inspect()).NetworkSettings.Ports;
     const ephemeral = Number(ports['7000/tcp']?.[0]?.HostPort);
@@ -199,6 +204,10 @@ describe('docker runtime: Compose semantics', () => {
     expect(ephemeral).toBeGreaterThan(0);
     expect(ranged).toBeGreaterThan(first);
     expect(ranged).toBeLessThanOrEqual(first + 3);
+    // The log says where they ended up.
+    expect(ctx.devenv()).toContain(
+      `published 7000/tcp → 127.0.0.1:${ephemeral}, 7001/tcp → 127.0.0.1:${ranged} (ports the Engine picked)`,
+    );
   }, 60_000);
 
   it('says a type: image volume needs a newer Engine when this one is older than API 1.48', async () => {

@@ -283,11 +283,27 @@ async function runContainer(
       Buffer.from(`devenv: cannot follow the container's logs: ${messageOf(error)}\n`),
     );
   }
-  const pid = await container.inspect().then(
-    (info) => (info.State.Pid > 0 ? info.State.Pid : undefined),
-    () => undefined,
-  );
+  const info = await container.inspect().catch(() => undefined);
+  const pid = info && info.State.Pid > 0 ? info.State.Pid : undefined;
+  const picked = info ? pickedPorts(spec, info.NetworkSettings.Ports) : [];
+  if (picked.length > 0)
+    ctx.output('devenv', Buffer.from(`published ${picked.join(', ')} (ports the Engine picked)\n`));
   return ok({ container, pid, stopGracePeriodMs: spec.stopGracePeriodMs, logsDone });
+}
+
+/**
+ * `container/protocol → host:port` for the ports whose host port the Engine chose (none given, or
+ * a range), so the log says where to reach them.
+ */
+export function pickedPorts(spec: ServiceSpec, bound: Dockerode.PortMap | undefined): string[] {
+  const out: string[] = [];
+  for (const port of spec.ports) {
+    if (port.host !== undefined && port.hostEnd === undefined) continue;
+    const key = `${port.container}/${port.protocol}`;
+    for (const binding of bound?.[key] ?? [])
+      if (binding.HostPort) out.push(`${key} → ${binding.HostIp}:${binding.HostPort}`);
+  }
+  return out;
 }
 
 /** Creates the container; a stale one of this project under the same name (a failed removal) is replaced. */
