@@ -77,9 +77,17 @@ export async function ensurePythonEnv(
       ? undefined
       : join(options.projectRoot, options.requirementsFile);
   const { dir, env } = venvPaths(options);
-  if (await isBuiltFrom(dir, pins)) return ok(env);
   const locked = requirements === undefined ? await lockedRequirements(options) : ok(undefined);
   if (!locked.ok) return locked;
+  // The marker records the locked requirements too (by hash): a refreshed lock rebuilds the venv.
+  const marker =
+    locked.value === undefined
+      ? pins
+      : [
+          ...pins,
+          `versions.lock.yaml#sha256=${createHash('sha256').update(locked.value).digest('hex')}`,
+        ];
+  if (await isBuiltFrom(dir, marker)) return ok(env);
 
   const base = await options.toolchain.ensure('python');
   if (!base.ok) {
@@ -124,7 +132,7 @@ export async function ensurePythonEnv(
       { timeoutMs: INSTALL_TIMEOUT_MS },
     );
     if (pip.code !== 0) return fail(`pip install ${pins.join(' ')}: ${describeOutcome(pip)}`);
-    await writeFile(join(partial, MARKER), `${JSON.stringify(pins)}\n`);
+    await writeFile(join(partial, MARKER), `${JSON.stringify(marker)}\n`);
     // The venv's python finds its packages through pyvenv.cfg beside it, so a renamed venv works.
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
