@@ -63,6 +63,13 @@ describe('devenv config', () => {
     expect((await config(['-f', file])).stdout).toBe(printed.stdout);
   });
 
+  it('quotes strings YAML 1.1 would read as booleans (restart: "no")', async () => {
+    const dir = await makeTempDir();
+    const file = join(dir, 'compose.yaml');
+    await writeFile(file, 'services:\n  web:\n    image: busybox\n    restart: "no"\n');
+    expect((await config(['-f', file])).stdout).toContain('restart: "no"');
+  });
+
   it('prints JSON with --format json', async () => {
     const printed = await config(['--format', 'json']);
     expect(printed.code).toBe(0);

@@ -67,9 +67,10 @@ export async function configCommand(args: readonly string[], ctx: CommandContext
 export function renderConfig(stack: Stack, format: 'yaml' | 'json'): string {
   const document = escapeInterpolation(toComposeDocument(stack));
   // No folding of long lines and no aliases: the output is read by people and by other tools.
+  // YAML 1.1's quoting, so that `restart: "no"` stays a string for 1.1 readers too.
   return format === 'json'
     ? JSON.stringify(document, null, 2)
-    : stringify(document, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
+    : stringify(document, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' }).trimEnd();
 }
 
 function listOf(stack: Stack, list: (typeof LISTS)[number]): string[] {

@@ -78,7 +78,8 @@ function toComposeService(
   put('build', spec.build);
   put('command', spec.command);
   put('entrypoint', spec.entrypoint);
-  put('environment', environmentOf(spec));
+  const environment = environmentOf(spec);
+  put('environment', Object.keys(environment).length > 0 ? environment : undefined);
   put('ports', spec.ports.length > 0 ? spec.ports.map(toComposePort) : undefined);
   put(
     'volumes',
