@@ -3,11 +3,12 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { Result } from '../result.js';
 import { parseDotenv, parseRawEnvFile } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
+import { toHealthcheck } from './healthcheck.js';
 import { serviceDependencies, type EdgeLocation } from './implicit-dependencies.js';
 import type { Problem } from './problem.js';
 import { resolveVolume, type DeclaredVolume, type VolumeMount } from './volumes.js';
 import { keyedSchema, type ServiceInput } from './schema.js';
-import type { DevenvExtension, Healthcheck, PortMapping, ServiceSpec, WatchRule } from './stack.js';
+import type { DevenvExtension, PortMapping, ServiceSpec, WatchRule } from './stack.js';
 import { setOwn, type TreePath } from './tree.js';
 import type { z } from 'zod';
 
@@ -60,36 +61,88 @@ export function normalizeService(
   const environment = { ...fromFiles, ...explicit.values };
   for (const key of explicit.unset) delete environment[key];
 
+  const { ports, portPaths } = collectPorts(input.ports, [...base, 'ports']);
+  const volumes = collectVolumes(input.volumes, [...base, 'volumes'], ctx, problems);
+
+  const { dependsOn, edges } = serviceDependencies(input, base);
+
+  const spec: ServiceSpec = {
+    name,
+    image: imageOf(input, [...base, 'image'], problems),
+    build: resolveBuild(input.build, ctx.projectDir, ctx.lookup),
+    command: input.command ?? undefined,
+    entrypoint: input.entrypoint ?? undefined,
+    environment,
+    unsetEnvironment: explicit.unset,
+    user: input.user,
+    ports,
+    volumes,
+    dependsOn,
+    healthcheck: toHealthcheck(input.healthcheck, [...base, 'healthcheck'], problems),
+    profiles: input.profiles ?? [],
+    restart: input.restart.policy,
+    ...(input.restart.maxRetries === undefined
+      ? {}
+      : { restartMaxRetries: input.restart.maxRetries }),
+    stopGracePeriodMs: input.stop_grace_period,
+    workingDir: input.working_dir ?? undefined,
+    watch: (input.develop?.watch ?? []).map((rule): WatchRule => ({
+      path: resolve(ctx.projectDir, rule.path),
+      action: rule.action,
+      target: rule.target,
+      ignore: rule.ignore,
+    })),
+    devenv: resolveExtension(input['x-devenv'], ctx),
+  };
+  return { service: { spec, portPaths, edges }, problems, diagnostics };
+}
+
+/** `ports`, expanded; identical mappings once (Compose drops those, e.g. repeated by an override). */
+function collectPorts(
+  entries: ServiceInput['ports'],
+  path: TreePath,
+): { ports: PortMapping[]; portPaths: TreePath[] } {
   const ports: PortMapping[] = [];
   const portPaths: TreePath[] = [];
   const seen = new Set<string>();
-  (input.ports ?? []).forEach((mappings, i) => {
+  (entries ?? []).forEach((mappings, i) => {
     for (const mapping of mappings) {
-      // Compose drops identical entries (e.g. repeated by an override file).
       const identity = JSON.stringify(mapping);
       if (seen.has(identity)) continue;
       seen.add(identity);
       ports.push(mapping);
-      portPaths.push([...base, 'ports', i]);
+      portPaths.push([...path, i]);
     }
   });
+  return { ports, portPaths };
+}
 
+function collectVolumes(
+  entries: ServiceInput['volumes'],
+  path: TreePath,
+  ctx: NormalizeContext,
+  problems: Problem[],
+): VolumeMount[] {
   const volumes: VolumeMount[] = [];
-  (input.volumes ?? []).forEach((entry, i) => {
+  (entries ?? []).forEach((entry, i) => {
     const mount = resolveVolume(entry, ctx.projectDir, ctx.volumes);
     if (mount.ok) volumes.push(mount.value);
     else
       problems.push({
-        path: [...base, 'volumes', i],
+        path: [...path, i],
         message: mount.error,
         hint: 'declare it under volumes: at the top level of the file (or use a ./path for a bind mount)',
       });
   });
+  return volumes;
+}
 
-  const { dependsOn, edges } = serviceDependencies(input, base);
-
-  const extension = input['x-devenv'];
-  const devenv: DevenvExtension = {
+/** `x-devenv` with paths absolute and environment resolved. */
+function resolveExtension(
+  extension: ServiceInput['x-devenv'],
+  ctx: NormalizeContext,
+): DevenvExtension {
+  return {
     native: extension.native
       ? {
           command: extension.native.command,
@@ -118,36 +171,6 @@ export function normalizeService(
     optional: extension.optional,
     url: extension.url,
   };
-
-  const spec: ServiceSpec = {
-    name,
-    image: imageOf(input, [...base, 'image'], problems),
-    build: resolveBuild(input.build, ctx.projectDir, ctx.lookup),
-    command: input.command ?? undefined,
-    entrypoint: input.entrypoint ?? undefined,
-    environment,
-    unsetEnvironment: explicit.unset,
-    user: input.user,
-    ports,
-    volumes,
-    dependsOn,
-    healthcheck: toHealthcheck(input.healthcheck, [...base, 'healthcheck'], problems),
-    profiles: input.profiles ?? [],
-    restart: input.restart.policy,
-    ...(input.restart.maxRetries === undefined
-      ? {}
-      : { restartMaxRetries: input.restart.maxRetries }),
-    stopGracePeriodMs: input.stop_grace_period,
-    workingDir: input.working_dir ?? undefined,
-    watch: (input.develop?.watch ?? []).map((rule): WatchRule => ({
-      path: resolve(ctx.projectDir, rule.path),
-      action: rule.action,
-      target: rule.target,
-      ignore: rule.ignore,
-    })),
-    devenv,
-  };
-  return { service: { spec, portPaths, edges }, problems, diagnostics };
 }
 
 type Keyed = z.output<typeof keyedSchema>;
@@ -263,37 +286,4 @@ function resolveBuild(
   // As compose-go: an arg without a value takes the variable's, and is dropped when it is unset.
   const args = keyedSchema.safeParse(spec['args']);
   return args.success ? { ...resolved, args: resolveKeyed(args.data, lookup) } : resolved;
-}
-
-function toHealthcheck(
-  input: ServiceInput['healthcheck'],
-  path: TreePath,
-  problems: Problem[],
-): Healthcheck | undefined {
-  if (!input) return undefined;
-  const timings = {
-    intervalMs: input.interval,
-    timeoutMs: input.timeout,
-    retries: input.retries,
-    startPeriodMs: input.start_period,
-    startIntervalMs: input.start_interval,
-  };
-  // Compose turns `disable: true` into `test: [NONE]`: the image's HEALTHCHECK is switched off.
-  if (input.disable) return { test: ['NONE'], ...timings };
-  let test: readonly string[] = [];
-  if (typeof input.test === 'string') test = ['CMD-SHELL', input.test];
-  else if (input.test) {
-    const [kind] = input.test;
-    if (kind === 'NONE') return { test: ['NONE'], ...timings };
-    if (kind !== 'CMD' && kind !== 'CMD-SHELL') {
-      problems.push({
-        path: [...path, 'test', 0],
-        message: `healthcheck test must start with CMD, CMD-SHELL or NONE, not ${kind === undefined ? 'nothing' : `"${kind}"`}`,
-        hint: 'write test: ["CMD", "pg_isready"] or ["CMD-SHELL", "pg_isready -U app"]',
-      });
-    }
-    test = input.test;
-  }
-  // No test: the image's own HEALTHCHECK applies (docker runtime), with these timings.
-  return { test, ...timings };
 }
