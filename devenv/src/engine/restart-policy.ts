@@ -57,8 +57,8 @@ export function decideAfterExit(
 /**
  * Pure: when to try again after a start that failed (`service` already shows the failure, which
  * counted in its crash streak), or undefined to leave it down. The failure counts once more here,
- * so even a first failed start waits a backoff step: retrying a spawn that just failed at once
- * rarely helps.
+ * as it did before this policy was pulled out of the supervisor, so even a first failed start
+ * waits one backoff step instead of being retried at once.
  */
 export function nextStartAfterFailedStart(
   service: ServiceState | undefined,
