@@ -60,3 +60,17 @@ export function toolPinsFor(
     );
   return ok(pins);
 }
+
+/**
+ * Go's own verification, whatever the user's environment turns off: every module is checked
+ * against the checksum database (sum.golang.org, through the module proxy) or a go.sum.
+ */
+export function goVerifyingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const sumdb = env['GOSUMDB'];
+  return {
+    GOSUMDB: sumdb === undefined || sumdb === '' || sumdb === 'off' ? 'sum.golang.org' : sumdb,
+    GONOSUMDB: '',
+    GOPRIVATE: '',
+    GOINSECURE: '',
+  };
+}

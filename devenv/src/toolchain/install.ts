@@ -6,6 +6,7 @@ import { ARTIFACT_LOCK_FILE, loadArtifactLock, type ToolPins } from '../versions
 import { satisfies, type VersionSpec } from '../versions/version-spec.js';
 import {
   checkPinned,
+  goVerifyingEnv,
   REFRESH_LOCK_COMMAND,
   sha256Hex,
   sha512Integrity,
@@ -315,20 +316,6 @@ async function buildInto(
 
 /** Quiet, and no self-update check: the output is kept for error messages. */
 const PIP_QUIET = ['--disable-pip-version-check', '--no-input'];
-
-/**
- * Go's own verification, whatever the user's environment turns off: every module is checked
- * against the checksum database (sum.golang.org, through the module proxy) or a go.sum.
- */
-function goVerifyingEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const sumdb = env['GOSUMDB'];
-  return {
-    GOSUMDB: sumdb === undefined || sumdb === '' || sumdb === 'off' ? 'sum.golang.org' : sumdb,
-    GONOSUMDB: '',
-    GOPRIVATE: '',
-    GOINSECURE: '',
-  };
-}
 
 /**
  * `go mod download` of the tool's module, whose go.sum hash must be the one versions.lock.yaml

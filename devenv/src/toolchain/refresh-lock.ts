@@ -20,6 +20,7 @@ import { PROJECT_ROOT } from '../project-root.js';
 import type { ArtifactLock, PythonEnvPins, ToolPins } from '../versions/artifact-lock.js';
 import { TOOL_IDS, type ToolId } from '../versions/tool-ids.js';
 import { loadVersions } from '../versions/versions-file.js';
+import { goVerifyingEnv } from './artifact-check.js';
 import { CATALOG } from './catalog.js';
 import { LOCKED_PYTHON_ENVS, pypiName } from './python-env.js';
 
@@ -71,7 +72,7 @@ async function goModuleSum(
   for (let n = parts.length; n > 0; n--) {
     const module = parts.slice(0, n).join('/');
     const outcome = await runCommand('go', ['mod', 'download', '-json', `${module}@v${version}`], {
-      env: { ...process.env, GOFLAGS: '-mod=mod', GONOSUMDB: '', GOPRIVATE: '' },
+      env: { ...process.env, ...goVerifyingEnv(process.env), GOFLAGS: '-mod=mod' },
       timeoutMs: 10 * 60_000,
     });
     const json = outcome.tail.slice(outcome.tail.indexOf('{'), outcome.tail.lastIndexOf('}') + 1);
