@@ -192,6 +192,7 @@ export function buildGrpcServer(ctx: ServerContext): { server: Server; health: H
         });
       }
       // As over HTTP: DISPATCHER_TOKEN guards every call, devenv's session token the mutating ones.
+      // No Host or Origin check: a browser cannot speak gRPC over plaintext HTTP/2 (h2c).
       const token = ctx.config.token ?? (mutating ? ctx.config.sessionToken : undefined);
       if (token !== undefined) {
         const header = call.metadata.get('authorization')[0];
