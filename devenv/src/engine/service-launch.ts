@@ -47,11 +47,11 @@ export async function launch(ctx: LaunchContext, spec: ServiceSpec): Promise<voi
   } catch (error) {
     // A bug or an unforeseen failure in a runtime: the service shows it, devenv keeps going.
     if (ctx.store.getState().shuttingDown) return;
-    failed(ctx, spec, `devenv could not start it: ${messageOf(error)}`, '');
+    startFailed(ctx, spec, `devenv could not start it: ${messageOf(error)}`, '');
   }
 }
 
-function failed(ctx: LaunchContext, spec: ServiceSpec, reason: string, notePrefix: string) {
+function startFailed(ctx: LaunchContext, spec: ServiceSpec, reason: string, notePrefix: string) {
   const { store, clock } = ctx;
   store.dispatch({ type: 'service/start-failed', service: spec.name, reason, at: clock.now() });
   ctx.note(spec.name, `${notePrefix}${reason}`);
@@ -86,7 +86,7 @@ async function launchOnce(ctx: LaunchContext, spec: ServiceSpec) {
     return;
   }
   if (!started.ok) {
-    failed(ctx, spec, started.error, 'failed to start: ');
+    startFailed(ctx, spec, started.error, 'failed to start: ');
     return;
   }
   ctx.started(spec, runtime, started.value);
