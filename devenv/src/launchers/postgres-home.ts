@@ -64,12 +64,22 @@ export async function prepareServerHome(
   }
   const made = ownedPrivateDir(home, user);
   if (!made.ok) return made;
-  writeFileSync(record, `${home}\n`, { mode: 0o600 });
   log(`${user.name} cannot enter ${parent} (private); PostgreSQL's data is in ${home}`);
   const fresh = homeIn(home);
-  if (existsSync(join(dataDir, 'PG_VERSION'))) {
-    const moved = await moveData(dataDir, join(parent, 'socket'), fresh.dataDir, user);
-    if (!moved.ok) return moved;
+  const hasOldData = existsSync(join(dataDir, 'PG_VERSION'));
+  if (hasOldData) {
+    const copied = await copyData(dataDir, join(parent, 'socket'), fresh.dataDir, user);
+    if (!copied.ok) {
+      rmSync(home, { recursive: true, force: true });
+      return copied;
+    }
+  }
+  // Recorded once the data has arrived (a home without it must not be found again), and before
+  // the old copy goes (so that the data is always where the record, or the old place, says).
+  rmSync(record, { force: true });
+  writeFileSync(record, `${home}\n`, { mode: 0o600, flag: 'wx' });
+  if (hasOldData) {
+    rmSync(dataDir, { recursive: true, force: true });
     log(`moved the data of ${dataDir} to ${fresh.dataDir}`);
   }
   return ownedHome(fresh, user);
@@ -154,9 +164,9 @@ function reachableBy(dir: string, user: SystemUser): boolean {
 
 /**
  * Data written while `.devenv/` was open to the server's user: copied to the new home, owned by
- * that user, then removed, once no server of a previous run still uses it.
+ * that user, once no server of a previous run still uses it.
  */
-async function moveData(
+async function copyData(
   from: string,
   fromSocketDir: string,
   to: string,
@@ -183,7 +193,6 @@ async function moveData(
     rmSync(to, { recursive: true, force: true });
     return err(`cannot move ${from} to ${to}: ${messageOf(error)}; ${from} is left as it was`);
   }
-  rmSync(from, { recursive: true, force: true });
   return ok(undefined);
 }
 
