@@ -11,7 +11,13 @@ export type InstallRoute =
    * An npm package that ships the native binary, installed into the project cache. The binary is
    * taken from its per-platform package (`{platform}`/`{arch}` as in Node), skipping the JS shim.
    */
-  | { readonly kind: 'npm'; readonly package: string; readonly platformPackage: string }
+  | {
+      readonly kind: 'npm';
+      readonly package: string;
+      readonly platformPackage: string;
+      /** `{platform}-{arch}` spelled otherwise by the package, e.g. buf's `linux-aarch64`. */
+      readonly platformNames?: Readonly<Record<string, string>>;
+    }
   /**
    * Built from source with `go install` from the Go module proxy (only for permissively licensed
    * tools). `versionLdflag` is a `-X` assignment with `{version}`, for tools that otherwise print
@@ -82,7 +88,12 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     versionArgs: ['--version'],
     need: 'required',
     routes: [
-      { kind: 'npm', package: '@bufbuild/buf', platformPackage: '@bufbuild/buf-{platform}-{arch}' },
+      {
+        kind: 'npm',
+        package: '@bufbuild/buf',
+        platformPackage: '@bufbuild/buf-{platform}-{arch}',
+        platformNames: { 'linux-arm64': 'linux-aarch64' },
+      },
     ],
     manual: 'run `npx devenv doctor --fix` (installs the npm package @bufbuild/buf)',
   },
@@ -270,3 +281,13 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     manual: 'install Go (https://go.dev/dl/), at the version versions.yaml names',
   },
 };
+
+/** The npm package with this machine's native binary (`{platform}`/`{arch}` as in Node). Pure. */
+export function npmPlatformPackage(
+  route: Extract<InstallRoute, { kind: 'npm' }>,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string {
+  const name = route.platformNames?.[`${platform}-${arch}`] ?? `${platform}-${arch}`;
+  return route.platformPackage.replace('{platform}-{arch}', name);
+}

@@ -9,12 +9,17 @@ import { useTempDirs } from '../../test/temp-dir.js';
 import { runCommand } from '../process/run-command.js';
 import { loadArtifactLock } from '../versions/artifact-lock.js';
 import { parseVersionSpec } from '../versions/version-spec.js';
-import { CATALOG, type ToolDefinition } from './catalog.js';
+import { CATALOG, npmPlatformPackage, type InstallRoute, type ToolDefinition } from './catalog.js';
 import { installTool, type InstallContext } from './install.js';
 import { systemLocator } from './locator.js';
 import { createToolchain } from './toolchain.js';
 
 const makeTempDir = useTempDirs();
+
+/** buf's npm route: its platform packages are what devenv installs. */
+const BUF_ROUTE = CATALOG.buf.routes.find(
+  (r): r is Extract<InstallRoute, { kind: 'npm' }> => r.kind === 'npm',
+)!;
 
 /** The directory of the go on PATH (Go is a prerequisite of these routes, not installed by devenv). */
 function goDir(): string {
@@ -173,7 +178,7 @@ describe('content pins of npm tools', () => {
     const versions = await loadProjectVersions();
     const lock = await loadArtifactLock(versions.lockFile!);
     if (!lock.ok) throw new Error(lock.error);
-    const platformPackage = `@bufbuild/buf-${process.platform}-${process.arch}`;
+    const platformPackage = npmPlatformPackage(BUF_ROUTE);
     const real = lock.value.tools.buf?.npm?.integrity[platformPackage];
     if (!real) throw new Error(`versions.lock.yaml pins no ${platformPackage}`);
     const wrong = `sha512-${Buffer.alloc(64).toString('base64')}`;

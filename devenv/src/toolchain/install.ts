@@ -14,7 +14,7 @@ import {
 } from './artifact-check.js';
 import { toolVersionDir } from './cache-layout.js';
 import { installSystemPackages } from './system-packages.js';
-import type { InstallRoute, ToolDefinition } from './catalog.js';
+import { npmPlatformPackage, type InstallRoute, type ToolDefinition } from './catalog.js';
 import type { ToolFailure, ToolLocator } from './resolve.js';
 
 export interface InstallContext {
@@ -226,9 +226,7 @@ async function buildInto(
       await writeFile(join(dir, 'package.json'), '{ "private": true }\n');
       // Only the platform package is installed: it carries the native binary, and the wrapper
       // (route.package) adds nothing but a JavaScript shim and an install script.
-      const platformPackage = route.platformPackage
-        .replace('{platform}', process.platform)
-        .replace('{arch}', process.arch);
+      const platformPackage = npmPlatformPackage(route);
       const downloads = join(dir, 'download');
       await mkdir(downloads);
       const packed = await run('npm', [

@@ -2,12 +2,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProjectVersions } from '../../test/project-versions.js';
 import { PROJECT_ROOT } from '../project-root.js';
-import { CATALOG } from '../toolchain/catalog.js';
+import { CATALOG, npmPlatformPackage, type InstallRoute } from '../toolchain/catalog.js';
 import { LOCKED_PYTHON_ENVS, pypiName } from '../toolchain/python-env.js';
 import { loadArtifactLock, parseArtifactLock } from './artifact-lock.js';
 import { TOOL_IDS } from './tool-ids.js';
 
 const versions = await loadProjectVersions();
+
+/** buf's npm route: its platform packages are what devenv installs. */
+const BUF_ROUTE = CATALOG.buf.routes.find(
+  (r): r is Extract<InstallRoute, { kind: 'npm' }> => r.kind === 'npm',
+)!;
 
 describe('versions.lock.yaml', () => {
   it('is the file versions.yaml names, and pins every registry artifact at versions.yaml’s version', async () => {
@@ -29,8 +34,20 @@ describe('versions.lock.yaml', () => {
       expect.stringMatching(/x86_64/),
     );
     expect(Object.keys(lock.value.tools.buf?.npm?.integrity ?? {})).toContain(
-      `@bufbuild/buf-${process.platform}-${process.arch}`,
+      npmPlatformPackage(BUF_ROUTE),
     );
+    // Each platform Node names is a package the lock pins (buf spells Linux arm64 `aarch64`).
+    for (const [platform, arch] of [
+      ['linux', 'x64'],
+      ['linux', 'arm64'],
+      ['darwin', 'arm64'],
+      ['darwin', 'x64'],
+      ['win32', 'x64'],
+      ['win32', 'arm64'],
+    ] as const)
+      expect(Object.keys(lock.value.tools.buf?.npm?.integrity ?? {})).toContain(
+        npmPlatformPackage(BUF_ROUTE, platform, arch),
+      );
     for (const [name, libraries] of Object.entries(LOCKED_PYTHON_ENVS)) {
       const roots = libraries.map((l) => `${pypiName(l)}==${versions.libraries[l]}`).sort();
       expect(lock.value.pythonEnvs[name]?.roots, name).toEqual(roots);
