@@ -1,5 +1,3 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Dockerode from 'dockerode';
 import type { ServiceSpec } from '../model/stack.js';
@@ -9,15 +7,16 @@ import type { LogStream } from '../logbus/log-record.js';
 import { buildImage, buildPlan } from './docker-build.js';
 import {
   defaultImageTag,
-  networkName,
   objectLabels,
   SESSION_LABEL,
   PROJECT_LABEL,
   type LabelScope,
 } from './docker-labels.js';
+import { buildable, imageVolumesPresent, pingEngine, present } from './docker-check.js';
 import { containerCreateOptions } from './docker-create.js';
-import { removeContainer, removeNetworkIfUnused, statusCodeOf } from './docker-leftovers.js';
-import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
+import { projectNetwork } from './docker-network.js';
+import { removeContainer, statusCodeOf } from './docker-leftovers.js';
+import type { ExitStatus, Runtime, ServiceHandle, StartContext } from './runtime.js';
 
 export { containerCreateOptions, healthConfig } from './docker-create.js';
 
@@ -31,7 +30,6 @@ export interface DockerRuntimeOptions {
   readonly docker?: Dockerode;
 }
 
-const PING_TIMEOUT_MS = 3_000;
 /** How long an exited container's log stream may take to deliver its last lines. */
 const LOG_DRAIN_MS = 2_000;
 
@@ -71,102 +69,6 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
       return ok(handleFor(docker, started.value, network.release));
     },
   };
-}
-
-async function pingEngine(docker: Dockerode): Promise<Result<void, string>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS);
-  });
-  try {
-    const answer = await Promise.race([docker.ping().then(() => 'pong' as const), timeout]);
-    if (answer === 'pong') return ok(undefined);
-    return err(
-      `the Docker Engine did not answer within ${PING_TIMEOUT_MS / 1000} s: ${START_ENGINE}`,
-    );
-  } catch (error) {
-    return err(`the Docker Engine does not answer (${messageOf(error)}): ${START_ENGINE}`);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const START_ENGINE =
-  'start it (`sudo systemctl start docker`, or `sudo dockerd &`), or run the service with --runtime native';
-
-async function buildable(
-  spec: ServiceSpec,
-  projectDir: string,
-): Promise<Result<void, Unavailable>> {
-  const plan = buildPlan(spec.build ?? {}, projectDir);
-  if (!plan.ok) return err({ reason: plan.error });
-  const dockerfile = join(plan.value.context, plan.value.dockerfile);
-  const readable = await access(dockerfile).then(
-    () => true,
-    () => false,
-  );
-  return readable
-    ? ok(undefined)
-    : err({
-        reason: `cannot build: ${dockerfile} does not exist (build.context / build.dockerfile)`,
-      });
-}
-
-async function present(docker: Dockerode, spec: ServiceSpec): Promise<Result<void, Unavailable>> {
-  if (spec.image === undefined)
-    return err({ reason: 'the service has neither image: nor build:, so there is nothing to run' });
-  try {
-    await docker.getImage(spec.image).inspect();
-    return ok(undefined);
-  } catch (error) {
-    if (statusCodeOf(error) !== 404)
-      return err({ reason: `cannot inspect image ${spec.image}: ${messageOf(error)}` });
-    return err({
-      reason:
-        `image ${spec.image} is not present locally, and devenv never pulls (no registry is assumed reachable): ` +
-        `build or load it first (\`docker build -t ${spec.image} <dir>\` or \`docker load -i <file>\`), ` +
-        `or give the service a build: section`,
-    });
-  }
-}
-
-/** The Engine API that added `type: image` mounts (Docker Engine 28). */
-const IMAGE_MOUNT_API = '1.48';
-
-function apiAtLeast(version: string, wanted: string): boolean {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  const [wantedMajor = 0, wantedMinor = 0] = wanted.split('.').map(Number);
-  return major > wantedMajor || (major === wantedMajor && minor >= wantedMinor);
-}
-
-/** `type: image` volumes mount images that must be here already, like the service's own image. */
-async function imageVolumesPresent(
-  docker: Dockerode,
-  spec: ServiceSpec,
-): Promise<Result<void, Unavailable>> {
-  const images = spec.volumes.filter((volume) => volume.type === 'image');
-  if (images.length === 0) return ok(undefined);
-  const api = await docker.version().then(
-    (answer) => answer.ApiVersion,
-    () => undefined,
-  );
-  if (api !== undefined && !apiAtLeast(api, IMAGE_MOUNT_API))
-    return err({
-      reason: `volumes of type: image need Docker Engine 28 or later (API ${IMAGE_MOUNT_API}); this Engine speaks API ${api}: upgrade the Engine, or mount the files another way (a bind mount or a volume)`,
-    });
-  for (const volume of images) {
-    try {
-      await docker.getImage(volume.source).inspect();
-    } catch (error) {
-      return err({
-        reason:
-          statusCodeOf(error) === 404
-            ? `image ${volume.source}, mounted at ${volume.target} (volumes, type: image), is not present locally, and devenv never pulls: build or load it first`
-            : `cannot inspect image ${volume.source}: ${messageOf(error)}`,
-      });
-    }
-  }
-  return ok(undefined);
 }
 
 /** The image to run: built now when the service has `build:` (the cache makes a rebuild cheap). */
@@ -382,65 +284,5 @@ function handleFor(
     leftover: { kind: 'container', id: container.id },
     exited,
     stop,
-  };
-}
-
-interface ProjectNetwork {
-  readonly name: string;
-  acquire(): Promise<Result<void, string>>;
-  /** Called once per successful acquire; the last one out removes the network. */
-  release(): Promise<void>;
-}
-
-/**
- * The project's network, created on first use and removed when this session's last container is
- * gone. Serialised so a release never removes the network under a start that just joined it.
- */
-function projectNetwork(docker: Dockerode, scope: LabelScope): ProjectNetwork {
-  const name = networkName(scope.projectName);
-  let users = 0;
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task, task);
-    queue = run.catch(() => undefined);
-    return run;
-  };
-  const ensure = async (): Promise<Result<void, string>> => {
-    try {
-      await docker.getNetwork(name).inspect();
-      return ok(undefined);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404)
-        return err(`cannot inspect network ${name}: ${messageOf(error)}`);
-    }
-    try {
-      await docker.createNetwork({
-        Name: name,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        Labels: objectLabels(scope),
-      });
-      return ok(undefined);
-    } catch (error) {
-      // 409: another devenv process created it a moment ago, which is just as good.
-      return statusCodeOf(error) === 409
-        ? ok(undefined)
-        : err(`cannot create network ${name}: ${messageOf(error)}`);
-    }
-  };
-  return {
-    name,
-    acquire: () =>
-      serial(async () => {
-        const ready = await ensure();
-        if (ready.ok) users++;
-        return ready;
-      }),
-    release: () =>
-      serial(async () => {
-        users = Math.max(0, users - 1);
-        // Another session's container keeps it alive: removal then fails harmlessly as "in use".
-        if (users === 0) await removeNetworkIfUnused(docker, name);
-      }),
   };
 }
