@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeOutcome, runCommand } from '../src/process/run-command.js';
-import { err, ok, type Result } from '../src/result.js';
+import { err, messageOf, ok, type Result } from '../src/result.js';
 import { cacheRoot } from '../src/toolchain/cache-layout.js';
 
 /** The compose-go version the oracle is built with; its go.mod pins the same. */
@@ -41,6 +41,15 @@ export async function ensureComposeOracle(
   projectRoot: string,
   go: string,
 ): Promise<Result<ComposeOracle, string>> {
+  // Never throws: the test setup that calls it must go on for every other test.
+  try {
+    return await build(projectRoot, go);
+  } catch (thrown) {
+    return err(`building the compose oracle: ${messageOf(thrown)}`);
+  }
+}
+
+async function build(projectRoot: string, go: string): Promise<Result<ComposeOracle, string>> {
   const oracle = await composeOracleLocation(projectRoot);
   if ((await exists(oracle.executable)) && (await exists(oracle.testdata))) return ok(oracle);
   const source = oracleSourceDir(projectRoot);
@@ -63,9 +72,14 @@ export async function ensureComposeOracle(
   await cp(join(moduleDir, 'loader', 'testdata'), testdata, { recursive: true });
   // The module cache is read-only; the copy must be removable later.
   await runCommand('chmod', ['-R', 'u+w', testdata]);
-  // Renames are atomic, so a concurrent run sees either nothing or a complete oracle.
-  await rm(oracle.testdata, { recursive: true, force: true });
-  await rename(testdata, oracle.testdata);
+  // Renames are atomic, so a concurrent run sees either nothing or a complete oracle; when two
+  // runs build at once, the second finds the first's testdata in place and drops its own copy.
+  try {
+    await rename(testdata, oracle.testdata);
+  } catch (thrown) {
+    if (!(await exists(oracle.testdata))) throw thrown;
+    await rm(testdata, { recursive: true, force: true });
+  }
   await rename(staging, oracle.executable);
   // Builds of earlier sources are never used again.
   const current = dirname(dirname(oracle.executable));
