@@ -47,12 +47,14 @@ export async function prepareServerHome(
   log: (line: string) => void,
 ): Promise<Result<ServerHome, string>> {
   const parent = dirname(dataDir);
-  if (user === undefined || reachableBy(parent, user)) {
-    // Made 0700 where missing; an existing parent (a --data in the home directory) is left be.
+  const reachable = user === undefined || reachableBy(parent, user);
+  // Made 0700 where missing; an existing parent (a --data in the home directory) is left be.
+  try {
     mkdirSync(parent, { recursive: true, mode: 0o700 });
-    return ownedHome({ dataDir, socketDir: join(parent, 'socket') }, user);
+  } catch (error) {
+    return err(`cannot create ${parent}: ${messageOf(error)}`);
   }
-  mkdirSync(parent, { recursive: true, mode: 0o700 });
+  if (reachable) return ownedHome({ dataDir, socketDir: join(parent, 'socket') }, user);
   const record = join(parent, HOME_RECORD);
   const recorded = readHomeRecord(record, user);
   if (recorded !== undefined) return ownedHome(homeIn(recorded), user);
