@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { knownKeys, type IssueParams } from './schema.js';
+import { closestName } from './suggest.js';
 import { valueAt, type TreePath } from './tree.js';
 
 /**
@@ -89,11 +90,12 @@ function fromIssue(issue: z.core.$ZodIssue, prefix: TreePath, data: unknown): Pr
     case 'unrecognized_keys':
       return issue.keys.map((key) => {
         const known = knownKeys(path);
+        const suggestion = known && closestName(key, known);
         return withHint(
           {
             path: [...path, key],
             at: 'key',
-            message: `unknown key "${formatPath([...path, key])}"`,
+            message: `unknown key "${formatPath([...path, key])}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
           },
           known ? `expected one of: ${known.join(', ')}` : undefined,
         );

@@ -26,6 +26,15 @@ describe('unknown keys (Compose Specification schema)', () => {
     ]);
   });
 
+  it('does the same inside x-devenv, whose keys are devenv’s own', () => {
+    expect(
+      errorsOf('services:\n  web:\n    image: nginx\n    x-devenv: {natve: {command: x}}\n'),
+    ).toEqual([
+      'compose.yaml:4:16: unknown key "services.web.x-devenv.natve"; did you mean "native"?\n' +
+        '  → expected one of: native, probe, reload_guard, hot_reload, group, optional, url',
+    ]);
+  });
+
   it('reports a key with no near match, at the top level and deep inside', () => {
     expect(
       errorsOf(
