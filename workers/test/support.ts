@@ -87,7 +87,7 @@ export async function startPostgres(
   // mkdtemp makes it 0700: the postgres user (we may be root) must reach the data inside.
   await chmod(dataRoot, 0o755);
   const data = join(dataRoot, 'data');
-  const url = `postgres://timecop@127.0.0.1:${port}/timecop`;
+  const url = `postgres://timecop:timecop@127.0.0.1:${port}/timecop`;
   let child: ChildProcess | undefined;
   let output = '';
   let version = '';
@@ -107,7 +107,12 @@ export async function startPostgres(
       ],
       {
         cwd: PROJECT_ROOT,
-        env: { ...(options.env ?? process.env), POSTGRES_USER: 'timecop', POSTGRES_DB: 'timecop' },
+        env: {
+          ...(options.env ?? process.env),
+          POSTGRES_USER: 'timecop',
+          POSTGRES_PASSWORD: 'timecop',
+          POSTGRES_DB: 'timecop',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
