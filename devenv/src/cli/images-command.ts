@@ -3,6 +3,8 @@ import { bootstrapBases } from '../images/bootstrap.js';
 import { buildApps, checkoutIdentity, formatSize } from '../images/build-apps.js';
 import { pingEngine, presentTags } from '../images/engine.js';
 import { appBuildEnv, baseImages, chooseBases, officialImages } from '../images/image-plan.js';
+import { ok, type Result } from '../result.js';
+import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { projectVersions } from './project-versions.js';
@@ -30,8 +32,45 @@ ${STACK_FLAGS_USAGE}
 
 Exit status: 0 ok, 1 failure (the message says what to do), 2 usage error.`;
 
+type ImagesValues = ReturnType<typeof parseImagesArgs>['values'];
+
+/** What both subcommands share: the engine client, the versions and where output goes. */
+interface ImagesRun {
+  readonly ctx: CommandContext;
+  readonly values: ImagesValues;
+  readonly docker: Dockerode;
+  readonly versions: Versions;
+  readonly log: (line: string) => void;
+  readonly output: ((chunk: Buffer) => void) | undefined;
+  readonly fail: (message: string) => number;
+}
+
 export async function imagesCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
+  const { values, positionals } = parseImagesArgs(args);
+  if (values.help) {
+    ctx.out(IMAGES_USAGE);
+    return 0;
+  }
+  const sub = subcommandOf(positionals, values);
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
+  const run: ImagesRun = {
+    ctx,
+    values,
+    docker: new Dockerode(),
+    versions,
+    log: (line) => ctx.out(`devenv images: ${line}`),
+    output: values.verbose ? (chunk) => ctx.err(chunk.toString().trimEnd()) : undefined,
+    fail: (message) => {
+      ctx.err(`devenv images ${sub}: ${message}`);
+      return 1;
+    },
+  };
+  return sub === 'bootstrap' ? bootstrapCommand(run) : buildCommand(run);
+}
+
+function parseImagesArgs(args: readonly string[]) {
+  return parseCommandArgs(
     args,
     {
       force: { type: 'boolean' },
@@ -44,10 +83,9 @@ export async function imagesCommand(args: readonly string[], ctx: CommandContext
     IMAGES_USAGE,
     true,
   );
-  if (values.help) {
-    ctx.out(IMAGES_USAGE);
-    return 0;
-  }
+}
+
+function subcommandOf(positionals: readonly string[], values: ImagesValues): 'bootstrap' | 'build' {
   const [sub, ...extra] = positionals;
   if (sub !== 'bootstrap' && sub !== 'build')
     throw new UsageError(
@@ -57,94 +95,94 @@ export async function imagesCommand(args: readonly string[], ctx: CommandContext
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, IMAGES_USAGE);
   if (sub === 'build' && values.mirror !== undefined && !values['bootstrap-bases'])
     throw new UsageError('--mirror goes with bootstrap or --bootstrap-bases', IMAGES_USAGE);
+  return sub;
+}
 
-  const versions = await projectVersions(ctx);
-  if (versions === undefined) return 2;
-  const docker = new Dockerode();
-  const log = (line: string) => ctx.out(`devenv images: ${line}`);
-  const output = values.verbose
-    ? (chunk: Buffer) => ctx.err(chunk.toString().trimEnd())
-    : undefined;
-  const fail = (message: string) => {
-    ctx.err(`devenv images ${sub}: ${message}`);
-    return 1;
-  };
+function bootstrap(run: ImagesRun) {
+  return bootstrapBases({
+    docker: run.docker,
+    projectRoot: run.ctx.projectRoot,
+    versions: run.versions,
+    env: run.ctx.env,
+    force: run.values.force === true,
+    mirror: run.values.mirror,
+    log: run.log,
+    ...(run.output ? { output: run.output } : {}),
+  });
+}
 
-  const bootstrap = () =>
-    bootstrapBases({
-      docker,
-      projectRoot: ctx.projectRoot,
-      versions: versions,
-      env: ctx.env,
-      force: values.force === true,
-      mirror: values.mirror,
-      log,
-      ...(output ? { output } : {}),
-    });
+async function bootstrapCommand(run: ImagesRun): Promise<number> {
+  const done = await bootstrap(run);
+  if (!done.ok) return run.fail(done.error);
+  const built = done.value.steps.filter((s) => s.action === 'build').length;
+  run.log(
+    `${built} built, ${done.value.steps.length - built} kept; build the app images on them with \`npx devenv images build\``,
+  );
+  return 0;
+}
 
-  if (sub === 'bootstrap') {
-    const done = await bootstrap();
-    if (!done.ok) return fail(done.error);
-    const built = done.value.steps.filter((s) => s.action === 'build').length;
-    log(
-      `${built} built, ${done.value.steps.length - built} kept; build the app images on them with \`npx devenv images build\``,
-    );
-    return 0;
-  }
-
-  const stack = await loadStackFromFlags(values, ctx);
+async function buildCommand(run: ImagesRun): Promise<number> {
+  const { ctx, docker } = run;
+  const stack = await loadStackFromFlags(run.values, ctx);
   if (!stack) return 2;
   const engine = await pingEngine(docker);
-  if (!engine.ok) return fail(engine.error);
-  if (values['bootstrap-bases']) {
-    const done = await bootstrap();
-    if (!done.ok) return fail(done.error);
+  if (!engine.ok) return run.fail(engine.error);
+  if (run.values['bootstrap-bases']) {
+    const done = await bootstrap(run);
+    if (!done.ok) return run.fail(done.error);
   }
-  const bases = baseImages(versions);
-  if (!bases.ok) return fail(bases.error);
-  const official = officialImages(versions);
-  if (!official.ok) return fail(official.error);
+  const buildArgs = await resolveBuildArgs(run);
+  if (!buildArgs.ok) return run.fail(buildArgs.error);
+  run.log(`build args: ${assignments(buildArgs.value)}`);
+  const built = await buildApps({
+    docker,
+    stack,
+    buildEnv: { ...ctx.env, ...buildArgs.value },
+    log: run.log,
+    ...(run.output ? { output: run.output } : {}),
+  });
+  if (!built.ok) return run.fail(built.error);
+  for (const image of built.value)
+    ctx.out(
+      `${image.tag.padEnd(34)} ${formatSize(image.facts.sizeBytes).padStart(9)}  ${image.facts.id}  (${image.seconds.toFixed(1)} s)`,
+    );
+  ctx.out(
+    `devenv images: \`devenv up --runtime docker\` builds the same images with: export ${assignments(buildArgs.value)}`,
+  );
+  return 0;
+}
+
+/** The base images to build on (what the user exported, else official or local) and the checkout's identity. */
+async function resolveBuildArgs(run: ImagesRun): Promise<Result<Record<string, string>, string>> {
+  const { ctx } = run;
+  const bases = baseImages(run.versions);
+  if (!bases.ok) return bases;
+  const official = officialImages(run.versions);
+  if (!official.ok) return official;
   const userChose = ctx.env['NODE_IMAGE'] !== undefined && ctx.env['PYTHON_IMAGE'] !== undefined;
   const choice = userChose
     ? ({ ok: true, value: 'official' } as const)
     : chooseBases(
         official.value,
         bases.value,
-        await presentTags(docker),
-        values['bootstrap-bases'] === true,
+        await presentTags(run.docker),
+        run.values['bootstrap-bases'] === true,
       );
-  if (!choice.ok) return fail(choice.error);
+  if (!choice.ok) return choice;
   const identity = await checkoutIdentity(ctx.projectRoot);
-  const buildArgs = appBuildEnv({
-    env: ctx.env,
-    ...identity,
-    bases: choice.value,
-    official: official.value,
-    local: bases.value,
-  });
-  log(
-    `build args: ${Object.entries(buildArgs)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
+  return ok(
+    appBuildEnv({
+      env: ctx.env,
+      ...identity,
+      bases: choice.value,
+      official: official.value,
+      local: bases.value,
+    }),
   );
-  const built = await buildApps({
-    docker,
-    stack,
-    buildEnv: { ...ctx.env, ...buildArgs },
-    log,
-    ...(output ? { output } : {}),
-  });
-  if (!built.ok) return fail(built.error);
-  for (const image of built.value)
-    ctx.out(
-      `${image.tag.padEnd(34)} ${formatSize(image.facts.sizeBytes).padStart(9)}  ${image.facts.id}  (${image.seconds.toFixed(1)} s)`,
-    );
-  ctx.out(
-    `devenv images: \`devenv up --runtime docker\` builds the same images with: export ${Object.entries(
-      buildArgs,
-    )
-      .map(([k, v]) => `${k}=${v}`)
-      .join(' ')}`,
-  );
-  return 0;
+}
+
+function assignments(vars: Record<string, string>): string {
+  return Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
