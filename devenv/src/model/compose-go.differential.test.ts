@@ -7,7 +7,8 @@ import { compareViews, viewOf, type Mismatch } from '../../test/compose-compare.
 import { composeOracleLocation } from '../../test/compose-oracle-build.js';
 import { startOracle, type OracleClient } from '../../test/compose-oracle-client.js';
 import { COMPOSE_DIFFERENCES, explainedRejection } from './compose-differences.js';
-import { loadStack } from './load-stack.js';
+import { renderConfig } from '../cli/config-command.js';
+import { loadStack, parseStack } from './load-stack.js';
 import { toComposeDocument } from './to-compose.js';
 
 /**
@@ -168,6 +169,34 @@ describe('devenv loads Compose files as compose-go does', () => {
       ))
         mismatchesByField.set(field, [...(mismatchesByField.get(field) ?? []), corpusCase.name]);
       if (problems.report.length > 0) expect.fail(problems.report.join('\n'));
+    });
+  }
+});
+
+describe('devenv config of every corpus file devenv loads reads back to the same project', () => {
+  for (const corpusCase of cases) {
+    if (EXCLUDED[corpusCase.name] !== undefined) continue;
+    it(corpusCase.name, async () => {
+      const options = CASE_OPTIONS[corpusCase.name] ?? {};
+      const files = [
+        corpusCase.file,
+        ...(options.overrides ?? []).map((f) => join(dirname(corpusCase.file), f)),
+      ];
+      const profiles = options.profiles ?? [];
+      const loaded = await loadStack({ files, env: { ...CORPUS_ENV, ...options.env }, profiles });
+      if (!loaded.ok) return; // the comparison with compose-go above covers rejected files
+      const printed = renderConfig(loaded.value, 'yaml');
+      // Nothing from the environment: the printed file has every value resolved already. It has
+      // only the services that were active, so all its profiles are enabled.
+      const again = parseStack([{ file: 'config.yaml', text: printed }], {
+        projectDir: loaded.value.projectDir,
+        env: {},
+        profiles: ['*'],
+      });
+      if (!again.ok) expect.fail(again.error.map((d) => formatDiagnostic(d)).join('\n'));
+      expect(again.value.projectName).toBe(loaded.value.projectName);
+      expect(again.value.services).toEqual(loaded.value.services);
+      expect(again.value.startOrder).toEqual(loaded.value.startOrder);
     });
   }
 });
