@@ -18,21 +18,79 @@ export function parseDotenv(
   file: string,
   lookup: Lookup,
 ): Result<Record<string, string>, Diagnostic[]> {
-  const values: Record<string, string> = {};
-  const diagnostics: Diagnostic[] = [];
-  const scanner = new Scanner(text);
-  const resolve: Lookup = (name) =>
-    lookup(name) ?? (Object.hasOwn(values, name) ? values[name] : undefined);
-  const problem = (at: number, message: string, hint?: string) =>
-    diagnostics.push({ file, ...scanner.position(at), message, ...(hint ? { hint } : {}) });
+  return new DotenvParser(text, file, lookup).parse();
+}
 
-  while (!scanner.done()) {
-    scanner.skip(/[ \t\r\n\uFEFF]/);
-    if (scanner.done()) break;
+/** What reading one entry left: go on with the next line, or stop (the rest cannot be read). */
+type Step = 'next' | 'stop';
+
+/** A value as written: quoted values in single quotes are taken literally. */
+interface RawValue {
+  readonly text: string;
+  readonly interpolated: boolean;
+}
+
+/** One pass over a file's text, entry by entry, collecting values and positioned problems. */
+class DotenvParser {
+  readonly #values: Record<string, string> = {};
+  readonly #diagnostics: Diagnostic[] = [];
+  readonly #scanner: Scanner;
+  readonly #file: string;
+  readonly #lookup: Lookup;
+  readonly #resolve: Lookup;
+
+  constructor(text: string, file: string, lookup: Lookup) {
+    this.#scanner = new Scanner(text);
+    this.#file = file;
+    this.#lookup = lookup;
+    this.#resolve = (name) =>
+      lookup(name) ?? (Object.hasOwn(this.#values, name) ? this.#values[name] : undefined);
+  }
+
+  parse(): Result<Record<string, string>, Diagnostic[]> {
+    const scanner = this.#scanner;
+    while (!scanner.done()) {
+      scanner.skip(/[ \t\r\n\uFEFF]/);
+      if (scanner.done()) break;
+      if (this.#entry() === 'stop') break;
+    }
+    return this.#diagnostics.length > 0 ? err(this.#diagnostics) : ok(this.#values);
+  }
+
+  #problem(at: number, message: string, hint?: string): void {
+    this.#diagnostics.push({
+      file: this.#file,
+      ...this.#scanner.position(at),
+      message,
+      ...(hint ? { hint } : {}),
+    });
+  }
+
+  /** A comment line, a bare `KEY`, or `KEY=VALUE`, starting at a line's first non-blank. */
+  #entry(): Step {
+    const scanner = this.#scanner;
     if (scanner.peek() === '#') {
       scanner.skipLine();
-      continue;
+      return 'next';
     }
+    const key = this.#key();
+    if (key === undefined) return 'next';
+    if (scanner.peek() !== '=') {
+      this.#bareKey(key);
+      return 'next';
+    }
+    scanner.advance(1);
+    scanner.skip(/[ \t]/);
+    const valueStart = scanner.pos;
+    const raw = this.#value(key);
+    if (raw === 'next' || raw === 'stop') return raw;
+    this.#assign(key, raw, valueStart);
+    return 'next';
+  }
+
+  /** The variable name (after an optional `export `); undefined when it is invalid (reported). */
+  #key(): string | undefined {
+    const scanner = this.#scanner;
     const keyStart = scanner.pos;
     let key = scanner.take(/[^\s=#'"]/);
     if (key === 'export' && /[ \t]/.test(scanner.peek())) {
@@ -40,76 +98,82 @@ export function parseDotenv(
       key = scanner.take(/[^\s=#'"]/);
     }
     scanner.skip(/[ \t]/);
-    if (!KEY.test(key)) {
-      problem(
-        keyStart,
-        key ? `invalid variable name "${key}"` : 'expected a variable name',
-        'write lines as KEY=VALUE',
-      );
-      scanner.skipLine();
-      continue;
-    }
+    if (KEY.test(key)) return key;
+    this.#problem(
+      keyStart,
+      key ? `invalid variable name "${key}"` : 'expected a variable name',
+      'write lines as KEY=VALUE',
+    );
+    scanner.skipLine();
+    return undefined;
+  }
+
+  /** A name with no `=` after it. */
+  #bareKey(key: string): void {
+    const scanner = this.#scanner;
     const next = scanner.peek();
-    if (next !== '=') {
-      if (next === '' || next === '\n' || next === '\r' || next === '#') {
-        // A bare KEY passes the variable through from the environment, when it has one.
-        const inherited = lookup(key);
-        if (inherited !== undefined) setOwn(values, key, inherited);
-        scanner.skipLine();
-      } else {
-        problem(scanner.pos, `expected "=" after ${key}`, 'write lines as KEY=VALUE');
-        scanner.skipLine();
-      }
-      continue;
-    }
-    scanner.advance(1);
-    scanner.skip(/[ \t]/);
-    const valueStart = scanner.pos;
-    const quote = scanner.peek();
-    let value: string;
-    let interpolated: boolean;
-    if (quote === "'" || quote === '"') {
-      const quoted = scanner.quoted(quote);
-      if (quoted === undefined) {
-        problem(
-          valueStart,
-          `unterminated ${quote === '"' ? 'double' : 'single'} quote in ${key}`,
-          `close the value with ${quote}`,
-        );
-        break;
-      }
-      value = quoted;
-      interpolated = quote === '"';
-      scanner.skip(/[ \t]/);
-      const after = scanner.peek();
-      if (after === '#') scanner.skipLine();
-      else if (after !== '' && after !== '\n' && after !== '\r') {
-        problem(
-          scanner.pos,
-          `unexpected text after the closing quote of ${key}`,
-          `quote the whole value, or put a space before a # comment`,
-        );
-        scanner.skipLine();
-        continue;
-      }
+    if (next === '' || next === '\n' || next === '\r' || next === '#') {
+      // A bare KEY passes the variable through from the environment, when it has one.
+      const inherited = this.#lookup(key);
+      if (inherited !== undefined) setOwn(this.#values, key, inherited);
     } else {
-      value = scanner
+      this.#problem(scanner.pos, `expected "=" after ${key}`, 'write lines as KEY=VALUE');
+    }
+    scanner.skipLine();
+  }
+
+  /** The value after `=`, quoted or not; a problem is reported and says how to go on. */
+  #value(key: string): RawValue | Step {
+    const scanner = this.#scanner;
+    const quote = scanner.peek();
+    if (quote !== "'" && quote !== '"') {
+      const text = scanner
         .restOfLine()
         .replace(/[ \t]#.*$/, '')
         .trimEnd();
-      interpolated = true;
+      return { text, interpolated: true };
     }
-    if (interpolated) {
-      const result = interpolate(value, resolve);
-      if (!result.ok) {
-        problem(valueStart, describeInterpolationError(result.error), hint(result.error.reason));
-        continue;
-      }
-      value = result.value;
+    const valueStart = scanner.pos;
+    const quoted = scanner.quoted(quote);
+    if (quoted === undefined) {
+      this.#problem(
+        valueStart,
+        `unterminated ${quote === '"' ? 'double' : 'single'} quote in ${key}`,
+        `close the value with ${quote}`,
+      );
+      return 'stop';
     }
-    setOwn(values, key, value);
+    scanner.skip(/[ \t]/);
+    const after = scanner.peek();
+    if (after === '#') scanner.skipLine();
+    else if (after !== '' && after !== '\n' && after !== '\r') {
+      this.#problem(
+        scanner.pos,
+        `unexpected text after the closing quote of ${key}`,
+        `quote the whole value, or put a space before a # comment`,
+      );
+      scanner.skipLine();
+      return 'next';
+    }
+    return { text: quoted, interpolated: quote === '"' };
   }
-  return diagnostics.length > 0 ? err(diagnostics) : ok(values);
+
+  #assign(key: string, raw: RawValue, valueStart: number): void {
+    if (!raw.interpolated) {
+      setOwn(this.#values, key, raw.text);
+      return;
+    }
+    const result = interpolate(raw.text, this.#resolve);
+    if (!result.ok) {
+      this.#problem(
+        valueStart,
+        describeInterpolationError(result.error),
+        hint(result.error.reason),
+      );
+      return;
+    }
+    setOwn(this.#values, key, result.value);
+  }
 }
 
 function hint(reason: 'missing-required' | 'invalid-syntax'): string {
