@@ -26,6 +26,7 @@ import { createControlActions } from './control-actions.js';
 import { listServices, requestAction } from './control-client.js';
 import { privateDirectory, startControlServer, type ControlServer } from './control-server.js';
 import { controlSocketPath } from './socket-path.js';
+import { initialEngineState } from '../engine/service-state.js';
 
 const makeTempDir = useTempDirs('devenv-control-');
 const noTools: Toolchain = {
@@ -322,7 +323,7 @@ describe('control socket file', () => {
   const actions = createControlActions({
     projectName: 'idle',
     store: {
-      getState: () => ({ services: {}, order: [], shuttingDown: false }),
+      getState: () => initialEngineState([]),
       subscribe: () => () => {},
     },
     restart: () => Promise.resolve(),

@@ -1,3 +1,4 @@
+import type { PanelAction } from './panels.js';
 import type { HealthFailure } from './service-state.js';
 
 /** Everything that can change engine state. The reducer is the only place that applies them. */
@@ -49,4 +50,5 @@ export type EngineAction =
       readonly service: string;
       readonly cause: 'backoff' | 'user';
     }
-  | { readonly type: 'engine/shutting-down' };
+  | { readonly type: 'engine/shutting-down' }
+  | PanelAction;

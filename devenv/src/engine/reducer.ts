@@ -1,10 +1,15 @@
 import type { EngineAction } from './actions.js';
+import { isPanelAction, reducePanels, type PanelAction } from './panels.js';
 import { isRunning, type EngineState, type ServiceState } from './service-state.js';
 
 /** Pure: the next state for an action. Unknown services and impossible transitions leave state as it is. */
 export function reduce(state: EngineState, action: EngineAction): EngineState {
   if (action.type === 'engine/shutting-down')
     return state.shuttingDown ? state : { ...state, shuttingDown: true };
+  if (isPanelAction(action)) {
+    const panels = reducePanels(state.panels, action);
+    return panels === state.panels ? state : { ...state, panels };
+  }
   const current = state.services[action.service];
   if (!current) return state;
   const next = reduceService(current, action, state.shuttingDown);
@@ -13,7 +18,7 @@ export function reduce(state: EngineState, action: EngineAction): EngineState {
     : { ...state, services: { ...state.services, [action.service]: next } };
 }
 
-type ServiceAction = Exclude<EngineAction, { type: 'engine/shutting-down' }>;
+type ServiceAction = Exclude<EngineAction, { type: 'engine/shutting-down' } | PanelAction>;
 type ActionOf<T extends ServiceAction['type']> = Extract<ServiceAction, { type: T }>;
 
 function reduceService(

@@ -1,3 +1,4 @@
+import { NO_PANELS, type Panels } from './panels.js';
 /**
  * The lifecycle of a service, as the store holds it:
  * pending → starting → healthy ↔ unhealthy → stopping → stopped | exited | crashed, and
@@ -68,6 +69,8 @@ export interface EngineState {
   readonly order: readonly string[];
   /** True once shutdown began: nothing starts or restarts any more. */
   readonly shuttingDown: boolean;
+  /** What the reload, test, load and Temporal subsystems last reported (panels.ts). */
+  readonly panels: Panels;
 }
 
 export function initialServiceState(name: string): ServiceState {
@@ -95,6 +98,7 @@ export function initialEngineState(order: readonly string[]): EngineState {
     services: Object.fromEntries(order.map((name) => [name, initialServiceState(name)])),
     order,
     shuttingDown: false,
+    panels: NO_PANELS,
   };
 }
 
