@@ -32,8 +32,60 @@ Profiles: ${profiles.length > 0 ? profiles.join(', ') : '(none found in loadtest
 Exit status: 0 thresholds passed, 1 thresholds failed or the run could not happen, 2 usage.`;
 }
 
+/** What one `devenv load` run was asked to do, its flags checked. */
+interface LoadRequest {
+  readonly profile: string;
+  readonly target: string;
+  readonly grpcTarget: string;
+  readonly prometheus: string;
+  readonly usePrometheus: boolean;
+  readonly grafana: string;
+}
+
 export async function loadCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const profiles = listProfiles(ctx.projectRoot);
+  const request = parseLoadArgs(args, listProfiles(ctx.projectRoot), ctx);
+  if (request === undefined) return 0;
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
+  // k6 is AGPL: only ever the unmodified binary the toolchain resolved and verified.
+  const toolchain = createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions,
+    log: (line) => ctx.err(`devenv load: ${line}`),
+  });
+  const k6 = await toolchain.ensure('k6');
+  if (!k6.ok) {
+    ctx.err(
+      `devenv load: k6 is not available, so no load test ran: ${describeToolFailure(k6.error)}\n  → ${k6.error.remediation}`,
+    );
+    return 1;
+  }
+  const remoteWriteUrl = request.usePrometheus ? await remoteWriteTarget(request, ctx) : undefined;
+  const { profile, target, grpcTarget } = request;
+  const testid = loadTestId(profile, new Date());
+  ctx.err(
+    `devenv load: ${profile} → ${target} (gRPC ${grpcTarget}) with k6 ${k6.value.version}; testid ${testid}`,
+  );
+  const startedAt = Date.now();
+  const outcome = await runProfile(ctx, request, {
+    k6Path: k6.value.path,
+    testid,
+    remoteWriteUrl,
+    startedAt,
+  });
+  const finishedAt = Date.now();
+  if (remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed') {
+    ctx.out(`Grafana: ${grafanaRunUrl(request.grafana, testid, startedAt, finishedAt)}`);
+  }
+  return reportOutcome(ctx, profile, outcome, k6.value.path);
+}
+
+/** The checked request, or undefined once `--help` has been answered. */
+function parseLoadArgs(
+  args: readonly string[],
+  profiles: readonly string[],
+  ctx: CommandContext,
+): LoadRequest | undefined {
   const USAGE = usage(profiles);
   const { values, positionals } = parseCommandArgs(
     args,
@@ -50,7 +102,7 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   );
   if (values.help) {
     ctx.out(USAGE);
-    return 0;
+    return undefined;
   }
   const [profile, ...extra] = positionals;
   if (profile === undefined) throw new UsageError('which profile?', USAGE);
@@ -64,38 +116,38 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   const grpcTarget = values['grpc-target'] ?? DEFAULTS.grpcTarget;
   if (!/^[^\s/:]+:\d{1,5}$/.test(grpcTarget))
     throw new UsageError(`--grpc-target ${grpcTarget}: expected host:port`, USAGE);
+  const usePrometheus = values['no-prometheus'] !== true;
+  return { profile, target, grpcTarget, prometheus, usePrometheus, grafana };
+}
 
-  const versions = await projectVersions(ctx);
-  if (versions === undefined) return 2;
-  // k6 is AGPL: only ever the unmodified binary the toolchain resolved and verified.
-  const toolchain = createToolchain({
-    projectRoot: ctx.projectRoot,
-    versions: versions,
-    log: (line) => ctx.err(`devenv load: ${line}`),
-  });
-  const k6 = await toolchain.ensure('k6');
-  if (!k6.ok) {
+/** Prometheus's remote-write URL when it answers; otherwise says results stay in the summary. */
+async function remoteWriteTarget(
+  request: LoadRequest,
+  ctx: CommandContext,
+): Promise<string | undefined> {
+  const url = await remoteWriteUrlIfReady(request.prometheus);
+  if (url === undefined)
     ctx.err(
-      `devenv load: k6 is not available, so no load test ran: ${describeToolFailure(k6.error)}\n  → ${k6.error.remediation}`,
+      `devenv load: Prometheus does not answer at ${request.prometheus}; results stay in the summary below (start it with \`devenv up --profile observability\`)`,
     );
-    return 1;
-  }
+  return url;
+}
 
-  let remoteWriteUrl: string | undefined;
-  if (!values['no-prometheus']) {
-    remoteWriteUrl = await remoteWriteUrlIfReady(prometheus);
-    if (remoteWriteUrl === undefined)
-      ctx.err(
-        `devenv load: Prometheus does not answer at ${prometheus}; results stay in the summary below (start it with \`devenv up --profile observability\`)`,
-      );
-  }
+interface K6Invocation {
+  readonly k6Path: string;
+  readonly testid: string;
+  readonly remoteWriteUrl: string | undefined;
+  readonly startedAt: number;
+}
 
-  const testid = loadTestId(profile, new Date());
-  ctx.err(
-    `devenv load: ${profile} → ${target} (gRPC ${grpcTarget}) with k6 ${k6.value.version}; testid ${testid}`,
-  );
-  const startedAt = Date.now();
-  const progress = progressWriter(ctx, profile, startedAt);
+/** Runs k6 with live progress on stderr; prints k6's summary unless the run was aborted. */
+async function runProfile(
+  ctx: CommandContext,
+  request: LoadRequest,
+  run: K6Invocation,
+): Promise<K6Outcome> {
+  const { profile } = request;
+  const progress = progressWriter(ctx, profile, run.startedAt);
   // Ctrl-C reaches k6 too (same process group); k6 then stops and prints its summary, which
   // we wait for rather than die first.
   const onSignal = () => ctx.err('devenv load: stopping k6 (it prints what it has)');
@@ -104,12 +156,12 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   let outcome: K6Outcome;
   try {
     outcome = await runK6({
-      k6Path: k6.value.path,
+      k6Path: run.k6Path,
       script: profileScript(ctx.projectRoot, profile),
       cwd: ctx.projectRoot,
-      scriptEnv: { TARGET: target, GRPC_TARGET: grpcTarget, PROFILE: profile },
-      tags: { testid },
-      remoteWriteUrl,
+      scriptEnv: { TARGET: request.target, GRPC_TARGET: request.grpcTarget, PROFILE: profile },
+      tags: { testid: run.testid },
+      remoteWriteUrl: run.remoteWriteUrl,
       onProgress: progress.update,
       // The summary comes at the end; held back so an aborted run shows its reason, not a
       // summary of the one failed preflight request.
@@ -123,12 +175,16 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
     process.off('SIGINT', onSignal);
     progress.clear();
   }
-  const finishedAt = Date.now();
   if (outcome.kind !== 'aborted') for (const line of summary) ctx.out(line);
+  return outcome;
+}
 
-  if (remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed') {
-    ctx.out(`Grafana: ${grafanaRunUrl(grafana, testid, startedAt, finishedAt)}`);
-  }
+function reportOutcome(
+  ctx: CommandContext,
+  profile: string,
+  outcome: K6Outcome,
+  k6Path: string,
+): number {
   switch (outcome.kind) {
     case 'passed':
       ctx.err(`devenv load: ${profile} passed every threshold`);
@@ -145,7 +201,7 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
       );
       return 1;
     case 'spawn-failed':
-      ctx.err(`devenv load: could not start k6 at ${k6.value.path}: ${outcome.message}`);
+      ctx.err(`devenv load: could not start k6 at ${k6Path}: ${outcome.message}`);
       return 1;
   }
 }
