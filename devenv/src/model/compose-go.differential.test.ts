@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../diagnostic.js';
@@ -174,6 +175,17 @@ describe('devenv loads Compose files as compose-go does', () => {
 });
 
 describe('devenv config of every corpus file devenv loads reads back to the same project', () => {
+  let client: OracleClient;
+  let dir: string;
+  beforeAll(async () => {
+    client = startOracle(oracle.executable);
+    dir = await mkdtemp(join(tmpdir(), 'devenv-config-'));
+  });
+  afterAll(async () => {
+    await client.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   for (const corpusCase of cases) {
     if (EXCLUDED[corpusCase.name] !== undefined) continue;
     it(corpusCase.name, async () => {
@@ -197,6 +209,16 @@ describe('devenv config of every corpus file devenv loads reads back to the same
       expect(again.value.projectName).toBe(loaded.value.projectName);
       expect(again.value.services).toEqual(loaded.value.services);
       expect(again.value.startOrder).toEqual(loaded.value.startOrder);
+
+      // And compose-go reads the printed file as the same project too.
+      const file = join(dir, `${corpusCase.name.replaceAll('/', '_')}.yaml`);
+      await writeFile(file, printed);
+      const theirs = await client.load({ files: [file], env: {}, profiles: ['*'] });
+      if (!theirs.ok) expect.fail(`compose-go rejects devenv config's output: ${theirs.error}`);
+      const view = (document: unknown) =>
+        viewOf(JSON.parse(JSON.stringify(document)) as Record<string, unknown>);
+      const mismatches = compareViews(view(toComposeDocument(loaded.value)), view(theirs.project));
+      expect(mismatches).toEqual([]);
     });
   }
 });
