@@ -16,29 +16,21 @@ Prints services' logs from .devenv/logs/ (all services when none are named), old
   -n, --tail LINES         the last LINES lines of each service (default 100; 0 = all)
 ${STACK_FLAGS_USAGE}`;
 
+/** The services whose log files are printed, and how a line is filtered and prefixed. */
+interface LogsView {
+  readonly dir: string;
+  readonly services: readonly string[];
+  show(service: string, line: string): void;
+  matches(line: string): boolean;
+}
+
 export async function logsCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...STACK_FLAGS,
-      follow: { type: 'boolean', short: 'f' },
-      grep: { type: 'string' },
-      tail: { type: 'string', short: 'n' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    LOGS_USAGE,
-    true,
-  );
+  const { values, positionals } = parseLogsArgs(args);
   if (values.help) {
     ctx.out(LOGS_USAGE);
     return 0;
   }
-  let pattern: RegExp | undefined;
-  try {
-    pattern = values.grep === undefined ? undefined : new RegExp(values.grep, 'i');
-  } catch (error) {
-    throw new UsageError(`--grep ${values.grep}: ${(error as Error).message}`, LOGS_USAGE);
-  }
+  const pattern = grepPattern(values.grep);
   const tail = Number(values.tail ?? 100);
   if (!Number.isInteger(tail) || tail < 0)
     throw new UsageError(`--tail ${values.tail}: expected a whole number`, LOGS_USAGE);
@@ -60,27 +52,78 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
     ctx.err(`no logs yet in ${dir} (start the stack with \`devenv up\`)`);
     return positionals.length > 0 ? 1 : 0;
   }
+  const view = logsView(ctx, dir, services, pattern);
+  const offsets = await printTails(view, tail);
+  if (values.follow) await follow(view, offsets);
+  return 0;
+}
+
+function parseLogsArgs(args: readonly string[]) {
+  return parseCommandArgs(
+    args,
+    {
+      ...STACK_FLAGS,
+      follow: { type: 'boolean', short: 'f' },
+      grep: { type: 'string' },
+      tail: { type: 'string', short: 'n' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    LOGS_USAGE,
+    true,
+  );
+}
+
+function grepPattern(grep: string | undefined): RegExp | undefined {
+  try {
+    return grep === undefined ? undefined : new RegExp(grep, 'i');
+  } catch (error) {
+    throw new UsageError(`--grep ${grep}: ${(error as Error).message}`, LOGS_USAGE);
+  }
+}
+
+function logsView(
+  ctx: CommandContext,
+  dir: string,
+  services: readonly string[],
+  pattern: RegExp | undefined,
+): LogsView {
   const width = Math.max(...services.map((s) => s.length));
-  const show = (service: string, line: string) => {
-    if (line.length > 0 && (!pattern || pattern.test(line)))
-      ctx.out(services.length > 1 ? `${service.padEnd(width)} | ${line}` : line);
+  const matches = (line: string) => line.length > 0 && (!pattern || pattern.test(line));
+  return {
+    dir,
+    services,
+    matches,
+    show: (service, line) => {
+      if (matches(line)) ctx.out(services.length > 1 ? `${service.padEnd(width)} | ${line}` : line);
+    },
   };
+}
+
+function logPath(view: LogsView, service: string): string {
+  return join(view.dir, `${fileNameOf(service)}.log`);
+}
+
+/** Prints the last `tail` matching lines of each service (0: all); returns where each file ended. */
+async function printTails(view: LogsView, tail: number): Promise<Map<string, number>> {
   const offsets = new Map<string, number>();
-  for (const service of services) {
-    const path = join(dir, `${fileNameOf(service)}.log`);
-    const { text, size } = await readFrom(path, 0);
-    const lines = text.split('\n').filter((l) => l.length > 0 && (!pattern || pattern.test(l)));
-    for (const line of tail === 0 ? lines : lines.slice(-tail)) show(service, line);
+  for (const service of view.services) {
+    const { text, size } = await readFrom(logPath(view, service), 0);
+    const lines = text.split('\n').filter(view.matches);
+    for (const line of tail === 0 ? lines : lines.slice(-tail)) view.show(service, line);
     offsets.set(service, size);
   }
-  if (!values.follow) return 0;
+  return offsets;
+}
+
+/** Prints lines as they are appended, until Ctrl-C. */
+async function follow(view: LogsView, offsets: Map<string, number>): Promise<void> {
   const stopped = new Promise<void>((resolve) => process.once('SIGINT', resolve));
   let running = true;
   void stopped.then(() => (running = false));
   const partial = new Map<string, string>();
   while (running) {
-    for (const service of services) {
-      const path = join(dir, `${fileNameOf(service)}.log`);
+    for (const service of view.services) {
+      const path = logPath(view, service);
       const size = (await stat(path).catch(() => undefined))?.size ?? 0;
       // A smaller file was rotated: start again from its beginning.
       const from = size < (offsets.get(service) ?? 0) ? 0 : (offsets.get(service) ?? 0);
@@ -89,11 +132,10 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
       offsets.set(service, chunk.size);
       const lines = ((partial.get(service) ?? '') + chunk.text).split('\n');
       partial.set(service, lines.pop() ?? '');
-      for (const line of lines) show(service, line);
+      for (const line of lines) view.show(service, line);
     }
     await Promise.race([sleep(200), stopped]);
   }
-  return 0;
 }
 
 async function readFrom(path: string, offset: number): Promise<{ text: string; size: number }> {
