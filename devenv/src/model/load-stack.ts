@@ -3,16 +3,16 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import { err, messageOf, ok, type Result } from '../result.js';
-import { findCycles, resolveDependencies, startOrder, type GraphNode } from './dependency-graph.js';
+import { startOrder } from './dependency-graph.js';
 import { parseDotenv } from './dotenv.js';
 import { assembleProject, type SourceText } from './compose-project.js';
 import type { Lookup } from './interpolate.js';
-import { normalizeService, type NormalizedService, type ReadText } from './normalize.js';
+import type { ReadText } from './normalize.js';
 import { declaredVolumes } from './volumes.js';
-import { findPortConflicts } from './port-conflicts.js';
 import { problemsFromIssues, type Problem } from './problem.js';
 import { composeSchema } from './schema.js';
-import type { ServiceSpec, Stack } from './stack.js';
+import { checkGraph, normalizeServices, serviceSpecs } from './stack-services.js';
+import type { Stack } from './stack.js';
 import { deepFreeze, setOwn } from './tree.js';
 
 export type { SourceText } from './compose-project.js';
@@ -52,7 +52,6 @@ const NO_COMPOSE_FILE: Diagnostic = {
   hint: 'pass -f compose/compose.yaml',
 };
 
-const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 /**
@@ -160,16 +159,9 @@ function build(
   options: ParseStackOptions,
 ): Result<Stack, Diagnostic[]> {
   if (texts.length === 0) return err([NO_COMPOSE_FILE]);
-
-  const env = (name: string) => (Object.hasOwn(options.env, name) ? options.env[name] : undefined);
-  let fromDotenv: Readonly<Record<string, string>> = {};
-  if (options.dotenv) {
-    const parsed = parseDotenv(options.dotenv.text, options.dotenv.file, env);
-    if (!parsed.ok) return err(parsed.error);
-    fromDotenv = parsed.value;
-  }
-  const lookup: Lookup = (name) =>
-    env(name) ?? (Object.hasOwn(fromDotenv, name) ? fromDotenv[name] : undefined);
+  const withDotenv = dotenvLookup(options);
+  if (!withDotenv.ok) return withDotenv;
+  const lookup = withDotenv.value;
 
   // 1. Each file parsed and interpolated, with its includes and extends; then the -f merge.
   const assembled = assembleProject(texts, {
@@ -181,7 +173,6 @@ function build(
   const { loader } = assembled.value;
   const data = assembled.value.document.value;
   const origin = assembled.value.document.origin;
-  const diagnostics: Diagnostic[] = [];
   const toDiagnostic = (problem: Problem): Diagnostic => ({
     ...loader.position(origin, problem.path, problem.at),
     message: problem.message,
@@ -191,109 +182,70 @@ function build(
   if (!checked.success)
     return err(finish(problemsFromIssues(checked.error.issues, data).map(toDiagnostic), texts));
   const compose = checked.data;
-  const document = data as Record<string, unknown>;
   const problems: Problem[] = [];
-
   const projectName = chooseProjectName(options, lookup, compose.name, problems);
-  const activeProfiles = chooseProfiles(options, lookup);
-  const isActive = (profiles: readonly string[]) =>
-    profiles.length === 0 ||
-    activeProfiles.includes('*') ||
-    profiles.some((p) => activeProfiles.includes(p));
 
+  // 2. Each service normalised; those of inactive profiles set aside.
   const services = Object.entries(compose.services ?? {});
-  if (services.length === 0)
-    problems.push({
-      path: ['services'],
-      message: 'the project defines no services',
-      hint: 'add services: with at least one service',
-    });
-
-  const displayDir = dirname(texts[0]?.file ?? '.');
-  const volumes = declaredVolumes(projectName, compose.volumes);
-  const normalized: NormalizedService[] = [];
-  const inactive = new Map<string, readonly string[]>();
-  for (const [name, input] of services) {
-    const at = ['services', name];
-    if (!SERVICE_NAME.test(name))
-      problems.push({
-        path: at,
-        at: 'key',
-        message: `invalid service name "${name}"`,
-        hint: 'use letters, digits, ".", "_" and "-", starting with a letter or digit',
-      });
-    if (input === null) {
-      problems.push({
-        path: at,
-        at: 'key',
-        message: `service "${name}" is empty`,
-        hint: 'give it an image, a build or x-devenv.native',
-      });
-      continue;
-    }
-    const result = normalizeService(name, input, {
-      projectDir: options.projectDir,
-      displayDir,
-      lookup,
-      readText: options.readText ?? (() => err('no file reader given')),
-      volumes,
-    });
-    problems.push(...result.problems);
-    diagnostics.push(...result.diagnostics);
-    const { spec } = result.service;
-    if (!isActive(spec.profiles)) {
-      inactive.set(name, spec.profiles);
-      continue;
-    }
-    if (spec.image === undefined && spec.build === undefined && spec.devenv.native === undefined)
-      problems.push({
-        path: at,
-        at: 'key',
-        message: `service "${name}" has no image, build or x-devenv.native: nothing could run it`,
-        hint: 'add image:, build:, or x-devenv: {native: {command: …}}',
-      });
-    normalized.push(result.service);
-  }
+  const found = normalizeServices(services, {
+    projectDir: options.projectDir,
+    displayDir: dirname(texts[0]?.file ?? '.'),
+    lookup,
+    readText: options.readText ?? (() => err('no file reader given')),
+    volumes: declaredVolumes(projectName, compose.volumes),
+    isActive: profileFilter(chooseProfiles(options, lookup)),
+  });
+  problems.push(...found.problems);
 
   // 3. The dependency graph and host ports, across active services.
-  const nodes: GraphNode[] = normalized.map((s) => ({
-    name: s.spec.name,
-    dependsOn: s.spec.dependsOn,
-    edges: s.edges,
-  }));
-  const resolved = resolveDependencies(nodes, {
-    defined: services.map(([name]) => name),
-    inactive,
-  });
-  problems.push(...resolved.problems);
-  const activeNodes = nodes.map((n) => ({ ...n, dependsOn: resolved.dependsOn.get(n.name) ?? {} }));
-  problems.push(...findCycles(activeNodes));
-  problems.push(
-    ...findPortConflicts(
-      normalized.map((s) => ({ name: s.spec.name, ports: s.spec.ports, portPaths: s.portPaths })),
-    ),
-  );
+  const graph = checkGraph(found.normalized, services, found.inactive);
+  problems.push(...graph.problems);
 
-  diagnostics.push(...problems.map(toDiagnostic));
+  const diagnostics = [...found.diagnostics, ...problems.map(toDiagnostic)];
   if (diagnostics.length > 0) return err(finish(diagnostics, texts));
-
-  const specs: Record<string, ServiceSpec> = {};
-  for (const s of normalized)
-    setOwn(specs, s.spec.name, { ...s.spec, dependsOn: resolved.dependsOn.get(s.spec.name) ?? {} });
-  const resolvedDocument: Record<string, unknown> = {};
-  setOwn(resolvedDocument, 'name', projectName);
-  for (const [key, value] of Object.entries(document))
-    if (key !== 'name') setOwn(resolvedDocument, key, value);
   return ok(
     deepFreeze<Stack>({
       projectName,
       files: texts.map((t) => t.file),
       projectDir: options.projectDir,
-      services: specs,
-      startOrder: startOrder(activeNodes),
-      document: resolvedDocument,
+      services: serviceSpecs(found.normalized, graph.dependsOn),
+      startOrder: startOrder(graph.activeNodes),
+      document: withProjectName(data as Record<string, unknown>, projectName),
     }),
   );
+}
+
+/** Variables as interpolation sees them: the process environment, then `.env`. */
+function dotenvLookup(options: ParseStackOptions): Result<Lookup, Diagnostic[]> {
+  const env = (name: string) => (Object.hasOwn(options.env, name) ? options.env[name] : undefined);
+  let fromDotenv: Readonly<Record<string, string>> = {};
+  if (options.dotenv) {
+    const parsed = parseDotenv(options.dotenv.text, options.dotenv.file, env);
+    if (!parsed.ok) return err(parsed.error);
+    fromDotenv = parsed.value;
+  }
+  return ok(
+    (name) => env(name) ?? (Object.hasOwn(fromDotenv, name) ? fromDotenv[name] : undefined),
+  );
+}
+
+function profileFilter(activeProfiles: readonly string[]) {
+  return (profiles: readonly string[]) =>
+    profiles.length === 0 ||
+    activeProfiles.includes('*') ||
+    profiles.some((p) => activeProfiles.includes(p));
+}
+
+/** The merged document with the chosen project name first, as `docker compose config` shows it. */
+function withProjectName(
+  document: Record<string, unknown>,
+  projectName: string,
+): Record<string, unknown> {
+  const resolvedDocument: Record<string, unknown> = {};
+  setOwn(resolvedDocument, 'name', projectName);
+  for (const [key, value] of Object.entries(document))
+    if (key !== 'name') setOwn(resolvedDocument, key, value);
+  return resolvedDocument;
 }
 
 function chooseProjectName(
