@@ -35,6 +35,17 @@ the database POSTGRES_DB (the official image's variables). The engine:
       --pglite-data DIR    PGlite's; default pglite/ beside --data
       --engine ENGINE      auto, postgres or pglite; default ${ENGINE_ENV} or auto`;
 
+/** Where and as whom the server runs, whichever engine runs it. */
+interface ServerSettings {
+  readonly port: number;
+  readonly user: string;
+  readonly database: string;
+  readonly password: string;
+  readonly dataDir: string;
+  readonly pgliteDataDir: string;
+  readonly log: (line: string) => void;
+}
+
 export async function postgresServerCommand(
   args: readonly string[],
   ctx: CommandContext,
@@ -72,33 +83,53 @@ export async function postgresServerCommand(
       ? resolve(values.data)
       : join(ctx.projectRoot, '.devenv', 'postgres', 'data');
   const user = ctx.env['POSTGRES_USER'] || 'postgres';
-  const identity = { port, user, database: ctx.env['POSTGRES_DB'] || user, log };
-
-  const password = ctx.env['POSTGRES_PASSWORD'] ?? '';
-  if (engine.value.kind === 'postgres' && password === '') {
+  const settings: ServerSettings = {
+    port,
+    user,
+    database: ctx.env['POSTGRES_DB'] || user,
+    password: ctx.env['POSTGRES_PASSWORD'] ?? '',
+    dataDir,
+    pgliteDataDir: resolve(values['pglite-data'] ?? join(dirname(dataDir), 'pglite')),
+    log,
+  };
+  if (engine.value.kind === 'postgres' && settings.password === '') {
     log(
       'POSTGRES_PASSWORD is not set: PostgreSQL takes the superuser password on TCP; set it as compose/compose.yaml does (POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-timecop})',
     );
     return 1;
   }
+  return serveUntilSignalled(engine.value, settings);
+}
 
+/** Runs the engine in the foreground until it exits or SIGTERM/SIGINT stops it; its exit code. */
+async function serveUntilSignalled(
+  engine: PostgresEngine,
+  settings: ServerSettings,
+): Promise<number> {
+  const { port, user, database, log } = settings;
   const stopping = new AbortController();
   const stop = () => stopping.abort();
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   try {
     const result =
-      engine.value.kind === 'postgres'
+      engine.kind === 'postgres'
         ? await runPostgresServer({
-            ...identity,
-            postgres: engine.value.path,
-            password,
-            dataDir,
+            port,
+            user,
+            database,
+            log,
+            postgres: engine.path,
+            password: settings.password,
+            dataDir: settings.dataDir,
             stop: stopping.signal,
           })
         : await runPgliteServer({
-            ...identity,
-            dataDir: resolve(values['pglite-data'] ?? join(dirname(dataDir), 'pglite')),
+            port,
+            user,
+            database,
+            log,
+            dataDir: settings.pgliteDataDir,
             stop: stopping.signal,
           });
     if (!result.ok) {
