@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../diagnostic.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { compareViews, viewOf, type Mismatch } from '../../test/compose-compare.js';
+import { EXCLUDED, exists, listCorpus, type CorpusCase } from '../../test/compose-corpus-cases.js';
 import { composeOracleLocation } from '../../test/compose-oracle-build.js';
 import { startOracle, type OracleClient } from '../../test/compose-oracle-client.js';
 import { COMPOSE_DIFFERENCES, explainedRejection } from './compose-differences.js';
@@ -19,95 +20,9 @@ import { toComposeDocument } from './to-compose.js';
  * where compose-differences.ts says why not.
  */
 
-const CORPUS = join(PROJECT_ROOT, 'devenv', 'test', 'compose-corpus');
-
-/** The environment every corpus file is loaded with, by both loaders. */
-const CORPUS_ENV: Readonly<Record<string, string>> = {
-  CORPUS_SET: 'set-value',
-  CORPUS_EMPTY: '',
-  // compose-go's golden tests set these.
-  GOLDEN_TAG: '1.2.3',
-  GOLDEN_PORT: '8080',
-};
-
-interface CaseOptions {
-  readonly profiles?: readonly string[];
-  /** More -f files after the case's own, relative to it. */
-  readonly overrides?: readonly string[];
-  /** Variables on top of CORPUS_ENV. */
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-/** Per case: what else its loaders are told. */
-const CASE_OPTIONS: Readonly<Record<string, CaseOptions>> = {
-  'testdata/golden/merge-fragments.yaml': { profiles: ['*'] },
-  'testdata/golden/runtime-flags.yaml': { profiles: ['*'] },
-  'testdata/golden/web-stack.yaml': { profiles: ['*'] },
-  'corpus/depends-on-optional.yaml': { profiles: ['debug'] },
-  'corpus/profiles.yaml': { profiles: ['debug'] },
-  'corpus/realistic-observability.yaml': { profiles: ['observability'] },
-  'corpus/override-files/compose.yaml': { overrides: ['override.yaml', 'sub/override.yaml'] },
-  'corpus/project-env.yaml': {
-    env: { COMPOSE_PROJECT_NAME: 'from-environment', COMPOSE_PROFILES: 'debug' },
-  },
-};
-
-/**
- * Files left out, each with the reason. None today: what devenv cannot run (provider services,
- * replicas, hooks) it refuses with the message compose-differences.ts documents, which each case
- * checks; keep it that way rather than growing this list.
- */
-const EXCLUDED: Readonly<Record<string, string>> = {};
-
-interface CorpusCase {
-  /** Shown in the test name and reports: `testdata/…` (compose-go's) or `corpus/…` (ours). */
-  readonly name: string;
-  readonly file: string;
-}
-
-async function listYaml(dir: string, root: string, prefix: string): Promise<CorpusCase[]> {
-  const cases: CorpusCase[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) cases.push(...(await listYaml(path, root, prefix)));
-    else if (/\.ya?ml$/.test(entry.name)) {
-      cases.push({ name: `${prefix}/${relative(root, path)}`, file: path });
-    }
-  }
-  return cases;
-}
-
-// The project's cases: each .yaml at the top and each directory's compose.yaml; parts/ only serves them.
-async function projectCases(): Promise<CorpusCase[]> {
-  const cases: CorpusCase[] = [];
-  for (const entry of await readdir(CORPUS, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.yaml'))
-      cases.push({ name: `corpus/${entry.name}`, file: join(CORPUS, entry.name) });
-    if (entry.isDirectory() && entry.name !== 'parts') {
-      const file = join(CORPUS, entry.name, 'compose.yaml');
-      if (await exists(file)) cases.push({ name: `corpus/${entry.name}/compose.yaml`, file });
-    }
-  }
-  return cases.sort((a, b) => a.name.localeCompare(b.name));
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 const oracle = await composeOracleLocation(PROJECT_ROOT);
 const oracleBuilt = (await exists(oracle.executable)) && (await exists(oracle.testdata));
-const cases = oracleBuilt
-  ? [
-      ...(await listYaml(oracle.testdata, oracle.testdata, 'testdata')).sort((a, b) =>
-        a.name.localeCompare(b.name),
-      ),
-      ...(await projectCases()),
-    ]
-  : [];
+const cases = oracleBuilt ? await listCorpus(oracle.testdata) : [];
 
 type Outcome =
   | { kind: 'compared'; fields: number }
@@ -151,15 +66,8 @@ describe('devenv loads Compose files as compose-go does', () => {
   });
 
   for (const corpusCase of cases) {
-    if (EXCLUDED[corpusCase.name] !== undefined) continue;
     it(corpusCase.name, async () => {
-      const options = CASE_OPTIONS[corpusCase.name] ?? {};
-      const files = [
-        corpusCase.file,
-        ...(options.overrides ?? []).map((f) => join(dirname(corpusCase.file), f)),
-      ];
-      const env = { ...CORPUS_ENV, ...options.env };
-      const profiles = options.profiles ?? [];
+      const { files, env, profiles } = corpusCase;
       const [theirs, ours] = await Promise.all([
         client.load({ files, env, profiles }),
         loadStack({ files, env, profiles }),
@@ -187,15 +95,9 @@ describe('devenv config of every corpus file devenv loads reads back to the same
   });
 
   for (const corpusCase of cases) {
-    if (EXCLUDED[corpusCase.name] !== undefined) continue;
     it(corpusCase.name, async () => {
-      const options = CASE_OPTIONS[corpusCase.name] ?? {};
-      const files = [
-        corpusCase.file,
-        ...(options.overrides ?? []).map((f) => join(dirname(corpusCase.file), f)),
-      ];
-      const profiles = options.profiles ?? [];
-      const loaded = await loadStack({ files, env: { ...CORPUS_ENV, ...options.env }, profiles });
+      const { files, env, profiles } = corpusCase;
+      const loaded = await loadStack({ files, env, profiles });
       if (!loaded.ok) return; // the comparison with compose-go above covers rejected files
       const printed = renderConfig(loaded.value, 'yaml');
       // Nothing from the environment: the printed file has every value resolved already. It has
