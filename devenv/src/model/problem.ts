@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { knownKeys, type IssueParams } from './schema.js';
+import { knownKeys, PROBE_KINDS, type IssueParams } from './schema.js';
 import { closestName } from './suggest.js';
 import { valueAt, type TreePath } from './tree.js';
 
@@ -37,7 +37,7 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   restart: 'use no, always, on-failure or unless-stopped',
   watch: 'write a list of {path, action}',
   action: 'use sync, rebuild, sync+restart, restart or sync+exec',
-  probe: 'write the probe as {tcp|http|exec|grpc|temporal|postgres: …}',
+  probe: `write the probe as {${PROBE_KINDS.join('|')}: …}`,
   tool: 'use a tool id from versions.yaml',
   services: 'write services: as a mapping of name: {image: …}',
 };
@@ -52,19 +52,8 @@ function fromIssue(issue: z.core.$ZodIssue, prefix: TreePath, data: unknown): Pr
   const value = valueAt(data, path);
   const fieldHint = hintFor(path);
   switch (issue.code) {
-    case 'invalid_union': {
-      // When one alternative got past the outer type, its deeper issue is the useful one.
-      const deeper = issue.errors
-        .filter((option) => option.length > 0 && option.every((i) => i.path.length > 0))
-        .sort((a, b) => depth(b) - depth(a))[0];
-      if (deeper) return deeper.flatMap((i) => fromIssue(i, path, data));
-      return [
-        withHint(
-          { path, message: `${formatPath(path)}: ${issue.message}, got ${describe(value)}` },
-          fieldHint,
-        ),
-      ];
-    }
+    case 'invalid_union':
+      return fromUnion(issue, path, data, fieldHint);
     case 'invalid_type':
       if (value === undefined)
         return [withHint({ path, message: `${formatPath(path)} is missing` }, fieldHint)];
@@ -88,18 +77,7 @@ function fromIssue(issue: z.core.$ZodIssue, prefix: TreePath, data: unknown): Pr
         ),
       ];
     case 'unrecognized_keys':
-      return issue.keys.map((key) => {
-        const known = knownKeys(path);
-        const suggestion = known && closestName(key, known);
-        return withHint(
-          {
-            path: [...path, key],
-            at: 'key',
-            message: `unknown key "${formatPath([...path, key])}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
-          },
-          known ? `expected one of: ${known.join(', ')}` : undefined,
-        );
-      });
+      return issue.keys.map((key) => unknownKey(path, key));
     case 'custom': {
       const params = (issue.params ?? {}) as IssueParams;
       return [
@@ -116,6 +94,42 @@ function fromIssue(issue: z.core.$ZodIssue, prefix: TreePath, data: unknown): Pr
     default:
       return [withHint({ path, message: `${formatPath(path)}: ${issue.message}` }, fieldHint)];
   }
+}
+
+function fromUnion(
+  issue: z.core.$ZodIssueInvalidUnion,
+  path: TreePath,
+  data: unknown,
+  fieldHint: string | undefined,
+): Problem[] {
+  // When one alternative got past the outer type, its deeper issue is the useful one.
+  const deeper = issue.errors
+    .filter((option) => option.length > 0 && option.every((i) => i.path.length > 0))
+    .sort((a, b) => depth(b) - depth(a))[0];
+  if (deeper) return deeper.flatMap((i) => fromIssue(i, path, data));
+  return [
+    withHint(
+      {
+        path,
+        message: `${formatPath(path)}: ${issue.message}, got ${describe(valueAt(data, path))}`,
+      },
+      fieldHint,
+    ),
+  ];
+}
+
+/** A key the spec does not define at `path`, with the closest one it does. */
+function unknownKey(path: TreePath, key: string): Problem {
+  const known = knownKeys(path);
+  const suggestion = known && closestName(key, known);
+  return withHint(
+    {
+      path: [...path, key],
+      at: 'key',
+      message: `unknown key "${formatPath([...path, key])}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+    },
+    known ? `expected one of: ${known.join(', ')}` : undefined,
+  );
 }
 
 function depth(option: readonly z.core.$ZodIssue[]): number {
