@@ -24,6 +24,9 @@ const oracle = await composeOracleLocation(PROJECT_ROOT);
 const oracleBuilt = (await exists(oracle.executable)) && (await exists(oracle.testdata));
 const cases = oracleBuilt ? await listCorpus(oracle.testdata) : [];
 
+/** Problems of a file as a whole, which have no line to point at. */
+const WHOLE_FILE_PROBLEM = /^the file is empty$/;
+
 type Outcome =
   | { kind: 'compared'; fields: number }
   | { kind: 'rejected by both' }
@@ -77,7 +80,18 @@ describe('devenv loads Compose files as compose-go does', () => {
         problems.mismatches.map((m) => m.field.replace(/^services\.[^.]+\./, 'services.*.')),
       ))
         mismatchesByField.set(field, [...(mismatchesByField.get(field) ?? []), corpusCase.name]);
-      if (problems.report.length > 0) expect.fail(problems.report.join('\n'));
+      // Every problem devenv reports points at the file, line and column to fix.
+      const unpositioned = ours.ok
+        ? []
+        : ours.error.filter((d) => d.line === 0 && !WHOLE_FILE_PROBLEM.test(d.message));
+      const report = [
+        ...problems.report,
+        ...(unpositioned.length > 0
+          ? [`${corpusCase.name}: devenv's problems without a line:`]
+          : []),
+        ...unpositioned.map((d) => `  ${formatDiagnostic(d)}`),
+      ];
+      if (report.length > 0) expect.fail(report.join('\n'));
     });
   }
 });
