@@ -1,5 +1,3 @@
-import type { ProbeKind } from './stack.js';
-
 // Named defaults: the schema is the one place they are decided.
 
 /** Compose's healthcheck defaults (Compose Specification, `healthcheck`). */
@@ -36,14 +34,6 @@ export const DEFAULT_PROBE_HOST = '127.0.0.1';
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_TEMPORAL_NAMESPACE = 'default';
 
-export const PROBE_KINDS = [
-  'tcp',
-  'http',
-  'exec',
-  'grpc',
-  'temporal',
-  'postgres',
-] as const satisfies readonly ProbeKind[];
 export const PROBE_SETTING_KEYS = [
   'period',
   'timeout',

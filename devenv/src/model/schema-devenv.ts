@@ -1,51 +1,18 @@
 import { z } from 'zod';
 import { TOOL_IDS } from '../versions/tool-ids.js';
+import { DEFAULT_GROUP, PROBE_DEFAULTS, PROBE_SETTING_KEYS } from './schema-defaults.js';
+import { argv, duration, integer, keyedSchema, url } from './schema-fields.js';
 import {
-  DEFAULT_GROUP,
-  DEFAULT_PROBE_HOST,
-  DEFAULT_TEMPORAL_ADDRESS,
-  DEFAULT_TEMPORAL_NAMESPACE,
-  PROBE_DEFAULTS,
+  PROBE_KIND_DEFINITIONS,
   PROBE_KINDS,
-  PROBE_SETTING_KEYS,
-} from './schema-defaults.js';
-import { argv, duration, integer, keyedSchema, portNumber, url } from './schema-fields.js';
-import type { ProbeCheck } from './stack.js';
+  type ProbeCheck,
+  type ProbeKind,
+} from '../health/probe-kinds.js';
 
-const checks = {
-  tcp: z.union(
-    [
-      z.number().int(),
-      z.strictObject({ host: z.string().default(DEFAULT_PROBE_HOST), port: portNumber }),
-    ],
-    { error: 'expected a port number or {host, port}' },
-  ),
-  http: z.union([url, z.strictObject({ url, status: integer.optional() })], {
-    error: 'expected a URL or {url, status}',
-  }),
-  exec: z.union([argv, z.strictObject({ command: argv })], {
-    error: 'expected a command or {command}',
-  }),
-  grpc: z.union(
-    [z.string(), z.strictObject({ address: z.string(), service: z.string().default('') })],
-    {
-      error: 'expected an address or {address, service}',
-    },
-  ),
-  temporal: z.union(
-    [
-      z.string(),
-      z.strictObject({
-        address: z.string().default(DEFAULT_TEMPORAL_ADDRESS),
-        namespace: z.string().default(DEFAULT_TEMPORAL_NAMESPACE),
-      }),
-    ],
-    { error: 'expected an address or {address, namespace}' },
-  ),
-  postgres: z.union([url, z.strictObject({ url })], {
-    error: 'expected a postgres:// URL or {url}',
-  }),
-};
+// One optional key per probe kind, each parsed into its check by the kind's definition.
+const checks = Object.fromEntries(
+  PROBE_KINDS.map((kind) => [kind, PROBE_KIND_DEFINITIONS[kind].parse.optional()]),
+) as { [K in ProbeKind]: z.ZodOptional<(typeof PROBE_KIND_DEFINITIONS)[K]['parse']> };
 
 const probe = z
   .looseObject({
@@ -58,12 +25,7 @@ const probe = z
     // Like a Kubernetes liveness probe: a service that stops answering is restarted. false keeps
     // it running as unhealthy (a readiness-only probe).
     restart_unhealthy: z.boolean({ error: 'expected true or false' }).default(true),
-    tcp: checks.tcp.optional(),
-    http: checks.http.optional(),
-    exec: checks.exec.optional(),
-    grpc: checks.grpc.optional(),
-    temporal: checks.temporal.optional(),
-    postgres: checks.postgres.optional(),
+    ...checks,
   })
   .superRefine((value, ctx) => {
     const expected = `expected one of ${PROBE_KINDS.join(', ')}`;
@@ -91,42 +53,24 @@ const probe = z
         params: { at: 'key' },
       });
   })
-  .transform((value) => ({
-    check: toCheck(value),
-    periodMs: value.period,
-    timeoutMs: value.timeout,
-    failureThreshold: value.failure_threshold,
-    startTimeoutMs: value.start_timeout,
-    restartUnhealthy: value.restart_unhealthy,
-  }));
-
-type Checks = { [K in keyof typeof checks]?: z.output<(typeof checks)[K]> | undefined };
-
-function toCheck(value: Checks): ProbeCheck {
-  const { tcp, http, exec, grpc, temporal, postgres } = value;
-  if (tcp !== undefined)
-    return typeof tcp === 'number'
-      ? { kind: 'tcp', host: DEFAULT_PROBE_HOST, port: tcp }
-      : { kind: 'tcp', host: tcp.host, port: tcp.port };
-  if (http !== undefined)
-    return typeof http === 'string'
-      ? { kind: 'http', url: http, expectStatus: undefined }
-      : { kind: 'http', url: http.url, expectStatus: http.status };
-  if (exec !== undefined)
-    return { kind: 'exec', command: Array.isArray(exec) ? exec : exec.command };
-  if (grpc !== undefined)
-    return typeof grpc === 'string'
-      ? { kind: 'grpc', address: grpc, service: '' }
-      : { kind: 'grpc', ...grpc };
-  if (temporal !== undefined)
-    return typeof temporal === 'string'
-      ? { kind: 'temporal', address: temporal, namespace: DEFAULT_TEMPORAL_NAMESPACE }
-      : { kind: 'temporal', ...temporal };
-  if (postgres !== undefined)
-    return { kind: 'postgres', url: typeof postgres === 'string' ? postgres : postgres.url };
-  // Unreachable after superRefine; a harmless placeholder keeps the transform total.
-  return { kind: 'exec', command: [] };
-}
+  .transform((value, ctx) => {
+    const check = PROBE_KINDS.map((kind): ProbeCheck | undefined => value[kind]).find(
+      (c) => c !== undefined,
+    );
+    if (check === undefined) {
+      // superRefine reported it already and zod does not transform a value with issues.
+      ctx.addIssue({ code: 'custom', message: 'the probe has no check' });
+      return z.NEVER;
+    }
+    return {
+      check,
+      periodMs: value.period,
+      timeoutMs: value.timeout,
+      failureThreshold: value.failure_threshold,
+      startTimeoutMs: value.start_timeout,
+      restartUnhealthy: value.restart_unhealthy,
+    };
+  });
 
 const native = z.strictObject({
   command: argv,

@@ -12,10 +12,10 @@ export {
   DEPENDENCY_CONDITIONS,
   HEALTHCHECK_DEFAULTS,
   PROBE_DEFAULTS,
-  PROBE_KINDS,
   WATCH_ACTIONS,
   type IssueParams,
 } from './schema-defaults.js';
+export { PROBE_KINDS } from '../health/probe-kinds.js';
 export { keyedSchema } from './schema-fields.js';
 export { CONTAINER_NAME, serviceSchema, type ServiceInput } from './schema-service.js';
 

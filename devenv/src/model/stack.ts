@@ -1,5 +1,6 @@
 import type { VolumeMount } from './volumes.js';
 import type { ToolId } from '../versions/tool-ids.js';
+import type { ProbeCheck, ProbeKind } from '../health/probe-kinds.js';
 
 /**
  * The stack model: what compose/compose.yaml says, resolved (variables interpolated, short
@@ -67,16 +68,8 @@ export interface WatchRule {
   readonly ignore: readonly string[];
 }
 
-/** How devenv decides a service is ready (x-devenv.probe); timing defaults live in the schema. */
-export type ProbeCheck =
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'http'; readonly url: string; readonly expectStatus: number | undefined }
-  | { readonly kind: 'exec'; readonly command: readonly string[] }
-  | { readonly kind: 'grpc'; readonly address: string; readonly service: string }
-  | { readonly kind: 'temporal'; readonly address: string; readonly namespace: string }
-  | { readonly kind: 'postgres'; readonly url: string };
-
-export type ProbeKind = ProbeCheck['kind'];
+// Probe kinds and their checks are defined in health/probe-kinds.ts; timing defaults live in the schema.
+export type { ProbeCheck, ProbeKind };
 
 export interface ProbeSpec {
   readonly check: ProbeCheck;

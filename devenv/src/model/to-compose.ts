@@ -9,6 +9,7 @@ import type {
   WatchRule,
 } from './stack.js';
 import { isPlainObject, setOwn } from './tree.js';
+import { probeKindOf } from '../health/probe-kinds.js';
 
 type ComposeDocument = Record<string, unknown>;
 
@@ -216,26 +217,7 @@ function toComposeProbe(probe: ProbeSpec): ComposeDocument {
     start_timeout: formatDuration(probe.startTimeoutMs),
     restart_unhealthy: probe.restartUnhealthy,
   };
-  switch (check.kind) {
-    case 'tcp':
-      return { tcp: { host: check.host, port: check.port }, ...settings };
-    case 'http':
-      return {
-        http: {
-          url: check.url,
-          ...(check.expectStatus !== undefined ? { status: check.expectStatus } : {}),
-        },
-        ...settings,
-      };
-    case 'exec':
-      return { exec: { command: check.command }, ...settings };
-    case 'grpc':
-      return { grpc: { address: check.address, service: check.service }, ...settings };
-    case 'temporal':
-      return { temporal: { address: check.address, namespace: check.namespace }, ...settings };
-    case 'postgres':
-      return { postgres: { url: check.url }, ...settings };
-  }
+  return { [check.kind]: probeKindOf(check).write(check), ...settings };
 }
 
 /** Milliseconds as Go's time.Duration prints them (`1m30s`, `1.5s`, `500ms`, `0s`), as Compose does. */

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { argv } from '../../model/schema-fields.js';
+import type { ProbeKindDefinition } from '../probe-kind.js';
+
+export interface ExecCheck {
+  readonly kind: 'exec';
+  readonly command: readonly string[];
+}
+
+/** `exec: command` or `exec: {command}`: the command exits 0, run in the service's directory. */
+export const execProbe: ProbeKindDefinition<ExecCheck> = {
+  parse: z
+    .union([argv, z.strictObject({ command: argv })], {
+      error: 'expected a command or {command}',
+    })
+    .transform((exec) => ({ kind: 'exec', command: Array.isArray(exec) ? exec : exec.command })),
+  write: (check) => ({ command: check.command }),
+  run: async (check, timeoutMs, cwd) =>
+    (await import('../exec-probe.js')).probeExec(check.command, cwd, timeoutMs),
+};

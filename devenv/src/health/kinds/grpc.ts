@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { ProbeKindDefinition } from '../probe-kind.js';
+
+export interface GrpcCheck {
+  readonly kind: 'grpc';
+  readonly address: string;
+  readonly service: string;
+}
+
+/** `grpc: address` or `grpc: {address, service}`: grpc.health.v1 answers SERVING. */
+export const grpcProbe: ProbeKindDefinition<GrpcCheck> = {
+  parse: z
+    .union([z.string(), z.strictObject({ address: z.string(), service: z.string().default('') })], {
+      error: 'expected an address or {address, service}',
+    })
+    .transform((grpc) =>
+      typeof grpc === 'string'
+        ? { kind: 'grpc', address: grpc, service: '' }
+        : { kind: 'grpc', ...grpc },
+    ),
+  write: (check) => ({ address: check.address, service: check.service }),
+  run: async (check, timeoutMs) =>
+    (await import('../grpc-health-probe.js')).probeGrpcHealth(
+      check.address,
+      check.service,
+      timeoutMs,
+    ),
+};

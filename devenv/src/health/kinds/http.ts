@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { integer, url } from '../../model/schema-fields.js';
+import type { ProbeKindDefinition } from '../probe-kind.js';
+
+export interface HttpCheck {
+  readonly kind: 'http';
+  readonly url: string;
+  readonly expectStatus: number | undefined;
+}
+
+/** `http: URL` or `http: {url, status}`: a GET answers (with that status, else any 2xx/3xx). */
+export const httpProbe: ProbeKindDefinition<HttpCheck> = {
+  parse: z
+    .union([url, z.strictObject({ url, status: integer.optional() })], {
+      error: 'expected a URL or {url, status}',
+    })
+    .transform((http) =>
+      typeof http === 'string'
+        ? { kind: 'http', url: http, expectStatus: undefined }
+        : { kind: 'http', url: http.url, expectStatus: http.status },
+    ),
+  write: (check) => ({
+    url: check.url,
+    ...(check.expectStatus !== undefined ? { status: check.expectStatus } : {}),
+  }),
+  run: async (check, timeoutMs) =>
+    (await import('../http-probe.js')).probeHttp(check.url, check.expectStatus, timeoutMs),
+};

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { url } from '../../model/schema-fields.js';
+import type { ProbeKindDefinition } from '../probe-kind.js';
+
+export interface PostgresCheck {
+  readonly kind: 'postgres';
+  readonly url: string;
+}
+
+/** `postgres: URL` or `postgres: {url}`: a connection runs `SELECT 1`. */
+export const postgresProbe: ProbeKindDefinition<PostgresCheck> = {
+  parse: z
+    .union([url, z.strictObject({ url })], { error: 'expected a postgres:// URL or {url}' })
+    .transform((postgres) => ({
+      kind: 'postgres',
+      url: typeof postgres === 'string' ? postgres : postgres.url,
+    })),
+  write: (check) => ({ url: check.url }),
+  run: async (check, timeoutMs) =>
+    (await import('../postgres-probe.js')).probePostgres(check.url, timeoutMs),
+};
