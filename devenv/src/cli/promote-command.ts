@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { appImageTags } from '../promote/app-images.js';
-import { checkChart, preflight } from '../promote/preflight.js';
-import { realPromoteEffects } from '../promote/promote-effects.js';
+import { checkChart, preflight, type PreflightPassed } from '../promote/preflight.js';
+import { realPromoteEffects, type EffectsInput } from '../promote/promote-effects.js';
 import {
   describePromoteFailure,
   exitCodeOf,
@@ -16,7 +16,9 @@ import {
   type PromoteStep,
 } from '../promote/promote-plan.js';
 import { executePromote } from '../promote/promote-run.js';
+import { ok, type Result } from '../result.js';
 import { createToolchain } from '../toolchain/toolchain.js';
+import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { projectVersions } from './project-versions.js';
@@ -59,10 +61,71 @@ toolchain (versions.yaml; \`devenv doctor --fix --all\`).
 Exit status: 0 deployed and tested, 1 a step failed, 2 usage or configuration error (bad
 context, missing file): nothing was changed.`;
 
+/** The checked flags, paths resolved against the project root. */
+interface PromoteOptions {
+  readonly context: string | undefined;
+  readonly allowContext: string | undefined;
+  readonly chart: string;
+  readonly valuesFiles: readonly string[];
+  readonly release: string;
+  readonly namespace: string;
+  readonly timeout: string;
+  readonly dryRun: boolean;
+}
+
+/** What the preflight and the rendered chart settled: the steps to run and where. */
+interface PromotePlan {
+  readonly request: PromoteRequest;
+  readonly steps: readonly PromoteStep[];
+  readonly target: PreflightPassed['target'];
+  readonly manifest: string;
+}
+
 export async function promoteCommand(
   args: readonly string[],
   ctx: CommandContext,
 ): Promise<number> {
+  const options = parsePromoteArgs(args, ctx);
+  if (options === undefined) return 0;
+  const versions = await projectVersions(ctx);
+  if (versions === undefined) return 2;
+  const toolchain = createToolchain({
+    projectRoot: ctx.projectRoot,
+    versions: versions,
+    log: (line) => ctx.err(`devenv promote: ${line}`),
+  });
+  const { context, allowContext, chart, valuesFiles } = options;
+  const checked = await preflight({
+    env: ctx.env,
+    context,
+    allowContext,
+    chart,
+    valuesFiles,
+    toolchain,
+  });
+  if (!checked.ok) return fail(ctx, checked.error);
+  const { target } = checked.value;
+  if (target.kindCluster === undefined)
+    ctx.err(
+      `devenv promote: ${target.context.name} is not a kind cluster; deploying there because --allow-context names it (images are not loaded into it)`,
+    );
+
+  const stack = await loadStackFromFlags({}, ctx, ctx.projectRoot);
+  if (stack === undefined) return 2;
+  const plan = await planFromChart(ctx, options, versions, checked.value, appImageTags(stack));
+  if (!plan.ok) return fail(ctx, plan.error);
+  ctx.err(
+    `devenv promote: preflight passed; context ${target.context.name}, release ${options.release} in namespace ${options.namespace}`,
+  );
+  if (options.dryRun) return printDryRun(ctx, plan.value);
+  return runPromote(ctx, plan.value, { env: ctx.env, cwd: ctx.projectRoot, stack, versions });
+}
+
+/** The checked options, or undefined once `--help` has been answered. */
+function parsePromoteArgs(
+  args: readonly string[],
+  ctx: CommandContext,
+): PromoteOptions | undefined {
   const { values } = parseCommandArgs(
     args,
     {
@@ -79,7 +142,7 @@ export async function promoteCommand(
   );
   if (values.help) {
     ctx.out(PROMOTE_USAGE);
-    return 0;
+    return undefined;
   }
   const timeout = values.timeout ?? DEFAULTS.timeout;
   if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(timeout))
@@ -94,36 +157,28 @@ export async function promoteCommand(
     if (name !== undefined && !/^[a-z0-9]([a-z0-9-]{0,51}[a-z0-9])?$/.test(name))
       throw new UsageError(`${flag} ${name}: expected a DNS label (a-z, 0-9, -)`, PROMOTE_USAGE);
   const fromRoot = (path: string) => (isAbsolute(path) ? path : resolve(ctx.projectRoot, path));
-
-  const versions = await projectVersions(ctx);
-  if (versions === undefined) return 2;
-  const toolchain = createToolchain({
-    projectRoot: ctx.projectRoot,
-    versions: versions,
-    log: (line) => ctx.err(`devenv promote: ${line}`),
-  });
-  const chart = fromRoot(CHART);
-  const valuesFiles = (values.values ?? DEFAULTS.values).map(fromRoot);
-  const checked = await preflight({
-    env: ctx.env,
+  return {
     context: values.context,
     allowContext: values['allow-context'],
-    chart,
-    valuesFiles,
-    toolchain,
-  });
-  if (!checked.ok) return fail(ctx, checked.error);
-  const { target, tools } = checked.value;
-  if (target.kindCluster === undefined)
-    ctx.err(
-      `devenv promote: ${target.context.name} is not a kind cluster; deploying there because --allow-context names it (images are not loaded into it)`,
-    );
+    chart: fromRoot(CHART),
+    valuesFiles: (values.values ?? DEFAULTS.values).map(fromRoot),
+    release: values.release ?? DEFAULTS.release,
+    namespace: values.namespace ?? DEFAULTS.namespace,
+    timeout,
+    dryRun: values['dry-run'] === true,
+  };
+}
 
-  const stack = await loadStackFromFlags({}, ctx, ctx.projectRoot);
-  if (stack === undefined) return 2;
-  const appImages = appImageTags(stack);
-  const release = values.release ?? DEFAULTS.release;
-  const namespace = values.namespace ?? DEFAULTS.namespace;
+/** Renders the chart with the values, checks its images will be there, and plans the steps. */
+async function planFromChart(
+  ctx: CommandContext,
+  options: PromoteOptions,
+  versions: Versions,
+  preflighted: PreflightPassed,
+  appImages: readonly string[],
+): Promise<Result<PromotePlan, PromoteFailure>> {
+  const { target, tools } = preflighted;
+  const { chart, valuesFiles, release, namespace, timeout } = options;
   const chartCheck = await checkChart({
     helm: tools.helm,
     request: { release, chart, namespace, valuesFiles },
@@ -133,7 +188,7 @@ export async function promoteCommand(
     env: ctx.env,
     cwd: ctx.projectRoot,
   });
-  if (!chartCheck.ok) return fail(ctx, chartCheck.error);
+  if (!chartCheck.ok) return chartCheck;
   const request: PromoteRequest = {
     chart,
     valuesFiles,
@@ -144,28 +199,34 @@ export async function promoteCommand(
     images: chartCheck.value.images,
   };
   const steps = planPromote(request, target, tools);
-  const context = target.context.name;
-  ctx.err(
-    `devenv promote: preflight passed; context ${context}, release ${release} in namespace ${namespace}`,
+  return ok({ request, steps, target, manifest: chartCheck.value.manifest });
+}
+
+function printDryRun(ctx: CommandContext, plan: PromotePlan): number {
+  plan.steps.forEach((step, i) => ctx.out(`${i + 1}. ${describeStep(step)}`));
+  printEndpoints(
+    ctx,
+    endpointsFromManifest(plan.manifest, plan.request.namespace, plan.target.context.name),
   );
+  ctx.err('devenv promote: dry run: nothing was built, loaded or deployed');
+  return 0;
+}
 
-  if (values['dry-run'] === true) {
-    steps.forEach((step, i) => ctx.out(`${i + 1}. ${describeStep(step)}`));
-    printEndpoints(ctx, endpointsFromManifest(chartCheck.value.manifest, namespace, context));
-    ctx.err('devenv promote: dry run: nothing was built, loaded or deployed');
-    return 0;
-  }
-
+/** Runs the steps, their output as indented lines on stderr; the endpoints once deployed. */
+async function runPromote(
+  ctx: CommandContext,
+  plan: PromotePlan,
+  input: Pick<EffectsInput, 'env' | 'cwd' | 'stack' | 'versions'>,
+): Promise<number> {
+  const { request, steps, target } = plan;
+  const context = target.context.name;
   const lines = lineWriter((line) => ctx.err(`  ${line}`));
   const outcome = await executePromote(
     steps,
     request,
     context,
     realPromoteEffects({
-      env: ctx.env,
-      cwd: ctx.projectRoot,
-      stack,
-      versions: versions,
+      ...input,
       target,
       buildLog: (line) => ctx.err(`  ${line}`),
       namespace: request.namespace,
