@@ -38,29 +38,30 @@ const asSchema = (value: unknown): Schema | undefined =>
     ? (value as Schema)
     : undefined;
 
+/** `$ref` to one of `defs`, followed; `ref` is the definition's name. */
+function deref(defs: Schema, schema: Schema): { schema: Schema; ref: string | undefined } {
+  const ref = schema['$ref'];
+  if (typeof ref !== 'string') return { schema, ref: undefined };
+  const name = ref.replace('#/$defs/', '');
+  return { schema: asSchema(defs[name]) ?? {}, ref: name };
+}
+
+/** The schema and every alternative or part it is made of (allOf, oneOf, anyOf), dereferenced. */
+function members(defs: Schema, schema: Schema): Schema[] {
+  const own = deref(defs, schema).schema;
+  const parts = ['allOf', 'oneOf', 'anyOf'].flatMap((k) =>
+    Array.isArray(own[k]) ? (own[k] as unknown[]) : [],
+  );
+  return [own, ...parts.flatMap((p) => (asSchema(p) ? members(defs, asSchema(p)!) : []))];
+}
+
 export function generate(root: Schema): Record<string, NodeOut> {
   const defs = asSchema(root['$defs']) ?? {};
   const nodes: Record<string, NodeOut> = {};
 
-  const deref = (schema: Schema): { schema: Schema; ref: string | undefined } => {
-    const ref = schema['$ref'];
-    if (typeof ref !== 'string') return { schema, ref: undefined };
-    const name = ref.replace('#/$defs/', '');
-    return { schema: asSchema(defs[name]) ?? {}, ref: name };
-  };
-
-  /** The schema and every alternative or part it is made of (allOf, oneOf, anyOf), dereferenced. */
-  const members = (schema: Schema): Schema[] => {
-    const own = deref(schema).schema;
-    const parts = ['allOf', 'oneOf', 'anyOf'].flatMap((k) =>
-      Array.isArray(own[k]) ? (own[k] as unknown[]) : [],
-    );
-    return [own, ...parts.flatMap((p) => (asSchema(p) ? members(asSchema(p)!) : []))];
-  };
-
   /** The node id describing `schema`'s keys, or null when there is nothing to check inside. */
   const nodeFor = (schema: Schema, id: string): string | null => {
-    const { ref } = deref(schema);
+    const { ref } = deref(defs, schema);
     const nodeId = ref ?? id;
     if (nodes[nodeId]) return nodeId;
     const node: NodeOut = { keys: {}, extensions: false, strict: false };
@@ -68,7 +69,7 @@ export function generate(root: Schema): Record<string, NodeOut> {
     let named: Schema | undefined;
     let anyName = false;
     const itemSchemas: Schema[] = [];
-    for (const part of members(schema)) {
+    for (const part of members(defs, schema)) {
       for (const [key, child] of Object.entries(asSchema(part['properties']) ?? {}))
         if (!(key in node.keys))
           node.keys[key] = nodeFor(asSchema(child) ?? {}, `${nodeId}.${key}`);
@@ -112,6 +113,7 @@ export function render(nodes: Record<string, NodeOut>): string {
       VERSION +
       ' schema/compose-spec.json.',
     '// Do not edit: run the generator.',
+    '/* eslint max-lines: "off" -- generated data: one table, regenerated whole, never read as code */',
     '',
     'export interface KeyNode {',
     '  /** Keys the spec defines here, with the node that describes each value (null: nothing inside to check). */',
