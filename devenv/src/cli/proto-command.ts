@@ -1,7 +1,8 @@
-import { breakingProtos, lintProtos } from '../proto/checks.js';
+import { breakingProtos, lintProtos, type CheckOptions } from '../proto/checks.js';
 import { cleanProtos } from '../proto/clean.js';
 import { generateProtos } from '../proto/generate.js';
 import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
+import { ok, type Result } from '../result.js';
 import { createToolchain } from '../toolchain/toolchain.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
@@ -26,23 +27,9 @@ const SUBCOMMANDS = ['gen', 'lint', 'breaking', 'clean'] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export async function protoCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    PROTO_USAGE,
-    true,
-  );
-  if (values.help) {
-    ctx.out(PROTO_USAGE);
-    return 0;
-  }
-  const [sub, ...extra] = positionals;
-  if (sub === undefined)
-    throw new UsageError('which one: gen, lint, breaking or clean?', PROTO_USAGE);
-  if (!isSubcommand(sub)) throw new UsageError(`unknown proto command "${sub}"`, PROTO_USAGE);
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, PROTO_USAGE);
-  if (values.force && sub !== 'gen') throw new UsageError('--force goes with gen', PROTO_USAGE);
-
+  const request = parseProtoArgs(args, ctx);
+  if (request === undefined) return 0;
+  const { sub, force } = request;
   if (sub === 'clean') {
     const removed = await cleanProtos(ctx.projectRoot);
     ctx.out(`devenv proto clean: removed ${removed.join(', ')}`);
@@ -50,7 +37,7 @@ export async function protoCommand(args: readonly string[], ctx: CommandContext)
   }
   const versions = await projectVersions(ctx);
   if (versions === undefined) return 2;
-  const options = {
+  const options: CheckOptions = {
     projectRoot: ctx.projectRoot,
     versions: versions,
     toolchain: createToolchain({
@@ -60,42 +47,75 @@ export async function protoCommand(args: readonly string[], ctx: CommandContext)
     }),
     env: ctx.env,
   };
-  const fail = (failure: ProtoFailure) => {
-    ctx.err(describeProtoFailure(failure));
-    if (failure.reason === 'buf-rejected' && sub === 'gen') {
-      ctx.err('devenv proto gen: nothing was written; protos/gen/ still holds the previous code');
-    }
-    return 1;
-  };
   const started = performance.now();
   const took = () => `${Math.round(performance.now() - started)} ms`;
+  const done = await runBufSubcommand(sub, options, force, took);
+  if (done.ok) {
+    ctx.out(done.value);
+    return 0;
+  }
+  ctx.err(describeProtoFailure(done.error));
+  if (done.error.reason === 'buf-rejected' && sub === 'gen') {
+    ctx.err('devenv proto gen: nothing was written; protos/gen/ still holds the previous code');
+  }
+  return 1;
+}
+
+/** The checked subcommand, or undefined once `--help` has been answered. */
+function parseProtoArgs(
+  args: readonly string[],
+  ctx: CommandContext,
+): { sub: Subcommand; force: boolean } | undefined {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    PROTO_USAGE,
+    true,
+  );
+  if (values.help) {
+    ctx.out(PROTO_USAGE);
+    return undefined;
+  }
+  const [sub, ...extra] = positionals;
+  if (sub === undefined)
+    throw new UsageError('which one: gen, lint, breaking or clean?', PROTO_USAGE);
+  if (!isSubcommand(sub)) throw new UsageError(`unknown proto command "${sub}"`, PROTO_USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, PROTO_USAGE);
+  if (values.force && sub !== 'gen') throw new UsageError('--force goes with gen', PROTO_USAGE);
+  return { sub, force: values.force === true };
+}
+
+/** Runs gen, lint or breaking; the line that reports success. */
+async function runBufSubcommand(
+  sub: Exclude<Subcommand, 'clean'>,
+  options: CheckOptions,
+  force: boolean,
+  took: () => string,
+): Promise<Result<string, ProtoFailure>> {
   switch (sub) {
     case 'gen': {
-      const result = await generateProtos({ ...options, force: values.force === true });
-      if (!result.ok) return fail(result.error);
+      const result = await generateProtos({ ...options, force });
+      if (!result.ok) return result;
       const outcome = result.value;
-      ctx.out(
+      return ok(
         outcome.kind === 'up-to-date'
           ? `devenv proto gen: up to date (${took()})`
           : `devenv proto gen: ${outcome.mode}, ${outcome.protos.length} .proto → ${outcome.written.length} files written, ${outcome.removed.length} removed (${took()})`,
       );
-      return 0;
     }
     case 'lint': {
       const result = await lintProtos(options);
-      if (!result.ok) return fail(result.error);
-      ctx.out(`devenv proto lint: no problems (${took()})`);
-      return 0;
+      if (!result.ok) return result;
+      return ok(`devenv proto lint: no problems (${took()})`);
     }
     case 'breaking': {
       const result = await breakingProtos(options);
-      if (!result.ok) return fail(result.error);
-      ctx.out(
+      if (!result.ok) return result;
+      return ok(
         result.value.kind === 'compatible'
           ? `devenv proto breaking: compatible with ${result.value.against} (${took()})`
           : `devenv proto breaking: nothing to compare with: ${result.value.why}`,
       );
-      return 0;
     }
   }
 }
