@@ -44,6 +44,17 @@ export const COMPOSE_DIFFERENCES = {
       'plugins; a silent partial run would look like success',
     rejects: /not supported by devenv \(yet\)/,
   },
+  'remote-include': {
+    compose:
+      'fetches an `include` of a git repository or OCI artifact (the oracle has no remote loader, ' +
+      'so it rejects them too)',
+    devenv:
+      'loading fails, positioned at the entry: "include of a remote project … is not supported"',
+    reason:
+      'a development environment that runs what a network location serves at that moment is ' +
+      'neither reproducible nor reviewable; vendor the project or include a local checkout',
+    rejects: /^include of a remote project .* is not supported by devenv/,
+  },
   'container-name-anchored': {
     compose:
       'checks container_name against the specification’s unanchored pattern, so a name that ' +
@@ -51,6 +62,35 @@ export const COMPOSE_DIFFERENCES = {
     devenv: 'the whole name must match: a letter or digit, then letters, digits, `_`, `.` or `-`',
     reason: 'the Engine’s own rule, reported at load time with the position instead of at start',
     rejects: /expected a container name/,
+  },
+  'container-names': {
+    compose: 'names a container `container_name`, else `<project>-<service>-<n>`',
+    devenv:
+      'names it `<project>-<service>-<session>`; `container_name` is checked (the Engine’s rule) ' +
+      'but not applied',
+    reason:
+      'two devenv sessions, or a session and a killed one’s leftovers, never collide, and devenv ' +
+      'finds its own containers by their labels',
+  },
+  'project-network': {
+    compose:
+      'puts a service on the project’s `default` network and the networks it names, with aliases',
+    devenv:
+      'puts every container on one network, `<project>_devenv`, under its service name; a ' +
+      'service’s `networks` are not applied yet',
+    reason:
+      'service-to-service names are what a development stack needs; named networks are not ' +
+      'implemented yet (docs/compose-keys.md, “Accepted, not applied”)',
+  },
+  'accepted-not-applied': {
+    compose:
+      'applies resource limits, kernel settings, logging, secrets, configs, labels and the other ' +
+      'container options',
+    devenv:
+      'loads them, checks their keys and prints them in `devenv config`, but the docker runtime ' +
+      'does not apply them yet (the list is in docs/compose-keys.md)',
+    reason:
+      'a project that uses them still runs under devenv; each is applied when a project needs it',
   },
   'x-devenv-resolved': {
     compose: 'x-devenv is an extension: passed through as written, ignored',
