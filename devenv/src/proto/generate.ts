@@ -86,11 +86,7 @@ export async function generateProtos(
   if (inputs.protos.size === 0) return err({ reason: 'no-protos', dir: layout.protosDir });
 
   const stamp = options.force ? undefined : await readStamp(layout.stampFile);
-  let plan = planGeneration(stamp, inputs);
-  // Outputs deleted by hand (or a half-cleaned tree) are not "up to date".
-  if (plan.mode !== 'full' && stamp && !(await outputsPresent(layout, stamp))) {
-    plan = { mode: 'full' };
-  }
+  const plan = await checkedPlan(layout, stamp, inputs);
   if (plan.mode === 'none') return ok({ kind: 'up-to-date' });
 
   const tools = await resolveProtoTools(
@@ -109,15 +105,7 @@ export async function generateProtos(
     const only = plan.mode === 'incremental' ? plan.protos : undefined;
     const run = await runBuf(
       tools.value.buf,
-      [
-        'generate',
-        PROTOS_INPUT,
-        '--template',
-        `${PROTOS_INPUT}/buf.gen.yaml`,
-        '-o',
-        scratch,
-        ...(only ?? []).flatMap((file) => ['--path', `${PROTOS_INPUT}/${file}`]),
-      ],
+      bufGenerateArgs(scratch, only),
       options.projectRoot,
       tools.value.generateEnv,
     );
@@ -125,53 +113,108 @@ export async function generateProtos(
     if (!generated.ok) return generated;
 
     const produced = await listFiles(scratch);
-    const byProto = groupByProto(produced);
     const regenerated = only ?? [...inputs.protos.keys()];
-    const protos: Stamp['protos'] = {};
-    for (const [file, hash] of inputs.protos) {
-      const previous = stamp?.protos[file];
-      protos[file] = regenerated.includes(file)
-        ? { hash, outputs: byProto.get(file) ?? [] }
-        : (previous ?? { hash, outputs: [] });
-    }
-    const keep = new Set(Object.values(protos).flatMap((p) => p.outputs));
-    const existing = await listFiles(layout.genDir);
-    const removed = existing.filter((f) => f !== stampName(layout) && !keep.has(f));
-
-    const written: string[] = [];
-    for (const file of produced) {
-      if (await sameContent(join(scratch, file), join(layout.genDir, file))) continue;
-      await mkdir(dirname(join(layout.genDir, file)), { recursive: true });
-      await rename(join(scratch, file), join(layout.genDir, file));
-      written.push(file);
-    }
-    await Promise.all(removed.map((f) => rm(join(layout.genDir, f), { force: true })));
-
-    const next: Stamp = {
-      schemaVersion: 1,
-      configHash: inputs.configHash,
-      generators,
-      recorded: await readRecordedVersions(layout.genDir).then((r) => ({
-        protocGenEs: distinct(r.protocGenEs),
-        pythonGencode: distinct(r.pythonGencode),
-      })),
+    const protos = stampedProtos(inputs, stamp, regenerated, produced);
+    const { written, removed } = await replaceOutputs(layout, scratch, produced, protos);
+    await writeStamp(
+      layout,
+      { schemaVersion: 1, configHash: inputs.configHash, generators },
       protos,
-    };
-    const temp = `${layout.stampFile}.${process.pid}.tmp`;
-    await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`);
-    await rename(temp, layout.stampFile);
-    return ok({
-      kind: 'generated',
-      mode: plan.mode,
-      protos: regenerated,
-      written: written.sort(),
-      removed: removed.sort(),
-    });
+    );
+    return ok({ kind: 'generated', mode: plan.mode, protos: regenerated, written, removed });
   } catch (thrown) {
     return err({ reason: 'unexpected-error', detail: `writing protos/gen/: ${messageOf(thrown)}` });
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The plan from the stamp, made full when outputs were deleted by hand (or a half-cleaned tree). */
+async function checkedPlan(
+  layout: ProtoLayout,
+  stamp: Stamp | undefined,
+  inputs: ProtoInputs,
+): Promise<GenerationPlan> {
+  const plan = planGeneration(stamp, inputs);
+  if (plan.mode !== 'full' && stamp && !(await outputsPresent(layout, stamp))) {
+    return { mode: 'full' };
+  }
+  return plan;
+}
+
+function bufGenerateArgs(scratch: string, only: readonly string[] | undefined): string[] {
+  return [
+    'generate',
+    PROTOS_INPUT,
+    '--template',
+    `${PROTOS_INPUT}/buf.gen.yaml`,
+    '-o',
+    scratch,
+    ...(only ?? []).flatMap((file) => ['--path', `${PROTOS_INPUT}/${file}`]),
+  ];
+}
+
+/** Each input's hash and outputs: fresh for the regenerated ones, as stamped for the others. */
+function stampedProtos(
+  inputs: ProtoInputs,
+  stamp: Stamp | undefined,
+  regenerated: readonly string[],
+  produced: readonly string[],
+): Stamp['protos'] {
+  const byProto = groupByProto(produced);
+  const protos: Stamp['protos'] = {};
+  for (const [file, hash] of inputs.protos) {
+    const previous = stamp?.protos[file];
+    protos[file] = regenerated.includes(file)
+      ? { hash, outputs: byProto.get(file) ?? [] }
+      : (previous ?? { hash, outputs: [] });
+  }
+  return protos;
+}
+
+/**
+ * Renames each produced file whose bytes differ into protos/gen/ and removes the outputs no
+ * input has any more; both lists sorted.
+ */
+async function replaceOutputs(
+  layout: ProtoLayout,
+  scratch: string,
+  produced: readonly string[],
+  protos: Stamp['protos'],
+): Promise<{ written: string[]; removed: string[] }> {
+  const keep = new Set(Object.values(protos).flatMap((p) => p.outputs));
+  const existing = await listFiles(layout.genDir);
+  const removed = existing.filter((f) => f !== stampName(layout) && !keep.has(f));
+
+  const written: string[] = [];
+  for (const file of produced) {
+    if (await sameContent(join(scratch, file), join(layout.genDir, file))) continue;
+    await mkdir(dirname(join(layout.genDir, file)), { recursive: true });
+    await rename(join(scratch, file), join(layout.genDir, file));
+    written.push(file);
+  }
+  await Promise.all(removed.map((f) => rm(join(layout.genDir, f), { force: true })));
+  return { written: written.sort(), removed: removed.sort() };
+}
+
+/** Written last and atomically, with the versions the generated code records. */
+async function writeStamp(
+  layout: ProtoLayout,
+  head: Pick<Stamp, 'schemaVersion' | 'configHash' | 'generators'>,
+  protos: Stamp['protos'],
+): Promise<void> {
+  const recorded = await readRecordedVersions(layout.genDir);
+  const next: Stamp = {
+    ...head,
+    recorded: {
+      protocGenEs: distinct(recorded.protocGenEs),
+      pythonGencode: distinct(recorded.pythonGencode),
+    },
+    protos,
+  };
+  const temp = `${layout.stampFile}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(next, null, 2)}\n`);
+  await rename(temp, layout.stampFile);
 }
 
 /** `ts/a/b_pb.ts`, `python/a/b_pb2.py(i)` → `a/b.proto`: the naming of both generators. */
