@@ -1,10 +1,10 @@
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageOf } from '../result.js';
 import type { LogRecord } from './log-record.js';
+import { LineSlabs } from './line-slabs.js';
 import type { LogSink, SinkFailure } from './log-sink.js';
+import { RotatingFile } from './rotating-file.js';
 
 export interface FileSinkOptions {
   /** Where `<service>.log` files go, normally `<project>/.devenv/logs`. Created on first write. */
@@ -37,9 +37,6 @@ const WRITE_CHUNK_CHARS = 1024 * 1024;
  */
 const EARLY_WRITE_CHARS = 256 * 1024;
 const COALESCE_MS = 20;
-/** Lines are encoded into buffers of this size (a longer line gets one of its own). */
-const SLAB_BYTES = 256 * 1024;
-const SPARE_SLABS = 4;
 
 /**
  * Writes each service's lines to `<directory>/<service>.log` as `<ISO time> <stream> <text>`
@@ -141,40 +138,16 @@ export function fileNameOf(service: string): string {
   return safe.length === 0 || safe.startsWith('.') ? `_${safe}` : safe;
 }
 
-/**
- * Lines waiting for the disk, encoded as they are queued into a slab of bytes outside the JS
- * heap. Under a flood this is most of what the bus would otherwise allocate per line: a queue of
- * strings (promoted to the old generation while they wait for the disk) or a joined copy.
- */
-interface Slab {
-  readonly bytes: Buffer;
-  /** Byte offset where each line ends (after its newline); `lines` are in use. */
-  ends: Int32Array;
-  /** Chars of each line (prefix, text and newline): the unit of the budgets. */
-  chars: Int32Array;
-  lines: number;
-  /** Bytes filled so far. */
-  used: number;
-  /** The first line not yet taken for writing. */
-  next: number;
-}
-
 class ServiceFile {
-  readonly #path: string;
+  readonly #file: RotatingFile;
   readonly #settings: Settings;
   readonly #counters: { dropped: number; failure: SinkFailure | undefined };
-  /** Oldest first; new lines go into the last one while it has room. */
-  #slabs: Slab[] = [];
-  /** Slabs already written, ready for new lines. */
-  #spare: Slab[] = [];
-  #queuedBytes = 0;
+  readonly #queue = new LineSlabs();
   #running = false;
   #closing = false;
   /** The timer that writes a small queue once it has waited COALESCE_MS. */
   #later: NodeJS.Timeout | undefined;
   #idle: (() => void)[] = [];
-  #handle: FileHandle | undefined;
-  #size = 0;
   #prefixTs = Number.NaN;
   #prefixStream = '';
   #prefix = '';
@@ -185,7 +158,7 @@ class ServiceFile {
     settings: Settings,
     counters: { dropped: number; failure: SinkFailure | undefined },
   ) {
-    this.#path = path;
+    this.#file = new RotatingFile(path, settings);
     this.#settings = settings;
     this.#counters = counters;
   }
@@ -194,30 +167,11 @@ class ServiceFile {
     const prefix = this.#prefixOf(record);
     const text = record.text;
     const cost = prefix.length + text.length + 1;
-    if (this.#queuedBytes + cost > this.#settings.highWaterBytes) {
+    if (this.#queue.chars + cost > this.#settings.highWaterBytes) {
       this.#counters.dropped += 1;
       return;
     }
-    this.#queuedBytes += cost;
-    const prefixBytes = this.#prefixBytes;
-    // At most 3 bytes per UTF-16 unit, so the line surely fits.
-    const room = prefixBytes.length + text.length * 3 + 1;
-    let slab = this.#slabs.at(-1);
-    if (slab === undefined || slab.used + room > slab.bytes.length) {
-      slab = (room <= SLAB_BYTES ? this.#spare.pop() : undefined) ?? newSlab(room);
-      this.#slabs.push(slab);
-    }
-    const bytes = slab.bytes;
-    let at = slab.used;
-    bytes.set(prefixBytes, at);
-    at += prefixBytes.length;
-    at += bytes.write(text, at, 'utf8');
-    bytes[at++] = 10; // \n
-    slab.used = at;
-    if (slab.lines === slab.ends.length) growIndex(slab);
-    slab.ends[slab.lines] = at;
-    slab.chars[slab.lines] = cost;
-    slab.lines += 1;
+    this.#queue.push(this.#prefixBytes, text, cost);
   }
 
   /**
@@ -226,8 +180,8 @@ class ServiceFile {
    * syscall and a thread hand-off each time.
    */
   kick(): void {
-    if (this.#running || this.#slabs.length === 0) return;
-    if (this.#queuedBytes < this.#settings.earlyWriteChars && !this.#closing) {
+    if (this.#running || this.#queue.isEmpty) return;
+    if (this.#queue.chars < this.#settings.earlyWriteChars && !this.#closing) {
       this.#later ??= setTimeout(this.#onLater, COALESCE_MS);
       return;
     }
@@ -239,7 +193,7 @@ class ServiceFile {
 
   readonly #onLater = (): void => {
     this.#later = undefined;
-    if (this.#running || this.#slabs.length === 0) return;
+    if (this.#running || this.#queue.isEmpty) return;
     this.#running = true;
     void this.#drain();
   };
@@ -248,30 +202,29 @@ class ServiceFile {
     this.#closing = true;
     this.kick();
     if (this.#running) await new Promise<void>((resolve) => this.#idle.push(resolve));
-    const handle = this.#handle;
-    this.#handle = undefined;
-    await handle?.close().catch(() => undefined);
+    await this.#file.close();
   }
 
   async #drain(): Promise<void> {
+    // At most ~WRITE_CHUNK_CHARS per write, and at most one file's worth.
+    const limit = Math.min(WRITE_CHUNK_CHARS, this.#settings.maxFileBytes);
     try {
-      while (this.#slabs.length > 0) {
-        const { bytes, lines, done } = this.#takeChunk();
+      while (!this.#queue.isEmpty) {
+        const chunk = this.#queue.take(limit);
         try {
-          await this.#writeChunk(bytes);
-          this.#recycle(done);
+          await this.#file.write(chunk.bytes);
+          this.#queue.recycle(chunk);
         } catch (error) {
-          this.#counters.dropped += lines;
+          this.#counters.dropped += chunk.lines;
           this.#counters.failure = {
             reason: 'file-write-failed',
-            path: this.#path,
+            path: this.#file.path,
             message: messageOf(error),
           };
-          await this.#handle?.close().catch(() => undefined);
-          this.#handle = undefined;
+          await this.#file.close();
           // At shutdown there is no later; otherwise the queue fills while we wait and the
           // overflow is counted, and the next chunk tries the file afresh.
-          if (this.#closing) this.#dropQueue();
+          if (this.#closing) this.#counters.dropped += this.#queue.clear();
           else await sleep(this.#settings.retryAfterMs);
         }
       }
@@ -281,94 +234,6 @@ class ServiceFile {
       this.#running = false;
       for (const resolve of this.#idle.splice(0)) resolve();
     }
-  }
-
-  /** The next lines as one buffer of at most ~WRITE_CHUNK_CHARS (and at most one file's worth). */
-  #takeChunk(): { bytes: Buffer; lines: number; done: Slab[] } {
-    const limit = Math.min(WRITE_CHUNK_CHARS, this.#settings.maxFileBytes);
-    const pieces: Buffer[] = [];
-    const done: Slab[] = [];
-    let chars = 0;
-    let lines = 0;
-    while (this.#slabs.length > 0) {
-      const slab = this.#slabs[0]!;
-      const first = slab.next;
-      let end = first;
-      while (end < slab.lines) {
-        const line = slab.chars[end]!;
-        if (lines > 0 && chars + line > limit) break;
-        chars += line;
-        lines += 1;
-        end += 1;
-      }
-      if (end > first) {
-        const from = first === 0 ? 0 : slab.ends[first - 1]!;
-        pieces.push(slab.bytes.subarray(from, slab.ends[end - 1]));
-        slab.next = end;
-      }
-      if (end < slab.lines) break;
-      // Taken whole: new lines go to a fresh slab (this one's bytes are about to be written).
-      this.#slabs.shift();
-      done.push(slab);
-    }
-    this.#queuedBytes -= chars;
-    return { bytes: pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces), lines, done };
-  }
-
-  async #writeChunk(bytes: Buffer): Promise<void> {
-    if (this.#handle === undefined) await this.#open();
-    if (this.#size > 0 && this.#size + bytes.length > this.#settings.maxFileBytes) {
-      await this.#rotate();
-    }
-    const handle = this.#handle;
-    if (handle === undefined) throw new Error(`${this.#path} is not open`);
-    await handle.write(bytes);
-    this.#size += bytes.length;
-  }
-
-  async #open(): Promise<void> {
-    // Logs hold what the services print (tokens, queries): the owner's only, whatever the
-    // umask, and tightened where an older devenv left them readable to others.
-    await mkdir(this.#settings.directory, { recursive: true, mode: 0o700 });
-    await chmod(this.#settings.directory, 0o700);
-    // Append: the previous session's lines stay readable after a restart.
-    const handle = await open(this.#path, 'a', 0o600);
-    await handle.chmod(0o600);
-    this.#handle = handle;
-    this.#size = (await handle.stat()).size;
-  }
-
-  /** `x.log` → `x.log.1` → … → `x.log.N`; the oldest is overwritten by the rename. */
-  async #rotate(): Promise<void> {
-    await this.#handle?.close();
-    this.#handle = undefined;
-    const keep = this.#settings.keepFiles;
-    if (keep === 0) {
-      await rm(this.#path, { force: true });
-    } else {
-      for (let i = keep - 1; i >= 1; i--) {
-        await renameIfPresent(`${this.#path}.${i}`, `${this.#path}.${i + 1}`);
-      }
-      await renameIfPresent(this.#path, `${this.#path}.1`);
-    }
-    await this.#open();
-  }
-
-  /** Written slabs of the usual size are reused: a flood then needs no new memory for its bytes. */
-  #recycle(slabs: Slab[]): void {
-    for (const slab of slabs) {
-      if (slab.bytes.length !== SLAB_BYTES || this.#spare.length >= SPARE_SLABS) continue;
-      slab.used = 0;
-      slab.lines = 0;
-      slab.next = 0;
-      this.#spare.push(slab);
-    }
-  }
-
-  #dropQueue(): void {
-    for (const slab of this.#slabs) this.#counters.dropped += slab.lines - slab.next;
-    this.#slabs = [];
-    this.#queuedBytes = 0;
   }
 
   /** `<ISO time> <stream> `: records of one chunk share time and stream, so it is built once. */
@@ -383,34 +248,5 @@ class ServiceFile {
       this.#prefixBytes = Buffer.from(this.#prefix, 'utf8');
     }
     return this.#prefix;
-  }
-}
-
-function newSlab(room: number): Slab {
-  const index = 1024;
-  return {
-    bytes: Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, room)),
-    ends: new Int32Array(index),
-    chars: new Int32Array(index),
-    lines: 0,
-    used: 0,
-    next: 0,
-  };
-}
-
-function growIndex(slab: Slab): void {
-  const ends = new Int32Array(slab.ends.length * 2);
-  ends.set(slab.ends);
-  slab.ends = ends;
-  const chars = new Int32Array(slab.chars.length * 2);
-  chars.set(slab.chars);
-  slab.chars = chars;
-}
-
-async function renameIfPresent(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

@@ -1,0 +1,78 @@
+import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+
+export interface RotationSettings {
+  /** The directory the file is in, created (owner-only) when the file is opened. */
+  readonly directory: string;
+  /** A write that would grow the file past this rotates it first. */
+  readonly maxFileBytes: number;
+  /** Rotated files kept: `<path>.1` (newest) … `.N`. */
+  readonly keepFiles: number;
+}
+
+/** An append-only log file, opened on the first write and rotated by size. */
+export class RotatingFile {
+  readonly path: string;
+  readonly #settings: RotationSettings;
+  #handle: FileHandle | undefined;
+  #size = 0;
+
+  constructor(path: string, settings: RotationSettings) {
+    this.path = path;
+    this.#settings = settings;
+  }
+
+  async write(bytes: Buffer): Promise<void> {
+    if (this.#handle === undefined) await this.#open();
+    if (this.#size > 0 && this.#size + bytes.length > this.#settings.maxFileBytes) {
+      await this.#rotate();
+    }
+    const handle = this.#handle;
+    if (handle === undefined) throw new Error(`${this.path} is not open`);
+    await handle.write(bytes);
+    this.#size += bytes.length;
+  }
+
+  /** Closes the file, if open; the next write opens it again. */
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+
+  async #open(): Promise<void> {
+    // Logs hold what the services print (tokens, queries): the owner's only, whatever the
+    // umask, and tightened where an older devenv left them readable to others.
+    await mkdir(this.#settings.directory, { recursive: true, mode: 0o700 });
+    await chmod(this.#settings.directory, 0o700);
+    // Append: the previous session's lines stay readable after a restart.
+    const handle = await open(this.path, 'a', 0o600);
+    await handle.chmod(0o600);
+    this.#handle = handle;
+    this.#size = (await handle.stat()).size;
+  }
+
+  /** `x.log` → `x.log.1` → … → `x.log.N`; the oldest is overwritten by the rename. */
+  async #rotate(): Promise<void> {
+    await this.#handle?.close();
+    this.#handle = undefined;
+    const keep = this.#settings.keepFiles;
+    if (keep === 0) {
+      await rm(this.path, { force: true });
+    } else {
+      for (let i = keep - 1; i >= 1; i--) {
+        await renameIfPresent(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      }
+      await renameIfPresent(this.path, `${this.path}.1`);
+    }
+    await this.#open();
+  }
+}
+
+async function renameIfPresent(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
