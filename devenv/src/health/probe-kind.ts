@@ -13,6 +13,8 @@ export interface ProbeKindDefinition<Check extends { readonly kind: string }> {
   readonly parse: z.ZodType<Check>;
   /** The check as an `x-devenv.probe.<kind>` value that parses back to the same check. */
   readonly write: (check: Check) => Record<string, unknown>;
+  /** A typical check of this kind: probe-kinds.test.ts writes and parses back every kind's. */
+  readonly example: Check;
   /** One attempt of the check; never rejects. */
   readonly run: (check: Check, timeoutMs: number, cwd: string) => Promise<ProbeOutcome>;
 }

@@ -2,17 +2,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProbe } from './probe.js';
-import { PROBE_KIND_DEFINITIONS, PROBE_KINDS, type ProbeCheck } from './probe-kinds.js';
-
-/** One check of every kind, as the schema makes them. */
-const SAMPLES: { readonly [K in ProbeCheck['kind']]: Extract<ProbeCheck, { kind: K }> } = {
-  tcp: { kind: 'tcp', host: '127.0.0.1', port: 7233 },
-  http: { kind: 'http', url: 'http://127.0.0.1:8080/health', expectStatus: 204 },
-  exec: { kind: 'exec', command: ['pg_isready', '-q'] },
-  grpc: { kind: 'grpc', address: '127.0.0.1:9090', service: 'api' },
-  temporal: { kind: 'temporal', address: '127.0.0.1:7233', namespace: 'time-cop' },
-  postgres: { kind: 'postgres', url: 'postgres://devenv@127.0.0.1:5432/devenv' },
-};
+import { PROBE_KIND_DEFINITIONS, PROBE_KINDS, probeKindOf } from './probe-kinds.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -27,12 +17,10 @@ async function listening(server: Server): Promise<number> {
 
 describe('probe kinds', () => {
   it.each(PROBE_KINDS)('%s: what devenv config writes parses back to the same check', (kind) => {
-    const definition = PROBE_KIND_DEFINITIONS[kind] as unknown as {
-      parse: { parse(value: unknown): unknown };
-      write(check: ProbeCheck): unknown;
-    };
-    const check = SAMPLES[kind];
-    expect(definition.parse.parse(definition.write(check))).toEqual(check);
+    const definition = probeKindOf(PROBE_KIND_DEFINITIONS[kind].example);
+    expect(definition.parse.parse(definition.write(definition.example))).toEqual(
+      definition.example,
+    );
   });
 
   it('runs a tcp check against a real listener, and fails once it is gone', async () => {

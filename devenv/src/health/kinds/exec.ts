@@ -15,6 +15,7 @@ export const execProbe: ProbeKindDefinition<ExecCheck> = {
     })
     .transform((exec) => ({ kind: 'exec', command: Array.isArray(exec) ? exec : exec.command })),
   write: (check) => ({ command: check.command }),
+  example: { kind: 'exec', command: ['pg_isready', '-q'] },
   run: async (check, timeoutMs, cwd) =>
     (await import('../exec-probe.js')).probeExec(check.command, cwd, timeoutMs),
 };

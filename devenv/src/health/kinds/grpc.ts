@@ -19,6 +19,7 @@ export const grpcProbe: ProbeKindDefinition<GrpcCheck> = {
         : { kind: 'grpc', ...grpc },
     ),
   write: (check) => ({ address: check.address, service: check.service }),
+  example: { kind: 'grpc', address: '127.0.0.1:9090', service: 'api' },
   run: async (check, timeoutMs) =>
     (await import('../grpc-health-probe.js')).probeGrpcHealth(
       check.address,

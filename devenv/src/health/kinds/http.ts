@@ -23,6 +23,7 @@ export const httpProbe: ProbeKindDefinition<HttpCheck> = {
     url: check.url,
     ...(check.expectStatus !== undefined ? { status: check.expectStatus } : {}),
   }),
+  example: { kind: 'http', url: 'http://127.0.0.1:8080/health', expectStatus: 204 },
   run: async (check, timeoutMs) =>
     (await import('../http-probe.js')).probeHttp(check.url, check.expectStatus, timeoutMs),
 };

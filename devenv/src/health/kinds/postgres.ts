@@ -16,6 +16,7 @@ export const postgresProbe: ProbeKindDefinition<PostgresCheck> = {
       url: typeof postgres === 'string' ? postgres : postgres.url,
     })),
   write: (check) => ({ url: check.url }),
+  example: { kind: 'postgres', url: 'postgres://devenv@127.0.0.1:5432/devenv' },
   run: async (check, timeoutMs) =>
     (await import('../postgres-probe.js')).probePostgres(check.url, timeoutMs),
 };

@@ -25,6 +25,7 @@ export const tcpProbe: ProbeKindDefinition<TcpCheck> = {
         : { kind: 'tcp', host: tcp.host, port: tcp.port },
     ),
   write: (check) => ({ host: check.host, port: check.port }),
+  example: { kind: 'tcp', host: 'localhost', port: 7233 },
   run: async (check, timeoutMs) =>
     (await import('../tcp-probe.js')).probeTcp(check.host, check.port, timeoutMs),
 };

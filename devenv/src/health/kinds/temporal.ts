@@ -30,6 +30,7 @@ export const temporalProbe: ProbeKindDefinition<TemporalCheck> = {
         : { kind: 'temporal', ...temporal },
     ),
   write: (check) => ({ address: check.address, namespace: check.namespace }),
+  example: { kind: 'temporal', address: 'localhost:7243', namespace: 'time-cop' },
   run: async (check, timeoutMs) =>
     (await import('../temporal-probe.js')).probeTemporal(check.address, check.namespace, timeoutMs),
 };
