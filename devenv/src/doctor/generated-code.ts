@@ -3,7 +3,7 @@ import { readRecordedVersions, UNRECORDED } from '../proto/generated-versions.js
 import { generatorVersions } from '../proto/generate.js';
 import { protoLayout } from '../proto/proto-layout.js';
 import { PROTOBUF_ES_LIBRARY, PROTOBUF_PYTHON_LIBRARY } from '../proto/proto-tools.js';
-import { readStamp } from '../proto/stamp.js';
+import { readStamp, type Stamp } from '../proto/stamp.js';
 import { compare } from '../versions/version-spec.js';
 import type { Versions } from '../versions/versions-file.js';
 import type { CheckReport } from './report.js';
@@ -38,75 +38,90 @@ export async function generatedCodeChecks(
       },
     ];
   }
-  const checks: CheckReport[] = [];
+  return [
+    generatorsCheck(stamp, versions),
+    typescriptCheck(recorded.protocGenEs, versions, (f) => shown(f, 'ts')),
+    pythonCheck(recorded.pythonGencode, versions, (f) => shown(f, 'python')),
+  ];
+}
 
+/** Generated-file name → the version its header records. */
+type RecordedByFile = Readonly<Record<string, string>>;
+
+/** The stamp's generators against versions.yaml's. */
+function generatorsCheck(stamp: Stamp | undefined, versions: Versions): CheckReport {
   const wantedGenerators = generatorVersions(versions);
   const drift = Object.entries(wantedGenerators).filter(
     ([tool, version]) => stamp?.generators[tool] !== version,
   );
-  checks.push(
-    drift.length === 0
-      ? {
-          id: 'generated-code:generators',
-          status: 'ok',
-          message: `protos/gen/ made by ${describe(wantedGenerators)}`,
-          remediation: null,
-        }
-      : {
-          id: 'generated-code:generators',
-          status: 'fail',
-          message: stamp
-            ? `protos/gen/ was made by ${drift.map(([t]) => `${t} ${stamp.generators[t] ?? '?'}`).join(', ')}; versions.yaml wants ${drift.map(([t, v]) => `${t} ${v}`).join(', ')}`
-            : 'protos/gen/ has no stamp (devenv-stamp.json): it was not made by devenv proto gen',
-          remediation: REGENERATE,
-        },
-  );
+  if (drift.length === 0)
+    return {
+      id: 'generated-code:generators',
+      status: 'ok',
+      message: `protos/gen/ made by ${describe(wantedGenerators)}`,
+      remediation: null,
+    };
+  return {
+    id: 'generated-code:generators',
+    status: 'fail',
+    message: stamp
+      ? `protos/gen/ was made by ${drift.map(([t]) => `${t} ${stamp.generators[t] ?? '?'}`).join(', ')}; versions.yaml wants ${drift.map(([t, v]) => `${t} ${v}`).join(', ')}`
+      : 'protos/gen/ has no stamp (devenv-stamp.json): it was not made by devenv proto gen',
+    remediation: REGENERATE,
+  };
+}
 
+/** The protoc-gen-es version each TypeScript file records against versions.yaml's library. */
+function typescriptCheck(
+  protocGenEs: RecordedByFile,
+  versions: Versions,
+  shown: (file: string) => string,
+): CheckReport {
   const esWanted = versions.libraries[PROTOBUF_ES_LIBRARY];
-  const esBad = Object.entries(recorded.protocGenEs).filter(([, v]) => v !== esWanted);
-  checks.push(
-    esBad.length === 0
-      ? {
-          id: 'generated-code:typescript',
-          status: 'ok',
-          message: `${Object.keys(recorded.protocGenEs).length} TypeScript files from protoc-gen-es ${esWanted ?? '?'}`,
-          remediation: null,
-        }
-      : {
-          id: 'generated-code:typescript',
-          status: 'fail',
-          message: `${esBad.map(([f, v]) => `${shown(f, 'ts')} (protoc-gen-es ${v})`).join(', ')}: versions.yaml libraries.${PROTOBUF_ES_LIBRARY} is ${esWanted ?? 'missing'}`,
-          remediation: `regenerate ${esBad.length === 1 ? 'it' : 'them'}: ${REGENERATE}`,
-        },
-  );
+  const esBad = Object.entries(protocGenEs).filter(([, v]) => v !== esWanted);
+  if (esBad.length === 0)
+    return {
+      id: 'generated-code:typescript',
+      status: 'ok',
+      message: `${Object.keys(protocGenEs).length} TypeScript files from protoc-gen-es ${esWanted ?? '?'}`,
+      remediation: null,
+    };
+  return {
+    id: 'generated-code:typescript',
+    status: 'fail',
+    message: `${esBad.map(([f, v]) => `${shown(f)} (protoc-gen-es ${v})`).join(', ')}: versions.yaml libraries.${PROTOBUF_ES_LIBRARY} is ${esWanted ?? 'missing'}`,
+    remediation: `regenerate ${esBad.length === 1 ? 'it' : 'them'}: ${REGENERATE}`,
+  };
+}
 
+/** Each Python file's gencode against the protobuf runtime and protoc of versions.yaml. */
+function pythonCheck(
+  pythonGencode: RecordedByFile,
+  versions: Versions,
+  shown: (file: string) => string,
+): CheckReport {
   const runtime = versions.libraries[PROTOBUF_PYTHON_LIBRARY];
   const protoc = versions.tools.protoc.text;
-  const pyBad = Object.entries(recorded.pythonGencode)
+  const pyBad = Object.entries(pythonGencode)
     .map(
       ([file, gencode]) => [file, gencode, pythonGencodeProblem(gencode, runtime, protoc)] as const,
     )
     .filter(([, , problem]) => problem !== undefined);
-  checks.push(
-    pyBad.length === 0
-      ? {
-          id: 'generated-code:python',
-          status: 'ok',
-          message: `${Object.keys(recorded.pythonGencode).length} Python files with gencode ${[...new Set(Object.values(recorded.pythonGencode))].join(', ') || '-'} for protobuf ${runtime ?? '?'}`,
-          remediation: null,
-        }
-      : {
-          id: 'generated-code:python',
-          status: 'fail',
-          message: pyBad
-            .map(
-              ([f, gencode, problem]) => `${shown(f, 'python')} (gencode ${gencode}): ${problem}`,
-            )
-            .join('; '),
-          remediation: `regenerate ${pyBad.length === 1 ? 'it' : 'them'}: ${REGENERATE}`,
-        },
-  );
-  return checks;
+  if (pyBad.length === 0)
+    return {
+      id: 'generated-code:python',
+      status: 'ok',
+      message: `${Object.keys(pythonGencode).length} Python files with gencode ${[...new Set(Object.values(pythonGencode))].join(', ') || '-'} for protobuf ${runtime ?? '?'}`,
+      remediation: null,
+    };
+  return {
+    id: 'generated-code:python',
+    status: 'fail',
+    message: pyBad
+      .map(([f, gencode, problem]) => `${shown(f)} (gencode ${gencode}): ${problem}`)
+      .join('; '),
+    remediation: `regenerate ${pyBad.length === 1 ? 'it' : 'them'}: ${REGENERATE}`,
+  };
 }
 
 /**
