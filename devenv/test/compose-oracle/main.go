@@ -145,7 +145,6 @@ func cpuTime() int64 {
 func batch() {
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 64<<20)
-	out := json.NewEncoder(os.Stdout)
 	for in.Scan() {
 		var req request
 		res := response{}
@@ -154,7 +153,13 @@ func batch() {
 		} else {
 			res = answer(req)
 		}
-		if err := out.Encode(res); err != nil {
+		raw, err := json.Marshal(res)
+		if err != nil {
+			// compose-go cannot print every project it loads (an ssh entry without a path, say):
+			// one such file must not end the batch.
+			raw, _ = json.Marshal(response{Error: "compose-go loads it but cannot print it as JSON: " + err.Error()})
+		}
+		if _, err := os.Stdout.Write(append(raw, '\n')); err != nil {
 			fmt.Fprintln(os.Stderr, "compose-oracle:", err)
 			os.Exit(1)
 		}
