@@ -10,8 +10,9 @@ import { UsageError } from './usage-error.js';
 export const CONFIG_USAGE = `Usage: devenv config [options]
 
 Prints the project as devenv resolved it, as a Compose file (like \`docker compose config\`):
-variables interpolated, short syntax expanded, defaults applied, env_file values folded into
-environment, paths absolute, x-devenv with its defaults. \`devenv config -f\` reads it back.
+variables interpolated, extends and include merged in, short syntax expanded, defaults applied,
+env_file values folded into environment, paths absolute, x-devenv with its defaults.
+\`devenv config -f\` reads it back as the same project.
 
       --format FORMAT      yaml (default) or json
       --services           print the active services' names, one a line
