@@ -45,13 +45,46 @@ export interface Reloader {
 }
 
 export function createReloader(options: ReloaderOptions): Reloader {
+  const steps = new ReloadSteps(options);
   let running: Promise<void> | undefined;
   let queued: ReloadPlan | undefined;
-  let acceptBreaking = false;
 
-  const run = async (plan: ReloadPlan): Promise<void> => {
+  const drain = async (): Promise<void> => {
+    while (queued) {
+      const next = queued;
+      queued = undefined;
+      await steps.run(next);
+    }
+    running = undefined;
+  };
+
+  return {
+    apply: (plan) => {
+      queued = queued ? merge(queued, plan) : plan;
+      running ??= drain();
+      return running;
+    },
+    acceptBreaking: () => steps.acceptBreaking(),
+  };
+}
+
+/** One plan's steps: protos first, then guarded restarts and hot swaps side by side. */
+class ReloadSteps {
+  readonly #options: ReloaderOptions;
+  #acceptBreaking = false;
+
+  constructor(options: ReloaderOptions) {
+    this.#options = options;
+  }
+
+  acceptBreaking(): void {
+    this.#acceptBreaking = true;
+  }
+
+  async run(plan: ReloadPlan): Promise<void> {
+    const options = this.#options;
     if (plan.protos.length > 0) {
-      const blocked = await protoStep(plan);
+      const blocked = await this.#protoStep(plan);
       if (blocked) {
         options.onBlock(blocked);
         options.note(`reload blocked (${blocked.reason}): ${blocked.detail}`);
@@ -74,9 +107,18 @@ export function createReloader(options: ReloaderOptions): Reloader {
       ...plan.hotReload.filter((name) => eligible(name) && !hot.includes(name)),
     ];
     const [swaps] = await Promise.all([
-      Promise.all(hot.map(async (name) => ({ name, outcome: await guardedSwap(plan, name) }))),
-      restartGuarded(plan, targets),
+      Promise.all(
+        hot.map(async (name) => ({ name, outcome: await this.#guardedSwap(plan, name) })),
+      ),
+      this.#restartGuarded(plan, targets),
     ]);
+    const fallBack = this.#reportSwaps(swaps);
+    if (fallBack.length > 0) await Promise.all(fallBack.map((name) => options.restart(name)));
+  }
+
+  /** Notes how each swap went; the services that could not swap in place, to restart. */
+  #reportSwaps(swaps: readonly { name: string; outcome: HotSwapOutcome | undefined }[]): string[] {
+    const options = this.#options;
     const fallBack: string[] = [];
     for (const { name, outcome } of swaps) {
       if (outcome === undefined) continue; // its guard refused the change
@@ -89,31 +131,29 @@ export function createReloader(options: ReloaderOptions): Reloader {
         fallBack.push(name);
       }
     }
-    if (fallBack.length > 0) await Promise.all(fallBack.map((name) => options.restart(name)));
-  };
+    return fallBack;
+  }
 
   /** The service's guard (when the plan says so), then the swap; undefined: the guard refused. */
-  const guardedSwap = async (
-    plan: ReloadPlan,
-    name: string,
-  ): Promise<HotSwapOutcome | undefined> => {
+  async #guardedSwap(plan: ReloadPlan, name: string): Promise<HotSwapOutcome | undefined> {
     if (plan.guarded.includes(name)) {
-      const verdict = await options.guard(name);
+      const verdict = await this.#options.guard(name);
       if (!verdict.ok) {
-        guardRefused(name, verdict.error);
+        this.#guardRefused(name, verdict.error);
         return undefined;
       }
     }
-    return options.hotSwap(name, plan.hotPaths[name] ?? []);
-  };
+    return this.#options.hotSwap(name, plan.hotPaths[name] ?? []);
+  }
 
-  const guardRefused = (name: string, detail: string) => {
-    options.onBlock({ reason: 'guard-failed', service: name, detail });
-    options.note(`reload of ${name} blocked, the running one keeps serving: ${detail}`);
-  };
+  #guardRefused(name: string, detail: string): void {
+    this.#options.onBlock({ reason: 'guard-failed', service: name, detail });
+    this.#options.note(`reload of ${name} blocked, the running one keeps serving: ${detail}`);
+  }
 
   /** Restarts `targets`; a guarded one whose guard fails keeps its old process serving. */
-  const restartGuarded = async (plan: ReloadPlan, targets: readonly string[]): Promise<void> => {
+  async #restartGuarded(plan: ReloadPlan, targets: readonly string[]): Promise<void> {
+    const options = this.#options;
     if (targets.length === 0) return;
     const verdicts = await Promise.all(
       targets.map(async (name) =>
@@ -123,19 +163,21 @@ export function createReloader(options: ReloaderOptions): Reloader {
       ),
     );
     const failed = verdicts.find((v) => v.guard !== undefined && !v.guard.ok);
-    if (failed?.guard && !failed.guard.ok) guardRefused(failed.name, failed.guard.error);
+    if (failed?.guard && !failed.guard.ok) this.#guardRefused(failed.name, failed.guard.error);
     const go = verdicts.filter((v) => v.guard === undefined || v.guard.ok).map((v) => v.name);
     if (go.length === 0) return;
     options.note(`reloading ${go.join(', ')}`);
     await Promise.all(go.map((name) => options.restart(name)));
-  };
+  }
 
-  const protoStep = async (plan: ReloadPlan): Promise<ReloadBlock | undefined> => {
+  /** Lint, breaking check (unless accepted once) and generation; the block, if any step fails. */
+  async #protoStep(plan: ReloadPlan): Promise<ReloadBlock | undefined> {
+    const options = this.#options;
     const lint = await options.proto.lint();
     if (!lint.ok) return { reason: 'proto-lint', detail: describeProtoFailure(lint.error) };
     const breaking = await options.proto.breaking();
     if (!breaking.ok) {
-      if (!acceptBreaking) {
+      if (!this.#acceptBreaking) {
         return {
           reason: 'proto-breaking',
           detail: `${describeProtoFailure(breaking.error)}\n(press b to accept the breaking change)`,
@@ -143,7 +185,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       }
       options.note('breaking proto change accepted');
     }
-    acceptBreaking = false;
+    this.#acceptBreaking = false;
     const generated = await options.proto.generate();
     if (!generated.ok)
       return { reason: 'proto-generate', detail: describeProtoFailure(generated.error) };
@@ -153,27 +195,7 @@ export function createReloader(options: ReloaderOptions): Reloader {
       );
     }
     return undefined;
-  };
-
-  const drain = async (): Promise<void> => {
-    while (queued) {
-      const next = queued;
-      queued = undefined;
-      await run(next);
-    }
-    running = undefined;
-  };
-
-  return {
-    apply: (plan) => {
-      queued = queued ? merge(queued, plan) : plan;
-      running ??= drain();
-      return running;
-    },
-    acceptBreaking: () => {
-      acceptBreaking = true;
-    },
-  };
+  }
 }
 
 function merge(a: ReloadPlan, b: ReloadPlan): ReloadPlan {
