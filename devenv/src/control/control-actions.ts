@@ -48,58 +48,9 @@ export function createControlActions(target: ControlTarget): ControlActions {
     queue = run.catch(() => undefined);
     return run;
   };
-  const service = (name: string): ServiceState => target.store.getState().services[name]!;
-
-  const apply = async (request: ActRequest, order: readonly string[]) => {
-    for (const name of order)
-      target.note?.(name, `${request.action} requested by \`devenv ${request.action}\``);
-    switch (request.action) {
-      case 'restart': {
-        if (order.length === 1) {
-          await target.restart(order[0]!);
-          return;
-        }
-        // Several at once: they, and the running services that restart along with them, all go
-        // down first, dependants before what they depend on, then come back in dependency order.
-        // One by one, a dependant would be stopped while its dependency was down and restarting
-        // (the Python worker then waits out its whole grace period for a Temporal that is gone).
-        const along = new Set(
-          order.flatMap((name) => [
-            name,
-            ...(target.restartsAlong?.(name) ?? []).filter((d) => isRunning(service(d).phase)),
-          ]),
-        );
-        const all = target.store.getState().order.filter((name) => along.has(name));
-        for (const name of [...all].reverse()) {
-          if (target.store.getState().shuttingDown) return;
-          if (service(name).phase !== 'unavailable') await target.stop(name);
-        }
-        for (const name of all) target.start(name);
-        return;
-      }
-      case 'stop':
-        for (const name of [...order].reverse()) {
-          // Nothing runs, and stopping would turn "unavailable, and why" into a bare "stopped".
-          if (service(name).phase !== 'unavailable') await target.stop(name);
-        }
-        return;
-      case 'start':
-        for (const name of order) target.start(name);
-        return;
-    }
-  };
 
   return {
-    list: () => {
-      const state = target.store.getState();
-      return {
-        project: target.projectName,
-        services: state.order.map((name) => {
-          const s = state.services[name]!;
-          return { name, phase: s.phase, pid: s.pid ?? null, restarts: s.restarts };
-        }),
-      };
-    },
+    list: () => listServices(target),
     act: async (request) => {
       const state = target.store.getState();
       if (state.shuttingDown) return err({ reason: 'shutting-down' });
@@ -110,22 +61,12 @@ export function createControlActions(target: ControlTarget): ControlActions {
       const order = state.order.filter((name) => wanted.has(name));
       const before: Snapshot = new Map(order.map((name) => [name, state.services[name]!]));
 
-      await oneAtATime(() => apply(request, order));
+      await oneAtATime(() => applyAction(target, request, order));
 
       const results =
         request.wait || request.action === 'stop'
           ? await settle(target.store, request, before)
-          : new Map(
-              order.map((name) => [
-                name,
-                requestedResult(
-                  request.action,
-                  before.get(name)!,
-                  service(name),
-                  target.store.getState().shuttingDown,
-                ),
-              ]),
-            );
+          : requestedResults(target, request, before);
       target.settled?.();
       return ok({
         action: request.action,
@@ -136,6 +77,86 @@ export function createControlActions(target: ControlTarget): ControlActions {
 }
 
 type Snapshot = ReadonlyMap<string, ServiceState>;
+
+function serviceOf(target: ControlTarget, name: string): ServiceState {
+  return target.store.getState().services[name]!;
+}
+
+function listServices(target: ControlTarget): ServiceList {
+  const state = target.store.getState();
+  return {
+    project: target.projectName,
+    services: state.order.map((name) => {
+      const s = state.services[name]!;
+      return { name, phase: s.phase, pid: s.pid ?? null, restarts: s.restarts };
+    }),
+  };
+}
+
+/** Notes the request in each service's log, then applies it in dependency `order`. */
+async function applyAction(
+  target: ControlTarget,
+  request: ActRequest,
+  order: readonly string[],
+): Promise<void> {
+  for (const name of order)
+    target.note?.(name, `${request.action} requested by \`devenv ${request.action}\``);
+  switch (request.action) {
+    case 'restart':
+      if (order.length === 1) await target.restart(order[0]!);
+      else await restartTogether(target, order);
+      return;
+    case 'stop':
+      for (const name of [...order].reverse()) {
+        // Nothing runs, and stopping would turn "unavailable, and why" into a bare "stopped".
+        if (serviceOf(target, name).phase !== 'unavailable') await target.stop(name);
+      }
+      return;
+    case 'start':
+      for (const name of order) target.start(name);
+      return;
+  }
+}
+
+/**
+ * Several at once: they, and the running services that restart along with them, all go down
+ * first, dependants before what they depend on, then come back in dependency order. One by one,
+ * a dependant would be stopped while its dependency was down and restarting (the Python worker
+ * then waits out its whole grace period for a Temporal that is gone).
+ */
+async function restartTogether(target: ControlTarget, order: readonly string[]): Promise<void> {
+  const along = new Set(
+    order.flatMap((name) => [
+      name,
+      ...(target.restartsAlong?.(name) ?? []).filter((d) => isRunning(serviceOf(target, d).phase)),
+    ]),
+  );
+  const all = target.store.getState().order.filter((name) => along.has(name));
+  for (const name of [...all].reverse()) {
+    if (target.store.getState().shuttingDown) return;
+    if (serviceOf(target, name).phase !== 'unavailable') await target.stop(name);
+  }
+  for (const name of all) target.start(name);
+}
+
+/** Without waiting: each service's result as the request left it. */
+function requestedResults(
+  target: ControlTarget,
+  request: ActRequest,
+  before: Snapshot,
+): Map<string, ServiceResult> {
+  return new Map(
+    [...before].map(([name, was]) => [
+      name,
+      requestedResult(
+        request.action,
+        was,
+        serviceOf(target, name),
+        target.store.getState().shuttingDown,
+      ),
+    ]),
+  );
+}
 
 /** Waits until every service has a result, or the request's time is up. */
 function settle(

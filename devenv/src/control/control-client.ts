@@ -77,31 +77,7 @@ function exchange<T>(
         response.on('error', (error) => noAnswer(messageOf(error)));
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            noAnswer(`not JSON (HTTP ${response.statusCode}): ${text.slice(0, 200)}`);
-            return;
-          }
-          if (response.statusCode === 200) {
-            const parsed = schema.safeParse(json);
-            if (parsed.success) resolve(ok(parsed.data));
-            else noAnswer(`an answer of another shape: ${text.slice(0, 200)}`);
-            return;
-          }
-          const error = errorAnswerSchema.safeParse(json);
-          const message = error.success ? error.data.error : text.slice(0, 200);
-          if (response.statusCode === 404 && error.success && error.data.unknown)
-            resolve(
-              err({
-                reason: 'unknown-service',
-                message,
-                unknown: error.data.unknown,
-                services: error.data.services ?? [],
-              }),
-            );
-          else resolve(err({ reason: 'refused', status: response.statusCode ?? 0, message }));
+          resolve(readAnswer(response.statusCode ?? 0, text, schema, socketPath));
         });
       },
     );
@@ -116,4 +92,37 @@ function exchange<T>(
     });
     req.end(body);
   });
+}
+
+/** What an HTTP answer means: the value on 200, else devenv's error as a failure. */
+function readAnswer<T>(
+  status: number,
+  text: string,
+  schema: z.ZodType<T>,
+  socketPath: string,
+): Result<T, ControlClientFailure> {
+  const noAnswer = (message: string) =>
+    err<ControlClientFailure>({ reason: 'no-answer', path: socketPath, message });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return noAnswer(`not JSON (HTTP ${status}): ${text.slice(0, 200)}`);
+  }
+  if (status === 200) {
+    const parsed = schema.safeParse(json);
+    return parsed.success
+      ? ok(parsed.data)
+      : noAnswer(`an answer of another shape: ${text.slice(0, 200)}`);
+  }
+  const error = errorAnswerSchema.safeParse(json);
+  const message = error.success ? error.data.error : text.slice(0, 200);
+  if (status === 404 && error.success && error.data.unknown)
+    return err({
+      reason: 'unknown-service',
+      message,
+      unknown: error.data.unknown,
+      services: error.data.services ?? [],
+    });
+  return err({ reason: 'refused', status, message });
 }
