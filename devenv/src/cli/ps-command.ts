@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { EngineState } from '../engine/service-state.js';
 import { readSession, sessionPath } from '../session/session-file.js';
 import { sessionOwnerAlive } from '../session/reap.js';
+import { readStateSnapshot, stateSnapshotPath } from '../session/state-snapshot.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
@@ -29,7 +27,7 @@ export async function psCommand(args: readonly string[], ctx: CommandContext): P
   const stateDir = stateDirOf(stack, ctx);
   const session = readSession(sessionPath(stateDir));
   const alive = session !== undefined && (await sessionOwnerAlive(session));
-  const state = alive ? readState(join(stateDir, 'state.json')) : undefined;
+  const state = alive ? readStateSnapshot(stateSnapshotPath(stateDir)) : undefined;
   if (values.json) {
     ctx.out(
       JSON.stringify(
@@ -61,13 +59,4 @@ export async function psCommand(args: readonly string[], ctx: CommandContext): P
     );
   }
   return 0;
-}
-
-function readState(path: string): EngineState | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as { state: EngineState | null };
-    return parsed.state ?? undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,7 @@ import { groupExists } from '../runtime/process-group.js';
 import { readSession, sessionSchema } from '../session/session-file.js';
 import type { CommandContext } from './command.js';
 import { main } from './main.js';
-import { teardownSteps } from './up-command.js';
+import { teardownSteps } from './up/teardown.js';
 
 const makeTempDir = useTempDirs('devenv-up-teardown-');
 

@@ -7,7 +7,6 @@ import { initialEngineState, type EngineState } from '../engine/service-state.js
 import { createLogBus } from '../logbus/log-bus.js';
 import { App } from './app.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
-import type { LoadStatus } from '../load/load-runner.js';
 import { err } from '../result.js';
 import type { DevenvController } from './controller.js';
 
@@ -28,62 +27,64 @@ function inMemoryController() {
   const listeners = new Set<() => void>();
   const calls: string[] = [];
   const bus = createLogBus();
-  let temporal: TemporalOverview | undefined;
   let testsOn = false;
-  let load: LoadStatus | undefined;
+  const dispatch = (action: Parameters<typeof reduce>[1]) => {
+    state = reduce(state, action);
+    for (const l of listeners) l();
+  };
   const controller: DevenvController = {
     projectName: 'demo',
     stack,
     getState: () => state,
     subscribe: (onChange) => {
-      listeners.add(onChange);
-      return () => listeners.delete(onChange);
+      const listener = () => onChange(state, []);
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     logs: bus,
     restart: async (name) => void calls.push(`restart ${name}`),
     stop: async (name) => void calls.push(`stop ${name}`),
     start: (name) => void calls.push(`start ${name}`),
     quit: async () => void calls.push('quit'),
-    reloadBlock: () => undefined,
-    temporal: () => temporal,
-    tests: () =>
-      testsOn
-        ? {
-            state: 'done',
-            passed: 14,
-            failed: 1,
-            none: false,
-            files: 2,
-            ms: 900,
-            firstFailure: 'a.test.ts > adds',
-          }
-        : undefined,
-    toggleTests: () => (testsOn = !testsOn),
+    toggleTests: () => {
+      testsOn = !testsOn;
+      dispatch({
+        type: 'tests/run',
+        run: testsOn
+          ? {
+              state: 'done',
+              passed: 14,
+              failed: 1,
+              none: false,
+              files: 2,
+              ms: 900,
+              firstFailure: 'a.test.ts > adds',
+            }
+          : undefined,
+      });
+      return testsOn;
+    },
     acceptBreaking: () => void calls.push('accept'),
     loadProfiles: () => ['smoke', 'load', 'stress'],
     startLoad: (profile) => {
       calls.push(`load ${profile}`);
-      load = { state: 'running', profile, progress: `${profile} 3s · 120 req/s` };
+      dispatch({
+        type: 'load/status',
+        status: { state: 'running', profile, progress: `${profile} 3s · 120 req/s` },
+      });
       return { started: true };
     },
     stopLoad: () => {
       calls.push('stop load');
       return true;
     },
-    load: () => load,
     openUrl: async (url) => {
       calls.push(`open ${url}`);
       return err('no display in this terminal session');
     },
   };
-  const dispatch = (action: Parameters<typeof reduce>[1]) => {
-    state = reduce(state, action);
-    for (const l of listeners) l();
-  };
-  const setTemporal = (overview: TemporalOverview) => {
-    temporal = overview;
-    for (const l of listeners) l();
-  };
+  const setTemporal = (overview: TemporalOverview) =>
+    dispatch({ type: 'temporal/overview', overview });
   return { controller, calls, bus, dispatch, setTemporal };
 }
 

@@ -48,9 +48,7 @@ export function App({
   const [view, setView] = useView();
   const shown = useLogView(controller, budget, view.current);
 
-  const block = controller.reloadBlock();
-  const temporal = controller.temporal();
-  const loadStatus = controller.load();
+  const { reloadBlock: block, temporal, load: loadStatus, tests } = state.panels;
   const profiles = view.current.picker !== undefined ? controller.loadProfiles() : [];
   const groups = new Set(services.map((n) => controller.stack.services[n]?.devenv.group)).size;
   const logHeight = Math.max(
@@ -105,7 +103,7 @@ export function App({
         healthy={healthy}
         total={services.length}
         quitting={current.quitting}
-        tests={controller.tests()}
+        tests={tests}
         load={loadStatus}
       />
       <ServiceTable

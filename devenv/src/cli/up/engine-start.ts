@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { createEngineController, type EngineController } from '../../engine/engine-controller.js';
+import { createSupervisor, type RuntimeChoice } from '../../engine/supervisor.js';
+import { runProbe } from '../../health/probe.js';
+import { createFileSink } from '../../logbus/file-sink.js';
+import { createLogBus, type LogBus } from '../../logbus/log-bus.js';
+import { createLokiSink } from '../../logbus/loki-sink.js';
+import type { LogSink } from '../../logbus/log-sink.js';
+import { lokiTargetOf } from '../../logbus/loki-target.js';
+import type { Stack } from '../../model/stack.js';
+import { lazyRuntime } from '../../runtime/lazy-runtime.js';
+import { nativeRuntime } from '../../runtime/native.js';
+import { processStartTicks } from '../../runtime/process-group.js';
+import { sessionPath, sessionRecorder } from '../../session/session-file.js';
+import { withSessionToken } from '../../session/session-secret.js';
+import { createToolchain, type Toolchain } from '../../toolchain/toolchain.js';
+import type { Versions } from '../../versions/versions-file.js';
+
+export interface StartedEngine {
+  readonly engine: EngineController;
+  readonly bus: LogBus;
+  readonly toolchain: Toolchain;
+  /** Forgets the session file: the stack stopped cleanly, nothing is left to reap. */
+  readonly closeSession: () => void;
+  /** Aborts tool installs and image builds in flight (the supervisor does so as shutdown begins). */
+  readonly inFlight: AbortController;
+}
+
+/**
+ * The log bus with its sinks (files; Loki when the run has one or LOKI_URL is set), the
+ * toolchain, the runtimes and the supervisor, behind the engine controller. Nothing starts yet.
+ */
+export async function startEngine(options: {
+  readonly stack: Stack;
+  readonly stateDir: string;
+  readonly projectRoot: string;
+  readonly versions: Versions;
+  readonly env: NodeJS.ProcessEnv;
+  readonly secret: string;
+  readonly runtimeFor: (service: string) => RuntimeChoice;
+}): Promise<StartedEngine> {
+  const { stack, stateDir } = options;
+  const sessionId = randomUUID();
+  const recorder = sessionRecorder(sessionPath(stateDir), {
+    devenvPid: process.pid,
+    sessionId,
+    devenvStartTicks: await processStartTicks(process.pid),
+    projectName: stack.projectName,
+    startedAt: Date.now(),
+  });
+  const bus = createLogBus({ sinks: logSinks(stack, stateDir, options.env) });
+  const inFlight = new AbortController();
+  const toolchain = createToolchain({
+    projectRoot: options.projectRoot,
+    versions: options.versions,
+    log: (line) => bus.append('devenv', 'devenv', line),
+    signal: inFlight.signal,
+  });
+  const supervisor = createSupervisor({
+    stack: withSessionToken(stack, options.secret),
+    abort: inFlight,
+    runtimes: {
+      native: nativeRuntime(toolchain),
+      docker: lazyRuntime('docker', async () =>
+        (await import('../../runtime/docker.js')).dockerRuntime({
+          projectName: stack.projectName,
+          sessionId,
+          projectDir: stack.projectDir,
+        }),
+      ),
+    },
+    runtimeFor: options.runtimeFor,
+    prober: runProbe,
+    log: bus,
+    leftovers: recorder,
+  });
+  const engine = createEngineController({
+    projectName: stack.projectName,
+    stack,
+    supervisor,
+    bus,
+  });
+  return { engine, bus, toolchain, closeSession: () => recorder.close(), inFlight };
+}
+
+function logSinks(stack: Stack, stateDir: string, env: NodeJS.ProcessEnv): LogSink[] {
+  const sinks: LogSink[] = [createFileSink({ directory: join(stateDir, 'logs') })];
+  const loki = lokiTargetOf(stack, env);
+  // closeTimeoutMs: an optional Loki that never came up must not hold up Ctrl-C for long.
+  if (loki)
+    sinks.push(createLokiSink({ url: loki.url, project: stack.projectName, closeTimeoutMs: 2000 }));
+  return sinks;
+}

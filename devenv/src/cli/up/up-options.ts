@@ -1,0 +1,99 @@
+import type { RuntimeChoice } from '../../engine/supervisor.js';
+import { metricsPortFrom } from '../../metrics/metrics-endpoint.js';
+import { parseCommandArgs } from '../args.js';
+import type { CommandContext } from '../command.js';
+import { STACK_FLAGS, STACK_FLAGS_USAGE } from '../stack-options.js';
+import { UsageError } from '../usage-error.js';
+
+export const UP_USAGE = `Usage: devenv up [service…] [options]
+
+Starts the stack (or the named services and what they depend on) and supervises it until
+Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .devenv/logs/.
+
+      --runtime R          native | docker | auto (default auto); per service: NAME=R (repeatable)
+      --ci                 wait until every service is ready, report, stop everything, exit 0/1
+      --timeout SECONDS    with --ci: give up after this long (default 300)
+      --json               one JSON object per event on stdout
+      --no-logs            do not echo service output
+      --no-watch           do not reload services when their files change
+${STACK_FLAGS_USAGE}
+
+Environment: LOKI_URL ships every log line to that Loki (also on when the run has a loki
+service); DEVENV_METRICS_PORT serves devenv's own /metrics there (default 9469, 0 any, off).
+
+Exit status: 0 stopped cleanly (--ci: all ready), 1 a service failed, 2 usage or config error.`;
+
+const RUNTIMES = ['native', 'docker', 'auto'] as const;
+
+const UP_FLAGS = {
+  ...STACK_FLAGS,
+  runtime: { type: 'string', multiple: true },
+  ci: { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  'no-logs': { type: 'boolean' },
+  'no-watch': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type UpFlagValues = ReturnType<typeof parseCommandArgs<typeof UP_FLAGS>>['values'];
+
+/** `devenv up`'s command line, checked: a bad flag is a UsageError naming it. */
+export interface UpOptions {
+  /** The parsed flags, for the stack flags `loadStackFromFlags` reads. */
+  readonly values: UpFlagValues;
+  /** Services named on the command line (empty: all). */
+  readonly services: readonly string[];
+  readonly help: boolean;
+  readonly runtimeFor: (service: string) => RuntimeChoice;
+  readonly ci: boolean;
+  readonly json: boolean;
+  readonly echoLogs: boolean;
+  readonly watch: boolean;
+  readonly timeoutMs: number;
+  readonly metricsPort: number | 'off';
+}
+
+export function parseUpOptions(args: readonly string[], ctx: CommandContext): UpOptions {
+  const { values, positionals } = parseCommandArgs(args, UP_FLAGS, UP_USAGE, true);
+  const metricsPort = metricsPortFrom(ctx.env);
+  if (!metricsPort.ok) throw new UsageError(metricsPort.error, UP_USAGE);
+  const ci = values.ci === true;
+  return {
+    values,
+    services: positionals,
+    help: values.help === true,
+    runtimeFor: parseRuntimeFlags(values.runtime ?? []),
+    ci,
+    json: values.json === true,
+    echoLogs: !ci && !values['no-logs'],
+    watch: !ci && !values['no-watch'],
+    timeoutMs: parseTimeout(values.timeout),
+    metricsPort: metricsPort.value,
+  };
+}
+
+function parseRuntimeFlags(flags: readonly string[]): (service: string) => RuntimeChoice {
+  let fallback: RuntimeChoice = 'auto';
+  const perService = new Map<string, RuntimeChoice>();
+  for (const flag of flags) {
+    const [left, right] = flag.includes('=') ? flag.split('=', 2) : [undefined, flag];
+    if (!RUNTIMES.includes(right as RuntimeChoice)) {
+      throw new UsageError(
+        `--runtime ${flag}: expected ${RUNTIMES.join(', ')} (or NAME=${RUNTIMES.join('|')})`,
+        UP_USAGE,
+      );
+    }
+    if (left === undefined) fallback = right as RuntimeChoice;
+    else perService.set(left, right as RuntimeChoice);
+  }
+  return (service) => perService.get(service) ?? fallback;
+}
+
+function parseTimeout(raw: string | undefined): number {
+  if (raw === undefined) return 300_000;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(`--timeout ${raw}: expected a number of seconds`, UP_USAGE);
+  return seconds * 1000;
+}

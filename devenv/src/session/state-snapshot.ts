@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { EngineState } from '../engine/service-state.js';
+import { messageOf } from '../result.js';
+import { ensurePrivateDir, writePrivateFile } from './private-files.js';
+
+/** `.devenv/state.json`: what `devenv up` writes and `devenv ps` reads. */
+export interface StateSnapshot {
+  /** The devenv that wrote it, or null once it stopped its stack. */
+  readonly devenvPid: number | null;
+  readonly projectName: string;
+  readonly updatedAt: number;
+  readonly state: EngineState | null;
+}
+
+export function stateSnapshotPath(stateDir: string): string {
+  return join(stateDir, 'state.json');
+}
+
+/** The engine state in the snapshot; undefined when there is none or it cannot be read. */
+export function readStateSnapshot(path: string): EngineState | undefined {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<StateSnapshot> | null;
+    const state = parsed?.state;
+    return state && typeof state === 'object' && Array.isArray(state.order) ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface SnapshotWriter {
+  /** The latest state: written at most every 200 ms. */
+  update(state: EngineState): void;
+  /** Writes `state` now: a `devenv ps` right after this sees it. */
+  flush(state: EngineState): void;
+  /** Marks the stack stopped (state null). */
+  remove(): void;
+}
+
+/**
+ * Keeps the snapshot current. A write that fails (the directory was deleted, the disk is full) is
+ * reported and retried with the next change; it never takes devenv, and so the stack, down.
+ */
+export function snapshotWriter(
+  path: string,
+  projectName: string,
+  report: (problem: string) => void,
+): SnapshotWriter {
+  let pending: EngineState | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let failing = false;
+  const save = (state: EngineState | null) => {
+    const snapshot: StateSnapshot = {
+      devenvPid: state ? process.pid : null,
+      projectName,
+      updatedAt: Date.now(),
+      state,
+    };
+    try {
+      ensurePrivateDir(dirname(path));
+      writePrivateFile(path, JSON.stringify(snapshot));
+      failing = false;
+    } catch (error) {
+      if (!failing) report(`cannot write ${path} (devenv ps shows old state): ${messageOf(error)}`);
+      failing = true;
+    }
+  };
+  const write = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending) save(pending);
+    pending = undefined;
+  };
+  return {
+    update: (state) => {
+      pending = state;
+      timer ??= setTimeout(write, 200);
+    },
+    flush: (state) => {
+      pending = state;
+      write();
+    },
+    remove: () => {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+      save(null);
+    },
+  };
+}
