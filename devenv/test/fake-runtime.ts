@@ -1,6 +1,6 @@
 import type { Prober } from '../src/health/probe.js';
 import type { ProbeCheck, ServiceSpec } from '../src/model/stack.js';
-import type { ExitStatus, Runtime, ServiceHandle } from '../src/runtime/runtime.js';
+import type { ExitStatus, Runtime, RuntimeKind, ServiceHandle } from '../src/runtime/runtime.js';
 
 /** How a fake service behaves; the test changes it at any time with `script`. */
 export interface FakeBehaviour {
@@ -41,7 +41,7 @@ export interface FakeRuntime {
   starts(service: string): number;
 }
 
-export function fakeRuntime(kind: 'native' | 'docker' = 'native'): FakeRuntime {
+export function fakeRuntime(kind: RuntimeKind = 'native'): FakeRuntime {
   const calls: string[] = [];
   const behaviours = new Map<string, FakeBehaviour>();
   const runs = new Map<string, (status: ExitStatus) => void>();

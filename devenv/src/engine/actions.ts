@@ -1,3 +1,4 @@
+import type { RuntimeKind } from '../runtime/runtime.js';
 import type { PanelAction } from './panels.js';
 import type { HealthFailure } from './service-state.js';
 
@@ -8,7 +9,7 @@ export type EngineAction =
   | {
       readonly type: 'service/started';
       readonly service: string;
-      readonly runtime: 'native' | 'docker';
+      readonly runtime: RuntimeKind;
       readonly pid: number | undefined;
       readonly containerId: string | undefined;
       readonly at: number;

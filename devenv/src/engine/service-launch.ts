@@ -1,5 +1,5 @@
 import type { ServiceSpec } from '../model/stack.js';
-import type { Runtime, ServiceHandle } from '../runtime/runtime.js';
+import type { Runtime, RuntimeKind, ServiceHandle } from '../runtime/runtime.js';
 import { messageOf } from '../result.js';
 import type { Clock } from './clock.js';
 import { nextStartAfterFailedStart } from './restart-policy.js';
@@ -25,7 +25,7 @@ async function pickRuntime(
   spec: ServiceSpec,
 ): Promise<Runtime | string> {
   const choice = options.runtimeFor(spec.name);
-  const order: ('native' | 'docker')[] = choice === 'auto' ? ['native', 'docker'] : [choice];
+  const order: RuntimeKind[] = choice === 'auto' ? ['native', 'docker'] : [choice];
   const reasons: string[] = [];
   for (const kind of order) {
     const runtime = options.runtimes[kind];

@@ -1,3 +1,4 @@
+import type { RuntimeKind } from '../runtime/runtime.js';
 import { NO_PANELS, type Panels } from './panels.js';
 /**
  * The lifecycle of a service, as the store holds it:
@@ -42,7 +43,7 @@ export interface HealthFailure {
 export interface ServiceState {
   readonly name: string;
   readonly phase: ServicePhase;
-  readonly runtime: 'native' | 'docker' | undefined;
+  readonly runtime: RuntimeKind | undefined;
   readonly pid: number | undefined;
   readonly containerId: string | undefined;
   readonly startedAt: number | undefined;

@@ -1,11 +1,11 @@
 import type { Prober } from '../health/probe.js';
 import type { LogStream } from '../logbus/log-record.js';
 import type { Stack } from '../model/stack.js';
-import type { Leftover, Runtime } from '../runtime/runtime.js';
+import type { Leftover, Runtime, RuntimeKind } from '../runtime/runtime.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store.js';
 
-export type RuntimeChoice = 'native' | 'docker' | 'auto';
+export type RuntimeChoice = RuntimeKind | 'auto';
 
 /** Where service output and devenv's own lines about services go. */
 export interface ServiceLog {
@@ -21,7 +21,7 @@ export interface LeftoverRecorder {
 
 export interface SupervisorOptions {
   readonly stack: Stack;
-  readonly runtimes: Partial<Record<'native' | 'docker', Runtime>>;
+  readonly runtimes: Partial<Record<RuntimeKind, Runtime>>;
   readonly runtimeFor: (service: string) => RuntimeChoice;
   readonly prober: Prober;
   readonly log: ServiceLog;

@@ -40,6 +40,9 @@ export interface Unavailable {
   readonly reason: string;
 }
 
+/** Where a service runs: `native` (a process group) or `docker` (a container). */
+export type RuntimeKind = Runtime['kind'];
+
 export interface Runtime {
   readonly kind: 'native' | 'docker';
   /** Whether this runtime can run the service here (tool or image present); cheap enough to call per start. */
