@@ -56,80 +56,103 @@ export function verdictOf(line: string): Result<void, string> {
 }
 
 export function startGuardServer(options: GuardServerOptions): GuardServer {
-  const [command, ...args] = options.command;
-  let child: ChildProcessWithoutNullStreams | undefined;
-  /** The guard's last log lines (stderr, and stdout lines that are not answers). */
-  let logs: string[] = [];
-  const remember = (line: string) => {
-    logs.push(line);
-    if (logs.length > 20) logs.shift();
-  };
-  /** The answer the current check waits for; lines nobody asked for are dropped. */
-  let waiting: ((line: string | undefined) => void) | undefined;
-  let closed = false;
+  return new GuardProcess(options);
+}
 
-  const launch = (): ChildProcessWithoutNullStreams => {
-    const started = spawn(command!, args, {
-      cwd: options.cwd,
-      env: options.env,
+class GuardProcess implements GuardServer {
+  readonly #options: GuardServerOptions;
+  readonly #command: string | undefined;
+  readonly #args: readonly string[];
+  #child: ChildProcessWithoutNullStreams | undefined;
+  /** The guard's last log lines (stderr, and stdout lines that are not answers). */
+  #logs: string[] = [];
+  /** The answer the current check waits for; lines nobody asked for are dropped. */
+  #waiting: ((line: string | undefined) => void) | undefined;
+  #closed = false;
+
+  constructor(options: GuardServerOptions) {
+    this.#options = options;
+    [this.#command, ...this.#args] = options.command;
+    if (this.#command !== undefined && options.warmNow !== false) this.#child = this.#launch();
+  }
+
+  warm(): void {
+    if (this.#command !== undefined && !this.#closed) this.#child ??= this.#launch();
+  }
+
+  async check(timeoutMs: number): Promise<Result<void, string>> {
+    if (this.#command === undefined) return ok(undefined);
+    if (this.#closed) return err('the guard was stopped');
+    const running = (this.#child ??= this.#launch());
+    const answer = await this.#ask(running, timeoutMs);
+    if (answer === TIMED_OUT) {
+      running.kill('SIGKILL');
+      return err(`the guard did not answer within ${timeoutMs / 1000} s`);
+    }
+    if (answer === undefined) {
+      const logs = this.#logs;
+      return err(
+        `the guard exited before it answered${logs.length > 0 ? `:\n${logs.join('\n')}` : ''}`,
+      );
+    }
+    return verdictOf(answer);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#child?.kill('SIGTERM');
+    this.#child = undefined;
+  }
+
+  /** Sends one check request; its answer line, undefined if the process ended first. */
+  #ask(
+    running: ChildProcessWithoutNullStreams,
+    timeoutMs: number,
+  ): Promise<string | undefined | typeof TIMED_OUT> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiting = undefined;
+        resolve(TIMED_OUT);
+      }, timeoutMs);
+      this.#waiting = (line) => {
+        clearTimeout(timer);
+        resolve(line);
+      };
+      running.stdin.write('check\n');
+    });
+  }
+
+  #launch(): ChildProcessWithoutNullStreams {
+    const started = spawn(this.#command!, this.#args, {
+      cwd: this.#options.cwd,
+      env: this.#options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    logs = [];
+    this.#logs = [];
     createInterface({ input: started.stdout }).on('line', (line) => {
-      if (!isAnswer(line)) return remember(line);
-      const answer = waiting;
-      waiting = undefined;
-      answer?.(line);
+      if (!isAnswer(line)) return this.#remember(line);
+      this.#answer(line);
     });
-    createInterface({ input: started.stderr }).on('line', remember);
+    createInterface({ input: started.stderr }).on('line', (line) => this.#remember(line));
     // A spawn failure (no such command) arrives as 'error' without 'exit'.
     const gone = () => {
-      if (child === started) child = undefined;
-      const answer = waiting;
-      waiting = undefined;
-      answer?.(undefined);
+      if (this.#child === started) this.#child = undefined;
+      this.#answer(undefined);
     };
     started.once('exit', gone);
     started.once('error', gone);
     started.stdin.on('error', () => undefined);
     return started;
-  };
+  }
 
-  if (command !== undefined && options.warmNow !== false) child = launch();
+  #answer(line: string | undefined): void {
+    const answer = this.#waiting;
+    this.#waiting = undefined;
+    answer?.(line);
+  }
 
-  return {
-    warm() {
-      if (command !== undefined && !closed) child ??= launch();
-    },
-    async check(timeoutMs) {
-      if (command === undefined) return ok(undefined);
-      if (closed) return err('the guard was stopped');
-      const running = (child ??= launch());
-      const answer = await new Promise<string | undefined | typeof TIMED_OUT>((resolve) => {
-        const timer = setTimeout(() => {
-          waiting = undefined;
-          resolve(TIMED_OUT);
-        }, timeoutMs);
-        waiting = (line) => {
-          clearTimeout(timer);
-          resolve(line);
-        };
-        running.stdin.write('check\n');
-      });
-      if (answer === TIMED_OUT) {
-        running.kill('SIGKILL');
-        return err(`the guard did not answer within ${timeoutMs / 1000} s`);
-      }
-      if (answer === undefined)
-        return err(
-          `the guard exited before it answered${logs.length > 0 ? `:\n${logs.join('\n')}` : ''}`,
-        );
-      return verdictOf(answer);
-    },
-    close() {
-      closed = true;
-      child?.kill('SIGTERM');
-      child = undefined;
-    },
-  };
+  #remember(line: string): void {
+    this.#logs.push(line);
+    if (this.#logs.length > 20) this.#logs.shift();
+  }
 }
