@@ -44,33 +44,10 @@ const SCRIPT_ABORTED = 108;
 /** Runs k6 to the end; never throws for k6's own failures. */
 export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
   const apiPort = await freePort();
-  const args = ['run', '--quiet', '--no-color', '--address', `127.0.0.1:${apiPort}`];
-  for (const [name, value] of Object.entries(options.tags)) args.push('--tag', `${name}=${value}`);
-  for (const [name, value] of Object.entries(options.scriptEnv))
-    args.push('-e', `${name}=${value}`);
-  if (options.remoteWriteUrl !== undefined) args.push('-o', 'experimental-prometheus-rw');
-  args.push(options.script);
-
-  // The dispatcher's mutating calls need the running session's secret (loadtest/lib/config.js).
-  const sessionToken = sessionTokenFrom(process.env, join(options.cwd, '.devenv'));
-  const child = spawn(options.k6Path, args, {
+  const child = spawn(options.k6Path, k6Args(options, apiPort), {
     cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...(options.remoteWriteUrl !== undefined
-        ? {
-            K6_PROMETHEUS_RW_SERVER_URL: options.remoteWriteUrl,
-            // Trends as p95/p99/min/max gauges (k6_http_req_duration_p95 …), which the k6
-            // dashboard reads; k6's default would send only p99-less summaries.
-            K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),min,max,count',
-            K6_PROMETHEUS_RW_PUSH_INTERVAL: '2s',
-          }
-        : {}),
-      // k6 must not phone home (usage reports) from a developer's machine.
-      K6_NO_USAGE_REPORT: 'true',
-      ...(sessionToken === undefined ? {} : { [SESSION_TOKEN_VAR]: sessionToken }),
-    },
+    env: k6Env(options),
   });
   const interrupt = () => child.kill('SIGINT');
   options.signal?.addEventListener('abort', interrupt, { once: true });
@@ -84,16 +61,66 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
 
   const exited = new Promise<K6Outcome>((resolve) => {
     child.once('error', (error) => resolve({ kind: 'spawn-failed', message: messageOf(error) }));
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve({ kind: 'passed' });
-      else if (code === THRESHOLDS_HAVE_FAILED) resolve({ kind: 'thresholds-failed' });
-      else if (code === SCRIPT_ABORTED)
-        resolve({ kind: 'aborted', message: abortMessage ?? 'the script aborted the test' });
-      else resolve({ kind: 'k6-failed', code, signal });
-    });
+    child.once('close', (code, signal) => resolve(outcomeOfExit(code, signal, abortMessage)));
   });
+  const stopPolling = pollProgress(apiPort, exited, options.onProgress);
+  const outcome = await exited;
+  options.signal?.removeEventListener('abort', interrupt);
+  await stopPolling();
+  return outcome;
+}
 
-  // Poll the REST API until k6 exits; before k6 listens, and after, requests simply fail.
+function k6Args(options: K6RunOptions, apiPort: number): string[] {
+  const args = ['run', '--quiet', '--no-color', '--address', `127.0.0.1:${apiPort}`];
+  for (const [name, value] of Object.entries(options.tags)) args.push('--tag', `${name}=${value}`);
+  for (const [name, value] of Object.entries(options.scriptEnv))
+    args.push('-e', `${name}=${value}`);
+  if (options.remoteWriteUrl !== undefined) args.push('-o', 'experimental-prometheus-rw');
+  args.push(options.script);
+  return args;
+}
+
+function k6Env(options: K6RunOptions): NodeJS.ProcessEnv {
+  // The dispatcher's mutating calls need the running session's secret (loadtest/lib/config.js).
+  const sessionToken = sessionTokenFrom(process.env, join(options.cwd, '.devenv'));
+  return {
+    ...process.env,
+    ...(options.remoteWriteUrl !== undefined
+      ? {
+          K6_PROMETHEUS_RW_SERVER_URL: options.remoteWriteUrl,
+          // Trends as p95/p99/min/max gauges (k6_http_req_duration_p95 …), which the k6
+          // dashboard reads; k6's default would send only p99-less summaries.
+          K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),min,max,count',
+          K6_PROMETHEUS_RW_PUSH_INTERVAL: '2s',
+        }
+      : {}),
+    // k6 must not phone home (usage reports) from a developer's machine.
+    K6_NO_USAGE_REPORT: 'true',
+    ...(sessionToken === undefined ? {} : { [SESSION_TOKEN_VAR]: sessionToken }),
+  };
+}
+
+function outcomeOfExit(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  abortMessage: string | undefined,
+): K6Outcome {
+  if (code === 0) return { kind: 'passed' };
+  if (code === THRESHOLDS_HAVE_FAILED) return { kind: 'thresholds-failed' };
+  if (code === SCRIPT_ABORTED)
+    return { kind: 'aborted', message: abortMessage ?? 'the script aborted the test' };
+  return { kind: 'k6-failed', code, signal };
+}
+
+/**
+ * Polls k6's REST API every second until k6 exits; before k6 listens, and after, requests simply
+ * fail. The returned function ends the polling and waits for a request in flight.
+ */
+function pollProgress(
+  apiPort: number,
+  exited: Promise<unknown>,
+  onProgress: (snapshot: K6Snapshot) => void,
+): () => Promise<void> {
   let done = false;
   const polling = (async () => {
     while (!done) {
@@ -104,15 +131,14 @@ export async function runK6(options: K6RunOptions): Promise<K6Outcome> {
           signal: AbortSignal.timeout(900),
         });
         const snapshot = parseK6Metrics(await response.json(), Date.now());
-        if (snapshot && !done) options.onProgress(snapshot);
+        if (snapshot && !done) onProgress(snapshot);
       } catch {
         // Not listening yet, or already gone.
       }
     }
   })();
-  const outcome = await exited;
-  options.signal?.removeEventListener('abort', interrupt);
-  done = true;
-  await polling;
-  return outcome;
+  return async () => {
+    done = true;
+    await polling;
+  };
 }

@@ -1,4 +1,4 @@
-import { describeToolFailure } from '../toolchain/resolve.js';
+import { describeToolFailure, type ResolvedTool } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { progressLine, type K6Snapshot } from './k6-progress.js';
 import { runK6, type K6Outcome } from './k6-run.js';
@@ -49,73 +49,16 @@ export interface LoadRunner {
 
 /** `devenv load` for the TUI: the same k6, profiles, tags and Prometheus output, run in the background. */
 export function createLoadRunner(options: LoadRunnerOptions): LoadRunner {
-  const targets = { ...LOAD_DEFAULTS, ...options.targets };
   const listeners = new Set<() => void>();
   let status: LoadStatus | undefined;
   let running: { controller: AbortController; done: Promise<void> } | undefined;
-  const set = (next: LoadStatus) => {
-    status = next;
-    for (const listener of listeners) listener();
-  };
-
-  const run = async (profile: string, controller: AbortController): Promise<void> => {
-    const k6 = await options.toolchain.ensure('k6');
-    if (!k6.ok) {
-      set({
-        state: 'unavailable',
-        profile,
-        reason: `k6 is not available: ${describeToolFailure(k6.error)} (${k6.error.remediation})`,
-      });
-      return;
-    }
-    const remoteWriteUrl = await remoteWriteUrlIfReady(targets.prometheus);
-    if (remoteWriteUrl === undefined)
-      options.log(
-        'devenv',
-        `Prometheus does not answer at ${targets.prometheus}: results stay in k6's summary`,
-      );
-    if (controller.signal.aborted) {
-      set({ state: 'unavailable', profile, reason: 'stopped before k6 started' });
-      return;
-    }
-    const testid = loadTestId(profile, new Date());
-    options.log(
-      'devenv',
-      `${profile} → ${targets.target} with k6 ${k6.value.version}; testid ${testid}`,
-    );
-    const startedAt = Date.now();
-    let previous: K6Snapshot | undefined;
-    let progress = 'starting k6…';
-    set({ state: 'running', profile, progress });
-    const outcome = await runK6({
-      k6Path: k6.value.path,
-      script: profileScript(options.projectRoot, profile),
-      cwd: options.projectRoot,
-      scriptEnv: { TARGET: targets.target, GRPC_TARGET: targets.grpcTarget, PROFILE: profile },
-      tags: { testid },
-      remoteWriteUrl,
-      signal: controller.signal,
-      onProgress: (snapshot) => {
-        progress = progressLine(profile, snapshot.at - startedAt, previous, snapshot);
-        previous = snapshot;
-        set({ state: controller.signal.aborted ? 'stopping' : 'running', profile, progress });
-      },
-      onStdout: (line) => options.log('stdout', line),
-      onStderr: (line) => options.log('stderr', line),
-    });
-    const grafanaUrl =
-      remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed'
-        ? grafanaRunUrl(targets.grafana, testid, startedAt, Date.now())
-        : undefined;
-    if (grafanaUrl !== undefined) options.log('devenv', `Grafana: ${grafanaUrl}`);
-    set({
-      state: 'finished',
-      profile,
-      outcome,
-      stopped: controller.signal.aborted,
-      progress,
-      grafanaUrl,
-    });
+  const run: RunContext = {
+    options,
+    targets: { ...LOAD_DEFAULTS, ...options.targets },
+    set: (next) => {
+      status = next;
+      for (const listener of listeners) listener();
+    },
   };
 
   return {
@@ -126,9 +69,11 @@ export function createLoadRunner(options: LoadRunnerOptions): LoadRunner {
       if (!listProfiles(options.projectRoot).includes(profile))
         return { started: false, reason: `no profile "${profile}" in loadtest/profiles/` };
       const controller = new AbortController();
-      set({ state: 'preparing', profile });
-      const done = run(profile, controller)
-        .catch((thrown: unknown) => set({ state: 'unavailable', profile, reason: String(thrown) }))
+      run.set({ state: 'preparing', profile });
+      const done = runProfile(run, profile, controller)
+        .catch((thrown: unknown) =>
+          run.set({ state: 'unavailable', profile, reason: String(thrown) }),
+        )
         .finally(() => {
           running = undefined;
         });
@@ -138,7 +83,7 @@ export function createLoadRunner(options: LoadRunnerOptions): LoadRunner {
     stop() {
       if (running === undefined || running.controller.signal.aborted) return false;
       running.controller.abort();
-      if (status?.state === 'running') set({ ...status, state: 'stopping' });
+      if (status?.state === 'running') run.set({ ...status, state: 'stopping' });
       return true;
     },
     status: () => status,
@@ -151,6 +96,82 @@ export function createLoadRunner(options: LoadRunnerOptions): LoadRunner {
       await running?.done;
     },
   };
+}
+
+/** What one background run needs: the runner's options, where k6 points, and how status changes. */
+interface RunContext {
+  readonly options: LoadRunnerOptions;
+  readonly targets: LoadTargets;
+  set(next: LoadStatus): void;
+}
+
+/** k6 and where its results go, or undefined once the status says why the run cannot happen. */
+async function prepareRun(
+  run: RunContext,
+  profile: string,
+  controller: AbortController,
+): Promise<{ k6: ResolvedTool; remoteWriteUrl: string | undefined } | undefined> {
+  const { options, targets } = run;
+  const k6 = await options.toolchain.ensure('k6');
+  if (!k6.ok) {
+    run.set({
+      state: 'unavailable',
+      profile,
+      reason: `k6 is not available: ${describeToolFailure(k6.error)} (${k6.error.remediation})`,
+    });
+    return undefined;
+  }
+  const remoteWriteUrl = await remoteWriteUrlIfReady(targets.prometheus);
+  if (remoteWriteUrl === undefined)
+    options.log(
+      'devenv',
+      `Prometheus does not answer at ${targets.prometheus}: results stay in k6's summary`,
+    );
+  if (controller.signal.aborted) {
+    run.set({ state: 'unavailable', profile, reason: 'stopped before k6 started' });
+    return undefined;
+  }
+  return { k6: k6.value, remoteWriteUrl };
+}
+
+async function runProfile(
+  run: RunContext,
+  profile: string,
+  controller: AbortController,
+): Promise<void> {
+  const prepared = await prepareRun(run, profile, controller);
+  if (prepared === undefined) return;
+  const { options, targets } = run;
+  const { k6, remoteWriteUrl } = prepared;
+  const testid = loadTestId(profile, new Date());
+  options.log('devenv', `${profile} → ${targets.target} with k6 ${k6.version}; testid ${testid}`);
+  const startedAt = Date.now();
+  let previous: K6Snapshot | undefined;
+  let progress = 'starting k6…';
+  run.set({ state: 'running', profile, progress });
+  const outcome = await runK6({
+    k6Path: k6.path,
+    script: profileScript(options.projectRoot, profile),
+    cwd: options.projectRoot,
+    scriptEnv: { TARGET: targets.target, GRPC_TARGET: targets.grpcTarget, PROFILE: profile },
+    tags: { testid },
+    remoteWriteUrl,
+    signal: controller.signal,
+    onProgress: (snapshot) => {
+      progress = progressLine(profile, snapshot.at - startedAt, previous, snapshot);
+      previous = snapshot;
+      run.set({ state: controller.signal.aborted ? 'stopping' : 'running', profile, progress });
+    },
+    onStdout: (line) => options.log('stdout', line),
+    onStderr: (line) => options.log('stderr', line),
+  });
+  const grafanaUrl =
+    remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed'
+      ? grafanaRunUrl(targets.grafana, testid, startedAt, Date.now())
+      : undefined;
+  if (grafanaUrl !== undefined) options.log('devenv', `Grafana: ${grafanaUrl}`);
+  const stopped = controller.signal.aborted;
+  run.set({ state: 'finished', profile, outcome, stopped, progress, grafanaUrl });
 }
 
 /** One line for the TUI header: what runs, or how the last run ended. */
