@@ -3,66 +3,68 @@ import type { Command, CommandContext } from './command.js';
 import { processOutput } from './output.js';
 import { UsageError } from './usage-error.js';
 
-/** Each command's module loads only when that command runs, so `devenv ps` does not pay for Docker's client. */
-const COMMANDS: Readonly<Record<string, { load: () => Promise<Command>; summary: string }>> = {
+/** Each command's module is imported only when that command runs, so `devenv ps` does not pay for Docker's client. */
+const COMMANDS: Readonly<
+  Record<string, { importCommand: () => Promise<Command>; summary: string }>
+> = {
   up: {
-    load: async () => (await import('./up-command.js')).upCommand,
+    importCommand: async () => (await import('./up-command.js')).upCommand,
     summary: 'start the stack and supervise it (npm run dev)',
   },
   down: {
-    load: async () => (await import('./down-command.js')).downCommand,
+    importCommand: async () => (await import('./down-command.js')).downCommand,
     summary: 'stop the running stack, or reap what a killed devenv left',
   },
   env: {
-    load: async () => (await import('./env-command.js')).envCommand,
+    importCommand: async () => (await import('./env-command.js')).envCommand,
     summary: 'print the session token and dispatcher URL, for curl',
   },
   ps: {
-    load: async () => (await import('./ps-command.js')).psCommand,
+    importCommand: async () => (await import('./ps-command.js')).psCommand,
     summary: 'list the services of the running stack',
   },
   restart: {
-    load: async () => (await import('./service-control-command.js')).restartCommand,
+    importCommand: async () => (await import('./service-control-command.js')).restartCommand,
     summary: 'restart services of the running stack (all when none are named)',
   },
   stop: {
-    load: async () => (await import('./service-control-command.js')).stopCommand,
+    importCommand: async () => (await import('./service-control-command.js')).stopCommand,
     summary: 'stop services of the running stack; they stay down until started',
   },
   start: {
-    load: async () => (await import('./service-control-command.js')).startCommand,
+    importCommand: async () => (await import('./service-control-command.js')).startCommand,
     summary: 'start stopped services of the running stack again',
   },
   config: {
-    load: async () => (await import('./config-command.js')).configCommand,
+    importCommand: async () => (await import('./config-command.js')).configCommand,
     summary: 'print the project as devenv resolved it (Compose YAML or JSON); -q validates',
   },
   logs: {
-    load: async () => (await import('./logs-command.js')).logsCommand,
+    importCommand: async () => (await import('./logs-command.js')).logsCommand,
     summary: 'print (and follow) service logs',
   },
   doctor: {
-    load: async () => (await import('./doctor-command.js')).doctorCommand,
+    importCommand: async () => (await import('./doctor-command.js')).doctorCommand,
     summary: 'check tools, versions, Docker, ports and disk; --fix installs tools',
   },
   load: {
-    load: async () => (await import('./load-command.js')).loadCommand,
+    importCommand: async () => (await import('./load-command.js')).loadCommand,
     summary: 'run a k6 load profile against the running stack (smoke, load, stress, …)',
   },
   proto: {
-    load: async () => (await import('./proto-command.js')).protoCommand,
+    importCommand: async () => (await import('./proto-command.js')).protoCommand,
     summary: 'contracts: gen (incremental), lint, breaking, clean',
   },
   promote: {
-    load: async () => (await import('./promote-command.js')).promoteCommand,
+    importCommand: async () => (await import('./promote-command.js')).promoteCommand,
     summary: 'build the images, load them into kind, helm upgrade --install and helm test',
   },
   images: {
-    load: async () => (await import('./images-command.js')).imagesCommand,
+    importCommand: async () => (await import('./images-command.js')).imagesCommand,
     summary: 'container images: bootstrap local base images, build the app images',
   },
   'postgres-server': {
-    load: async () => (await import('./postgres-server-command.js')).postgresServerCommand,
+    importCommand: async () => (await import('./postgres-server-command.js')).postgresServerCommand,
     summary: 'run a development PostgreSQL, or the embedded PGlite (the postgres service natively)',
   },
 };
@@ -87,7 +89,7 @@ export async function main(argv: readonly string[], ctx: CommandContext): Promis
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`, MAIN_USAGE);
     return await (
-      await command.load()
+      await command.importCommand()
     )(rest, ctx);
   } catch (thrown) {
     if (thrown instanceof UsageError) {

@@ -1,13 +1,15 @@
 import { request } from 'node:http';
 
-export type EngineState =
+export type DockerEngineStatus =
   | { readonly reachable: true; readonly endpoint: string; readonly version: string }
   | { readonly reachable: false; readonly endpoint: string; readonly why: string };
 
 const TIMEOUT_MS = 3_000;
 
 /** Asks the Docker Engine API for its version over the unix socket that DOCKER_HOST (or the default) names. */
-export function probeDockerEngine(env: NodeJS.ProcessEnv = process.env): Promise<EngineState> {
+export function probeDockerEngine(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<DockerEngineStatus> {
   const host = env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock';
   if (!host.startsWith('unix://')) {
     return Promise.resolve({

@@ -9,7 +9,7 @@ import { TOOL_IDS, type ToolId } from '../versions/tool-ids.js';
 import { satisfies } from '../versions/version-spec.js';
 import type { Versions } from '../versions/versions-file.js';
 import { DEFAULT_STACK_PORTS, type StackPort } from './default-ports.js';
-import { probeDockerEngine, type EngineState } from './docker-engine.js';
+import { probeDockerEngine, type DockerEngineStatus } from './docker-engine.js';
 import { generatedCodeChecks } from './generated-code.js';
 import { postgresEngineCheck } from './postgres-engine.js';
 import { describeTakenPort, inspectPort, type PortState } from './port-holders.js';
@@ -20,7 +20,7 @@ export interface DoctorProbes {
   readonly nodeVersion: string;
   readonly ports: readonly StackPort[];
   inspectPort(port: number): Promise<PortState>;
-  dockerEngine(): Promise<EngineState>;
+  dockerEngine(): Promise<DockerEngineStatus>;
   freeBytes(path: string): Promise<number>;
   /** DEVENV_POSTGRES: which engine the postgres service runs (auto when unset). */
   readonly postgresEngine: string | undefined;
@@ -127,7 +127,7 @@ function nodeCheck(nodeVersion: string, versions: Versions): CheckReport {
   };
 }
 
-function engineCheck(engine: EngineState): CheckReport {
+function engineCheck(engine: DockerEngineStatus): CheckReport {
   return engine.reachable
     ? {
         id: 'docker-engine',

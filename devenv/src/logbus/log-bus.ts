@@ -93,7 +93,7 @@ export function createLogBus(options: LogBusOptions = {}): LogBus {
   return new Bus(options);
 }
 
-interface ServiceLog {
+interface ServiceRecords {
   readonly ring: RecordRing;
   readonly splitters: Map<LogStream, LineSplitter>;
 }
@@ -111,7 +111,7 @@ class Bus implements LogBus {
   readonly #options: LogBusOptions;
   readonly #now: () => number;
   readonly #sinks: readonly LogSink[];
-  readonly #services = new Map<string, ServiceLog>();
+  readonly #services = new Map<string, ServiceRecords>();
   readonly #subscriptions = new Set<Subscription>();
   readonly #maxLineChars: number;
   readonly #maxBacklog: number;
@@ -256,7 +256,7 @@ class Bus implements LogBus {
     await Promise.allSettled(this.#sinks.map((sink) => sink.close()));
   }
 
-  #service(service: string): ServiceLog {
+  #service(service: string): ServiceRecords {
     let log = this.#services.get(service);
     if (log === undefined) {
       log = {
@@ -285,7 +285,7 @@ class Bus implements LogBus {
   }
 
   #add(
-    log: ServiceLog,
+    log: ServiceRecords,
     service: string,
     stream: LogStream,
     text: string,

@@ -1,12 +1,12 @@
-import type { Runtime } from './runtime.js';
+import type { Runtime, RuntimeKind } from './runtime.js';
 
 /**
- * A runtime whose module loads on first use: the docker runtime pulls in dockerode and its
+ * A runtime whose module is imported on first use: the docker runtime pulls in dockerode and its
  * gRPC stack, which a native-only session never needs.
  */
-export function lazyRuntime(kind: Runtime['kind'], load: () => Promise<Runtime>): Runtime {
-  let loaded: Promise<Runtime> | undefined;
-  const runtime = () => (loaded ??= load());
+export function lazyRuntime(kind: RuntimeKind, importRuntime: () => Promise<Runtime>): Runtime {
+  let imported: Promise<Runtime> | undefined;
+  const runtime = () => (imported ??= importRuntime());
   return {
     kind,
     check: async (spec) => (await runtime()).check(spec),
