@@ -56,7 +56,8 @@ export function parseYamlSource(
     const pos = lineCounter.linePos(syntaxError.pos[0]);
     return err([{ file, line: pos.line, col: pos.col, message: firstLine(syntaxError.message) }]);
   }
-  const recursive = recursiveAlias(doc);
+  // Only a text with a `*` can hold an alias; most compose files have none.
+  const recursive = text.includes('*') ? recursiveAlias(doc) : undefined;
   if (recursive !== undefined) {
     const pos = lineCounter.linePos(recursive);
     return err([

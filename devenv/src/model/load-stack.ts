@@ -254,22 +254,24 @@ function chooseProjectName(
   fromFile: string | undefined,
   problems: Problem[],
 ): string {
-  const explicit = options.projectName ?? lookup('COMPOSE_PROJECT_NAME') ?? fromFile;
+  const explicit = options.projectName ?? lookup('COMPOSE_PROJECT_NAME');
   if (explicit !== undefined && explicit !== '') {
     if (!PROJECT_NAME.test(explicit))
       problems.push({
-        path: options.projectName === undefined && fromFile !== undefined ? ['name'] : [],
+        path: [],
         message: `invalid project name "${explicit}"`,
         hint: 'use lowercase letters, digits, "-" and "_", starting with a letter or digit',
       });
     return explicit;
   }
-  // Compose normalises the directory name instead of rejecting it.
-  const fromDir = basename(options.projectDir)
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '')
-    .replace(/^[_-]+/, '');
-  return fromDir || 'devenv';
+  // Compose normalises a `name:` and the directory name (`myProject` → `myproject`) instead of
+  // rejecting them; only a name given with -p or COMPOSE_PROJECT_NAME must be valid as written.
+  const normalized = (name: string) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]/g, '')
+      .replace(/^[_-]+/, '');
+  return normalized(fromFile ?? '') || normalized(basename(options.projectDir)) || 'devenv';
 }
 
 function chooseProfiles(options: ParseStackOptions, lookup: Lookup): readonly string[] {

@@ -7,16 +7,19 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Sets an own property even for keys like `__proto__`, which plain assignment would turn into a
- * prototype change: keys come from user files and must stay data.
+ * Sets an own property even for the key `__proto__`, which plain assignment would turn into a
+ * prototype change: keys come from user files and must stay data. Every other key is a plain
+ * assignment (the loader's hot path; no other key of Object.prototype is an accessor).
  */
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else target[key] = value;
 }
 
 /** The value at `path`, or undefined when any step is missing. */
