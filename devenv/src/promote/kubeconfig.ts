@@ -65,74 +65,123 @@ export interface KubeconfigSource {
 export function parseKubeconfig(
   sources: readonly KubeconfigSource[],
 ): Result<Kubeconfig, PromoteFailure> {
-  const contexts = new Map<string, KubeContext>();
-  const clusters = new Map<string, KubeCluster>();
-  const users = new Map<string, KubeUser>();
-  let currentContext: string | undefined;
+  const merged: Merged = {
+    currentContext: undefined,
+    contexts: new Map(),
+    clusters: new Map(),
+    users: new Map(),
+  };
   for (const source of sources) {
-    let doc: unknown;
-    try {
-      doc = parse(source.text);
-    } catch (thrown) {
-      return err(invalid(source.path, messageOf(thrown).split('\n')[0] ?? ''));
-    }
-    // An empty file is a valid, empty kubeconfig (kubectl writes one before the first context).
-    if (doc === null || doc === undefined) continue;
-    if (!isRecord(doc)) return err(invalid(source.path, 'expected a mapping at the top level'));
-    const base = dirname(source.path);
-    const current = doc['current-context'];
-    if (currentContext === undefined && typeof current === 'string' && current !== '')
-      currentContext = current;
-
-    for (const [kind, list] of [
-      ['contexts', doc['contexts']],
-      ['clusters', doc['clusters']],
-      ['users', doc['users']],
-    ] as const) {
-      if (list === undefined || list === null) continue;
-      if (!Array.isArray(list)) return err(invalid(source.path, `${kind}: expected a list`));
-      for (const [index, item] of (list as unknown[]).entries()) {
-        const where = `${kind}[${index}]`;
-        if (!isRecord(item) || typeof item['name'] !== 'string')
-          return err(invalid(source.path, `${where}: expected an entry with a name`));
-        const name = item['name'];
-        const body = item[kind.slice(0, -1)];
-        if (!isRecord(body))
-          return err(invalid(source.path, `${where} (${name}): no ${kind.slice(0, -1)}: section`));
-        if (kind === 'contexts' && !contexts.has(name)) {
-          if (typeof body['cluster'] !== 'string')
-            return err(invalid(source.path, `${where} (${name}): context.cluster is missing`));
-          contexts.set(name, {
-            name,
-            cluster: body['cluster'],
-            user: str(body['user']) ?? '',
-            namespace: str(body['namespace']),
-          });
-        } else if (kind === 'clusters' && !clusters.has(name)) {
-          if (typeof body['server'] !== 'string')
-            return err(invalid(source.path, `${where} (${name}): cluster.server is missing`));
-          clusters.set(name, {
-            name,
-            server: body['server'],
-            caData: base64(body['certificate-authority-data']),
-            caFile: file(base, body['certificate-authority']),
-            insecureSkipTlsVerify: body['insecure-skip-tls-verify'] === true,
-          });
-        } else if (kind === 'users' && !users.has(name)) {
-          users.set(name, {
-            name,
-            token: str(body['token']),
-            clientCertData: base64(body['client-certificate-data']),
-            clientKeyData: base64(body['client-key-data']),
-            clientCertFile: file(base, body['client-certificate']),
-            clientKeyFile: file(base, body['client-key']),
-            plugin: body['exec'] !== undefined || body['auth-provider'] !== undefined,
-          });
-        }
-      }
-    }
+    const failure = mergeFile(merged, source);
+    if (failure !== undefined) return err(failure);
   }
-  return ok({ files: sources.map((s) => s.path), currentContext, contexts, clusters, users });
+  return ok({ files: sources.map((s) => s.path), ...merged });
+}
+
+/** What the files read so far define; the first definition of a name wins. */
+interface Merged {
+  currentContext: string | undefined;
+  readonly contexts: Map<string, KubeContext>;
+  readonly clusters: Map<string, KubeCluster>;
+  readonly users: Map<string, KubeUser>;
+}
+
+type EntryKind = 'contexts' | 'clusters' | 'users';
+
+/** Where an entry is, for the message that says what is wrong with it. */
+interface EntryPlace {
+  readonly path: string;
+  /** The kubeconfig's directory: relative file names in it resolve against this. */
+  readonly base: string;
+  /** `contexts[2] (kind-dev)`. */
+  readonly where: string;
+}
+
+function mergeFile(merged: Merged, source: KubeconfigSource): PromoteFailure | undefined {
+  let doc: unknown;
+  try {
+    doc = parse(source.text);
+  } catch (thrown) {
+    return invalid(source.path, messageOf(thrown).split('\n')[0] ?? '');
+  }
+  // An empty file is a valid, empty kubeconfig (kubectl writes one before the first context).
+  if (doc === null || doc === undefined) return undefined;
+  if (!isRecord(doc)) return invalid(source.path, 'expected a mapping at the top level');
+  const current = doc['current-context'];
+  if (merged.currentContext === undefined && typeof current === 'string' && current !== '')
+    merged.currentContext = current;
+  for (const kind of ['contexts', 'clusters', 'users'] as const) {
+    const failure = mergeList(merged, kind, doc[kind], source.path);
+    if (failure !== undefined) return failure;
+  }
+  return undefined;
+}
+
+function mergeList(
+  merged: Merged,
+  kind: EntryKind,
+  list: unknown,
+  path: string,
+): PromoteFailure | undefined {
+  if (list === undefined || list === null) return undefined;
+  if (!Array.isArray(list)) return invalid(path, `${kind}: expected a list`);
+  const base = dirname(path);
+  for (const [index, item] of (list as unknown[]).entries()) {
+    const where = `${kind}[${index}]`;
+    if (!isRecord(item) || typeof item['name'] !== 'string')
+      return invalid(path, `${where}: expected an entry with a name`);
+    const name = item['name'];
+    const body = item[kind.slice(0, -1)];
+    if (!isRecord(body))
+      return invalid(path, `${where} (${name}): no ${kind.slice(0, -1)}: section`);
+    const failure = mergeEntry(merged, kind, name, body, {
+      path,
+      base,
+      where: `${where} (${name})`,
+    });
+    if (failure !== undefined) return failure;
+  }
+  return undefined;
+}
+
+function mergeEntry(
+  merged: Merged,
+  kind: EntryKind,
+  name: string,
+  body: Record<string, unknown>,
+  at: EntryPlace,
+): PromoteFailure | undefined {
+  if (kind === 'contexts' && !merged.contexts.has(name)) {
+    if (typeof body['cluster'] !== 'string')
+      return invalid(at.path, `${at.where}: context.cluster is missing`);
+    merged.contexts.set(name, {
+      name,
+      cluster: body['cluster'],
+      user: str(body['user']) ?? '',
+      namespace: str(body['namespace']),
+    });
+  } else if (kind === 'clusters' && !merged.clusters.has(name)) {
+    if (typeof body['server'] !== 'string')
+      return invalid(at.path, `${at.where}: cluster.server is missing`);
+    merged.clusters.set(name, {
+      name,
+      server: body['server'],
+      caData: base64(body['certificate-authority-data']),
+      caFile: file(at.base, body['certificate-authority']),
+      insecureSkipTlsVerify: body['insecure-skip-tls-verify'] === true,
+    });
+  } else if (kind === 'users' && !merged.users.has(name)) {
+    merged.users.set(name, {
+      name,
+      token: str(body['token']),
+      clientCertData: base64(body['client-certificate-data']),
+      clientKeyData: base64(body['client-key-data']),
+      clientCertFile: file(at.base, body['client-certificate']),
+      clientKeyFile: file(at.base, body['client-key']),
+      plugin: body['exec'] !== undefined || body['auth-provider'] !== undefined,
+    });
+  }
+  return undefined;
 }
 
 function invalid(path: string, detail: string): PromoteFailure {
