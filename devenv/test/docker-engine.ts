@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
-import { messageOf } from '../src/result.js';
+import { describeEngineSilence, pingDockerEngine } from '../src/runtime/docker-ping.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
 const START_TIMEOUT_MS = 60_000;
@@ -261,18 +261,6 @@ async function logTail(): Promise<string> {
 
 /** undefined when the Engine answers, else why not. */
 async function ping(docker: Dockerode): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      docker.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3_000);
-      }),
-    ]);
-    return undefined;
-  } catch (error) {
-    return messageOf(error);
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = await pingDockerEngine(docker);
+  return answer.ok ? undefined : describeEngineSilence(answer.error);
 }

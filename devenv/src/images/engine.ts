@@ -3,30 +3,15 @@ import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { statusCodeOf } from '../runtime/docker-leftovers.js';
-
-const PING_TIMEOUT_MS = 3_000;
+import { describeEngineSilence, pingDockerEngine } from '../runtime/docker-ping.js';
 
 export async function pingEngine(docker: Dockerode): Promise<Result<void, string>> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      docker.ping(),
-      new Promise((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} s`)),
-          PING_TIMEOUT_MS,
-        );
-      }),
-    ]);
-    return ok(undefined);
-  } catch (error) {
-    return err(
-      `the Docker Engine does not answer (${messageOf(error)}): install docker.io and start it ` +
-        '(`sudo systemctl start docker`, or `sudo dockerd > /tmp/dockerd.log 2>&1 &`)',
-    );
-  } finally {
-    clearTimeout(timer);
-  }
+  const ping = await pingDockerEngine(docker);
+  if (ping.ok) return ok(undefined);
+  return err(
+    `the Docker Engine does not answer (${describeEngineSilence(ping.error)}): install docker.io and start it ` +
+      '(`sudo systemctl start docker`, or `sudo dockerd > /tmp/dockerd.log 2>&1 &`)',
+  );
 }
 
 /** Every `name:tag` the Engine has. */

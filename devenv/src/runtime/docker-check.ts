@@ -5,29 +5,21 @@ import type { ServiceSpec } from '../model/stack.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { buildPlan } from './docker-build.js';
 import { statusCodeOf } from './docker-leftovers.js';
+import { pingDockerEngine } from './docker-ping.js';
 import type { Unavailable } from './runtime.js';
 
 // What the docker runtime's check asks before a start: an Engine, an image, what it mounts.
 
-const PING_TIMEOUT_MS = 3_000;
-
-/** Whether the Engine answers within PING_TIMEOUT_MS, or why not and how to start it. */
+/** Whether the Engine answers, or why not and how to start it. */
 export async function pingEngine(docker: Dockerode): Promise<Result<void, string>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), PING_TIMEOUT_MS);
-  });
-  try {
-    const answer = await Promise.race([docker.ping().then(() => 'pong' as const), timeout]);
-    if (answer === 'pong') return ok(undefined);
-    return err(
-      `the Docker Engine did not answer within ${PING_TIMEOUT_MS / 1000} s: ${START_ENGINE}`,
-    );
-  } catch (error) {
-    return err(`the Docker Engine does not answer (${messageOf(error)}): ${START_ENGINE}`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const ping = await pingDockerEngine(docker);
+  if (ping.ok) return ok(undefined);
+  const silence = ping.error;
+  return err(
+    silence.reason === 'no-answer-in-time'
+      ? `the Docker Engine did not answer within ${silence.timeoutMs / 1000} s: ${START_ENGINE}`
+      : `the Docker Engine does not answer (${silence.message}): ${START_ENGINE}`,
+  );
 }
 
 const START_ENGINE =
