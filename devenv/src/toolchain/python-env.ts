@@ -100,18 +100,47 @@ export async function ensurePythonEnv(
   options.log?.(
     `creating the Python environment .devenv/python/${options.name} (${pins.join(' ')})`,
   );
+  const built = await buildVenv(dir, {
+    projectRoot: options.projectRoot,
+    python: base.value.path,
+    pins,
+    marker,
+    requirements: requirements === undefined ? { locked: locked.value ?? '' } : { requirements },
+  });
+  return built.ok ? ok(env) : built;
+}
+
+interface VenvBuild {
+  readonly projectRoot: string;
+  /** The interpreter that creates the venv. */
+  readonly python: string;
+  readonly pins: readonly string[];
+  /** What the venv's marker records once it is built. */
+  readonly marker: readonly string[];
+  /** A lockfile of the project's, or the locked requirements' text (written into the venv). */
+  readonly requirements: { readonly requirements: string } | { readonly locked: string };
+}
+
+/**
+ * Builds the venv beside `dir` and swaps it in, so a failed install leaves the previous, working
+ * venv.
+ */
+async function buildVenv(dir: string, build: VenvBuild): Promise<Result<void, PythonEnvFailure>> {
   const partial = `${dir}.partial-${process.pid}`;
   const fail = (detail: string) => err({ reason: 'python-env-install-failed' as const, detail });
   try {
     await rm(partial, { recursive: true, force: true });
-    await mkdir(join(options.projectRoot, '.devenv', 'python'), { recursive: true });
-    const venv = await runCommand(base.value.path, ['-m', 'venv', partial], {
+    await mkdir(join(build.projectRoot, '.devenv', 'python'), { recursive: true });
+    const venv = await runCommand(build.python, ['-m', 'venv', partial], {
       timeoutMs: INSTALL_TIMEOUT_MS,
     });
     if (venv.code !== 0) return fail(`python -m venv: ${describeOutcome(venv)}`);
-    if (locked.value !== undefined)
-      await writeFile(join(partial, 'requirements.lock'), locked.value);
-    const hashed = requirements ?? join(partial, 'requirements.lock');
+    let hashed: string;
+    if ('requirements' in build.requirements) hashed = build.requirements.requirements;
+    else {
+      hashed = join(partial, 'requirements.lock');
+      await writeFile(hashed, build.requirements.locked);
+    }
     // Binary wheels only: nothing is compiled, and what runs is what the registry published;
     // every wheel's hash is checked against the lock (pip refuses any other, and any package
     // the lock does not list).
@@ -131,12 +160,12 @@ export async function ensurePythonEnv(
       ],
       { timeoutMs: INSTALL_TIMEOUT_MS },
     );
-    if (pip.code !== 0) return fail(`pip install ${pins.join(' ')}: ${describeOutcome(pip)}`);
-    await writeFile(join(partial, MARKER), `${JSON.stringify(marker)}\n`);
+    if (pip.code !== 0) return fail(`pip install ${build.pins.join(' ')}: ${describeOutcome(pip)}`);
+    await writeFile(join(partial, MARKER), `${JSON.stringify(build.marker)}\n`);
     // The venv's python finds its packages through pyvenv.cfg beside it, so a renamed venv works.
     await rm(dir, { recursive: true, force: true });
     await rename(partial, dir);
-    return ok(env);
+    return ok(undefined);
   } catch (thrown) {
     return fail(messageOf(thrown));
   } finally {
