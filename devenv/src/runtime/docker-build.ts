@@ -138,15 +138,9 @@ export async function buildImage(
   output: (chunk: Buffer) => void,
   signal?: AbortSignal,
 ): Promise<Result<string, string>> {
-  const tail: string[] = [];
-  const remember = (text: string) => {
-    for (const line of text.split('\n')) if (line.trim() !== '') tail.push(line.trimEnd());
-    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
-  };
+  const log = new BuildLog(output);
   const failed = (why: string) =>
-    err(
-      `building ${tag} from ${plan.context} failed: ${why}${tail.length > 0 ? `\n${tail.join('\n')}` : ''}`,
-    );
+    err(`building ${tag} from ${plan.context} failed: ${why}${log.tailText()}`);
 
   let src: string[];
   try {
@@ -158,28 +152,69 @@ export async function buildImage(
   try {
     stream = await docker.buildImage(
       { context: plan.context, src },
-      {
-        t: tag,
-        dockerfile: plan.dockerfile,
-        buildargs: { ...plan.args },
-        labels: { ...plan.labels, ...labels },
-        ...(plan.target === undefined ? {} : { target: plan.target }),
-        nocache: plan.noCache,
-        // Intermediate containers would be unlabelled leftovers: remove them even after a failure.
-        rm: true,
-        forcerm: true,
-        version: '1',
-        // Closing the request makes the Engine cancel the build.
-        ...(signal === undefined ? {} : { abortSignal: signal }),
-      },
+      buildOptions(plan, tag, labels, signal),
     );
   } catch (error) {
     return failed(messageOf(error));
   }
+  try {
+    await log.read(stream);
+  } catch (thrown) {
+    return failed(`the build stream broke: ${messageOf(thrown)}`);
+  }
+  return log.error === undefined ? ok(tag) : failed(log.error);
+}
 
-  let error: string | undefined;
-  let pending = '';
-  const onLine = (line: string) => {
+function buildOptions(
+  plan: BuildPlan,
+  tag: string,
+  labels: Readonly<Record<string, string>>,
+  signal: AbortSignal | undefined,
+) {
+  return {
+    t: tag,
+    dockerfile: plan.dockerfile,
+    buildargs: { ...plan.args },
+    labels: { ...plan.labels, ...labels },
+    ...(plan.target === undefined ? {} : { target: plan.target }),
+    nocache: plan.noCache,
+    // Intermediate containers would be unlabelled leftovers: remove them even after a failure.
+    rm: true,
+    forcerm: true,
+    version: '1' as const,
+    // Closing the request makes the Engine cancel the build.
+    ...(signal === undefined ? {} : { abortSignal: signal }),
+  };
+}
+
+/** The Engine's build stream read line by line: passed on, its tail kept, its error noted. */
+class BuildLog {
+  /** The build's error message, when the Engine reported one. */
+  error: string | undefined;
+  readonly #output: (chunk: Buffer) => void;
+  readonly #tail: string[] = [];
+
+  constructor(output: (chunk: Buffer) => void) {
+    this.#output = output;
+  }
+
+  async read(stream: NodeJS.ReadableStream): Promise<void> {
+    let pending = '';
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) this.#onLine(line);
+    }
+    this.#onLine(pending);
+  }
+
+  /** The last lines of output, to explain a failure (empty when there were none). */
+  tailText(): string {
+    return this.#tail.length > 0 ? `\n${this.#tail.join('\n')}` : '';
+  }
+
+  #onLine(line: string): void {
     if (line.trim() === '') return;
     let message: BuildMessage;
     try {
@@ -191,21 +226,15 @@ export async function buildImage(
     const text =
       message.stream ?? (message.status === undefined ? undefined : `${message.status}\n`);
     if (text !== undefined) {
-      output(Buffer.from(text));
-      remember(text);
+      this.#output(Buffer.from(text));
+      this.#remember(text);
     }
-    if (message.error !== undefined) error = message.errorDetail?.message ?? message.error;
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      lines.forEach(onLine);
-    }
-    onLine(pending);
-  } catch (thrown) {
-    return failed(`the build stream broke: ${messageOf(thrown)}`);
+    if (message.error !== undefined) this.error = message.errorDetail?.message ?? message.error;
   }
-  return error === undefined ? ok(tag) : failed(error);
+
+  #remember(text: string): void {
+    const tail = this.#tail;
+    for (const line of text.split('\n')) if (line.trim() !== '') tail.push(line.trimEnd());
+    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+  }
 }
