@@ -91,103 +91,99 @@ export function exitCodeOf(failure: PromoteFailure): 1 | 2 {
 const list = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : '(none)');
 
 /** What happened, and what to do about it: one block for people. */
-export function describePromoteFailure(failure: PromoteFailure): {
+export interface FailureDescription {
   readonly what: string;
   readonly todo: string;
-} {
-  switch (failure.reason) {
-    case 'kubeconfig-not-found':
-      return {
-        what: `no kubeconfig at ${failure.paths.join(', ')}`,
-        todo: 'create a kind cluster (`kind create cluster --name time-cop`, which writes the kubeconfig) or set KUBECONFIG',
-      };
-    case 'kubeconfig-invalid':
-      return {
-        what: `${failure.path} is not a valid kubeconfig: ${failure.detail}`,
-        todo: 'fix the file, or point KUBECONFIG at another one',
-      };
-    case 'no-context-chosen':
-      return {
-        what: `no --context given and the kubeconfig has no current-context; known contexts: ${list(failure.known)}`,
-        todo: 'pass --context kind-<cluster>',
-      };
-    case 'context-not-found':
-      return {
-        what: `context "${failure.context}" is not in ${failure.files.join(', ')}; known contexts: ${list(failure.known)}`,
-        todo:
-          failure.context.startsWith('kind-') && failure.context.length > 'kind-'.length
-            ? `create it with \`kind create cluster --name ${failure.context.slice('kind-'.length)}\`, or pass one of the known contexts`
-            : 'pass one of the known contexts with --context',
-      };
-    case 'context-incomplete':
-      return {
-        what: `context "${failure.context}" refers to ${failure.missing}, which the kubeconfig does not define`,
-        todo: 'repair the kubeconfig (kind export kubeconfig --name <cluster> rewrites a kind entry)',
-      };
-    case 'context-refused':
-      return {
-        what: `refusing context "${failure.context}" (${failure.server}): ${failure.why}`,
-        todo: `promote targets local kind clusters; if you really mean this cluster, pass --allow-context ${failure.context}`,
-      };
-    case 'kind-cluster-not-found':
-      return {
-        what: `kind has no cluster "${failure.cluster}" (kind clusters here: ${list(failure.known)})`,
-        todo: `create it with \`kind create cluster --name ${failure.cluster}\`, or pass --context for an existing one`,
-      };
-    case 'file-missing':
-      return {
-        what: `${failure.what} not found at ${failure.path}`,
-        todo: 'check the path (relative paths are relative to the project root)',
-      };
-    case 'credentials-unwritable':
-      return {
-        what: failure.detail,
-        todo: 'make .devenv/ writable for you (the chart has no default credentials: promote passes generated ones from there)',
-      };
-    case 'chart-render-failed':
-      return {
-        what: `helm template refused the chart with these values: ${failure.detail}`,
-        todo: 'fix the values named above (values.schema.json says what each field takes)',
-      };
-    case 'images-missing':
-      return {
-        what: `the chart runs images the local Docker Engine does not have, and devenv does not build: ${failure.images.join(', ')}`,
-        todo: 'run `npx devenv images bootstrap` (builds time-cop/temporal-cli and the base images from Debian packages); official images need `docker pull` where a registry is reachable; or leave out values-self-contained.yaml and point temporal.address at a Temporal of your own',
-      };
-    case 'tool-unavailable':
-      return {
-        what: `${failure.tool} is not available: ${failure.detail}`,
-        todo: failure.remediation,
-      };
-    case 'docker-unreachable':
-      return {
-        what: `the Docker Engine at ${failure.endpoint} does not answer: ${failure.detail}`,
-        todo: 'start dockerd (images are built and loaded from the local engine), or set DOCKER_HOST',
-      };
-    case 'preflight-command-failed':
-      return {
-        what: `\`${failure.command}\` failed: ${failure.detail}`,
-        todo: 'run the command yourself to see the whole error',
-      };
-    case 'image-build-failed':
-      return {
-        what: `building ${failure.image} failed: ${failure.detail}`,
-        todo: 'fix the build (the lines above are the Engine’s); nothing was loaded or deployed',
-      };
-    case 'kind-load-failed':
-      return {
-        what: `loading the images into kind cluster "${failure.cluster}" failed: ${failure.detail}`,
-        todo: 'check the cluster is running (`docker ps` shows its control-plane container); nothing was deployed',
-      };
-    case 'helm-upgrade-failed':
-      return {
-        what: `helm upgrade --install ${failure.release} failed and was rolled back (--atomic): ${failure.detail}${failure.diagnostics === '' ? '' : `\n${failure.diagnostics}`}`,
-        todo: 'fix what the pods above report, then run promote again',
-      };
-    case 'helm-test-failed':
-      return {
-        what: `helm test ${failure.release} failed: ${failure.detail}${failure.diagnostics === '' ? '' : `\n${failure.diagnostics}`}\n${failure.rollback}`,
-        todo: 'fix what the test pod reports above, then run promote again',
-      };
-  }
+}
+
+type Describers = {
+  readonly [R in PromoteFailure['reason']]: (
+    failure: Extract<PromoteFailure, { reason: R }>,
+  ) => FailureDescription;
+};
+
+/** One entry per reason: the compiler insists a new reason gets its description. */
+const DESCRIBERS: Describers = {
+  'kubeconfig-not-found': (failure) => ({
+    what: `no kubeconfig at ${failure.paths.join(', ')}`,
+    todo: 'create a kind cluster (`kind create cluster --name time-cop`, which writes the kubeconfig) or set KUBECONFIG',
+  }),
+  'kubeconfig-invalid': (failure) => ({
+    what: `${failure.path} is not a valid kubeconfig: ${failure.detail}`,
+    todo: 'fix the file, or point KUBECONFIG at another one',
+  }),
+  'no-context-chosen': (failure) => ({
+    what: `no --context given and the kubeconfig has no current-context; known contexts: ${list(failure.known)}`,
+    todo: 'pass --context kind-<cluster>',
+  }),
+  'context-not-found': (failure) => ({
+    what: `context "${failure.context}" is not in ${failure.files.join(', ')}; known contexts: ${list(failure.known)}`,
+    todo:
+      failure.context.startsWith('kind-') && failure.context.length > 'kind-'.length
+        ? `create it with \`kind create cluster --name ${failure.context.slice('kind-'.length)}\`, or pass one of the known contexts`
+        : 'pass one of the known contexts with --context',
+  }),
+  'context-incomplete': (failure) => ({
+    what: `context "${failure.context}" refers to ${failure.missing}, which the kubeconfig does not define`,
+    todo: 'repair the kubeconfig (kind export kubeconfig --name <cluster> rewrites a kind entry)',
+  }),
+  'context-refused': (failure) => ({
+    what: `refusing context "${failure.context}" (${failure.server}): ${failure.why}`,
+    todo: `promote targets local kind clusters; if you really mean this cluster, pass --allow-context ${failure.context}`,
+  }),
+  'kind-cluster-not-found': (failure) => ({
+    what: `kind has no cluster "${failure.cluster}" (kind clusters here: ${list(failure.known)})`,
+    todo: `create it with \`kind create cluster --name ${failure.cluster}\`, or pass --context for an existing one`,
+  }),
+  'file-missing': (failure) => ({
+    what: `${failure.what} not found at ${failure.path}`,
+    todo: 'check the path (relative paths are relative to the project root)',
+  }),
+  'credentials-unwritable': (failure) => ({
+    what: failure.detail,
+    todo: 'make .devenv/ writable for you (the chart has no default credentials: promote passes generated ones from there)',
+  }),
+  'chart-render-failed': (failure) => ({
+    what: `helm template refused the chart with these values: ${failure.detail}`,
+    todo: 'fix the values named above (values.schema.json says what each field takes)',
+  }),
+  'images-missing': (failure) => ({
+    what: `the chart runs images the local Docker Engine does not have, and devenv does not build: ${failure.images.join(', ')}`,
+    todo: 'run `npx devenv images bootstrap` (builds time-cop/temporal-cli and the base images from Debian packages); official images need `docker pull` where a registry is reachable; or leave out values-self-contained.yaml and point temporal.address at a Temporal of your own',
+  }),
+  'tool-unavailable': (failure) => ({
+    what: `${failure.tool} is not available: ${failure.detail}`,
+    todo: failure.remediation,
+  }),
+  'docker-unreachable': (failure) => ({
+    what: `the Docker Engine at ${failure.endpoint} does not answer: ${failure.detail}`,
+    todo: 'start dockerd (images are built and loaded from the local engine), or set DOCKER_HOST',
+  }),
+  'preflight-command-failed': (failure) => ({
+    what: `\`${failure.command}\` failed: ${failure.detail}`,
+    todo: 'run the command yourself to see the whole error',
+  }),
+  'image-build-failed': (failure) => ({
+    what: `building ${failure.image} failed: ${failure.detail}`,
+    todo: 'fix the build (the lines above are the Engine’s); nothing was loaded or deployed',
+  }),
+  'kind-load-failed': (failure) => ({
+    what: `loading the images into kind cluster "${failure.cluster}" failed: ${failure.detail}`,
+    todo: 'check the cluster is running (`docker ps` shows its control-plane container); nothing was deployed',
+  }),
+  'helm-upgrade-failed': (failure) => ({
+    what: `helm upgrade --install ${failure.release} failed and was rolled back (--atomic): ${failure.detail}${failure.diagnostics === '' ? '' : `\n${failure.diagnostics}`}`,
+    todo: 'fix what the pods above report, then run promote again',
+  }),
+  'helm-test-failed': (failure) => ({
+    what: `helm test ${failure.release} failed: ${failure.detail}${failure.diagnostics === '' ? '' : `\n${failure.diagnostics}`}\n${failure.rollback}`,
+    todo: 'fix what the test pod reports above, then run promote again',
+  }),
+};
+
+export function describePromoteFailure(failure: PromoteFailure): FailureDescription {
+  // TypeScript cannot correlate failure.reason with the entry's parameter type; the mapped type
+  // above guarantees each entry takes exactly the failure of its reason.
+  const describe = DESCRIBERS[failure.reason] as (failure: PromoteFailure) => FailureDescription;
+  return describe(failure);
 }
