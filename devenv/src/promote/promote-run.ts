@@ -48,74 +48,103 @@ export async function executePromote(
   effects: PromoteEffects,
   report: (event: PromoteEvent) => void,
 ): Promise<Result<PromoteOutcome, PromoteFailure>> {
-  const output = (text: string) => report({ type: 'output', text });
-  let endpoints: Endpoint[] = [];
-  let imageIds: readonly string[] = [];
+  const run: PromoteRun = {
+    request,
+    context,
+    effects,
+    report,
+    output: (text) => report({ type: 'output', text }),
+    imageIds: [],
+    endpoints: [],
+  };
   for (const step of steps) {
     report({ type: 'step', step });
-    switch (step.kind) {
-      case 'build-images': {
-        const built = await effects.buildImages();
-        if (!built.ok) return built;
-        imageIds = built.value;
-        break;
-      }
-      case 'kind-load': {
-        const outcome = await effects.run(step.run, output);
-        if (outcome.code !== 0)
-          return err({
-            reason: 'kind-load-failed',
-            cluster: step.cluster,
-            detail: describe(outcome),
-          });
-        break;
-      }
-      case 'helm-upgrade': {
-        const run = { ...step.run, args: [...step.run.args, ...rolloutArgs(imageIds)] };
-        const { outcome, seen } = await whileWatching(effects, () => effects.run(run, output));
-        if (outcome.code !== 0) {
-          const after = await effects.diagnostics();
-          return err({
-            reason: 'helm-upgrade-failed',
-            release: request.release,
-            detail: describe(outcome),
-            diagnostics:
-              seen !== undefined
-                ? `${seen.text}\n(as seen at ${seen.at}, before the rollback)`
-                : after,
-          });
-        }
-        break;
-      }
-      case 'helm-test': {
-        const outcome = await effects.run(step.run, output);
-        if (outcome.code !== 0) {
-          const diagnostics = await effects.diagnostics();
-          const rollback = await undo(step.run, request, context, effects, output);
-          return err({
-            reason: 'helm-test-failed',
-            release: request.release,
-            detail: describe(outcome),
-            diagnostics,
-            rollback,
-          });
-        }
-        break;
-      }
-      case 'endpoints': {
-        const { outcome, stdout } = await effects.capture(step.run);
-        if (outcome.code === 0)
-          endpoints = endpointsFromManifest(stdout, request.namespace, context);
-        else
-          report({
-            type: 'note',
-            text: `could not list the release's Services: ${describe(outcome)}`,
-          });
-        break;
-      }
+    const done = await runStep(run, step);
+    if (!done.ok) return done;
+  }
+  return ok({ endpoints: run.endpoints });
+}
+
+/** One promote run: what every step needs, and what earlier steps found for later ones. */
+interface PromoteRun {
+  readonly request: PromoteRequest;
+  readonly context: string;
+  readonly effects: PromoteEffects;
+  readonly report: (event: PromoteEvent) => void;
+  readonly output: (text: string) => void;
+  /** The built images' ids, which the upgrade puts into a pod annotation (a rollout per build). */
+  imageIds: readonly string[];
+  endpoints: readonly Endpoint[];
+}
+
+async function runStep(run: PromoteRun, step: PromoteStep): Promise<Result<void, PromoteFailure>> {
+  const { effects } = run;
+  switch (step.kind) {
+    case 'build-images': {
+      const built = await effects.buildImages();
+      if (!built.ok) return built;
+      run.imageIds = built.value;
+      return ok(undefined);
+    }
+    case 'kind-load': {
+      const outcome = await effects.run(step.run, run.output);
+      if (outcome.code !== 0)
+        return err({
+          reason: 'kind-load-failed',
+          cluster: step.cluster,
+          detail: describe(outcome),
+        });
+      return ok(undefined);
+    }
+    case 'helm-upgrade':
+      return helmUpgrade(run, step.run);
+    case 'helm-test':
+      return helmTest(run, step.run);
+    case 'endpoints': {
+      const { outcome, stdout } = await effects.capture(step.run);
+      if (outcome.code === 0)
+        run.endpoints = endpointsFromManifest(stdout, run.request.namespace, run.context);
+      else
+        run.report({
+          type: 'note',
+          text: `could not list the release's Services: ${describe(outcome)}`,
+        });
+      return ok(undefined);
     }
   }
-  return ok({ endpoints });
+}
+
+async function helmUpgrade(
+  run: PromoteRun,
+  upgrade: CommandLine,
+): Promise<Result<void, PromoteFailure>> {
+  const { effects } = run;
+  const line = { ...upgrade, args: [...upgrade.args, ...rolloutArgs(run.imageIds)] };
+  const { outcome, seen } = await whileWatching(effects, () => effects.run(line, run.output));
+  if (outcome.code === 0) return ok(undefined);
+  const after = await effects.diagnostics();
+  return err({
+    reason: 'helm-upgrade-failed',
+    release: run.request.release,
+    detail: describe(outcome),
+    diagnostics:
+      seen !== undefined ? `${seen.text}\n(as seen at ${seen.at}, before the rollback)` : after,
+  });
+}
+
+async function helmTest(run: PromoteRun, test: CommandLine): Promise<Result<void, PromoteFailure>> {
+  const { effects, request } = run;
+  const outcome = await effects.run(test, run.output);
+  if (outcome.code === 0) return ok(undefined);
+  const diagnostics = await effects.diagnostics();
+  const rollback = await undo(test, request, run.context, effects, run.output);
+  return err({
+    reason: 'helm-test-failed',
+    release: request.release,
+    detail: describe(outcome),
+    diagnostics,
+    rollback,
+  });
 }
 
 /** Runs `action`, polling the pods meanwhile; returns the last troubled sight, if any. */
