@@ -1,6 +1,7 @@
 import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { err, ok, type Result } from '../result.js';
+import { adoptExternalNames, promoteAliases, writtenPath, type Renamed } from './aliases.js';
 import { describeInterpolationError, interpolateTree, type Lookup } from './interpolate.js';
 import { findResetTags, removeTagged } from './reset-tags.js';
 import { isPlainObject, type TreePath } from './tree.js';
@@ -52,5 +53,28 @@ export function readComposeFile(
     }),
   );
   if (diagnostics.length > 0) return err(diagnostics);
-  return ok({ source, data: data as Record<string, unknown>, resets: tags.cleared });
+  const promoted = promoteAliases(data as Record<string, unknown>);
+  const adopted = adoptExternalNames(promoted.data);
+  const renamed = [...promoted.renamed, ...adopted.renamed];
+  const positioned = renamed.length === 0 ? source : withAliasPositions(source, renamed);
+  if (adopted.conflicts.length > 0)
+    return err(
+      adopted.conflicts.map((conflict) => ({
+        file,
+        ...positioned.positionOf(conflict.path),
+        message: `${conflict.path.slice(0, 2).join('.')}: external.name conflicts with name "${conflict.name}"`,
+        hint: 'write the name once, as name:, with external: true (external.name is the old form)',
+      })),
+    );
+  return ok({ source: positioned, data: adopted.data, resets: tags.cleared });
+}
+
+/** The source positioning a promoted key (`develop`) where it was written (`x-develop`). */
+function withAliasPositions(source: YamlSource, renamed: readonly Renamed[]): YamlSource {
+  return {
+    file: source.file,
+    data: source.data,
+    positionOf: (path) => source.positionOf(writtenPath(renamed, path as TreePath)),
+    keyPositionOf: (path) => source.keyPositionOf(writtenPath(renamed, path as TreePath)),
+  };
 }

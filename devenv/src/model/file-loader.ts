@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { readComposeFile } from './compose-file.js';
 import type { Lookup } from './interpolate.js';
-import { locate, type Origin, type Tagged } from './merge.js';
+import { locate, mergeTaggedDocuments, type Origin, type Tagged } from './merge.js';
 import type { ReadText } from './normalize.js';
 import type { TreePath } from './tree.js';
 
@@ -44,8 +45,26 @@ export class FileLoader {
 
   constructor(readonly readText: ReadText) {}
 
-  /** A file whose text the caller has (the `-f` files); undefined when it has problems. */
+  /**
+   * A file whose text the caller has (the `-f` files); undefined when it has problems. A file of
+   * several YAML documents (`---`) is read as compose-go reads it: each document merged onto the
+   * ones before, as another -f file would be.
+   */
   addText(ref: FileRef, text: string, lookup: Lookup): LoadedFile | undefined {
+    const documents = documentTexts(text);
+    if (documents.length === 1) return this.addDocument(ref, text, lookup);
+    const loaded = documents.map((document) => this.addDocument(ref, document, lookup));
+    if (!loaded.every((file) => file !== undefined)) return undefined;
+    return {
+      ref,
+      document: mergeTaggedDocuments(
+        loaded.map((file) => ({ ...file.document, resets: file.resets })),
+      ),
+      resets: loaded.flatMap((file) => file.resets),
+    };
+  }
+
+  private addDocument(ref: FileRef, text: string, lookup: Lookup): LoadedFile | undefined {
     const read = readComposeFile(text, ref.display, lookup);
     if (!read.ok) {
       this.diagnostics.push(...read.error);
@@ -103,6 +122,30 @@ export class FileLoader {
       at === 'key' ? source.keyPositionOf(located.path) : source.positionOf(located.path);
     return { file: source.file, ...position };
   }
+}
+
+/**
+ * The text of each YAML document in `text`, each at its own lines and columns (everything else
+ * blanked), so positions in a document are positions in the file. Documents without content are
+ * left out; a text without a `---` line is one document, without a second parse.
+ */
+function documentTexts(text: string): string[] {
+  if (!/^---/m.test(text)) return [text];
+  const documents = parseAllDocuments(text);
+  if (!Array.isArray(documents) || documents.length <= 1) return [text];
+  const texts = documents
+    .filter((document) => document.contents !== null)
+    .map((document) => {
+      const [start, end] = document.contents?.range ?? [0, 0];
+      return blankOutside(text, start, end);
+    });
+  return texts.length > 0 ? texts : [text];
+}
+
+/** `text` with every character outside [start, end) but line breaks turned into spaces. */
+function blankOutside(text: string, start: number, end: number): string {
+  const blank = (part: string) => part.replace(/[^\n]/g, ' ');
+  return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
 }
 
 /** `path` as messages show it next to the directory it is relative to. */
