@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readProcStatSync, type ProcStat } from '../devenv/src/runtime/proc-stat.js';
 import { readSession } from '../devenv/src/session/session-file.js';
 import { acquireStackLock } from '../devenv/test/stack-lock.js';
 import { ROOT, timeUntil, waitExit } from './devenv-run.js';
@@ -16,15 +17,16 @@ import { ROOT, timeUntil, waitExit } from './devenv-run.js';
 const seconds = Number(process.argv[2] ?? 60);
 const TICKS = 100; // USER_HZ on Linux
 
-/** Fields after the command name in /proc/<pid>/stat ([1] ppid, [11] utime … [14] cstime). */
-function statFields(pid: number): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+/** /proc/<pid>/stat; throws when the process is gone, like the reads around it. */
+function statOf(pid: number): ProcStat {
+  const stat = readProcStatSync(pid);
+  if (stat === undefined) throw new Error(`no process ${pid}`);
+  return stat;
 }
 
 function cpuTicks(pid: number): number {
-  const fields = statFields(pid);
-  return Number(fields[11]) + Number(fields[12]);
+  const stat = statOf(pid);
+  return stat.utime + stat.stime;
 }
 
 function rssMb(pid: number): number {
@@ -37,7 +39,7 @@ function tree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
     try {
-      const ppid = Number(statFields(Number(name))[1]);
+      const ppid = statOf(Number(name)).ppid;
       children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
     } catch {
       // gone meanwhile
@@ -52,8 +54,8 @@ function tree(root: number): number[] {
 function treeTicks(root: number): number {
   return tree(root).reduce((sum, pid) => {
     try {
-      const f = statFields(pid);
-      return sum + Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      const s = statOf(pid);
+      return sum + s.utime + s.stime + s.cutime + s.cstime;
     } catch {
       return sum;
     }

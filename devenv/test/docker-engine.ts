@@ -4,6 +4,7 @@ import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { describeEngineSilence, pingDockerEngine } from '../src/runtime/docker-ping.js';
+import { readProcStatSync } from '../src/runtime/proc-stat.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
 const START_TIMEOUT_MS = 60_000;
@@ -245,13 +246,8 @@ function isAlive(pid: number): boolean {
 
 /** Still dockerd (not a reused PID) and not a zombie waiting for a parent that is gone. */
 function isRunningDockerd(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return stat.includes('(dockerd)') && state !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = readProcStatSync(pid);
+  return stat?.comm === 'dockerd' && stat.state !== 'Z';
 }
 
 async function logTail(): Promise<string> {

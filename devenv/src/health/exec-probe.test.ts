@@ -1,10 +1,11 @@
 /** The exec probe with real shell commands: exits, failures, timeouts and background children. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { waitUntil } from '../../test/wait-until.js';
+import { isDeadState, readProcStatSync } from '../runtime/proc-stat.js';
 import { probeExec } from './exec-probe.js';
 
 const makeTempDir = useTempDirs('devenv-exec-probe-');
@@ -12,13 +13,8 @@ const makeTempDir = useTempDirs('devenv-exec-probe-');
 /** Alive and not a zombie (an orphan that PID 1 has not reaped yet is dead). */
 function alive(pid: number): boolean {
   if (!existsSync(`/proc/${pid}`)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+  const stat = readProcStatSync(pid);
+  return stat !== undefined && !isDeadState(stat.state);
 }
 
 async function backgroundPid(dir: string): Promise<number> {

@@ -15,6 +15,7 @@ import {
   type SeenProcess,
 } from '../postgres/stale-server.js';
 import { err, ok, type Result } from '../result.js';
+import { isDeadState, readProcStatSync } from '../runtime/proc-stat.js';
 
 /** Orphans exit within milliseconds of SIGKILL; this only bounds a process stuck in the kernel. */
 const ORPHAN_EXIT_TIMEOUT_MS = 10_000;
@@ -100,22 +101,15 @@ function seenProcesses(): SeenProcess[] {
 }
 
 function seenProcess(pid: number): SeenProcess | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined; // gone meanwhile
-  }
-  // "pid (comm) state …": comm may itself hold spaces and parentheses.
-  const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  const stat = readProcStatSync(pid);
+  if (stat === undefined) return undefined; // gone meanwhile
   let cwd: string | undefined;
   try {
     cwd = readlinkSync(`/proc/${pid}/cwd`);
   } catch {
     cwd = undefined; // another user's process, or a zombie
   }
-  return { pid, comm, cwd, zombie: state === 'Z' || state === 'X' };
+  return { pid, comm: stat.comm, cwd, zombie: isDeadState(stat.state) };
 }
 
 function signal(pid: number, name: NodeJS.Signals): void {

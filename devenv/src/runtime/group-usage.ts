@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
+import { readProcStat } from './proc-stat.js';
 
 export interface GroupUsage {
   /** CPU time of all live members, in clock ticks (USER_HZ, 100 per second on Linux). */
@@ -19,16 +20,12 @@ export async function groupUsage(pgids: readonly number[]): Promise<Map<number, 
   const pids = (await readdir('/proc').catch(() => [])).filter((name) => /^\d+$/.test(name));
   await Promise.all(
     pids.map(async (pid) => {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-      if (stat === undefined) return;
-      // After the command name: [0] state, [2] pgrp, [11] utime, [12] stime, [21] rss (pages).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pgrp = Number(fields[2]);
-      if (!wanted.has(pgrp) || fields[0] === 'Z') return;
-      const before = usage.get(pgrp) ?? { cpuTicks: 0, rssBytes: 0 };
-      usage.set(pgrp, {
-        cpuTicks: before.cpuTicks + Number(fields[11]) + Number(fields[12]),
-        rssBytes: before.rssBytes + Number(fields[21]) * PAGE_BYTES,
+      const stat = await readProcStat(Number(pid));
+      if (stat === undefined || !wanted.has(stat.pgrp) || stat.state === 'Z') return;
+      const before = usage.get(stat.pgrp) ?? { cpuTicks: 0, rssBytes: 0 };
+      usage.set(stat.pgrp, {
+        cpuTicks: before.cpuTicks + stat.utime + stat.stime,
+        rssBytes: before.rssBytes + stat.rssPages * PAGE_BYTES,
       });
     }),
   );

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { isDeadState, readProcStat, readProcStatSync } from './proc-stat.js';
 
 /** Sends a signal to a whole process group; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -35,21 +35,10 @@ export function livingMembers(pgid: number): number[] {
   }
   const members: number[] = [];
   for (const pid of pids) {
-    const fields = statFields(pid);
-    // Fields after the command: [0] state, [1] ppid, [2] pgrp.
-    if (fields && Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X')
-      members.push(Number(pid));
+    const stat = readProcStatSync(Number(pid));
+    if (stat && stat.pgrp === pgid && !isDeadState(stat.state)) members.push(stat.pid);
   }
   return members;
-}
-
-function statFields(pid: string): string[] | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -57,10 +46,5 @@ function statFields(pid: string): string[] | undefined {
  * pid it identifies a process across pid reuse, so a stale session file never kills a stranger.
  */
 export async function processStartTicks(pid: number): Promise<number | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return undefined;
-  // The command name (field 2) may contain spaces and parentheses: count from its closing paren.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[19]);
-  return Number.isFinite(ticks) ? ticks : undefined;
+  return (await readProcStat(pid))?.startTicks;
 }

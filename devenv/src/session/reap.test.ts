@@ -3,7 +3,7 @@
  * that name no group devenv started (pgid 1, its own group, a recycled pid), killing nothing.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { DEVENV_BIN } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { groupExists, processStartTicks, signalGroup } from '../runtime/process-group.js';
+import { readProcStatSync } from '../runtime/proc-stat.js';
 import { reapSession, sessionOwnerAlive } from './reap.js';
 import type { Session } from './session-file.js';
 
@@ -45,8 +46,7 @@ function deadSession(services: Session['services']): Session {
 }
 
 function ownPgid(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+  return readProcStatSync('self')!.pgrp;
 }
 
 describe('reapSession', () => {

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { PROJECT_LABEL, SESSION_LABEL } from '../runtime/docker-labels.js';
+import { readProcStat } from '../runtime/proc-stat.js';
 import {
   groupExists,
   livingMembers,
@@ -94,10 +94,7 @@ async function membersTicks(pgid: number): Promise<number[]> {
 
 /** The process group of `pid` (field 5 of /proc/<pid>/stat), when /proc shows it. */
 async function processGroupOf(pid: number): Promise<number | undefined> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (stat === undefined) return undefined;
-  const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  return Number.isSafeInteger(pgrp) ? pgrp : undefined;
+  return (await readProcStat(pid))?.pgrp;
 }
 
 /**
