@@ -1,4 +1,5 @@
 import { plainRecord, type LogRecord } from '../logbus/log-record.js';
+import { phaseTone } from '../engine/phase-style.js';
 import type { EngineState, ServiceState } from '../engine/service-state.js';
 import type { Style } from './style.js';
 
@@ -26,15 +27,14 @@ export function lineReporter(
   nameWidth: number,
 ): Reporter {
   const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
-  const paint = (s: ServiceState) =>
-    s.phase === 'healthy' || s.phase === 'completed'
+  const paint = (s: ServiceState) => {
+    const tone = phaseTone(s.phase);
+    return tone === 'ok'
       ? style.ok(s.phase)
-      : s.phase === 'crashed' ||
-          s.phase === 'unavailable' ||
-          s.phase === 'blocked' ||
-          s.phase === 'unhealthy'
+      : tone === 'fail'
         ? style.fail(s.phase)
         : style.dim(s.phase);
+  };
   const detail = (s: ServiceState) => {
     if (s.phase === 'starting') return s.pid ? `pid ${s.pid}` : '';
     if (s.phase === 'healthy' || s.phase === 'unhealthy') return s.lastProbe?.detail ?? '';

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { EngineState } from '../engine/service-state.js';
 import type { Stack } from '../model/stack.js';
-import { formatMb, formatUptime, phaseColor } from './format.js';
+import { phaseColor } from '../engine/phase-style.js';
+import { formatMb, formatUptime } from './format.js';
 import type { ServiceUsage } from './use-usage.js';
 
 export interface ServiceTableProps {
