@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import { resolveDependencies, findCycles, type GraphNode } from './dependency-graph.js';
 import { normalizeService, type NormalizeContext, type NormalizedService } from './normalize.js';
+import { readLabelFiles, resolvedLabels } from './label-files.js';
 import { findPortConflicts } from './port-conflicts.js';
 import type { Problem } from './problem.js';
 import type { ServiceInput } from './schema.js';
@@ -75,9 +76,27 @@ export function normalizeServices(
         message: `service "${name}" has no image, build or x-devenv.native: nothing could run it`,
         hint: 'add image:, build:, or x-devenv: {native: {command: …}}',
       });
-    found.normalized.push(result.service);
+    found.normalized.push(withLabels(result.service, input, normalizeContext, found));
   }
   return found;
+}
+
+/** The service with its labels resolved (only active services read label files, as in compose-go). */
+function withLabels(
+  service: NormalizedService,
+  input: ServiceInput,
+  ctx: NormalizeContext,
+  found: NormalizedServices,
+): NormalizedService {
+  if (input['label_file'] === undefined && input['labels'] === undefined) return service;
+  const at = ['services', service.spec.name, 'label_file'];
+  const read = readLabelFiles(input['label_file'], at, ctx);
+  found.problems.push(...read.problems);
+  found.diagnostics.push(...read.diagnostics);
+  return {
+    ...service,
+    spec: { ...service.spec, labels: resolvedLabels(read.labels, input['labels']) },
+  };
 }
 
 /** Dependencies resolved against the active services, cycles, and host ports taken twice. */

@@ -149,6 +149,11 @@ export interface ServiceSpec {
   readonly unsetEnvironment?: readonly string[];
   /** `user:` (`uid[:gid]` or a name), for the docker runtime; a native process runs as devenv. */
   readonly user?: string | undefined;
+  /**
+   * `labels` over what the `label_file`s give, as compose-go resolves them; absent when the service
+   * has neither. Not applied by the runtimes yet.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly ports: readonly PortMapping[];
   /** Mounts for the docker runtime; a native process sees the host's files directly. */
   readonly volumes: readonly VolumeMount[];

@@ -99,8 +99,10 @@ function toComposeService(
   put('working_dir', spec.workingDir);
   put('user', spec.user);
   put('develop', spec.watch.length > 0 ? { watch: spec.watch.map(toComposeWatch) } : undefined);
+  // Label files folded into labels, as env files are into environment.
+  put('labels', spec.labels);
   for (const [key, value] of Object.entries(asWritten))
-    if (!MODELED_SERVICE_KEYS.has(key)) put(key, value);
+    if (!MODELED_SERVICE_KEYS.has(key) && key !== 'labels' && key !== 'label_file') put(key, value);
   put('x-devenv', toComposeExtension(spec.devenv));
   return out;
 }
