@@ -85,7 +85,9 @@ export function fakeRuntime(kind: RuntimeKind = 'native'): FakeRuntime {
       start: async (spec) => {
         calls.push(`start ${spec.name}`);
         const error = behaviourOf(spec.name).startError;
-        return error === undefined ? { ok: true, value: start(spec) } : { ok: false, error };
+        return error === undefined
+          ? { ok: true, value: start(spec) }
+          : { ok: false, error: { reason: 'unavailable', why: error } };
       },
     },
     prober: async (check) => {

@@ -1,5 +1,10 @@
 import type { ServiceSpec } from '../model/stack.js';
-import type { Runtime, RuntimeKind, ServiceHandle } from '../runtime/runtime.js';
+import {
+  describeStartFailure,
+  type Runtime,
+  type RuntimeKind,
+  type ServiceHandle,
+} from '../runtime/runtime.js';
 import { messageOf } from '../result.js';
 import type { Clock } from './clock.js';
 import { nextStartAfterFailedStart } from './restart-policy.js';
@@ -86,7 +91,7 @@ async function launchOnce(ctx: LaunchContext, spec: ServiceSpec) {
     return;
   }
   if (!started.ok) {
-    startFailed(ctx, spec, started.error, 'failed to start: ');
+    startFailed(ctx, spec, describeStartFailure(started.error), 'failed to start: ');
     return;
   }
   ctx.started(spec, runtime, started.value);

@@ -9,7 +9,7 @@ import { waitUntil } from '../../test/wait-until.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { dockerRuntime } from './docker.js';
 import { removeProjectContainers } from './docker-leftovers.js';
-import type { ServiceHandle, StartContext } from './runtime.js';
+import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
 
 /**
  * Compose's smaller semantics in the docker runtime, against the real Engine of this machine:
@@ -108,7 +108,7 @@ async function start(service: ServiceSpec, ctx: StartContext = capture()) {
     docker,
   });
   const result = await runtime.start(service, ctx);
-  if (!result.ok) throw new Error(`start failed: ${result.error}`);
+  if (!result.ok) throw new Error(`start failed: ${describeStartFailure(result.error)}`);
   handles.push(result.value);
   return docker.getContainer(result.value.containerId!);
 }

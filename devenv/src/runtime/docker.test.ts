@@ -14,7 +14,7 @@ import {
   SESSION_LABEL,
 } from './docker-labels.js';
 import { dockerReaper, listProjectLeftovers, removeProjectContainers } from './docker-leftovers.js';
-import type { ServiceHandle, StartContext } from './runtime.js';
+import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
 import { freePort } from '../process/free-port.js';
 
 /**
@@ -164,7 +164,7 @@ async function eventually<T>(
 }
 
 function started(result: Awaited<ReturnType<ReturnType<typeof dockerRuntime>['start']>>) {
-  if (!result.ok) throw new Error(`start failed: ${result.error}`);
+  if (!result.ok) throw new Error(`start failed: ${describeStartFailure(result.error)}`);
   return result.value;
 }
 
@@ -411,7 +411,11 @@ describe('docker runtime: start and stop', () => {
       }),
       capture(),
     );
-    expect(result.ok ? 'started' : result.error).toContain(
+    expect(result).toMatchObject({
+      ok: false,
+      error: { reason: 'external-volume-missing', volume: `missing-${run}` },
+    });
+    expect(result.ok ? 'started' : describeStartFailure(result.error)).toContain(
       `external volume missing-${run} does not exist: create it (docker volume create missing-${run})`,
     );
   });
@@ -433,8 +437,9 @@ describe('docker runtime: start and stop', () => {
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error).toContain('returned a non-zero code: 7');
-    expect(result.error).toContain('failing-step');
+    expect(result.error.reason).toBe('image-build-failed');
+    expect(describeStartFailure(result.error)).toContain('returned a non-zero code: 7');
+    expect(describeStartFailure(result.error)).toContain('failing-step');
     const left = await listProjectLeftovers(docker, { projectName });
     expect(left).toEqual({ ok: true, value: { containers: [], networks: [] } });
   });

@@ -16,7 +16,7 @@ import { buildable, imageVolumesPresent, pingEngine, present } from './docker-ch
 import { containerCreateOptions } from './docker-create.js';
 import { projectNetwork } from './docker-network.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
-import type { ExitStatus, Runtime, ServiceHandle, StartContext } from './runtime.js';
+import type { ExitStatus, Runtime, ServiceHandle, StartContext, StartFailure } from './runtime.js';
 
 export { containerCreateOptions, healthConfig } from './docker-create.js';
 
@@ -60,7 +60,7 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
       const image = await prepareImage(docker, spec, scope, options.projectDir, ctx);
       if (!image.ok) return image;
       const joined = await network.acquire();
-      if (!joined.ok) return joined;
+      if (!joined.ok) return err({ reason: 'engine-refused', detail: joined.error });
       const started = await runContainer(docker, spec, image.value, scope, network.name, ctx);
       if (!started.ok) {
         await network.release();
@@ -78,21 +78,18 @@ async function prepareImage(
   scope: LabelScope,
   projectDir: string,
   ctx: StartContext,
-): Promise<Result<string, string>> {
-  if (!spec.build) {
-    return spec.image === undefined
-      ? err('the service has neither image: nor build:, so there is nothing to run')
-      : ok(spec.image);
-  }
+): Promise<Result<string, StartFailure>> {
+  if (!spec.build)
+    return spec.image === undefined ? err({ reason: 'nothing-to-run' }) : ok(spec.image);
   const plan = buildPlan(spec.build, projectDir);
-  if (!plan.ok) return plan;
+  if (!plan.ok) return err({ reason: 'image-build-failed', detail: plan.error });
   const tag = spec.image ?? defaultImageTag(scope.projectName, spec.name);
   // Project and service, not the session: the same sources give the same image (and digest) in
   // every session and in `devenv images build`/promote, and a rebuild reuses the cache instead of
   // leaving the previous session's image dangling.
   const imageLabels = objectLabels(scope, spec.name);
   delete imageLabels[SESSION_LABEL];
-  return buildImage(
+  const built = await buildImage(
     docker,
     plan.value,
     tag,
@@ -100,7 +97,10 @@ async function prepareImage(
     (chunk) => ctx.output('stdout', chunk),
     ctx.signal,
   );
+  return built.ok ? built : err({ reason: 'image-build-failed', detail: built.error });
 }
+
+const refused = (detail: string) => err({ reason: 'engine-refused', detail } as const);
 
 /**
  * The service's named volumes exist before its container: created with the project's labels
@@ -111,7 +111,7 @@ async function ensureVolumes(
   docker: Dockerode,
   spec: ServiceSpec,
   projectName: string,
-): Promise<Result<void, string>> {
+): Promise<Result<void, StartFailure>> {
   for (const volume of spec.volumes) {
     if (volume.type !== 'volume') continue;
     try {
@@ -119,19 +119,16 @@ async function ensureVolumes(
       continue;
     } catch (error) {
       if (statusCodeOf(error) !== 404)
-        return err(`cannot inspect volume ${volume.name}: ${messageOf(error)}`);
+        return refused(`cannot inspect volume ${volume.name}: ${messageOf(error)}`);
     }
-    if (volume.external)
-      return err(
-        `external volume ${volume.name} does not exist: create it (docker volume create ${volume.name}) or drop external: true`,
-      );
+    if (volume.external) return err({ reason: 'external-volume-missing', volume: volume.name });
     try {
       await docker.createVolume({
         Name: volume.name,
         Labels: { [PROJECT_LABEL]: projectName },
       });
     } catch (error) {
-      return err(`cannot create volume ${volume.name}: ${messageOf(error)}`);
+      return refused(`cannot create volume ${volume.name}: ${messageOf(error)}`);
     }
   }
   return ok(undefined);
@@ -152,7 +149,7 @@ async function runContainer(
   scope: LabelScope,
   network: string,
   ctx: StartContext,
-): Promise<Result<Running, string>> {
+): Promise<Result<Running, StartFailure>> {
   const volumes = await ensureVolumes(docker, spec, scope.projectName);
   if (!volumes.ok) return volumes;
   const request = containerCreateOptions(spec, image, scope, network);
@@ -164,7 +161,7 @@ async function runContainer(
   } catch (error) {
     // A failed start (port already allocated, bad command) must not leave the created container behind.
     await removeContainer(docker, container.id);
-    return err(`cannot start container ${request.name ?? container.id}: ${messageOf(error)}`);
+    return refused(`cannot start container ${request.name ?? container.id}: ${messageOf(error)}`);
   }
   // Logs from the beginning, so the lines written before we attached are not lost.
   let logsDone: Running['logsDone'] = () => Promise.resolve();
@@ -213,22 +210,20 @@ async function createContainer(
   docker: Dockerode,
   request: Dockerode.ContainerCreateOptions,
   scope: LabelScope,
-): Promise<Result<Dockerode.Container, string>> {
+): Promise<Result<Dockerode.Container, StartFailure>> {
   const name = request.name ?? '';
   for (let attempt = 0; ; attempt++) {
     try {
       return ok(await docker.createContainer(request));
     } catch (error) {
       if (statusCodeOf(error) !== 409 || attempt > 0)
-        return err(`cannot create container ${name}: ${messageOf(error)}`);
+        return refused(`cannot create container ${name}: ${messageOf(error)}`);
       const holder = await docker
         .getContainer(name)
         .inspect()
         .catch(() => undefined);
       if (holder?.Config.Labels?.[PROJECT_LABEL] !== scope.projectName)
-        return err(
-          `a container named ${name} exists and is not devenv's: remove or rename it (docker rm ${name})`,
-        );
+        return err({ reason: 'container-name-taken', name });
       await removeContainer(docker, holder.Id);
     }
   }

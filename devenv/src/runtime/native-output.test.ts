@@ -4,6 +4,7 @@ import { testStack } from '../../test/stack-builder.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { nativeRuntime } from './native.js';
 import { outputPipes } from './output-pipes.js';
+import { describeStartFailure } from './runtime.js';
 
 const makeTempDir = useTempDirs();
 const noTools: Toolchain = {
@@ -25,7 +26,7 @@ async function run(
       if (stream !== 'devenv') out[stream].push(chunk);
     },
   });
-  if (!started.ok) throw new Error(started.error);
+  if (!started.ok) throw new Error(describeStartFailure(started.error));
   const { code } = await started.value.exited;
   return {
     stdout: Buffer.concat(out.stdout).toString(),

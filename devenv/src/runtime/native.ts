@@ -10,7 +10,14 @@ import type { ToolId } from '../versions/tool-ids.js';
 import { drainAfterDevenv, outputPipes } from './output-pipes.js';
 import { portsFree } from './ports-free.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
-import type { ExitStatus, Runtime, ServiceHandle, StartContext, Unavailable } from './runtime.js';
+import type {
+  ExitStatus,
+  Runtime,
+  ServiceHandle,
+  StartContext,
+  StartFailure,
+  Unavailable,
+} from './runtime.js';
 
 /** Runs services as local processes, each in a process group of its own (killed as a whole). */
 export function nativeRuntime(
@@ -49,7 +56,7 @@ export function nativeRuntime(
     },
     start: async (spec, ctx) => {
       const resolved = await resolve(spec);
-      if (!resolved.ok) return err(resolved.error.reason);
+      if (!resolved.ok) return err({ reason: 'unavailable', why: resolved.error.reason });
       const native = spec.devenv.native!;
       return spawnGroup(resolved.value.exe, native.command.slice(1), {
         cwd: native.cwd,
@@ -78,7 +85,7 @@ async function spawnGroup(
   executable: string,
   args: readonly string[],
   options: SpawnOptions,
-): Promise<Result<ServiceHandle, string>> {
+): Promise<Result<ServiceHandle, StartFailure>> {
   // Real pipes where possible: a logger writes much faster into one than into Node's socketpair.
   const pipes = await outputPipes();
   // detached = setsid(): the child leads a new process group that outlives neither our stop nor a reap.
@@ -102,7 +109,7 @@ async function spawnGroup(
     orphanDrain?.stop();
     stdout.destroy();
     stderr.destroy();
-    return err(`cannot start ${executable}: ${messageOf(error)}`);
+    return err({ reason: 'spawn-failed', executable, message: messageOf(error) });
   }
   const pid = child.pid!;
   stdout.on('data', (chunk: Buffer) => options.ctx.output('stdout', chunk));

@@ -40,6 +40,39 @@ export interface Unavailable {
   readonly reason: string;
 }
 
+/** Why a runtime did not start a service its check had passed. */
+export type StartFailure =
+  /** The check's answer changed since (a tool or executable is gone). */
+  | { readonly reason: 'unavailable'; readonly why: string }
+  /** The executable would not spawn (ENOENT, EACCES, …). */
+  | { readonly reason: 'spawn-failed'; readonly executable: string; readonly message: string }
+  | { readonly reason: 'nothing-to-run' }
+  /** `build:` cannot be built as written, or the build failed. */
+  | { readonly reason: 'image-build-failed'; readonly detail: string }
+  | { readonly reason: 'external-volume-missing'; readonly volume: string }
+  | { readonly reason: 'container-name-taken'; readonly name: string }
+  /** The Engine refused a volume, network or container call. */
+  | { readonly reason: 'engine-refused'; readonly detail: string };
+
+/** A start failure as the service's row and log show it. */
+export function describeStartFailure(failure: StartFailure): string {
+  switch (failure.reason) {
+    case 'unavailable':
+      return failure.why;
+    case 'spawn-failed':
+      return `cannot start ${failure.executable}: ${failure.message}`;
+    case 'nothing-to-run':
+      return 'the service has neither image: nor build:, so there is nothing to run';
+    case 'image-build-failed':
+    case 'engine-refused':
+      return failure.detail;
+    case 'external-volume-missing':
+      return `external volume ${failure.volume} does not exist: create it (docker volume create ${failure.volume}) or drop external: true`;
+    case 'container-name-taken':
+      return `a container named ${failure.name} exists and is not devenv's: remove or rename it (docker rm ${failure.name})`;
+  }
+}
+
 /** Where a service runs: `native` (a process group) or `docker` (a container). */
 export type RuntimeKind = Runtime['kind'];
 
@@ -47,5 +80,5 @@ export interface Runtime {
   readonly kind: 'native' | 'docker';
   /** Whether this runtime can run the service here (tool or image present); cheap enough to call per start. */
   check(spec: ServiceSpec): Promise<Result<void, Unavailable>>;
-  start(spec: ServiceSpec, ctx: StartContext): Promise<Result<ServiceHandle, string>>;
+  start(spec: ServiceSpec, ctx: StartContext): Promise<Result<ServiceHandle, StartFailure>>;
 }
