@@ -5,7 +5,7 @@ import {
   type RuntimeKind,
   type ServiceHandle,
 } from '../runtime/runtime.js';
-import { messageOf } from '../result.js';
+import { err, messageOf, ok, type Result } from '../result.js';
 import type { Clock } from './clock.js';
 import { nextStartAfterFailedStart } from './restart-policy.js';
 import type { Store } from './store.js';
@@ -24,25 +24,42 @@ export interface LaunchContext {
   readonly started: (spec: ServiceSpec, runtime: Runtime, handle: ServiceHandle) => void;
 }
 
-/** The first runtime that can run the service, or why none can. */
+/** Why a runtime the service may use cannot run it. */
+export type RuntimeRefusal =
+  /** This devenv was started without that runtime (`--runtime` left it out). */
+  | { readonly kind: RuntimeKind; readonly reason: 'not-in-this-devenv' }
+  /** Its check failed: a tool, an image or a port is missing. */
+  | { readonly kind: RuntimeKind; readonly reason: 'check-failed'; readonly why: string };
+
+/** `native: "api" is not on PATH; docker: …`: every runtime tried, in order. */
+export function describeRefusals(refusals: readonly RuntimeRefusal[]): string {
+  return refusals
+    .map(
+      (r) =>
+        `${r.kind}: ${r.reason === 'not-in-this-devenv' ? 'runtime not available in this devenv' : r.why}`,
+    )
+    .join('; ');
+}
+
+/** The first runtime that can run the service, or why each it may use cannot. */
 async function pickRuntime(
   options: SupervisorOptions,
   spec: ServiceSpec,
-): Promise<Runtime | string> {
+): Promise<Result<Runtime, RuntimeRefusal[]>> {
   const choice = options.runtimeFor(spec.name);
   const order: RuntimeKind[] = choice === 'auto' ? ['native', 'docker'] : [choice];
-  const reasons: string[] = [];
+  const refusals: RuntimeRefusal[] = [];
   for (const kind of order) {
     const runtime = options.runtimes[kind];
     if (!runtime) {
-      reasons.push(`${kind}: runtime not available in this devenv`);
+      refusals.push({ kind, reason: 'not-in-this-devenv' });
       continue;
     }
     const check = await runtime.check(spec);
-    if (check.ok) return runtime;
-    reasons.push(`${kind}: ${check.error.reason}`);
+    if (check.ok) return ok(runtime);
+    refusals.push({ kind, reason: 'check-failed', why: check.error.reason });
   }
-  return reasons.join('; ');
+  return err(refusals);
 }
 
 /** Starts one service on the first runtime that can run it; never rejects. */
@@ -75,13 +92,15 @@ async function launchOnce(ctx: LaunchContext, spec: ServiceSpec) {
   const { store, options } = ctx;
   const name = spec.name;
   const shuttingDown = () => store.getState().shuttingDown;
-  const runtime = await pickRuntime(options, spec);
+  const picked = await pickRuntime(options, spec);
   if (shuttingDown()) return;
-  if (typeof runtime === 'string') {
-    store.dispatch({ type: 'service/unavailable', service: name, reason: runtime });
-    ctx.note(name, `unavailable: ${runtime}`);
+  if (!picked.ok) {
+    const reason = describeRefusals(picked.error);
+    store.dispatch({ type: 'service/unavailable', service: name, reason });
+    ctx.note(name, `unavailable: ${reason}`);
     return;
   }
+  const runtime = picked.value;
   const started = await runtime.start(spec, {
     output: (stream, chunk) => options.log.write(name, stream, chunk),
     signal: ctx.signal,
