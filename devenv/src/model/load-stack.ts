@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { startOrder } from './dependency-graph.js';
+import { consistencyProblems } from './consistency.js';
 import { parseDotenv } from './dotenv.js';
 import { assembleProject, type SourceText } from './compose-project.js';
 import type { Lookup } from './interpolate.js';
@@ -200,6 +201,12 @@ function build(
   // 3. The dependency graph and host ports, across active services.
   const graph = checkGraph(found.normalized, services, found.inactive);
   problems.push(...graph.problems);
+  problems.push(
+    ...consistencyProblems(
+      data,
+      found.normalized.map((s) => s.spec.name),
+    ),
+  );
 
   const diagnostics = [...found.diagnostics, ...problems.map(toDiagnostic)];
   if (diagnostics.length > 0) return err(finish(diagnostics, texts));

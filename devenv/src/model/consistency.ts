@@ -1,0 +1,78 @@
+import type { Problem } from './problem.js';
+import { closestName } from './suggest.js';
+import { isPlainObject } from './tree.js';
+
+/**
+ * What compose-go checks across the whole project once it is merged (loader/validate.go): the
+ * networks a service names are declared, `network_mode` and `networks` are not both set, and a
+ * secret says where its value comes from. Only active services are checked, as there.
+ */
+export function consistencyProblems(merged: unknown, activeServices: readonly string[]): Problem[] {
+  const problems: Problem[] = [];
+  const document = isPlainObject(merged) ? merged : {};
+  const services = isPlainObject(document['services']) ? document['services'] : {};
+  const declared = Object.keys(isPlainObject(document['networks']) ? document['networks'] : {});
+  for (const name of activeServices) {
+    const service = services[name];
+    if (isPlainObject(service)) problems.push(...networkProblems(name, service, declared));
+  }
+  problems.push(...secretProblems(document['secrets']));
+  return problems;
+}
+
+function networkProblems(
+  name: string,
+  service: Readonly<Record<string, unknown>>,
+  declared: readonly string[],
+): Problem[] {
+  const networks = service['networks'];
+  const named = Array.isArray(networks)
+    ? networks.map(String)
+    : isPlainObject(networks)
+      ? Object.keys(networks)
+      : [];
+  const at = ['services', name];
+  const mode = service['network_mode'];
+  if (typeof mode === 'string' && mode !== '' && named.length > 0)
+    return [
+      {
+        path: [...at, 'networks'],
+        at: 'key',
+        message: `service "${name}" sets both network_mode and networks, which exclude each other`,
+        hint: 'keep network_mode (the container shares that network stack) or networks, not both',
+      },
+    ];
+  const problems: Problem[] = [];
+  named.forEach((network, i) => {
+    // Compose reads a service's network named x-… as an extension, never as a network.
+    if (network === 'default' || (declared.includes(network) && !network.startsWith('x-'))) return;
+    const suggestion = closestName(network, declared);
+    problems.push({
+      path: Array.isArray(networks) ? [...at, 'networks', i] : [...at, 'networks', network],
+      at: Array.isArray(networks) ? 'value' : 'key',
+      message: `service "${name}" uses network "${network}", which is not declared under the top-level networks${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+      hint: network.startsWith('x-')
+        ? 'rename the network: Compose reads names starting with x- as extensions'
+        : `declare it: networks: {${network}: {}} at the top level`,
+    });
+  });
+  return problems;
+}
+
+function secretProblems(secrets: unknown): Problem[] {
+  if (!isPlainObject(secrets)) return [];
+  const problems: Problem[] = [];
+  for (const [name, secret] of Object.entries(secrets)) {
+    if (name.startsWith('x-')) continue;
+    const spec = isPlainObject(secret) ? secret : {};
+    const given = (key: string) => typeof spec[key] === 'string' && spec[key] !== '';
+    if (spec['external'] === true || given('file') || given('environment')) continue;
+    problems.push({
+      path: ['secrets', name],
+      at: 'key',
+      message: `secret "${name}" says neither file nor environment`,
+      hint: 'give it file: (a path) or environment: (a variable name), or mark it external: true',
+    });
+  }
+  return problems;
+}
