@@ -30,6 +30,11 @@ export interface YamlSourceOptions {
    * values then point into the anchored mapping they came from.
    */
   readonly mergeKeys?: boolean;
+  /**
+   * Every mapping key must be a string, as Compose requires: `123:` or `true:` unquoted is a
+   * number or a boolean (YAML's types), reported at the key.
+   */
+  readonly stringKeys?: boolean;
 }
 
 /** Parses YAML keeping positions; syntax errors become positioned diagnostics, never throws. */
@@ -62,6 +67,19 @@ export function parseYamlSource(
     const pos = lineCounter.linePos(recursive);
     return err([
       { file, line: pos.line, col: pos.col, message: 'an alias refers to its own anchor' },
+    ]);
+  }
+  const typedKey = options.stringKeys ? nonStringKey(doc) : undefined;
+  if (typedKey !== undefined) {
+    const pos = lineCounter.linePos(typedKey.offset);
+    return err([
+      {
+        file,
+        line: pos.line,
+        col: pos.col,
+        message: `the key ${typedKey.text} is ${typedKey.kind}, not a string`,
+        hint: `quote it ("${typedKey.text}") if it is meant as a name`,
+      },
     ]);
   }
   let data: unknown;
@@ -99,6 +117,36 @@ function recursiveAlias(doc: Document.Parsed): number | undefined {
         return visit.BREAK;
       }
       return undefined;
+    },
+  });
+  return found;
+}
+
+/** The first mapping key that YAML reads as something other than a string. */
+function nonStringKey(
+  doc: Document.Parsed,
+): { offset: number; text: string; kind: string } | undefined {
+  let found: { offset: number; text: string; kind: string } | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      // `<<` (a merge key) is a symbol; an absent key (`: x`) is null.
+      const value: unknown = isScalar(key) ? key.value : key;
+      if (typeof value === 'string' || typeof value === 'symbol') return undefined;
+      const kind =
+        typeof value === 'number' || typeof value === 'bigint'
+          ? 'a number'
+          : typeof value === 'boolean'
+            ? 'a boolean'
+            : value === null
+              ? 'null'
+              : 'a collection';
+      found = {
+        offset: key?.range?.[0] ?? 0,
+        text: isScalar(key) ? (key.source ?? String(value)) : String(key),
+        kind,
+      };
+      return visit.BREAK;
     },
   });
   return found;

@@ -24,7 +24,7 @@ export function readComposeFile(
   file: string,
   lookup: Lookup,
 ): Result<ComposeFile, Diagnostic[]> {
-  const parsed = parseYamlSource(text, file, { mergeKeys: true });
+  const parsed = parseYamlSource(text, file, { mergeKeys: true, stringKeys: true });
   if (!parsed.ok) return err(parsed.error);
   const source = parsed.value;
   if (!isPlainObject(source.data)) {
