@@ -68,18 +68,7 @@ export function startHotReload(options: {
       changed();
     },
   });
-  const hasProtos = existsSync(join(root, 'protos', 'buf.yaml'));
-  const watcher = watchRepository({
-    root,
-    onBatch: (paths) => {
-      const plan = planReload(paths, stack);
-      const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
-      if (relevant.protos.length + relevant.restart.length + relevant.hotReload.length > 0)
-        void reloader.apply(relevant);
-      tests.saved(paths);
-    },
-    onError: (message) => note(`file watcher: ${message}`),
-  });
+  const watcher = watchForReloads(root, stack, reloader, tests, note);
   void inotifyBudgetWarning(root).then((warning) => warning && note(warning));
   return {
     block: () => block,
@@ -111,4 +100,26 @@ function protoSteps(
     breaking: () => breakingProtos(protoOptions),
     generate: () => generateProtos(protoOptions),
   };
+}
+
+/** Each batch of saved files: one reload plan (protos only when the project has buf), and tests. */
+function watchForReloads(
+  root: string,
+  stack: Stack,
+  reloader: { apply(plan: ReturnType<typeof planReload>): Promise<void> },
+  tests: { saved(paths: readonly string[]): void },
+  note: (text: string) => void,
+) {
+  const hasProtos = existsSync(join(root, 'protos', 'buf.yaml'));
+  return watchRepository({
+    root,
+    onBatch: (paths) => {
+      const plan = planReload(paths, stack);
+      const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
+      if (relevant.protos.length + relevant.restart.length + relevant.hotReload.length > 0)
+        void reloader.apply(relevant);
+      tests.saved(paths);
+    },
+    onError: (message) => note(`file watcher: ${message}`),
+  });
 }

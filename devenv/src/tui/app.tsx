@@ -7,7 +7,8 @@ import { Footer, HelpOverlay } from './footer.js';
 import { Header, RELOAD_BANNER_HEIGHT, ReloadBanner } from './header.js';
 import { handleInput, type InputContext } from './input.js';
 import { isLoadRunning, LoadPicker, loadPickerHeight } from './load-picker.js';
-import { LogPane } from './log-pane.js';
+import { LogPane, type LogPaneProps } from './log-pane.js';
+import type { LogRecord } from '../logbus/log-record.js';
 import { runCommand } from './run-command.js';
 import { serviceUrl } from './service-url.js';
 import { orderedServices, ServiceTable } from './service-table.js';
@@ -33,12 +34,7 @@ export function App({
   readonly budget?: FrameBudget;
 }) {
   const budget = useFrameCost(givenBudget);
-  const { exit } = useApp();
-  const { stdout } = useStdout();
-  // Ink hands over the real terminal stream; its size is what the layout must fit.
-  const terminal = stdout as NodeJS.WriteStream;
-  const rows = terminal.rows || 40;
-  const columns = terminal.columns || 120;
+  const { rows, columns } = useTerminalSize();
 
   useThrottledRefresh(controller.subscribe, budget);
   const getState = useCallback(() => controller.getState(), [controller]);
@@ -50,49 +46,10 @@ export function App({
 
   const { reloadBlock: block, temporal, load: loadStatus, tests } = state.panels;
   const profiles = view.current.picker !== undefined ? controller.loadProfiles() : [];
-  const groups = new Set(services.map((n) => controller.stack.services[n]?.devenv.group)).size;
-  const logHeight = Math.max(
-    3,
-    rows -
-      (services.length + groups + 1) -
-      5 -
-      (block ? RELOAD_BANNER_HEIGHT : 0) -
-      temporalPanelHeight(temporal) -
-      (view.current.picker !== undefined ? loadPickerHeight(profiles, loadStatus) : 0),
-  );
+  const logHeight = logPaneHeight(rows, controller, services, view.current, profiles);
 
-  useEffect(() => {
-    const last = Math.max(0, services.length - 1);
-    if (view.current.selected > last) setView({ ...view.current, selected: last });
-  }, [services.length, view, setView]);
-
-  useInput((input, key) => {
-    const context: InputContext = {
-      services,
-      shown,
-      logHeight,
-      loadProfiles: () => controller.loadProfiles(),
-      loadRunning: isLoadRunning(loadStatus),
-      canStop: (name) => {
-        const service = controller.getState().services[name];
-        return service !== undefined && canBeStopped(service.phase);
-      },
-      breakingBlocked: block?.reason === 'proto-breaking',
-      urlOf: (name) => {
-        const spec = controller.stack.services[name];
-        return spec ? serviceUrl(spec) : undefined;
-      },
-    };
-    const { view: next, command } = handleInput(view.current, input, key, context);
-    setView(next);
-    if (command)
-      runCommand(
-        controller,
-        command,
-        (status) => setView({ ...view.current, status }),
-        () => exit(),
-      );
-  });
+  useSelectionInTable(services.length, view, setView);
+  useKeys(controller, view, setView, { services, shown, logHeight });
 
   const current = view.current;
   const healthy = services.filter((n) => state.services[n]?.phase === 'healthy').length;
@@ -122,16 +79,7 @@ export function App({
       {current.help ? (
         <HelpOverlay />
       ) : (
-        <LogPane
-          records={shown}
-          height={logHeight}
-          width={columns}
-          scroll={current.scroll}
-          search={current.search}
-          currentMatch={current.current}
-          title={logTitle(current)}
-          showService={current.target === undefined}
-        />
+        <LogPane {...logPaneProps(current, shown, logHeight, columns)} />
       )}
       <Footer status={current.status} />
     </Box>
@@ -163,4 +111,98 @@ function useFrameCost(given: FrameBudget | undefined): FrameBudget {
     mounted.current = true;
   });
   return budget;
+}
+
+function useTerminalSize(): { rows: number; columns: number } {
+  const { stdout } = useStdout();
+  // Ink hands over the real terminal stream; its size is what the layout must fit.
+  const terminal = stdout as NodeJS.WriteStream;
+  return { rows: terminal.rows || 40, columns: terminal.columns || 120 };
+}
+
+/** Rows left for the log pane once the header, the table and the open panels are drawn. */
+function logPaneHeight(
+  rows: number,
+  controller: DevenvController,
+  services: readonly string[],
+  view: ViewState,
+  profiles: readonly string[],
+): number {
+  const { reloadBlock, temporal, load } = controller.getState().panels;
+  const groups = new Set(services.map((n) => controller.stack.services[n]?.devenv.group)).size;
+  return Math.max(
+    3,
+    rows -
+      (services.length + groups + 1) -
+      5 -
+      (reloadBlock ? RELOAD_BANNER_HEIGHT : 0) -
+      temporalPanelHeight(temporal) -
+      (view.picker !== undefined ? loadPickerHeight(profiles, load) : 0),
+  );
+}
+
+/** Each key: the pure handler's new view, and its command carried out. */
+function useKeys(
+  controller: DevenvController,
+  view: { readonly current: ViewState },
+  setView: (next: ViewState) => void,
+  screen: Pick<InputContext, 'services' | 'shown' | 'logHeight'>,
+): void {
+  const { exit } = useApp();
+  useInput((input, key) => {
+    const { reloadBlock, load } = controller.getState().panels;
+    const context: InputContext = {
+      ...screen,
+      loadProfiles: () => controller.loadProfiles(),
+      loadRunning: isLoadRunning(load),
+      canStop: (name) => {
+        const service = controller.getState().services[name];
+        return service !== undefined && canBeStopped(service.phase);
+      },
+      breakingBlocked: reloadBlock?.reason === 'proto-breaking',
+      urlOf: (name) => {
+        const spec = controller.stack.services[name];
+        return spec ? serviceUrl(spec) : undefined;
+      },
+    };
+    const { view: next, command } = handleInput(view.current, input, key, context);
+    setView(next);
+    if (command)
+      runCommand(
+        controller,
+        command,
+        (status) => setView({ ...view.current, status }),
+        () => exit(),
+      );
+  });
+}
+
+/** A service that goes away (a narrower selection) leaves the selection inside the table. */
+function useSelectionInTable(
+  count: number,
+  view: { readonly current: ViewState },
+  setView: (next: ViewState) => void,
+): void {
+  useEffect(() => {
+    const last = Math.max(0, count - 1);
+    if (view.current.selected > last) setView({ ...view.current, selected: last });
+  }, [count, view, setView]);
+}
+
+function logPaneProps(
+  view: ViewState,
+  records: readonly LogRecord[],
+  height: number,
+  width: number,
+): LogPaneProps {
+  return {
+    records,
+    height,
+    width,
+    scroll: view.scroll,
+    search: view.search,
+    currentMatch: view.current,
+    title: logTitle(view),
+    showService: view.target === undefined,
+  };
 }
