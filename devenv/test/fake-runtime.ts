@@ -1,11 +1,17 @@
 import type { Prober } from '../src/health/probe.js';
 import type { ProbeCheck, ServiceSpec } from '../src/model/stack.js';
-import type { ExitStatus, Runtime, RuntimeKind, ServiceHandle } from '../src/runtime/runtime.js';
+import type {
+  ExitStatus,
+  Runtime,
+  RuntimeKind,
+  ServiceHandle,
+  Unavailable,
+} from '../src/runtime/runtime.js';
 
 /** How a fake service behaves; the test changes it at any time with `script`. */
 export interface FakeBehaviour {
   /** `check` says the runtime cannot run it, with this reason. */
-  readonly unavailable: string | undefined;
+  readonly unavailable: Unavailable | undefined;
   /** `start` fails with this message. */
   readonly startError: string | undefined;
   /** What its probe answers while it runs. */
@@ -77,10 +83,10 @@ export function fakeRuntime(kind: RuntimeKind = 'native'): FakeRuntime {
       kind,
       check: async (spec) => {
         calls.push(`check ${spec.name}`);
-        const reason = behaviourOf(spec.name).unavailable;
-        return reason === undefined
+        const unavailable = behaviourOf(spec.name).unavailable;
+        return unavailable === undefined
           ? { ok: true, value: undefined }
-          : { ok: false, error: { reason } };
+          : { ok: false, error: unavailable };
       },
       start: async (spec) => {
         calls.push(`start ${spec.name}`);

@@ -28,7 +28,7 @@ describe('a service no runtime can run (fake runtime)', () => {
   it('is unavailable with every runtime it may use and why, in order', async () => {
     const clock = fakeClock();
     const fake = fakeRuntime('native');
-    fake.script('api', { unavailable: '"api" is not on PATH' });
+    fake.script('api', { unavailable: { reason: 'not-on-path', command: 'api' } });
     const lines: string[] = [];
     const supervisor = createSupervisor({
       stack: testStack('/fake', { api: { command: ['api'] } }),

@@ -5,6 +5,7 @@ import {
   type RuntimeKind,
   type ServiceHandle,
 } from '../runtime/runtime.js';
+import { describeUnavailable } from '../runtime/unavailable.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import type { Clock } from './clock.js';
 import { nextStartAfterFailedStart } from './restart-policy.js';
@@ -57,7 +58,7 @@ async function pickRuntime(
     }
     const check = await runtime.check(spec);
     if (check.ok) return ok(runtime);
-    refusals.push({ kind, reason: 'check-failed', why: check.error.reason });
+    refusals.push({ kind, reason: 'check-failed', why: describeUnavailable(check.error) });
   }
   return err(refusals);
 }

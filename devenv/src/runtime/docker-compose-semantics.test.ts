@@ -10,6 +10,7 @@ import type { ServiceSpec } from '../model/stack.js';
 import { dockerRuntime } from './docker.js';
 import { removeProjectContainers } from './docker-leftovers.js';
 import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
+import { describeUnavailable } from './unavailable.js';
 
 /**
  * Compose's smaller semantics in the docker runtime, against the real Engine of this machine:
@@ -223,7 +224,7 @@ describe('docker runtime: Compose semantics', () => {
     );
     const [major = 0, minor = 0] = ApiVersion.split('.').map(Number);
     if (major === 1 && minor < 48) {
-      expect(result.ok ? '' : result.error.reason).toContain(
+      expect(result.ok ? '' : describeUnavailable(result.error)).toContain(
         `volumes of type: image need Docker Engine 28 or later (API 1.48); this Engine speaks API ${ApiVersion}`,
       );
     } else {

@@ -15,6 +15,7 @@ import {
 } from './docker-labels.js';
 import { dockerReaper, listProjectLeftovers, removeProjectContainers } from './docker-leftovers.js';
 import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
+import { describeUnavailable } from './unavailable.js';
 import { freePort } from '../process/free-port.js';
 
 /**
@@ -193,9 +194,10 @@ describe('docker runtime: check', () => {
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.error.reason).toContain('not present locally');
-    expect(result.error.reason).toContain('never pulls');
-    expect(result.error.reason).toContain('build:');
+    expect(result.error.reason).toBe('image-missing');
+    expect(describeUnavailable(result.error)).toContain('not present locally');
+    expect(describeUnavailable(result.error)).toContain('never pulls');
+    expect(describeUnavailable(result.error)).toContain('build:');
   });
 
   it('accepts a service it can build', async () => {
@@ -219,7 +221,8 @@ describe('docker runtime: check', () => {
       spec('web', { build: { context, dockerfile: 'Nope.dockerfile' } }),
     );
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.reason).toContain('Nope.dockerfile does not exist');
+    if (!result.ok)
+      expect(describeUnavailable(result.error)).toContain('Nope.dockerfile does not exist');
   });
 
   it('says how to start an Engine that does not answer', async () => {
@@ -233,7 +236,7 @@ describe('docker runtime: check', () => {
     });
     const result = await runtime.check(spec('web'));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.reason).toMatch(/does not answer.*dockerd/);
+    if (!result.ok) expect(describeUnavailable(result.error)).toMatch(/does not answer.*dockerd/);
   });
 });
 

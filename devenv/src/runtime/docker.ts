@@ -12,7 +12,8 @@ import {
   PROJECT_LABEL,
   type LabelScope,
 } from './docker-labels.js';
-import { buildable, imageVolumesPresent, pingEngine, present } from './docker-check.js';
+import { buildable, imageVolumesPresent, present } from './docker-check.js';
+import { pingDockerEngine } from './docker-ping.js';
 import { containerCreateOptions } from './docker-create.js';
 import { projectNetwork } from './docker-network.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
@@ -46,8 +47,8 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
   return {
     kind: 'docker',
     check: async (spec) => {
-      const engine = await pingEngine(docker);
-      if (!engine.ok) return err({ reason: engine.error });
+      const engine = await pingDockerEngine(docker);
+      if (!engine.ok) return err({ reason: 'engine-silent', silence: engine.error });
       const image = spec.build
         ? await buildable(spec, options.projectDir)
         : await present(docker, spec);

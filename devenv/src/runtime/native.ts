@@ -4,11 +4,11 @@ import { closeSync } from 'node:fs';
 import type { ServiceSpec } from '../model/stack.js';
 import { findExecutable } from '../process/executable.js';
 import { err, messageOf, ok, type Result } from '../result.js';
-import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { drainAfterDevenv, outputPipes } from './output-pipes.js';
 import { portsFree } from './ports-free.js';
+import { describeUnavailable } from './unavailable.js';
 import { groupExists, processStartTicks, signalGroup } from './process-group.js';
 import type {
   ExitStatus,
@@ -29,22 +29,19 @@ export function nativeRuntime(
     spec: ServiceSpec,
   ): Promise<Result<{ exe: string; toolEnv: Record<string, string> }, Unavailable>> => {
     const native = spec.devenv.native;
-    if (!native) return err({ reason: 'no x-devenv.native command: it runs only as a container' });
+    if (!native) return err({ reason: 'no-native-command' });
     const [command] = native.command;
-    if (command === undefined) return err({ reason: 'x-devenv.native.command is empty' });
+    if (command === undefined) return err({ reason: 'empty-native-command' });
     const toolEnv: Record<string, string> = {};
     for (const needed of native.tool ? [...native.requires, native.tool] : native.requires) {
       // A fresh clone has none of them yet: the first start installs from a package registry.
       const tool = await toolchain.ensure(needed);
-      if (!tool.ok)
-        return err({
-          reason: `${needed} ${describeToolFailure(tool.error)} → ${tool.error.remediation}`,
-        });
+      if (!tool.ok) return err({ reason: 'tool-failed', tool: needed, failure: tool.error });
       toolEnv[toolEnvName(needed)] = tool.value.path;
     }
     if (native.tool) return ok({ exe: toolEnv[toolEnvName(native.tool)]!, toolEnv });
     const found = await findExecutable(command, baseEnv['PATH'] ?? '', native.cwd);
-    return found ? ok({ exe: found, toolEnv }) : err({ reason: `"${command}" is not on PATH` });
+    return found ? ok({ exe: found, toolEnv }) : err({ reason: 'not-on-path', command });
   };
 
   return {
@@ -56,7 +53,8 @@ export function nativeRuntime(
     },
     start: async (spec, ctx) => {
       const resolved = await resolve(spec);
-      if (!resolved.ok) return err({ reason: 'unavailable', why: resolved.error.reason });
+      if (!resolved.ok)
+        return err({ reason: 'unavailable', why: describeUnavailable(resolved.error) });
       const native = spec.devenv.native!;
       return spawnGroup(resolved.value.exe, native.command.slice(1), {
         cwd: native.cwd,

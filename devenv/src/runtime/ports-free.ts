@@ -1,4 +1,4 @@
-import { describeTakenPort, inspectPort } from '../doctor/port-holders.js';
+import { inspectPort } from '../doctor/port-holders.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { err, ok, type Result } from '../result.js';
 import type { Unavailable } from './runtime.js';
@@ -8,7 +8,8 @@ export async function portsFree(spec: ServiceSpec): Promise<Result<void, Unavail
   for (const mapping of spec.ports) {
     if (mapping.host === undefined || mapping.protocol !== 'tcp') continue;
     const state = await inspectPort(mapping.host);
-    if (!state.free) return err({ reason: describeTakenPort(mapping.host, state.holders) });
+    if (!state.free)
+      return err({ reason: 'port-taken', port: mapping.host, holders: state.holders });
   }
   return ok(undefined);
 }

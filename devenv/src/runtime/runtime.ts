@@ -1,6 +1,7 @@
 import type { Result } from '../result.js';
 import type { ServiceSpec } from '../model/stack.js';
 import type { LogStream } from '../logbus/log-record.js';
+import type { Unavailable } from './unavailable.js';
 
 export interface ExitStatus {
   readonly code: number | null;
@@ -35,10 +36,7 @@ export interface StartContext {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Why a service cannot run on a runtime here, and what to do about it. */
-export interface Unavailable {
-  readonly reason: string;
-}
+export type { Unavailable } from './unavailable.js';
 
 /** Why a runtime did not start a service its check had passed. */
 export type StartFailure =
