@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { devenvKnownKeys } from './schema-devenv.js';
 import { serviceSchema } from './schema-service.js';
 import { unknownKeyProblems, unsupportedKeyProblems } from './schema-strict.js';
+import { valueProblems } from './value-checks.js';
 
 export {
   DEFAULT_GROUP,
@@ -38,7 +39,11 @@ export type ComposeInput = z.output<typeof typedComposeSchema>;
  * devenv cannot run), and the typed fields parsed, with every problem of both reported at once.
  */
 export const composeSchema = z.unknown().transform((document, ctx): ComposeInput => {
-  const keyProblems = [...unknownKeyProblems(document), ...unsupportedKeyProblems(document)];
+  const keyProblems = [
+    ...unknownKeyProblems(document),
+    ...unsupportedKeyProblems(document),
+    ...valueProblems(document),
+  ];
   for (const problem of keyProblems)
     ctx.addIssue({
       code: 'custom',
