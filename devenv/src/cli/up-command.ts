@@ -23,7 +23,6 @@ import { runTui } from './up/tui-mode.js';
 import { parseUpOptions, UP_USAGE, type UpOptions } from './up/up-options.js';
 import { UsageError } from './usage-error.js';
 
-
 /**
  * `devenv up`: load the stack, clear what an earlier devenv left, start the engine and its
  * observers, run in one mode (CI, TUI or headless) until it ends, then tear everything down.
