@@ -5,6 +5,7 @@ export const DOCKER_PING_TIMEOUT_MS = 3_000;
 
 /** Why the Docker Engine did not answer a ping. */
 export type EngineSilence =
+  /** Connected (or still trying) but no answer within the timeout. */
   | { readonly reason: 'no-answer-in-time'; readonly timeoutMs: number }
   /** The call failed: no socket, refused, an HTTP error. */
   | { readonly reason: 'call-failed'; readonly message: string };

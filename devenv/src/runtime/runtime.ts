@@ -44,10 +44,13 @@ export type StartFailure =
   | { readonly reason: 'unavailable'; readonly why: string }
   /** The executable would not spawn (ENOENT, EACCES, …). */
   | { readonly reason: 'spawn-failed'; readonly executable: string; readonly message: string }
+  /** Neither `image:` nor `build:` names anything to run. */
   | { readonly reason: 'nothing-to-run' }
   /** `build:` cannot be built as written, or the build failed. */
   | { readonly reason: 'image-build-failed'; readonly detail: string }
+  /** A volume declared `external: true` does not exist; devenv never creates one. */
   | { readonly reason: 'external-volume-missing'; readonly volume: string }
+  /** A container that is not this project's already has the service's container name. */
   | { readonly reason: 'container-name-taken'; readonly name: string }
   /** The Engine refused a volume, network or container call. */
   | { readonly reason: 'engine-refused'; readonly detail: string };

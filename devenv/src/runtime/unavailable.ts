@@ -5,10 +5,13 @@ import type { EngineSilence } from './docker-ping.js';
 
 /** Why a service cannot run on a runtime here (Runtime.check); describeUnavailable says what to do. */
 export type Unavailable =
+  /** The service has no `x-devenv.native` command: it runs only as a container. */
   | { readonly reason: 'no-native-command' }
+  /** `x-devenv.native.command` is there but empty. */
   | { readonly reason: 'empty-native-command' }
   /** A tool the service needs is missing and could not be installed. */
   | { readonly reason: 'tool-failed'; readonly tool: ToolId; readonly failure: ToolFailure }
+  /** The native command is not an executable on PATH (or in the service's cwd). */
   | { readonly reason: 'not-on-path'; readonly command: string }
   /** A published port is held by another process. */
   | {
@@ -16,15 +19,19 @@ export type Unavailable =
       readonly port: number;
       readonly holders: readonly PortHolder[];
     }
+  /** No Docker Engine answers. */
   | { readonly reason: 'engine-silent'; readonly silence: EngineSilence }
   /** `build:` cannot be built as written. */
   | { readonly reason: 'build-invalid'; readonly detail: string }
+  /** The Dockerfile that `build:` names is not there. */
   | { readonly reason: 'dockerfile-missing'; readonly dockerfile: string }
+  /** Neither `image:` nor `build:` names anything to run. */
   | { readonly reason: 'nothing-to-run' }
   /** The image is not here, and devenv never pulls. */
   | { readonly reason: 'image-missing'; readonly image: string }
   /** `type: image` volumes need a newer Engine API than `api`. */
   | { readonly reason: 'engine-too-old'; readonly api: string; readonly wanted: string }
+  /** An image a `type: image` volume mounts is not here. */
   | { readonly reason: 'image-volume-missing'; readonly image: string; readonly target: string }
   /** The Engine failed a call it should have answered. */
   | { readonly reason: 'engine-refused'; readonly detail: string };
