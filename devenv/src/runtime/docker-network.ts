@@ -2,10 +2,11 @@ import type Dockerode from 'dockerode';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { networkName, objectLabels, type LabelScope } from './docker-labels.js';
 import { removeNetworkIfUnused, statusCodeOf } from './docker-leftovers.js';
+import type { StartFailure } from './runtime.js';
 
 export interface ProjectNetwork {
   readonly name: string;
-  acquire(): Promise<Result<void, string>>;
+  acquire(): Promise<Result<void, StartFailure>>;
   /** Called once per successful acquire; the last one out removes the network. */
   release(): Promise<void>;
 }
@@ -23,13 +24,16 @@ export function projectNetwork(docker: Dockerode, scope: LabelScope): ProjectNet
     queue = run.catch(() => undefined);
     return run;
   };
-  const ensure = async (): Promise<Result<void, string>> => {
+  const ensure = async (): Promise<Result<void, StartFailure>> => {
     try {
       await docker.getNetwork(name).inspect();
       return ok(undefined);
     } catch (error) {
       if (statusCodeOf(error) !== 404)
-        return err(`cannot inspect network ${name}: ${messageOf(error)}`);
+        return err({
+          reason: 'engine-refused',
+          detail: `cannot inspect network ${name}: ${messageOf(error)}`,
+        });
     }
     try {
       await docker.createNetwork({
@@ -43,7 +47,10 @@ export function projectNetwork(docker: Dockerode, scope: LabelScope): ProjectNet
       // 409: another devenv process created it a moment ago, which is just as good.
       return statusCodeOf(error) === 409
         ? ok(undefined)
-        : err(`cannot create network ${name}: ${messageOf(error)}`);
+        : err({
+            reason: 'engine-refused',
+            detail: `cannot create network ${name}: ${messageOf(error)}`,
+          });
     }
   };
   return {

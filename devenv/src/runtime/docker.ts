@@ -61,7 +61,7 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
       const image = await prepareImage(docker, spec, scope, options.projectDir, ctx);
       if (!image.ok) return image;
       const joined = await network.acquire();
-      if (!joined.ok) return err({ reason: 'engine-refused', detail: joined.error });
+      if (!joined.ok) return joined;
       const started = await runContainer(docker, spec, image.value, scope, network.name, ctx);
       if (!started.ok) {
         await network.release();
