@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import { err, messageOf, ok, type Result } from '../result.js';
 import { startOrder } from './dependency-graph.js';
 import { consistencyProblems } from './consistency.js';
+import { withProjectNameVariable } from './project-name-variable.js';
 import { parseDotenv } from './dotenv.js';
 import { assembleProject, type SourceText } from './compose-project.js';
 import type { Lookup } from './interpolate.js';
@@ -162,7 +163,9 @@ function build(
   if (texts.length === 0) return err([NO_COMPOSE_FILE]);
   const withDotenv = dotenvLookup(options);
   if (!withDotenv.ok) return withDotenv;
-  const lookup = withDotenv.value;
+  const lookup = withProjectNameVariable(withDotenv.value, texts, (fromFiles) =>
+    chooseProjectName(options, withDotenv.value, fromFiles, []),
+  );
 
   // 1. Each file parsed and interpolated, with its includes and extends; then the -f merge.
   const assembled = assembleProject(texts, {
