@@ -14,7 +14,9 @@ export function consistencyProblems(merged: unknown, activeServices: readonly st
   const declared = Object.keys(isPlainObject(document['networks']) ? document['networks'] : {});
   for (const name of activeServices) {
     const service = services[name];
-    if (isPlainObject(service)) problems.push(...networkProblems(name, service, declared));
+    if (!isPlainObject(service)) continue;
+    problems.push(...networkProblems(name, service, declared));
+    problems.push(...buildContextProblems(name, service, services));
   }
   problems.push(...secretProblems(document['secrets']));
   return problems;
@@ -56,6 +58,38 @@ function networkProblems(
         : `declare it: networks: {${network}: {}} at the top level`,
     });
   });
+  return problems;
+}
+
+/** `additional_contexts` naming `service:x`: x must be a service (of any profile) that builds. */
+function buildContextProblems(
+  name: string,
+  service: Readonly<Record<string, unknown>>,
+  services: Readonly<Record<string, unknown>>,
+): Problem[] {
+  const build = service['build'];
+  const contexts = isPlainObject(build) ? build['additional_contexts'] : undefined;
+  const entries: [string | number, unknown][] = Array.isArray(contexts)
+    ? contexts.map((item, i) => [i, String(item).slice(String(item).indexOf('=') + 1)])
+    : isPlainObject(contexts)
+      ? Object.entries(contexts)
+      : [];
+  const problems: Problem[] = [];
+  for (const [key, value] of entries) {
+    if (typeof value !== 'string' || !value.startsWith('service:')) continue;
+    const target = value.slice('service:'.length);
+    const other = Object.hasOwn(services, target) ? services[target] : undefined;
+    const builds = isPlainObject(other) && other['build'] !== undefined && other['build'] !== null;
+    if (builds) continue;
+    problems.push({
+      path: ['services', name, 'build', 'additional_contexts', key],
+      message:
+        other === undefined
+          ? `service "${name}" builds with the context of service "${target}", which is not defined`
+          : `service "${name}" builds with the context of service "${target}", which has no build`,
+      hint: `name a service with a build: section, or give the context as a path`,
+    });
+  }
   return problems;
 }
 
