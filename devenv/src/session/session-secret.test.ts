@@ -1,7 +1,10 @@
 import { statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
+import { loadStack } from '../model/load-stack.js';
+import { containerCreateOptions } from '../runtime/docker-create.js';
 import {
   createSessionSecret,
   readSessionToken,
@@ -9,6 +12,7 @@ import {
   sessionTokenFrom,
   sessionTokenPath,
   SESSION_TOKEN_VAR,
+  withSessionToken,
 } from './session-secret.js';
 
 const tempDir = useTempDirs('session-secret-');
@@ -43,5 +47,32 @@ describe('the session secret', () => {
     writeFileSync(sessionTokenPath(stateDir), 'not a token\n');
     const read = readSessionToken(stateDir);
     expect(read.ok).toBe(false);
+  });
+});
+
+describe('handing the secret to the services', () => {
+  it('puts it in every service’s environment, which is what a container gets (docker runtime)', async () => {
+    const dir = await tempDir();
+    await writeFile(
+      join(dir, 'compose.yaml'),
+      'services:\n  api:\n    image: api:1\n    environment: {A: b}\n  db:\n    image: db:1\n',
+    );
+    const loaded = await loadStack({ files: ['compose.yaml'], cwd: dir, env: {} });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+    const stack = withSessionToken(loaded.value, 'the-token');
+    for (const name of ['api', 'db']) {
+      const spec = stack.services[name]!;
+      expect(spec.environment[SESSION_TOKEN_VAR]).toBe('the-token');
+      const create = containerCreateOptions(
+        spec,
+        `${name}:1`,
+        { projectName: 'p', sessionId: 's' },
+        'net',
+      );
+      expect(create.Env).toContain(`${SESSION_TOKEN_VAR}=the-token`);
+    }
+    expect(stack.services['api']!.environment['A']).toBe('b');
+    // The loaded stack itself is not changed.
+    expect(loaded.value.services['api']!.environment[SESSION_TOKEN_VAR]).toBeUndefined();
   });
 });
