@@ -92,6 +92,24 @@ export const COMPOSE_DIFFERENCES = {
     reason:
       'a project that uses them still runs under devenv; each is applied when a project needs it',
   },
+  'windows-paths': {
+    compose:
+      'loads Windows paths (`C:\\data` as a mount target, for Windows containers; drive-letter ' +
+      'sources converted for Docker Desktop)',
+    devenv: 'loading fails: a mount target must be an absolute Linux path',
+    reason:
+      'devenv runs Linux containers and native processes on Linux and macOS; Windows containers ' +
+      'are out of scope, and a target it cannot mount is better refused where it is written',
+    rejects: /target must be an absolute container path, not "[a-zA-Z]:[\\/]/,
+  },
+  'no-services': {
+    compose: 'loads a project without services (networks or volumes only) and does nothing at `up`',
+    devenv: 'loading fails, positioned at `services`: the project defines no services',
+    reason:
+      'devenv exists to run services; a project with none is almost always a wrong -f file or a ' +
+      'profile typo, and reporting it beats a session that starts nothing',
+    rejects: /^the project defines no services$/,
+  },
   'x-devenv-resolved': {
     compose: 'x-devenv is an extension: passed through as written, ignored',
     devenv:
