@@ -1,5 +1,3 @@
-import type { ServicePhase } from '../engine/service-state.js';
-
 /** `4s`, `3m12s`, `2h05m`: compact durations for the table. */
 export function formatUptime(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -11,25 +9,6 @@ export function formatUptime(ms: number): string {
 
 export function formatMb(bytes: number | undefined): string {
   return bytes === undefined ? '-' : `${Math.round(bytes / 1024 / 1024)}M`;
-}
-
-export function phaseColor(phase: ServicePhase): 'green' | 'yellow' | 'red' | 'gray' | 'cyan' {
-  switch (phase) {
-    case 'healthy':
-    case 'completed':
-      return 'green';
-    case 'starting':
-    case 'pending':
-    case 'stopping':
-      return 'yellow';
-    case 'crashed':
-    case 'unhealthy':
-    case 'unavailable':
-    case 'blocked':
-      return 'red';
-    case 'stopped':
-      return 'gray';
-  }
 }
 
 /** Splits `text` around case-insensitive occurrences of `needle`, for highlighting. */

@@ -23,7 +23,7 @@ service); DEVENV_METRICS_PORT serves devenv's own /metrics there (default 9469, 
 
 Exit status: 0 stopped cleanly (--ci: all ready), 1 a service failed, 2 usage or config error.`;
 
-const RUNTIMES = ['native', 'docker', 'auto'] as const;
+const RUNTIMES = ['native', 'docker', 'auto'] as const satisfies readonly RuntimeChoice[];
 
 const UP_FLAGS = {
   ...STACK_FLAGS,
