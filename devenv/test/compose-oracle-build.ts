@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeOutcome, runCommand } from '../src/process/run-command.js';
-import { err, messageOf, ok, type Result } from '../src/result.js';
+import { err, messageOf, ok, type Result } from '../shared/result.js';
 import { cacheRoot } from '../src/toolchain/cache-layout.js';
 
 /** The compose-go version the oracle is built with; its go.mod pins the same. */

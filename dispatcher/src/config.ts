@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { temporalTargetFrom } from '../../workers/typescript/src/routing.js';
-import { err, ok, type Result } from '../../devenv/src/result.js';
+import { err, ok, type Result } from '../../devenv/shared/result.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().min(1);

@@ -24,7 +24,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import { contractsRegistry } from '../../protos/ts/registry.js';
-import { err, ok, type Result } from '../../devenv/src/result.js';
+import { err, ok, type Result } from '../../devenv/shared/result.js';
 import type { WORKFLOWS } from '../../workers/typescript/src/routing.js';
 import { idempotentWorkflowId, requestFingerprint, uniqueWorkflowId, type IdClock } from './ids.js';
 

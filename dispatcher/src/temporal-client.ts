@@ -12,7 +12,7 @@ import {
   type LoadedDataConverter,
 } from '@temporalio/common';
 import { payloadConverter } from '../../protos/ts/payload-converter.js';
-import { messageOf } from '../../devenv/src/result.js';
+import { messageOf } from '../../devenv/shared/result.js';
 
 export interface TemporalTarget {
   readonly address: string;

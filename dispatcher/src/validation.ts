@@ -8,7 +8,7 @@ import {
 } from '@bufbuild/protobuf';
 import { z } from 'zod';
 import { contractsRegistry } from '../../protos/ts/registry.js';
-import { err, messageOf, ok, type Result } from '../../devenv/src/result.js';
+import { err, messageOf, ok, type Result } from '../../devenv/shared/result.js';
 
 /**
  * Input validation derived from the proto messages: each Request message becomes a zod schema

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
-import type { Result } from '../../devenv/src/result.js';
+import type { Result } from '../../devenv/shared/result.js';
 import {
   currentLockfileEnv,
   ensurePythonEnv,

@@ -3,7 +3,7 @@ import { bootstrapBases } from '../images/bootstrap.js';
 import { buildApps, checkoutIdentity, formatSize } from '../images/build-apps.js';
 import { pingEngine, presentTags } from '../images/engine.js';
 import { appBuildEnv, baseImages, chooseBases, officialImages } from '../images/image-plan.js';
-import { ok, type Result } from '../result.js';
+import { ok, type Result } from '../../shared/result.js';
 import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';

@@ -10,7 +10,7 @@ import {
   type PostgresEngine,
 } from '../postgres/engine-choice.js';
 import { pgliteVersion } from '../postgres/pglite-package.js';
-import { err, type Result } from '../result.js';
+import { err, type Result } from '../../shared/result.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { UsageError } from './usage-error.js';

@@ -16,7 +16,7 @@ import {
   type PromoteStep,
 } from '../promote/promote-plan.js';
 import { executePromote } from '../promote/promote-run.js';
-import { ok, type Result } from '../result.js';
+import { ok, type Result } from '../../shared/result.js';
 import { createToolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';

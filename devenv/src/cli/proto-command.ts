@@ -2,7 +2,7 @@ import { breakingProtos, lintProtos, type CheckOptions } from '../proto/checks.j
 import { cleanProtos } from '../proto/clean.js';
 import { generateProtos } from '../proto/generate.js';
 import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
-import { ok, type Result } from '../result.js';
+import { ok, type Result } from '../../shared/result.js';
 import { createToolchain } from '../toolchain/toolchain.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';

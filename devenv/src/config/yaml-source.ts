@@ -12,7 +12,7 @@ import {
   visit,
 } from 'yaml';
 import type { Diagnostic } from '../diagnostic.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 /** A parsed YAML file that can say where any value came from. */
 export interface YamlSource {

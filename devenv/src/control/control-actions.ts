@@ -1,6 +1,6 @@
 import { isRunning, type EngineState, type ServiceState } from '../engine/service-state.js';
 import type { Store } from '../engine/store.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { ActionAnswer, ActRequest, ServiceList, ServiceResult } from './protocol.js';
 import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
 

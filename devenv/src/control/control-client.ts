@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { z } from 'zod';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import {
   actionAnswerSchema,
   errorAnswerSchema,

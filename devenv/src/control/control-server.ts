@@ -2,7 +2,7 @@ import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { ControlActions } from './control-actions.js';
 import { MAX_BODY_BYTES, parseControlRequest, type ErrorAnswer } from './protocol.js';
 import { fallbackSocketDir, THIS_MACHINE, type SocketPlace } from './socket-path.js';

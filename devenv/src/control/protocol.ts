@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 /**
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.

@@ -1,7 +1,7 @@
 import { statfs } from 'node:fs/promises';
 import { ENGINE_ENV } from '../postgres/engine-choice.js';
 import { pgliteVersion } from '../postgres/pglite-package.js';
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import { CATALOG } from '../toolchain/catalog.js';
 import { describeToolFailure, type ResolvedTool, type ToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';

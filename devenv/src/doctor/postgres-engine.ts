@@ -4,7 +4,7 @@ import {
   ENGINE_ENV,
   parseEngineChoice,
 } from '../postgres/engine-choice.js';
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import type { ResolvedTool, ToolFailure } from '../toolchain/resolve.js';
 import type { CheckReport } from './report.js';
 

@@ -3,7 +3,7 @@ import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
 import type { TestRun } from '../reload/related-tests.js';
 import type { ReloadBlock } from '../reload/reloader.js';
-import { err, type Result } from '../result.js';
+import { err, type Result } from '../../shared/result.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
 import type { EngineAction } from './actions.js';
 import type { EngineState } from './service-state.js';

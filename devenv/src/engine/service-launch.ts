@@ -6,7 +6,7 @@ import {
   type ServiceHandle,
 } from '../runtime/runtime.js';
 import { describeUnavailable } from '../runtime/unavailable.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { Clock } from './clock.js';
 import { nextStartAfterFailedStart } from './restart-policy.js';
 import type { Store } from './store.js';

@@ -1,5 +1,5 @@
 import { connect, constants } from 'node:http2';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 
 export type GrpcReply =
   | { readonly ok: true; readonly status: number; readonly message: string; readonly body: Buffer }

@@ -1,4 +1,4 @@
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import { failed, passed, type ProbeOutcome } from './probe-outcome.js';
 
 /** Ready when the URL answers with `expectStatus`, or any 2xx/3xx when none is given. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import { failed, passed, type ProbeOutcome } from './probe-outcome.js';
 
 /** Ready when `select 1` answers on the connection URL. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import type { Stack } from '../model/stack.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { buildImage, buildPlan } from '../runtime/docker-build.js';
 import { PROJECT_LABEL, SERVICE_LABEL } from '../runtime/docker-labels.js';
 import { imageId, inspectImage, removeReplaced, type ImageFacts } from './engine.js';

@@ -9,7 +9,7 @@ import { delimiter, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { findExecutable } from '../process/executable.js';
 import { describeOutcome, runCommand } from '../process/run-command.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { aptMirror } from './image-plan.js';
 
 const DEBOOTSTRAP_TIMEOUT_MS = 20 * 60_000;

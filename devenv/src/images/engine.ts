@@ -1,7 +1,7 @@
 /** The few Docker Engine calls `devenv images` makes besides building (docker-build.ts). */
 import type { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { statusCodeOf } from '../runtime/docker-leftovers.js';
 import { describeEngineSilence, pingDockerEngine } from '../runtime/docker-ping.js';
 

@@ -2,7 +2,7 @@
  * What `devenv images bootstrap|build` will do, decided from versions.yaml, the environment and
  * what the Engine already has. Pure: no Docker, no files, no network (tests call it directly).
  */
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { Versions } from '../versions/versions-file.js';
 
 /** The services of compose/compose.yaml whose images this repository builds. */

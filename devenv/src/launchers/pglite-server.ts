@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { takeDataDirLock } from '../postgres/data-dir-lock.js';
 import { guardSharedSession } from '../postgres/shared-session.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 
 export interface PgliteServerOptions {
   readonly dataDir: string;

@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { recoverStaleServer } from './stale-server-recovery.js';
 import type { SystemUser } from './system-user.js';
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { describeOutcome, runCommand } from '../process/run-command.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { ensureClientAuth, ensurePassword, withPasswordFile } from './postgres-auth.js';
 import { prepareServerHome } from './postgres-home.js';
 import { recoverStaleServer } from './stale-server-recovery.js';

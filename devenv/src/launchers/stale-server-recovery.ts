@@ -14,7 +14,7 @@ import {
   type LockFile,
   type SeenProcess,
 } from '../postgres/stale-server.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { isDeadState, readProcStatSync } from '../runtime/proc-stat.js';
 
 /** Orphans exit within milliseconds of SIGKILL; this only bounds a process stuck in the kernel. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInterface } from 'node:readline';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import { parseK6Metrics, type K6Snapshot } from './k6-progress.js';
 import { freePort } from '../process/free-port.js';
 import { SESSION_TOKEN_VAR, sessionTokenFrom } from '../session/session-secret.js';

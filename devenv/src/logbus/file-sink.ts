@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import type { LogRecord } from './log-record.js';
 import { LineSlabs } from './line-slabs.js';
 import type { LogSink, SinkFailure } from './log-sink.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import type { LogRecord } from './log-record.js';
 import type { LogSink, SinkFailure } from './log-sink.js';
 import { lokiPushBody } from './loki-push-body.js';

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
 import type { EngineState, ServicePhase } from '../engine/service-state.js';
 import type { LogBusStats } from '../logbus/log-bus.js';
-import { err, messageOf, ok, type Result } from '../result.js';
-import { isLoopbackHostHeader, isSameOrigin } from '../session/control-request.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
+import { isLoopbackHostHeader, isSameOrigin } from '../../shared/control-request.js';
 
 /** Where `devenv up` serves its own metrics (observability/prometheus/prometheus.yml scrapes it). */
 export const DEFAULT_DEVENV_METRICS_PORT = 9469;

@@ -1,6 +1,6 @@
 import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { adoptExternalNames, promoteAliases, writtenPath, type Renamed } from './aliases.js';
 import { describeInterpolationError, interpolateTree, type Lookup } from './interpolate.js';
 import { findResetTags, removeTagged } from './reset-tags.js';

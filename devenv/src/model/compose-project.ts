@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { applyExtends } from './extends.js';
 import { FileLoader, type LoadedFile, type Scope } from './file-loader.js';
 import { applyIncludes } from './include.js';

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostic.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { describeInterpolationError, interpolate, type Lookup } from './interpolate.js';
 import { setOwn } from './tree.js';
 

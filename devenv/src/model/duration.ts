@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,

@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { isPlainObject, setOwn, type TreePath } from './tree.js';
 
 /** Looks a variable up; undefined means unset (an empty string is set, and differs). */

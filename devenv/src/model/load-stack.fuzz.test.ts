@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import { parseStack, type SourceText } from './load-stack.js';
 
 /**

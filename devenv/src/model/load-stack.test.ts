@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../diagnostic.js';
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import { loadStack, parseStack, type ParseStackOptions } from './load-stack.js';
 import type { Stack } from './stack.js';
 

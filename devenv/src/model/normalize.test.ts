@@ -1,6 +1,6 @@
 import { declaredVolumes } from './volumes.js';
 import { describe, expect, it } from 'vitest';
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import { normalizeService, resolveKeyed, type NormalizeContext } from './normalize.js';
 import { serviceSchema } from './schema.js';
 

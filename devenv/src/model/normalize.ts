@@ -1,6 +1,6 @@
 import { isAbsolute, join, posix, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import { parseDotenv, parseRawEnvFile } from './dotenv.js';
 import type { Lookup } from './interpolate.js';
 import { toHealthcheck } from './healthcheck.js';

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import { parseStack } from './load-stack.js';
 import type { Stack } from './stack.js';
 import { escapeInterpolation, formatDuration, toComposeDocument } from './to-compose.js';

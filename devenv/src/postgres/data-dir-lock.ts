@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { processStartTicks } from '../runtime/process-group.js';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { ResolvedTool, ToolFailure } from '../toolchain/resolve.js';
 import { chooseEngine, describeEngine, parseEngineChoice } from './engine-choice.js';
 

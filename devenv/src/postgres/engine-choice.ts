@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { describeToolFailure, type ResolvedTool, type ToolFailure } from '../toolchain/resolve.js';
 
 /** What runs the stack's Postgres: `--engine` / DEVENV_POSTGRES. */

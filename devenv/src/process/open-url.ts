@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { urlOpenerFor } from '../tui/url-opener.js';
 import { findExecutable } from './executable.js';
 

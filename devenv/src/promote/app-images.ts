@@ -9,7 +9,7 @@ import {
   officialImages,
 } from '../images/image-plan.js';
 import type { Stack } from '../model/stack.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { Versions } from '../versions/versions-file.js';
 import type { PromoteFailure } from './promote-failure.js';
 

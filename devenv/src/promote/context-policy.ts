@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { KubeCluster, KubeContext, Kubeconfig, KubeUser } from './kubeconfig.js';
 import type { PromoteFailure } from './promote-failure.js';
 

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, join, delimiter as pathListDelimiter } from 'node:path';
 import { parse } from 'yaml';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { PromoteFailure } from './promote-failure.js';
 
 /** The parts of a kubeconfig devenv reads: where a context points and how to authenticate there. */

@@ -3,7 +3,7 @@ import Dockerode from 'dockerode';
 import { presentTags } from '../images/engine.js';
 import { probeDockerEngine } from '../doctor/docker-engine.js';
 import { describeOutcome, runCommand } from '../process/run-command.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { describeToolFailure, type ToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { PROJECT_ROOT } from '../project-root.js';

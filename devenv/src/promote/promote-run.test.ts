@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutcome } from '../process/run-command.js';
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import type { TargetContext } from './context-policy.js';
 import { connectKubeApi } from './kube-api.js';
 import { collectDiagnostics } from './pod-diagnostics.js';

@@ -1,5 +1,5 @@
 import type { CommandOutcome } from '../process/run-command.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { PromoteFailure } from './promote-failure.js';
 import {
   endpointsFromManifest,

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { runCommand } from '../process/run-command.js';
-import { ok, type Result } from '../result.js';
+import { ok, type Result } from '../../shared/result.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';
 import type { ProtoFailure } from './proto-failure.js';

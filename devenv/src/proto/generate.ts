@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';
 import { distinct, readRecordedVersions } from './generated-versions.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { runCommand } from '../process/run-command.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';

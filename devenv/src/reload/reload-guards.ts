@@ -1,7 +1,7 @@
 import type { EngineState } from '../engine/service-state.js';
 import type { ServiceSpec, Stack } from '../model/stack.js';
 import { describeOutcome, runCommand } from '../process/run-command.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { startGuardServer, type GuardServer } from './guard-server.js';
 
 const GUARD_TIMEOUT_MS = 120_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialEngineState, type EngineState } from '../engine/service-state.js';
-import { err, ok } from '../result.js';
+import { err, ok } from '../../shared/result.js';
 import type { HotSwapOutcome } from './hot-swap.js';
 import { createReloader, type ProtoSteps, type ReloadBlock } from './reloader.js';
 

@@ -1,7 +1,7 @@
 import type { BreakingOutcome } from '../proto/checks.js';
 import type { GenerateOutcome } from '../proto/generate.js';
 import { describeProtoFailure, type ProtoFailure } from '../proto/proto-failure.js';
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import type { EngineState } from '../engine/service-state.js';
 import type { HotSwapOutcome } from './hot-swap.js';
 import type { ReloadPlan } from './plan.js';

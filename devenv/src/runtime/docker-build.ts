@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type Dockerode from 'dockerode';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 
 /** What `docker build` needs, taken from a service's Compose `build:` section. */
 export interface BuildPlan {

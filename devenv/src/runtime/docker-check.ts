@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ServiceSpec } from '../model/stack.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { buildPlan } from './docker-build.js';
 import { statusCodeOf } from './docker-leftovers.js';
 import type { Unavailable } from './runtime.js';

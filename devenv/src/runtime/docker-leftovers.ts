@@ -1,5 +1,5 @@
 import Dockerode from 'dockerode';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { ContainerReaper } from '../session/reap.js';
 import { labelFilters, SERVICE_LABEL, SESSION_LABEL } from './docker-labels.js';
 

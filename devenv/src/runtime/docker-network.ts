@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { networkName, objectLabels, type LabelScope } from './docker-labels.js';
 import { removeNetworkIfUnused, statusCodeOf } from './docker-leftovers.js';
 import type { StartFailure } from './runtime.js';

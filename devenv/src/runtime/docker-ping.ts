@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 
 export const DOCKER_PING_TIMEOUT_MS = 3_000;
 

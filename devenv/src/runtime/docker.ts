@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import Dockerode from 'dockerode';
 import type { ServiceSpec } from '../model/stack.js';
 import { portsFree } from './ports-free.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { LogStream } from '../logbus/log-record.js';
 import { buildImage, buildPlan } from './docker-build.js';
 import {

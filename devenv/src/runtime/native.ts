@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { closeSync } from 'node:fs';
 import type { ServiceSpec } from '../model/stack.js';
 import { findExecutable } from '../process/executable.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { drainAfterDevenv, outputPipes } from './output-pipes.js';

@@ -1,6 +1,6 @@
 import { inspectPort } from '../doctor/port-holders.js';
 import type { ServiceSpec } from '../model/stack.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { Unavailable } from './runtime.js';
 
 /** A published port someone else holds would make the service fail later, less clearly: say who holds it now. */

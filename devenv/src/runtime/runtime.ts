@@ -1,4 +1,4 @@
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import type { ServiceSpec } from '../model/stack.js';
 import type { LogStream } from '../logbus/log-record.js';
 import type { Unavailable } from './unavailable.js';

@@ -1,4 +1,4 @@
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import type { ContainerFacts } from './leftover-check.js';
 
 /** Reads a container's labels from the Engine; the reaper checks them before removing it. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { EngineState } from '../engine/service-state.js';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 
 /** `.devenv/state.json`: what `devenv up` writes and `devenv ps` reads. */

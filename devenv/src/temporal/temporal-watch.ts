@@ -1,6 +1,6 @@
 // Types only: the client itself is imported when the panel first polls.
 import type { Connection } from '@temporalio/client';
-import { messageOf } from '../result.js';
+import { messageOf } from '../../shared/result.js';
 import type { TemporalOverview, TemporalTarget } from './temporal-overview.js';
 
 const PERIOD_MS = 5_000;

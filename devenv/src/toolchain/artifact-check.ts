@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { ArtifactLock, ToolPins } from '../versions/artifact-lock.js';
 import type { ToolId } from '../versions/tool-ids.js';
 

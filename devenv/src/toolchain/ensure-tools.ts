@@ -1,4 +1,4 @@
-import type { Result } from '../result.js';
+import type { Result } from '../../shared/result.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { CATALOG } from './catalog.js';
 import type { ResolvedTool, ToolFailure } from './resolve.js';

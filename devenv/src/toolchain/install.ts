@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { ARTIFACT_LOCK_FILE, loadArtifactLock } from '../versions/artifact-lock.js';
 import { satisfies, type VersionSpec } from '../versions/version-spec.js';
 import { toolPinsFor } from './artifact-check.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeOutcome, runCommand } from '../process/run-command.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { loadArtifactLock } from '../versions/artifact-lock.js';
 import type { Versions } from '../versions/versions-file.js';
 import { REFRESH_LOCK_COMMAND } from './artifact-check.js';

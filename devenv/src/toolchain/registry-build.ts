@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { ToolPins } from '../versions/artifact-lock.js';
 import {
   checkPinned,

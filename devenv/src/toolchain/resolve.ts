@@ -1,4 +1,4 @@
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { satisfies, type VersionSpec } from '../versions/version-spec.js';
 import type { ToolDefinition } from './catalog.js';

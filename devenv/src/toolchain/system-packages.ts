@@ -1,6 +1,6 @@
 import { findExecutable } from '../process/executable.js';
 import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
-import { err, ok, type Result } from '../result.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { CATALOG } from './catalog.js';
 

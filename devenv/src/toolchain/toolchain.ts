@@ -1,4 +1,4 @@
-import { err, type Result } from '../result.js';
+import { err, type Result } from '../../shared/result.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import type { Versions } from '../versions/versions-file.js';
 import { CATALOG } from './catalog.js';

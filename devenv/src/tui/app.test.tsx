@@ -7,7 +7,7 @@ import { initialEngineState, type EngineState } from '../engine/service-state.js
 import { createLogBus } from '../logbus/log-bus.js';
 import { App } from './app.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
-import { err } from '../result.js';
+import { err } from '../../shared/result.js';
 import type { DevenvController } from './controller.js';
 
 /**

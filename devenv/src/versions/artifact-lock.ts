@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { messageOf, ok, err, type Result } from '../result.js';
+import { messageOf, ok, err, type Result } from '../../shared/result.js';
 import { TOOL_IDS, type ToolId } from './tool-ids.js';
 
 /**

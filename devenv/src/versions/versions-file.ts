@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
-import { err, messageOf, ok, type Result } from '../result.js';
+import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { TOOL_IDS, type ToolId } from './tool-ids.js';
 import { parseVersionSpec, type VersionSpec } from './version-spec.js';
 

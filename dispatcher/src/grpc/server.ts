@@ -29,7 +29,7 @@ import {
 import { file_grpc_health_v1_health } from '../../../protos/gen/ts/grpc/health/v1/health_pb.js';
 import { grpcServiceDefinition } from '../../../protos/ts/grpc-service.js';
 import { contractsRegistry } from '../../../protos/ts/registry.js';
-import { err, messageOf, ok, type Result } from '../../../devenv/src/result.js';
+import { err, messageOf, ok, type Result } from '../../../devenv/shared/result.js';
 import { endpointByCase, endpointByResponseType } from '../catalog.js';
 import type { DispatchFailure } from '../dispatch.js';
 import type { ServerContext } from '../http/context.js';

@@ -1,2 +1,2 @@
 /** The bearer-token check every control endpoint on the machine shares. */
-export { bearerMatches } from '../../../devenv/src/session/control-request.js';
+export { bearerMatches } from '../../../devenv/shared/control-request.js';

@@ -1,5 +1,5 @@
 import { ScalarType, type DescMessage } from '@bufbuild/protobuf';
-import { err, ok, type Result } from '../../../devenv/src/result.js';
+import { err, ok, type Result } from '../../../devenv/shared/result.js';
 import type { FieldError } from '../validation.js';
 
 /**

@@ -2,7 +2,7 @@ import {
   hostOf,
   isLoopbackHost,
   isSameOrigin,
-} from '../../../devenv/src/session/control-request.js';
+} from '../../../devenv/shared/control-request.js';
 
 export { hostOf, isLoopbackHost };
 

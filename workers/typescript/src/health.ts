@@ -4,7 +4,7 @@ import {
   bearerMatches,
   isLoopbackHostHeader,
   isSameOrigin,
-} from '../../../devenv/src/session/control-request.js';
+} from '../../../devenv/shared/control-request.js';
 
 /** Port of /healthz and /readyz (the metrics endpoint is the SDK core's, which takes no routes). */
 export const DEFAULT_HEALTH_PORT = 7081;

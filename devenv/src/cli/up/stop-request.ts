@@ -1,5 +1,5 @@
 import { signalGroup } from '../../runtime/process-group.js';
-import { messageOf } from '../../result.js';
+import { messageOf } from '../../../shared/result.js';
 import { readSession } from '../../session/session-file.js';
 import type { CommandContext } from '../command.js';
 import type { Reporter } from '../reporter.js';
