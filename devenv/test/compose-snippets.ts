@@ -3,7 +3,7 @@
 // corpus files: where the two disagree, a cause for a corpus case (or a deliberate difference).
 // Not a test: the snippets are Go string literals, some fragments of a test's larger setup.
 // Run (after a test run has built the oracle):
-//   npx tsx devenv/test/compose-snippets.ts [--verbose] [loader dir]
+//   npx tsx devenv/test/compose-snippets.ts [--verbose] [loader dir] 2>/dev/null (the oracle warns on stderr)
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
