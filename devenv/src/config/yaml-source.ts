@@ -69,7 +69,7 @@ export function parseYamlSource(
       { file, line: pos.line, col: pos.col, message: 'an alias refers to its own anchor' },
     ]);
   }
-  const typedKey = options.stringKeys ? nonStringKey(doc) : undefined;
+  const typedKey = options.stringKeys && MAYBE_TYPED_KEY.test(text) ? nonStringKey(doc) : undefined;
   if (typedKey !== undefined) {
     const pos = lineCounter.linePos(typedKey.offset);
     return err([
@@ -121,6 +121,14 @@ function recursiveAlias(doc: Document.Parsed): number | undefined {
   });
   return found;
 }
+
+/**
+ * A line or flow mapping that may hold a key YAML does not read as a string: one starting like a
+ * number, a boolean or null, or a complex, tagged, anchored or aliased key. A cheap test that
+ * spares most files the walk over every pair; a false alarm only costs the walk.
+ */
+const MAYBE_TYPED_KEY =
+  /(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)(?:[-+]?[.\d]|[~?[{&!*]|true|false|null|True|False|TRUE|FALSE|Null|NULL)[^:\n]*:(?:[ \t]|$)/m;
 
 /** The first mapping key that YAML reads as something other than a string. */
 function nonStringKey(
