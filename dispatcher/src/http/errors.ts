@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { DispatchFailure } from '../dispatch.js';
+import type { DispatchFailure } from '../dispatch-failure.js';
 import type { FieldError } from '../validation.js';
 
 /**
@@ -40,48 +40,36 @@ export function invalidInput(fields: readonly FieldError[]): ApiError {
 export function fromDispatchFailure(failure: DispatchFailure): ApiError {
   switch (failure.reason) {
     case 'workflow-not-found':
-      return {
-        status: 404,
-        error: failure.reason,
-        message: `no workflow execution ${failure.workflowId}`,
-        workflowId: failure.workflowId,
-      };
+      return aboutWorkflow(404, failure, `no workflow execution ${failure.workflowId}`);
     case 'already-started':
-      return {
-        status: 409,
-        error: failure.reason,
-        message: `workflow ${failure.workflowId} is already started`,
-        workflowId: failure.workflowId,
-      };
+      return aboutWorkflow(409, failure, `workflow ${failure.workflowId} is already started`);
     case 'idempotency-conflict':
-      return {
-        status: 409,
-        error: failure.reason,
-        message: `the Idempotency-Key was already used for a different request (workflow ${failure.workflowId})`,
-        workflowId: failure.workflowId,
-      };
+      return aboutWorkflow(
+        409,
+        failure,
+        `the Idempotency-Key was already used for a different request (workflow ${failure.workflowId})`,
+      );
     case 'workflow-running':
       return {
-        status: 409,
-        error: failure.reason,
-        message: `workflow ${failure.workflowId} is still running; ask with ?wait=<seconds> to wait for it`,
-        workflowId: failure.workflowId,
+        ...aboutWorkflow(
+          409,
+          failure,
+          `workflow ${failure.workflowId} is still running; ask with ?wait=<seconds> to wait for it`,
+        ),
         headers: { 'retry-after': '1' },
       };
     case 'workflow-closed':
-      return {
-        status: 409,
-        error: failure.reason,
-        message: `workflow ${failure.workflowId} has already closed (${failure.status})`,
-        workflowId: failure.workflowId,
-      };
+      return aboutWorkflow(
+        409,
+        failure,
+        `workflow ${failure.workflowId} has already closed (${failure.status})`,
+      );
     case 'query-not-found':
-      return {
-        status: 404,
-        error: failure.reason,
-        message: `workflow ${failure.workflowId} has no query ${failure.query}`,
-        workflowId: failure.workflowId,
-      };
+      return aboutWorkflow(
+        404,
+        failure,
+        `workflow ${failure.workflowId} has no query ${failure.query}`,
+      );
     case 'invalid-argument':
       return {
         status: 400,
@@ -98,6 +86,15 @@ export function fromDispatchFailure(failure: DispatchFailure): ApiError {
     case 'unexpected-error':
       return internalError();
   }
+}
+
+/** A failure about one workflow: its reason as the error, its ID in the body. */
+function aboutWorkflow(
+  status: number,
+  failure: Extract<DispatchFailure, { readonly workflowId: string }>,
+  message: string,
+): ApiError {
+  return { status, error: failure.reason, message, workflowId: failure.workflowId };
 }
 
 export function internalError(): ApiError {
