@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ServerCredentials } from '@grpc/grpc-js';
+import { ServerCredentials, type Server } from '@grpc/grpc-js';
 import { pino, type Logger } from 'pino';
 import { loadConfig, type DispatcherConfig } from './config.js';
 import { Dispatcher } from './dispatch.js';
@@ -30,39 +30,12 @@ export async function startDispatcher(
   config: DispatcherConfig,
   logger: Logger,
 ): Promise<RunningDispatcher> {
-  const temporal = createTemporalHandle(config.temporal);
-  const metrics = createMetrics();
-  const dispatcher = new Dispatcher({
-    client: temporal.client,
-    clock: new IdClock(),
-    callTimeoutMs: config.temporalTimeoutMs,
-    onStarted: (workflowType, replayed) =>
-      metrics.workflowStarts.inc({
-        workflow_type: workflowType,
-        outcome: replayed ? 'replayed' : 'started',
-      }),
-  });
-  const ctx: ServerContext = {
-    config,
-    dispatcher,
-    temporal,
-    readiness: cachedReadiness(() => temporal.checkReady(READY_TIMEOUT_MS)),
-    metrics,
-    logger,
-    lifecycle: { closing: false },
-  };
-
+  const ctx = createContext(config, logger);
   const app = await buildHttpApp(ctx);
   const { server: grpc, health } = buildGrpcServer(ctx);
   try {
     await app.listen({ host: config.host, port: config.httpPort });
-    const grpcPort = await new Promise<number>((resolve, reject) =>
-      grpc.bindAsync(
-        `${config.host}:${config.grpcPort}`,
-        ServerCredentials.createInsecure(),
-        (error, port) => (error ? reject(error) : resolve(port)),
-      ),
-    );
+    const grpcPort = await bindGrpc(grpc, config);
     const address = app.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -84,9 +57,45 @@ export async function startDispatcher(
   } catch (thrown) {
     await app.close();
     grpc.forceShutdown();
-    await temporal.close();
+    await ctx.temporal.close();
     throw thrown;
   }
+}
+
+/** The Temporal client, the Dispatcher on it and the metrics, shared by both servers. */
+function createContext(config: DispatcherConfig, logger: Logger): ServerContext {
+  const temporal = createTemporalHandle(config.temporal);
+  const metrics = createMetrics();
+  const dispatcher = new Dispatcher({
+    client: temporal.client,
+    clock: new IdClock(),
+    callTimeoutMs: config.temporalTimeoutMs,
+    onStarted: (workflowType, replayed) =>
+      metrics.workflowStarts.inc({
+        workflow_type: workflowType,
+        outcome: replayed ? 'replayed' : 'started',
+      }),
+  });
+  return {
+    config,
+    dispatcher,
+    temporal,
+    readiness: cachedReadiness(() => temporal.checkReady(READY_TIMEOUT_MS)),
+    metrics,
+    logger,
+    lifecycle: { closing: false },
+  };
+}
+
+/** Binds the gRPC server; resolves with the port (the config's, or the free one chosen for 0). */
+function bindGrpc(grpc: Server, config: DispatcherConfig): Promise<number> {
+  return new Promise<number>((resolve, reject) =>
+    grpc.bindAsync(
+      `${config.host}:${config.grpcPort}`,
+      ServerCredentials.createInsecure(),
+      (error, port) => (error ? reject(error) : resolve(port)),
+    ),
+  );
 }
 
 async function shutdown(
