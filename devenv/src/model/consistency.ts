@@ -17,6 +17,8 @@ export function consistencyProblems(merged: unknown, activeServices: readonly st
     if (!isPlainObject(service)) continue;
     problems.push(...networkProblems(name, service, declared));
     problems.push(...buildContextProblems(name, service, services));
+    problems.push(...referenceProblems(name, service, document));
+    problems.push(...mountTargetProblems(name, service));
   }
   problems.push(...secretProblems(document['secrets']));
   return problems;
@@ -59,6 +61,83 @@ function networkProblems(
     });
   });
   return problems;
+}
+
+/** The secrets and configs a service (or its build) uses are declared; one Dockerfile source. */
+function referenceProblems(
+  name: string,
+  service: Readonly<Record<string, unknown>>,
+  document: Readonly<Record<string, unknown>>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const build = isPlainObject(service['build']) ? service['build'] : {};
+  const uses: [readonly (string | number)[], unknown, 'secrets' | 'configs'][] = [
+    [['services', name, 'secrets'], service['secrets'], 'secrets'],
+    [['services', name, 'configs'], service['configs'], 'configs'],
+    [['services', name, 'build', 'secrets'], build['secrets'], 'secrets'],
+  ];
+  for (const [at, list, kind] of uses) {
+    if (!Array.isArray(list)) continue;
+    const declared = isPlainObject(document[kind]) ? document[kind] : {};
+    list.forEach((entry, i) => {
+      const source = isPlainObject(entry) ? entry['source'] : entry;
+      if (typeof source !== 'string' || Object.hasOwn(declared, source)) return;
+      const suggestion = closestName(source, Object.keys(declared));
+      problems.push({
+        path: [...at, i],
+        message: `service "${name}" uses ${kind === 'secrets' ? 'secret' : 'config'} "${source}", which is not declared under the top-level ${kind}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+        hint: `declare it under ${kind}: at the top level (with file:, ${kind === 'configs' ? 'content:, ' : ''}environment: or external: true)`,
+      });
+    });
+  }
+  const given = (key: string) => typeof build[key] === 'string' && build[key] !== '';
+  if (given('dockerfile') && given('dockerfile_inline'))
+    problems.push({
+      path: ['services', name, 'build', 'dockerfile_inline'],
+      at: 'key',
+      message: `service "${name}" sets both build.dockerfile and build.dockerfile_inline`,
+      hint: 'keep one: a Dockerfile path, or the Dockerfile written inline',
+    });
+  return problems;
+}
+
+/** Two mounts (tmpfs or volumes) at one container path, as compose-go refuses them. */
+function mountTargetProblems(name: string, service: Readonly<Record<string, unknown>>): Problem[] {
+  const problems: Problem[] = [];
+  const mounted = new Map<string, string>();
+  const mount = (target: unknown, path: readonly (string | number)[]) => {
+    if (typeof target !== 'string' || target === '') return;
+    const earlier = mounted.get(target);
+    if (earlier === undefined) {
+      mounted.set(target, typeof path[3] === 'number' ? `${path[2]}[${path[3]}]` : String(path[2]));
+      return;
+    }
+    problems.push({
+      path,
+      message: `service "${name}" mounts ${target} twice (already mounted by ${earlier})`,
+      hint: 'give each mount its own container path',
+    });
+  };
+  const tmpfs = service['tmpfs'];
+  const tmpfsList = typeof tmpfs === 'string' ? [tmpfs] : Array.isArray(tmpfs) ? tmpfs : [];
+  tmpfsList.forEach((entry, i) =>
+    mount(
+      typeof entry === 'string' ? entry.split(':')[0] : undefined,
+      typeof tmpfs === 'string' ? ['services', name, 'tmpfs'] : ['services', name, 'tmpfs', i],
+    ),
+  );
+  const volumes = service['volumes'];
+  if (Array.isArray(volumes))
+    volumes.forEach((entry, i) => mount(volumeTarget(entry), ['services', name, 'volumes', i]));
+  return problems;
+}
+
+/** A volumes entry's container path: the long form's target, the short form's second part. */
+function volumeTarget(entry: unknown): unknown {
+  if (isPlainObject(entry)) return entry['target'];
+  if (typeof entry !== 'string') return undefined;
+  const parts = entry.split(':');
+  return parts.length === 1 ? parts[0] : parts[1];
 }
 
 /** `additional_contexts` naming `service:x`: x must be a service (of any profile) that builds. */
