@@ -7,11 +7,11 @@
 import {
   DashboardBuilder,
   QueryVariableBuilder,
-  RowBuilder,
   VariableRefresh,
   VariableSort,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PROMETHEUS, promStat, promTimeseries } from './panels.js';
+import { withRows, type Row } from './rows.js';
 
 const RI = '$__rate_interval';
 const RUN = 'testid=~"$testid"';
@@ -20,7 +20,7 @@ const RUN = 'testid=~"$testid"';
 export const K6_DASHBOARD_UID = 'time-cop-k6';
 
 export function k6Dashboard(): DashboardBuilder {
-  return new DashboardBuilder('Time Cop: k6 load tests')
+  const dashboard = new DashboardBuilder('Time Cop: k6 load tests')
     .uid(K6_DASHBOARD_UID)
     .tags(['time-cop', 'k6', 'load'])
     .refresh('5s')
@@ -35,32 +35,36 @@ export function k6Dashboard(): DashboardBuilder {
         .multi(true)
         .includeAll(true)
         .allValue('.*'),
-    )
-    .withRow(new RowBuilder('Thresholds (same limits as loadtest/lib/profiles.js, smoke/load)'))
-    .withPanel(
+    );
+  return withRows(dashboard, [thresholdsRow(), loadRow()]);
+}
+
+/** Each threshold of the load profiles as one number. */
+function thresholdsRow(): Row {
+  return {
+    title: 'Thresholds (same limits as loadtest/lib/profiles.js, smoke/load)',
+    panels: [
       promStat(
         'HTTP failed requests (< 1 %)',
         'percentunit',
         { expr: `max(k6_http_req_failed_rate{${RUN}})` },
         0.01,
       ),
-    )
-    .withPanel(
       promStat('HTTP p95 (< 500 ms)', 's', { expr: `max(k6_http_req_duration_p95{${RUN}})` }, 0.5),
-    )
-    .withPanel(
       promStat('gRPC p95 (< 500 ms)', 's', { expr: `max(k6_grpc_req_duration_p95{${RUN}})` }, 0.5),
-    )
-    .withPanel(
       promStat('Checks passed (> 99 %)', 'percentunit', { expr: `min(k6_checks_rate{${RUN}})` }),
-    )
-    .withRow(new RowBuilder('Load'))
-    .withPanel(
+    ],
+  };
+}
+
+/** Virtual users, request rates, latency and checks over time. */
+function loadRow(): Row {
+  return {
+    title: 'Load',
+    panels: [
       promTimeseries('Virtual users', 'short', [
         { expr: `sum by (testid) (k6_vus{${RUN}})`, legend: '{{testid}} VUs' },
       ]),
-    )
-    .withPanel(
       promTimeseries('Requests /s', 'reqps', [
         {
           expr: `sum by (testid) (rate(k6_http_reqs_total{${RUN}}[${RI}]))`,
@@ -71,27 +75,20 @@ export function k6Dashboard(): DashboardBuilder {
           legend: '{{testid}} gRPC',
         },
       ]),
-    )
-    .withPanel(
       promTimeseries('HTTP latency p95 / p99 by request', 's', [
         { expr: `max by (name) (k6_http_req_duration_p95{${RUN}})`, legend: '{{name}} p95' },
         { expr: `max by (name) (k6_http_req_duration_p99{${RUN}})`, legend: '{{name}} p99' },
       ]),
-    )
-    .withPanel(
       promTimeseries('gRPC latency p95 / p99', 's', [
         { expr: `max by (name) (k6_grpc_req_duration_p95{${RUN}})`, legend: '{{name}} p95' },
         { expr: `max by (name) (k6_grpc_req_duration_p99{${RUN}})`, legend: '{{name}} p99' },
       ]),
-    )
-    .withPanel(
       promTimeseries('Checks: share passed, by check', 'percentunit', [
         { expr: `min by (check) (k6_checks_rate{${RUN}})`, legend: '{{check}}' },
       ]),
-    )
-    .withPanel(
       promTimeseries('HTTP failed requests, share by request', 'percentunit', [
         { expr: `max by (name) (k6_http_req_failed_rate{${RUN}})`, legend: '{{name}}' },
       ]),
-    );
+    ],
+  };
 }

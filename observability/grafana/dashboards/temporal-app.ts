@@ -3,29 +3,34 @@
  * workers' histograms (custom buckets 1 ms … 10 s) and their recording rules, failures, and the
  * task-queue backlog as the workers see it (schedule-to-start latency, free slots).
  */
-import { DashboardBuilder, RowBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { promHeatmap, promTimeseries } from './panels.js';
+import { withRows, type Row } from './rows.js';
 
 const WF = 'time_cop_workflow_durations_ms';
 const ACT = 'time_cop_activity_durations_ms';
 const RI = '$__rate_interval';
 
 export function temporalAppDashboard(): DashboardBuilder {
-  return new DashboardBuilder('Time Cop: Temporal application')
+  const dashboard = new DashboardBuilder('Time Cop: Temporal application')
     .uid('time-cop-temporal')
     .tags(['time-cop', 'temporal'])
     .refresh('10s')
-    .time({ from: 'now-30m', to: 'now' })
-    .withRow(new RowBuilder('Workflows'))
-    .withPanel(
+    .time({ from: 'now-30m', to: 'now' });
+  return withRows(dashboard, [workflowsRow(), activitiesRow(), taskQueuesRow()]);
+}
+
+/** Workflow runs: rate, duration and the share that did not complete. */
+function workflowsRow(): Row {
+  return {
+    title: 'Workflows',
+    panels: [
       promTimeseries('Workflow runs finished /s, by type and outcome', 'ops', [
         {
           expr: `sum by (workflow_type, outcome) (rate(${WF}_count[${RI}]))`,
           legend: '{{workflow_type}} {{outcome}}',
         },
       ]),
-    )
-    .withPanel(
       promTimeseries(
         'Workflow duration p50 / p95 / p99 (recording rules)',
         'ms',
@@ -35,9 +40,7 @@ export function temporalAppDashboard(): DashboardBuilder {
         })),
         'From observability/prometheus/rules/time-cop.yml; a quantile is at most as precise as the bucket it falls in.',
       ),
-    )
-    .withPanel(promHeatmap('Workflow duration distribution (buckets)', `${WF}_bucket`, 'ms'))
-    .withPanel(
+      promHeatmap('Workflow duration distribution (buckets)', `${WF}_bucket`, 'ms'),
       promTimeseries(
         'Workflow runs not completed (failed, cancelled, continued-as-new), share',
         'percentunit',
@@ -48,17 +51,21 @@ export function temporalAppDashboard(): DashboardBuilder {
           },
         ],
       ),
-    )
-    .withRow(new RowBuilder('Activities'))
-    .withPanel(
+    ],
+  };
+}
+
+/** Activity attempts: rate, duration and the share that failed. */
+function activitiesRow(): Row {
+  return {
+    title: 'Activities',
+    panels: [
       promTimeseries('Activity attempts /s, by type and outcome', 'ops', [
         {
           expr: `sum by (activity_type, outcome) (rate(${ACT}_count[${RI}]))`,
           legend: '{{activity_type}} {{outcome}}',
         },
       ]),
-    )
-    .withPanel(
       promTimeseries(
         'Activity duration p50 / p95 / p99 (recording rules)',
         'ms',
@@ -67,18 +74,22 @@ export function temporalAppDashboard(): DashboardBuilder {
           legend: `{{activity_type}} ${q}`,
         })),
       ),
-    )
-    .withPanel(promHeatmap('Activity duration distribution (buckets)', `${ACT}_bucket`, 'ms'))
-    .withPanel(
+      promHeatmap('Activity duration distribution (buckets)', `${ACT}_bucket`, 'ms'),
       promTimeseries('Activity attempts failed or cancelled, share', 'percentunit', [
         {
           expr: `1 - (sum by (activity_type) (rate(${ACT}_count{outcome="completed"}[${RI}])) or (0 * sum by (activity_type) (rate(${ACT}_count[${RI}])))) / sum by (activity_type) (rate(${ACT}_count[${RI}]))`,
           legend: '{{activity_type}}',
         },
       ]),
-    )
-    .withRow(new RowBuilder('Task queues'))
-    .withPanel(
+    ],
+  };
+}
+
+/** The task-queue backlog as the workers see it. */
+function taskQueuesRow(): Row {
+  return {
+    title: 'Task queues',
+    panels: [
       promTimeseries(
         'Task-queue backlog: schedule-to-start latency p95',
         'ms',
@@ -94,13 +105,12 @@ export function temporalAppDashboard(): DashboardBuilder {
         ],
         'How long tasks wait in the queue before a worker picks them up: rising values mean a backlog (too few workers or slots).',
       ),
-    )
-    .withPanel(
       promTimeseries('Worker task slots available', 'short', [
         {
           expr: `sum by (job, worker_type) (temporal_worker_task_slots_available)`,
           legend: '{{job}} {{worker_type}}',
         },
       ]),
-    );
+    ],
+  };
 }
