@@ -1,4 +1,5 @@
 import type { Problem } from './problem.js';
+import { serviceConsistencyProblems } from './service-consistency.js';
 import { closestName } from './suggest.js';
 import { isPlainObject } from './tree.js';
 
@@ -19,6 +20,7 @@ export function consistencyProblems(merged: unknown, activeServices: readonly st
     problems.push(...buildContextProblems(name, service, services));
     problems.push(...referenceProblems(name, service, document));
     problems.push(...mountTargetProblems(name, service));
+    problems.push(...serviceConsistencyProblems(name, service));
   }
   problems.push(...secretProblems(document['secrets']));
   return problems;
