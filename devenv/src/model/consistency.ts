@@ -1,7 +1,7 @@
 import type { Problem } from './problem.js';
 import { serviceConsistencyProblems } from './service-consistency.js';
 import { closestName } from './suggest.js';
-import { isPlainObject } from './tree.js';
+import { isPlainObject, type TreePath } from './tree.js';
 
 /**
  * What compose-go checks across the whole project once it is merged (loader/validate.go): the
@@ -103,35 +103,46 @@ function referenceProblems(
   return problems;
 }
 
-/** Two mounts (tmpfs or volumes) at one container path, as compose-go refuses them. */
+/**
+ * Two mounts at one container path, as compose-go refuses them: two different tmpfs entries, or a
+ * volume over a tmpfs. (Identical tmpfs entries are one, and of volumes sharing a target the last
+ * wins, as compose-go makes them unique before it checks.)
+ */
 function mountTargetProblems(name: string, service: Readonly<Record<string, unknown>>): Problem[] {
   const problems: Problem[] = [];
-  const mounted = new Map<string, string>();
-  const mount = (target: unknown, path: readonly (string | number)[]) => {
-    if (typeof target !== 'string' || target === '') return;
-    const earlier = mounted.get(target);
-    if (earlier === undefined) {
-      mounted.set(target, typeof path[3] === 'number' ? `${path[2]}[${path[3]}]` : String(path[2]));
-      return;
-    }
-    problems.push({
-      path,
-      message: `service "${name}" mounts ${target} twice (already mounted by ${earlier})`,
-      hint: 'give each mount its own container path',
-    });
-  };
+  const tmpfsPaths = new Map<string, number>();
   const tmpfs = service['tmpfs'];
-  const tmpfsList = typeof tmpfs === 'string' ? [tmpfs] : Array.isArray(tmpfs) ? tmpfs : [];
-  tmpfsList.forEach((entry, i) =>
-    mount(
-      typeof entry === 'string' ? entry.split(':')[0] : undefined,
-      typeof tmpfs === 'string' ? ['services', name, 'tmpfs'] : ['services', name, 'tmpfs', i],
-    ),
-  );
+  const tmpfsList: unknown[] =
+    typeof tmpfs === 'string' ? [tmpfs] : Array.isArray(tmpfs) ? tmpfs : [];
+  const seen = new Set<string>();
+  const mountedBy = (path: string) => {
+    const i = tmpfsPaths.get(path);
+    return typeof tmpfs === 'string' ? 'tmpfs' : `tmpfs[${String(i)}]`;
+  };
+  tmpfsList.forEach((entry, i) => {
+    if (typeof entry !== 'string' || seen.has(entry)) return;
+    seen.add(entry);
+    const path = entry.split(':')[0] ?? entry;
+    if (tmpfsPaths.has(path))
+      problems.push(twice(name, path, mountedBy(path), ['services', name, 'tmpfs', i]));
+    else tmpfsPaths.set(path, i);
+  });
   const volumes = service['volumes'];
   if (Array.isArray(volumes))
-    volumes.forEach((entry, i) => mount(volumeTarget(entry), ['services', name, 'volumes', i]));
+    volumes.forEach((entry, i) => {
+      const target = volumeTarget(entry);
+      if (typeof target === 'string' && tmpfsPaths.has(target))
+        problems.push(twice(name, target, mountedBy(target), ['services', name, 'volumes', i]));
+    });
   return problems;
+}
+
+function twice(name: string, target: string, earlier: string, path: TreePath): Problem {
+  return {
+    path,
+    message: `service "${name}" mounts ${target} twice (already mounted by ${earlier})`,
+    hint: 'give each mount its own container path',
+  };
 }
 
 /** A volumes entry's container path: the long form's target, the short form's second part. */

@@ -124,9 +124,14 @@ function collectVolumes(
   problems: Problem[],
 ): VolumeMount[] {
   const volumes: VolumeMount[] = [];
+  // One mount per container path, as compose-go makes them: a later entry replaces an earlier one
+  // in its place.
+  const byTarget = new Map<string, number>();
   (entries ?? []).forEach((entry, i) => {
     const mount = resolveVolume(entry, ctx.projectDir, ctx.volumes);
-    if (mount.ok) volumes.push(mount.value);
+    const earlier = mount.ok ? byTarget.get(mount.value.target) : undefined;
+    if (mount.ok && earlier !== undefined) volumes[earlier] = mount.value;
+    else if (mount.ok) byTarget.set(mount.value.target, volumes.push(mount.value) - 1);
     else
       problems.push({
         path: [...path, i],
@@ -283,7 +288,13 @@ function resolveBuild(
   // A git or http context is a URL that Docker fetches, not a directory.
   const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@');
   const resolved = { ...spec, context: remote ? context : resolve(projectDir, context) };
-  // As compose-go: an arg without a value takes the variable's, and is dropped when it is unset.
+  // As compose-go: an arg without a value takes the variable's. One that is unset stays as null
+  // (`devenv config` leaves it out, as compose-go does), so the build can still give it a value:
+  // `devenv images` passes the base images it chose that way (docker-build.ts keyValues).
   const args = keyedSchema.safeParse(spec['args']);
-  return args.success ? { ...resolved, args: resolveKeyed(args.data, lookup) } : resolved;
+  if (!args.success) return resolved;
+  const { values, unset } = resolveEnvironment(args.data, lookup);
+  const withUnset: Record<string, string | null> = { ...values };
+  for (const key of unset) setOwn(withUnset, key, null);
+  return { ...resolved, args: withUnset };
 }
