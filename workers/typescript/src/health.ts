@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   bearerMatches,
@@ -68,60 +68,18 @@ export interface HealthServer {
  * native run): swaps in the workflow or activity code as it is now. All answer JSON; anything
  * else is 404.
  */
-export async function startHealthServer(options: {
-  readonly host: string;
-  readonly port: number;
-  readonly check: () => Promise<Readiness>;
-  readonly reload?: (body: string) => Promise<ReloadAnswer>;
-  /** The bearer token POST /reload requires (reloadRefusal); without one it refuses every call. */
-  readonly reloadToken?: string | undefined;
-}): Promise<HealthServer> {
+export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
-    const reply = (status: number, body: object) => {
+    const reply: Reply = (status, body) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
     };
     const path = (req.url ?? '/').split('?')[0];
     const { reload } = options;
-    if (path === '/reload' && reload) {
-      if (req.method !== 'POST') return reply(405, { error: 'POST only' });
-      const refused = reloadRefusal(req.headers, options.reloadToken);
-      if (refused) {
-        // The body is not read: the connection closes rather than wait for it.
-        res.setHeader('connection', 'close');
-        if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
-        return reply(refused.status, { error: refused.error });
-      }
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk: string) => {
-        body += chunk;
-        if (body.length > MAX_RELOAD_BODY) {
-          reply(413, { error: `a reload request is at most ${MAX_RELOAD_BODY} bytes` });
-          req.destroy();
-        }
-      });
-      req.on('end', () =>
-        reload(body).then(
-          (answer) =>
-            answer.ok ? reply(200, answer.body) : reply(answer.status, { error: answer.error }),
-          (error: unknown) => reply(500, { error: String(error) }),
-        ),
-      );
-      return;
-    }
+    if (path === '/reload' && reload) return handleReload(req, res, reply, reload, options);
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, { error: 'GET only' });
     if (path === '/healthz') return reply(200, { status: 'ok' });
-    if (path === '/readyz') {
-      options.check().then(
-        (r) =>
-          r.ready
-            ? reply(200, { status: 'ready', ...r.detail })
-            : reply(503, { status: 'not-ready', reason: r.reason }),
-        (error: unknown) => reply(503, { status: 'not-ready', reason: String(error) }),
-      );
-      return;
-    }
+    if (path === '/readyz') return answerReadiness(options.check, reply);
     reply(404, { error: 'not found' });
   });
   // Probes must not keep a draining worker alive.
@@ -138,4 +96,60 @@ export async function startHealthServer(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+export interface HealthServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly check: () => Promise<Readiness>;
+  readonly reload?: (body: string) => Promise<ReloadAnswer>;
+  /** The bearer token POST /reload requires (reloadRefusal); without one it refuses every call. */
+  readonly reloadToken?: string | undefined;
+}
+
+/** Sends one JSON answer. */
+type Reply = (status: number, body: object) => void;
+
+function answerReadiness(check: () => Promise<Readiness>, reply: Reply): void {
+  check().then(
+    (r) =>
+      r.ready
+        ? reply(200, { status: 'ready', ...r.detail })
+        : reply(503, { status: 'not-ready', reason: r.reason }),
+    (error: unknown) => reply(503, { status: 'not-ready', reason: String(error) }),
+  );
+}
+
+/** POST /reload: refused unless devenv asks (reloadRefusal), else the body goes to `reload`. */
+function handleReload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: Reply,
+  reload: (body: string) => Promise<ReloadAnswer>,
+  options: { readonly reloadToken?: string | undefined },
+): void {
+  if (req.method !== 'POST') return reply(405, { error: 'POST only' });
+  const refused = reloadRefusal(req.headers, options.reloadToken);
+  if (refused) {
+    // The body is not read: the connection closes rather than wait for it.
+    res.setHeader('connection', 'close');
+    if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
+    return reply(refused.status, { error: refused.error });
+  }
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    body += chunk;
+    if (body.length > MAX_RELOAD_BODY) {
+      reply(413, { error: `a reload request is at most ${MAX_RELOAD_BODY} bytes` });
+      req.destroy();
+    }
+  });
+  req.on('end', () =>
+    reload(body).then(
+      (answer) =>
+        answer.ok ? reply(200, answer.body) : reply(answer.status, { error: answer.error }),
+      (error: unknown) => reply(500, { error: String(error) }),
+    ),
+  );
 }

@@ -58,41 +58,78 @@ interface Running extends WorkerGeneration {
 export function createReplaceableWorker<Code>(
   options: ReplaceableWorkerOptions<Code>,
 ): ReplaceableWorker {
-  const { logger, name } = options;
-  const swapTimeoutMs = options.swapTimeoutMs ?? 15_000;
-  const generations = new Set<Running>();
-  let current: Running | undefined;
-  let stopping = false;
-  let swapping: Promise<unknown> = Promise.resolve();
-  let finish!: { resolve: () => void; reject: (error: unknown) => void };
-  const finished = new Promise<void>((resolve, reject) => {
-    finish = { resolve, reject };
-  });
-  finished.catch(() => undefined); // observed through run()
+  return new GenerationHost(options);
+}
+
+/** The generations of one Worker: the current one, and older ones still draining. */
+class GenerationHost<Code> implements ReplaceableWorker {
+  readonly name: string;
+  readonly #options: ReplaceableWorkerOptions<Code>;
+  readonly #generations = new Set<Running>();
+  #current: Running | undefined;
+  #stopping = false;
+  #swapping: Promise<unknown> = Promise.resolve();
+  readonly #finished: Promise<void>;
+  #finish!: { resolve: () => void; reject: (error: unknown) => void };
+
+  constructor(options: ReplaceableWorkerOptions<Code>) {
+    this.name = options.name;
+    this.#options = options;
+    this.#finished = new Promise<void>((resolve, reject) => {
+      this.#finish = { resolve, reject };
+    });
+    this.#finished.catch(() => undefined); // observed through run()
+  }
+
+  async start(): Promise<void> {
+    this.#current = await this.#launch(1, await this.#options.load(1));
+    // A stop that came while it started (the Runtime's signal handlers never saw this Worker).
+    if (this.#stopping) stopWorker(this.#current.worker);
+  }
+
+  swap(): Promise<SwapOutcome> {
+    // One swap at a time: a request arriving meanwhile loads the code as it is after that one.
+    const next = this.#swapping.then(() => this.#swapOnce());
+    this.#swapping = next;
+    return next;
+  }
+
+  current(): WorkerGeneration | undefined {
+    return this.#current;
+  }
+
+  run(): Promise<void> {
+    return this.#finished;
+  }
+
+  shutdown(): void {
+    this.#stopping = true;
+    for (const running of this.#generations) stopWorker(running.worker);
+  }
 
   /** When the current generation ends, the host ends: after the others drained. */
-  const ended = (running: Running, failure: unknown) => {
-    generations.delete(running);
-    if (running !== current) {
+  #ended(running: Running, failure: unknown): void {
+    this.#generations.delete(running);
+    if (running !== this.#current) {
       if (failure)
-        logger.warn(
+        this.#options.logger.warn(
           { err: failure, generation: running.generation },
-          `old ${name} worker failed while draining`,
+          `old ${this.name} worker failed while draining`,
         );
       return;
     }
-    stopping = true;
-    for (const other of generations) stopWorker(other.worker);
-    void Promise.allSettled([...generations].map((g) => g.done)).then(() =>
-      failure ? finish.reject(failure) : finish.resolve(),
+    this.#stopping = true;
+    for (const other of this.#generations) stopWorker(other.worker);
+    void Promise.allSettled([...this.#generations].map((g) => g.done)).then(() =>
+      failure ? this.#finish.reject(failure) : this.#finish.resolve(),
     );
-  };
+  }
 
-  const launch = async (generation: number, code: Code): Promise<Running> => {
-    const connection = await options.connect();
+  async #launch(generation: number, code: Code): Promise<Running> {
+    const connection = await this.#options.connect();
     let worker: Worker;
     try {
-      worker = await options.create(connection, code);
+      worker = await this.#options.create(connection, code);
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;
@@ -105,62 +142,45 @@ export function createReplaceableWorker<Code>(
         .run()
         .finally(() => connection.close().catch(() => undefined))
         .then(
-          () => ended(running, undefined),
-          (error: unknown) => ended(running, error),
+          () => this.#ended(running, undefined),
+          (error: unknown) => this.#ended(running, error),
         ),
     };
-    generations.add(running);
+    this.#generations.add(running);
     return running;
-  };
+  }
 
-  const swapOnce = async (): Promise<SwapOutcome> => {
-    const previous = current;
-    if (stopping || !previous) return { ok: false, error: 'the worker is stopping' };
+  async #swapOnce(): Promise<SwapOutcome> {
+    const previous = this.#current;
+    if (this.#stopping || !previous) return { ok: false, error: 'the worker is stopping' };
     const started = performance.now();
     const generation = previous.generation + 1;
     let next: Running;
     try {
-      const code = await options.load(generation);
-      next = await withDeadline(launch(generation, code), swapTimeoutMs, name);
+      const code = await this.#options.load(generation);
+      const timeoutMs = this.#options.swapTimeoutMs ?? 15_000;
+      next = await withDeadline(this.#launch(generation, code), timeoutMs, this.name);
     } catch (error) {
       const message = describe(error);
-      logger.warn(
+      this.#options.logger.warn(
         { generation, err: message },
-        `new ${name} code not loaded; the running code keeps serving`,
+        `new ${this.name} code not loaded; the running code keeps serving`,
       );
       return { ok: false, error: message };
     }
-    if (stopping) {
+    if (this.#stopping) {
       stopWorker(next.worker);
       return { ok: false, error: 'the worker is stopping' };
     }
-    current = next;
+    this.#current = next;
     stopWorker(previous.worker);
     const ms = Math.round(performance.now() - started);
-    logger.info({ generation, ms }, `${name} code reloaded; the previous ${name} worker drains`);
+    this.#options.logger.info(
+      { generation, ms },
+      `${this.name} code reloaded; the previous ${this.name} worker drains`,
+    );
     return { ok: true, generation, ms };
-  };
-
-  return {
-    name,
-    start: async () => {
-      current = await launch(1, await options.load(1));
-      // A stop that came while it started (the Runtime's signal handlers never saw this Worker).
-      if (stopping) stopWorker(current.worker);
-    },
-    swap: () => {
-      // One swap at a time: a request arriving meanwhile loads the code as it is after that one.
-      const next = swapping.then(swapOnce);
-      swapping = next;
-      return next;
-    },
-    current: () => current,
-    run: () => finished,
-    shutdown: () => {
-      stopping = true;
-      for (const running of generations) stopWorker(running.worker);
-    },
-  };
+  }
 }
 
 /** Worker.shutdown() throws unless the Worker is RUNNING; a Worker already stopping is fine. */

@@ -47,7 +47,8 @@ async function main(): Promise<number> {
   const check = async (): Promise<Verdict> => {
     try {
       connection ??= await Connection.connect({ address: config.address, connectTimeout: 5_000 });
-      return await checkOpenWorkflows(new Client({ connection, namespace: config.namespace }));
+      const client = new Client({ connection, namespace: config.namespace });
+      return await checkOpenWorkflows(client, config.taskQueues.typescript, limit, workflows);
     } catch (error) {
       // The next check connects again: Temporal may have restarted meanwhile.
       await connection?.close().catch(() => undefined);
@@ -55,38 +56,6 @@ async function main(): Promise<number> {
       const message = error instanceof Error ? error.message : String(error);
       return { code: 2, line: JSON.stringify({ error: message }) };
     }
-  };
-  const checkOpenWorkflows = async (client: Client): Promise<Verdict> => {
-    const query = `TaskQueue="${config.taskQueues.typescript}" AND ExecutionStatus="Running"`;
-    const open: { workflowId: string; runId: string; type: string }[] = [];
-    for await (const execution of client.workflow.list({ query })) {
-      open.push({ workflowId: execution.workflowId, runId: execution.runId, type: execution.type });
-      if (open.length >= limit) break;
-    }
-    const histories = await Promise.all(
-      open.map(async (w) => ({
-        workflowId: w.workflowId,
-        history: await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory(),
-      })),
-    );
-    const violations: Violation[] = [];
-    if (histories.length > 0) {
-      const options = await replayOptions('determinism-guard', workflows);
-      for await (const result of Worker.runReplayHistories(options, histories)) {
-        if (!result.error) continue;
-        const w = open.find((o) => o.workflowId === result.workflowId);
-        violations.push({
-          workflowId: result.workflowId,
-          runId: w?.runId ?? '',
-          type: w?.type ?? '',
-          message: result.error.message.split('\n')[0] ?? result.error.message,
-        });
-      }
-    }
-    return {
-      code: violations.length > 0 ? 1 : 0,
-      line: JSON.stringify({ checked: open.length, violations }),
-    };
   };
 
   if (!values.serve) {
@@ -104,6 +73,60 @@ async function main(): Promise<number> {
   }
   await connection?.close();
   return 0;
+}
+
+interface OpenWorkflow {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly type: string;
+}
+
+/** Replays the histories of up to `limit` open workflows on `taskQueue` against `workflowsPath`. */
+async function checkOpenWorkflows(
+  client: Client,
+  taskQueue: string,
+  limit: number,
+  workflowsPath: string,
+): Promise<Verdict> {
+  const open = await openWorkflows(client, taskQueue, limit);
+  const histories = await Promise.all(
+    open.map(async (w) => ({
+      workflowId: w.workflowId,
+      history: await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory(),
+    })),
+  );
+  const violations: Violation[] = [];
+  if (histories.length > 0) {
+    const options = await replayOptions('determinism-guard', workflowsPath);
+    for await (const result of Worker.runReplayHistories(options, histories)) {
+      if (!result.error) continue;
+      const w = open.find((o) => o.workflowId === result.workflowId);
+      violations.push({
+        workflowId: result.workflowId,
+        runId: w?.runId ?? '',
+        type: w?.type ?? '',
+        message: result.error.message.split('\n')[0] ?? result.error.message,
+      });
+    }
+  }
+  return {
+    code: violations.length > 0 ? 1 : 0,
+    line: JSON.stringify({ checked: open.length, violations }),
+  };
+}
+
+async function openWorkflows(
+  client: Client,
+  taskQueue: string,
+  limit: number,
+): Promise<OpenWorkflow[]> {
+  const query = `TaskQueue="${taskQueue}" AND ExecutionStatus="Running"`;
+  const open: OpenWorkflow[] = [];
+  for await (const execution of client.workflow.list({ query })) {
+    open.push({ workflowId: execution.workflowId, runId: execution.runId, type: execution.type });
+    if (open.length >= limit) break;
+  }
+  return open;
 }
 
 main().then(

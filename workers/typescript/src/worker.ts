@@ -17,7 +17,7 @@ import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@t
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { workerConfigFrom } from './config.js';
+import { workerConfigFrom, type WorkerConfig } from './config.js';
 import { migrate, seed } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { createActivities, type ActivityDeps } from './activities/index.js';
@@ -37,32 +37,23 @@ import {
   cachedBundleWorkflows,
   WORKFLOWS_PATH,
   workflowWorkerOptions,
+  type WorkflowCodeOptions,
 } from './worker-setup.js';
 import type { CacheOutcome } from './workflow-bundle-cache.js';
+
+/** The two replaceable Workers of this process. */
+interface Workers {
+  readonly workflows: ReplaceableWorker;
+  readonly activities: ReplaceableWorker;
+}
 
 async function main(): Promise<void> {
   const config = workerConfigFrom(process.env);
   const logger = createLogger('worker-typescript');
-  Runtime.install({
-    logger: sdkLogger(logger),
-    telemetryOptions: {
-      metrics: prometheusTelemetry(`${config.bindHost}:${config.metricsPort}`),
-      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'WARN' }) },
-    },
-    shutdownSignals: ['SIGINT', 'SIGTERM'],
-  });
-
-  let workers: { workflows: ReplaceableWorker; activities: ReplaceableWorker } | undefined;
+  installRuntime(config, logger);
+  let workers: Workers | undefined;
   let connection: NativeConnection | undefined;
-  // The Runtime's handlers only shut Workers down, and swallow the signal until one exists: a stop
-  // while the start still waits for a dependency would otherwise take the whole grace period.
-  const starting = new AbortController();
-  const stopStarting = () => {
-    if (!workers) starting.abort(new StartStopped());
-    workers?.workflows.shutdown();
-    workers?.activities.shutdown();
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stopStarting);
+  const signal = stopOnSignal(() => workers);
   const health = await startHealthServer({
     host: config.bindHost,
     port: config.healthPort,
@@ -72,16 +63,19 @@ async function main(): Promise<void> {
       : {}),
   });
   const pool = createPool(config.databaseUrl, logger);
-  const deps: ActivityDeps = { pool, demoDelayMs: config.demoDelayMs };
   // The workflow bundle (from the on-disk cache, or webpack when workflow code changed) is built
   // while the database and Temporal connections are being made: neither needs the other.
   const bundleOptions = { taskQueues: config.taskQueues };
   const bundling = cachedBundleWorkflows(bundleOptions);
   bundling.catch(() => undefined); // awaited below; a failure then ends the start
   try {
-    const { signal } = starting;
     if (config.migrate)
-      await untilDone(logger, 'migrate Postgres', () => prepareDatabase(), signal);
+      await untilDone(
+        logger,
+        'migrate Postgres',
+        () => prepareDatabase(pool, config, logger),
+        signal,
+      );
     const connect = () => NativeConnection.connect({ address: config.address });
     connection = await untilDone(
       logger,
@@ -92,54 +86,10 @@ async function main(): Promise<void> {
     const { bundle, outcome } = await abortable(bundling, signal);
     signal.throwIfAborted();
     logger.info({ cache: describeCacheOutcome(outcome) }, 'workflow bundle ready');
-    const shared = {
-      namespace: config.namespace,
-      taskQueues: config.taskQueues,
-      shutdownGraceTime: config.shutdownGraceMs,
-    };
-    const options = { ...shared, meter: Runtime.instance().metricMeter };
-    workers = {
-      workflows: createReplaceableWorker({
-        name: 'workflow',
-        connect,
-        // After a passing determinism guard, the cache has the guard's bundle of the new code.
-        load: async (generation) =>
-          generation === 1 ? bundle : (await cachedBundleWorkflows(bundleOptions)).bundle,
-        create: async (workflowConnection, workflowBundle) =>
-          Worker.create(
-            await workflowWorkerOptions({
-              ...options,
-              connection: workflowConnection,
-              workflowBundle,
-            }),
-          ),
-        logger,
-      }),
-      activities: createReplaceableWorker({
-        name: 'activity',
-        connect,
-        load: async (generation) =>
-          generation === 1 ? createActivities(deps) : importActivitiesAfresh(deps),
-        create: async (activityConnection, activities) =>
-          Worker.create(
-            await activityWorkerOptions({ ...options, connection: activityConnection }, activities),
-          ),
-        logger,
-      }),
-    };
+    const deps: ActivityDeps = { pool, demoDelayMs: config.demoDelayMs };
+    workers = createWorkers({ config, connect, bundle, bundleOptions, deps, logger });
     await Promise.all([workers.workflows.start(), workers.activities.start()]);
-    logger.info(
-      {
-        taskQueue: config.taskQueues.typescript,
-        namespace: config.namespace,
-        metrics: `http://${config.bindHost}:${config.metricsPort}/metrics`,
-        health: `http://${config.bindHost}:${health.port}/readyz`,
-        hotReload: config.hotReload
-          ? `POST http://${config.bindHost}:${health.port}/reload`
-          : 'off',
-      },
-      'worker polling',
-    );
+    logPolling(logger, config, health.port);
     await runTogether(workers.workflows, workers.activities);
     logger.info('worker drained and stopped');
   } finally {
@@ -147,12 +97,103 @@ async function main(): Promise<void> {
     await connection?.close();
     await pool.end();
   }
+}
 
-  async function prepareDatabase(): Promise<void> {
-    const applied = await migrate(pool);
-    if (config.seed) await seed(pool);
-    logger.info({ applied, seeded: config.seed }, 'database ready');
-  }
+function installRuntime(config: WorkerConfig, logger: PinoLogger): void {
+  Runtime.install({
+    logger: sdkLogger(logger),
+    telemetryOptions: {
+      metrics: prometheusTelemetry(`${config.bindHost}:${config.metricsPort}`),
+      logging: { forward: {}, filter: makeTelemetryFilterString({ core: 'WARN', other: 'WARN' }) },
+    },
+    shutdownSignals: ['SIGINT', 'SIGTERM'],
+  });
+}
+
+/**
+ * SIGINT/SIGTERM: the Runtime's handlers only shut Workers down, and swallow the signal until one
+ * exists: a stop while the start still waits for a dependency would otherwise take the whole grace
+ * period. The returned signal aborts the start then.
+ */
+function stopOnSignal(workers: () => Workers | undefined): AbortSignal {
+  const starting = new AbortController();
+  const stopStarting = () => {
+    const current = workers();
+    if (!current) starting.abort(new StartStopped());
+    current?.workflows.shutdown();
+    current?.activities.shutdown();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stopStarting);
+  return starting.signal;
+}
+
+async function prepareDatabase(
+  pool: ReturnType<typeof createPool>,
+  config: WorkerConfig,
+  logger: PinoLogger,
+): Promise<void> {
+  const applied = await migrate(pool);
+  if (config.seed) await seed(pool);
+  logger.info({ applied, seeded: config.seed }, 'database ready');
+}
+
+function createWorkers(setup: {
+  readonly config: WorkerConfig;
+  readonly connect: () => Promise<NativeConnection>;
+  readonly bundle: { code: string };
+  readonly bundleOptions: WorkflowCodeOptions;
+  readonly deps: ActivityDeps;
+  readonly logger: PinoLogger;
+}): Workers {
+  const { config, connect, bundle, bundleOptions, deps, logger } = setup;
+  const options = {
+    namespace: config.namespace,
+    taskQueues: config.taskQueues,
+    shutdownGraceTime: config.shutdownGraceMs,
+    meter: Runtime.instance().metricMeter,
+  };
+  return {
+    workflows: createReplaceableWorker({
+      name: 'workflow',
+      connect,
+      // After a passing determinism guard, the cache has the guard's bundle of the new code.
+      load: async (generation) =>
+        generation === 1 ? bundle : (await cachedBundleWorkflows(bundleOptions)).bundle,
+      create: async (workflowConnection, workflowBundle) =>
+        Worker.create(
+          await workflowWorkerOptions({
+            ...options,
+            connection: workflowConnection,
+            workflowBundle,
+          }),
+        ),
+      logger,
+    }),
+    activities: createReplaceableWorker({
+      name: 'activity',
+      connect,
+      load: async (generation) =>
+        generation === 1 ? createActivities(deps) : importActivitiesAfresh(deps),
+      create: async (activityConnection, activities) =>
+        Worker.create(
+          await activityWorkerOptions({ ...options, connection: activityConnection }, activities),
+        ),
+      logger,
+    }),
+  };
+}
+
+function logPolling(logger: PinoLogger, config: WorkerConfig, healthPort: number): void {
+  logger.info(
+    {
+      taskQueue: config.taskQueues.typescript,
+      namespace: config.namespace,
+      metrics: `http://${config.bindHost}:${config.metricsPort}/metrics`,
+      health: `http://${config.bindHost}:${healthPort}/readyz`,
+      hotReload: config.hotReload ? `POST http://${config.bindHost}:${healthPort}/reload` : 'off',
+    },
+    'worker polling',
+  );
 }
 
 /** Both run until either stops (a signal stops both; one failing stops the other), then both drained. */
@@ -172,10 +213,7 @@ const CODE_DIRS = {
 };
 
 /** POST /reload: replaces the Workers whose code changed (reload-request.ts says which). */
-async function reload(
-  workers: { workflows: ReplaceableWorker; activities: ReplaceableWorker } | undefined,
-  body: string,
-): Promise<ReloadAnswer> {
+async function reload(workers: Workers | undefined, body: string): Promise<ReloadAnswer> {
   if (!workers) return { ok: false, status: 501, error: 'the worker is still starting' };
   const targets = reloadTargets(body, CODE_DIRS);
   if (!targets.ok) return targets;
@@ -218,7 +256,7 @@ function describeCacheOutcome(outcome: CacheOutcome): string {
 
 /** Ready = both Workers poll (RUNNING) and the server answers a health check within a second. */
 async function readiness(
-  workers: { workflows: ReplaceableWorker; activities: ReplaceableWorker } | undefined,
+  workers: Workers | undefined,
   connection: NativeConnection | undefined,
 ): Promise<Readiness> {
   const workflows = workers?.workflows.current();
