@@ -115,7 +115,8 @@ function buildView(build: unknown): unknown {
     context: spec.context ?? '.',
     dockerfile: spec.dockerfile ?? 'Dockerfile',
     target: spec.target ?? undefined,
-    args: keyedView(spec.args),
+    // compose-differences.ts `unset-build-args`: devenv keeps an unset arg bare for the build.
+    args: withoutBareArgs(keyedView(spec.args)),
   };
 }
 
@@ -124,6 +125,10 @@ function environmentView(environment: unknown): Record<string, unknown> {
 }
 
 /** A list (`KEY=value`, `KEY`) or mapping as a mapping; a bare `KEY` is null (not resolved). */
+function withoutBareArgs(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([, value]) => value !== null));
+}
+
 function keyedView(keyed: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (Array.isArray(keyed)) {

@@ -110,6 +110,16 @@ export const COMPOSE_DIFFERENCES = {
       'profile typo, and reporting it beats a session that starts nothing',
     rejects: /^the project defines no services$/,
   },
+  'unset-build-args': {
+    compose: 'a build arg written without a value and unset when the file is loaded is dropped',
+    devenv:
+      'it is kept without a value (`devenv config` prints it bare) and takes its value when the ' +
+      'image is built',
+    reason:
+      '`devenv images` and the docker runtime pass the base images they chose (official or ' +
+      'bootstrapped from Debian packages) as build args after loading; the image still builds ' +
+      'with the Dockerfile default when nothing gives one',
+  },
   'x-devenv-resolved': {
     compose: 'x-devenv is an extension: passed through as written, ignored',
     devenv:

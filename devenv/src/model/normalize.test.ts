@@ -107,11 +107,11 @@ describe('normalizeService', () => {
     expect(parsed.success).toBe(false);
   });
 
-  it('resolves build args: a bare one from the environment, dropped when unset', () => {
+  it('resolves build args: a bare one from the environment, kept bare (null) for the build when unset', () => {
     expect(
       normalize({ build: { context: '.', args: ['SHELL_VAR', 'UNSET_VAR', 'N=1'] } }).service.spec
         .build,
-    ).toEqual({ context: '/proj', args: { SHELL_VAR: 'shell', N: '1' } });
+    ).toEqual({ context: '/proj', args: { SHELL_VAR: 'shell', N: '1', UNSET_VAR: null } });
   });
 
   it('reports a missing required env_file at its entry and a broken one in its own file', () => {
