@@ -1,8 +1,4 @@
-import {
-  hostOf,
-  isLoopbackHost,
-  isSameOrigin,
-} from '../../../devenv/shared/control-request.js';
+import { hostOf, isLoopbackHost, isSameOrigin } from '../../../devenv/shared/control-request.js';
 
 export { hostOf, isLoopbackHost };
 
