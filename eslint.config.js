@@ -18,6 +18,21 @@ export default tseslint.config(
     },
   },
   {
+    // Small modules with one concept each: a file or function past these is split, not grown.
+    files: [
+      'devenv/src/**/*.{ts,tsx}',
+      'devenv/shared/**/*.ts',
+      'dispatcher/src/**/*.ts',
+      'workers/typescript/src/**/*.ts',
+      'observability/**/*.ts',
+    ],
+    ignores: ['**/*.test.ts', '**/*.test.tsx', '**/*.test-support.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     // k6 scripts run in k6's JavaScript runtime, not Node: its globals, and its modules.
     files: ['loadtest/**/*.js'],
     languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly' } },

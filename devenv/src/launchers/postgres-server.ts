@@ -50,47 +50,13 @@ export async function runPostgresServer(
   const asUser = user ? { uid: user.uid, gid: user.gid } : {};
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   if (fresh) {
-    const initdb = join(dirname(options.postgres), 'initdb');
-    options.log(`initialising ${dataDir}${user ? ` as ${user.name}` : ''}`);
-    const outcome = await withPasswordFile(socketDir, options.password, user, (pwfile) =>
-      runAs(user, initdb, [
-        '-D',
-        dataDir,
-        '-U',
-        options.user,
-        '--auth-local=peer',
-        '--auth-host=scram-sha-256',
-        `--pwfile=${pwfile}`,
-        '--encoding=UTF8',
-        '--no-instructions',
-      ]),
-    );
-    if (outcome.code !== 0) return err(`initdb failed: ${describeOutcome(outcome)}`);
+    const initialised = await initialiseCluster(options, dataDir, socketDir, user);
+    if (!initialised.ok) return initialised;
   }
   const auth = ensureClientAuth(dataDir, { fresh, superuser: options.user, user });
   if (!auth.ok) return auth;
   if (auth.value) options.log(auth.value);
-  const child = spawn(
-    options.postgres,
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(options.port),
-      '-k',
-      socketDir,
-      '-c',
-      'listen_addresses=127.0.0.1',
-      // A development database: no fsync, so only an OS crash can lose data. A killed server
-      // loses nothing committed: each commit still writes its WAL (synchronous_commit stays on;
-      // off would leave the last ~0.6 s of commits to the WAL writer, which dies with it).
-      '-c',
-      'fsync=off',
-      '-c',
-      'full_page_writes=off',
-    ],
-    { stdio: 'inherit', ...asUser },
-  );
+  const child = spawnServer(options, dataDir, socketDir, asUser);
   // Fast shutdown (SIGINT) rather than smart (SIGTERM), which would wait for clients to leave.
   const forward = () => child.kill('SIGINT');
   if (options.stop.aborted) forward();
@@ -161,4 +127,58 @@ async function ensureDatabase(
 function runAs(user: SystemUser | undefined, command: string, args: string[]) {
   // initdb refuses root as well.
   return runCommand(command, args, { cwd: '/', ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+}
+
+/** initdb with password auth on TCP (the password from a 0600 file) and peer on the socket. */
+async function initialiseCluster(
+  options: PostgresServerOptions,
+  dataDir: string,
+  socketDir: string,
+  user: SystemUser | undefined,
+): Promise<Result<void, string>> {
+  const initdb = join(dirname(options.postgres), 'initdb');
+  options.log(`initialising ${dataDir}${user ? ` as ${user.name}` : ''}`);
+  const outcome = await withPasswordFile(socketDir, options.password, user, (pwfile) =>
+    runAs(user, initdb, [
+      '-D',
+      dataDir,
+      '-U',
+      options.user,
+      '--auth-local=peer',
+      '--auth-host=scram-sha-256',
+      `--pwfile=${pwfile}`,
+      '--encoding=UTF8',
+      '--no-instructions',
+    ]),
+  );
+  return outcome.code === 0 ? ok(undefined) : err(`initdb failed: ${describeOutcome(outcome)}`);
+}
+
+function spawnServer(
+  options: PostgresServerOptions,
+  dataDir: string,
+  socketDir: string,
+  asUser: { uid?: number; gid?: number },
+) {
+  return spawn(
+    options.postgres,
+    [
+      '-D',
+      dataDir,
+      '-p',
+      String(options.port),
+      '-k',
+      socketDir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      // A development database: no fsync, so only an OS crash can lose data. A killed server
+      // loses nothing committed: each commit still writes its WAL (synchronous_commit stays on;
+      // off would leave the last ~0.6 s of commits to the WAL writer, which dies with it).
+      '-c',
+      'fsync=off',
+      '-c',
+      'full_page_writes=off',
+    ],
+    { stdio: 'inherit', ...asUser },
+  );
 }

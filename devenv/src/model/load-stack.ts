@@ -16,6 +16,8 @@ import { composeSchema } from './schema.js';
 import { checkGraph, normalizeServices, serviceSpecs } from './stack-services.js';
 import type { Stack } from './stack.js';
 import { deepFreeze, setOwn } from './tree.js';
+import type { FileLoader } from './file-loader.js';
+import type { Origin } from './merge.js';
 
 export type { SourceText } from './compose-project.js';
 
@@ -156,6 +158,16 @@ export function parseStack(
   }
 }
 
+const nameOf = (service: { readonly spec: { readonly name: string } }): string => service.spec.name;
+
+function diagnosticAt(loader: FileLoader, origin: Origin, problem: Problem): Diagnostic {
+  return {
+    ...loader.position(origin, problem.path, problem.at),
+    message: problem.message,
+    ...(problem.hint ? { hint: problem.hint } : {}),
+  };
+}
+
 function build(
   texts: readonly SourceText[],
   options: ParseStackOptions,
@@ -177,11 +189,7 @@ function build(
   const { loader } = assembled.value;
   const data = assembled.value.document.value;
   const origin = assembled.value.document.origin;
-  const toDiagnostic = (problem: Problem): Diagnostic => ({
-    ...loader.position(origin, problem.path, problem.at),
-    message: problem.message,
-    ...(problem.hint ? { hint: problem.hint } : {}),
-  });
+  const toDiagnostic = (problem: Problem): Diagnostic => diagnosticAt(loader, origin, problem);
   const checked = composeSchema.safeParse(data);
   if (!checked.success)
     return err(finish(problemsFromIssues(checked.error.issues, data).map(toDiagnostic), texts));
@@ -203,13 +211,7 @@ function build(
 
   // 3. The dependency graph and host ports, across active services.
   const graph = checkGraph(found.normalized, services, found.inactive);
-  problems.push(...graph.problems);
-  problems.push(
-    ...consistencyProblems(
-      data,
-      found.normalized.map((s) => s.spec.name),
-    ),
-  );
+  problems.push(...graph.problems, ...consistencyProblems(data, found.normalized.map(nameOf)));
 
   const diagnostics = [...found.diagnostics, ...problems.map(toDiagnostic)];
   if (diagnostics.length > 0) return err(finish(diagnostics, texts));
