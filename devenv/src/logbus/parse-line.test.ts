@@ -92,6 +92,26 @@ describe('parseLine on JSON lines', () => {
 });
 
 describe('parseLine on plain lines', () => {
+  it('reads a logfmt line (slog, the Temporal CLI) into level, message, time and fields', () => {
+    const parsed = parseLine(
+      'time=2024-05-01T10:00:00.250Z level=WARN msg="history shard \\"3\\" slow" shard-id=3 verbose',
+    );
+    expect(parsed).toEqual({
+      level: 'warn',
+      msg: 'history shard "3" slow',
+      ts: Date.parse('2024-05-01T10:00:00.250Z'),
+      fields: { 'shard-id': '3', verbose: true },
+    });
+  });
+
+  it.each(['the level=info is just prose', 'msg="unclosed quote level=info', '=x level=info'])(
+    'leaves %j as plain text: not logfmt from its first token',
+    (text) => {
+      expect(parseLine(text).fields).toBe(NO_FIELDS);
+      expect(parseLine(text).msg).toBe(text);
+    },
+  );
+
   it('keeps the text as msg with no fields', () => {
     const parsed = parseLine('listening on :7233');
     expect(parsed).toEqual({

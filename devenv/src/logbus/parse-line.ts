@@ -1,5 +1,6 @@
 import { levelFromName, levelFromNumber } from './log-level.js';
 import type { LogLevel } from './log-record.js';
+import { readLogfmt } from './logfmt.js';
 import { sniffLevel } from './plain-level.js';
 
 /** What a line says about itself; the bus adds service, stream, seq and the arrival time. */
@@ -26,12 +27,12 @@ const TIME_KEYS = ['time', 'ts', 'timestamp', '@timestamp'] as const;
 
 /**
  * Reads one line. JSON objects (pino, zap as in the Temporal server, structlog, python-json-logger)
- * give level, message, time and fields; anything else is plain text whose level is taken only
- * from an obvious prefix. Called when something first asks a record about its line (see
+ * and logfmt lines (slog, the Temporal CLI) give level, message, time and fields; anything else is
+ * plain text whose level is taken only from an obvious prefix. Called when something first asks a record about its line (see
  * line-record.ts): under a flood, almost never.
  */
 export function parseLine(text: string): ParsedLine {
-  const obj = jsonObject(text);
+  const obj = jsonObject(text) ?? readLogfmt(text);
   if (obj === undefined)
     return { level: sniffLevel(text), msg: text, fields: NO_FIELDS, ts: undefined };
   const level = firstOf(obj, LEVEL_KEYS, levelOf);
