@@ -1,4 +1,5 @@
 import { connect, constants } from 'node:http2';
+import { PROBE_HEADER, PROBE_USER_AGENT } from '../../shared/probe-request.js';
 import { messageOf } from '../../shared/result.js';
 
 export type GrpcReply =
@@ -41,6 +42,9 @@ export function grpcUnary(
         [constants.HTTP2_HEADER_PATH]: path,
         'content-type': 'application/grpc',
         te: 'trailers',
+        // Only health checks go through here: marked as devenv's probes, as the http probe's are.
+        [PROBE_HEADER]: '1',
+        'user-agent': PROBE_USER_AGENT,
       });
       const chunks: Buffer[] = [];
       let headers: Record<string, unknown> = {};

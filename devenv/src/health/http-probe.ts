@@ -1,3 +1,4 @@
+import { PROBE_HEADER, PROBE_USER_AGENT } from '../../shared/probe-request.js';
 import { messageOf } from '../../shared/result.js';
 import { failed, passed, type ProbeOutcome } from './probe-outcome.js';
 
@@ -11,6 +12,8 @@ export async function probeHttp(
     const response = await fetch(url, {
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
+      // Our services leave requests with this header out of their request logs while they pass.
+      headers: { [PROBE_HEADER]: '1', 'user-agent': PROBE_USER_AGENT },
     });
     await response.body?.cancel();
     const good =

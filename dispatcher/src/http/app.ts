@@ -7,6 +7,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from 'fastify';
+import { isDevenvProbe, requestLogLevel } from '../../../devenv/shared/probe-request.js';
 import type { ServerContext } from './context.js';
 import { internalError, sendError } from './errors.js';
 import { fastifyError, writeClientError } from './fastify-errors.js';
@@ -125,7 +126,10 @@ function addRequestHooks(app: FastifyInstance, ctx: ServerContext): void {
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     ctx.metrics.httpRequests.inc(labels);
     ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info(
+    // devenv's probes every 5 s would be most of an idle stack's log: logged only when they fail.
+    const level = requestLogLevel(isDevenvProbe(request.headers), reply.statusCode);
+    if (level === undefined) return;
+    request.log[level](
       {
         method: request.method,
         route,
