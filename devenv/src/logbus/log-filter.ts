@@ -12,8 +12,13 @@ export interface LogFilter {
   readonly level?: LogLevel | undefined;
   /** This level or more severe; lines without a level do not match. */
   readonly minLevel?: LogLevel | undefined;
-  /** A JSON field equal to `value`; `'200'` matches a numeric 200 too, as typed in a search box. */
-  readonly fieldEquals?: { readonly key: string; readonly value: unknown } | undefined;
+  /**
+   * A field equal to `value`; `'200'` matches a numeric 200 too, as typed in a search box. With
+   * `anySpelling`, the key matches however a logger spells it: `workflowId` finds the dispatcher's
+   * `workflow_id` and a `WorkflowID` too.
+   */
+  readonly fieldEquals?:
+    { readonly key: string; readonly value: unknown; readonly anySpelling?: boolean } | undefined;
 }
 
 export type RecordPredicate = (record: LogRecord) => boolean;
@@ -39,10 +44,7 @@ export function compileFilter(filter: LogFilter): RecordPredicate {
     const pattern = new RegExp(regex.source, regex.flags.replace(/[gy]/g, ''));
     tests.push((r) => pattern.test(r.text));
   }
-  if (fieldEquals !== undefined) {
-    const { key, value } = fieldEquals;
-    tests.push((r) => Object.hasOwn(r.fields, key) && looselyEqual(r.fields[key], value));
-  }
+  if (fieldEquals !== undefined) tests.push(fieldTest(fieldEquals));
   if (tests.length === 0) return MATCH_ALL;
   if (tests.length === 1) return tests[0] ?? MATCH_ALL;
   return (r) => tests.every((t) => t(r));
@@ -51,6 +53,25 @@ export function compileFilter(filter: LogFilter): RecordPredicate {
 /** Whether the filter lets every record through, so callers can skip copying batches. */
 export function matchesAll(predicate: RecordPredicate): boolean {
   return predicate === MATCH_ALL;
+}
+
+function fieldTest(field: NonNullable<LogFilter['fieldEquals']>): RecordPredicate {
+  const { key, value } = field;
+  if (field.anySpelling !== true)
+    return (r) => Object.hasOwn(r.fields, key) && looselyEqual(r.fields[key], value);
+  const wanted = spelling(key);
+  return (r) => {
+    const fields = r.fields;
+    for (const k in fields)
+      if (spelling(k) === wanted && Object.hasOwn(fields, k) && looselyEqual(fields[k], value))
+        return true;
+    return false;
+  };
+}
+
+/** `workflowId`, `workflow_id`, `Workflow-ID` → `workflowid`. */
+function spelling(key: string): string {
+  return key.replace(/[_-]/g, '').toLowerCase();
 }
 
 function looselyEqual(actual: unknown, wanted: unknown): boolean {

@@ -79,6 +79,49 @@ describe('TUI input: one handler per mode, pure', () => {
     );
   });
 
+  it('finds a workflow ID across the dispatcher and both workers with a field search', () => {
+    const id = 'WorkflowDemoMixed-Ada-idem-b9f2dc6a6c51d50e907e4b6c';
+    const bus = createLogBus();
+    // Shaped like the services' real lines: pino numbers and snake_case in the dispatcher,
+    // pino strings in the TypeScript worker, logs.py's JSON in the Python worker.
+    bus.append(
+      'dispatcher',
+      'stdout',
+      `{"level":30,"time":1796412797453,"service":"dispatcher","method":"POST","route":"/typescript/demo-mixed","status":201,"workflow_id":"${id}","run_id":"01a2","msg":"request completed"}`,
+    );
+    bus.append(
+      'dispatcher',
+      'stdout',
+      '{"level":30,"time":1796412797460,"workflow_id":"other","msg":"request completed"}',
+    );
+    bus.append(
+      'worker-typescript',
+      'stdout',
+      `{"level":"info","time":"2026-12-04T19:33:17.721Z","service":"worker-typescript","sdkComponent":"activity","activityType":"ActivitySayHelloTypeScript","workflowId":"${id}","msg":"saying hello"}`,
+    );
+    bus.append('temporal', 'stdout', `plain text mentioning workflowId=${id}`);
+    bus.append(
+      'worker-python',
+      'stdout',
+      `{"level": "warn", "time": "2026-12-04T19:33:17.916Z", "service": "worker-python", "logger": "temporalio.activity", "workflowId": "${id}", "attempt": 2, "msg": "saying hello"}`,
+    );
+    const shown = bus.tail(undefined, { limit: 100 });
+    const found = handleInput(view({ typing: `workflowId=${id}` }), '\r', {}, context({ shown }));
+    expect(found.view.status).toBe(`3 matches for "workflowId=${id}"`);
+    const services = (at: number | undefined) =>
+      at === undefined ? undefined : shown[at]?.service;
+    expect(services(found.view.current)).toBe('worker-python');
+    const first = handleInput(found.view, 'n', {}, context({ shown })).view;
+    expect(services(first.current)).toBe('dispatcher');
+    const second = handleInput(first, 'n', {}, context({ shown })).view;
+    expect(services(second.current)).toBe('worker-typescript');
+
+    const warn = handleInput(view({ typing: 'level>=warn' }), '\r', {}, context({ shown })).view;
+    expect(warn.status).toBe('1 match for "level>=warn"');
+    const loud = handleInput(view({ typing: 'level>=loud' }), '\r', {}, context({ shown })).view;
+    expect(loud.status).toContain('no level named loud');
+  });
+
   it('picks a load profile by number or Enter, stops a run with x, and closes with esc', () => {
     expect(handleInput(view({ picker: 0 }), '2', {}, context()).command).toEqual({
       type: 'start-load',

@@ -1,7 +1,7 @@
 import type { LogRecord } from '../logbus/log-record.js';
 import { actionFor, type KeyAction, type KeyInfo } from './keymap.js';
 import { pickerAction } from './load-picker.js';
-import { matchingIndexes } from './log-search.js';
+import { matchingIndexes, queryProblem } from './log-search.js';
 import { jumpTo, LEVELS, modeOf, type InputMode, type ViewState } from './view-state.js';
 
 /** What the screen knows when a key arrives; read, never changed, by the handlers. */
@@ -64,7 +64,8 @@ function handleTyping(view: ViewState, input: string, key: KeyInfo, ctx: InputCo
     const text = newline >= 0 ? typing + input.slice(0, newline) : typing;
     const found = matchingIndexes(ctx.shown, text);
     const status = text
-      ? `${found.length} match${found.length === 1 ? '' : 'es'} for "${text}"`
+      ? (queryProblem(text) ??
+        `${found.length} match${found.length === 1 ? '' : 'es'} for "${text}"`)
       : '';
     const confirmed = { ...view, search: text, typing: undefined, status };
     return { view: jumpTo(confirmed, found.at(-1), ctx.shown.length, ctx.logHeight) };
