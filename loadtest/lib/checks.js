@@ -36,6 +36,11 @@ export function checkRejected(res) {
   });
 }
 
+/** The gRPC target accepted a connection. */
+export function checkGrpcConnected(connected) {
+  return check(null, { 'grpc: connected': () => connected });
+}
+
 /** A gRPC StartWorkflow: status OK and a workflow ID. */
 export function checkGrpcStarted(response, StatusOK) {
   return check(response, {

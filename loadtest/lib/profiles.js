@@ -121,8 +121,9 @@ export function optionsFor(name) {
   return {
     scenarios: profile.scenarios,
     thresholds: profile.thresholds,
-    // p(99) in the end-of-test summary as well as k6's default stats.
-    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    // p(99) in the end-of-test summary as well as k6's default stats; count for the gRPC row of
+    // `devenv load`'s table (gRPC has no request counter of its own).
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
     // Tags: every sample says which profile produced it (the k6 dashboard's filter).
     tags: { profile: name },
     // Setup is a single readiness request: if it hangs, give up quickly.

@@ -4,7 +4,8 @@ import exec from 'k6/execution';
 import grpc from 'k6/net/grpc';
 import http from 'k6/http';
 import { BASE_URL, GRPC_TARGET, TOKEN } from './config.js';
-import { checkGrpcStarted, checkHttpStarted, checkRejected } from './checks.js';
+import { sleep } from 'k6';
+import { checkGrpcConnected, checkGrpcStarted, checkHttpStarted, checkRejected } from './checks.js';
 import { businessKey, idempotencyKey } from './ids.js';
 
 const HEADERS = Object.assign(
@@ -60,10 +61,22 @@ export function httpStarts() {
   checkHttpStarted(res, route.type);
 }
 
+/** This VU's gRPC connection is open (connected on its first iteration, retried once a second). */
+let connected = false;
+
 /** One gRPC StartWorkflow per iteration, on one connection per VU. */
 export function grpcStarts() {
-  if (exec.vu.iterationInScenario === 0) {
-    client.connect(GRPC_TARGET, { plaintext: true, timeout: '3s' });
+  if (!connected) {
+    try {
+      client.connect(GRPC_TARGET, { plaintext: true, timeout: '3s' });
+      connected = true;
+    } catch (error) {
+      // Unreachable: one failed check and one log line per VU a second, not a tight loop of
+      // "no gRPC connection" errors that floods the log and skews the rate.
+      checkGrpcConnected(false);
+      sleep(1);
+      throw error;
+    }
   }
   const response = client.invoke(
     'timecop.dispatcher.v1.Dispatcher/StartWorkflow',

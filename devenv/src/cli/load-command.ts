@@ -1,4 +1,10 @@
 import { progressLine, type K6Snapshot } from '../load/k6-progress.js';
+import {
+  collectRunReport,
+  prepareReportDir,
+  runReportFiles,
+  type RunReportFiles,
+} from '../load/k6-report.js';
 import { runK6, type K6Outcome } from '../load/k6-run.js';
 import {
   grafanaRunUrl,
@@ -18,8 +24,9 @@ function usage(profiles: readonly string[]): string {
   return `Usage: devenv load <profile> [options]
 
 Runs a k6 load profile against the running stack's dispatcher (HTTP and gRPC), shows live
-progress, prints k6's summary and the Grafana URL of the run. Results go to Prometheus by remote
-write when it answers. k6 comes from the toolchain (versions.yaml; \`devenv doctor --fix --all\`).
+progress, prints k6's summary, a table of the run (requests, req/s, errors, p50/p95/p99,
+thresholds), the path of k6's HTML report with charts (.devenv/load/<profile>-<time>.html) and,
+when Prometheus answers and results go there by remote write, the Grafana URL of the run. k6 comes from the toolchain (versions.yaml; \`devenv doctor --fix --all\`).
 
 Profiles: ${profiles.length > 0 ? profiles.join(', ') : '(none found in loadtest/profiles/)'}
 
@@ -66,18 +73,32 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   ctx.err(
     `devenv load: ${profile} → ${target} (gRPC ${grpcTarget}) with k6 ${k6.value.version}; testid ${testid}`,
   );
+  const report = runReportFiles(ctx.projectRoot, testid);
+  await prepareReportDir(report);
   const startedAt = Date.now();
   const outcome = await runProfile(ctx, request, {
     k6Path: k6.value.path,
     testid,
     remoteWriteUrl,
+    report,
     startedAt,
   });
   const finishedAt = Date.now();
+  if (outcome.kind !== 'spawn-failed') await printRunReport(ctx, report, outcome);
   if (remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed') {
     ctx.out(`Grafana: ${grafanaRunUrl(request.grafana, testid, startedAt, finishedAt)}`);
   }
   return reportOutcome(ctx, profile, outcome, k6.value.path);
+}
+
+/** The table (not for an aborted run: it would describe one failed preflight) and the report's path. */
+async function printRunReport(ctx: CommandContext, files: RunReportFiles, outcome: K6Outcome) {
+  const report = await collectRunReport(files);
+  if (outcome.kind !== 'aborted') {
+    ctx.out('');
+    for (const line of report.table) ctx.out(line);
+  }
+  if (report.html !== undefined) ctx.out(`Report: ${report.html}`);
 }
 
 /** The checked request, or undefined once `--help` has been answered. */
@@ -137,6 +158,7 @@ interface K6Invocation {
   readonly k6Path: string;
   readonly testid: string;
   readonly remoteWriteUrl: string | undefined;
+  readonly report: RunReportFiles;
   readonly startedAt: number;
 }
 
@@ -162,6 +184,7 @@ async function runProfile(
       scriptEnv: { TARGET: request.target, GRPC_TARGET: request.grpcTarget, PROFILE: profile },
       tags: { testid: run.testid },
       remoteWriteUrl: run.remoteWriteUrl,
+      report: run.report,
       onProgress: progress.update,
       // The summary comes at the end; held back so an aborted run shows its reason, not a
       // summary of the one failed preflight request.

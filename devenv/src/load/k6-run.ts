@@ -6,6 +6,7 @@ import { messageOf } from '../../shared/result.js';
 import { parseK6Metrics, type K6Snapshot } from './k6-progress.js';
 import { freePort } from '../process/free-port.js';
 import { SESSION_TOKEN_VAR, sessionTokenFrom } from '../session/session-secret.js';
+import { webDashboardEnv, type RunReportFiles } from './k6-report.js';
 
 export interface K6RunOptions {
   readonly k6Path: string;
@@ -17,6 +18,8 @@ export interface K6RunOptions {
   readonly tags: Readonly<Record<string, string>>;
   /** Prometheus remote-write URL; undefined = no output. */
   readonly remoteWriteUrl: string | undefined;
+  /** Where k6 writes its HTML report and summary JSON (the directory must exist). */
+  readonly report: RunReportFiles;
   /** Every second while the test runs. */
   onProgress(snapshot: K6Snapshot): void;
   /** k6's stdout (the end-of-test summary), line by line. */
@@ -76,6 +79,7 @@ function k6Args(options: K6RunOptions, apiPort: number): string[] {
   for (const [name, value] of Object.entries(options.scriptEnv))
     args.push('-e', `${name}=${value}`);
   if (options.remoteWriteUrl !== undefined) args.push('-o', 'experimental-prometheus-rw');
+  args.push('--summary-export', options.report.summary);
   args.push(options.script);
   return args;
 }
@@ -94,6 +98,7 @@ function k6Env(options: K6RunOptions): NodeJS.ProcessEnv {
           K6_PROMETHEUS_RW_PUSH_INTERVAL: '2s',
         }
       : {}),
+    ...webDashboardEnv(options.report),
     // k6 must not phone home (usage reports) from a developer's machine.
     K6_NO_USAGE_REPORT: 'true',
     ...(sessionToken === undefined ? {} : { [SESSION_TOKEN_VAR]: sessionToken }),

@@ -1,6 +1,12 @@
 import { describeToolFailure, type ResolvedTool } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { progressLine, type K6Snapshot } from './k6-progress.js';
+import {
+  collectRunReport,
+  prepareReportDir,
+  runReportFiles,
+  type RunReportFiles,
+} from './k6-report.js';
 import { runK6, type K6Outcome } from './k6-run.js';
 import {
   grafanaRunUrl,
@@ -24,6 +30,8 @@ export type LoadStatus =
       readonly stopped: boolean;
       readonly progress: string;
       readonly grafanaUrl: string | undefined;
+      /** k6's HTML report of the run (.devenv/load/), when k6 wrote one. */
+      readonly reportPath: string | undefined;
     }
   | { readonly state: 'unavailable'; readonly profile: string; readonly reason: string };
 
@@ -145,6 +153,8 @@ async function runProfile(
   const { k6, remoteWriteUrl } = prepared;
   const testid = loadTestId(profile, new Date());
   options.log('devenv', `${profile} → ${targets.target} with k6 ${k6.version}; testid ${testid}`);
+  const report = runReportFiles(options.projectRoot, testid);
+  await prepareReportDir(report);
   const startedAt = Date.now();
   let previous: K6Snapshot | undefined;
   let progress = 'starting k6…';
@@ -156,6 +166,7 @@ async function runProfile(
     scriptEnv: { TARGET: targets.target, GRPC_TARGET: targets.grpcTarget, PROFILE: profile },
     tags: { testid },
     remoteWriteUrl,
+    report,
     signal: controller.signal,
     onProgress: (snapshot) => {
       progress = progressLine(profile, snapshot.at - startedAt, previous, snapshot);
@@ -169,9 +180,22 @@ async function runProfile(
     remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed'
       ? grafanaRunUrl(targets.grafana, testid, startedAt, Date.now())
       : undefined;
-  if (grafanaUrl !== undefined) options.log('devenv', `Grafana: ${grafanaUrl}`);
+  const reportPath = await logRunReport(options, report, grafanaUrl);
   const stopped = controller.signal.aborted;
-  run.set({ state: 'finished', profile, outcome, stopped, progress, grafanaUrl });
+  run.set({ state: 'finished', profile, outcome, stopped, progress, grafanaUrl, reportPath });
+}
+
+/** The summary table, the report's path and the Grafana link into the log; the report's path. */
+async function logRunReport(
+  options: LoadRunnerOptions,
+  files: RunReportFiles,
+  grafanaUrl: string | undefined,
+): Promise<string | undefined> {
+  const report = await collectRunReport(files);
+  for (const line of report.table) options.log('devenv', line);
+  if (report.html !== undefined) options.log('devenv', `Report: ${report.html}`);
+  if (grafanaUrl !== undefined) options.log('devenv', `Grafana: ${grafanaUrl}`);
+  return report.html;
 }
 
 /** One line for the TUI header: what runs, or how the last run ended. */
