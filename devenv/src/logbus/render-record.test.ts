@@ -23,7 +23,7 @@ describe('renderRecord', () => {
       '{"level":40,"time":1796288339973,"service":"dispatcher","reqId":"req-1","workflowId":"WorkflowDemoMixed-Ada-1","msg":"workflow already running"}',
     );
     expect(rowText(row)).toBe(
-      '14:28:59.973 WARN  dispatcher workflow already running reqId=req-1 workflowId=WorkflowDemoMixed-Ada-1',
+      '14:28:59.973 WARN  dispatcher | workflow already running reqId=req-1 workflowId=WorkflowDemoMixed-Ada-1',
     );
     expect(row.map((s) => s.style)).toEqual(['time', 'level', 'service', 'msg', 'fields']);
     expect(row[1]).toMatchObject({ level: 'warn' });
@@ -38,7 +38,7 @@ describe('renderRecord', () => {
         ),
       ),
     ).toBe(
-      '14:29:00.355 INFO  worker-typescript Worker state changed pid=7084 sdkComponent=worker taskQueue=time-cop-typescript',
+      '14:29:00.355 INFO  worker-typescript | Worker state changed pid=7084 sdkComponent=worker taskQueue=time-cop-typescript',
     );
   });
 
@@ -51,7 +51,7 @@ describe('renderRecord', () => {
         ),
       ),
     ).toBe(
-      '01:03:17.916 ERROR worker-python saying hello failed pid=19946 logger=temporalio.activity workflowId=WorkflowDemoMixed-chaos-2 attempt=1 err="Traceback:\\n  boom"',
+      '01:03:17.916 ERROR worker-python | saying hello failed pid=19946 logger=temporalio.activity workflowId=WorkflowDemoMixed-chaos-2 attempt=1 err="Traceback:\\n  boom"',
     );
   });
 
@@ -64,7 +64,7 @@ describe('renderRecord', () => {
         ),
       ),
     ).toBe(
-      '14:29:01.120 INFO  temporal Service started service=history logger=temporal caller=temporal/fx.go:123',
+      '14:29:01.120 INFO  temporal | Service started service=history logger=temporal caller=temporal/fx.go:123',
     );
     expect(
       rowText(
@@ -85,13 +85,13 @@ describe('renderRecord', () => {
           'time=2026-12-03T08:59:02.000Z level=WARN msg="slow persistence" shard-id=3 latency=1.2s',
         ),
       ),
-    ).toBe('14:29:02.000 WARN  temporal slow persistence shard-id=3 latency=1.2s');
+    ).toBe('14:29:02.000 WARN  temporal | slow persistence shard-id=3 latency=1.2s');
   });
 
   it('plain text is left exactly as written, after the service', () => {
     const text = 'Temporal Server:      localhost:7233  {not json';
     expect(rendered('temporal', text)).toEqual([
-      { text: 'temporal ', style: 'service' },
+      { text: 'temporal | ', style: 'service' },
       { text, style: 'plain' },
     ]);
     expect(rendered('temporal', text, false)).toEqual([{ text, style: 'plain' }]);

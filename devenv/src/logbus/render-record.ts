@@ -33,7 +33,7 @@ const LEVEL_WORD: Readonly<Record<LogLevel, string>> = {
  */
 export function renderRecord(record: LogRecord, options: RenderOptions): RowSegment[] {
   const service: RowSegment[] = options.service
-    ? [{ text: `${record.service} `, style: 'service' }]
+    ? [{ text: `${record.service} | `, style: 'service' }]
     : [];
   const fields = record.fields;
   if (fields === NO_FIELDS || (record.msg === record.text && isEmpty(fields)))
