@@ -17,6 +17,8 @@ Check = Callable[[], Awaitable[str | None]]  # None: ready; otherwise the reason
 # A request line or header longer than this is refused (431); Node's limit for all headers is 16 KiB.
 MAX_LINE_BYTES = 8 * 1024
 MAX_HEADERS = 100
+# devenv's own probes send this header (devenv/shared/probe-request.ts, docs/contracts.md).
+PROBE_HEADER = "x-devenv-probe"
 # The whole request (line and headers) must arrive within this; a slow client is cut off (408).
 REQUEST_TIMEOUT_S = 5.0
 
@@ -51,16 +53,42 @@ async def _read_line(reader: asyncio.StreamReader) -> bytes:
         return incomplete.partial
 
 
-async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str]:
-    """The method and path of one request; its headers are read and dropped."""
+async def _read_request(reader: asyncio.StreamReader) -> tuple[str, str, bool]:
+    """The method and path of one request, and whether it is devenv's probe (PROBE_HEADER)."""
     request_line = (await _read_line(reader)).decode("latin-1").strip()
     parts = request_line.split(" ")
     if len(parts) != 3 or not parts[2].startswith("HTTP/") or not parts[0].isalpha():
         raise _Refused(400, "not an HTTP request")
+    probe = False
     for _ in range(MAX_HEADERS + 1):
-        if (await _read_line(reader)) in (b"\r\n", b"\n", b""):
-            return parts[0], parts[1].split("?")[0]
+        line = await _read_line(reader)
+        if line in (b"\r\n", b"\n", b""):
+            return parts[0], parts[1].split("?")[0], probe
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == PROBE_HEADER and value.strip() != "":
+            probe = True
     raise _Refused(431, f"more than {MAX_HEADERS} header lines")
+
+
+class _FailedProbeLog:
+    """devenv's probes are not logged while they pass; one that fails is a warning, once per run
+    of the same answer (devenv probes a starting worker every 50 ms and more)."""
+
+    def __init__(self) -> None:
+        self._last: str | None = None
+
+    def note(self, path: str, status: int, body: dict[str, str]) -> None:
+        if status < 400:
+            self._last = None
+            return
+        failure = f"{path} {status} {json.dumps(body, sort_keys=True)}"
+        if failure == self._last:
+            return
+        self._last = failure
+        log.warning(
+            "devenv's probe of %s answered %d", path, status,
+            extra={"path": path, "status": status, "answer": body},
+        )
 
 
 async def start(host: str, port: int, check: Check) -> asyncio.Server:
@@ -77,11 +105,17 @@ async def start(host: str, port: int, check: Check) -> asyncio.Server:
             )
         return 404, {"error": "not found"}
 
+    failed_probes = _FailedProbeLog()
+
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             try:
-                method, path = await asyncio.wait_for(_read_request(reader), REQUEST_TIMEOUT_S)
+                method, path, probe = await asyncio.wait_for(
+                    _read_request(reader), REQUEST_TIMEOUT_S
+                )
                 status, body = await answer(method, path)
+                if probe:
+                    failed_probes.note(path, status, body)
             except _Refused as refused:
                 status, body = refused.status, {"error": refused.error}
             except asyncio.TimeoutError:

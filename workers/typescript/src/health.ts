@@ -5,6 +5,9 @@ import {
   isLoopbackHostHeader,
   isSameOrigin,
 } from '../../../devenv/shared/control-request.js';
+import { isDevenvProbe } from '../../../devenv/shared/probe-request.js';
+import { failedProbeLog, type WarnLog } from './health-probe-log.js';
+import { createLogger } from './logging.js';
 
 /** Port of /healthz and /readyz (the metrics endpoint is the SDK core's, which takes no routes). */
 export const DEFAULT_HEALTH_PORT = 7081;
@@ -69,12 +72,18 @@ export interface HealthServer {
  * else is 404.
  */
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
+  const logger = options.warn ? undefined : createLogger('worker-typescript');
+  const noteProbe = failedProbeLog(
+    options.warn ?? ((fields, message) => logger?.warn(fields, message)),
+  );
   const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const probe = isDevenvProbe(req.headers);
     const reply: Reply = (status, body) => {
+      if (probe) noteProbe(path, status, body);
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
     };
-    const path = (req.url ?? '/').split('?')[0];
     const { reload } = options;
     if (path === '/reload' && reload) return handleReload(req, res, reply, reload, options);
     if (req.method !== 'GET' && req.method !== 'HEAD') return reply(405, { error: 'GET only' });
@@ -105,6 +114,8 @@ export interface HealthServerOptions {
   readonly reload?: (body: string) => Promise<ReloadAnswer>;
   /** The bearer token POST /reload requires (reloadRefusal); without one it refuses every call. */
   readonly reloadToken?: string | undefined;
+  /** Where a failing devenv probe is reported (health-probe-log.ts); a logger of its own if none. */
+  readonly warn?: WarnLog;
 }
 
 /** Sends one JSON answer. */
