@@ -2,18 +2,26 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileNameOf } from '../logbus/file-sink.js';
+import { compileQueries, parseLogQuery, type LogQuery } from '../logbus/log-query.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
+import { lineMatches, lineOutput, type LineFilter, type LogOutput } from './log-line-view.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+import { styleFor } from './style.js';
 import { UsageError } from './usage-error.js';
 
-export const LOGS_USAGE = `Usage: devenv logs [service…] [-f] [--grep PATTERN] [-n LINES] [options]
+export const LOGS_USAGE = `Usage: devenv logs [service…] [-f] [--grep PATTERN] [--where QUERY] [-n LINES] [options]
 
-Prints services' logs from .devenv/logs/ (all services when none are named), oldest first.
+Prints services' logs from .devenv/logs/ (all services when none are named), oldest first:
+time, level, message, then the line's other fields as key=value.
 
   -f, --follow             keep printing new lines until Ctrl-C
       --grep PATTERN       only lines matching this regular expression (case-insensitive)
+      --where QUERY        only lines with a field of this value (workflowId=…), or
+                           level>=warn, level=error; repeat to require several
   -n, --tail LINES         the last LINES lines of each service (default 100; 0 = all)
+      --raw                the lines exactly as in the log files (arrival time, stream, text)
+      --json               one JSON object per line (service, stream, ts, level, msg, fields, text)
 ${STACK_FLAGS_USAGE}`;
 
 /** The services whose log files are printed, and how a line is filtered and prefixed. */
@@ -21,7 +29,7 @@ interface LogsView {
   readonly dir: string;
   readonly services: readonly string[];
   show(service: string, line: string): void;
-  matches(line: string): boolean;
+  matches(service: string, line: string): boolean;
 }
 
 export async function logsCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
@@ -30,7 +38,11 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
     ctx.out(LOGS_USAGE);
     return 0;
   }
-  const pattern = grepPattern(values.grep);
+  const filter: LineFilter = {
+    pattern: grepPattern(values.grep),
+    where: wherePredicate(values.where),
+  };
+  const output = outputOf(values);
   const tail = Number(values.tail ?? 100);
   if (!Number.isInteger(tail) || tail < 0)
     throw new UsageError(`--tail ${values.tail}: expected a whole number`, LOGS_USAGE);
@@ -52,7 +64,7 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
     ctx.err(`no logs yet in ${dir} (start the stack with \`devenv up\`)`);
     return positionals.length > 0 ? 1 : 0;
   }
-  const view = logsView(ctx, dir, services, pattern);
+  const view = logsView(ctx, dir, services, filter, output);
   const offsets = await printTails(view, tail);
   if (values.follow) await follow(view, offsets);
   return 0;
@@ -65,6 +77,9 @@ function parseLogsArgs(args: readonly string[]) {
       ...STACK_FLAGS,
       follow: { type: 'boolean', short: 'f' },
       grep: { type: 'string' },
+      where: { type: 'string', multiple: true },
+      raw: { type: 'boolean' },
+      json: { type: 'boolean' },
       tail: { type: 'string', short: 'n' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -81,20 +96,38 @@ function grepPattern(grep: string | undefined): RegExp | undefined {
   }
 }
 
+function wherePredicate(where: readonly string[] | undefined): LineFilter['where'] {
+  if (where === undefined || where.length === 0) return undefined;
+  const queries: LogQuery[] = [];
+  for (const text of where) {
+    const query = parseLogQuery(text);
+    if (!query.ok) throw new UsageError(`--where ${query.error}`, LOGS_USAGE);
+    queries.push(query.value);
+  }
+  return compileQueries(queries);
+}
+
+function outputOf(values: { raw?: boolean; json?: boolean }): LogOutput {
+  if (values.raw && values.json)
+    throw new UsageError('--raw and --json: choose one way to print the lines', LOGS_USAGE);
+  return values.raw ? 'raw' : values.json ? 'json' : 'rendered';
+}
+
 function logsView(
   ctx: CommandContext,
   dir: string,
   services: readonly string[],
-  pattern: RegExp | undefined,
+  filter: LineFilter,
+  output: LogOutput,
 ): LogsView {
-  const width = Math.max(...services.map((s) => s.length));
-  const matches = (line: string) => line.length > 0 && (!pattern || pattern.test(line));
+  const options = { showService: services.length > 1, style: styleFor(ctx.stdout, ctx.env) };
+  const matches = (service: string, line: string) => lineMatches(service, line, filter);
   return {
     dir,
     services,
     matches,
     show: (service, line) => {
-      if (matches(line)) ctx.out(services.length > 1 ? `${service.padEnd(width)} | ${line}` : line);
+      if (matches(service, line)) ctx.out(lineOutput(service, line, output, options));
     },
   };
 }
@@ -108,7 +141,7 @@ async function printTails(view: LogsView, tail: number): Promise<Map<string, num
   const offsets = new Map<string, number>();
   for (const service of view.services) {
     const { text, size } = await readFrom(logPath(view, service), 0);
-    const lines = text.split('\n').filter(view.matches);
+    const lines = text.split('\n').filter((line) => view.matches(service, line));
     for (const line of tail === 0 ? lines : lines.slice(-tail)) view.show(service, line);
     offsets.set(service, size);
   }
