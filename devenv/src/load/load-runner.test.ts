@@ -1,4 +1,6 @@
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../process/free-port.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +26,26 @@ function until(runner: LoadRunner, done: (s: LoadStatus) => boolean, ms = 30_000
     const unsubscribe = runner.subscribe(check);
     check();
   });
+}
+
+/**
+ * The run's totals as k6's HTML report holds them: newline-separated events, gzipped and base64
+ * in `<script id="data">`; the last `cumulative` event has one array per metric, metrics in name order.
+ */
+function reportTotals(html: string): Record<string, number[]> {
+  const data = /<script id="data"[^>]*>([^<]*)<\/script>/.exec(html)?.[1];
+  if (data === undefined) throw new Error('no <script id="data"> in the report');
+  const events = gunzipSync(Buffer.from(data.trim(), 'base64'))
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { event: string; data: unknown });
+  const names = events
+    .filter((e) => e.event === 'metric')
+    .flatMap((e) => Object.keys(e.data as object))
+    .sort();
+  const totals = events.filter((e) => e.event === 'cumulative').at(-1)?.data as number[][];
+  return Object.fromEntries(names.map((name, i) => [name, totals[i]!]));
 }
 
 describe('load runner (the TUI k key; real k6)', () => {
@@ -94,6 +116,55 @@ describe('load runner (the TUI k key; real k6)', () => {
     expect(status.state === 'finished' && status.stopped).toBe(true);
     expect(describeLoad(status).text).toBe('load soak stopped');
   }, 90_000);
+
+  it("a smoke run writes the k6 HTML report holding the run's request count, and logs the summary table (stand-in HTTP target, not the dispatcher; no gRPC target)", async () => {
+    // Answers like the dispatcher's start routes, 20 ms late so k6's two VUs stay near 100 req/s.
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const status = req.url === '/readyz' ? 200 : body.includes('nmae') ? 400 : 201;
+        const answer = { workflow_id: `WorkflowDemoTypeScript-k-${Date.now()}`, run_id: 'r' };
+        setTimeout(() => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer));
+        }, 20);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const lines: string[] = [];
+    const runner = createLoadRunner({
+      projectRoot: PROJECT_ROOT,
+      toolchain,
+      log: (stream, text) => lines.push(`${stream}: ${text}`),
+      targets: {
+        target: `http://127.0.0.1:${port}`,
+        grpcTarget: `127.0.0.1:${await freePort()}`,
+        prometheus: `http://127.0.0.1:${await freePort()}`,
+      },
+    });
+    closers.push(() => runner.close());
+    runner.start('smoke');
+    const status = await until(runner, (s) => s.state === 'finished', 90_000);
+    const reportPath = status.state === 'finished' ? status.reportPath : undefined;
+    expect(reportPath).toMatch(/\/\.devenv\/load\/smoke-\d{8}-\d{6}\.html$/);
+    const summaryPath = reportPath!.replace(/\.html$/, '.summary.json');
+    closers.push(async () => rmSync(reportPath!, { force: true }));
+    closers.push(async () => rmSync(summaryPath, { force: true }));
+    expect(statSync(reportPath!).mode & 0o777).toBe(0o600);
+    const exported = JSON.parse(readFileSync(summaryPath, 'utf8')) as {
+      metrics: { http_reqs: { count: number } };
+    };
+    const requests = exported.metrics.http_reqs.count;
+    expect(requests).toBeGreaterThan(20);
+    expect(reportTotals(readFileSync(reportPath!, 'utf8'))['http_reqs']?.[0]).toBe(requests);
+    const log = lines.join('\n');
+    expect(log).toMatch(new RegExp(`devenv: HTTP +${requests} `));
+    expect(log).toContain(`devenv: Report: ${reportPath}`);
+    expect(log).toContain('devenv: ✓ http_req_failed: rate<0.01');
+  }, 120_000);
 
   it('refuses a profile that does not exist', () => {
     const runner = createLoadRunner({ projectRoot: PROJECT_ROOT, toolchain, log: () => {} });
