@@ -24,3 +24,28 @@ export function requestLogLevel(probe: boolean, status: number): 'info' | 'warn'
   if (!probe) return 'info';
   return status >= 400 ? 'warn' : undefined;
 }
+
+/**
+ * `requestLogLevel` for one server, with a failing probe logged once per run of the same failure
+ * (`failure` names it, e.g. route, status and reason): devenv probes a starting service every
+ * 50 ms and more, and one that stays down every 5 s, so a line per failed probe would bury the
+ * log in one reason. A passing probe ends the run.
+ */
+export function probeLogLevels(): (
+  probe: boolean,
+  status: number,
+  failure: string,
+) => 'info' | 'warn' | undefined {
+  let lastFailure: string | undefined;
+  return (probe, status, failure) => {
+    const level = requestLogLevel(probe, status);
+    if (!probe) return level;
+    if (level === undefined) {
+      lastFailure = undefined;
+      return undefined;
+    }
+    if (failure === lastFailure) return undefined;
+    lastFailure = failure;
+    return level;
+  };
+}

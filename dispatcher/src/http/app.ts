@@ -7,7 +7,7 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from 'fastify';
-import { isDevenvProbe, requestLogLevel } from '../../../devenv/shared/probe-request.js';
+import { isDevenvProbe, probeLogLevels } from '../../../devenv/shared/probe-request.js';
 import type { ServerContext } from './context.js';
 import { internalError, sendError } from './errors.js';
 import { fastifyError, writeClientError } from './fastify-errors.js';
@@ -107,6 +107,7 @@ async function registerRateLimit(app: FastifyInstance, perMinute: number): Promi
 
 /** The request id header, the gate (request-gate.ts), and one log line and metric per request. */
 function addRequestHooks(app: FastifyInstance, ctx: ServerContext): void {
+  const logLevelOf = probeLogLevels();
   app.decorateRequest('outcome', null);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -127,7 +128,8 @@ function addRequestHooks(app: FastifyInstance, ctx: ServerContext): void {
     ctx.metrics.httpRequests.inc(labels);
     ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
     // devenv's probes every 5 s would be most of an idle stack's log: logged only when they fail.
-    const level = requestLogLevel(isDevenvProbe(request.headers), reply.statusCode);
+    const failure = `${request.method} ${route} ${reply.statusCode}`;
+    const level = logLevelOf(isDevenvProbe(request.headers), reply.statusCode, failure);
     if (level === undefined) return;
     request.log[level](
       {

@@ -1,25 +1,18 @@
-import { requestLogLevel } from '../../../devenv/shared/probe-request.js';
+import { probeLogLevels } from '../../../devenv/shared/probe-request.js';
 
 /** Where a failed probe is reported: a logger's `warn` (pino's argument order). */
 export type WarnLog = (fields: object, message: string) => void;
 
 /**
  * What the health server tells its log about devenv's probes: nothing while they pass, and a
- * warning when one fails, once per run of the same answer (devenv probes a starting worker every
- * 50 ms and more, so a line per failed probe would flood the log with the same reason).
+ * warning when one fails, once per run of the same answer (probeLogLevels).
  */
 export function failedProbeLog(
   warn: WarnLog,
 ): (path: string, status: number, body: object) => void {
-  let lastFailure: string | undefined;
+  const levelOf = probeLogLevels();
   return (path, status, body) => {
-    if (requestLogLevel(true, status) === undefined) {
-      lastFailure = undefined;
-      return;
-    }
-    const failure = `${path} ${status} ${JSON.stringify(body)}`;
-    if (failure === lastFailure) return;
-    lastFailure = failure;
+    if (levelOf(true, status, `${path} ${status} ${JSON.stringify(body)}`) === undefined) return;
     warn({ path, status, answer: body }, `devenv's probe of ${path} answered ${status}`);
   };
 }
