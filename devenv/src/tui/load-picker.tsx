@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { reportUrl } from '../load/k6-report.js';
 import { describeLoad, type LoadStatus } from '../load/load-runner.js';
 
 /** What a key does while the picker is open. Pure, so it is tested without a terminal. */
@@ -40,6 +41,7 @@ export function LoadPicker({
   readonly status: LoadStatus | undefined;
 }) {
   const running = isLoadRunning(status);
+  const report = loadReportPath(status);
   return (
     <Box borderStyle="round" borderColor="cyan" flexDirection="column" paddingX={1}>
       <Text bold>Load test: pick a k6 profile (loadtest/profiles/)</Text>
@@ -50,6 +52,7 @@ export function LoadPicker({
         </Text>
       ))}
       {status ? <Text dimColor>{describeLoad(status).text}</Text> : null}
+      {report ? <Text dimColor>report: {shortReportPath(report)}</Text> : null}
       <Text dimColor>↑↓ enter or 1–9 run · {running ? 'x stops the run · ' : ''}esc closes</Text>
     </Box>
   );
@@ -73,5 +76,23 @@ export function loadPickerHeight(
   profiles: readonly string[],
   status: LoadStatus | undefined,
 ): number {
-  return profiles.length + (profiles.length === 0 ? 1 : 0) + (status ? 1 : 0) + 4;
+  const report = loadReportPath(status) !== undefined ? 1 : 0;
+  return profiles.length + (profiles.length === 0 ? 1 : 0) + (status ? 1 : 0) + report + 4;
+}
+
+/** k6's HTML report of the last finished run, when k6 wrote one. */
+export function loadReportPath(status: LoadStatus | undefined): string | undefined {
+  return status?.state === 'finished' ? status.reportPath : undefined;
+}
+
+/** The report as the controller's openUrl opens it (file://), for the key that opens it. */
+export function loadReportUrl(status: LoadStatus | undefined): string | undefined {
+  const path = loadReportPath(status);
+  return path === undefined ? undefined : reportUrl(path);
+}
+
+/** `.devenv/load/smoke-20261204-235905.html`: the project-relative part is what a person needs. */
+function shortReportPath(path: string): string {
+  const at = path.lastIndexOf('/.devenv/load/');
+  return at >= 0 ? path.slice(at + 1) : path;
 }
