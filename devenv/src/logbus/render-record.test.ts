@@ -97,6 +97,18 @@ describe('renderRecord', () => {
     expect(rendered('temporal', text, false)).toEqual([{ text, style: 'plain' }]);
   });
 
+  it('keeps a message with line breaks on its row', () => {
+    expect(
+      rowText(
+        rendered(
+          'app',
+          '{"level":50,"time":1796288339973,"msg":"boom\\n    at f (a.js:1)"}',
+          false,
+        ),
+      ),
+    ).toBe('14:28:59.973 ERROR boom\\n    at f (a.js:1)');
+  });
+
   it('a JSON line without a message shows its fields; without a time, the arrival time', () => {
     expect(rowText(rendered('app', '{"event_count":3,"ok":true}', false))).toBe(
       '14:29:59.000  event_count=3 ok=true',

@@ -42,7 +42,10 @@ export function renderRecord(record: LogRecord, options: RenderOptions): RowSegm
   if (record.level !== undefined)
     row.push({ text: `${LEVEL_WORD[record.level]} `, style: 'level', level: record.level });
   // A JSON line without a message field has its whole text as msg: its fields say it all.
-  row.push(...service, { text: record.msg === record.text ? '' : record.msg, style: 'msg' });
+  row.push(...service, {
+    text: record.msg === record.text ? '' : oneLine(record.msg),
+    style: 'msg',
+  });
   const rest = fieldsText(fields, record.service);
   if (rest.length > 0) row.push({ text: ` ${rest}`, style: 'fields' });
   return row;
@@ -79,6 +82,13 @@ function valueText(value: unknown): string {
     return value.length > 0 && !/[\s"=]/.test(value) ? value : JSON.stringify(value);
   if (value === undefined) return 'undefined';
   return JSON.stringify(value) ?? String(value);
+}
+
+/** A message with line breaks (a stack in `msg`) kept on its row, breaks written as in JSON. */
+function oneLine(msg: string): string {
+  return msg.includes('\n') || msg.includes('\r')
+    ? msg.replace(/\r/g, '\\r').replace(/\n/g, '\\n')
+    : msg;
 }
 
 function isEmpty(fields: Readonly<Record<string, unknown>>): boolean {
