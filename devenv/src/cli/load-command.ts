@@ -7,6 +7,7 @@ import {
 } from '../load/k6-report.js';
 import { runK6, type K6Outcome } from '../load/k6-run.js';
 import {
+  grafanaAnswers,
   grafanaRunUrl,
   LOAD_DEFAULTS as DEFAULTS,
   loadTestId,
@@ -86,7 +87,12 @@ export async function loadCommand(args: readonly string[], ctx: CommandContext):
   const finishedAt = Date.now();
   if (outcome.kind !== 'spawn-failed') await printRunReport(ctx, report, outcome);
   if (remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed') {
-    ctx.out(`Grafana: ${grafanaRunUrl(request.grafana, testid, startedAt, finishedAt)}`);
+    if (await grafanaAnswers(request.grafana))
+      ctx.out(`Grafana: ${grafanaRunUrl(request.grafana, testid, startedAt, finishedAt)}`);
+    else
+      ctx.err(
+        `devenv load: results are in Prometheus as testid ${testid}; Grafana does not answer at ${request.grafana}, so no dashboard link`,
+      );
   }
   return reportOutcome(ctx, profile, outcome, k6.value.path);
 }

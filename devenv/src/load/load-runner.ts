@@ -9,6 +9,7 @@ import {
 } from './k6-report.js';
 import { runK6, type K6Outcome } from './k6-run.js';
 import {
+  grafanaAnswers,
   grafanaRunUrl,
   LOAD_DEFAULTS,
   loadTestId,
@@ -177,7 +178,9 @@ async function runProfile(
     onStderr: (line) => options.log('stderr', line),
   });
   const grafanaUrl =
-    remoteWriteUrl !== undefined && outcome.kind !== 'spawn-failed'
+    remoteWriteUrl !== undefined &&
+    outcome.kind !== 'spawn-failed' &&
+    (await grafanaAnswers(targets.grafana))
       ? grafanaRunUrl(targets.grafana, testid, startedAt, Date.now())
       : undefined;
   const reportPath = await logRunReport(options, report, grafanaUrl);

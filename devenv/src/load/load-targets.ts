@@ -45,3 +45,14 @@ export async function remoteWriteUrlIfReady(prometheus: string): Promise<string 
     return undefined;
   }
 }
+
+/** Grafana answers its health check, so a link to the k6 dashboard leads somewhere. */
+export async function grafanaAnswers(grafana: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${grafana}/api/health`, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
