@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { k6ReportTotals } from '../devenv/test/k6-report-totals.js';
 import { startDevenv } from '../devenv/test/devenv-process.js';
 import {
   startDispatcherProcess,
@@ -44,16 +46,36 @@ const smoke = (token: string) =>
     { ...process.env, DEVENV_SESSION_TOKEN: token },
   );
 
+/** The run's report (.devenv/load/), removed with its summary export when the test ends. */
+function removedAfterTest(output: string): string | undefined {
+  const report = /^Report: (.*\.html)$/m.exec(output)?.[1];
+  if (report !== undefined)
+    onTestFinished(() => {
+      rmSync(report, { force: true });
+      rmSync(report.replace(/\.html$/, '.summary.json'), { force: true });
+    });
+  return report;
+}
+
 describe('devenv load against a dispatcher devenv started', () => {
   it('passes with the session token: k6 sends it on HTTP and gRPC', async () => {
     const run = smoke(TOKEN);
     const { code } = await run.exited;
     expect(code, run.output().slice(-3_000)).toBe(0);
+    // Every run ends with the table and the path of k6's HTML report, whose totals match it.
+    const report = removedAfterTest(run.output());
+    expect(report, run.output().slice(-3_000)).toBeDefined();
+    const httpRequests = Number(/^HTTP +(\d+) /m.exec(run.output())?.[1]);
+    expect(httpRequests).toBeGreaterThan(0);
+    expect(run.output()).toMatch(/^gRPC +\d+ /m);
+    expect(run.output()).toContain('✓ http_req_failed: rate<0.01');
+    expect(k6ReportTotals(readFileSync(report!, 'utf8'))['http_reqs']?.[0]).toBe(httpRequests);
   }, 90_000);
 
   it('fails its checks with another token (401 / UNAUTHENTICATED)', async () => {
     const run = smoke('not-the-session-token');
     const { code } = await run.exited;
+    removedAfterTest(run.output());
     expect(code, run.output().slice(-3_000)).toBe(1);
   }, 90_000);
 });

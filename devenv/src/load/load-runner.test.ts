@@ -1,9 +1,9 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../process/free-port.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { k6ReportTotals } from '../../test/k6-report-totals.js';
 import { loadProjectVersions } from '../../test/project-versions.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { createToolchain, type Toolchain } from '../toolchain/toolchain.js';
@@ -26,26 +26,6 @@ function until(runner: LoadRunner, done: (s: LoadStatus) => boolean, ms = 30_000
     const unsubscribe = runner.subscribe(check);
     check();
   });
-}
-
-/**
- * The run's totals as k6's HTML report holds them: newline-separated events, gzipped and base64
- * in `<script id="data">`; the last `cumulative` event has one array per metric, metrics in name order.
- */
-function reportTotals(html: string): Record<string, number[]> {
-  const data = /<script id="data"[^>]*>([^<]*)<\/script>/.exec(html)?.[1];
-  if (data === undefined) throw new Error('no <script id="data"> in the report');
-  const events = gunzipSync(Buffer.from(data.trim(), 'base64'))
-    .toString('utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { event: string; data: unknown });
-  const names = events
-    .filter((e) => e.event === 'metric')
-    .flatMap((e) => Object.keys(e.data as object))
-    .sort();
-  const totals = events.filter((e) => e.event === 'cumulative').at(-1)?.data as number[][];
-  return Object.fromEntries(names.map((name, i) => [name, totals[i]!]));
 }
 
 describe('load runner (the TUI k key; real k6)', () => {
@@ -159,7 +139,7 @@ describe('load runner (the TUI k key; real k6)', () => {
     };
     const requests = exported.metrics.http_reqs.count;
     expect(requests).toBeGreaterThan(20);
-    expect(reportTotals(readFileSync(reportPath!, 'utf8'))['http_reqs']?.[0]).toBe(requests);
+    expect(k6ReportTotals(readFileSync(reportPath!, 'utf8'))['http_reqs']?.[0]).toBe(requests);
     const log = lines.join('\n');
     expect(log).toMatch(new RegExp(`devenv: HTTP +${requests} `));
     expect(log).toContain(`devenv: Report: ${reportPath}`);
