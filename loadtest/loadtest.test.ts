@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevenv } from '../devenv/test/devenv-process.js';
+import { removeNewLoadReports } from '../devenv/test/load-reports.js';
 import { loadProjectVersions } from '../devenv/test/project-versions.js';
 import { listProfiles, profileScript } from '../devenv/src/load/profiles.js';
 import { PROJECT_ROOT } from '../devenv/src/project-root.js';
@@ -22,6 +23,7 @@ describe('load profiles (real k6)', () => {
     if (!found.ok) throw new Error(`k6 unavailable: ${JSON.stringify(found.error)}`);
     k6 = found.value.path;
   }, 120_000);
+  afterAll(removeNewLoadReports());
 
   it('has the five profiles', () => {
     expect(listProfiles(PROJECT_ROOT)).toEqual(PROFILES);

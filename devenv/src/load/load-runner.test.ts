@@ -1,9 +1,10 @@
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../process/free-port.js';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { k6ReportTotals } from '../../test/k6-report-totals.js';
+import { removeNewLoadReports } from '../../test/load-reports.js';
 import { loadProjectVersions } from '../../test/project-versions.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { createToolchain, type Toolchain } from '../toolchain/toolchain.js';
@@ -42,6 +43,7 @@ describe('load runner (the TUI k key; real k6)', () => {
   afterEach(async () => {
     for (const close of closers.splice(0)) await close();
   });
+  afterAll(removeNewLoadReports());
 
   it('a target that is down ends the run as aborted, with k6 lines in the log', async () => {
     const port = await freePort();
@@ -131,8 +133,6 @@ describe('load runner (the TUI k key; real k6)', () => {
     const reportPath = status.state === 'finished' ? status.reportPath : undefined;
     expect(reportPath).toMatch(/\/\.devenv\/load\/smoke-\d{8}-\d{6}\.html$/);
     const summaryPath = reportPath!.replace(/\.html$/, '.summary.json');
-    closers.push(async () => rmSync(reportPath!, { force: true }));
-    closers.push(async () => rmSync(summaryPath, { force: true }));
     expect(statSync(reportPath!).mode & 0o777).toBe(0o600);
     const exported = JSON.parse(readFileSync(summaryPath, 'utf8')) as {
       metrics: { http_reqs: { count: number } };
