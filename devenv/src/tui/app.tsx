@@ -6,7 +6,7 @@ import { createFrameBudget, type FrameBudget } from './frame-budget.js';
 import { Footer, HelpOverlay } from './footer.js';
 import { Header, RELOAD_BANNER_HEIGHT, ReloadBanner } from './header.js';
 import { handleInput, type InputContext } from './input.js';
-import { isLoadRunning, LoadPicker, loadPickerHeight } from './load-picker.js';
+import { isLoadRunning, LoadPicker, loadPickerHeight, loadReportUrl } from './load-picker.js';
 import { LogPane, type LogPaneProps } from './log-pane.js';
 import type { LogRecord } from '../logbus/log-record.js';
 import { runCommand } from './run-command.js';
@@ -155,6 +155,7 @@ function useKeys(
       ...screen,
       loadProfiles: () => controller.loadProfiles(),
       loadRunning: isLoadRunning(load),
+      loadReport: loadReportUrl(load),
       canStop: (name) => {
         const service = controller.getState().services[name];
         return service !== undefined && canBeStopped(service.phase);

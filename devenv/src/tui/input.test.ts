@@ -138,6 +138,15 @@ describe('TUI input: one handler per mode, pure', () => {
     expect(handleInput(view({ picker: 0 }), 'x', {}, context()).command).toBeUndefined();
   });
 
+  it('o in the picker opens the last run’s report, when there is one', () => {
+    const report = 'file:///p/.devenv/load/smoke-20261205-000559.html';
+    expect(handleInput(view({ picker: 0 }), 'o', {}, context({ loadReport: report }))).toEqual({
+      view: view({ status: `opening ${report}…` }),
+      command: { type: 'open-url', service: 'k6', url: report },
+    });
+    expect(handleInput(view({ picker: 0 }), 'o', {}, context()).command).toBeUndefined();
+  });
+
   it('moves the selection within the table, and quits only once', () => {
     expect(handleInput(view(), '', { upArrow: true }, context()).view.selected).toBe(0);
     expect(

@@ -13,6 +13,8 @@ export interface InputContext {
   readonly logHeight: number;
   readonly loadProfiles: () => readonly string[];
   readonly loadRunning: boolean;
+  /** The last load run's HTML report as a file:// URL, when there is one. */
+  readonly loadReport?: string | undefined;
   /** The engine would act on a stop now (else `s` starts the service). */
   readonly canStop: (service: string) => boolean;
   /** A breaking proto change is blocked and waits for `b`. */
@@ -83,7 +85,14 @@ function handleHelp(view: ViewState, input: string, key: KeyInfo): Transition {
 }
 
 function handlePicker(view: ViewState, input: string, key: KeyInfo, ctx: InputContext): Transition {
-  const choice = pickerAction(input, key, ctx.loadProfiles(), view.picker ?? 0, ctx.loadRunning);
+  const choice = pickerAction(
+    input,
+    key,
+    ctx.loadProfiles(),
+    view.picker ?? 0,
+    ctx.loadRunning,
+    ctx.loadReport,
+  );
   switch (choice.type) {
     case 'move':
       return { view: { ...view, picker: choice.index } };
@@ -94,6 +103,11 @@ function handlePicker(view: ViewState, input: string, key: KeyInfo, ctx: InputCo
       };
     case 'stop':
       return { view: { ...view, picker: undefined }, command: { type: 'stop-load' } };
+    case 'open-report':
+      return {
+        view: { ...view, picker: undefined, status: `opening ${choice.url}…` },
+        command: { type: 'open-url', service: 'k6', url: choice.url },
+      };
     case 'close':
       return { view: { ...view, picker: undefined } };
     case 'none':

@@ -7,6 +7,7 @@ export type PickerAction =
   | { readonly type: 'move'; readonly index: number }
   | { readonly type: 'run'; readonly profile: string }
   | { readonly type: 'stop' }
+  | { readonly type: 'open-report'; readonly url: string }
   | { readonly type: 'close' }
   | { readonly type: 'none' };
 
@@ -21,11 +22,14 @@ export function pickerAction(
   profiles: readonly string[],
   index: number,
   running: boolean,
+  /** The last run's HTML report (file:// URL), which `o` opens. */
+  report?: string,
 ): PickerAction {
   if (key.escape || input === 'k' || input === 'q') return { type: 'close' };
   if (key.upArrow) return { type: 'move', index: Math.max(0, index - 1) };
   if (key.downArrow) return { type: 'move', index: Math.min(profiles.length - 1, index + 1) };
   if (input === 'x' && running) return { type: 'stop' };
+  if (input === 'o' && report !== undefined) return { type: 'open-report', url: report };
   const digit = /^[1-9]$/.test(input) ? Number(input) - 1 : undefined;
   const chosen = key.return ? profiles[index] : digit !== undefined ? profiles[digit] : undefined;
   return chosen !== undefined ? { type: 'run', profile: chosen } : { type: 'none' };
@@ -53,7 +57,10 @@ export function LoadPicker({
       ))}
       {status ? <Text dimColor>{describeLoad(status).text}</Text> : null}
       {report ? <Text dimColor>report: {shortReportPath(report)}</Text> : null}
-      <Text dimColor>↑↓ enter or 1–9 run · {running ? 'x stops the run · ' : ''}esc closes</Text>
+      <Text dimColor>
+        ↑↓ enter or 1–9 run · {running ? 'x stops the run · ' : ''}
+        {report ? 'o opens the report · ' : ''}esc closes
+      </Text>
     </Box>
   );
 }
