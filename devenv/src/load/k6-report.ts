@@ -1,8 +1,9 @@
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { messageOf } from '../../shared/result.js';
 import { parseSummaryExport, summaryTable } from './k6-summary.js';
+import { ensurePrivateDir } from '../session/private-files.js';
 
 /** Where one run's report goes: `.devenv/load/<testid>.html`, the testid being `<profile>-<time>`. */
 export interface RunReportFiles {
@@ -19,7 +20,7 @@ export function runReportFiles(projectRoot: string, testid: string): RunReportFi
 
 /** Like the rest of .devenv: the directory only for its owner. */
 export async function prepareReportDir(files: RunReportFiles): Promise<void> {
-  await mkdir(dirname(files.html), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(files.html));
 }
 
 /**

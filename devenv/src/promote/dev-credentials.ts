@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
+import { ensurePrivateDir, writePrivateFile } from '../session/private-files.js';
 
 /**
  * The chart has no default credentials (its schema requires them). For the dev clusters devenv
@@ -54,12 +55,10 @@ export async function ensureDevCredentials(projectRoot: string): Promise<Result<
       await chmod(path, 0o600);
       return ok(path);
     }
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await chmod(dirname(path), 0o700);
+    ensurePrivateDir(dirname(path));
     const token = randomBytes(32).toString('hex');
     const password = randomBytes(24).toString('hex');
-    await writeFile(path, devCredentialsValues(token, password), { mode: 0o600 });
-    await chmod(path, 0o600);
+    writePrivateFile(path, devCredentialsValues(token, password));
     return ok(path);
   } catch (thrown) {
     return err(`cannot write the dev cluster credentials ${path}: ${messageOf(thrown)}`);

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stack } from '../model/stack.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
+import { ensurePrivateDir, writePrivateFile } from './private-files.js';
 
 /**
  * The per-session secret of a `devenv up`: the control endpoints of the services devenv starts
@@ -33,15 +34,13 @@ export function generateSessionToken(): string {
 export function createSessionSecret(stateDir: string): Result<string, string> {
   const token = generateSessionToken();
   const path = sessionTokenPath(stateDir);
-  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    chmodSync(stateDir, 0o700);
-    writeFileSync(tmp, `${token}\n`, { mode: 0o600, flag: 'wx' });
-    renameSync(tmp, path);
+    ensurePrivateDir(stateDir);
+    writePrivateFile(path, `${token}\n`);
     return ok(token);
   } catch (thrown) {
-    rmSync(tmp, { force: true });
+    // writePrivateFile's temporary file, should the rename have failed.
+    rmSync(`${path}.${process.pid}.tmp`, { force: true });
     return err(`cannot write the session token to ${path}: ${messageOf(thrown)}`);
   }
 }
