@@ -27,13 +27,15 @@ export type InstallRoute =
   /**
    * Built inside the downloaded module, for modules `go install` refuses (replace directives):
    * `go mod download` (checked against the checksum database and versions.lock.yaml), then
-   * `go build` of `package` in its directory.
+   * `go build` of `package` in its directory. `placeholders` are files written into the copy
+   * first, for generated files the module zip lacks (paths relative to the module root).
    */
   | {
       readonly kind: 'go-module-build';
       readonly module: string;
       readonly package: string;
       readonly versionLdflag?: string;
+      readonly placeholders?: Readonly<Record<string, string>>;
     }
   /** A Debian package: a system install, done only when explicitly allowed (root). */
   | { readonly kind: 'apt'; readonly package: string };
@@ -248,6 +250,13 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
         module: 'github.com/tilt-dev/tilt',
         package: './cmd/tilt',
         versionLdflag: 'main.version={version}',
+        // Tilt's web UI is built by its own release process, not in the module zip; without a
+        // file there `tilt up` and `tilt ci` refuse to start ("JS/CSS files are not available").
+        // devenv's users drive tilt from its terminal output, so an empty page is enough.
+        placeholders: {
+          'pkg/assets/build/index.html':
+            '<!doctype html><title>Tilt</title><p>Built without the web UI: use the terminal.</p>\n',
+        },
       },
     ],
     manual:

@@ -1,5 +1,5 @@
 import { cp, mkdir, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { ToolPins } from '../versions/artifact-lock.js';
@@ -200,6 +200,10 @@ async function goModuleBuild(
   // The module cache is read-only, and the copy is built in.
   await runCommand('chmod', ['-R', 'u+w', source]);
   await rm(join(source, 'vendor'), { recursive: true, force: true });
+  for (const [path, content] of Object.entries(route.placeholders ?? {})) {
+    await mkdir(dirname(join(source, path)), { recursive: true });
+    await writeFile(join(source, path), content);
+  }
   const outcome = await runCommand(
     go,
     [
