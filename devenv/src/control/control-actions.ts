@@ -1,7 +1,14 @@
 import { isRunning, type EngineState, type ServiceState } from '../engine/service-state.js';
 import type { Store } from '../engine/store.js';
 import { err, ok, type Result } from '../../shared/result.js';
-import type { ActionAnswer, ActRequest, ServiceList, ServiceResult } from './protocol.js';
+import { execTargetOf } from './exec-target.js';
+import type {
+  ActionAnswer,
+  ActRequest,
+  ExecTarget,
+  ServiceList,
+  ServiceResult,
+} from './protocol.js';
 import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
 
 /** What the control socket may read and do: the supervisor of `devenv up` provides it. */
@@ -20,6 +27,8 @@ export interface ControlTarget {
    * `.devenv/state.json` then, so a `devenv ps` right after `devenv restart` sees the new pid.
    */
   settled?(): void;
+  /** A native service's working directory, for `devenv exec`. */
+  workingDirOf?(service: string): string | undefined;
 }
 
 export type ActProblem =
@@ -33,6 +42,7 @@ export type ActProblem =
 export interface ControlActions {
   list(): ServiceList;
   act(request: ActRequest): Promise<Result<ActionAnswer, ActProblem>>;
+  execTarget(service: string): Result<ExecTarget, ActProblem & { reason: 'unknown-service' }>;
 }
 
 /**
@@ -51,6 +61,13 @@ export function createControlActions(target: ControlTarget): ControlActions {
 
   return {
     list: () => listServices(target),
+    execTarget: (name) => {
+      const state = target.store.getState();
+      const service = Object.hasOwn(state.services, name) ? state.services[name] : undefined;
+      if (!service)
+        return err({ reason: 'unknown-service', unknown: [name], services: state.order });
+      return ok(execTargetOf(service, target.workingDirOf?.(name)));
+    },
     act: async (request) => {
       const state = target.store.getState();
       if (state.shuttingDown) return err({ reason: 'shutting-down' });

@@ -4,9 +4,11 @@ import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import {
   actionAnswerSchema,
   errorAnswerSchema,
+  execTargetSchema,
   serviceListSchema,
   type ActionAnswer,
   type ActRequest,
+  type ExecTarget,
   type ServiceList,
 } from './protocol.js';
 
@@ -31,6 +33,16 @@ export function listServices(
   timeoutMs = 10_000,
 ): Promise<Result<ServiceList, ControlClientFailure>> {
   return exchange(path, 'GET', '/services', undefined, serviceListSchema, timeoutMs);
+}
+
+/** GET /services/{name}/exec: where `devenv exec` runs a command for the service. */
+export function getExecTarget(
+  path: string,
+  service: string,
+  timeoutMs = 10_000,
+): Promise<Result<ExecTarget, ControlClientFailure>> {
+  const endpoint = `/services/${encodeURIComponent(service)}/exec`;
+  return exchange(path, 'GET', endpoint, undefined, execTargetSchema, timeoutMs);
 }
 
 /** POST /services/{action}; waits as long as the request lets devenv wait, and a little more. */

@@ -114,16 +114,28 @@ async function serve(
     answer(response, 200, actions.list());
     return;
   }
+  if (parsed.value.kind === 'exec-target') {
+    const target = actions.execTarget(parsed.value.service);
+    if (target.ok) answer(response, 200, target.value);
+    else answer(response, 404, unknownServiceAnswer(target.error));
+    return;
+  }
   const done = await actions.act(parsed.value);
   if (done.ok) answer(response, 200, done.value);
   else if (done.error.reason === 'shutting-down')
     answer(response, 503, { error: 'devenv is stopping the stack' });
-  else
-    answer(response, 404, {
-      error: `no service named ${done.error.unknown.map((n) => `"${n}"`).join(', ')} in the running stack; services: ${done.error.services.join(', ')}`,
-      unknown: [...done.error.unknown],
-      services: [...done.error.services],
-    } satisfies ErrorAnswer);
+  else answer(response, 404, unknownServiceAnswer(done.error));
+}
+
+function unknownServiceAnswer(problem: {
+  readonly unknown: readonly string[];
+  readonly services: readonly string[];
+}): ErrorAnswer {
+  return {
+    error: `no service named ${problem.unknown.map((n) => `"${n}"`).join(', ')} in the running stack; services: ${problem.services.join(', ')}`,
+    unknown: [...problem.unknown],
+    services: [...problem.services],
+  };
 }
 
 /** The body as text, or undefined when it is too large to be a control request. */

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../shared/result.js';
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
  *
  *   GET  /services                      → 200 ServiceList
+ *   GET  /services/{name}/exec          → 200 ExecTarget: where `devenv exec` runs a command
  *   POST /services/{restart|stop|start}   {"services": ["worker"], "wait": true, "timeoutMs": 120000}
  *                                       → 200 ActionAnswer (per service, ok or not)
  *                                       → 400 a malformed request, 404 no such service or endpoint,
@@ -24,6 +25,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type ControlRequest =
   | { readonly kind: 'list' }
+  | { readonly kind: 'exec-target'; readonly service: string }
   | {
       readonly kind: 'act';
       readonly action: ControlAction;
@@ -45,7 +47,7 @@ export interface RequestProblem {
 
 const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
 const EXAMPLE = '{"services":["worker"]}';
-const ENDPOINTS = `GET /services, POST /services/${CONTROL_ACTIONS.join('|')}`;
+const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${CONTROL_ACTIONS.join('|')}`;
 
 /** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
 export function parseControlRequest(raw: {
@@ -59,6 +61,8 @@ export function parseControlRequest(raw: {
       ? ok({ kind: 'list' })
       : err({ status: 405, allow: 'GET', message: `${path} takes GET, not ${raw.method}` });
   }
+  const execOf = /^\/services\/([^/]+)\/exec$/.exec(path)?.[1];
+  if (execOf !== undefined) return parseExecTarget(raw.method, path, execOf);
   const action = /^\/services\/([^/]+)$/.exec(path)?.[1];
   if (action === undefined)
     return err({ status: 404, message: `no endpoint ${clip(path)}; endpoints: ${ENDPOINTS}` });
@@ -73,6 +77,23 @@ export function parseControlRequest(raw: {
     return err({ status: 413, message: `the body is over ${MAX_BODY_BYTES} bytes` });
   const body = parseBody(raw.body);
   return body.ok ? ok({ kind: 'act', action, ...body.value }) : body;
+}
+
+function parseExecTarget(
+  method: string,
+  path: string,
+  encoded: string,
+): Result<ControlRequest, RequestProblem> {
+  if (method !== 'GET')
+    return err({ status: 405, allow: 'GET', message: `${clip(path)} takes GET, not ${method}` });
+  try {
+    return ok({ kind: 'exec-target', service: decodeURIComponent(encoded) });
+  } catch {
+    return err({
+      status: 400,
+      message: `${clip(path)}: the service name is not valid URL encoding`,
+    });
+  }
 }
 
 function parseBody(
@@ -206,3 +227,21 @@ export const errorAnswerSchema = z.object({
   services: z.array(z.string()).optional(),
 });
 export type ErrorAnswer = z.infer<typeof errorAnswerSchema>;
+
+/**
+ * 200 to GET /services/{name}/exec: how a command joins the service's running instance. Natively
+ * the process's own environment (what devenv gave it, read back from the process) and working
+ * directory; in a container its id (`docker exec` brings the container's environment).
+ */
+export const execTargetSchema = z.object({
+  name: z.string(),
+  phase: z.string(),
+  runtime: z.enum(['native', 'docker']).nullable(),
+  pid: z.number().nullable(),
+  containerId: z.string().nullable(),
+  cwd: z.string().nullable(),
+  environment: z.record(z.string(), z.string()),
+  /** Why the environment could not be read (the process is gone, no /proc here). */
+  problem: z.string().nullable(),
+});
+export type ExecTarget = z.infer<typeof execTargetSchema>;

@@ -31,6 +31,10 @@ export async function serveControlSocket(options: {
       restartsAlong: (name) => dependantsRestartedWith(engine.stack, name),
       note: (service, text) => engine.logs.append(service, 'devenv', text),
       settled: () => options.snapshot.flush(engine.getState()),
+      // A replica (`worker-2`) runs where its service does.
+      workingDirOf: (name) =>
+        (engine.stack.services[name] ?? engine.stack.services[name.replace(/-\d+$/, '')])?.devenv
+          .native?.cwd,
     }),
   });
   if (served.ok) return served.value;
