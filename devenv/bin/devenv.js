@@ -53,8 +53,15 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(
 );
 module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
-const { register } = await import('tsx/esm/api');
-// The project's tsconfig (JSX runtime, module settings), whatever directory devenv runs in.
-register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+if (module.registerHooks && module.stripTypeScriptTypes) {
+  // In this thread, from a cache of stripped sources (typescript-hooks.js): ~0.15 s and ~15 MB
+  // less than tsx on every run.
+  const { registerTypeScriptHooks } = await import('./typescript-hooks.js');
+  registerTypeScriptHooks();
+} else {
+  // A Node 22 before 22.15: tsx, with the project's tsconfig (JSX runtime, module settings).
+  const { register } = await import('tsx/esm/api');
+  register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+}
 const { runFromProcess } = await import('../src/cli/main.ts');
 await runFromProcess();

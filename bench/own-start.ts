@@ -1,0 +1,214 @@
+// devenv's own cost, next to what the same work costs by hand in the same run (issue #21, items
+// 1, 2 and 5):
+// - `up` → the first service spawned (the service opens a FIFO the bench reads); by hand: the
+//   same command spawned from here. Target ≤ 150 ms.
+// - `up --ci` of a one-line service (`echo hi`) → devenv exits; by hand: `echo hi`. Target ≤ 200 ms.
+// - S3, a chain a→b→c→d (each listens 300 ms after it starts; depends_on service_healthy, tcp
+//   probes) → d listening, from devenv's launch; by hand: start each once the previous one
+//   listens (checked every 2 ms). Target ≤ 1.15×.
+// - Idle RSS of `up` with one sleeping service, headless (stdout a pipe) and with the TUI in a
+//   pseudo-terminal (`script`, 160×50), read from /proc 3 s after the service is up. Targets
+//   ≤ 60 MB and ≤ 110 MB.
+// Medians of `rounds` (default 5). Run: npx tsx bench/own-start.ts [rounds]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEVENV, median, waitExit } from './devenv-run.js';
+
+const rounds = Number(process.argv[2] ?? 5);
+const NODE = process.execPath;
+// Any free port: a devenv already serving /metrics on 9469 must not change what is measured.
+const ENV = { ...process.env, DEVENV_METRICS_PORT: '0' };
+const dir = await mkdtemp(join(tmpdir(), 'devenv-bench-own-start-'));
+
+function compose(name: string, services: string): Promise<string> {
+  const path = join(dir, `${name}.yaml`);
+  return writeFile(path, `name: ${name}\nservices:\n${services}`).then(() => path);
+}
+
+function launch(args: readonly string[], stdio: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
+  return spawn(DEVENV, args, { cwd: dir, env: ENV, stdio: ['ignore', stdio, stdio] });
+}
+
+async function firstSpawn(): Promise<{ devenv: number; byHand: number }> {
+  const script = (fifo: string) => `echo spawned > ${fifo}; exec sleep 1000`;
+  const file = (fifo: string) =>
+    compose(
+      'first',
+      `  s:\n    x-devenv:\n      native:\n        command: [sh, -c, ${JSON.stringify(script(fifo))}]\n`,
+    );
+  const devenv: number[] = [];
+  const byHand: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const path = await file(join(dir, 'fifo-first'));
+    spawnSync('rm', ['-f', join(dir, 'fifo-first')]);
+    devenv.push(await untilFifoAt(join(dir, 'fifo-first'), () => launch(['up', '-f', path])));
+    const fifo = join(dir, 'fifo-by-hand');
+    spawnSync('rm', ['-f', fifo]);
+    byHand.push(
+      await untilFifoAt(fifo, () => spawn('sh', ['-c', script(fifo)], { stdio: 'ignore' })),
+    );
+  }
+  return { devenv: median(devenv), byHand: median(byHand) };
+}
+
+/** Milliseconds from `start()` until what it started writes to the FIFO. */
+async function untilFifoAt(fifo: string, start: () => ChildProcess): Promise<number> {
+  spawnSync('mkfifo', [fifo]);
+  const reader = spawn('cat', [fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await sleep(50);
+  const started = performance.now();
+  const child = start();
+  await new Promise((resolve) => reader.stdout!.once('data', resolve));
+  const ms = performance.now() - started;
+  child.kill('SIGINT');
+  await waitExit(child);
+  reader.kill();
+  return ms;
+}
+
+async function timeToExit(start: () => ChildProcess): Promise<number> {
+  const started = performance.now();
+  const child = start();
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`exit ${code}`);
+  return performance.now() - started;
+}
+
+async function oneLine(): Promise<{ devenv: number; byHand: number }> {
+  const path = await compose(
+    'oneline',
+    `  hi:\n    x-devenv:\n      native:\n        command: [echo, hi]\n`,
+  );
+  const devenv: number[] = [];
+  const byHand: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    devenv.push(await timeToExit(() => launch(['up', '--ci', '-f', path])));
+    byHand.push(await timeToExit(() => spawn('echo', ['hi'], { stdio: 'ignore' })));
+  }
+  return { devenv: median(devenv), byHand: median(byHand) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function listensLater(port: number): string[] {
+  const js = `setTimeout(() => require('net').createServer().listen(${port}, '127.0.0.1'), 300); setInterval(() => {}, 1 << 30)`;
+  return [NODE, '-e', js];
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function untilListening(port: number): Promise<void> {
+  while (!(await accepts(port))) await sleep(2);
+}
+
+async function chain(): Promise<{ devenv: number; byHand: number }> {
+  const devenv: number[] = [];
+  const byHand: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const ports = await Promise.all(['a', 'b', 'c', 'd'].map(() => freePort()));
+    const services = ports.map((port, k) => {
+      const name = 'abcd'[k]!;
+      const after =
+        k > 0 ? `    depends_on:\n      ${'abcd'[k - 1]}: { condition: service_healthy }\n` : '';
+      return `  ${name}:\n${after}    x-devenv:\n      native:\n        command: ${JSON.stringify(listensLater(port))}\n      probe: { tcp: { host: 127.0.0.1, port: ${port} } }\n`;
+    });
+    const path = await compose('chain', services.join(''));
+    const started = performance.now();
+    const child = launch(['up', '--ci', '-f', path]);
+    await untilListening(ports[3]!);
+    devenv.push(performance.now() - started);
+    await waitExit(child);
+    byHand.push(await chainByHand(await Promise.all(ports.map(() => freePort()))));
+  }
+  return { devenv: median(devenv), byHand: median(byHand) };
+}
+
+async function chainByHand(ports: readonly number[]): Promise<number> {
+  const started = performance.now();
+  const children: ChildProcess[] = [];
+  for (const port of ports) {
+    const [command, ...args] = listensLater(port);
+    children.push(spawn(command!, args, { stdio: 'ignore' }));
+    await untilListening(port);
+  }
+  const ms = performance.now() - started;
+  for (const child of children) child.kill();
+  return ms;
+}
+
+function rssMb(pid: number): number {
+  const status = spawnSync('cat', [`/proc/${pid}/status`], { encoding: 'utf8' }).stdout;
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+function childPid(pid: number): number {
+  const children = spawnSync('cat', [`/proc/${pid}/task/${pid}/children`], { encoding: 'utf8' });
+  return Number(children.stdout.trim().split(/\s+/)[0]);
+}
+
+async function idleRss(): Promise<{ headless: number; tui: number }> {
+  const path = await compose(
+    'idle',
+    `  idle:\n    x-devenv:\n      native:\n        command: [sleep, '1000']\n`,
+  );
+  const headless: number[] = [];
+  const tui: number[] = [];
+  for (let i = 0; i < Math.min(rounds, 3); i++) {
+    const plain = launch(['up', '-f', path], 'pipe');
+    plain.stdout!.resume();
+    await sleep(3000);
+    headless.push(rssMb(plain.pid!));
+    plain.kill('SIGINT');
+    await waitExit(plain);
+    const command = `stty cols 160 rows 50; exec ${DEVENV} up -f ${path}`;
+    const term = spawn('script', ['-qfc', command, '/dev/null'], {
+      cwd: dir,
+      env: ENV,
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    term.stdout!.resume();
+    await sleep(3000);
+    tui.push(rssMb(childPid(term.pid!)));
+    process.kill(childPid(term.pid!), 'SIGINT');
+    await waitExit(term);
+  }
+  return { headless: median(headless), tui: median(tui) };
+}
+
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+try {
+  const first = await firstSpawn();
+  console.log(
+    `up → first spawn:        devenv ${ms(first.devenv)}  by hand ${ms(first.byHand)}  (target ≤ 150 ms)`,
+  );
+  const line = await oneLine();
+  console.log(
+    `up --ci one-line → exit: devenv ${ms(line.devenv)}  by hand ${ms(line.byHand)}  (target ≤ 200 ms)`,
+  );
+  const s3 = await chain();
+  console.log(
+    `S3 chain → d listening:  devenv ${ms(s3.devenv)}  by hand ${ms(s3.byHand)}  ratio ${(s3.devenv / s3.byHand).toFixed(2)}× (target ≤ 1.15×)`,
+  );
+  const rss = await idleRss();
+  console.log(
+    `idle RSS:                headless ${rss.headless.toFixed(0)} MB (target ≤ 60)  TUI ${rss.tui.toFixed(0)} MB (target ≤ 110)`,
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
