@@ -32,16 +32,27 @@ export const COMPOSE_DIFFERENCES = {
     reason: 'found before anything starts, with the place to fix it, not halfway through a start',
     rejects: /^host port .* is (?:already published|published twice) by /,
   },
-  'not-supported': {
+  'replica-host-ports': {
     compose:
-      'runs provider: services, more than one replica (scale, deploy.replicas), lifecycle hooks ' +
-      '(post_start, pre_stop), models and jobs',
+      'a service with several replicas and a fixed host port loads; `up` fails when the second ' +
+      'replica cannot bind ("port is already allocated"); a host range gives each replica any ' +
+      'free port of it',
+    devenv:
+      'loading (or `--scale`, `devenv scale`) fails, naming the service and the port; replica i ' +
+      'gets the i-th port of a host range, so the range needs a port per replica',
+    reason:
+      'found before anything starts; and a replica whose port is known can be probed, and ' +
+      'natively told which port to listen on',
+    rejects: /has \d+ replicas but (?:publishes the fixed host port|its host port range)/,
+  },
+  'not-supported': {
+    compose: 'runs provider: services, lifecycle hooks (post_start, pre_stop), models and jobs',
     devenv:
       'loading fails with "not supported by devenv (yet): <key>", positioned at the key, instead ' +
       'of running something other than what the file says',
     reason:
-      'devenv supervises exactly one process or container per service and has no provider ' +
-      'plugins; a silent partial run would look like success',
+      'devenv supervises processes and containers and has no provider plugins; a silent ' +
+      'partial run would look like success',
     rejects: /not supported by devenv \(yet\)/,
   },
   'remote-include': {

@@ -75,8 +75,6 @@ interface Unsupported {
   readonly applies?: (value: unknown) => boolean;
 }
 
-const notOne = (value: unknown) => value !== null && value !== undefined && Number(value) !== 1;
-
 /** Service keys that are valid Compose but that devenv cannot run as written. */
 const UNSUPPORTED_SERVICE_KEYS: readonly Unsupported[] = [
   {
@@ -94,12 +92,6 @@ const UNSUPPORTED_SERVICE_KEYS: readonly Unsupported[] = [
     why: 'lifecycle hooks are not run by devenv',
     hint: 'run the step in the service’s command or entrypoint instead',
   })),
-  {
-    key: 'scale',
-    why: 'devenv runs exactly one container or process per service',
-    hint: 'remove scale:, or define a second service',
-    applies: notOne,
-  },
 ];
 
 const UNSUPPORTED_TOP_LEVEL_KEYS: readonly Unsupported[] = [
@@ -136,13 +128,6 @@ export function unsupportedKeyProblems(document: unknown): Problem[] {
   for (const [name, service] of Object.entries(services)) {
     if (!isPlainObject(service)) continue;
     check(UNSUPPORTED_SERVICE_KEYS, service, ['services', name]);
-    const deploy = service['deploy'];
-    if (isPlainObject(deploy))
-      check(
-        [{ ...UNSUPPORTED_SERVICE_KEYS.find((r) => r.key === 'scale')!, key: 'replicas' }],
-        deploy,
-        ['services', name, 'deploy'],
-      );
   }
   return problems;
 }

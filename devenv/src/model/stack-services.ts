@@ -3,7 +3,8 @@ import { resolveDependencies, findCycles, type GraphNode } from './dependency-gr
 import { normalizeService, type NormalizeContext, type NormalizedService } from './normalize.js';
 import { readLabelFiles, resolvedLabels } from './label-files.js';
 import { findPortConflicts } from './port-conflicts.js';
-import type { Problem } from './problem.js';
+import { replicaCount, replicaPortProblems } from './replica-count.js';
+import { formatPath, type Problem } from './problem.js';
 import type { ServiceInput } from './schema.js';
 import type { ServiceSpec } from './stack.js';
 import { setOwn } from './tree.js';
@@ -76,7 +77,9 @@ export function normalizeServices(
         message: `service "${name}" has no image, build or x-devenv.native: nothing could run it`,
         hint: 'add image:, build:, or x-devenv: {native: {command: …}}',
       });
-    found.normalized.push(withLabels(result.service, input, normalizeContext, found));
+    found.normalized.push(
+      withReplicas(withLabels(result.service, input, normalizeContext, found), input, found),
+    );
   }
   return found;
 }
@@ -97,6 +100,24 @@ function withLabels(
     ...service,
     spec: { ...service.spec, labels: resolvedLabels(read.labels, input['labels']) },
   };
+}
+
+/** `scale` / `deploy.replicas`, and the host ports each replica needs. */
+function withReplicas(
+  service: NormalizedService,
+  input: ServiceInput,
+  found: NormalizedServices,
+): NormalizedService {
+  const at = ['services', service.spec.name];
+  const { replicas, problems } = replicaCount(input, at);
+  found.problems.push(...problems);
+  for (const port of replicaPortProblems(service.spec.name, service.spec.ports, replicas))
+    found.problems.push({
+      path: service.portPaths[port.index] ?? [...at, 'ports'],
+      message: `${formatPath(service.portPaths[port.index] ?? [...at, 'ports'])}: ${port.message}`,
+      hint: port.hint,
+    });
+  return replicas === 1 ? service : { ...service, spec: { ...service.spec, replicas } };
 }
 
 /** Dependencies resolved against the active services, cycles, and host ports taken twice. */

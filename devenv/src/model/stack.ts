@@ -167,4 +167,13 @@ export interface ServiceSpec {
   readonly workingDir: string | undefined;
   readonly watch: readonly WatchRule[];
   readonly devenv: DevenvExtension;
+  /** `scale` / `deploy.replicas` when not 1 (model/replicas.ts runs that many instances). */
+  readonly replicas?: number;
+  /** On an instance of a replicated service: which service, and which replica (from 1). */
+  readonly replicaOf?: ReplicaOf;
+}
+
+export interface ReplicaOf {
+  readonly service: string;
+  readonly index: number;
 }
