@@ -7,6 +7,8 @@ import {
   healthFailureOf,
   LAST_STARTING_PROBE_MS,
   type ProbeCadence,
+  QUICK_STARTING_PROBE_MS,
+  startingWaitMs,
 } from './health-policy.js';
 import { initialServiceState, type ServiceState } from './service-state.js';
 
@@ -50,6 +52,7 @@ describe('afterProbe: what it says', () => {
 });
 
 describe('afterProbe: when to ask again', () => {
+  const execProbe: ProbeSpec = { ...probe, check: { kind: 'exec', command: ['true'] } };
   const waits = (periodMs: number, probes: number) => {
     let cadence: ProbeCadence = firstProbeCadence;
     const out: number[] = [];
@@ -57,7 +60,7 @@ describe('afterProbe: when to ask again', () => {
       const next = afterProbe(
         cadence,
         service({ phase: 'starting' }),
-        { ...probe, periodMs },
+        { ...execProbe, periodMs },
         badAnswer,
         10,
       );
@@ -68,7 +71,7 @@ describe('afterProbe: when to ask again', () => {
     return out;
   };
 
-  it('while starting: from 50 ms, ×1.2 each time, up to 250 ms', () => {
+  it('while starting, an exec probe: from 50 ms, ×1.2 each time, up to 250 ms', () => {
     expect(waits(5_000, 12)).toEqual([50, 60, 72, 86, 104, 124, 149, 179, 215, 250, 250, 250]);
     expect(FIRST_STARTING_PROBE_MS).toBe(50);
     expect(LAST_STARTING_PROBE_MS).toBe(250);
@@ -76,6 +79,36 @@ describe('afterProbe: when to ask again', () => {
 
   it('while starting, never longer than the period', () => {
     expect(waits(70, 4)).toEqual([50, 60, 70, 70]);
+  });
+
+  it('while starting, a tcp/http/grpc probe: 1/32 of the time since the start, from 5 ms to 250 ms', () => {
+    const checks: ProbeSpec['check'][] = [
+      probe.check,
+      { kind: 'http', url: 'http://127.0.0.1:1/', expectStatus: undefined },
+      { kind: 'grpc', address: '127.0.0.1:1', service: '' },
+    ];
+    for (const check of checks) {
+      const spec: ProbeSpec = { ...probe, check };
+      const at = (elapsedMs: number) => startingWaitMs(spec, firstProbeCadence, elapsedMs);
+      expect([0, 100, 160, 320, 3_200, 60_000].map(at)).toEqual([5, 5, 5, 10, 100, 250]);
+    }
+    expect(QUICK_STARTING_PROBE_MS).toBe(5);
+  });
+
+  it('a starting tcp probe never waits longer than the period', () => {
+    const spec = { ...probe, periodMs: 40 };
+    expect(startingWaitMs(spec, firstProbeCadence, 10_000)).toBe(40);
+  });
+
+  it('afterProbe counts the start from the service’s startedAt', () => {
+    const next = afterProbe(
+      firstProbeCadence,
+      service({ phase: 'starting', startedAt: 1_000 }),
+      probe,
+      badAnswer,
+      1_320,
+    );
+    expect(next).toMatchObject({ kind: 'probe-again', waitMs: 10 });
   });
 
   it('once ready: every period', () => {

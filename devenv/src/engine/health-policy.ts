@@ -1,13 +1,24 @@
-import type { ProbeSpec } from '../model/stack.js';
+import type { ProbeKind, ProbeSpec } from '../model/stack.js';
 import type { HealthFailure, ServiceState } from './service-state.js';
 
 /**
- * The first re-check of a starting service; the interval then grows ×1.2 up to 250 ms (or the
- * probe period when shorter). A reload is waiting on that probe, so a slow starter must not push
- * it out to seconds: a probe every 250 ms costs far less than the wait it saves.
+ * Probes that spawn or speak a protocol (exec, postgres, temporal): the first re-check of a
+ * starting service; the interval then grows ×1.2 up to 250 ms (or the probe period when
+ * shorter). A reload is waiting on that probe, so a slow starter must not push it out to seconds:
+ * a probe every 250 ms costs far less than the wait it saves.
  */
 export const FIRST_STARTING_PROBE_MS = 50;
 export const LAST_STARTING_PROBE_MS = 250;
+
+/**
+ * Probes whose failure before the service listens is a refused connect (microseconds): while the
+ * service starts they wait a share of the time it has been starting (1/32, at least 5 ms), so a
+ * dependency's readiness is noticed within ~3 % of its own start time: 10 ms after 320 ms. A
+ * chain of four such services starts within a few ms of starting them by hand.
+ */
+const PROPORTIONAL_KINDS: ReadonlySet<ProbeKind> = new Set<ProbeKind>(['tcp', 'http', 'grpc']);
+export const QUICK_STARTING_PROBE_MS = 5;
+export const STARTING_WAIT_SHARE = 1 / 32;
 
 /**
  * Pure: whether a running service has failed its probe badly enough for devenv to replace it, as
@@ -89,7 +100,7 @@ export function afterProbe(
   // chain would otherwise wait up to a whole period after its service is up.
   const waitMs =
     service?.phase === 'starting'
-      ? Math.min(probe.periodMs, cadence.startingIntervalMs)
+      ? startingWaitMs(probe, cadence, now - (service.startedAt ?? now))
       : probe.periodMs;
   const startingIntervalMs = Math.min(
     probe.periodMs,
@@ -97,4 +108,12 @@ export function afterProbe(
     cadence.startingIntervalMs * 1.2,
   );
   return { kind: 'probe-again', note, waitMs, cadence: { lastOk: outcome.ok, startingIntervalMs } };
+}
+
+/** Pure: the wait before the next probe of a service `elapsedMs` into its start. */
+export function startingWaitMs(probe: ProbeSpec, cadence: ProbeCadence, elapsedMs: number): number {
+  if (!PROPORTIONAL_KINDS.has(probe.check.kind))
+    return Math.min(probe.periodMs, cadence.startingIntervalMs);
+  const share = Math.max(QUICK_STARTING_PROBE_MS, elapsedMs * STARTING_WAIT_SHARE);
+  return Math.min(probe.periodMs, LAST_STARTING_PROBE_MS, share);
 }
