@@ -35,6 +35,14 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./service-control-command.js')).startCommand,
     summary: 'start stopped services of the running stack again',
   },
+  exec: {
+    importCommand: async () => (await import('./exec-command.js')).execCommand,
+    summary: 'run a command in a running service (its environment, directory or container)',
+  },
+  run: {
+    importCommand: async () => (await import('./run-command.js')).runCommand,
+    summary: 'run a one-off instance of a service (dependencies first; logs as SERVICE-run-N)',
+  },
   config: {
     importCommand: async () => (await import('./config-command.js')).configCommand,
     summary: 'print the project as devenv resolved it (Compose YAML or JSON); -q validates',

@@ -1,0 +1,202 @@
+import { getExecTarget, listServices } from '../control/control-client.js';
+import type { ExecTarget } from '../control/protocol.js';
+import { controlSocketPath } from '../control/socket-path.js';
+import type { ServiceSpec, Stack } from '../model/stack.js';
+import { sessionTokenFrom } from '../session/session-secret.js';
+import { createToolchain } from '../toolchain/toolchain.js';
+import { describeToolFailure } from '../toolchain/resolve.js';
+import { err, ok } from '../../shared/result.js';
+import type { Command, CommandContext } from './command.js';
+import { runInForeground } from './foreground-process.js';
+import { projectVersions } from './project-versions.js';
+import { dependenciesOf, startDependencies, type DependencyProblem } from './run-dependencies.js';
+import { dockerRunArgv, existingProjectNetwork } from './run-docker.js';
+import { openRunLog, type RunLog } from './run-log.js';
+import { nativeRunOf } from './run-native.js';
+import { describeControlFailure, instanceName } from './running-stack.js';
+import { parseEnvFlags, parseServiceCommandLine } from './service-command-line.js';
+import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+import { UsageError } from './usage-error.js';
+
+export const RUN_USAGE = `Usage: devenv run [options] SERVICE [--] [COMMAND [ARG…]]
+
+Runs a one-off instance of a service, as \`docker compose run\` does: its environment, working
+directory and (without COMMAND) its own command; in its image on the project's network for a
+container service. Its dependencies are started through the running \`devenv up\` and are ready
+first. It is not supervised or restarted; its output is shown here and kept in the logs as
+SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (the output is logged);
+\`devenv exec\` gives an interactive shell.
+
+  devenv run worker-python python -c 'import os; print(os.environ["TEMPORAL_ADDRESS"])'
+
+      --no-deps            do not start the dependencies (needed when no devenv runs the stack)
+      --rm                 remove the container afterwards (container services)
+  -e, --env KEY=VALUE      set a variable (repeatable; KEY alone: this shell's)
+  -w, --workdir DIR        run there (natively relative to the service's directory)
+  -T, --no-tty             accepted for Compose's sake: no TTY is allocated anyway
+${STACK_FLAGS_USAGE}
+
+Without a running \`devenv up\`, a service with dependencies needs --no-deps: devenv run does
+not start a stack of its own.
+
+Exit status: the command's (128+n when signal n ended it, 127 not found); 1 when its
+dependencies could not be made ready; 2 usage error.`;
+
+const OPTIONS = {
+  ...STACK_FLAGS,
+  'no-deps': { type: 'boolean' },
+  rm: { type: 'boolean' },
+  env: { type: 'string', short: 'e', multiple: true },
+  workdir: { type: 'string', short: 'w' },
+  'no-tty': { type: 'boolean', short: 'T' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseServiceCommandLine<typeof OPTIONS>>['values'];
+
+export const runCommand: Command = async (args, ctx) => {
+  const { values, service, command } = parseServiceCommandLine(args, OPTIONS, RUN_USAGE);
+  if (values.help) {
+    ctx.out(RUN_USAGE);
+    return 0;
+  }
+  if (service === undefined) throw new UsageError('name a service to run', RUN_USAGE);
+  const extraEnv = parseEnvFlags(values.env, ctx.env, RUN_USAGE);
+  const stack = await loadStackFromFlags(values, ctx);
+  if (!stack) return 2;
+  const spec = stack.services[service];
+  if (!spec)
+    throw new UsageError(
+      `no service named ${service}; services: ${Object.keys(stack.services).join(', ')}`,
+      RUN_USAGE,
+    );
+  const stateDir = stateDirOf(stack, ctx);
+  const socket = controlSocketPath(stateDir);
+  const listed = await listServices(socket);
+  if (!listed.ok && listed.error.reason !== 'unreachable') {
+    ctx.err(await describeControlFailure('run', listed.error, stateDir, RUN_USAGE));
+    return 1;
+  }
+  const running = listed.ok ? listed.value.services.map((s) => s.name) : undefined;
+  if (values['no-deps'] !== true) {
+    const problem = await readyDependencies(stack, service, socket, running);
+    if (problem !== undefined) {
+      ctx.err(await describeDependencyProblem(problem, service, stateDir));
+      return 1;
+    }
+  }
+  const instance = running && instanceName(running, service, undefined);
+  const target = instance ? await getExecTarget(socket, instance) : undefined;
+  const log = openRunLog(stateDir, service);
+  ctx.err(`devenv run: ${log.name} (its output is also in \`devenv logs ${log.name}\`)`);
+  const sessionToken = sessionTokenFrom({}, stateDir);
+  const code = await runOneOff(stack, spec, command, values, extraEnv, {
+    ctx,
+    log,
+    sessionToken,
+    running: target?.ok ? target.value : undefined,
+  });
+  log.note(`${log.name} exited with code ${code}`);
+  await log.close();
+  return code;
+};
+
+/** Undefined once every dependency is ready (or there are none), else what stands in the way. */
+async function readyDependencies(
+  stack: Stack,
+  service: string,
+  socket: string,
+  running: readonly string[] | undefined,
+): Promise<DependencyProblem | { reason: 'no-stack'; dependencies: string[] } | undefined> {
+  const dependencies = dependenciesOf(stack, service);
+  if (dependencies.length === 0) return undefined;
+  if (running === undefined) return { reason: 'no-stack', dependencies };
+  const started = await startDependencies(socket, running, dependencies);
+  return started.ok ? undefined : started.error;
+}
+
+async function describeDependencyProblem(
+  problem: DependencyProblem | { reason: 'no-stack'; dependencies: string[] },
+  service: string,
+  stateDir: string,
+): Promise<string> {
+  switch (problem.reason) {
+    case 'no-stack':
+      return `devenv run: ${service} depends on ${problem.dependencies.join(', ')}, and no devenv runs this stack to start them: start it with \`devenv up\` (in another terminal), or pass --no-deps`;
+    case 'absent':
+      return `devenv run: ${service} depends on ${problem.missing.join(', ')}, which the running stack does not have (a profile or \`devenv up SERVICE…\` left them out): restart \`devenv up\` with them, or pass --no-deps`;
+    case 'not-ready':
+      return `devenv run: ${service}'s dependencies are not ready:\n${problem.lines.map((l) => `  ${l}`).join('\n')}`;
+    case 'control':
+      return describeControlFailure('run', problem.failure, stateDir, RUN_USAGE);
+  }
+}
+
+interface RunContext {
+  readonly ctx: CommandContext;
+  readonly log: RunLog;
+  readonly sessionToken: string | undefined;
+  /** The service's running instance, when one runs: a native one-off takes its environment. */
+  readonly running: ExecTarget | undefined;
+}
+
+/** Runs the one-off where the service runs (natively when it can), teeing output to the log. */
+async function runOneOff(
+  stack: Stack,
+  spec: ServiceSpec,
+  command: readonly string[],
+  values: Values,
+  extraEnv: Record<string, string>,
+  run: RunContext,
+): Promise<number> {
+  const { ctx, log } = run;
+  const output = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
+    (stream === 'stdout' ? process.stdout : process.stderr).write(chunk);
+    log.write(stream, chunk);
+  };
+  const onSpawnError = (message: string) => {
+    ctx.err(`devenv run: ${message}`);
+    log.note(message);
+  };
+  const native = spec.devenv.native !== undefined && run.running?.runtime !== 'docker';
+  if (!native) {
+    const argv = dockerRunArgv({
+      projectName: stack.projectName,
+      spec,
+      runName: log.name,
+      command,
+      sessionToken: run.sessionToken,
+      extraEnv,
+      workdir: values.workdir,
+      remove: values.rm === true,
+      network: existingProjectNetwork(stack.projectName),
+    });
+    log.note(`one-off container of ${spec.name}: ${argv.join(' ')}`);
+    return runInForeground(argv, { cwd: process.cwd(), env: process.env, output }, onSpawnError);
+  }
+  const planned = await nativeRunOf({
+    spec,
+    command,
+    runningEnvironment:
+      run.running?.runtime === 'native' && run.running.problem === null
+        ? run.running.environment
+        : undefined,
+    sessionToken: run.sessionToken,
+    extraEnv,
+    workdir: values.workdir,
+    toolPath: async (tool) => {
+      const versions = await projectVersions(ctx);
+      if (!versions) return err('versions.yaml has problems (printed above)');
+      const found = await createToolchain({ projectRoot: ctx.projectRoot, versions }).ensure(tool);
+      return found.ok ? ok(found.value.path) : err(describeToolFailure(found.error));
+    },
+  });
+  if (!planned.ok) {
+    onSpawnError(planned.error);
+    return 1;
+  }
+  log.note(
+    `one-off process of ${spec.name} in ${planned.value.cwd}: ${planned.value.argv.join(' ')}`,
+  );
+  return runInForeground(planned.value.argv, { ...planned.value, output }, onSpawnError);
+}
