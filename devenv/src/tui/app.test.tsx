@@ -194,10 +194,22 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     const ui = render(createElement(App, { controller }));
     setTemporal({
       address: '127.0.0.1:7233',
+      namespace: 'time-cop',
+      uiUrl: undefined,
       namespaces: ['default', 'time-cop'],
       taskQueues: [
-        { name: 'time-cop-typescript', workflowPollers: 2, activityPollers: 1, backlog: 0 },
+        {
+          name: 'time-cop-typescript',
+          source: 'declared',
+          workflowPollers: 2,
+          activityPollers: 1,
+          backlog: 0,
+          oldestTaskAgeMs: 0,
+          failuresSinceReload: 0,
+        },
       ],
+      failures: [],
+      reloadedAt: Date.now(),
       failed: [
         {
           workflowId: 'WorkflowDemoMixed-x-1',
