@@ -9,9 +9,7 @@ import {
 } from '../promote/promote-failure.js';
 import {
   endpointsFromManifest,
-  formatCommand,
   planPromote,
-  type Endpoint,
   type PromoteRequest,
   type PromoteStep,
 } from '../promote/promote-plan.js';
@@ -20,6 +18,7 @@ import { ok, type Result } from '../../shared/result.js';
 import { createToolchain } from '../toolchain/toolchain.js';
 import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
+import { describeStep, lineWriter, printEndpoints } from './promote-output.js';
 import type { CommandContext } from './command.js';
 import { projectVersions } from './project-versions.js';
 import { loadStackFromFlags } from './stack-options.js';
@@ -37,16 +36,22 @@ const DEFAULTS = {
 
 export const PROMOTE_USAGE = `Usage: devenv promote [options]
 
-Deploys the stack's own images to a local kind cluster: builds them as \`devenv up --runtime
-docker\` does, loads them into the cluster (kind load docker-image), installs or upgrades the
+Deploys the stack's own images to a local cluster: builds them as \`devenv up --runtime docker\`
+does, loads them into the cluster (kind: kind load docker-image; a containerd cluster: docker
+save | ctr -n k8s.io images import, into the socket --containerd names), installs or upgrades the
 chart in ${CHART} (helm upgrade --install --atomic --wait), runs helm test, and prints how to
 reach the Services. A failed upgrade is rolled back by helm; a failed test is rolled back too;
 either way the troubled pods' events and logs are printed. Nothing is built or deployed until
-the preflight (kubeconfig, context, files, helm and kind, Docker Engine) has passed.
+the preflight (kubeconfig, context, files, helm and kind, Docker Engine, the API server, the
+cluster's containerd) has passed.
 
-      --context NAME        kubeconfig context (default: the current context); must be a kind
-                            cluster (kind-<name>, API server on loopback)
-      --allow-context NAME  also accept this exact context when it is not a kind cluster
+      --context NAME        kubeconfig context (default: the current context); must be a local
+                            cluster, its API server on loopback: kind (kind-<name>), or one whose
+                            containerd socket is known (--containerd, or the kubeconfig cluster's
+                            devenv.dev/containerd extension)
+      --containerd SOCKET   the cluster's containerd socket (the kubelet's runtime endpoint):
+                            images are imported there (default: $DEVENV_CONTAINERD_ADDRESS)
+      --allow-context NAME  also accept this exact context when it is not a local cluster
                             (images are then not loaded: the cluster must see them itself)
       --values FILE         chart values, repeatable; default:
                             ${DEFAULTS.values.join('\n                            ')}
@@ -65,6 +70,7 @@ context, missing file): nothing was changed.`;
 interface PromoteOptions {
   readonly context: string | undefined;
   readonly allowContext: string | undefined;
+  readonly containerd: string | undefined;
   readonly chart: string;
   readonly valuesFiles: readonly string[];
   readonly release: string;
@@ -94,20 +100,21 @@ export async function promoteCommand(
     versions: versions,
     log: (line) => ctx.err(`devenv promote: ${line}`),
   });
-  const { context, allowContext, chart, valuesFiles } = options;
+  const { context, allowContext, containerd, chart, valuesFiles } = options;
   const checked = await preflight({
     env: ctx.env,
     context,
     allowContext,
+    containerd,
     chart,
     valuesFiles,
     toolchain,
   });
   if (!checked.ok) return fail(ctx, checked.error);
   const { target } = checked.value;
-  if (target.kindCluster === undefined)
+  if (target.kindCluster === undefined && target.containerd === undefined)
     ctx.err(
-      `devenv promote: ${target.context.name} is not a kind cluster; deploying there because --allow-context names it (images are not loaded into it)`,
+      `devenv promote: ${target.context.name} is not a local cluster; deploying there because --allow-context names it (images are not loaded into it)`,
     );
 
   const stack = await loadStackFromFlags({}, ctx, ctx.projectRoot);
@@ -131,6 +138,7 @@ function parsePromoteArgs(
     {
       context: { type: 'string' },
       'allow-context': { type: 'string' },
+      containerd: { type: 'string' },
       values: { type: 'string', multiple: true },
       namespace: { type: 'string' },
       release: { type: 'string' },
@@ -160,6 +168,7 @@ function parsePromoteArgs(
   return {
     context: values.context,
     allowContext: values['allow-context'],
+    containerd: nonEmpty(values.containerd ?? ctx.env['DEVENV_CONTAINERD_ADDRESS']),
     chart: fromRoot(CHART),
     valuesFiles: (values.values ?? DEFAULTS.values).map(fromRoot),
     release: values.release ?? DEFAULTS.release,
@@ -183,7 +192,7 @@ async function planFromChart(
     helm: tools.helm,
     request: { release, chart, namespace, valuesFiles },
     appImages,
-    imagesLocal: target.kindCluster !== undefined,
+    imagesLocal: target.kindCluster !== undefined || target.containerd !== undefined,
     kubeVersion: versions.libraries['kubernetes'],
     env: ctx.env,
     cwd: ctx.projectRoot,
@@ -252,45 +261,14 @@ async function runPromote(
   return 0;
 }
 
-function describeStep(step: PromoteStep): string {
-  switch (step.kind) {
-    case 'build-images':
-      return `build ${step.images.join(', ')} (as devenv images build does)`;
-    case 'helm-upgrade':
-      // The annotation's value is known once the images are built.
-      return `${formatCommand(step.run)} --set-string podAnnotations.devenv\\.dev/images=<hash of the built image ids>`;
-    default:
-      return formatCommand(step.run);
-  }
-}
-
-function printEndpoints(ctx: CommandContext, endpoints: readonly Endpoint[]): void {
-  if (endpoints.length === 0) return;
-  ctx.out('Endpoints (forward each to this machine):');
-  for (const e of endpoints)
-    ctx.out(
-      `  ${e.service} ${e.ports.map((p) => `${p.port}${p.name ? `/${p.name}` : ''}`).join(' ')}\n    ${e.command}`,
-    );
+/** A unix:// endpoint (as the kubelet's config spells it) is the socket path ctr takes. */
+function nonEmpty(address: string | undefined): string | undefined {
+  if (address === undefined || address === '') return undefined;
+  return address.startsWith('unix://') ? address.slice('unix://'.length) : address;
 }
 
 function fail(ctx: CommandContext, failure: PromoteFailure): number {
   const { what, todo } = describePromoteFailure(failure);
   ctx.err(`devenv promote: ${what}\n  → ${todo}`);
   return exitCodeOf(failure);
-}
-
-/** Chunks of command output as whole lines (the last partial line waits for the next chunk). */
-function lineWriter(emit: (line: string) => void) {
-  let pending = '';
-  return {
-    write(chunk: string) {
-      const parts = (pending + chunk).split('\n');
-      pending = parts.pop() ?? '';
-      for (const part of parts) emit(part.trimEnd());
-    },
-    flush() {
-      if (pending !== '') emit(pending.trimEnd());
-      pending = '';
-    },
-  };
 }

@@ -130,7 +130,7 @@ describe('chooseContext', () => {
         reason: 'context-refused',
         context: 'prod',
         server: 'https://prod.example.com:6443',
-        why: 'its name is not kind-<cluster>, so it is not a kind cluster, and its API server is not on this machine',
+        why: "its API server is not on this machine's loopback, so it is not a local cluster",
       },
     });
   });
@@ -138,13 +138,56 @@ describe('chooseContext', () => {
   it('refuses a kind-named context whose server is elsewhere, and local clusters of other kinds', () => {
     const faraway = chooseContext(c, 'kind-faraway', undefined);
     expect(!faraway.ok && faraway.error.reason === 'context-refused' && faraway.error.why).toMatch(
-      /named like a kind cluster, but its API server https:\/\/10\.0\.0\.5:6443 is not/,
+      /named like a kind cluster, but its API server is not on this machine's loopback/,
     );
     expect(chooseContext(c, 'docker-desktop', undefined)).toMatchObject({
       ok: false,
       error: {
         reason: 'context-refused',
-        why: 'its name is not kind-<cluster>, so it is not a kind cluster',
+        why: 'its name is not kind-<cluster>, so it is not a kind cluster, and no containerd socket is known for it (--containerd)',
+      },
+    });
+  });
+
+  it('accepts a loopback cluster as a containerd cluster when its socket is known', () => {
+    expect(chooseContext(c, 'docker-desktop', undefined, '/tmp/k/containerd.sock')).toMatchObject({
+      ok: true,
+      value: { kindCluster: undefined, containerd: '/tmp/k/containerd.sock' },
+    });
+    // From the kubeconfig, as the cluster's setup writes it; --containerd still wins.
+    const local = config(`clusters:
+- name: devenv-local
+  cluster:
+    server: https://127.0.0.1:6443
+    extensions:
+    - name: devenv.dev/containerd
+      extension: {address: /tmp/k/run/containerd.sock}
+contexts:
+- name: devenv-local
+  context: {cluster: devenv-local, user: admin}
+`);
+    expect(chooseContext(local, 'devenv-local', undefined)).toMatchObject({
+      ok: true,
+      value: { containerd: '/tmp/k/run/containerd.sock' },
+    });
+    expect(chooseContext(local, 'devenv-local', undefined, '/other.sock')).toMatchObject({
+      value: { containerd: '/other.sock' },
+    });
+    // A socket given for kind: the user said where the images go.
+    expect(chooseContext(c, 'kind-time-cop', undefined, '/k.sock')).toMatchObject({
+      value: { kindCluster: undefined, containerd: '/k.sock' },
+    });
+  });
+
+  it('refuses a containerd socket for a cluster elsewhere, or one that is no local path', () => {
+    expect(chooseContext(c, 'prod', undefined, '/tmp/k/containerd.sock')).toMatchObject({
+      ok: false,
+      error: { reason: 'context-refused', why: expect.stringMatching(/not a local cluster/) },
+    });
+    expect(chooseContext(c, 'docker-desktop', undefined, 'tcp://10.0.0.1:1')).toMatchObject({
+      ok: false,
+      error: {
+        why: 'its containerd address tcp://10.0.0.1:1 is not an absolute unix socket path on this machine',
       },
     });
   });

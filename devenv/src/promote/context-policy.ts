@@ -1,29 +1,41 @@
 import { isIP } from 'node:net';
+import { isAbsolute } from 'node:path';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { KubeCluster, KubeContext, Kubeconfig, KubeUser } from './kubeconfig.js';
 import type { PromoteFailure } from './promote-failure.js';
 
 const KIND_PREFIX = 'kind-';
 
-/** The context promote will deploy to, and whether it is a kind cluster (so images go in by `kind load`). */
+/** The context promote will deploy to, and how its images get there (`kind load`, `ctr import`). */
 export interface TargetContext {
   readonly context: KubeContext;
   readonly cluster: KubeCluster;
   readonly user: KubeUser | undefined;
-  /** kind's cluster name (the context name without `kind-`); undefined for an allowed non-kind context. */
+  /** kind's cluster name (the context name without `kind-`); undefined for any other context. */
   readonly kindCluster: string | undefined;
+  /**
+   * The unix socket of a local containerd cluster's containerd (its kubelet's runtime), whose
+   * `k8s.io` namespace the images are imported into; undefined for kind and allowed contexts.
+   */
+  readonly containerd: string | undefined;
 }
 
 /**
- * Picks the context (--context, else current-context) and decides whether promote may touch it:
- * a kind cluster is one whose context kind named (`kind-<cluster>`) and whose API server is on
- * this machine's loopback. Anything else is refused unless `allowContext` names it exactly: a
- * forgotten `kubectl config use-context prod` must not deploy a development build there. Pure.
+ * Picks the context (--context, else current-context) and decides whether promote may touch it.
+ * Local clusters, both with their API server on this machine's loopback:
+ * - kind: the context kind named (`kind-<cluster>`);
+ * - a containerd cluster (kubelet and containerd as host processes: devenv's test cluster,
+ *   kubeadm, k3s): one whose containerd socket is known, from `containerd` (--containerd) or
+ *   from the kubeconfig cluster's `devenv.dev/containerd` extension. An explicit socket wins
+ *   over a kind-like name: the user said where the images go.
+ * Anything else is refused unless `allowContext` names it exactly: a forgotten
+ * `kubectl config use-context prod` must not deploy a development build there. Pure.
  */
 export function chooseContext(
   config: Kubeconfig,
   requested: string | undefined,
   allowContext: string | undefined,
+  containerd?: string,
 ): Result<TargetContext, PromoteFailure> {
   const known = [...config.contexts.keys()].sort();
   const name = requested ?? config.currentContext;
@@ -42,13 +54,29 @@ export function chooseContext(
 
   const kindCluster = kindClusterName(name);
   const loopback = isLoopbackServer(cluster.server);
-  if (kindCluster !== undefined && loopback) return ok({ context, cluster, user, kindCluster });
-  if (allowContext === name) return ok({ context, cluster, user, kindCluster: undefined });
-  const why =
-    kindCluster === undefined
-      ? `its name is not kind-<cluster>, so it is not a kind cluster${loopback ? '' : ', and its API server is not on this machine'}`
-      : `it is named like a kind cluster, but its API server ${cluster.server} is not on this machine's loopback`;
-  return err({ reason: 'context-refused', context: name, server: cluster.server, why });
+  const socket = containerd ?? cluster.containerdAddress;
+  const chosen = { context, cluster, user, kindCluster: undefined, containerd: undefined };
+  if (socket !== undefined && loopback && isAbsolute(socket))
+    return ok({ ...chosen, containerd: socket });
+  if (kindCluster !== undefined && loopback && containerd === undefined)
+    return ok({ ...chosen, kindCluster });
+  if (allowContext === name) return ok(chosen);
+  return err({
+    reason: 'context-refused',
+    context: name,
+    server: cluster.server,
+    why: refusal(kindCluster !== undefined, loopback, socket),
+  });
+}
+
+function refusal(kindName: boolean, loopback: boolean, socket: string | undefined): string {
+  if (!loopback)
+    return kindName
+      ? `it is named like a kind cluster, but its API server is not on this machine's loopback`
+      : `its API server is not on this machine's loopback, so it is not a local cluster`;
+  if (socket !== undefined)
+    return `its containerd address ${socket} is not an absolute unix socket path on this machine`;
+  return 'its name is not kind-<cluster>, so it is not a kind cluster, and no containerd socket is known for it (--containerd)';
 }
 
 /** `kind-time-cop` → `time-cop`; undefined when the name is not kind's. */

@@ -28,6 +28,12 @@ export interface KubeCluster {
   /** An absolute path (relative ones resolved against their kubeconfig's directory). */
   readonly caFile: string | undefined;
   readonly insecureSkipTlsVerify: boolean;
+  /**
+   * The containerd socket of a local containerd cluster, from the cluster's extension
+   * `devenv.dev/containerd` (`extension: {address: /run/.../containerd.sock}`), which the
+   * cluster's own setup writes; kubectl keeps extensions it does not know.
+   */
+  readonly containerdAddress: string | undefined;
 }
 
 export interface KubeUser {
@@ -169,6 +175,7 @@ function mergeEntry(
       caData: base64(body['certificate-authority-data']),
       caFile: file(at.base, body['certificate-authority']),
       insecureSkipTlsVerify: body['insecure-skip-tls-verify'] === true,
+      containerdAddress: containerdExtension(body['extensions']),
     });
   } else if (kind === 'users' && !merged.users.has(name)) {
     merged.users.set(name, {
@@ -204,4 +211,16 @@ function base64(value: unknown): string | undefined {
 function file(base: string, value: unknown): string | undefined {
   const path = str(value);
   return path === undefined ? undefined : isAbsolute(path) ? path : join(base, path);
+}
+
+export const CONTAINERD_EXTENSION = 'devenv.dev/containerd';
+
+function containerdExtension(extensions: unknown): string | undefined {
+  if (!Array.isArray(extensions)) return undefined;
+  for (const entry of extensions as unknown[]) {
+    if (!isRecord(entry) || entry['name'] !== CONTAINERD_EXTENSION) continue;
+    const extension = entry['extension'];
+    return isRecord(extension) ? str(extension['address']) : undefined;
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { describeToolFailure, type ToolFailure } from '../toolchain/resolve.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { PROJECT_ROOT } from '../project-root.js';
+import { checkClusterAnswers, checkContainerd } from './cluster-checks.js';
 import { chooseContext, type TargetContext } from './context-policy.js';
 import { ensureDevCredentials } from './dev-credentials.js';
 import { kubeconfigPaths, parseKubeconfig, type KubeconfigSource } from './kubeconfig.js';
@@ -24,6 +25,8 @@ export interface PreflightInput {
   readonly env: NodeJS.ProcessEnv;
   readonly context: string | undefined;
   readonly allowContext: string | undefined;
+  /** --containerd: the socket of a local containerd cluster's containerd. */
+  readonly containerd: string | undefined;
   readonly chart: string;
   readonly valuesFiles: readonly string[];
   readonly toolchain: Toolchain;
@@ -38,9 +41,9 @@ export interface PreflightPassed {
 /**
  * Everything promote checks before it changes anything, cheapest and most likely to be wrong
  * first: the kubeconfig and the context (a typo must not cost an image build), the chart and
- * values files, helm and kind at versions.yaml's versions, the Docker Engine, and that kind
- * knows the cluster. No image is built, no cluster object touched; the one thing written is the
- * dev credentials values file when it is missing (.devenv/k8s/credentials.yaml).
+ * values files, helm and kind at versions.yaml's versions, the Docker Engine, that kind knows
+ * the cluster, that the API server answers, and that a containerd cluster's containerd does.
+ * No image is built, no cluster object touched; the one thing written is the dev credentials values file when it is missing (.devenv/k8s/credentials.yaml).
  */
 export async function preflight(
   input: PreflightInput,
@@ -49,7 +52,7 @@ export async function preflight(
   if (!sources.ok) return sources;
   const config = parseKubeconfig(sources.value);
   if (!config.ok) return config;
-  const target = chooseContext(config.value, input.context, input.allowContext);
+  const target = chooseContext(config.value, input.context, input.allowContext, input.containerd);
   if (!target.ok) return target;
 
   for (const [what, path] of [
@@ -67,28 +70,41 @@ export async function preflight(
   ]);
   if (!helm.ok) return err(toolUnavailable('helm', helm.error));
   if (!kind.ok) return err(toolUnavailable('kind', kind.error));
-  const tools = { helm: helm.value.path, kind: kind.value.path };
-
   const engine = await probeDockerEngine(input.env);
   if (!engine.reachable)
     return err({ reason: 'docker-unreachable', endpoint: engine.endpoint, detail: engine.why });
 
-  const cluster = target.value.kindCluster;
-  if (cluster !== undefined) {
-    const listed = await runCommand(tools.kind, ['get', 'clusters'], {
-      env: input.env,
-      timeoutMs: 30_000,
-    });
-    if (listed.code !== 0)
-      return err({
-        reason: 'preflight-command-failed',
-        command: `${tools.kind} get clusters`,
-        detail: describeOutcome(listed),
-      });
-    const known = kindClusterList(listed.tail);
-    if (!known.includes(cluster)) return err({ reason: 'kind-cluster-not-found', cluster, known });
+  const kindCluster = target.value.kindCluster;
+  if (kindCluster !== undefined) {
+    const known = await kindClusters(kind.value.path, input.env);
+    if (!known.ok) return known;
+    if (!known.value.includes(kindCluster))
+      return err({ reason: 'kind-cluster-not-found', cluster: kindCluster, known: known.value });
   }
+  const cluster = await checkClusterAnswers(target.value);
+  if (!cluster.ok) return cluster;
+  let ctr = 'ctr';
+  if (target.value.containerd !== undefined) {
+    const found = await checkContainerd(target.value.containerd, cluster.value?.nodes, input.env);
+    if (!found.ok) return found;
+    ctr = found.value;
+  }
+  const tools = { helm: helm.value.path, kind: kind.value.path, ctr };
   return ok({ target: target.value, tools, dockerEndpoint: engine.endpoint });
+}
+
+async function kindClusters(
+  kind: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Result<string[], PromoteFailure>> {
+  const listed = await runCommand(kind, ['get', 'clusters'], { env, timeoutMs: 30_000 });
+  if (listed.code !== 0)
+    return err({
+      reason: 'preflight-command-failed',
+      command: `${kind} get clusters`,
+      detail: describeOutcome(listed),
+    });
+  return ok(kindClusterList(listed.tail));
 }
 
 function toolUnavailable(tool: string, failure: ToolFailure): PromoteFailure {
@@ -104,7 +120,7 @@ export interface ChartCheckInput {
   readonly helm: string;
   readonly request: Pick<PromoteRequest, 'release' | 'chart' | 'namespace' | 'valuesFiles'>;
   readonly appImages: readonly string[];
-  /** Whether the images must be in the local engine (kind: they are loaded from it). */
+  /** Whether the images must be in the local engine (kind, containerd: they are loaded from it). */
   readonly imagesLocal: boolean;
   /** versions.yaml `libraries.kubernetes`, what the chart is rendered for. */
   readonly kubeVersion: string | undefined;

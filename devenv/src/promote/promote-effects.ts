@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import Dockerode from 'dockerode';
 import type { Stack } from '../model/stack.js';
 import { runCommand, type CommandOutcome } from '../process/run-command.js';
+import { saveInto } from './image-import.js';
 import type { Versions } from '../versions/versions-file.js';
 import { buildAppImages } from './app-images.js';
 import type { TargetContext } from './context-policy.js';
@@ -29,6 +30,8 @@ export function realPromoteEffects(input: EffectsInput): PromoteEffects {
     run: (line, onOutput) =>
       runCommand(line.command, line.args, { cwd: input.cwd, env: input.env, onOutput }),
     capture: (line) => captureCommand(line.command, line.args, input.cwd, input.env),
+    importImages: (images, line, onOutput) =>
+      saveInto(new Dockerode(), images, line, { cwd: input.cwd, env: input.env, onOutput }),
     buildImages: () =>
       buildAppImages({
         docker: new Dockerode(),

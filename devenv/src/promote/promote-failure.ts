@@ -28,6 +28,15 @@ export type PromoteFailure =
       readonly cluster: string;
       readonly known: readonly string[];
     }
+  /** The API server does not answer (cluster stopped, wrong port, bad credentials). */
+  | {
+      readonly reason: 'cluster-unreachable';
+      readonly context: string;
+      readonly server: string;
+      readonly detail: string;
+    }
+  /** A local containerd cluster's containerd cannot be reached, or a node runs another runtime. */
+  | { readonly reason: 'containerd-unreachable'; readonly address: string; readonly detail: string }
   /** A file the plan needs (chart, values) is not there. */
   | { readonly reason: 'file-missing'; readonly what: string; readonly path: string }
   /** The generated dev cluster credentials (.devenv/k8s/credentials.yaml) could not be written. */
@@ -55,6 +64,8 @@ export type PromoteFailure =
   | { readonly reason: 'image-build-failed'; readonly image: string; readonly detail: string }
   /** `kind load docker-image` failed. */
   | { readonly reason: 'kind-load-failed'; readonly cluster: string; readonly detail: string }
+  /** `docker save … | ctr images import` into a local containerd cluster failed. */
+  | { readonly reason: 'image-import-failed'; readonly address: string; readonly detail: string }
   /** `helm upgrade --install --atomic` failed; helm rolled back. `diagnostics` explain the pods. */
   | {
       readonly reason: 'helm-upgrade-failed';
@@ -80,6 +91,7 @@ export function exitCodeOf(failure: PromoteFailure): 1 | 2 {
     case 'context-not-found':
     case 'context-incomplete':
     case 'context-refused':
+    case 'cluster-unreachable':
     case 'file-missing':
     case 'chart-render-failed':
       return 2;
@@ -129,7 +141,15 @@ const DESCRIBERS: Describers = {
   }),
   'context-refused': (failure) => ({
     what: `refusing context "${failure.context}" (${failure.server}): ${failure.why}`,
-    todo: `promote targets local kind clusters; if you really mean this cluster, pass --allow-context ${failure.context}`,
+    todo: `promote targets local clusters (kind, or a containerd cluster given with --containerd SOCKET); if you really mean this cluster, pass --allow-context ${failure.context}`,
+  }),
+  'cluster-unreachable': (failure) => ({
+    what: `the API server of context "${failure.context}" (${failure.server}) does not answer: ${failure.detail}`,
+    todo: "start the cluster (kind: `docker start <cluster>-control-plane`; devenv's local cluster: its setup), or pass --context for a running one; nothing was built or deployed",
+  }),
+  'containerd-unreachable': (failure) => ({
+    what: `the cluster's containerd at ${failure.address} cannot take the images: ${failure.detail}`,
+    todo: 'pass --containerd with the socket the kubelet uses (its containerRuntimeEndpoint, without unix://); nothing was built or deployed',
   }),
   'kind-cluster-not-found': (failure) => ({
     what: `kind has no cluster "${failure.cluster}" (kind clusters here: ${list(failure.known)})`,
@@ -170,6 +190,10 @@ const DESCRIBERS: Describers = {
   'kind-load-failed': (failure) => ({
     what: `loading the images into kind cluster "${failure.cluster}" failed: ${failure.detail}`,
     todo: 'check the cluster is running (`docker ps` shows its control-plane container); nothing was deployed',
+  }),
+  'image-import-failed': (failure) => ({
+    what: `importing the images into containerd at ${failure.address} failed: ${failure.detail}`,
+    todo: "check the cluster's containerd is running (`ctr --address <socket> version`); nothing was deployed",
   }),
   'helm-upgrade-failed': (failure) => ({
     what: `helm upgrade --install ${failure.release} failed and was rolled back (--atomic): ${failure.detail}${failure.diagnostics === '' ? '' : `\n${failure.diagnostics}`}`,

@@ -24,9 +24,9 @@ const REQUEST: PromoteRequest = {
   appImages: ['time-cop/dispatcher:dev', 'time-cop/worker-python:dev'],
   images: ['time-cop/dispatcher:dev', 'time-cop/temporal-cli:1.9.1', 'time-cop/worker-python:dev'],
 };
-const TOOLS = { helm: '/t/helm', kind: '/t/kind' };
+const TOOLS = { helm: '/t/helm', kind: '/t/kind', ctr: '/usr/bin/ctr' };
 
-function target(name: string, kindCluster: string | undefined): TargetContext {
+function target(name: string, kindCluster: string | undefined, containerd?: string): TargetContext {
   return {
     context: { name, cluster: name, user: name, namespace: undefined },
     cluster: {
@@ -35,9 +35,11 @@ function target(name: string, kindCluster: string | undefined): TargetContext {
       caData: undefined,
       caFile: undefined,
       insecureSkipTlsVerify: false,
+      containerdAddress: undefined,
     },
     user: undefined,
     kindCluster,
+    containerd,
   };
 }
 
@@ -69,6 +71,34 @@ describe('planPromote', () => {
     expect(a[1]).toMatch(/^podAnnotations\.devenv\\\.dev\/images=[0-9a-f]{16}$/);
     expect(rolloutArgs(['sha256:bb', 'sha256:aa'])).toEqual(a);
     expect(rolloutArgs(['sha256:aa', 'sha256:cc'])).not.toEqual(a);
+  });
+
+  it('imports into the containerd of a local containerd cluster, every image of the chart', () => {
+    const steps = planPromote(REQUEST, target('local', undefined, '/tmp/c/containerd.sock'), TOOLS);
+    expect(steps.map((s) => s.kind)).toEqual([
+      'build-images',
+      'containerd-import',
+      'helm-upgrade',
+      'helm-test',
+      'endpoints',
+    ]);
+    expect(steps[1]).toEqual({
+      kind: 'containerd-import',
+      address: '/tmp/c/containerd.sock',
+      images: REQUEST.images,
+      run: {
+        command: '/usr/bin/ctr',
+        args: [
+          '--address',
+          '/tmp/c/containerd.sock',
+          '--namespace',
+          'k8s.io',
+          'images',
+          'import',
+          '-',
+        ],
+      },
+    });
   });
 
   it('loads nothing into an allowed context that is not kind', () => {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../project-root.js';
 import type { TargetContext } from './context-policy.js';
 import { devCredentialsPath } from './dev-credentials.js';
+import { isRecord } from './rendered-manifest.js';
+
+export { endpointsFromManifest, imagesFromManifest, type Endpoint } from './rendered-manifest.js';
 
 /** What the user asked for, with paths made absolute and defaults applied. */
 export interface PromoteRequest {
@@ -21,6 +23,8 @@ export interface PromoteRequest {
 export interface PromoteTools {
   readonly helm: string;
   readonly kind: string;
+  /** containerd's client, for a local containerd cluster (Debian `containerd` ships it). */
+  readonly ctr: string;
 }
 
 /** One external command of a step: what runs, so `--dry-run` can print it and tests can read it. */
@@ -32,8 +36,18 @@ export interface CommandLine {
 /** The steps after the preflight, in order. Building comes first: nothing is deployed that did not build. */
 export type PromoteStep =
   | { readonly kind: 'build-images'; readonly images: readonly string[] }
-  /** Only for kind clusters; an allowed non-kind context must already see the images. */
+  /** Only for kind clusters; an allowed other context must already see the images. */
   | { readonly kind: 'kind-load'; readonly cluster: string; readonly run: CommandLine }
+  /**
+   * Only for local containerd clusters: `docker save` of the images (from the Engine's API)
+   * piped into `run`, so the kubelet finds the very images the docker runtime runs.
+   */
+  | {
+      readonly kind: 'containerd-import';
+      readonly address: string;
+      readonly images: readonly string[];
+      readonly run: CommandLine;
+    }
   | { readonly kind: 'helm-upgrade'; readonly run: CommandLine }
   | { readonly kind: 'helm-test'; readonly run: CommandLine }
   | { readonly kind: 'endpoints'; readonly run: CommandLine };
@@ -51,6 +65,13 @@ export function planPromote(
       kind: 'kind-load',
       cluster: target.kindCluster,
       run: { command: tools.kind, args: kindLoadArgs(request.images, target.kindCluster) },
+    });
+  if (target.containerd !== undefined)
+    steps.push({
+      kind: 'containerd-import',
+      address: target.containerd,
+      images: request.images,
+      run: { command: tools.ctr, args: ctrImportArgs(target.containerd) },
     });
   steps.push(
     { kind: 'helm-upgrade', run: { command: tools.helm, args: helmUpgradeArgs(request, context) } },
@@ -110,6 +131,18 @@ function namespaceValue(namespace: string): string[] {
 /** `kind load docker-image` takes every image in one call: one export from the engine, one import per node. */
 export function kindLoadArgs(images: readonly string[], cluster: string): string[] {
   return ['load', 'docker-image', ...images, '--name', cluster];
+}
+
+/** The namespace containerd's CRI plugin (the kubelet's images) keeps its images in. */
+export const CRI_NAMESPACE = 'k8s.io';
+
+/**
+ * Reads a `docker save` tarball on stdin. The images keep their names (`time-cop/x:dev` is
+ * stored as `docker.io/time-cop/x:dev`, the name the kubelet resolves the pod's image to) and
+ * their config digest, which is the Docker image ID the pods then report.
+ */
+export function ctrImportArgs(address: string): string[] {
+  return ['--address', address, '--namespace', CRI_NAMESPACE, 'images', 'import', '-'];
 }
 
 /**
@@ -176,48 +209,6 @@ export function helmUndoArgs(
       ];
 }
 
-/** One way in: a Service and the port-forward command that reaches it from this machine. */
-export interface Endpoint {
-  readonly service: string;
-  readonly ports: readonly { readonly name: string | undefined; readonly port: number }[];
-  readonly command: string;
-}
-
-/**
- * The Services in a rendered release (`helm get manifest`, `helm template`) and how to reach each
- * from this machine. Ports forward to the same local number, as the native stack uses them.
- */
-export function endpointsFromManifest(
-  manifest: string,
-  namespace: string,
-  context: string,
-): Endpoint[] {
-  const endpoints: Endpoint[] = [];
-  for (const doc of parseAllDocuments(manifest)) {
-    const object: unknown = doc.toJS();
-    if (!isRecord(object) || object['kind'] !== 'Service') continue;
-    const metadata = object['metadata'];
-    const spec = object['spec'];
-    if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || !isRecord(spec)) continue;
-    const ports = (Array.isArray(spec['ports']) ? (spec['ports'] as unknown[]) : [])
-      .filter(isRecord)
-      .filter((p) => typeof p['port'] === 'number')
-      .map((p) => ({
-        name: typeof p['name'] === 'string' ? p['name'] : undefined,
-        port: p['port'] as number,
-      }));
-    if (ports.length === 0) continue;
-    const service = metadata['name'];
-    const ns = typeof metadata['namespace'] === 'string' ? metadata['namespace'] : namespace;
-    endpoints.push({
-      service,
-      ports,
-      command: `kubectl --context ${context} --namespace ${ns} port-forward service/${service} ${ports.map((p) => `${p.port}:${p.port}`).join(' ')}`,
-    });
-  }
-  return endpoints.sort((a, b) => a.service.localeCompare(b.service));
-}
-
 /**
  * The revision to return to after the newest one failed its tests: the newest older revision
  * that was once deployed (`superseded`), from `helm history -o json`. undefined when there is
@@ -241,28 +232,6 @@ export function rollbackTarget(historyJson: string): number | undefined {
   return earlier.length === 0 ? undefined : Math.max(...earlier);
 }
 
-/** Every container image of the workloads and test pods in a rendered chart, sorted. Pure. */
-export function imagesFromManifest(manifest: string): string[] {
-  const images = new Set<string>();
-  for (const doc of parseAllDocuments(manifest)) {
-    const object: unknown = doc.toJS();
-    if (!isRecord(object)) continue;
-    const spec = object['spec'];
-    if (!isRecord(spec)) continue;
-    // Pod → spec; Deployment, StatefulSet, Job → spec.template.spec; CronJob → one level deeper.
-    const jobTemplate = isRecord(spec['jobTemplate']) ? spec['jobTemplate']['spec'] : undefined;
-    const template = isRecord(jobTemplate) ? jobTemplate['template'] : spec['template'];
-    const podSpec = isRecord(template) && isRecord(template['spec']) ? template['spec'] : spec;
-    for (const key of ['initContainers', 'containers']) {
-      const containers = podSpec[key];
-      if (!Array.isArray(containers)) continue;
-      for (const c of containers as unknown[])
-        if (isRecord(c) && typeof c['image'] === 'string') images.add(c['image']);
-    }
-  }
-  return [...images].sort();
-}
-
 /** The chart's images that devenv neither builds nor finds in the local engine. Pure. */
 export function missingImages(
   chartImages: readonly string[],
@@ -277,8 +246,4 @@ export function formatCommand(line: CommandLine): string {
   return [line.command, ...line.args]
     .map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
     .join(' ');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -31,6 +31,7 @@ function target(server = 'https://127.0.0.1:1', token?: string): TargetContext {
       caData: undefined,
       caFile: undefined,
       insecureSkipTlsVerify: false,
+      containerdAddress: undefined,
     },
     user: {
       name: 'u',
@@ -42,10 +43,11 @@ function target(server = 'https://127.0.0.1:1', token?: string): TargetContext {
       plugin: false,
     },
     kindCluster: 'dev',
+    containerd: undefined,
   };
 }
 
-const STEPS = planPromote(REQUEST, target(), { helm: 'helm', kind: 'kind' });
+const STEPS = planPromote(REQUEST, target(), { helm: 'helm', kind: 'kind', ctr: 'ctr' });
 const done = (code: number, tail = ''): CommandOutcome => ({ code, signal: null, tail });
 
 /** Stand-in effects: `outcomes` answers each command by its first two words. */
@@ -63,6 +65,10 @@ function standIn(options: {
     run: async (line) => {
       ran.push(`${line.command} ${line.args.join(' ')}`);
       await new Promise((resolve) => setTimeout(resolve, options.runMs ?? 0));
+      return options.outcomes?.[key(line)] ?? done(0);
+    },
+    importImages: async (images, line) => {
+      ran.push(`docker save ${images.join(' ')} | ${line.command} ${line.args.join(' ')}`);
       return options.outcomes?.[key(line)] ?? done(0);
     },
     capture: async (line) => {
@@ -105,6 +111,29 @@ describe('executePromote (stand-in effects)', () => {
       / --atomic --wait --timeout 2m --set-string podAnnotations\.devenv\\\.dev\/images=[0-9a-f]{16}$/,
     );
     expect(events.filter((e) => e.type === 'step')).toHaveLength(5);
+  });
+
+  it('deploys nothing when the import into a containerd cluster fails', async () => {
+    const local = { ...target(), kindCluster: undefined, containerd: '/run/c.sock' };
+    const steps = planPromote(REQUEST, local, { helm: 'helm', kind: 'kind', ctr: 'ctr' });
+    const { effects, ran } = standIn({
+      outcomes: {
+        'ctr --address /run/c.sock': done(1, 'ctr: content digest sha256:ab: not found'),
+      },
+    });
+    const result = await executePromote(steps, REQUEST, 'local', effects, () => {});
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        reason: 'image-import-failed',
+        address: '/run/c.sock',
+        detail: 'exit 1:\nctr: content digest sha256:ab: not found',
+      },
+    });
+    expect(ran).toEqual([
+      'build',
+      'docker save time-cop/dispatcher:dev time-cop/temporal-cli:1.9.1 | ctr --address /run/c.sock --namespace k8s.io images import -',
+    ]);
   });
 
   it('deploys nothing when a build fails', async () => {

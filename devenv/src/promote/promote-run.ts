@@ -18,6 +18,15 @@ export interface PromoteEffects {
   run(line: CommandLine, onOutput: (chunk: string) => void): Promise<CommandOutcome>;
   /** Runs a command for its stdout alone (JSON, YAML), so a warning on stderr cannot spoil it. */
   capture(line: CommandLine): Promise<{ outcome: CommandOutcome; stdout: string }>;
+  /**
+   * `docker save` of the images from the local Engine, piped into `line` (ctr's import), its
+   * output passed on as it comes.
+   */
+  importImages(
+    images: readonly string[],
+    line: CommandLine,
+    onOutput: (chunk: string) => void,
+  ): Promise<CommandOutcome>;
   /** Builds the app images; the value is their image ids. */
   buildImages(): Promise<Result<readonly string[], PromoteFailure>>;
   /** The troubled pods' events and logs, '' when all are well or the API cannot be asked. */
@@ -92,6 +101,16 @@ async function runStep(run: PromoteRun, step: PromoteStep): Promise<Result<void,
         return err({
           reason: 'kind-load-failed',
           cluster: step.cluster,
+          detail: describe(outcome),
+        });
+      return ok(undefined);
+    }
+    case 'containerd-import': {
+      const outcome = await effects.importImages(step.images, step.run, run.output);
+      if (outcome.code !== 0)
+        return err({
+          reason: 'image-import-failed',
+          address: step.address,
           detail: describe(outcome),
         });
       return ok(undefined);
