@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { LongTimerWorkflowRequestSchema } from '../protos/gen/ts/timecop/workflows/v1/long_timer_pb.js';
 import { WORKFLOWS } from '../workers/typescript/src/routing.js';
 import { CLIENT_DATA_CONVERTER } from '../workers/typescript/src/worker-setup.js';
+import { acquireStackLock } from '../devenv/test/stack-lock.js';
 import { median, ROOT, timeUntil, waitExit } from './devenv-run.js';
 import { bareRestart, serviceState, until, workerGenerations } from './reload-support.js';
 
@@ -64,6 +65,8 @@ function guardByHand(): Promise<number> {
   );
 }
 
+// The stack's fixed ports: tests and other benches take turns.
+const releaseStack = await acquireStackLock();
 const { child, ms } = timeUntil(['up', '--no-logs'], /worker-typescript\s+healthy/, 180_000);
 await ms;
 const connection = await Connection.connect({ address: STACK_ENV.TEMPORAL_HOST });
@@ -109,6 +112,7 @@ try {
   await connection.close();
   child.kill('SIGINT');
   await waitExit(child);
+  await releaseStack();
 }
 const f = (values: number[]) => `${median(values).toFixed(0)} ms`;
 const byHand = median(guard) + median(bare);

@@ -7,6 +7,7 @@
 // Run: npx tsx bench/reload.ts [rounds]   (uses the default stack's ports: stop `npm run dev` first)
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { acquireStackLock } from '../devenv/test/stack-lock.js';
 import { median, ROOT, timeUntil, waitExit } from './devenv-run.js';
 import { bareRestart, serviceState, until, workerGenerations } from './reload-support.js';
 
@@ -14,6 +15,8 @@ const rounds = Number(process.argv[2] ?? 3);
 const ACTIVITY = join(ROOT, 'workers', 'typescript', 'src', 'activities', 'say-hello.ts');
 const SERVICE = 'worker-typescript';
 
+// The stack's fixed ports: tests and other benches take turns.
+const releaseStack = await acquireStackLock();
 const { child, ms } = timeUntil(['up', '--no-logs'], /worker-typescript\s+healthy/, 180_000);
 await ms;
 const original = await readFile(ACTIVITY, 'utf8');
@@ -38,6 +41,7 @@ try {
   await writeFile(ACTIVITY, original);
   child.kill('SIGINT');
   await waitExit(child);
+  await releaseStack();
 }
 const f = (values: number[]) => `${median(values).toFixed(0)} ms`;
 console.log(`medians of ${rounds} rounds`);

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { watch } from 'chokidar';
+import { systemClock } from '../engine/clock.js';
+import { EDITOR_SAVES, type DebounceSettings, type FileSignature } from './debounce-policy.js';
+import { createSaveBatcher } from './save-batcher.js';
 
 /** Never watched: devenv's state, dependencies, generated code, VCS and caches. */
 export const IGNORED_DIRS = [
@@ -17,8 +20,8 @@ export const IGNORED_DIRS = [
 
 export interface WatcherOptions {
   readonly root: string;
-  /** Batches are emitted this long after the last change (a save storm becomes one batch); 150 ms. */
-  readonly debounceMs?: number;
+  /** When a burst of events is one batch (debounce-policy.ts); EDITOR_SAVES by default. */
+  readonly debounce?: DebounceSettings;
   onBatch(paths: readonly string[]): void;
   onError(message: string): void;
 }
@@ -39,26 +42,21 @@ export function isIgnored(root: string, path: string): boolean {
 
 /** One watcher for the whole repository: changes arrive as debounced batches of absolute paths. */
 export function watchRepository(options: WatcherOptions): RepoWatcher {
-  // Long enough that a save storm on a loaded 2-core machine is still one batch; short next to a restart.
-  const debounceMs = options.debounceMs ?? 150;
-  let pending = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    const batch = [...pending];
-    pending = new Set();
-    if (batch.length > 0) options.onBatch(batch);
-  };
+  const batcher = createSaveBatcher({
+    clock: systemClock,
+    settings: options.debounce ?? EDITOR_SAVES,
+    inspect: signatures,
+    onBatch: options.onBatch,
+  });
   const watcher = watch(options.root, {
     ignoreInitial: true,
     ignored: (path) => isIgnored(options.root, path),
   });
-  const onChange = (path: string) => {
-    pending.add(path);
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(flush, debounceMs);
-  };
-  watcher.on('add', onChange).on('change', onChange).on('unlink', onChange);
+  watcher
+    .on('add', (path) => batcher.event('add', path))
+    .on('change', (path) => batcher.event('change', path))
+    .on('unlink', (path) => batcher.event('unlink', path))
+    .on('raw', () => batcher.activity());
   watcher.on('error', (error) =>
     options.onError(error instanceof Error ? error.message : String(error)),
   );
@@ -66,10 +64,25 @@ export function watchRepository(options: WatcherOptions): RepoWatcher {
   return {
     ready,
     close: async () => {
-      if (timer) clearTimeout(timer);
+      batcher.close();
       await watcher.close();
     },
   };
+}
+
+/** Each file as it is now: what a batch acted on, and whether a save left it empty for now. */
+async function signatures(paths: readonly string[]): Promise<Map<string, FileSignature>> {
+  const entries = await Promise.all(
+    paths.map(async (path): Promise<[string, FileSignature]> => {
+      try {
+        const { size, mtimeMs, ino } = await stat(path);
+        return [path, { kind: 'file', size, mtimeMs, ino }];
+      } catch {
+        return [path, { kind: 'gone' }];
+      }
+    }),
+  );
+  return new Map(entries);
 }
 
 /**
