@@ -45,6 +45,10 @@ function inMemoryController() {
     restart: async (name) => void calls.push(`restart ${name}`),
     stop: async (name) => void calls.push(`stop ${name}`),
     start: (name) => void calls.push(`start ${name}`),
+    scale: async (name, count) => {
+      calls.push(`scale ${name}=${count}`);
+      return err('not in this test');
+    },
     quit: async () => void calls.push('quit'),
     toggleTests: () => {
       testsOn = !testsOn;
