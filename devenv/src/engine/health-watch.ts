@@ -69,7 +69,12 @@ class ProbeLoop implements HealthWatch {
     const cwd = this.spec.devenv.native?.cwd ?? this.ctx.projectDir;
     let cadence = firstProbeCadence;
     while (!this.ended) {
-      const outcome = await this.ctx.prober(this.probe.check, this.probe.timeoutMs, cwd);
+      const { pid, startedAt } = store.getState().services[name] ?? {};
+      const outcome = await this.ctx.prober(this.probe.check, this.probe.timeoutMs, cwd, {
+        pid,
+        startedAt,
+        environment: { ...this.spec.environment, ...this.spec.devenv.native?.environment },
+      });
       if (this.ended) return;
       store.dispatch({
         type: 'service/probed',

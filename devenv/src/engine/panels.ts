@@ -1,5 +1,6 @@
 import type { LoadStatus } from '../load/load-runner.js';
 import type { TestRun } from '../reload/related-tests.js';
+import type { ReadyAfterSave } from '../reload/ready-after-save.js';
 import type { ReloadBlock } from '../reload/reloader.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
 
@@ -12,6 +13,8 @@ import type { TemporalOverview } from '../temporal/temporal-overview.js';
 export interface Panels {
   /** Why the last save did not reload, until the next reload. */
   readonly reloadBlock: ReloadBlock | undefined;
+  /** The last service a save restarted, once its new run was ready, and the time it took. */
+  readonly reloadReady: ReadyAfterSave | undefined;
   /** The latest related-test run while test-on-save is on; undefined while off. */
   readonly tests: TestRun | undefined;
   /** The running or last k6 run. */
@@ -22,6 +25,7 @@ export interface Panels {
 
 export const NO_PANELS: Panels = {
   reloadBlock: undefined,
+  reloadReady: undefined,
   tests: undefined,
   load: undefined,
   temporal: undefined,
@@ -29,6 +33,7 @@ export const NO_PANELS: Panels = {
 
 export type PanelAction =
   | { readonly type: 'reload/block'; readonly block: ReloadBlock | undefined }
+  | { readonly type: 'reload/ready'; readonly ready: ReadyAfterSave | undefined }
   | { readonly type: 'tests/run'; readonly run: TestRun | undefined }
   | { readonly type: 'load/status'; readonly status: LoadStatus | undefined }
   | { readonly type: 'temporal/overview'; readonly overview: TemporalOverview | undefined };
@@ -39,6 +44,7 @@ export function isPanelAction(action: { readonly type: string }): action is Pane
 
 const PANEL_KEY: Record<PanelAction['type'], keyof Panels> = {
   'reload/block': 'reloadBlock',
+  'reload/ready': 'reloadReady',
   'tests/run': 'tests',
   'load/status': 'load',
   'temporal/overview': 'temporal',
@@ -55,6 +61,8 @@ function valueOf(action: PanelAction): Panels[keyof Panels] {
   switch (action.type) {
     case 'reload/block':
       return action.block;
+    case 'reload/ready':
+      return action.ready;
     case 'tests/run':
       return action.run;
     case 'load/status':

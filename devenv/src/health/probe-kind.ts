@@ -16,5 +16,20 @@ export interface ProbeKindDefinition<Check extends { readonly kind: string }> {
   /** A typical check of this kind: probe-kinds.test.ts writes and parses back every kind's. */
   readonly example: Check;
   /** One attempt of the check; never rejects. */
-  readonly run: (check: Check, timeoutMs: number, cwd: string) => Promise<ProbeOutcome>;
+  readonly run: (
+    check: Check,
+    timeoutMs: number,
+    cwd: string,
+    service?: ProbedRun,
+  ) => Promise<ProbeOutcome>;
+}
+
+/** The run of the service being probed, for kinds that judge what they see by whose it is. */
+export interface ProbedRun {
+  /** The process group leader of a native run. */
+  readonly pid: number | undefined;
+  /** When this run started (epoch ms). */
+  readonly startedAt: number | undefined;
+  /** The service's environment as its native process gets it. */
+  readonly environment: Readonly<Record<string, string>>;
 }

@@ -4,6 +4,7 @@ import { httpProbe } from './kinds/http.js';
 import { postgresProbe } from './kinds/postgres.js';
 import { tcpProbe } from './kinds/tcp.js';
 import { temporalProbe } from './kinds/temporal.js';
+import { temporalWorkerProbe } from './kinds/temporal-worker.js';
 import type { ProbeKindDefinition } from './probe-kind.js';
 
 /**
@@ -17,6 +18,7 @@ export const PROBE_KIND_DEFINITIONS = {
   exec: execProbe,
   grpc: grpcProbe,
   temporal: temporalProbe,
+  temporal_worker: temporalWorkerProbe,
   postgres: postgresProbe,
 } as const;
 

@@ -6,6 +6,12 @@ import type { Stack } from '../model/stack.js';
 import { breakingProtos, lintProtos } from '../proto/checks.js';
 import { generateProtos } from '../proto/generate.js';
 import { planReload } from './plan.js';
+import {
+  describeReadyAfterSave,
+  readyAfterSave,
+  savedAtOf,
+  type ReadyAfterSave,
+} from './ready-after-save.js';
 import type { TestRun } from './related-tests.js';
 import { startReloadGuards } from './reload-guards.js';
 import { createTestOnSave } from './test-on-save.js';
@@ -20,6 +26,8 @@ const HOT_SWAP_TIMEOUT_MS = 30_000;
 
 export interface HotReload {
   block(): ReloadBlock | undefined;
+  /** The last service restarted for a save, once ready, with the time from the save. */
+  lastReady(): ReadyAfterSave | undefined;
   acceptBreaking(): void;
   /** Test-on-save: the latest run while it is on, undefined while it is off. */
   tests(): TestRun | undefined;
@@ -68,10 +76,17 @@ export function startHotReload(options: {
       changed();
     },
   });
-  const watcher = watchForReloads(root, stack, reloader, tests, note);
+  let lastReady: ReadyAfterSave | undefined;
+  const readiness = timeReadiness(engine, (ready) => {
+    lastReady = ready;
+    note(describeReadyAfterSave(ready));
+    changed();
+  });
+  const watcher = watchForReloads(root, stack, reloader, tests, note, readiness.saved);
   void inotifyBudgetWarning(root).then((warning) => warning && note(warning));
   return {
     block: () => block,
+    lastReady: () => lastReady,
     acceptBreaking: () => reloader.acceptBreaking(),
     tests: () => tests.current(),
     toggleTests: () => tests.toggle(),
@@ -81,6 +96,7 @@ export function startHotReload(options: {
     },
     close: async () => {
       guards.close();
+      readiness.close();
       await watcher.close();
     },
   };
@@ -109,6 +125,7 @@ function watchForReloads(
   reloader: { apply(plan: ReturnType<typeof planReload>): Promise<void> },
   tests: { saved(paths: readonly string[]): void },
   note: (text: string) => void,
+  saved: (services: readonly string[], paths: readonly string[]) => void,
 ) {
   const hasProtos = existsSync(join(root, 'protos', 'buf.yaml'));
   return watchRepository({
@@ -116,10 +133,41 @@ function watchForReloads(
     onBatch: (paths) => {
       const plan = planReload(paths, stack);
       const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
-      if (relevant.protos.length + relevant.restart.length + relevant.hotReload.length > 0)
+      if (relevant.protos.length + relevant.restart.length + relevant.hotReload.length > 0) {
+        saved([...relevant.restart, ...relevant.hotReload], paths);
         void reloader.apply(relevant);
+      }
       tests.saved(paths);
     },
     onError: (message) => note(`file watcher: ${message}`),
   });
+}
+
+/**
+ * Times each service a save restarts, from the save to its new run being ready (its probe: for
+ * a Temporal worker, the new process polls). A service swapped in place never restarts, so it
+ * stays timed until its next save replaces the wait.
+ */
+function timeReadiness(engine: ReloadEngine, report: (ready: ReadyAfterSave) => void) {
+  const waiting = new Map<string, number>();
+  const check = () => {
+    const state = engine.getState();
+    for (const [service, savedAt] of waiting) {
+      const ready = readyAfterSave(state, service, savedAt);
+      if (!ready) continue;
+      waiting.delete(service);
+      report(ready);
+    }
+  };
+  const unsubscribe = engine.subscribe(check);
+  return {
+    saved: (services: readonly string[], paths: readonly string[]) => {
+      const seen = Date.now();
+      void savedAtOf(paths, seen).then((savedAt) => {
+        for (const service of services) waiting.set(service, savedAt);
+        check();
+      });
+    },
+    close: unsubscribe,
+  };
 }

@@ -44,7 +44,7 @@ export function App({
   const [view, setView] = useView();
   const shown = useLogView(controller, budget, view.current);
 
-  const { reloadBlock: block, temporal, load: loadStatus, tests } = state.panels;
+  const { reloadBlock: block, reloadReady, temporal, load: loadStatus, tests } = state.panels;
   const profiles = view.current.picker !== undefined ? controller.loadProfiles() : [];
   const logHeight = logPaneHeight(rows, controller, services, view.current, profiles);
 
@@ -62,6 +62,7 @@ export function App({
         quitting={current.quitting}
         tests={tests}
         load={loadStatus}
+        reloaded={reloadReady}
       />
       <ServiceTable
         state={state}

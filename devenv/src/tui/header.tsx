@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { LoadStatus } from '../load/load-runner.js';
+import type { ReadyAfterSave } from '../reload/ready-after-save.js';
 import type { TestRun } from '../reload/related-tests.js';
 import type { ReloadBlock } from '../reload/reloader.js';
 import { LoadBadge } from './load-picker.js';
@@ -23,14 +24,28 @@ export function Header(props: {
   readonly quitting: boolean;
   readonly tests: TestRun | undefined;
   readonly load: LoadStatus | undefined;
+  readonly reloaded?: ReadyAfterSave | undefined;
 }) {
   return (
     <Text>
       <Text bold>devenv</Text> <Text dimColor>{props.projectName}</Text> · {props.healthy}/
       {props.total} healthy
       {props.quitting ? <Text color="yellow"> · stopping</Text> : null}
+      <ReloadedBadge ready={props.reloaded} />
       <TestsBadge run={props.tests} />
       <LoadBadge status={props.load} />
+    </Text>
+  );
+}
+
+/** `worker ready 6.8 s after save`: how long the last save took to be served again. */
+function ReloadedBadge({ ready }: { readonly ready: ReadyAfterSave | undefined }) {
+  if (!ready) return null;
+  const seconds = ((ready.readyAt - ready.savedAt) / 1000).toFixed(1);
+  return (
+    <Text color="green">
+      {' '}
+      · {ready.service} ready {seconds} s after save
     </Text>
   );
 }
