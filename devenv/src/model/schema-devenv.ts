@@ -98,6 +98,11 @@ const hotReload = z.strictObject({
   url: url.refine((text) => /^https?:\/\//i.test(text), 'expected an http(s) URL'),
 });
 
+/** Task queues the service polls, for the TUI's Temporal panel (it also finds them from the server). */
+const temporal = z.strictObject({
+  task_queues: z.array(z.string().min(1, 'expected a task queue name')).default([]),
+});
+
 export const devenvExtension = z.strictObject({
   native: native.optional(),
   probe: probe.optional(),
@@ -107,6 +112,7 @@ export const devenvExtension = z.strictObject({
   optional: z.boolean().default(false),
   /** What the TUI's `o` opens for this service (a UI, docs); http(s) only. */
   url: url.refine((text) => /^https?:\/\//i.test(text), 'expected an http(s) URL').optional(),
+  temporal: temporal.optional(),
 });
 
 /** Keys x-devenv knows at a path below a service's `x-devenv`, for "unknown key" hints. */
@@ -115,5 +121,6 @@ export function devenvKnownKeys(tail: string): readonly string[] | undefined {
   if (tail === 'x-devenv.native') return Object.keys(native.shape);
   if (tail === 'x-devenv.reload_guard') return Object.keys(reloadGuard.shape);
   if (tail === 'x-devenv.hot_reload') return Object.keys(hotReload.shape);
+  if (tail === 'x-devenv.temporal') return Object.keys(temporal.shape);
   return undefined;
 }

@@ -31,7 +31,7 @@ describe('unknown keys (Compose Specification schema)', () => {
       errorsOf('services:\n  web:\n    image: nginx\n    x-devenv: {natve: {command: x}}\n'),
     ).toEqual([
       'compose.yaml:4:16: unknown key "services.web.x-devenv.natve"; did you mean "native"?\n' +
-        '  → expected one of: native, probe, reload_guard, hot_reload, group, optional, url',
+        '  → expected one of: native, probe, reload_guard, hot_reload, group, optional, url, temporal',
     ]);
   });
 
