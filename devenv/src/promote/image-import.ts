@@ -26,7 +26,7 @@ export async function saveInto(
   try {
     tarball = await (docker as unknown as ImagesExport).getImages({ names: images });
   } catch (thrown) {
-    return exportFailed(messageOf(thrown));
+    return exportFailed(images, messageOf(thrown));
   }
   return new Promise((resolve) => {
     let tail = '';
@@ -55,17 +55,19 @@ export async function saveInto(
     );
     child.on('close', (code, signal) =>
       resolve(
-        exportError === undefined ? { code, signal, tail } : { ...exportFailed(exportError), tail },
+        exportError === undefined
+          ? { code, signal, tail }
+          : { ...exportFailed(images, exportError), tail },
       ),
     );
   });
 }
 
-function exportFailed(detail: string): CommandOutcome {
+function exportFailed(images: readonly string[], detail: string): CommandOutcome {
   return {
     code: null,
     signal: null,
     tail: '',
-    spawnError: `the Docker Engine could not export the images (docker save): ${detail}`,
+    spawnError: `the Docker Engine could not export ${images.join(', ')} (docker save): ${detail.trim()}`,
   };
 }

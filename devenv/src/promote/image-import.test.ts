@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../process/run-command.js';
+import { requireDockerEngine } from '../../test/docker-engine.js';
+import { waitUntil } from '../../test/wait-until.js';
+import { saveInto } from './image-import.js';
+import { ctrImportArgs, CRI_NAMESPACE } from './promote-plan.js';
+
+/**
+ * `docker save | ctr images import` as promote runs it for a containerd cluster: a real Docker
+ * Engine, and a real containerd (Debian's) of this test's own, on a socket in a temporary
+ * directory, its CRI plugin off (no kubelet here: the store is what the kubelet would read).
+ */
+const run = `${process.pid}-${Date.now()}`;
+const tag = `devenv-test-import:${run}`;
+let docker: Dockerode;
+let dir: string;
+let socket: string;
+let containerd: ChildProcess | undefined;
+let imageId: string;
+
+const ctr = (...args: string[]) =>
+  runCommand('ctr', ['--address', socket, '--namespace', CRI_NAMESPACE, ...args], {
+    timeoutMs: 30_000,
+  });
+
+beforeAll(async () => {
+  docker = await requireDockerEngine();
+  dir = await mkdtemp(join(tmpdir(), 'devenv-ctr-import-'));
+  socket = join(dir, 'containerd.sock');
+  await writeFile(
+    join(dir, 'config.toml'),
+    [
+      'version = 2',
+      `root = "${dir}/root"`,
+      `state = "${dir}/state"`,
+      'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+      `[grpc]\n  address = "${socket}"`,
+      `[ttrpc]\n  address = "${socket}.ttrpc"`,
+      '',
+    ].join('\n'),
+  );
+  containerd = spawn('containerd', ['--config', join(dir, 'config.toml')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  containerd.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4096)));
+  await waitUntil(
+    `containerd answering on ${socket}`,
+    30_000,
+    async () => ((await ctr('version')).code === 0 ? true : undefined),
+    { describe: () => `its log: ${log}` },
+  );
+
+  const context = join(dir, 'context');
+  await runCommand('mkdir', ['-p', context]);
+  await copyFile('/bin/busybox', join(context, 'busybox'));
+  await writeFile(join(context, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\n');
+  const stream = await docker.buildImage({ context, src: ['Dockerfile', 'busybox'] }, { t: tag });
+  await new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve(undefined))),
+  );
+  imageId = (await docker.getImage(tag).inspect()).Id;
+}, 120_000);
+
+afterAll(async () => {
+  if (containerd?.pid !== undefined) {
+    const exited = new Promise((resolve) => containerd?.once('exit', resolve));
+    containerd.kill('SIGTERM');
+    await exited;
+  }
+  await docker
+    ?.getImage(tag)
+    .remove()
+    .catch(() => undefined);
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+describe('saveInto (real Docker Engine, real containerd)', () => {
+  it('imports the image under the name the kubelet resolves, with the Docker image ID as config', async () => {
+    const output: string[] = [];
+    const outcome = await saveInto(
+      docker,
+      [tag],
+      { command: 'ctr', args: ctrImportArgs(socket) },
+      { cwd: dir, env: process.env, onOutput: (chunk) => output.push(chunk) },
+    );
+    expect(outcome, output.join('')).toMatchObject({ code: 0 });
+
+    const name = `docker.io/library/${tag}`;
+    const listed = await ctr('images', 'ls', '--quiet');
+    expect(listed.tail.split('\n')).toContain(name);
+    // The image's config is the very blob Docker's image ID names: the same image, not a copy.
+    const manifestDigest = (await ctr('images', 'ls', `name==${name}`)).tail.match(
+      /sha256:[0-9a-f]{64}/,
+    )?.[0];
+    expect(manifestDigest).toBeDefined();
+    const manifest = await ctr('content', 'get', manifestDigest ?? '');
+    const config = (JSON.parse(manifest.tail) as { config: { digest: string } }).config.digest;
+    expect(config).toBe(imageId);
+  });
+
+  it('reports an image the Engine does not have, and the importer gets nothing', async () => {
+    const outcome = await saveInto(
+      docker,
+      [`devenv-test-import:absent-${run}`],
+      { command: 'ctr', args: ctrImportArgs(socket) },
+      { cwd: dir, env: process.env, onOutput: () => undefined },
+    );
+    expect(outcome.code).not.toBe(0);
+    expect(outcome.spawnError).toBe(
+      `the Docker Engine could not export devenv-test-import:absent-${run} (docker save): (HTTP code 404) unexpected - reference does not exist`,
+    );
+  });
+});
