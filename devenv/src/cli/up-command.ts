@@ -2,12 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineController } from '../engine/engine-controller.js';
 import { selectServices } from '../engine/select-services.js';
-import type { Stack } from '../model/stack.js';
+import { expandReplicas, redeclare, type RunStack } from '../model/replicas.js';
 import { sessionPath } from '../session/session-file.js';
 import {
   createSessionSecret,
   removeSessionSecret,
   SESSION_TOKEN_VAR,
+  withSessionToken,
 } from '../session/session-secret.js';
 import type { CommandContext } from './command.js';
 import { projectVersions } from './project-versions.js';
@@ -47,8 +48,10 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     return 1;
   }
   process.env[SESSION_TOKEN_VAR] = secret.value;
+  // The declaration carries the secret too: replicas that `devenv scale` adds later get it.
+  const declared = redeclare(stack, withSessionToken(stack.declared, secret.value));
   const started = await startEngine({
-    stack,
+    stack: declared.ok ? declared.value : stack,
     stateDir,
     projectRoot: ctx.projectRoot,
     versions,
@@ -65,7 +68,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
 async function loadSelectedStack(
   options: UpOptions,
   ctx: CommandContext,
-): Promise<Stack | undefined> {
+): Promise<RunStack | undefined> {
   const loaded = await loadStackFromFlags(options.values, ctx);
   if (!loaded) return undefined;
   const selection = selectServices(loaded, options.services);
@@ -74,7 +77,10 @@ async function loadSelectedStack(
       `no service named ${selection.unknown.map((n) => `"${n}"`).join(', ')} in ${loaded.files.join(', ')}; services: ${Object.keys(loaded.services).join(', ')}`,
       UP_USAGE,
     );
-  return selection.stack;
+  const run = expandReplicas(selection.stack, options.scale);
+  if (run.ok) return run.value;
+  for (const problem of run.error) ctx.err(`devenv: ${problem}`);
+  return undefined;
 }
 
 /** From the first service started to the last one stopped; the exit code. */

@@ -52,4 +52,6 @@ export type EngineAction =
       readonly cause: 'backoff' | 'user';
     }
   | { readonly type: 'engine/shutting-down' }
+  /** `devenv scale`: instances added (pending) or removed (stopped first), in the new start order. */
+  | { readonly type: 'engine/instances-changed'; readonly order: readonly string[] }
   | PanelAction;

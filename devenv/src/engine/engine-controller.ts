@@ -3,7 +3,8 @@ import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
 import type { TestRun } from '../reload/related-tests.js';
 import type { ReloadBlock } from '../reload/reloader.js';
-import { err, type Result } from '../../shared/result.js';
+import { err, ok, type Result } from '../../shared/result.js';
+import { expandReplicas, isRunStack, rescale } from '../model/replicas.js';
 import type { TemporalOverview } from '../temporal/temporal-overview.js';
 import type { EngineAction } from './actions.js';
 import type { EngineState } from './service-state.js';
@@ -51,6 +52,11 @@ export interface EngineController {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /**
+   * `devenv scale SERVICE=N`: runs N replicas of a declared service; adds the missing ones or
+   * stops the highest numbers, the others untouched. Settles once the removed ones are down.
+   */
+  scale(service: string, count: number): Promise<Result<ScaleChange, string>>;
   /** Stops everything; settles when all is down. */
   quit(): Promise<void>;
   /** Connects the subsystems started after the engine; returns what disconnects them. */
@@ -66,6 +72,12 @@ export interface EngineController {
   openUrl(url: string): Promise<Result<void, string>>;
 }
 
+/** The instances `scale` started and stopped. */
+export interface ScaleChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
 export function createEngineController(options: {
   readonly projectName: string;
   readonly stack: Stack;
@@ -75,9 +87,12 @@ export function createEngineController(options: {
   const { supervisor } = options;
   const store = supervisor.store;
   let attached: Subsystems = {};
+  let current = options.stack;
   return {
     projectName: options.projectName,
-    stack: options.stack,
+    get stack() {
+      return current;
+    },
     logs: options.bus,
     getState: () => store.getState(),
     begin: () => supervisor.begin(),
@@ -85,6 +100,17 @@ export function createEngineController(options: {
     restart: (name) => supervisor.restart(name),
     stop: (name) => supervisor.stop(name),
     start: (name) => supervisor.start(name),
+    scale: async (service, count) => {
+      const run = isRunStack(current) ? ok(current) : expandReplicas(current);
+      const next = run.ok ? rescale(run.value, service, count) : run;
+      if (!next.ok) return err(next.error.join('\n'));
+      const before = new Set(current.startOrder);
+      const added = next.value.startOrder.filter((name) => !before.has(name));
+      const removed = current.startOrder.filter((name) => !next.value.services[name]);
+      current = next.value;
+      await supervisor.rescale(next.value);
+      return ok({ added, removed });
+    },
     quit: () => supervisor.shutdown(),
     attach: (subsystems) => {
       attached = { ...attached, ...subsystems };

@@ -1,11 +1,17 @@
 import type { EngineAction } from './actions.js';
 import { isPanelAction, reducePanels, type PanelAction } from './panels.js';
-import { isRunning, type EngineState, type ServiceState } from './service-state.js';
+import {
+  initialServiceState,
+  isRunning,
+  type EngineState,
+  type ServiceState,
+} from './service-state.js';
 
 /** Pure: the next state for an action. Unknown services and impossible transitions leave state as it is. */
 export function reduce(state: EngineState, action: EngineAction): EngineState {
   if (action.type === 'engine/shutting-down')
     return state.shuttingDown ? state : { ...state, shuttingDown: true };
+  if (action.type === 'engine/instances-changed') return withInstances(state, action.order);
   if (isPanelAction(action)) {
     const panels = reducePanels(state.panels, action);
     return panels === state.panels ? state : { ...state, panels };
@@ -18,7 +24,21 @@ export function reduce(state: EngineState, action: EngineAction): EngineState {
     : { ...state, services: { ...state.services, [action.service]: next } };
 }
 
-type ServiceAction = Exclude<EngineAction, { type: 'engine/shutting-down' } | PanelAction>;
+type ServiceAction = Exclude<
+  EngineAction,
+  { type: 'engine/shutting-down' } | { type: 'engine/instances-changed' } | PanelAction
+>;
+
+/** The services in `order`: those already known as they are, new ones pending. */
+function withInstances(state: EngineState, order: readonly string[]): EngineState {
+  return {
+    ...state,
+    order,
+    services: Object.fromEntries(
+      order.map((name) => [name, state.services[name] ?? initialServiceState(name)]),
+    ),
+  };
+}
 type ActionOf<T extends ServiceAction['type']> = Extract<ServiceAction, { type: T }>;
 
 function reduceService(

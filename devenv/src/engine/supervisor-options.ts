@@ -44,6 +44,11 @@ export interface Supervisor {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /**
+   * Supervises `stack` from now on (`devenv scale`): instances it adds start as their
+   * dependencies allow, instances it no longer has stop; the others are not touched.
+   */
+  rescale(stack: Stack): Promise<void>;
   /** Stops everything, dependants before their dependencies; settles when all is gone. */
   shutdown(): Promise<void>;
 }

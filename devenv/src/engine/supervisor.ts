@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../model/stack.js';
+import type { ServiceSpec, Stack } from '../model/stack.js';
 import type { ExitStatus, Runtime, ServiceHandle } from '../runtime/runtime.js';
 import { systemClock, type Clock } from './clock.js';
 import { watchHealth, type HealthWatch } from './health-watch.js';
@@ -46,8 +46,11 @@ class EffectsSupervisor implements Supervisor {
   /** Every launch in flight, so that shutdown can wait for them (after aborting them). */
   private readonly launches = new Map<string, Promise<void>>();
   private shuttingDown: Promise<void> | undefined;
+  /** What is supervised: the options' stack until `rescale` changes its instances. */
+  private stack: Stack;
 
   constructor(private readonly options: SupervisorOptions) {
+    this.stack = options.stack;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.abort = options.abort ?? new AbortController();
@@ -73,7 +76,7 @@ class EffectsSupervisor implements Supervisor {
   }
 
   async restart(name: string): Promise<void> {
-    const plan = restartPlan(this.state(), this.options.stack, name);
+    const plan = restartPlan(this.state(), this.stack, name);
     if (!plan) return;
     await Promise.all(plan.stopDependants.map((d) => this.stopOne(d, false)));
     if (plan.stopService) await this.stopOne(name, false);
@@ -86,6 +89,20 @@ class EffectsSupervisor implements Supervisor {
 
   start(name: string): void {
     this.requeue(name, 'user');
+  }
+
+  async rescale(next: Stack): Promise<void> {
+    if (this.shuttingDown) return;
+    const before = this.stack;
+    const removed = before.startOrder.filter((name) => !next.services[name]);
+    this.stack = next;
+    // New instances are pending (and start) while the removed ones stop; then they are gone.
+    this.store.dispatch({
+      type: 'engine/instances-changed',
+      order: [...next.startOrder, ...removed],
+    });
+    await Promise.all(removed.map((name) => this.stopOne(name, false, before)));
+    this.store.dispatch({ type: 'engine/instances-changed', order: next.startOrder });
   }
 
   shutdown(): Promise<void> {
@@ -117,9 +134,9 @@ class EffectsSupervisor implements Supervisor {
   }
 
   private onChange(state: EngineState): void {
-    for (const decision of decide(state, this.options.stack)) {
+    for (const decision of decide(state, this.stack)) {
       const service = decision.service;
-      const spec = this.options.stack.services[service];
+      const spec = this.stack.services[service];
       if (decision.kind === 'block') {
         this.store.dispatch({ type: 'service/blocked', service, reason: decision.reason });
         this.note(service, `blocked: ${decision.reason}`);
@@ -149,7 +166,7 @@ class EffectsSupervisor implements Supervisor {
       {
         ...this.launchContext,
         prober: this.options.prober,
-        projectDir: this.options.stack.projectDir,
+        projectDir: this.stack.projectDir,
       },
       spec,
       handle,
@@ -186,7 +203,7 @@ class EffectsSupervisor implements Supervisor {
    * stop now and start again once x meets their condition anew.
    */
   private async restartDependants(name: string): Promise<void> {
-    const dependants = dependantsToRestartAfterExit(this.state(), this.options.stack, name);
+    const dependants = dependantsToRestartAfterExit(this.state(), this.stack, name);
     await Promise.all(
       dependants.map(async (dependant) => {
         this.note(dependant, `restarting with ${name} (depends_on: restart: true)`);
@@ -196,13 +213,13 @@ class EffectsSupervisor implements Supervisor {
     );
   }
 
-  private async stopOne(name: string, userRequested: boolean): Promise<void> {
+  private async stopOne(name: string, userRequested: boolean, stack = this.stack): Promise<void> {
     this.timers.cancel(name);
     this.store.dispatch({ type: 'service/stopping', service: name, userRequested });
     const handle = this.runs.get(name)?.handle;
     if (handle) {
       this.note(name, 'stopping');
-      await handle.stop(this.options.stack.services[name]?.stopGracePeriodMs ?? 10_000);
+      await handle.stop(stack.services[name]?.stopGracePeriodMs ?? 10_000);
       await handle.exited;
     }
     this.store.dispatch({ type: 'service/stopped', service: name, at: this.clock.now() });
@@ -210,7 +227,7 @@ class EffectsSupervisor implements Supervisor {
 
   /** Each service stops once every service that depends on it has stopped. */
   private async stopAll(): Promise<void> {
-    const { stack } = this.options;
+    const { stack } = this;
     const stopped = new Map<string, Promise<void>>();
     const stopAfterDependants = (name: string): Promise<void> => {
       let done = stopped.get(name);

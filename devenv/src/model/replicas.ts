@@ -164,3 +164,21 @@ function withMovedPorts<T>(value: T, moved: ReadonlyMap<number, number>): T {
     ) as T;
   return value;
 }
+
+/**
+ * The same instances from a changed declaration (e.g. with the session's secret in every
+ * service's environment), so that replicas added later by `devenv scale` have it too.
+ */
+export function redeclare(current: RunStack, declared: Stack): Result<RunStack, string[]> {
+  return expandReplicas(
+    declared,
+    Object.fromEntries(
+      Object.entries(current.instances).map(([name, names]) => [name, names.length]),
+    ),
+    (name) => (current.instances[name]?.[0] === name ? 'plain-first' : 'numbered'),
+  );
+}
+
+export function isRunStack(stack: Stack): stack is RunStack {
+  return 'declared' in stack && 'instances' in stack;
+}

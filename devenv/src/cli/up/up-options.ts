@@ -16,6 +16,7 @@ Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .d
       --json               one JSON object per event on stdout
       --no-logs            do not echo service output
       --no-watch           do not reload services when their files change
+      --scale SERVICE=N    run N replicas of SERVICE (repeatable; 0 runs none), over scale:
 ${STACK_FLAGS_USAGE}
 
 Environment: LOKI_URL ships every log line to that Loki (also on when the run has a loki
@@ -33,6 +34,7 @@ const UP_FLAGS = {
   json: { type: 'boolean' },
   'no-logs': { type: 'boolean' },
   'no-watch': { type: 'boolean' },
+  scale: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -52,6 +54,8 @@ export interface UpOptions {
   readonly watch: boolean;
   readonly timeoutMs: number;
   readonly metricsPort: number | 'off';
+  /** `--scale SERVICE=N`: replicas per service, over the file's `scale` / `deploy.replicas`. */
+  readonly scale: Readonly<Record<string, number>>;
 }
 
 export function parseUpOptions(args: readonly string[], ctx: CommandContext): UpOptions {
@@ -70,7 +74,20 @@ export function parseUpOptions(args: readonly string[], ctx: CommandContext): Up
     watch: !ci && !values['no-watch'],
     timeoutMs: parseTimeout(values.timeout),
     metricsPort: metricsPort.value,
+    scale: parseScaleFlags(values.scale ?? [], UP_USAGE),
   };
+}
+
+/** `SERVICE=N` pairs (`--scale`, `devenv scale`); N a whole number, 0 included, as in Compose. */
+export function parseScaleFlags(flags: readonly string[], usage: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const flag of flags) {
+    const match = /^([a-zA-Z0-9][a-zA-Z0-9._-]*)=(\d+)$/.exec(flag);
+    if (!match?.[1] || match[2] === undefined)
+      throw new UsageError(`--scale ${flag}: expected SERVICE=N, N a number of replicas`, usage);
+    counts[match[1]] = Number(match[2]);
+  }
+  return counts;
 }
 
 function parseRuntimeFlags(flags: readonly string[]): (service: string) => RuntimeChoice {
@@ -87,7 +104,9 @@ function parseRuntimeFlags(flags: readonly string[]): (service: string) => Runti
     if (left === undefined) fallback = right as RuntimeChoice;
     else perService.set(left, right as RuntimeChoice);
   }
-  return (service) => perService.get(service) ?? fallback;
+  // A replica (`worker-2`) runs where its service is told to, unless named itself.
+  return (service) =>
+    perService.get(service) ?? perService.get(service.replace(/-\d+$/, '')) ?? fallback;
 }
 
 function parseTimeout(raw: string | undefined): number {
