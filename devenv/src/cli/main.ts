@@ -35,6 +35,10 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./service-control-command.js')).startCommand,
     summary: 'start stopped services of the running stack again',
   },
+  scale: {
+    importCommand: async () => (await import('./scale-command.js')).scaleCommand,
+    summary: 'run N replicas of services of the running stack (SERVICE=N…)',
+  },
   exec: {
     importCommand: async () => (await import('./exec-command.js')).execCommand,
     summary: 'run a command in a running service (its environment, directory or container)',

@@ -1,4 +1,10 @@
-import { isRunning, type EngineState, type ServiceState } from '../engine/service-state.js';
+import type { ScaleChange } from '../engine/engine-controller.js';
+import {
+  initialServiceState,
+  isRunning,
+  type EngineState,
+  type ServiceState,
+} from '../engine/service-state.js';
 import type { Store } from '../engine/store.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { execTargetOf } from './exec-target.js';
@@ -9,6 +15,7 @@ import type {
   ServiceList,
   ServiceResult,
 } from './protocol.js';
+import type { ScaleAnswer, ScaleRequest } from './scale-protocol.js';
 import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
 
 /** What the control socket may read and do: the supervisor of `devenv up` provides it. */
@@ -29,6 +36,8 @@ export interface ControlTarget {
   settled?(): void;
   /** A native service's working directory, for `devenv exec`. */
   workingDirOf?(service: string): string | undefined;
+  /** `devenv scale`: the replicas added and removed, or why the count cannot run. */
+  scale?(service: string, replicas: number): Promise<Result<ScaleChange, string>>;
 }
 
 export type ActProblem =
@@ -43,7 +52,11 @@ export interface ControlActions {
   list(): ServiceList;
   act(request: ActRequest): Promise<Result<ActionAnswer, ActProblem>>;
   execTarget(service: string): Result<ExecTarget, ActProblem & { reason: 'unknown-service' }>;
+  scale(request: ScaleRequest): Promise<Result<ScaleAnswer, ScaleProblem>>;
 }
+
+export type ScaleProblem =
+  { readonly reason: 'refused'; readonly message: string } | { readonly reason: 'shutting-down' };
 
 /**
  * Applies restart/stop/start as the TUI keys do, to one service or several: stops go dependants
@@ -68,6 +81,7 @@ export function createControlActions(target: ControlTarget): ControlActions {
         return err({ reason: 'unknown-service', unknown: [name], services: state.order });
       return ok(execTargetOf(service, target.workingDirOf?.(name)));
     },
+    scale: (request) => scaleService(target, oneAtATime, request),
     act: async (request) => {
       const state = target.store.getState();
       if (state.shuttingDown) return err({ reason: 'shutting-down' });
@@ -94,6 +108,37 @@ export function createControlActions(target: ControlTarget): ControlActions {
 }
 
 type Snapshot = ReadonlyMap<string, ServiceState>;
+
+/** Scales a service through the target, then waits (if asked) for the replicas it added. */
+async function scaleService(
+  target: ControlTarget,
+  oneAtATime: <T>(work: () => Promise<T>) => Promise<T>,
+  request: ScaleRequest,
+): Promise<Result<ScaleAnswer, ScaleProblem>> {
+  const { scale } = target;
+  if (!scale) return err({ reason: 'refused', message: 'this devenv cannot scale services' });
+  if (target.store.getState().shuttingDown) return err({ reason: 'shutting-down' });
+  const changed = await oneAtATime(() => scale(request.service, request.replicas));
+  if (!changed.ok) return err({ reason: 'refused', message: changed.error });
+  const { added, removed } = changed.value;
+  for (const name of added) target.note?.(name, 'started by `devenv scale`');
+  // As they were added: pending, so a replica already up by now reads "started", not "running".
+  const before: Snapshot = new Map(added.map((name) => [name, initialServiceState(name)]));
+  const start: ActRequest = { ...request, kind: 'act', action: 'start', services: added };
+  const started = request.wait
+    ? await settle(target.store, start, before)
+    : requestedResults(target, start, before);
+  target.settled?.();
+  const stopped = (name: string): [string, ServiceResult] => [
+    name,
+    { ok: true, phase: 'stopped', pid: null, restarts: 0, message: 'stopped and removed' },
+  ];
+  return ok({
+    service: request.service,
+    replicas: request.replicas,
+    results: Object.fromEntries([...started, ...removed.map(stopped)]),
+  });
+}
 
 function serviceOf(target: ControlTarget, name: string): ServiceState {
   return target.store.getState().services[name]!;

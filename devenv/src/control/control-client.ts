@@ -11,6 +11,7 @@ import {
   type ExecTarget,
   type ServiceList,
 } from './protocol.js';
+import { scaleAnswerSchema, type ScaleAnswer, type ScaleRequest } from './scale-protocol.js';
 
 export type ControlClientFailure =
   /** Nothing listens on the socket (ENOENT, ECONNREFUSED): no devenv, or one that was killed. */
@@ -58,6 +59,22 @@ export function requestAction(
     `/services/${action}`,
     JSON.stringify(body),
     actionAnswerSchema,
+    answerTimeoutMs,
+  );
+}
+
+/** POST /scale; waits as long as the request lets devenv wait for new replicas, and more. */
+export function requestScale(
+  path: string,
+  request: Omit<ScaleRequest, 'kind'>,
+  answerTimeoutMs: number,
+): Promise<Result<ScaleAnswer, ControlClientFailure>> {
+  return exchange(
+    path,
+    'POST',
+    '/scale',
+    JSON.stringify(request),
+    scaleAnswerSchema,
     answerTimeoutMs,
   );
 }

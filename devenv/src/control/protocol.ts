@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../shared/result.js';
+import { parseScaleRequest, type ScaleRequest } from './scale-protocol.js';
 
 /**
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
  *
  *   GET  /services                      → 200 ServiceList
  *   GET  /services/{name}/exec          → 200 ExecTarget: where `devenv exec` runs a command
+ *   POST /scale                         → 200 ScaleAnswer (`devenv scale`; scale-protocol.ts)
  *   POST /services/{restart|stop|start}   {"services": ["worker"], "wait": true, "timeoutMs": 120000}
  *                                       → 200 ActionAnswer (per service, ok or not)
  *                                       → 400 a malformed request, 404 no such service or endpoint,
@@ -25,6 +27,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type ControlRequest =
   | { readonly kind: 'list' }
+  | ScaleRequest
   | { readonly kind: 'exec-target'; readonly service: string }
   | {
       readonly kind: 'act';
@@ -47,7 +50,7 @@ export interface RequestProblem {
 
 const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
 const EXAMPLE = '{"services":["worker"]}';
-const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${CONTROL_ACTIONS.join('|')}`;
+const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${CONTROL_ACTIONS.join('|')}, POST /scale`;
 
 /** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
 export function parseControlRequest(raw: {
@@ -60,6 +63,11 @@ export function parseControlRequest(raw: {
     return raw.method === 'GET'
       ? ok({ kind: 'list' })
       : err({ status: 405, allow: 'GET', message: `${path} takes GET, not ${raw.method}` });
+  }
+  if (path === '/scale') {
+    if (Buffer.byteLength(raw.body) > MAX_BODY_BYTES)
+      return err({ status: 413, message: `the body is over ${MAX_BODY_BYTES} bytes` });
+    return parseScaleRequest(raw.method, raw.body);
   }
   const execOf = /^\/services\/([^/]+)\/exec$/.exec(path)?.[1];
   if (execOf !== undefined) return parseExecTarget(raw.method, path, execOf);

@@ -28,6 +28,7 @@ export async function serveControlSocket(options: {
       restart: (name) => engine.restart(name),
       stop: (name) => engine.stop(name),
       start: (name) => engine.start(name),
+      scale: (service, replicas) => engine.scale(service, replicas),
       restartsAlong: (name) => dependantsRestartedWith(engine.stack, name),
       note: (service, text) => engine.logs.append(service, 'devenv', text),
       settled: () => options.snapshot.flush(engine.getState()),

@@ -84,7 +84,7 @@ export function parseScaleFlags(flags: readonly string[], usage: string): Record
   for (const flag of flags) {
     const match = /^([a-zA-Z0-9][a-zA-Z0-9._-]*)=(\d+)$/.exec(flag);
     if (!match?.[1] || match[2] === undefined)
-      throw new UsageError(`--scale ${flag}: expected SERVICE=N, N a number of replicas`, usage);
+      throw new UsageError(`${flag}: expected SERVICE=N, N a number of replicas`, usage);
     counts[match[1]] = Number(match[2]);
   }
   return counts;
