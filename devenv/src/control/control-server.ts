@@ -120,6 +120,14 @@ async function serve(
     else answer(response, 404, unknownServiceAnswer(target.error));
     return;
   }
+  if (parsed.value.kind === 'scale') {
+    const scaled = await actions.scale(parsed.value);
+    if (scaled.ok) answer(response, 200, scaled.value);
+    else if (scaled.error.reason === 'shutting-down')
+      answer(response, 503, { error: 'devenv is stopping the stack' });
+    else answer(response, 400, { error: scaled.error.message });
+    return;
+  }
   const done = await actions.act(parsed.value);
   if (done.ok) answer(response, 200, done.value);
   else if (done.error.reason === 'shutting-down')
