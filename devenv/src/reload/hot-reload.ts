@@ -39,7 +39,10 @@ export interface HotReload {
 }
 
 /** What the reload subsystem needs of the engine (engine-controller.ts). */
-export type ReloadEngine = Pick<EngineController, 'getState' | 'subscribe' | 'restart'>;
+export type ReloadEngine = Pick<EngineController, 'getState' | 'subscribe' | 'restart'> & {
+  /** The stack as run now: replicas that `devenv scale` added are reloaded too. */
+  readonly stack?: Stack;
+};
 
 /** Watches the repository and turns each batch of changes into one reload (see reload/). */
 export function startHotReload(options: {
@@ -51,6 +54,7 @@ export function startHotReload(options: {
   readonly toolchain: Toolchain;
 }): HotReload {
   const { root, stack, engine, bus } = options;
+  const current = () => engine.stack ?? stack;
   const note = (text: string) => bus.append('devenv', 'devenv', text);
   let block: ReloadBlock | undefined;
   const listeners = new Set<() => void>();
@@ -63,7 +67,7 @@ export function startHotReload(options: {
     proto: protoSteps(root, options),
     restart: (name) => engine.restart(name),
     hotSwap: async (name, paths) => {
-      const url = stack.services[name]?.devenv.hotReload?.url;
+      const url = current().services[name]?.devenv.hotReload?.url;
       return url
         ? requestHotSwap(url, paths, HOT_SWAP_TIMEOUT_MS)
         : { kind: 'restart-instead', detail: 'no x-devenv.hot_reload' };
@@ -82,7 +86,7 @@ export function startHotReload(options: {
     note(describeReadyAfterSave(ready));
     changed();
   });
-  const watcher = watchForReloads(root, stack, reloader, tests, note, readiness.saved);
+  const watcher = watchForReloads(root, current, reloader, tests, note, readiness.saved);
   void inotifyBudgetWarning(root).then((warning) => warning && note(warning));
   return {
     block: () => block,
@@ -121,7 +125,7 @@ function protoSteps(
 /** Each batch of saved files: one reload plan (protos only when the project has buf), and tests. */
 function watchForReloads(
   root: string,
-  stack: Stack,
+  stack: () => Stack,
   reloader: { apply(plan: ReturnType<typeof planReload>): Promise<void> },
   tests: { saved(paths: readonly string[]): void },
   note: (text: string) => void,
@@ -131,7 +135,7 @@ function watchForReloads(
   return watchRepository({
     root,
     onBatch: (paths) => {
-      const plan = planReload(paths, stack);
+      const plan = planReload(paths, stack());
       const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };
       if (relevant.protos.length + relevant.restart.length + relevant.hotReload.length > 0) {
         saved([...relevant.restart, ...relevant.hotReload], paths);

@@ -43,29 +43,36 @@ export function startReloadGuards(
   },
 ): ReloadGuards {
   const servers = new Map<string, GuardServer>();
+  // Replicas run the same code: one guard serves them all, warmed once the first is healthy.
+  const serviceOf = (name: string) =>
+    stack.services[name]?.replicaOf?.service ??
+    (stack.services[name] ? name : name.replace(/-\d+$/, ''));
+  const warmWith = new Map<string, string>();
   for (const name of stack.startOrder) {
     const spec = stack.services[name];
     const guard = spec?.devenv.reloadGuard;
-    if (spec && guard?.serve)
-      servers.set(
-        name,
-        startGuardServer({
-          command: guard.command,
-          cwd: guard.cwd,
-          env: guardEnv(spec),
-          warmNow: false,
-        }),
-      );
+    if (!spec || !guard?.serve || servers.has(serviceOf(name))) continue;
+    warmWith.set(serviceOf(name), name);
+    servers.set(
+      serviceOf(name),
+      startGuardServer({
+        command: guard.command,
+        cwd: guard.cwd,
+        env: guardEnv(spec),
+        warmNow: false,
+      }),
+    );
   }
   const warm = (state: EngineState) => {
     for (const [name, server] of servers)
-      if (state.services[name]?.phase === 'healthy') server.warm();
+      if (state.services[warmWith.get(name) ?? name]?.phase === 'healthy') server.warm();
   };
   const stopWarming = servers.size > 0 ? engine.subscribe(warm) : () => {};
   warm(engine.getState());
   return {
     check: (service) =>
-      servers.get(service)?.check(GUARD_TIMEOUT_MS) ?? runReloadGuard(stack.services[service]),
+      servers.get(serviceOf(service))?.check(GUARD_TIMEOUT_MS) ??
+      runReloadGuard(stack.services[service]),
     close: () => {
       stopWarming();
       for (const server of servers.values()) server.close();
