@@ -182,8 +182,23 @@ contexts:
   it('refuses a containerd socket for a cluster elsewhere, or one that is no local path', () => {
     expect(chooseContext(c, 'prod', undefined, '/tmp/k/containerd.sock')).toMatchObject({
       ok: false,
-      error: { reason: 'context-refused', why: expect.stringMatching(/not a local cluster/) },
+      error: { reason: 'context-refused', why: expect.stringMatching(/not on this machine/) },
     });
+    // An API server on an address of this machine's own interfaces (a cluster bridge) is local.
+    const bridge = config(
+      'clusters:\n- name: b\n  cluster: {server: "https://10.244.0.1:6443"}\ncontexts:\n- name: b\n  context: {cluster: b}\n',
+    );
+    expect(chooseContext(bridge, 'b', undefined, '/c.sock', new Set(['10.244.0.1']))).toMatchObject(
+      {
+        ok: true,
+        value: { containerd: '/c.sock' },
+      },
+    );
+    expect(chooseContext(bridge, 'b', undefined, '/c.sock', new Set(['10.0.0.9'])).ok).toBe(false);
+    // Without a containerd socket a bridge address is not enough: kind lives on loopback.
+    expect(chooseContext(bridge, 'b', undefined, undefined, new Set(['10.244.0.1'])).ok).toBe(
+      false,
+    );
     expect(chooseContext(c, 'docker-desktop', undefined, 'tcp://10.0.0.1:1')).toMatchObject({
       ok: false,
       error: {

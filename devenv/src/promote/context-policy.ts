@@ -36,6 +36,7 @@ export function chooseContext(
   requested: string | undefined,
   allowContext: string | undefined,
   containerd?: string,
+  localAddresses: ReadonlySet<string> = new Set(),
 ): Result<TargetContext, PromoteFailure> {
   const known = [...config.contexts.keys()].sort();
   const name = requested ?? config.currentContext;
@@ -56,7 +57,9 @@ export function chooseContext(
   const loopback = isLoopbackServer(cluster.server);
   const socket = containerd ?? cluster.containerdAddress;
   const chosen = { context, cluster, user, kindCluster: undefined, containerd: undefined };
-  if (socket !== undefined && loopback && isAbsolute(socket))
+  // A host-process cluster may serve its API on an address of its own bridge (devenv's does).
+  const onThisMachine = loopback || localAddresses.has(serverHost(cluster.server) ?? '');
+  if (socket !== undefined && onThisMachine && isAbsolute(socket))
     return ok({ ...chosen, containerd: socket });
   if (kindCluster !== undefined && loopback && containerd === undefined)
     return ok({ ...chosen, kindCluster });
@@ -65,15 +68,21 @@ export function chooseContext(
     reason: 'context-refused',
     context: name,
     server: cluster.server,
-    why: refusal(kindCluster !== undefined, loopback, socket),
+    why: refusal(
+      kindCluster !== undefined,
+      socket === undefined ? loopback : onThisMachine,
+      socket,
+    ),
   });
 }
 
-function refusal(kindName: boolean, loopback: boolean, socket: string | undefined): string {
-  if (!loopback)
-    return kindName
-      ? `it is named like a kind cluster, but its API server is not on this machine's loopback`
-      : `its API server is not on this machine's loopback, so it is not a local cluster`;
+function refusal(kindName: boolean, local: boolean, socket: string | undefined): string {
+  if (!local)
+    return socket !== undefined
+      ? `its API server is not on this machine (neither loopback nor an address of its interfaces; if it is a local cluster that is stopped, start it)`
+      : kindName
+        ? `it is named like a kind cluster, but its API server is not on this machine's loopback`
+        : `its API server is not on this machine's loopback, so it is not a local cluster`;
   if (socket !== undefined)
     return `its containerd address ${socket} is not an absolute unix socket path on this machine`;
   return 'its name is not kind-<cluster>, so it is not a kind cluster, and no containerd socket is known for it (--containerd)';
@@ -86,15 +95,19 @@ export function kindClusterName(context: string): string | undefined {
     : undefined;
 }
 
+/** The host of an API server URL, IPv6 without brackets; undefined when it is no URL. */
+export function serverHost(server: string): string | undefined {
+  try {
+    return new URL(server).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
 /** True for an API server URL whose host is localhost, 127.0.0.0/8 or ::1. */
 export function isLoopbackServer(server: string): boolean {
-  let host: string;
-  try {
-    host = new URL(server).hostname;
-  } catch {
-    return false;
-  }
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const host = serverHost(server);
+  if (host === undefined) return false;
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';

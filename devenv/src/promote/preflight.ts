@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import Dockerode from 'dockerode';
 import { presentTags } from '../images/engine.js';
 import { probeDockerEngine } from '../doctor/docker-engine.js';
@@ -52,7 +53,13 @@ export async function preflight(
   if (!sources.ok) return sources;
   const config = parseKubeconfig(sources.value);
   if (!config.ok) return config;
-  const target = chooseContext(config.value, input.context, input.allowContext, input.containerd);
+  const target = chooseContext(
+    config.value,
+    input.context,
+    input.allowContext,
+    input.containerd,
+    localAddresses(),
+  );
   if (!target.ok) return target;
 
   for (const [what, path] of [
@@ -91,6 +98,13 @@ export async function preflight(
   }
   const tools = { helm: helm.value.path, kind: kind.value.path, ctr };
   return ok({ target: target.value, tools, dockerEndpoint: engine.endpoint });
+}
+
+/** The addresses of this machine's interfaces (a host-process cluster's bridge among them). */
+function localAddresses(): Set<string> {
+  return new Set(
+    Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address)),
+  );
 }
 
 async function kindClusters(
