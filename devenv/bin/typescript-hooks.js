@@ -1,13 +1,16 @@
 // devenv's own TypeScript, loaded in the main thread (plain JavaScript, like devenv.js, because
 // it is what makes TypeScript loadable).
 //
-// tsx (a loader thread, esbuild) cost ~0.25 s of CPU and ~15 MB of RSS on every `devenv …`.
+// tsx (a loader thread, esbuild) cost ~0.15 s of CPU and ~10 MB of RSS on every `devenv …`.
 // Here synchronous hooks in this thread (module.registerHooks) serve each project `.ts` file as
 // JavaScript kept in .devenv/cache/typescript/, one file per source, valid while the source's
 // mtime and size are unchanged. Only a source edited since the last run is compiled again:
 // Node's own type stripping (module.stripTypeScriptTypes) blanks the types out in place, so
-// positions stay put and stack traces need no source map; what stripping cannot do (parameter
-// properties) is transformed with a source map, and the TUI's JSX is compiled by esbuild.
+// lines and columns stay put and stack traces point into the source without a source map. What
+// stripping cannot do is compiled with an inline source map, which Node reads only under
+// --enable-source-maps (NODE_OPTIONS): parameter properties (Node's transform mode) and the
+// TUI's JSX (esbuild). Turning source maps on here would make Node parse the maps of every
+// package loaded after (Ink, React, the Temporal client): ~25 MB more resident with the TUI.
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +20,6 @@ const PROJECT_URL = new URL('../../', import.meta.url).href;
 const CACHE_DIR = fileURLToPath(new URL('../../.devenv/cache/typescript/', import.meta.url));
 /** Bumped when what this file produces changes, so older cache entries are compiled again. */
 const FORMAT = 1;
-const SOURCE_MAP = '//# sourceMappingURL=';
 
 function isProjectSource(url) {
   return url.startsWith(PROJECT_URL) && !url.includes('/node_modules/');
@@ -48,10 +50,7 @@ function resolve(specifier, context, nextResolve) {
 
 function load(url, context, nextLoad) {
   if (!isProjectSource(url) || !/\.tsx?$/.test(url)) return nextLoad(url, context);
-  const source = cachedJavaScript(fileURLToPath(url));
-  // Only modules compiled with a source map need Node to read one.
-  if (source.includes(SOURCE_MAP)) process.setSourceMapsEnabled(true);
-  return { format: 'module', source, shortCircuit: true };
+  return { format: 'module', source: cachedJavaScript(fileURLToPath(url)), shortCircuit: true };
 }
 
 function cachedJavaScript(path) {
