@@ -8,6 +8,9 @@ export interface ForegroundOptions {
   readonly output?: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 }
 
+/** How long output may keep arriving after the command exited. */
+const PIPE_DRAIN_MS = 2_000;
+
 /**
  * Runs a command in the terminal's foreground, stdin and all, and settles with the exit code a
  * shell would give: the command's own, 128+n when signal n ended it, 127 when it cannot be found
@@ -47,8 +50,19 @@ export function runInForeground(
       onSpawnError(`cannot run ${executable} (in ${options.cwd}): ${error.message}`);
       done(error.code === 'ENOENT' ? 127 : 126);
     });
-    // 'close', not 'exit': the last of the command's output is in by then.
-    child.once('close', (code, signal) => done(exitCodeOf(code, signal)));
+    child.once('exit', (code, signal) => {
+      if (!output) return done(exitCodeOf(code, signal));
+      // Output still in the pipes belongs to the run; a process the command left behind may
+      // hold them open for long, so the wait for it is bounded.
+      const drained = setTimeout(() => {
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+      }, PIPE_DRAIN_MS);
+      child.once('close', () => {
+        clearTimeout(drained);
+        done(exitCodeOf(code, signal));
+      });
+    });
   });
 }
 

@@ -48,15 +48,22 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
     throw new UsageError(`--tail ${values.tail}: expected a whole number`, LOGS_USAGE);
   const stack = await loadStackFromFlags(values, ctx);
   if (!stack) return 2;
-  const unknown = positionals.filter((p) => !stack.services[p]);
+  const dir = join(stateDirOf(stack, ctx), 'logs');
+  const available = new Set(await readdir(dir).catch(() => []));
+  // A replica (`worker-2`) and a one-off run (`worker-run-1`, maybe of a profile's service) have
+  // logs of their own.
+  const unknown = positionals.filter(
+    (p) =>
+      !stack.services[p] &&
+      !stack.services[p.replace(/-(run-)?\d+$/, '')] &&
+      !available.has(`${fileNameOf(p)}.log`),
+  );
   if (unknown.length > 0)
     throw new UsageError(
       `no service named ${unknown.join(', ')}; services: ${Object.keys(stack.services).join(', ')}`,
       LOGS_USAGE,
     );
 
-  const dir = join(stateDirOf(stack, ctx), 'logs');
-  const available = new Set(await readdir(dir).catch(() => []));
   const services = (positionals.length > 0 ? positionals : Object.keys(stack.services)).filter(
     (s) => available.has(`${fileNameOf(s)}.log`),
   );

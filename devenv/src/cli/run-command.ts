@@ -62,14 +62,9 @@ export const runCommand: Command = async (args, ctx) => {
   }
   if (service === undefined) throw new UsageError('name a service to run', RUN_USAGE);
   const extraEnv = parseEnvFlags(values.env, ctx.env, RUN_USAGE);
-  const stack = await loadStackFromFlags(values, ctx);
-  if (!stack) return 2;
-  const spec = stack.services[service];
-  if (!spec)
-    throw new UsageError(
-      `no service named ${service}; services: ${Object.keys(stack.services).join(', ')}`,
-      RUN_USAGE,
-    );
+  const loaded = await stackWithService(values, ctx, service);
+  if (!loaded) return 2;
+  const { stack, spec } = loaded;
   const stateDir = stateDirOf(stack, ctx);
   const socket = controlSocketPath(stateDir);
   const listed = await listServices(socket);
@@ -100,6 +95,28 @@ export const runCommand: Command = async (args, ctx) => {
   await log.close();
   return code;
 };
+
+/**
+ * The stack, and the service to run in it. As in Compose, naming a service whose profile is not
+ * enabled enables it (\`devenv run migrate\` of a \`profiles: [tasks]\` service).
+ */
+async function stackWithService(
+  values: Values,
+  ctx: CommandContext,
+  service: string,
+): Promise<{ stack: Stack; spec: ServiceSpec } | undefined> {
+  const stack = await loadStackFromFlags(values, ctx);
+  if (!stack) return undefined;
+  const spec = stack.services[service];
+  if (spec) return { stack, spec };
+  const everyProfile = await loadStackFromFlags({ ...values, profile: ['*'] }, ctx);
+  const inProfile = everyProfile?.services[service];
+  if (everyProfile && inProfile) return { stack: everyProfile, spec: inProfile };
+  throw new UsageError(
+    `no service named ${service}; services: ${Object.keys(stack.services).join(', ')}`,
+    RUN_USAGE,
+  );
+}
 
 /** Undefined once every dependency is ready (or there are none), else what stands in the way. */
 async function readyDependencies(

@@ -1,0 +1,200 @@
+/**
+ * `devenv exec` and `devenv run` from a second terminal against a real `devenv up` of a small
+ * stack in a temp directory: real processes, real environments read back from them, real exit
+ * codes and signals, and one-off runs whose dependencies the running devenv starts first.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVENV_BIN, devenvPs, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
+import { useTempDirs } from '../../test/temp-dir.js';
+import { freePort } from '../process/free-port.js';
+
+const env = { ...process.env, DEVENV_METRICS_PORT: 'off', SHOP_DB: 'orders' };
+const makeTempDir = useTempDirs('devenv-exec-run-');
+
+/** `devenv <args>` as a second terminal runs it, in `cwd`, with `extraEnv` on top of the test's. */
+async function devenv(
+  cwd: string,
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    // The file before the service: options of exec and run end at the service's name.
+    const [command, ...rest] = args;
+    const argv = [command!, '-f', 'compose.yaml', ...rest];
+    const { stdout, stderr } = await promisify(execFile)(DEVENV_BIN, argv, {
+      cwd,
+      env: { ...env, ...extraEnv },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (thrown) {
+    const e = thrown as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/**
+ * `db` listens on a TCP port (its probe); `migrate` depends on it being healthy and is a one-shot
+ * task that must not run with the stack; `idle` runs until stopped.
+ */
+function composeFile(dbPort: number): string {
+  const node = JSON.stringify(process.execPath);
+  const listen = `require('node:net').createServer(s => s.end()).listen(${dbPort}, '127.0.0.1')`;
+  return `
+name: exec-run
+services:
+  db:
+    image: demo/db:1
+    environment:
+      DB_NAME: \${SHOP_DB:-shop}
+    x-devenv:
+      native:
+        cwd: ./db-home
+        command: [${node}, -e, "${listen}"]
+      probe: { tcp: { host: 127.0.0.1, port: ${dbPort} } }
+  migrate:
+    image: demo/migrate:1
+    profiles: [tasks]
+    depends_on:
+      db: { condition: service_healthy }
+    environment:
+      MIGRATE_TARGET: \${SHOP_DB:-shop}
+    x-devenv:
+      native:
+        command: [${node}, -e, "console.log('migrated', process.env.MIGRATE_TARGET)"]
+  idle:
+    image: demo/idle:1
+    x-devenv:
+      native:
+        command: [${node}, -e, "setInterval(() => {}, 1000)"]
+`;
+}
+
+/** A one-off command that exits 0 when `port` answers, 9 when nothing listens there. */
+function connects(port: number): string[] {
+  const script = `require('node:net').connect(${port}, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(9))`;
+  return [process.execPath, '-e', script];
+}
+
+describe('devenv exec and run against a running stack', () => {
+  let dir: string;
+  let dbPort: number;
+  let up: DevenvRun;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'devenv-exec-run-'));
+    await mkdir(join(dir, 'db-home'));
+    dbPort = await freePort();
+    await writeFile(join(dir, 'compose.yaml'), composeFile(dbPort));
+    up = startDevenv(['up', '-f', 'compose.yaml'], dir, env);
+    await up.waitFor(/db\s+healthy/);
+    await up.waitFor(/idle\s+healthy/);
+  }, 60_000);
+  afterAll(async () => {
+    up?.child.kill('SIGINT');
+    expect((await up?.exited)?.code).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("exec: the service's own environment (interpolated, with the session token) and directory", async () => {
+    const { code, stdout } = await devenv(
+      dir,
+      ['exec', 'db', 'sh', '-c', 'echo "$DB_NAME|$DEVENV_SESSION_TOKEN|$PWD|$SHOP_DB"'],
+      { SHOP_DB: 'not-this-shell' },
+    );
+    expect(code).toBe(0);
+    const token = (await readFile(join(dir, '.devenv', 'session-token'), 'utf8')).trim();
+    // The process's environment, not this shell's: devenv up's SHOP_DB (inherited, and
+    // interpolated into DB_NAME), not the one exec was started with.
+    expect(stdout.trim()).toBe(`orders|${token}|${join(dir, 'db-home')}|orders`);
+  });
+
+  it('exec: -e and -w as in Compose, options after the service belong to the command', async () => {
+    const { code, stdout } = await devenv(dir, [
+      'exec',
+      '-e',
+      'EXTRA=1',
+      '-w',
+      '..',
+      'db',
+      '--',
+      'sh',
+      '-c',
+      'echo "$EXTRA $PWD" -e',
+    ]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(`1 ${dir} -e`);
+  });
+
+  it("exec: the command's exit code, 128+n for a signal, 127 for a missing command", async () => {
+    expect((await devenv(dir, ['exec', 'db', 'sh', '-c', 'exit 42'])).code).toBe(42);
+    expect((await devenv(dir, ['exec', 'db', 'sh', '-c', 'kill -TERM $$'])).code).toBe(143);
+    const missing = await devenv(dir, ['exec', 'db', 'no-such-command-here']);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('cannot run no-such-command-here');
+  });
+
+  it('exec: an unknown service is a usage error; a stopped one says how to start it', async () => {
+    const unknown = await devenv(dir, ['exec', 'nope', 'true']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no service nope in the running stack; services: db, idle');
+    expect((await devenv(dir, ['stop', 'idle'])).code).toBe(0);
+    const stopped = await devenv(dir, ['exec', 'idle', 'true']);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain(
+      'idle is not running (stopped); start it with `devenv start idle`',
+    );
+    expect((await devenv(dir, ['start', 'idle'])).code).toBe(0);
+  });
+
+  it("run: the dependencies are started and ready first, and the exit code is the command's", async () => {
+    expect((await devenv(dir, ['stop', 'db'])).code).toBe(0);
+    const run = await devenv(dir, ['run', 'migrate', ...connects(dbPort)]);
+    expect(run.code).toBe(0);
+    expect(devenvPs(dir, ['-f', 'compose.yaml'])['db']?.phase).toBe('healthy');
+    const failing = await devenv(dir, ['run', 'migrate', 'sh', '-c', 'exit 3']);
+    expect(failing.code).toBe(3);
+  });
+
+  it('run --no-deps: nothing is started for it', async () => {
+    expect((await devenv(dir, ['stop', 'db'])).code).toBe(0);
+    const run = await devenv(dir, ['run', '--no-deps', 'migrate', ...connects(dbPort)]);
+    expect(run.code).toBe(9);
+    expect(devenvPs(dir, ['-f', 'compose.yaml'])['db']?.phase).toBe('stopped');
+    expect((await devenv(dir, ['start', 'db'])).code).toBe(0);
+  });
+
+  it("run: the service's own command and environment, its output here and in the logs as SERVICE-run-<n>", async () => {
+    const run = await devenv(dir, ['run', 'migrate']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('migrated orders');
+    const name = /devenv run: (migrate-run-\d+)/.exec(run.stderr)?.[1];
+    expect(name).toBeDefined();
+    const logs = await devenv(dir, ['logs', '--raw', name!]);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/stdout migrated orders\n/);
+    expect(logs.stdout).toContain(`${name} exited with code 0`);
+    // Not supervised: the running stack never heard of it.
+    expect(Object.keys(devenvPs(dir, ['-f', 'compose.yaml']))).toEqual(['db', 'idle']);
+  });
+});
+
+describe('devenv exec and run without a running stack', () => {
+  it('exec says no devenv runs; run needs --no-deps for a service with dependencies', async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'db-home'));
+    await writeFile(join(dir, 'compose.yaml'), composeFile(await freePort()));
+    const exec = await devenv(dir, ['exec', 'db', 'true']);
+    expect(exec.code).toBe(1);
+    expect(exec.stderr).toContain('no devenv is running for this project');
+    const run = await devenv(dir, ['run', 'migrate', 'true']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('migrate depends on db, and no devenv runs this stack');
+    const noDeps = await devenv(dir, ['run', '--no-deps', 'migrate', 'sh', '-c', 'exit 5']);
+    expect(noDeps.code).toBe(5);
+  });
+});
