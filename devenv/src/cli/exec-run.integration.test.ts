@@ -4,13 +4,14 @@
  * codes and signals, and one-off runs whose dependencies the running devenv starts first.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN, devenvPs, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
+import { PROJECT_ROOT } from '../project-root.js';
 import { freePort } from '../process/free-port.js';
 
 const env = { ...process.env, DEVENV_METRICS_PORT: 'off', SHOP_DB: 'orders' };
@@ -197,4 +198,55 @@ describe('devenv exec and run without a running stack', () => {
     const noDeps = await devenv(dir, ['run', '--no-deps', 'migrate', 'sh', '-c', 'exit 5']);
     expect(noDeps.code).toBe(5);
   });
+});
+
+/**
+ * The native Postgres as the shipped stack runs it (devenv's postgres-server launcher), with
+ * libpq's PG* variables in its environment: psql run through exec finds the server by them.
+ */
+function postgresCompose(dir: string, port: number): string {
+  const node = JSON.stringify(process.execPath);
+  return `
+name: exec-pg
+services:
+  postgres:
+    image: postgres:16.10
+    environment:
+      POSTGRES_USER: timecop
+      POSTGRES_PASSWORD: timecop
+      POSTGRES_DB: timecop
+      PGHOST: 127.0.0.1
+      PGPORT: '${port}'
+      PGUSER: timecop
+      PGPASSWORD: timecop
+      PGDATABASE: timecop
+    x-devenv:
+      native:
+        cwd: ${PROJECT_ROOT}
+        command: [${node}, devenv/bin/devenv.js, postgres-server, --port, '${port}', --data, ${dir}/data, --pglite-data, ${dir}/pglite]
+      probe:
+        postgres: { url: 'postgres://timecop:timecop@127.0.0.1:${port}/timecop' }
+        start_timeout: 90s
+`;
+}
+
+describe('devenv exec postgres psql', () => {
+  it("answers select 1 through the running native postgres, with the service's environment", async () => {
+    const dir = await makeTempDir();
+    // As root the server runs as the postgres user, which must get into its data directory.
+    await chmod(dir, 0o755);
+    await writeFile(join(dir, 'compose.yaml'), postgresCompose(dir, await freePort()));
+    const up = startDevenv(['up', '-f', 'compose.yaml'], dir, env);
+    try {
+      await up.waitFor(/postgres\s+healthy/, 90_000);
+      const psql = await devenv(dir, ['exec', 'postgres', 'psql', '-tAc', 'select 1']);
+      expect(psql).toMatchObject({ code: 0, stdout: '1\n' });
+      const failing = await devenv(dir, ['exec', 'postgres', 'psql', '-c', 'select nonsense']);
+      expect(failing.code).toBe(1);
+      expect(failing.stderr).toContain('column "nonsense" does not exist');
+    } finally {
+      up.child.kill('SIGINT');
+      expect((await up.exited).code).toBe(0);
+    }
+  }, 150_000);
 });
