@@ -69,7 +69,7 @@ describe('observability on the running stack', () => {
       'both workers serving metrics',
       180_000,
       async () =>
-        (await ok('http://127.0.0.1:9464/metrics')) && (await ok('http://127.0.0.1:9465/metrics')),
+        (await ok('http://127.0.0.1:9464/metrics')) && (await ok('http://127.0.0.1:9470/metrics')),
     );
   }, 840_000);
 

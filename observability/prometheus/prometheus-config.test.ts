@@ -32,7 +32,7 @@ describe('prometheus.yml', () => {
     );
     expect(targets).toMatchObject({
       'worker-typescript': ['127.0.0.1:9464'],
-      'worker-python': ['127.0.0.1:9465'],
+      'worker-python': ['127.0.0.1:9470'],
       dispatcher: ['127.0.0.1:7070'],
       temporal: ['127.0.0.1:7235'],
       devenv: ['127.0.0.1:9469'],

@@ -127,6 +127,15 @@ describe('expandReplicas', () => {
     expect(!tooMany.ok && tooMany.error[0]).toMatch(
       /^service "worker" has 4 replicas but its host port range 127.0.0.1:7081-7083 has 3 ports\n {2}give a host port range with one port per replica, e.g. "127.0.0.1:7081-7084:7081"$/,
     );
+    const clash = expandReplicas(
+      stackOf(
+        "services:\n  a: {image: x, ports: ['127.0.0.1:8000-8002:80']}\n  b: {image: x, ports: ['127.0.0.1:8001:80']}\n",
+      ),
+      { a: 2 },
+    );
+    expect(!clash.ok && clash.error).toEqual([
+      'host port 127.0.0.1:8001/tcp is already published by "a-2"\n  publish a different host port, or bind different host IPs',
+    ]);
     const unknown = expandReplicas(stack, { nope: 2 });
     expect(!unknown.ok && unknown.error).toEqual(['no service named "nope" to scale']);
   });

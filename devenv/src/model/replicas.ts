@@ -1,4 +1,5 @@
 import { err, ok, type Result } from '../../shared/result.js';
+import { findPortConflicts } from './port-conflicts.js';
 import { replicaPortProblems } from './replica-count.js';
 import type { PortMapping, ServiceSpec, Stack } from './stack.js';
 
@@ -67,6 +68,11 @@ export function expandReplicas(
         : { ...spec, dependsOn };
     });
   }
+  // A replica's port of a range may be another service's port (7082 of 7081-7085, say).
+  const clashes = findPortConflicts(
+    Object.values(services).map((spec) => ({ name: spec.name, ports: spec.ports, portPaths: [] })),
+  );
+  if (clashes.length > 0) return err(clashes.map((clash) => `${clash.message}\n  ${clash.hint}`));
   return ok({
     ...declared,
     services,
