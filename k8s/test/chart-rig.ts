@@ -32,6 +32,12 @@ export const VALUES_SETS: Readonly<Record<string, readonly string[]>> = {
   kind: [TEST_CREDENTIALS, 'values-kind.yaml'],
   'self-contained': [TEST_CREDENTIALS, 'values-self-contained.yaml'],
   'kind + self-contained': [TEST_CREDENTIALS, 'values-kind.yaml', 'values-self-contained.yaml'],
+  'kind + self-contained + offline': [
+    TEST_CREDENTIALS,
+    'values-kind.yaml',
+    'values-self-contained.yaml',
+    'values-offline.yaml',
+  ],
 };
 
 export interface Tools {
