@@ -101,7 +101,6 @@ async function supervise(
   const reporter = startReporter(engine, bus, options, ctx, interactive);
   const snapshot = startSnapshot(engine, bus, stateDir);
   const stopRequest = watchForStop(ctx, reporter, sessionPath(stateDir));
-  await serveMetrics(engine, bus, options.metricsPort, reporter, teardown);
 
   let code = 1;
   let thrown: { readonly error: unknown } | undefined;
@@ -109,6 +108,8 @@ async function supervise(
     // From here on services run: whatever happens next (a throw in the TUI, the watcher, the
     // control socket, or a fault anywhere in devenv), the teardown below stops every one of them.
     engine.begin();
+    // After the first spawns: nothing the services need waits for devenv's own /metrics.
+    await serveMetrics(engine, bus, options.metricsPort, reporter, teardown);
     if (options.watch) await startReload(started, run);
     const control = await serveControlSocket({ stateDir, engine, snapshot, reporter });
     if (control) teardown.afterStop(() => control.close());
