@@ -1,0 +1,149 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { clusterLayout } from '../../devenv/src/cluster/layout.js';
+import { runCommand, type CommandOutcome } from '../../devenv/src/process/run-command.js';
+import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
+import { DEVENV_BIN } from '../../devenv/test/devenv-process.js';
+import type { TestCluster } from '../../devenv/test/local-cluster.js';
+
+/** The end-to-end promote tests' view of the leased cluster: how `devenv promote` reaches it. */
+export interface PromoteTarget {
+  readonly context: string;
+  /** `--containerd SOCKET` for the local cluster; none for kind (`kind load`). */
+  readonly containerdArgs: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  /** Another checkout's devenv (a code change of the test's own); default this one's. */
+  readonly bin?: string;
+}
+
+const CHART = join(PROJECT_ROOT, 'k8s', 'charts', 'time-cop');
+/** kind's values, Temporal/Postgres/Prometheus in the release, and their images built here. */
+export const OFFLINE_VALUES = [
+  'values-kind.yaml',
+  'values-self-contained.yaml',
+  'values-offline.yaml',
+]
+  .map((file) => join(CHART, file))
+  .flatMap((file) => ['--values', file]);
+
+/** The test lease records the local cluster's state directory here (devenv/test/local-cluster.ts). */
+const CURRENT_CLUSTER = '/tmp/devenv-test-cluster/current';
+
+export async function promoteTarget(cluster: TestCluster): Promise<PromoteTarget> {
+  const env = { ...process.env, KUBECONFIG: cluster.kubeconfig };
+  if (cluster.kind === 'kind') return { context: 'kind-devenv-test', containerdArgs: [], env };
+  const stateDir = (await readFile(CURRENT_CLUSTER, 'utf8')).trim();
+  return {
+    context: 'devenv-local',
+    containerdArgs: ['--containerd', clusterLayout(stateDir).containerdSocket],
+    env,
+  };
+}
+
+/** `devenv promote` as a user runs it, with the test's cluster and namespace. */
+export function promote(
+  target: PromoteTarget,
+  namespace: string,
+  extra: readonly string[],
+  onOutput?: (chunk: string) => void,
+): Promise<CommandOutcome> {
+  return runCommand(
+    target.bin ?? DEVENV_BIN,
+    [
+      'promote',
+      '--context',
+      target.context,
+      ...target.containerdArgs,
+      '--namespace',
+      namespace,
+      ...extra,
+    ],
+    {
+      env: target.env,
+      timeoutMs: 25 * 60_000,
+      ...(onOutput === undefined ? {} : { onOutput }),
+    },
+  );
+}
+
+/**
+ * The images the offline values run besides the app images, built as the docker runtime's
+ * offline stack builds them (on the bootstrap's Debian base image).
+ */
+export async function buildOfflineImages(): Promise<void> {
+  const bootstrap = await runCommand(DEVENV_BIN, ['images', 'bootstrap'], {
+    timeoutMs: 15 * 60_000,
+  });
+  if (bootstrap.code !== 0) throw new Error(`devenv images bootstrap failed: ${bootstrap.tail}`);
+  for (const [tag, dockerfile] of [
+    ['time-cop/postgres-debian:15', 'compose/images/postgres/Dockerfile'],
+    ['time-cop/prometheus-debian:bookworm', 'k8s/images/prometheus/Dockerfile'],
+  ] as const) {
+    const built = await runCommand(
+      'docker',
+      [
+        'build',
+        '-q',
+        '-t',
+        tag,
+        '--build-arg',
+        'DEBIAN_IMAGE=time-cop/base-debian:bookworm',
+        '-f',
+        dockerfile,
+        '.',
+      ],
+      { cwd: PROJECT_ROOT, timeoutMs: 10 * 60_000 },
+    );
+    if (built.code !== 0) throw new Error(`docker build ${tag} failed: ${built.tail}`);
+  }
+}
+
+/** An image that starts, says so, and exits 3: a release whose pods never become Ready. */
+export async function buildBrokenImage(docker: Dockerode, tag: string, dir: string) {
+  const { copyFile, writeFile } = await import('node:fs/promises');
+  await copyFile('/bin/busybox', join(dir, 'busybox'));
+  await writeFile(
+    join(dir, 'Dockerfile'),
+    'FROM scratch\nCOPY busybox /bin/busybox\nCMD ["/bin/busybox", "sh", "-c", "echo broken-on-purpose >&2; exit 3"]\n',
+  );
+  const stream = await docker.buildImage(
+    { context: dir, src: ['Dockerfile', 'busybox'] },
+    { t: tag },
+  );
+  await new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve(undefined))),
+  );
+}
+
+interface PodJson {
+  metadata: { name: string; labels?: Record<string, string> };
+  status: {
+    phase: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { name: string; image: string; imageID: string; ready: boolean }[];
+  };
+}
+
+/** The release's pods (test pods excluded) from `kubectl get pods -o json`. */
+export function workloadPods(json: string): PodJson[] {
+  return (JSON.parse(json) as { items: PodJson[] }).items.filter(
+    (pod) => pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed',
+  );
+}
+
+export function isReady(pod: PodJson): boolean {
+  return pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+}
+
+/** image → the image ID each running container reports (`sha256:…`, the digest part of a ref). */
+export function runningImageIds(pods: readonly PodJson[]): Map<string, Set<string>> {
+  const ids = new Map<string, Set<string>>();
+  for (const pod of pods)
+    for (const c of pod.status.containerStatuses ?? []) {
+      const image = c.image.replace(/^docker\.io\/(library\/)?/, '');
+      const id = c.imageID.slice(c.imageID.lastIndexOf('sha256:'));
+      ids.set(image, (ids.get(image) ?? new Set()).add(id));
+    }
+  return ids;
+}
