@@ -1,0 +1,127 @@
+/**
+ * `devenv exec` and `devenv run` of a container service, against a real `devenv up` with the
+ * docker runtime and the real Docker Engine: `docker exec` into the service's container, and a
+ * one-off `docker run` of its image on the project's network.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Dockerode from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
+import { requireDockerEngine } from '../../test/docker-engine.js';
+
+const project = `devenv-exec-docker-${process.pid}`;
+const image = `${project}-box:test`;
+const env = { ...process.env, DEVENV_METRICS_PORT: 'off', BOX: 'boxed' };
+let docker: Dockerode;
+
+async function devenv(
+  cwd: string,
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, ...rest] = args;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      DEVENV_BIN,
+      [command!, '-f', 'compose.yaml', ...rest],
+      { cwd, env, timeout: 120_000 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (thrown) {
+    const e = thrown as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** `box`: busybox's httpd in an image built here from a static busybox (no registry is reachable). */
+async function writeProject(dir: string): Promise<void> {
+  const context = join(dir, 'box');
+  await mkdir(join(context, 'www'), { recursive: true });
+  await copyFile('/bin/busybox', join(context, 'busybox'));
+  await writeFile(join(context, 'www', 'index.html'), 'hello from box\n');
+  await writeFile(
+    join(context, 'Dockerfile'),
+    'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nWORKDIR /www\n',
+  );
+  await writeFile(
+    join(dir, 'compose.yaml'),
+    `name: ${project}
+services:
+  box:
+    build: { context: ./box }
+    image: ${image}
+    command: [/bin/busybox, httpd, -f, -p, '8080', -h, /www]
+    environment:
+      BOX_NAME: \${BOX:-unset}
+    stop_grace_period: 1s
+`,
+  );
+}
+
+const sh = (script: string) => ['/bin/busybox', 'sh', '-c', script];
+
+describe('devenv exec and run of a container service', () => {
+  let dir: string;
+  let up: ReturnType<typeof startDevenv>;
+  beforeAll(async () => {
+    docker = await requireDockerEngine();
+    // Not useTempDirs: the directory outlives each test, for the whole describe.
+    dir = await mkdtemp(join(tmpdir(), 'devenv-exec-docker-'));
+    await writeProject(dir);
+    up = startDevenv(['up', '-f', 'compose.yaml', '--no-logs'], dir, env);
+    await up.waitFor(/box\s+healthy/, 120_000);
+  }, 180_000);
+  afterAll(async () => {
+    up?.child.kill('SIGINT');
+    expect((await up?.exited)?.code).toBe(0);
+    await docker
+      ?.getImage(image)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('exec: inside the container, with its environment and working directory; -e, -w and the exit code', async () => {
+    const token = (await readFile(join(dir, '.devenv', 'session-token'), 'utf8')).trim();
+    const seen = await devenv(dir, [
+      'exec',
+      '-T',
+      'box',
+      ...sh('echo "$BOX_NAME $DEVENV_SESSION_TOKEN $PWD"'),
+    ]);
+    expect(seen).toMatchObject({ code: 0, stdout: `boxed ${token} /www\n` });
+    const flags = await devenv(dir, [
+      'exec',
+      '-T',
+      '-e',
+      'X=1',
+      '-w',
+      '/bin',
+      'box',
+      ...sh('echo "$X $PWD"; exit 7'),
+    ]);
+    expect(flags).toMatchObject({ code: 7, stdout: '1 /bin\n' });
+  });
+
+  it('run --rm: a one-off container of the image on the project network, logged as box-run-<n>', async () => {
+    const run = await devenv(dir, [
+      'run',
+      '--rm',
+      'box',
+      ...sh('/bin/busybox wget -q -O - http://box:8080/; echo "$BOX_NAME"; exit 4'),
+    ]);
+    expect(run).toMatchObject({ code: 4, stdout: 'hello from box\nboxed\n' });
+    const name = /devenv run: (box-run-\d+)/.exec(run.stderr)?.[1];
+    const logs = await devenv(dir, ['logs', '--raw', name!]);
+    expect(logs.stdout).toMatch(/stdout hello from box\n/);
+    // --rm: nothing of it is left.
+    const left = await docker.listContainers({
+      all: true,
+      filters: { name: [`${project}-box-run`] },
+    });
+    expect(left).toEqual([]);
+  });
+});
