@@ -127,12 +127,12 @@ describe('devenv promote before the cluster (real kubeconfig, real helm)', () =>
     expect(known.stderr).toMatch(/127\.0\.0\.1:9/);
   });
 
-  it('refuses the current context when it is not a kind cluster, and --allow-context lets it through', async () => {
+  it('refuses the current context when it is not a local cluster, and --allow-context lets it through', async () => {
     const { env, docker } = await setup();
     const refused = await run(DEVENV_BIN, ['promote'], env);
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain(
-      'devenv promote: refusing context "prod" (https://k8s.prod.example.com:6443): its name is not kind-<cluster>',
+      'devenv promote: refusing context "prod" (https://k8s.prod.example.com:6443): its API server is not on this machine\'s loopback, so it is not a local cluster',
     );
     expect(refused.stderr).toContain('pass --allow-context prod');
     expect(docker.requests).toEqual([]);
