@@ -184,6 +184,29 @@ describe('devenv exec and run against a running stack', () => {
   });
 });
 
+describe('devenv exec and run with replicas', () => {
+  it('exec: --index N or SERVICE-N picks a replica, the first by default', async () => {
+    const dir = await makeTempDir();
+    await mkdir(join(dir, 'db-home'));
+    await writeFile(join(dir, 'compose.yaml'), composeFile(await freePort()));
+    const up = startDevenv(['up', '-f', 'compose.yaml', '--scale', 'idle=2', 'idle'], dir, env);
+    try {
+      await up.waitFor(/idle-2\s+healthy/);
+      const replica = async (...args: string[]) =>
+        (await devenv(dir, ['exec', ...args, 'sh', '-c', 'echo $DEVENV_REPLICA'])).stdout.trim();
+      expect(await replica('idle')).toBe('1');
+      expect(await replica('--index', '2', 'idle')).toBe('2');
+      expect(await replica('idle-2')).toBe('2');
+      const none = await devenv(dir, ['exec', '--index', '3', 'idle', 'true']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('no service idle with replica 3 in the running stack');
+    } finally {
+      up.child.kill('SIGINT');
+      expect((await up.exited).code).toBe(0);
+    }
+  });
+});
+
 describe('devenv exec and run without a running stack', () => {
   it('exec says no devenv runs; run needs --no-deps for a service with dependencies', async () => {
     const dir = await makeTempDir();
