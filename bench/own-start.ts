@@ -10,18 +10,21 @@
 //   pseudo-terminal (`script`, 160×50), read from /proc 3 s after the service is up. Targets
 //   ≤ 60 MB and ≤ 110 MB.
 // Medians of `rounds` (default 5). Run: npx tsx bench/own-start.ts [rounds] [first,oneline,chain,rss]
+// DEVENV_BIN=<checkout>/devenv/bin/devenv.js measures that devenv instead.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEVENV, median, waitExit } from './devenv-run.js';
+import { DEVENV as PROJECT_DEVENV, median, waitExit } from './devenv-run.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 /** Which parts to run (comma-separated: first,oneline,chain,rss); all by default. */
 const parts = new Set((process.argv[3] ?? 'first,oneline,chain,rss').split(','));
 const NODE = process.execPath;
+// Another checkout's devenv (an older commit, for before/after in one run); this one by default.
+const DEVENV = process.env.DEVENV_BIN ?? PROJECT_DEVENV;
 // Any free port: a devenv already serving /metrics on 9469 must not change what is measured.
 const ENV = { ...process.env, DEVENV_METRICS_PORT: '0' };
 const dir = await mkdtemp(join(tmpdir(), 'devenv-bench-own-start-'));
