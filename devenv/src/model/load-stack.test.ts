@@ -148,8 +148,8 @@ x-notes: kept
     ]);
     const probe = errorsOf(text.replace('      - [nested]\n', '').replace('often', '5s'));
     expect(probe).toEqual([
-      `compose.yaml:9:7: services.api.x-devenv.probe: the probe has no check; expected one of tcp, http, exec, grpc, temporal, postgres\n  → write the probe as {tcp|http|exec|grpc|temporal|postgres: …}`,
-      `compose.yaml:10:9: services.api.x-devenv.probe.tpc: unknown probe kind 'tpc'; expected one of tcp, http, exec, grpc, temporal, postgres\n  → or a probe setting: period, timeout, failure_threshold, start_timeout, restart_unhealthy`,
+      `compose.yaml:9:7: services.api.x-devenv.probe: the probe has no check; expected one of tcp, http, exec, grpc, temporal, temporal_worker, postgres\n  → write the probe as {tcp|http|exec|grpc|temporal|temporal_worker|postgres: …}`,
+      `compose.yaml:10:9: services.api.x-devenv.probe.tpc: unknown probe kind 'tpc'; expected one of tcp, http, exec, grpc, temporal, temporal_worker, postgres\n  → or a probe setting: period, timeout, failure_threshold, start_timeout, restart_unhealthy`,
     ]);
   });
 

@@ -17,31 +17,46 @@ const pollerKind = z.enum(['workflow', 'activity'], {
   error: 'expected workflow or activity',
 });
 
+const DEFAULT_KINDS: PollerKind[] = ['workflow', 'activity'];
+
+const workerObject = z.strictObject(
+  {
+    task_queue: z.string().min(1, { error: 'the task queue the worker polls' }),
+    address: z.string().min(1).optional(),
+    namespace: z.string().min(1).default(DEFAULT_TEMPORAL_NAMESPACE),
+    kinds: z
+      .array(pollerKind)
+      .min(1, { error: 'expected one or both of workflow, activity' })
+      .default(DEFAULT_KINDS),
+  },
+  { error: 'expected {task_queue, address?, namespace?, kinds?}' },
+);
+
 /**
- * `temporal_worker: {task_queue, address?, namespace?, kinds?}`: this run of the service polls
- * the task queue (DescribeTaskQueue lists a poller of it for each kind). Any Temporal worker's
- * readiness, whatever its language, without a health endpoint of its own.
+ * `temporal_worker: QUEUE` or `temporal_worker: {task_queue, address?, namespace?, kinds?}`:
+ * this run of the service polls the task queue (DescribeTaskQueue lists a poller of it for each
+ * kind). Any Temporal worker's readiness, whatever its language, without a health endpoint.
  */
 export const temporalWorkerProbe: ProbeKindDefinition<TemporalWorkerCheck> = {
   parse: z
-    .strictObject(
+    .union(
+      [
+        z
+          .string()
+          .min(1)
+          .transform((task_queue) => ({ task_queue })),
+        workerObject,
+      ],
       {
-        task_queue: z.string().min(1, { error: 'the task queue the worker polls' }),
-        address: z.string().min(1).optional(),
-        namespace: z.string().min(1).default(DEFAULT_TEMPORAL_NAMESPACE),
-        kinds: z
-          .array(pollerKind)
-          .min(1, { error: 'expected one or both of workflow, activity' })
-          .default(['workflow', 'activity']),
+        error: 'expected a task queue or {task_queue, address?, namespace?, kinds?}',
       },
-      { error: 'expected {task_queue, address?, namespace?, kinds?}' },
     )
     .transform((worker) => ({
       kind: 'temporal_worker' as const,
       taskQueue: worker.task_queue,
-      address: worker.address,
-      namespace: worker.namespace,
-      kinds: [...new Set(worker.kinds)],
+      address: 'address' in worker ? worker.address : undefined,
+      namespace: 'namespace' in worker ? worker.namespace : DEFAULT_TEMPORAL_NAMESPACE,
+      kinds: [...new Set('kinds' in worker ? worker.kinds : DEFAULT_KINDS)],
     })),
   write: (check) => ({
     task_queue: check.taskQueue,
