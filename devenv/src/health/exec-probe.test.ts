@@ -1,5 +1,5 @@
 /** The exec probe with real shell commands: exits, failures, timeouts and background children. */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,4 +59,29 @@ describe('probeExec', () => {
       alive(grandchild) ? undefined : true,
     );
   }, 20_000);
+
+  it('keeps the last of stdout and stderr in the order written, and no descriptor per check', async () => {
+    const dir = await makeTempDir();
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    await probeExec(['true'], dir, 5_000);
+    const before = openFds();
+    for (let i = 0; i < 20; i++) await probeExec(['true'], dir, 5_000);
+    const script = 'echo one; echo two >&2; echo three; exit 1';
+    expect(await probeExec(['sh', '-c', script], dir, 5_000)).toEqual({
+      ok: false,
+      detail: 'sh: exit 1: one\ntwo\nthree',
+    });
+    expect(openFds()).toBe(before);
+  });
+
+  it('runs a `sh -c` of plain words as its program, without the shell', async () => {
+    const dir = await makeTempDir();
+    expect(await probeExec(['sh', '-c', 'true'], dir, 5_000)).toEqual({
+      ok: true,
+      detail: 'true exited 0',
+    });
+    const outcome = await probeExec(['sh', '-c', 'ls /nonexistent-devenv-probe'], dir, 5_000);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.detail).toMatch(/^ls: exit 2: ls: cannot access/);
+  });
 });

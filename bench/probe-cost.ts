@@ -1,0 +1,106 @@
+// S2 of issue #21, the probes' part: devenv supervising 5 idle services, each probed every 5 s,
+// by exec (`true`), by tcp, and with no probe; CPU of devenv's process including the probe
+// processes it reaped (what an exec probe costs is mostly its fork and exec), over a window.
+// Targets: exec ≤ 0.15 % of one core, tcp ≤ 0.1 %. A shorter period measures the same cost per
+// probe with more signal on a noisy machine: the figures are also given scaled to a 5 s period.
+// Run: npx tsx bench/probe-cost.ts [window seconds] [period seconds]
+// Another build of devenv (e.g. a checkout of an older commit): DEVENV_BIN=<its devenv/bin/devenv.js>
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../devenv/src/process/free-port.js';
+import { readProcStatSync } from '../devenv/src/runtime/proc-stat.js';
+import { DEVENV, waitExit } from './devenv-run.js';
+
+const windowSeconds = Number(process.argv[2] ?? 60);
+const periodSeconds = Number(process.argv[3] ?? 5);
+const SERVICES = 5;
+const LISTENER = `require('node:net').createServer((s) => s.end()).listen(Number(process.argv[1]), '127.0.0.1');`;
+
+type Kind = 'exec' | 'tcp' | 'none';
+
+/** devenv's own CPU ticks and those of the children it reaped (the exec probes). */
+function ticks(pid: number): { own: number; reaped: number } {
+  const stat = readProcStatSync(pid);
+  if (stat === undefined) throw new Error(`devenv (${pid}) is gone`);
+  return { own: stat.utime + stat.stime, reaped: stat.cutime + stat.cstime };
+}
+
+interface Usage {
+  /** % of one core, devenv and its reaped probes. */
+  readonly total: number;
+  /** Of which the probe processes themselves. */
+  readonly reaped: number;
+}
+
+async function portAnswers(port: number): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${port}/`).catch((error: unknown) => error);
+  // The listener closes at once: any answer but a refused connection means it listens.
+  return !(response instanceof Error && /ECONNREFUSED/.test(String(response.cause)));
+}
+
+/** The share of one core that devenv (and its reaped probes) used over the window. */
+async function measure(kind: Kind): Promise<Usage> {
+  const dir = await mkdtemp(join(tmpdir(), 'devenv-bench-probe-cost-'));
+  const ports = await Promise.all(Array.from({ length: SERVICES }, () => freePort()));
+  const check = (port: number) =>
+    kind === 'exec' ? 'exec: ["true"]' : kind === 'tcp' ? `tcp: ${port}` : '';
+  const services = ports.map((port, i) =>
+    [
+      `  s${i}:`,
+      `    image: bench/s${i}:1`,
+      '    x-devenv:',
+      `      native: { command: ${JSON.stringify([process.execPath, '-e', LISTENER, String(port)])} }`,
+      kind === 'none' ? '' : `      probe: { period: ${periodSeconds}s, ${check(port)} }`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
+  await writeFile(
+    join(dir, 'compose.yaml'),
+    `name: probecost\nservices:\n${services.join('\n')}\n`,
+  );
+  const devenv = spawn(
+    process.env['DEVENV_BIN'] ?? DEVENV,
+    ['up', '--no-logs', '--no-watch', '-f', join(dir, 'compose.yaml')],
+    {
+      cwd: dir,
+      stdio: 'ignore',
+    },
+  );
+  try {
+    for (const port of ports)
+      while (!(await portAnswers(port))) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 5_000)); // past start-up and the starting cadence
+    const before = ticks(devenv.pid!);
+    const started = performance.now();
+    await new Promise((r) => setTimeout(r, windowSeconds * 1000));
+    const after = ticks(devenv.pid!);
+    const seconds = (performance.now() - started) / 1000;
+    // Ticks are 1/100 s: ticks per second are % of one core.
+    const reaped = (after.reaped - before.reaped) / seconds;
+    return { total: (after.own - before.own) / seconds + reaped, reaped };
+  } finally {
+    devenv.kill('SIGINT');
+    await waitExit(devenv);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const none = await measure('none');
+const tcp = await measure('tcp');
+const exec = await measure('exec');
+const probesPerSecond = SERVICES / periodSeconds;
+const at5s = (percent: number) =>
+  none.total + ((percent - none.total) * (SERVICES / 5)) / probesPerSecond;
+const perProbe = (percent: number) => `${((percent * 10) / probesPerSecond).toFixed(2)} ms`;
+const f = (percent: number) => `${percent.toFixed(3)} %`;
+console.log(`${SERVICES} services, probe period ${periodSeconds} s, ${windowSeconds} s windows`);
+console.log(`no probe: ${f(none.total)} of one core`);
+console.log(`tcp:  ${f(tcp.total)}  (at a 5 s period: ${f(at5s(tcp.total))}, target ≤ 0.1 %)`);
+console.log(`exec: ${f(exec.total)}  (at a 5 s period: ${f(at5s(exec.total))}, target ≤ 0.15 %)`);
+console.log(
+  `  CPU per exec probe: ${perProbe(exec.total - none.total)}, of which the probe process ` +
+    `${perProbe(exec.reaped)} and devenv ${perProbe(exec.total - exec.reaped - none.total)}`,
+);
