@@ -13,7 +13,7 @@ function stackOf(text: string): Stack {
 }
 
 describe('the task queues a compose file declares', () => {
-  it('takes x-devenv.temporal.task_queues and *_TASK_QUEUE variables, and the UI from x-devenv.url', () => {
+  it("takes x-devenv.temporal.task_queues, *_TASK_QUEUE variables and a temporal_worker probe's queue, and the UI from x-devenv.url", () => {
     const stack = stackOf(`
 services:
   temporal:
@@ -26,12 +26,16 @@ services:
     environment: { ORDERS_TASK_QUEUE: orders }
     x-devenv:
       temporal: { task_queues: [hello-world, billing] }
+  sample-worker:
+    image: sample
+    x-devenv:
+      probe: { temporal_worker: { task_queue: probed } }
 `);
     expect(temporalTargetOf(stack)).toEqual({
       address: '127.0.0.1:7233',
       namespace: 'sample',
       uiUrl: 'http://127.0.0.1:8233',
-      taskQueues: ['billing', 'hello-world', 'orders'],
+      taskQueues: ['billing', 'hello-world', 'orders', 'probed'],
     });
   });
 

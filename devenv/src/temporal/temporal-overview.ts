@@ -78,9 +78,7 @@ export function temporalTargetOf(stack: Stack): TemporalTarget | undefined {
     const check = spec.devenv.probe?.check;
     if (check?.kind === 'temporal' && !target)
       target = { address: check.address, namespace: check.namespace, uiUrl: spec.devenv.url };
-    // The temporal_worker probe's queue; read loosely so this stays apart from the probe kinds.
-    const probedQueue = (check as { readonly taskQueue?: unknown } | undefined)?.taskQueue;
-    if (typeof probedQueue === 'string' && probedQueue) queues.add(probedQueue);
+    if (check?.kind === 'temporal_worker') queues.add(check.taskQueue);
     for (const env of [spec.environment, spec.devenv.native?.environment ?? {}]) {
       for (const [key, value] of Object.entries(env))
         if (key.endsWith('_TASK_QUEUE') && value) queues.add(value);

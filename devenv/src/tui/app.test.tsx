@@ -232,6 +232,51 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     ui.unmount();
   });
 
+  it('w opens the failing workflow marked in the Temporal panel in the Temporal UI', async () => {
+    const { controller, calls, setTemporal } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    await tick();
+    ui.stdin.write('w');
+    await tick(30);
+    expect(ui.lastFrame()).toContain('no failing workflow in the Temporal panel');
+    const failing: TemporalOverview = {
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      uiUrl: undefined,
+      namespaces: ['default'],
+      taskQueues: [],
+      failures: [
+        {
+          kind: 'workflow-task',
+          taskQueue: 'hello-world',
+          workflowId: 'throws-in-code',
+          runId: 'run-1',
+          type: 'throwsInCode',
+          message: 'boom in workflow code',
+          attempt: 3,
+          at: Date.now(),
+        },
+      ],
+      failed: [],
+      reloadedAt: Date.now(),
+      error: undefined,
+      at: Date.now(),
+    };
+    setTemporal(failing);
+    await tick();
+    ui.stdin.write('w');
+    await tick(30);
+    expect(ui.lastFrame()).toContain('throws-in-code: no Temporal UI known');
+    setTemporal({ ...failing, uiUrl: 'http://127.0.0.1:8233' });
+    await tick();
+    ui.stdin.write('w');
+    await tick(50);
+    expect(calls).toEqual([
+      'open http://127.0.0.1:8233/namespaces/default/workflows/throws-in-code/run-1/history',
+    ]);
+    ui.unmount();
+  });
+
   it('turns test-on-save on with t and shows the result in the header', async () => {
     const { controller } = inMemoryController();
     const ui = render(createElement(App, { controller }));

@@ -12,7 +12,7 @@ import type { LogRecord } from '../logbus/log-record.js';
 import { runCommand } from './run-command.js';
 import { serviceUrl } from './service-url.js';
 import { orderedServices, ServiceTable } from './service-table.js';
-import { TemporalPanel, temporalPanelHeight } from './temporal-panel.js';
+import { failureToOpen, TemporalPanel, temporalPanelHeight } from './temporal-panel.js';
 import { useLogView } from './use-log-view.js';
 import { useThrottledRefresh } from './use-throttled.js';
 import { useUsage } from './use-usage.js';
@@ -162,6 +162,7 @@ function useKeys(
         return service !== undefined && canBeStopped(service.phase);
       },
       breakingBlocked: reloadBlock?.reason === 'proto-breaking',
+      temporalFailure: failureToOpen(controller.getState().panels.temporal),
       urlOf: (name) => {
         const spec = controller.stack.services[name];
         return spec ? serviceUrl(spec) : undefined;

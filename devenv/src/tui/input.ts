@@ -20,6 +20,9 @@ export interface InputContext {
   /** A breaking proto change is blocked and waits for `b`. */
   readonly breakingBlocked: boolean;
   readonly urlOf: (service: string) => string | undefined;
+  /** The Temporal panel's marked failure: its workflow, and its page when the UI is known. */
+  readonly temporalFailure?:
+    { readonly workflowId: string; readonly url: string | undefined } | undefined;
 }
 
 /** What a key asks the engine to do; the screen's own changes are in the returned view. */
@@ -194,6 +197,8 @@ function onScreen(view: ViewState, action: KeyAction, ctx: InputContext): Transi
         : { view };
     case 'toggle-tests':
       return { view, command: { type: 'toggle-tests' } };
+    case 'open-failure':
+      return openFailure(view, ctx);
     case 'pick-load':
       return { view: { ...view, picker: 0 } };
     case 'help':
@@ -208,6 +213,23 @@ function onScreen(view: ViewState, action: KeyAction, ctx: InputContext): Transi
     default:
       return { view };
   }
+}
+
+/** `w`: the failing workflow's page in the Temporal UI, or why there is none to open. */
+function openFailure(view: ViewState, ctx: InputContext): Transition {
+  const failure = ctx.temporalFailure;
+  if (!failure) return { view: { ...view, status: 'no failing workflow in the Temporal panel' } };
+  if (!failure.url)
+    return {
+      view: {
+        ...view,
+        status: `${failure.workflowId}: no Temporal UI known (set x-devenv.url on the temporal service)`,
+      },
+    };
+  return {
+    view: { ...view, status: `opening ${failure.url}…` },
+    command: { type: 'open-url', service: 'temporal', url: failure.url },
+  };
 }
 
 function nextMatch(view: ViewState, delta: 1 | -1, ctx: InputContext): Transition {

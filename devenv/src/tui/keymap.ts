@@ -14,6 +14,7 @@ export type KeyAction =
   | { readonly type: 'toggle-tests' }
   | { readonly type: 'pick-load' }
   | { readonly type: 'open-url' }
+  | { readonly type: 'open-failure' }
   | { readonly type: 'help' }
   | { readonly type: 'quit' }
   | { readonly type: 'none' };
@@ -104,6 +105,12 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   },
   { label: 'k', help: 'load test', footer: true, triggers: [on('k', { type: 'pick-load' })] },
   { label: 'o', help: 'open page', footer: true, triggers: [on('o', { type: 'open-url' })] },
+  {
+    label: 'w',
+    help: 'open the failing workflow (▸ in the Temporal panel) in its UI',
+    footer: false,
+    triggers: [on('w', { type: 'open-failure' })],
+  },
   {
     label: 'b',
     help: 'accept a blocked breaking proto change',
