@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { getExecTarget, listServices } from '../control/control-client.js';
+import { withToolsOnPath } from '../control/exec-target.js';
 import type { ExecTarget } from '../control/protocol.js';
 import { controlSocketPath } from '../control/socket-path.js';
 import type { Command } from './command.js';
@@ -13,7 +14,7 @@ export const EXEC_USAGE = `Usage: devenv exec [options] SERVICE [--] COMMAND [AR
 
 Runs COMMAND in a running service, as \`docker compose exec\` does: with the environment devenv
 gave the service (its interpolated variables, DEVENV_SESSION_TOKEN, DEVENV_TOOL_*), read back
-from its process, in its working directory; a container service's command runs inside its
+from its process, with its tools first on PATH, in its working directory; a container service's command runs inside its
 container (\`docker exec\`). Stdin, stdout and stderr are this terminal's.
 
   devenv exec postgres sh -c 'psql -h 127.0.0.1 -U "$POSTGRES_USER" -c "select 1"'
@@ -85,7 +86,7 @@ export const execCommand: Command = async (args, ctx) => {
     command,
     {
       cwd: values.workdir === undefined ? where.cwd! : resolve(where.cwd!, values.workdir),
-      env: { ...where.environment, ...extraEnv },
+      env: { ...withToolsOnPath(where.environment), ...extraEnv },
     },
     onSpawnError,
   );

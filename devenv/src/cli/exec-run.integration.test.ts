@@ -56,6 +56,7 @@ services:
     x-devenv:
       native:
         cwd: ./db-home
+        requires: [temporal]
         command: [${node}, -e, "${listen}"]
       probe: { tcp: { host: 127.0.0.1, port: ${dbPort} } }
   migrate:
@@ -112,6 +113,12 @@ describe('devenv exec and run against a running stack', () => {
     // The process's environment, not this shell's: devenv up's SHOP_DB (inherited, and
     // interpolated into DB_NAME), not the one exec was started with.
     expect(stdout.trim()).toBe(`orders|${token}|${join(dir, 'db-home')}|orders`);
+  });
+
+  it("exec: the service's tools are first on PATH", async () => {
+    const { code, stdout } = await devenv(dir, ['exec', 'db', 'temporal', '--version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^temporal version /);
   });
 
   it('exec: -e and -w as in Compose, options after the service belong to the command', async () => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { withToolsOnPath } from '../control/exec-target.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { toolEnvName } from '../runtime/native.js';
 import { SESSION_TOKEN_VAR } from '../session/session-secret.js';
@@ -46,7 +47,7 @@ export async function nativeRunOf(input: NativeRunInput): Promise<Result<NativeR
     const token = input.sessionToken ? { [SESSION_TOKEN_VAR]: input.sessionToken } : {};
     env = { ...process.env, ...toolEnv, ...spec.environment, ...token, ...native.environment };
   }
-  env = { ...env, ...input.extraEnv };
+  env = { ...withToolsOnPath(env), ...input.extraEnv };
   const cwd = input.workdir === undefined ? native.cwd : resolve(native.cwd, input.workdir);
   if (input.command.length > 0) return ok({ argv: input.command, cwd, env });
   if (!native.tool) return ok({ argv: native.command, cwd, env });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
 import { isRunning, type ServiceState } from '../engine/service-state.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { ExecTarget } from './protocol.js';
@@ -44,4 +45,22 @@ export function execTargetOf(
   return environment.ok
     ? { ...base, environment: environment.value, problem: null }
     : { ...base, environment: {}, problem: environment.error };
+}
+
+/**
+ * The environment with the directories of the service's tools (DEVENV_TOOL_* from the toolchain)
+ * first on PATH: `devenv exec temporal temporal operator namespace list` finds the project's
+ * `temporal`, as a shell inside the service's container would find the image's.
+ */
+export function withToolsOnPath(
+  environment: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  const dirs = Object.entries(environment)
+    .filter(([key, value]) => key.startsWith('DEVENV_TOOL_') && value)
+    .map(([, value]) => dirname(value!));
+  const path = environment['PATH'];
+  const entries = [...new Set([...dirs, ...(path ? path.split(delimiter) : [])])];
+  return entries.length === 0
+    ? { ...environment }
+    : { ...environment, PATH: entries.join(delimiter) };
 }
