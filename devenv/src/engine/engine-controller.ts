@@ -2,6 +2,7 @@ import type { LoadRunner } from '../load/load-runner.js';
 import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
 import type { TestRun } from '../reload/related-tests.js';
+import type { ReadyAfterSave } from '../reload/ready-after-save.js';
 import type { ReloadBlock } from '../reload/reloader.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { expandReplicas, isRunStack, rescale } from '../model/replicas.js';
@@ -14,6 +15,8 @@ import type { Supervisor } from './supervisor.js';
 /** The reload subsystem as the controller sees it (reload/hot-reload.ts). */
 export interface ReloadSource {
   block(): ReloadBlock | undefined;
+  /** The last service a save restarted, once ready again (absent: not timed). */
+  lastReady?(): ReadyAfterSave | undefined;
   tests(): TestRun | undefined;
   acceptBreaking(): void;
   toggleTests(): boolean;
@@ -136,6 +139,7 @@ function reportInto(dispatch: (action: EngineAction) => void, subsystems: Subsys
       reload,
       () => [
         { type: 'reload/block', block: reload.block() },
+        { type: 'reload/ready', ready: reload.lastReady?.() },
         { type: 'tests/run', run: reload.tests() },
       ],
     ]);
