@@ -125,8 +125,12 @@ class GenerationHost<Code> implements ReplaceableWorker {
     );
   }
 
-  async #launch(generation: number, code: Code): Promise<Running> {
-    const connection = await this.#options.connect();
+  async #launch(
+    generation: number,
+    code: Code,
+    connecting: Promise<NativeConnection> = this.#options.connect(),
+  ): Promise<Running> {
+    const connection = await connecting;
     let worker: Worker;
     try {
       worker = await this.#options.create(connection, code);
@@ -150,16 +154,34 @@ class GenerationHost<Code> implements ReplaceableWorker {
     return running;
   }
 
+  /** The new code and the new generation's connection, side by side: a swap waits for the slower. */
+  async #loadAndConnect(
+    generation: number,
+  ): Promise<{ code: Code; connecting: Promise<NativeConnection>; loadMs: number }> {
+    const started = performance.now();
+    const connecting = this.#options.connect();
+    try {
+      const code = await this.#options.load(generation);
+      return { code, connecting, loadMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      void connecting.then((c) => c.close()).catch(() => undefined);
+      throw error;
+    }
+  }
+
   async #swapOnce(): Promise<SwapOutcome> {
     const previous = this.#current;
     if (this.#stopping || !previous) return { ok: false, error: 'the worker is stopping' };
     const started = performance.now();
     const generation = previous.generation + 1;
     let next: Running;
+    let loadMs: number;
     try {
-      const code = await this.#options.load(generation);
+      const loaded = await this.#loadAndConnect(generation);
+      loadMs = loaded.loadMs;
       const timeoutMs = this.#options.swapTimeoutMs ?? 15_000;
-      next = await withDeadline(this.#launch(generation, code), timeoutMs, this.name);
+      const launching = this.#launch(generation, loaded.code, loaded.connecting);
+      next = await withDeadline(launching, timeoutMs, this.name);
     } catch (error) {
       const message = describe(error);
       this.#options.logger.warn(
@@ -176,7 +198,7 @@ class GenerationHost<Code> implements ReplaceableWorker {
     stopWorker(previous.worker);
     const ms = Math.round(performance.now() - started);
     this.#options.logger.info(
-      { generation, ms },
+      { generation, ms, loadMs },
       `${this.name} code reloaded; the previous ${this.name} worker drains`,
     );
     return { ok: true, generation, ms };
