@@ -98,7 +98,7 @@ export const runCommand: Command = async (args, ctx) => {
 
 /**
  * The stack, and the service to run in it. As in Compose, naming a service whose profile is not
- * enabled enables it (\`devenv run migrate\` of a \`profiles: [tasks]\` service).
+ * enabled enables it (`devenv run migrate` of a `profiles: [tasks]` service).
  */
 async function stackWithService(
   values: Values,
