@@ -1,4 +1,5 @@
 import type { ToolId } from '../versions/tool-ids.js';
+import { CLUSTER_TOOLS } from './catalog-cluster.js';
 
 /** How a tool can be installed, in order of preference. Versions always come from versions.yaml. */
 export type InstallRoute =
@@ -36,6 +37,17 @@ export type InstallRoute =
       readonly package: string;
       readonly versionLdflag?: string;
       readonly placeholders?: Readonly<Record<string, string>>;
+      /** More `-X` assignments; `{version}`, `{major}`, `{minor}`, `{patch}` are the tool's. */
+      readonly versionLdflags?: readonly string[];
+      /** More binaries of the module, built beside the executable: name → package. */
+      readonly alsoBuilds?: Readonly<Record<string, string>>;
+      /**
+       * Replace directives to directories the module zip lacks (Kubernetes' staging/, etcd's
+       * ../api) are pointed at the published modules at this version (same placeholders).
+       */
+      readonly localReplacesAt?: string;
+      /** CGO_ENABLED=0: static binaries, which also run inside images with no libc. */
+      readonly static?: boolean;
     }
   /** A Debian package: a system install, done only when explicitly allowed (root). */
   | { readonly kind: 'apt'; readonly package: string };
@@ -289,6 +301,7 @@ export const CATALOG: Readonly<Record<ToolId, ToolDefinition>> = {
     routes: [],
     manual: 'install Go (https://go.dev/dl/), at the version versions.yaml names',
   },
+  ...CLUSTER_TOOLS,
 };
 
 /** The npm package with this machine's native binary (`{platform}`/`{arch}` as in Node). Pure. */

@@ -1,5 +1,5 @@
-import { cp, mkdir, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { describeOutcome, runCommand, type CommandOutcome } from '../process/run-command.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { ToolPins } from '../versions/artifact-lock.js';
@@ -11,6 +11,7 @@ import {
   sha512Integrity,
 } from './artifact-check.js';
 import { npmPlatformPackage, type InstallRoute, type ToolDefinition } from './catalog.js';
+import { buildInModuleCopy } from './go-module-build.js';
 import type { InstallContext } from './install.js';
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
@@ -189,40 +190,9 @@ async function goModuleBuild(
   const { dir, def, version, ctx } = build;
   const go = await ctx.prerequisite('go');
   if (!go) return err('Go is needed for this route and was not found');
-  // Built inside the module (go install refuses a module with replace directives); -mod=mod
-  // ignores its vendor/ tree, so every dependency comes from the proxy, checked against the
-  // module's own go.sum.
-  const env = { ...goVerifyingEnv(ctx.env ?? process.env), GOFLAGS: '-mod=mod' };
   const verified = await downloadVerifiedModule(go, build);
   if (!verified.ok) return verified;
-  const source = join(dir, 'src');
-  await cp(verified.value, source, { recursive: true });
-  // The module cache is read-only, and the copy is built in.
-  await runCommand('chmod', ['-R', 'u+w', source]);
-  await rm(join(source, 'vendor'), { recursive: true, force: true });
-  for (const [path, content] of Object.entries(route.placeholders ?? {})) {
-    await mkdir(dirname(join(source, path)), { recursive: true });
-    await writeFile(join(source, path), content);
-  }
-  const outcome = await runCommand(
-    go,
-    [
-      'build',
-      '-trimpath',
-      ...ldflagsFor(route, version),
-      '-o',
-      join(dir, 'bin', def.executable),
-      route.package,
-    ],
-    {
-      cwd: source,
-      env: { ...(ctx.env ?? process.env), ...env },
-      timeoutMs: INSTALL_TIMEOUT_MS,
-      signal: ctx.signal,
-    },
-  );
-  await rm(source, { recursive: true, force: true });
-  return succeeded(outcome) ? ok(undefined) : err(describeOutcome(outcome));
+  return buildInModuleCopy(dir, def.executable, version, route, verified.value, go, ctx);
 }
 
 /**
