@@ -153,6 +153,7 @@ function composeProcess(service: ServiceSpec, runToCompletion: boolean): string 
     `    command: ${JSON.stringify(shellLine(service.argv))}`,
     service.after ? `    depends_on: { ${service.after}: { condition: process_healthy } }` : '',
     probe ? `    readiness_probe: { ${check}, period_seconds: ${service.periodSeconds ?? 5} }` : '',
+    service.watch ? `    watch: { paths: [{ path: ${JSON.stringify(service.watch)} }] }` : '',
     runToCompletion ? '    availability: { exit_on_end: true }' : '',
   ]
     .filter(Boolean)
@@ -162,8 +163,7 @@ function composeProcess(service: ServiceSpec, runToCompletion: boolean): string 
 export function processCompose(binary: string, port: () => Promise<number>): Supervisor {
   return {
     name: 'process-compose',
-    // It has no file watching of its own.
-    supports: { probes: true, order: true, watch: false },
+    supports: { probes: true, order: true, watch: true },
     async prepare(project, dir) {
       const processes = project.services.map((s) => composeProcess(s, project.runToCompletion));
       await writeFile(

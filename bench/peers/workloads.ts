@@ -49,8 +49,9 @@ export async function writeWorkloads(dir: string): Promise<WorkloadFiles> {
 
 /** How many of S1's lines reached `text` (a log file or a supervisor's output). */
 export function countFloodLines(text: string): number {
+  // Without the quotes: a supervisor may store each line escaped inside JSON of its own.
+  const marker = 'activity completed ';
   let count = 0;
-  for (let at = text.indexOf('"msg":"activity completed '); at !== -1; count++)
-    at = text.indexOf('"msg":"activity completed ', at + 1);
+  for (let at = text.indexOf(marker); at !== -1; count++) at = text.indexOf(marker, at + 1);
   return count;
 }
