@@ -64,7 +64,12 @@ export function containerCreateOptions(
       // The supervisor restarts services; an Engine restart policy would fight it.
       RestartPolicy: { Name: 'no' },
     },
-    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [spec.name] } } },
+    // As Compose: a replica answers to its service's name too (the network spreads over them).
+    NetworkingConfig: {
+      EndpointsConfig: {
+        [network]: { Aliases: [...new Set([spec.replicaOf?.service ?? spec.name, spec.name])] },
+      },
+    },
   };
 }
 
