@@ -8,7 +8,7 @@
 // Medians of `rounds` (S2: one window per round). Ratios are of times against the floor.
 // Run: npx tsx bench/peers.ts [rounds] [lines] [idle seconds]
 // DEVENV_BIN=<path to devenv.js> runs another checkout's devenv (before/after); PEERS_ONLY=S1,S4
-// runs only the workloads named.
+// runs only the workloads named; DEVENV_BEFORE=<devenv.js of an older checkout> adds a column.
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import {
 } from './peers/scenarios.js';
 import {
   devenv,
+  devenvAt,
   honcho,
   processCompose,
   projectDir,
@@ -42,6 +43,9 @@ const EDITS = 5;
 const ONLY = process.env['PEERS_ONLY']?.split(',');
 
 const supervisors: Supervisor[] = [devenv];
+// Before and after in one run, on the same machine load.
+const before = process.env['DEVENV_BEFORE'];
+if (before !== undefined) supervisors.push(devenvAt(before, 'devenv (before)'));
 const missing: string[] = [];
 function add(name: string, found: Found, make: (path: string) => Supervisor): void {
   if (found.ok) supervisors.push(make(found.path));

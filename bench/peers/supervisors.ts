@@ -65,30 +65,38 @@ function devenvService(service: ServiceSpec): string {
     .join('\n');
 }
 
-export const devenv: Supervisor = {
-  name: 'devenv',
-  supports: { probes: true, order: true, watch: true },
-  async prepare(project, dir) {
-    const services = project.services.map(devenvService);
-    if (project.runToCompletion) {
-      // `up --ci` returns once every service is ready: `done` is ready only after the others
-      // completed, so the run ends with the last line delivered.
-      const after = project.services
-        .map((s) => `${s.name}: { condition: service_completed_successfully }`)
-        .join(', ');
-      services.push(
-        `  done:\n    image: bench/done:1\n    depends_on: { ${after} }\n` +
-          `    x-devenv:\n      native: { command: ${yamlList([process.execPath, '-e', 'setInterval(() => {}, 1e6)'])} }`,
+export const devenv: Supervisor = devenvAt(process.env['DEVENV_BIN'] ?? DEVENV, 'devenv');
+
+/** devenv from `bin` (another checkout's devenv/bin/devenv.js, for before and after). */
+export function devenvAt(bin: string, name: string): Supervisor {
+  return {
+    name,
+    supports: { probes: true, order: true, watch: true },
+    async prepare(project, dir) {
+      const services = project.services.map(devenvService);
+      if (project.runToCompletion) {
+        // `up --ci` returns once every service is ready: `done` is ready only after the others
+        // completed, so the run ends with the last line delivered.
+        const after = project.services
+          .map((s) => `${s.name}: { condition: service_completed_successfully }`)
+          .join(', ');
+        services.push(
+          `  done:\n    image: bench/done:1\n    depends_on: { ${after} }\n` +
+            `    x-devenv:\n      native: { command: ${yamlList([process.execPath, '-e', 'setInterval(() => {}, 1e6)'])} }`,
+        );
+      }
+      await writeFile(
+        join(dir, 'compose.yaml'),
+        `name: peers\nservices:\n${services.join('\n')}\n`,
       );
-    }
-    await writeFile(join(dir, 'compose.yaml'), `name: peers\nservices:\n${services.join('\n')}\n`);
-    const args = project.runToCompletion
-      ? ['up', '--ci', '--no-logs', '-f', 'compose.yaml']
-      : ['up', '--no-logs', '-f', 'compose.yaml'];
-    return { command: process.env['DEVENV_BIN'] ?? DEVENV, args, cwd: dir };
-  },
-  logOf: (dir, service) => join(dir, '.devenv', 'logs', `${service}.log`),
-};
+      const args = project.runToCompletion
+        ? ['up', '--ci', '--no-logs', '-f', 'compose.yaml']
+        : ['up', '--no-logs', '-f', 'compose.yaml'];
+      return { command: bin, args, cwd: dir };
+    },
+    logOf: (dir, service) => join(dir, '.devenv', 'logs', `${service}.log`),
+  };
+}
 
 function tiltResource(service: ServiceSpec, runToCompletion: boolean): string {
   const probe = service.probe;
