@@ -36,6 +36,8 @@ export interface ControlTarget {
   settled?(): void;
   /** A native service's working directory, for `devenv exec`. */
   workingDirOf?(service: string): string | undefined;
+  /** A replicated service's instances (`worker` → `worker-1`, `worker-2`), for its name. */
+  instancesOf?(service: string): readonly string[] | undefined;
   /** `devenv scale`: the replicas added and removed, or why the count cannot run. */
   scale?(service: string, replicas: number): Promise<Result<ScaleChange, string>>;
 }
@@ -85,10 +87,11 @@ export function createControlActions(target: ControlTarget): ControlActions {
     act: async (request) => {
       const state = target.store.getState();
       if (state.shuttingDown) return err({ reason: 'shutting-down' });
-      const unknown = request.services.filter((name) => !Object.hasOwn(state.services, name));
+      const named = replicasOf(target, state, request.services);
+      const unknown = named.filter((name) => !Object.hasOwn(state.services, name));
       if (unknown.length > 0)
         return err({ reason: 'unknown-service', unknown, services: state.order });
-      const wanted = new Set(request.services);
+      const wanted = new Set(named);
       const order = state.order.filter((name) => wanted.has(name));
       const before: Snapshot = new Map(order.map((name) => [name, state.services[name]!]));
 
@@ -108,6 +111,18 @@ export function createControlActions(target: ControlTarget): ControlActions {
 }
 
 type Snapshot = ReadonlyMap<string, ServiceState>;
+
+/** The names as given, a replicated service's name standing for all its replicas. */
+function replicasOf(
+  target: ControlTarget,
+  state: EngineState,
+  names: readonly string[],
+): readonly string[] {
+  const expanded = names.flatMap((name) =>
+    Object.hasOwn(state.services, name) ? [name] : (target.instancesOf?.(name) ?? [name]),
+  );
+  return [...new Set(expanded)];
+}
 
 /** Scales a service through the target, then waits (if asked) for the replicas it added. */
 async function scaleService(

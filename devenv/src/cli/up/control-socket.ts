@@ -18,6 +18,7 @@ export async function serveControlSocket(options: {
   const { controlSocketPath } = await import('../../control/socket-path.js');
   const { createControlActions } = await import('../../control/control-actions.js');
   const { dependantsRestartedWith } = await import('../../engine/restart-policy.js');
+  const { isRunStack } = await import('../../model/replicas.js');
   const { startControlServer, describeControlServerFailure } =
     await import('../../control/control-server.js');
   const served = await startControlServer({
@@ -29,6 +30,7 @@ export async function serveControlSocket(options: {
       stop: (name) => engine.stop(name),
       start: (name) => engine.start(name),
       scale: (service, replicas) => engine.scale(service, replicas),
+      instancesOf: (name) => (isRunStack(engine.stack) ? engine.stack.instances[name] : undefined),
       restartsAlong: (name) => dependantsRestartedWith(engine.stack, name),
       note: (service, text) => engine.logs.append(service, 'devenv', text),
       settled: () => options.snapshot.flush(engine.getState()),
