@@ -4,7 +4,9 @@ import { CLUSTER_NETWORK } from './layout.js';
 const COREFILE = [
   '.:53 {',
   '    errors',
-  '    health { lameduck 1s }',
+  '    health {',
+  '        lameduck 1s',
+  '    }',
   '    ready',
   `    kubernetes ${CLUSTER_NETWORK.clusterDomain} in-addr.arpa ip6.arpa {`,
   '        pods insecure',

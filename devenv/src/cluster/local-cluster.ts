@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../process/run-command.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
@@ -71,8 +71,11 @@ export async function startLocalCluster(
   );
   if (!started.ok) {
     log(`the local cluster did not start: ${started.error}; stopping what did`);
+    // The state directory goes with the stop; the logs that say why stay beside it.
+    const logs = `${stateDir}.logs`;
+    await cp(layout.logDir, logs, { recursive: true }).catch(() => undefined);
     await stopLocalCluster(stateDir, log);
-    return err(`${started.error} (logs were in ${layout.logDir})`);
+    return err(`${started.error} (the components' logs: ${logs})`);
   }
   return ok({
     layout,
@@ -162,15 +165,18 @@ async function waitUntilUsable(
   const image = corednsImage(binaries.coredns, binaries.corednsVersion).name;
   const applied = await kubectl(['apply', '-f', '-'], renderCorednsManifests(image));
   if (!applied.ok) return applied;
-  const dns = await kubectl([
-    '-n',
-    'kube-system',
-    'rollout',
-    'status',
-    'deployment/coredns',
-    '--timeout=120s',
-  ]);
-  return dns.ok ? ok(undefined) : dns;
+  return waitFor('CoreDNS is ready', 120_000, async () => {
+    const ready = await kubectl([
+      '-n',
+      'kube-system',
+      'get',
+      'deployment',
+      'coredns',
+      '-o',
+      'jsonpath={.status.readyReplicas}',
+    ]);
+    return ready.ok ? ok(ready.value === '1') : ready;
+  });
 }
 
 async function writeConfigs(
