@@ -82,7 +82,7 @@ export function watchTemporal(
 function createReader(service: WorkflowService, target: TemporalTarget, options: WatchOptions) {
   const { namespace } = target;
   const discovery = createQueueDiscovery(service, namespace, options.discoveryPeriodMs);
-  const scanner = createFailureScanner(service, namespace);
+  const scanner = createFailureScanner(service, namespace, options.discoveryPeriodMs);
   let reloadedAt = Date.now();
   let lastReadAt = reloadedAt;
   let knownWorkers: ReadonlySet<string> | undefined;
