@@ -1,4 +1,6 @@
-import { appendFile } from 'node:fs/promises';
+import { Client, Connection } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,10 +31,26 @@ describe('temporal_worker probe on a hello-world-shaped project', () => {
       { describe: () => sample.devenv.output() },
     );
 
+  let connection: Connection | undefined;
+  const execute = async (workflow: string, name: string) => {
+    connection ??= await Connection.connect({ address: sample.temporalAddress });
+    return new Client({ connection }).workflow.execute(workflow, {
+      taskQueue: 'hello-world',
+      workflowId: randomUUID(),
+      args: [name],
+    });
+  };
+
   beforeAll(async () => {
-    sample = await startSample();
+    // A workflow of another file, as a project grows: the fixture exports it from workflows.ts.
+    sample = await startSample({
+      extraWorkflows: {
+        farewell: 'export async function farewell(name: string) {\n  return `Bye, ${name}!`;\n}\n',
+      },
+    });
   });
   afterAll(async () => {
+    await connection?.close();
     await sample.stop();
   });
 
@@ -53,11 +71,14 @@ describe('temporal_worker probe on a hello-world-shaped project', () => {
     expect(ready.lastProbe?.detail).toBe(
       `workflow and activity pollers on hello-world (${ready.pid}@${hostname()})`,
     );
+    expect(await execute('example', 'Temporal')).toBe('Hello, Temporal!');
+    expect(await execute('farewell', 'Temporal')).toBe('Bye, Temporal!');
   }, 150_000);
 
   it("after an edit, is ready only once the new worker polls, not on the old one's record", async () => {
     const before = await healthyWorker();
-    await appendFile(join(sample.dir, 'src', 'activities.ts'), '// an edit\n');
+    const activities = join(sample.dir, 'src', 'activities.ts');
+    await writeFile(activities, (await readFile(activities, 'utf8')).replace('Hello', 'Hi'));
     const line = await sample.devenv.waitFor(
       /worker ready [\d.]+ s after the save \(.*\)/,
       120_000,
@@ -70,6 +91,7 @@ describe('temporal_worker probe on a hello-world-shaped project', () => {
     expect(await identities()).toEqual(
       expect.arrayContaining([`${before.pid}@${hostname()}`, `${after.pid}@${hostname()}`]),
     );
+    expect(await execute('example', 'Temporal')).toBe('Hi, Temporal!');
   }, 150_000);
 
   it('turns unhealthy when the worker stops polling (its process frozen)', async () => {

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,12 @@ export interface RunningSample {
 export async function startSample(
   options: {
     readonly extraFiles?: Readonly<Record<string, string>>;
+    /**
+     * More workflow modules, name → source: each is written to src/<name>.ts and exported from
+     * src/workflows.ts (the worker's workflowsPath), so the worker registers its workflows.
+     */
+    readonly extraWorkflows?: Readonly<Record<string, string>>;
+    /** More arguments for `devenv up`. */
     readonly args?: readonly string[];
   } = {},
 ): Promise<RunningSample> {
@@ -42,6 +48,10 @@ export async function startSample(
   for (const [path, text] of Object.entries(options.extraFiles ?? {})) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
+  }
+  for (const [name, source] of Object.entries(options.extraWorkflows ?? {})) {
+    await writeFile(join(dir, 'src', `${name}.ts`), source);
+    await appendFile(join(dir, 'src', 'workflows.ts'), `export * from './${name}.js';\n`);
   }
   const port = await freePort();
   const compose = join(dir, 'compose.yaml');
