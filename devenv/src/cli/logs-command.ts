@@ -64,8 +64,19 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
       LOGS_USAGE,
     );
 
-  const services = (positionals.length > 0 ? positionals : Object.keys(stack.services)).filter(
-    (s) => available.has(`${fileNameOf(s)}.log`),
+  // A service with replicas logs as SERVICE-1…N: its name stands for their logs too.
+  const withReplicas = (name: string): string[] => {
+    const prefix = `${fileNameOf(name)}-`;
+    const numbers = [...available]
+      .filter((file) => file.startsWith(prefix) && file.endsWith('.log'))
+      .map((file) => file.slice(prefix.length, -'.log'.length))
+      .filter((n) => /^\d+$/.test(n) && !stack.services[`${name}-${n}`])
+      .sort((a, b) => Number(a) - Number(b));
+    return [name, ...numbers.map((n) => `${name}-${n}`)];
+  };
+  const named = positionals.length > 0 ? positionals : Object.keys(stack.services);
+  const services = [...new Set(named.flatMap(withReplicas))].filter((s) =>
+    available.has(`${fileNameOf(s)}.log`),
   );
   if (services.length === 0) {
     ctx.err(`no logs yet in ${dir} (start the stack with \`devenv up\`)`);
