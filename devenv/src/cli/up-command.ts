@@ -16,6 +16,7 @@ import { loadStackFromFlags, stateDirOf } from './stack-options.js';
 import { ciRun } from './up/ci-run.js';
 import { serveControlSocket } from './up/control-socket.js';
 import { startEngine, type StartedEngine } from './up/engine-start.js';
+import { firstServiceActedOn } from './up/first-spawn.js';
 import { serveMetrics, startReporter, startSnapshot } from './up/observers.js';
 import { reapPreviousSession } from './up/previous-session.js';
 import { watchForStop } from './up/stop-request.js';
@@ -108,7 +109,8 @@ async function supervise(
     // From here on services run: whatever happens next (a throw in the TUI, the watcher, the
     // control socket, or a fault anywhere in devenv), the teardown below stops every one of them.
     engine.begin();
-    // After the first spawns: nothing the services need waits for devenv's own /metrics.
+    // What follows loads modules the first spawn does not need: it comes after that spawn.
+    await firstServiceActedOn(engine);
     await serveMetrics(engine, bus, options.metricsPort, reporter, teardown);
     if (options.watch) await startReload(started, run);
     const control = await serveControlSocket({ stateDir, engine, snapshot, reporter });
