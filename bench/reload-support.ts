@@ -25,6 +25,7 @@ export function serviceState(name: string): ServiceView {
   }
 }
 
+/** Polls every 5 ms: the swaps measured take ~100 ms, and a coarser poll would add to each. */
 export async function until(
   ok: () => boolean | Promise<boolean>,
   timeoutMs = 120_000,
@@ -32,7 +33,7 @@ export async function until(
   const deadline = Date.now() + timeoutMs;
   while (!(await ok())) {
     if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 5));
   }
 }
 
