@@ -101,7 +101,13 @@ class EffectsSupervisor implements Supervisor {
       type: 'engine/instances-changed',
       order: [...next.startOrder, ...removed],
     });
-    await Promise.all(removed.map((name) => this.stopOne(name, false, before)));
+    // A replica still launching is stopped once it runs, not left running untracked.
+    await Promise.all(
+      removed.map(async (name) => {
+        await this.launches.get(name);
+        await this.stopOne(name, false, before);
+      }),
+    );
     this.store.dispatch({ type: 'engine/instances-changed', order: next.startOrder });
   }
 
