@@ -107,3 +107,26 @@ describe('temporal_worker probe on a hello-world-shaped project', () => {
     }
   }, 260_000);
 });
+
+describe('temporal_worker probe when the poller is not the process devenv started', () => {
+  it("counts a child's pollers in the service's process group (a wrapper, as npx ts-node is)", async () => {
+    const sample = await startSample({
+      workerCommand: ['sh', '-c', 'node --import tsx/esm src/worker.ts; exit $?'],
+    });
+    try {
+      const ready = await waitUntil(
+        'the wrapped worker healthy',
+        120_000,
+        () => (sample.ps()['worker']?.phase === 'healthy' ? sample.ps()['worker'] : undefined),
+        { describe: () => sample.devenv.output() },
+      );
+      const poller = Number(/\((\d+)@/.exec(ready.lastProbe?.detail ?? '')?.[1]);
+      expect(poller).not.toBe(ready.pid);
+      // The poller is the shell's child: `pid (comm) state ppid …`.
+      const stat = await readFile(`/proc/${poller}/stat`, 'utf8');
+      expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(ready.pid);
+    } finally {
+      await sample.stop();
+    }
+  }, 150_000);
+});

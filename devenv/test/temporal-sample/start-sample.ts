@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { devenvPs, startDevenv, type DevenvRun } from '../devenv-process.js';
 import type { ServiceState } from '../../src/engine/service-state.js';
 
 const FIXTURE_DIR = dirname(fileURLToPath(import.meta.url));
+const WORKER_COMMAND = 'command: [node, --import, tsx/esm, src/worker.ts]';
 
 export interface RunningSample {
   /** The temporary copy of the project: edit its src/ to trigger a reload. */
@@ -35,6 +36,8 @@ export async function startSample(
      * src/workflows.ts (the worker's workflowsPath), so the worker registers its workflows.
      */
     readonly extraWorkflows?: Readonly<Record<string, string>>;
+    /** The worker's native command instead of `node --import tsx/esm src/worker.ts`. */
+    readonly workerCommand?: readonly string[];
     /** More arguments for `devenv up`. */
     readonly args?: readonly string[];
   } = {},
@@ -48,6 +51,13 @@ export async function startSample(
   for (const [path, text] of Object.entries(options.extraFiles ?? {})) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
+  }
+  if (options.workerCommand) {
+    const compose = join(dir, 'compose.yaml');
+    const text = await readFile(compose, 'utf8');
+    const command = `command: ${JSON.stringify(options.workerCommand)}`;
+    if (!text.includes(WORKER_COMMAND)) throw new Error(`compose.yaml has no ${WORKER_COMMAND}`);
+    await writeFile(compose, text.replace(WORKER_COMMAND, command));
   }
   for (const [name, source] of Object.entries(options.extraWorkflows ?? {})) {
     await writeFile(join(dir, 'src', `${name}.ts`), source);
