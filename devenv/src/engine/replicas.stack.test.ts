@@ -4,7 +4,8 @@
  * - The three poll one task queue: Temporal's DescribeTaskQueue lists a poller of each pid.
  * - An activity edit is swapped into every replica (each one's own health port says so).
  * - One replica SIGKILLed: only it restarts.
- * - `devenv scale worker-typescript=1` stops the other two; the first keeps its process.
+ * - `devenv scale worker-typescript=1` stops the other two; the first keeps its process; `=2`
+ *   starts a second one again, on its own port, ready and polling.
  * A copy, not the working tree: the test edits sources, and other tests read them.
  */
 import { execFile } from 'node:child_process';
@@ -152,5 +153,34 @@ describe('three replicas of the TypeScript worker', () => {
     ]);
     expect(after['worker-typescript-1']?.pid).toBe(before['worker-typescript-1']?.pid);
     expect(after['worker-typescript-1']?.phase).toBe('healthy');
+  }, 120_000);
+
+  it('scale up again with devenv scale: a new replica, ready on its own port, polling', async () => {
+    const before = ps();
+    const { stdout } = await promisify(execFile)(devenvIn(dir), ['scale', 'worker-typescript=2'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(stdout).toMatch(/worker-typescript-2\s+started: ready/);
+    const after = ps();
+    expect(after['worker-typescript-1']?.pid).toBe(before['worker-typescript-1']?.pid);
+    expect(after['worker-typescript-2']?.phase).toBe('healthy');
+    expect(await activityGeneration('worker-typescript-2')).toBeGreaterThanOrEqual(0);
+    const pid = after['worker-typescript-2']!.pid!;
+    await waitUntil(
+      'a poller of the new replica',
+      60_000,
+      async () => {
+        const reply = await describePollers(
+          { address: '127.0.0.1:7233', namespace: 'time-cop', taskQueue: 'time-cop-typescript' },
+          'activity',
+          5000,
+        );
+        return reply.ok && reply.pollers.some((p) => p.identity.startsWith(`${pid}@`))
+          ? true
+          : undefined;
+      },
+      { intervalMs: 1000 },
+    );
   }, 120_000);
 });
