@@ -134,6 +134,7 @@ function watchForReloads(
   const hasProtos = existsSync(join(root, 'protos', 'buf.yaml'));
   return watchRepository({
     root,
+    watched: Object.values(stack().services).flatMap((spec) => spec.watch.map((rule) => rule.path)),
     onBatch: (paths) => {
       const plan = planReload(paths, stack());
       const relevant = { ...plan, protos: hasProtos ? plan.protos : [] };

@@ -70,4 +70,39 @@ ${['api', 'worker']
       await run.exited;
     }
   }, 60_000);
+
+  it('restarts a service whose watch path lies outside the compose file’s directory (path: ../shared)', async () => {
+    const dir = await makeTempDir();
+    const project = join(dir, 'app');
+    await mkdir(join(dir, 'shared'), { recursive: true });
+    await mkdir(project, { recursive: true });
+    await writeFile(join(dir, 'shared', 'lib.js'), `module.exports = 1;\n`);
+    await writeFile(
+      join(project, 'compose.yaml'),
+      `name: outsidewatch
+services:
+  api:
+    image: demo/api:1
+    develop:
+      watch:
+        - { path: ../shared, action: restart }
+    x-devenv:
+      native:
+        command: [${JSON.stringify(process.execPath)}, -e, 'setInterval(() => {}, 1000)']
+`,
+    );
+    const compose = join(project, 'compose.yaml');
+    const run = startDevenv(['up', '-f', compose, '--no-logs'], project);
+    const psHere = () => devenvPs(project, ['-f', compose]);
+    try {
+      await run.waitFor(/api\s+healthy/);
+      await new Promise((r) => setTimeout(r, 500)); // the watcher's initial scan
+      await writeFile(join(dir, 'shared', 'lib.js'), `module.exports = 2;\n`);
+      const after = await until(psHere, (s) => s['api']?.restarts === 1);
+      expect(after['api']?.restarts).toBe(1);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { waitUntil } from '../../test/wait-until.js';
-import { watchRepository, type RepoWatcher } from './watcher.js';
+import { isIgnoredUnder, watchedRoots, watchRepository, type RepoWatcher } from './watcher.js';
 
 const makeTempDir = useTempDirs('devenv-watcher-');
 let watcher: RepoWatcher | undefined;
@@ -112,5 +112,16 @@ describe('watchRepository (real files, editors’ write patterns)', () => {
       git('checkout', '-q', 'main');
     });
     expect([...batch].sort()).toEqual([a, b, ...others].sort());
+  });
+});
+
+describe('watchedRoots and isIgnoredUnder', () => {
+  it('adds the watched paths outside the root, once, and ignores by the rules under each', () => {
+    const roots = watchedRoots('/p/app', ['/p/app/src', '/p/shared', '/p/shared/lib', '/p/app']);
+    expect(roots).toEqual(['/p/app', '/p/shared']);
+    expect(isIgnoredUnder(roots, '/p/shared/lib/a.ts')).toBe(false);
+    expect(isIgnoredUnder(roots, '/p/shared/node_modules/x/index.js')).toBe(true);
+    expect(isIgnoredUnder(roots, '/p/other/a.ts')).toBe(true);
+    expect(isIgnoredUnder(roots, '/p/app/src/a.ts')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { systemClock } from '../engine/clock.js';
 import { EDITOR_SAVES, type DebounceSettings, type FileSignature } from './debounce-policy.js';
@@ -20,6 +20,11 @@ export const IGNORED_DIRS = [
 
 export interface WatcherOptions {
   readonly root: string;
+  /**
+   * Paths the stack watches, some perhaps outside `root` (Compose allows `path: ../shared`):
+   * those are watched too, each with the same ignore rules under it.
+   */
+  readonly watched?: readonly string[];
   /** When a burst of events is one batch (debounce-policy.ts); EDITOR_SAVES by default. */
   readonly debounce?: DebounceSettings;
   onBatch(paths: readonly string[]): void;
@@ -40,6 +45,25 @@ export function isIgnored(root: string, path: string): boolean {
   );
 }
 
+/** `root`, and each of `paths` not under it or under another of them: what to hand the watcher. */
+export function watchedRoots(root: string, paths: readonly string[]): string[] {
+  const roots = [root];
+  const byLength = [...new Set(paths)].sort((a, b) => a.length - b.length);
+  for (const path of byLength) if (!roots.some((r) => isWithin(r, path))) roots.push(path);
+  return roots;
+}
+
+function isWithin(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** Ignored by the rules of the watched root it lies under; outside all of them, ignored. */
+export function isIgnoredUnder(roots: readonly string[], path: string): boolean {
+  const root = roots.find((r) => isWithin(r, path));
+  return root === undefined || isIgnored(root, path);
+}
+
 /** One watcher for the whole repository: changes arrive as debounced batches of absolute paths. */
 export function watchRepository(options: WatcherOptions): RepoWatcher {
   const batcher = createSaveBatcher({
@@ -48,9 +72,10 @@ export function watchRepository(options: WatcherOptions): RepoWatcher {
     inspect: signatures,
     onBatch: options.onBatch,
   });
-  const watcher = watch(options.root, {
+  const roots = watchedRoots(options.root, options.watched ?? []);
+  const watcher = watch(roots, {
     ignoreInitial: true,
-    ignored: (path) => isIgnored(options.root, path),
+    ignored: (path) => isIgnoredUnder(roots, path),
   });
   watcher
     .on('add', (path) => batcher.event('add', path))
