@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { EngineState } from '../engine/service-state.js';
 import { messageOf } from '../../shared/result.js';
 import { ensurePrivateDir, writePrivateFile } from './private-files.js';
+import { changedForPs } from './snapshot-change.js';
 
 /** `.devenv/state.json`: what `devenv up` writes and `devenv ps` reads. */
 export interface StateSnapshot {
@@ -47,6 +48,7 @@ export function snapshotWriter(
   report: (problem: string) => void,
 ): SnapshotWriter {
   let pending: EngineState | undefined;
+  let written: EngineState | undefined;
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
   const save = (state: EngineState | null) => {
@@ -59,6 +61,7 @@ export function snapshotWriter(
     try {
       ensurePrivateDir(dirname(path));
       writePrivateFile(path, JSON.stringify(snapshot));
+      written = state ?? undefined;
       failing = false;
     } catch (error) {
       if (!failing) report(`cannot write ${path} (devenv ps shows old state): ${messageOf(error)}`);
@@ -73,6 +76,7 @@ export function snapshotWriter(
   };
   return {
     update: (state) => {
+      if (!failing && timer === undefined && !changedForPs(written, state)) return;
       pending = state;
       timer ??= setTimeout(write, 200);
     },
