@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { workerConfigFrom, type WorkerConfig } from './config.js';
 import { migrate, seed } from './db/migrate.js';
 import { createPool } from './db/pool.js';
-import { createActivities, type ActivityDeps } from './activities/index.js';
+import type { ActivityDeps } from './activities/index.js';
 import { reloadTargets } from './reload-request.js';
 import {
   createReplaceableWorker,
@@ -27,7 +27,7 @@ import {
   type SwapOutcome,
   type WorkerGeneration,
 } from './replaceable-worker.js';
-import { importActivitiesAfresh } from './fresh-activities.js';
+import { activitiesOf } from './fresh-activities.js';
 import { startHealthServer, type Readiness, type ReloadAnswer } from './health.js';
 import { createLogger, sdkLogger, type PinoLogger } from './logging.js';
 import { prometheusTelemetry } from './metrics.js';
@@ -172,8 +172,7 @@ function createWorkers(setup: {
     activities: createReplaceableWorker({
       name: 'activity',
       connect,
-      load: async (generation) =>
-        generation === 1 ? createActivities(deps) : importActivitiesAfresh(deps),
+      load: (generation) => activitiesOf(generation, deps, { prime: config.hotReload }),
       create: async (activityConnection, activities) =>
         Worker.create(
           await activityWorkerOptions({ ...options, connection: activityConnection }, activities),
