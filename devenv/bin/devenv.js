@@ -2,7 +2,7 @@
 // Entry point. It stays plain JavaScript so that it can choose the Node that runs devenv:
 // a fresh machine may have an old system Node, while `npm install` put the project's own
 // Node (versions.yaml) in node_modules/.bin.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { constants } from 'node:os';
@@ -21,7 +21,7 @@ if (major < MIN_MAJOR) {
   if (existsSync(projectNode) && process.env.DEVENV_REEXEC !== '1') {
     // As `npm run` does: the project's bin directory first on PATH, so services that devenv
     // starts with `node …` get the same Node.
-    const child = spawnSync(
+    const child = spawn(
       projectNode,
       [...HEAP_FLAGS, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
       {
@@ -33,13 +33,24 @@ if (major < MIN_MAJOR) {
         },
       },
     );
-    process.exit(child.status ?? (child.signal ? 128 + (constants.signals[child.signal] ?? 0) : 1));
+    // A signal sent to this process alone (kill PID, a process manager) reaches devenv too, or
+    // devenv and its services would outlive it. Ctrl-C is not forwarded: the terminal sends it
+    // to devenv itself (same process group), and a second one would force the stop.
+    for (const signal of ['SIGTERM', 'SIGHUP', 'SIGQUIT'])
+      process.on(signal, () => child.kill(signal));
+    process.on('SIGINT', () => {});
+    child.on('exit', (code, signal) =>
+      process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)),
+    );
+    // The rest of this file is for the project's Node: this one only waits for it.
+    await new Promise(() => {});
+  } else {
+    console.error(
+      `devenv needs Node ${MIN_MAJOR} or newer (this is ${process.versions.node}). ` +
+        'Run `npm install` in the project: it installs the Node the project uses.',
+    );
+    process.exit(1);
   }
-  console.error(
-    `devenv needs Node ${MIN_MAJOR} or newer (this is ${process.versions.node}). ` +
-      'Run `npm install` in the project: it installs the Node the project uses.',
-  );
-  process.exit(1);
 }
 
 // The marker only guards against a re-exec loop; the services devenv starts must not inherit it.
