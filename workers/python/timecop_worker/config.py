@@ -9,9 +9,9 @@ from dataclasses import dataclass
 DEFAULT_TASK_QUEUE = "time-cop-python"
 DEFAULT_NAMESPACE = "time-cop"
 DEFAULT_TEMPORAL_HOST = "127.0.0.1:7233"
-# Prometheus takes 9090 in the stack; the TypeScript worker 9464.
-DEFAULT_METRICS_PORT = 9465
-DEFAULT_HEALTH_PORT = 7082
+# Prometheus takes 9090 in the stack; the TypeScript worker's replicas 9464-9468 and 7081-7085.
+DEFAULT_METRICS_PORT = 9470
+DEFAULT_HEALTH_PORT = 7090
 # Half of ActivitySayHelloPython's startToCloseTimeout (workers/typescript/src/routing.ts
 # ACTIVITY_ATTEMPT_TIMEOUTS; a test keeps the two in step): a longer simulated delay would time
 # out every attempt.

@@ -12,7 +12,7 @@ export const DURATION_BUCKETS_MS: readonly number[] = [
   1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000,
 ];
 
-/** Prometheus listens on 9090 in the stack, so the workers take 9464 (TS) and 9465 (Python). */
+/** Prometheus listens on 9090 in the stack, so the workers take 9464 (TS; its replicas up to 9468) and 9470 (Python). */
 export const DEFAULT_METRICS_PORT = 9464;
 
 /**
