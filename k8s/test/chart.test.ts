@@ -198,6 +198,8 @@ describe('the default values', () => {
       };
     };
     expect(pod.metadata.annotations['helm.sh/hook']).toBe('test');
+    // `helm test --logs` reads the pod after it ends: it must not be deleted on success.
+    expect(pod.metadata.annotations['helm.sh/hook-delete-policy']).toBe('before-hook-creation');
     const init = pod.spec.initContainers[0]!;
     expect(init.env.find((e) => e.name === 'START_URL')?.value).toBe(
       'http://time-cop-dispatcher:7070/typescript/demo-mixed?name=helm-test',
