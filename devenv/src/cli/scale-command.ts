@@ -4,7 +4,12 @@ import { DEFAULT_WAIT_MS, MAX_WAIT_MS } from '../control/protocol.js';
 import type { ScaleAnswer } from '../control/scale-protocol.js';
 import { parseCommandArgs } from './args.js';
 import type { Command, CommandContext } from './command.js';
-import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+import {
+  CONTROL_FLAGS,
+  loadStackFromFlags,
+  STACK_FLAGS_USAGE,
+  stateDirOf,
+} from './stack-options.js';
 import { styleFor } from './style.js';
 import { parseScaleFlags } from './up/up-options.js';
 import { UsageError } from './usage-error.js';
@@ -25,18 +30,7 @@ Exit status: 0 every replica ok, 1 some failed or no devenv runs this stack, 2 u
 
 /** Asks the `devenv up` of this stack, over its control socket, to scale services. */
 export const scaleCommand: Command = async (args, ctx) => {
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...STACK_FLAGS,
-      json: { type: 'boolean' },
-      timeout: { type: 'string' },
-      'no-wait': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    SCALE_USAGE,
-    true,
-  );
+  const { values, positionals } = parseCommandArgs(args, CONTROL_FLAGS, SCALE_USAGE, true);
   if (values.help) {
     ctx.out(SCALE_USAGE);
     return 0;

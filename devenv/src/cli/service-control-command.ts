@@ -15,7 +15,12 @@ import { sessionOwnerAlive } from '../session/reap.js';
 import { readSession, sessionPath } from '../session/session-file.js';
 import { parseCommandArgs } from './args.js';
 import type { Command, CommandContext } from './command.js';
-import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
+import {
+  CONTROL_FLAGS,
+  loadStackFromFlags,
+  STACK_FLAGS_USAGE,
+  stateDirOf,
+} from './stack-options.js';
 import { styleFor } from './style.js';
 import { UsageError } from './usage-error.js';
 
@@ -70,18 +75,7 @@ async function serviceControl(
   ctx: CommandContext,
 ): Promise<number> {
   const usage = USAGE[action];
-  const { values, positionals } = parseCommandArgs(
-    args,
-    {
-      ...STACK_FLAGS,
-      json: { type: 'boolean' },
-      timeout: { type: 'string' },
-      'no-wait': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    usage,
-    true,
-  );
+  const { values, positionals } = parseCommandArgs(args, CONTROL_FLAGS, usage, true);
   if (values.help) {
     ctx.out(usage);
     return 0;

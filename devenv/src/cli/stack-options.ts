@@ -12,6 +12,15 @@ export const STACK_FLAGS = {
   'env-file': { type: 'string' },
 } as const;
 
+/** The flags of the commands that ask a running `devenv up` to act and wait (restart, scale, …). */
+export const CONTROL_FLAGS = {
+  ...STACK_FLAGS,
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export const STACK_FLAGS_USAGE = `  -f, --file FILE          compose file (repeatable; later files override earlier ones)
                            default: compose/compose.yaml of this project
   -p, --project-name NAME  project name (default: the compose file's name: or its directory)
