@@ -14,16 +14,15 @@
  *
  * A copy, not the working tree: the test edits sources, and other tests read them.
  */
-import { execFileSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenvPs } from '../../test/devenv-process.js';
 import { waitUntil } from '../../test/wait-until.js';
+import { copyProject, devenvIn } from '../../test/project-copy.js';
 import { startProjectStack } from '../../test/stack-lock.js';
-import { PROJECT_ROOT } from '../project-root.js';
 import { bearerHeader, sessionTokenFrom } from '../session/session-secret.js';
 
 const DISPATCHER = 'http://127.0.0.1:7070';
@@ -31,39 +30,6 @@ const DEMO_PROTO = join('protos', 'timecop', 'workflows', 'v1', 'demo.proto');
 const SAY_HELLO = join('workers', 'typescript', 'src', 'activities', 'say-hello.ts');
 const LONG_TIMER = join('workers', 'typescript', 'src', 'workflows', 'long-timer.ts');
 const APP_SERVICES = ['worker-typescript', 'worker-python', 'dispatcher'];
-
-/** The files a clone would have (tracked, plus new files not yet committed), and protos/gen/. */
-async function copyProject(to: string): Promise<void> {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  })
-    .split('\0')
-    .filter(Boolean);
-  for (const file of files) {
-    await mkdir(dirname(join(to, file)), { recursive: true });
-    await cp(join(PROJECT_ROOT, file), join(to, file)).catch((error: NodeJS.ErrnoException) => {
-      // Deleted in the working tree but still tracked: a clone of the working tree has no such file.
-      if (error.code !== 'ENOENT') throw error;
-    });
-  }
-  await cp(join(PROJECT_ROOT, 'protos', 'gen'), join(to, 'protos', 'gen'), { recursive: true });
-  // Installed things are shared, not copied: dependencies, tools, the Python worker's venv.
-  await symlink(join(PROJECT_ROOT, 'node_modules'), join(to, 'node_modules'));
-  await mkdir(join(to, '.devenv'));
-  for (const shared of ['tools', 'python']) {
-    // On a fresh clone they may not exist yet: whatever the copy installs then lands here too.
-    await mkdir(join(PROJECT_ROOT, '.devenv', shared), { recursive: true });
-    await symlink(join(PROJECT_ROOT, '.devenv', shared), join(to, '.devenv', shared));
-  }
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: to, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '-A');
-  git('-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-q', '-m', 'copy');
-}
-
-/** The copy's own devenv: its project root (protos, generated code) is the copy. */
-const devenvIn = (dir: string) => join(dir, 'devenv', 'bin', 'devenv.js');
 
 const ps = (dir: string) => devenvPs(dir, [], devenvIn(dir));
 
