@@ -9,10 +9,22 @@ import { PROJECT_ROOT } from '../src/project-root.js';
 import { TOOL_IDS, type ToolId } from '../src/versions/tool-ids.js';
 import { ensureComposeOracle } from './compose-oracle-build.js';
 import { leaseDockerEngine } from './docker-engine.js';
+import { stopTestClusterWhenUnused } from './local-cluster.js';
 import { loadProjectVersions } from './project-versions.js';
 
 /** Optional tools that test files run (k6, the Kubernetes tools), from package registries. */
-const TESTED_OPTIONAL: readonly ToolId[] = ['k6', 'helm', 'kind', 'tilt', 'kubeconform'];
+const TESTED_OPTIONAL: readonly ToolId[] = [
+  'k6',
+  'helm',
+  'kind',
+  'tilt',
+  'kubeconform',
+  // The local Kubernetes cluster (devenv/test/local-cluster.ts): built once, ~10 min cold.
+  'kubernetes',
+  'etcd',
+  'cni-plugins',
+  'coredns',
+];
 /**
  * Debian packages test files run: the Docker Engine and its CLI, Prometheus (and promtool),
  * debootstrap (the local base images) and a static /bin/busybox (the docker tests' image).
@@ -23,6 +35,10 @@ const TESTED_SYSTEM: readonly ToolId[] = [
   'prometheus',
   'debootstrap',
   'busybox',
+  'containerd',
+  'runc',
+  'conntrack',
+  'iptables',
 ];
 
 /**
@@ -57,7 +73,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     const packages = missingSystemPackages(results);
     if (packages.length > 0) {
       log(
-        `the Docker, Prometheus and image tests need Debian packages that are missing here; ` +
+        `the Docker, Prometheus, image and Kubernetes cluster tests need Debian packages that are missing here; ` +
           `install them as root: apt-get install -y ${packages.join(' ')} ` +
           '(npm test run as root on Debian installs them itself)',
       );
@@ -85,6 +101,14 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (engine.status.kind === 'started')
     log(`started dockerd (pid ${engine.status.pid}) for this run`);
   return async () => {
+    // Test files start the cluster after the Engine is up; it stops first.
+    const cluster = await stopTestClusterWhenUnused(log);
+    if (cluster === 'in-use')
+      log('left the test cluster running for other test runs still using it');
+    else if (cluster !== undefined) {
+      log('stopped the test cluster');
+      for (const problem of cluster.problems) log(`cluster teardown: ${problem}`);
+    }
     const released = await engine.release();
     if (released.kind === 'stopped')
       log(`stopped dockerd (pid ${released.pid}), which a test run started`);
@@ -93,5 +117,10 @@ export default async function setup(): Promise<() => Promise<void>> {
         `left dockerd running for ${released.otherRuns} other test run(s); the last one stops it`,
       );
     }
+    // A teardown that leaves the host changed fails the run.
+    if (cluster !== undefined && cluster !== 'in-use' && cluster.leftovers.length > 0)
+      throw new Error(
+        `the test cluster's teardown left this behind:\n${cluster.leftovers.join('\n')}`,
+      );
   };
 }
