@@ -41,14 +41,15 @@ export async function promoteTarget(cluster: TestCluster): Promise<PromoteTarget
   };
 }
 
-/** `devenv promote` as a user runs it, with the test's cluster and namespace. */
-export function promote(
+/** `devenv promote` as a user runs it, with the test's cluster and namespace; all its output. */
+export async function promote(
   target: PromoteTarget,
   namespace: string,
   extra: readonly string[],
   onOutput?: (chunk: string) => void,
-): Promise<CommandOutcome> {
-  return runCommand(
+): Promise<CommandOutcome & { output: string }> {
+  let output = '';
+  const outcome = await runCommand(
     target.bin ?? DEVENV_BIN,
     [
       'promote',
@@ -62,14 +63,18 @@ export function promote(
     {
       env: target.env,
       timeoutMs: 25 * 60_000,
-      ...(onOutput === undefined ? {} : { onOutput }),
+      onOutput: (chunk) => {
+        output += chunk;
+        onOutput?.(chunk);
+      },
     },
   );
+  return { ...outcome, output };
 }
 
 /**
- * The images the offline values run besides the app images, built as the docker runtime's
- * offline stack builds them (on the bootstrap's Debian base image).
+ * The images the offline values run besides the app images (the Temporal CLI image, Postgres
+ * from Debian), built as the docker runtime's offline stack builds them.
  */
 export async function buildOfflineImages(): Promise<void> {
   const bootstrap = await runCommand(DEVENV_BIN, ['images', 'bootstrap'], {
@@ -78,7 +83,6 @@ export async function buildOfflineImages(): Promise<void> {
   if (bootstrap.code !== 0) throw new Error(`devenv images bootstrap failed: ${bootstrap.tail}`);
   for (const [tag, dockerfile] of [
     ['time-cop/postgres-debian:15', 'compose/images/postgres/Dockerfile'],
-    ['time-cop/prometheus-debian:bookworm', 'k8s/images/prometheus/Dockerfile'],
   ] as const) {
     const built = await runCommand(
       'docker',
