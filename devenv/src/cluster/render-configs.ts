@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { CONTAINERD_EXTENSION } from '../promote/kubeconfig.js';
 import {
   apiserverUrl,
   CLUSTER_NETWORK,
@@ -184,6 +185,10 @@ export function renderKubeconfig(layout: ClusterLayout, token: string): string {
         cluster: {
           server: apiserverUrl(),
           'certificate-authority': join(layout.pkiDir, 'ca.crt'),
+          // devenv promote imports images through this containerd (no --containerd needed).
+          extensions: [
+            { name: CONTAINERD_EXTENSION, extension: { address: layout.containerdSocket } },
+          ],
         },
       },
     ],

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { splitRule } from './host-cleanup.js';
 import { isClusterLink, mentionsClusterChain } from './host-state.js';
-import { clusterLayout, PAUSE_IMAGE } from './layout.js';
-import { renderContainerdConfig, renderKubeletConfig, renderTokenFile } from './render-configs.js';
+import { chooseContext } from '../promote/context-policy.js';
+import { parseKubeconfig } from '../promote/kubeconfig.js';
+import { CLUSTER_NETWORK, clusterLayout, PAUSE_IMAGE } from './layout.js';
+import {
+  renderContainerdConfig,
+  renderKubeconfig,
+  renderKubeletConfig,
+  renderTokenFile,
+} from './render-configs.js';
 import { COMPONENT_ORDER, componentCommands } from './render-flags.js';
 
 const layout = clusterLayout('/tmp/devenv-cluster-test');
@@ -47,6 +54,26 @@ describe('local cluster configuration', () => {
       'd,system:node:devenv-local,system:node:devenv-local,"system:nodes"',
     );
     expect(lines.split('\n')).toContain('a,devenv-admin,devenv-admin,"system:masters"');
+  });
+});
+
+describe('the admin kubeconfig the cluster writes', () => {
+  it('names its containerd socket, so devenv promote accepts it without --containerd', () => {
+    const parsed = parseKubeconfig([
+      { path: layout.adminKubeconfig, text: renderKubeconfig(layout, 'token') },
+    ]);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.error));
+    // The API server listens on the cluster bridge's gateway, one of this machine's addresses.
+    const target = chooseContext(
+      parsed.value,
+      undefined,
+      undefined,
+      undefined,
+      new Set([CLUSTER_NETWORK.gateway]),
+    );
+    if (!target.ok) throw new Error(JSON.stringify(target.error));
+    expect(target.value.containerd).toBe(layout.containerdSocket);
+    expect(target.value.kindCluster).toBeUndefined();
   });
 });
 
