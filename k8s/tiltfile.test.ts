@@ -83,13 +83,23 @@ interface TiltResult {
   }[];
 }
 
-async function evaluate(
+function evaluate(...extra: string[]) {
+  return evaluateWith({}, ...extra);
+}
+
+/** `withEnv` may name `$DIR`, the test's own directory (the kubeconfig's, and HOME). */
+async function evaluateWith(
+  withEnv: Record<string, string>,
   ...extra: string[]
 ): Promise<{ code: number; result: TiltResult | undefined; stderr: string }> {
   const dir = await makeTempDir();
   const kubeconfig = join(dir, 'config');
   await writeFile(kubeconfig, KUBECONFIG);
-  const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
+  const added = Object.entries(withEnv).map(([k, v]) => [k, v.replace('$DIR', dir)]);
+  // The caller's own DEVENV_CONTAINERD_ADDRESS must not turn the kind case into a containerd one.
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, HOME: dir };
+  delete env['DEVENV_CONTAINERD_ADDRESS'];
+  Object.assign(env, Object.fromEntries(added));
   try {
     const { stdout, stderr } = await promisify(execFile)(
       tilt,
@@ -195,11 +205,55 @@ describe('Tiltfile (real tilt)', () => {
     );
   });
 
-  it('refuses a context that is not a kind cluster on this machine', async () => {
+  it('refuses a context that is not a local cluster', async () => {
     for (const context of ['prod', 'kind-faraway']) {
       const { code, stderr } = await evaluate('--context', context);
       expect(code, context).toBe(5);
-      expect(stderr).toContain(`kube context "${context}" is not a kind cluster on this machine`);
+      expect(stderr).toContain(`kube context "${context}" is not a local cluster`);
+    }
+    // A containerd socket does not make a cluster elsewhere local.
+    const socket = { DEVENV_CONTAINERD_ADDRESS: '$DIR/config' };
+    const remote = await evaluateWith(socket, '--context', 'prod');
+    expect(remote.code).toBe(5);
+    expect(remote.stderr).toContain('kube context "prod" is not a local cluster');
+    const missing = await evaluateWith({ DEVENV_CONTAINERD_ADDRESS: '/nonexistent/c.sock' });
+    expect(missing.code).toBe(5);
+    expect(missing.stderr).toContain('DEVENV_CONTAINERD_ADDRESS names /nonexistent/c.sock');
+  });
+
+  it('on a containerd cluster: docker builds imported with ctr, the offline values, its own namespace', async () => {
+    // Any existing path stands for the socket: evaluation does not contact containerd.
+    const { code, result, stderr } = await evaluateWith(
+      { DEVENV_CONTAINERD_ADDRESS: '$DIR/config' },
+      '--',
+      '--namespace',
+      'tilt-ns',
+      '--no-port-forwards',
+    );
+    expect(code, stderr).toBe(0);
+    const manifests = new Map(result!.Manifests.map((m) => [m.Name, m]));
+    // values-offline.yaml: no Prometheus; Postgres from Debian, imported with Temporal's image.
+    expect(manifests.has('prometheus')).toBe(false);
+    const imported = manifests.get('cluster-images')?.DeployTarget.UpdateCmdSpec?.args.at(-1);
+    expect(imported).toMatch(
+      /^docker save time-cop\/postgres-debian:15 \S+ \| ctr --address \S+\/config --namespace k8s\.io images import -$/,
+    );
+    for (const name of ['worker-typescript', 'worker-python', 'dispatcher']) {
+      const manifest = manifests.get(name)!;
+      expect(manifest.ResourceDependencies).toContain('cluster-images');
+      const build = manifest.ImageTargets![0]!.BuildDetails as {
+        args?: readonly string[];
+        outputMode?: string;
+      };
+      expect(build.args?.at(-1)).toMatch(
+        new RegExp(
+          `^docker build -t "\\$EXPECTED_REF" -f \\S+Dockerfile .* \\. && docker save "\\$EXPECTED_REF" \\| ctr --address \\S+/config --namespace k8s\\.io images import -$`,
+        ),
+      );
+      // Not pushed anywhere: there is no registry.
+      expect(build.outputMode).toBe('local-docker-and-remote');
+      expect(manifest.DeployTarget.yaml).toMatch(/namespace: tilt-ns\n/);
+      expect(manifest.DeployTarget.portForwardTemplateSpec ?? undefined).toBeUndefined();
     }
   });
 });
