@@ -232,6 +232,10 @@ describe('Tiltfile (real tilt)', () => {
     );
     expect(code, stderr).toBe(0);
     const manifests = new Map(result!.Manifests.map((m) => [m.Name, m]));
+    // The namespace is Tilt's to create (the chart renders none; helm's --create-namespace).
+    expect(manifests.get('uncategorized')?.DeployTarget.yaml).toMatch(
+      /kind: Namespace\nmetadata:\n\s+name: tilt-ns\n/,
+    );
     // values-offline.yaml: no Prometheus; Postgres from Debian, imported with Temporal's image.
     expect(manifests.has('prometheus')).toBe(false);
     const imported = manifests.get('cluster-images')?.DeployTarget.UpdateCmdSpec?.args.at(-1);
@@ -244,12 +248,16 @@ describe('Tiltfile (real tilt)', () => {
       const build = manifest.ImageTargets![0]!.BuildDetails as {
         args?: readonly string[];
         outputMode?: string;
+        outputsImageRefTo?: string;
       };
-      expect(build.args?.at(-1)).toMatch(
-        new RegExp(
-          `^docker build -t "\\$EXPECTED_REF" -f \\S+Dockerfile .* \\. && docker save "\\$EXPECTED_REF" \\| ctr --address \\S+/config --namespace k8s\\.io images import -$`,
-        ),
+      // Built by docker, tagged by content, imported into containerd; Tilt deploys that tag.
+      const script = build.args?.at(-1) ?? '';
+      expect(script).toContain(`docker build --iidfile "$iid" -f `);
+      expect(script).toContain(`ref="time-cop/${name}:tilt-$(cut -d: -f2 "$iid" | cut -c1-16)"`);
+      expect(script).toMatch(
+        /docker save "\$ref" \| ctr --address \S+\/config --namespace k8s\.io images import -; /,
       );
+      expect(script).toMatch(new RegExp(`echo "\\$ref" > ${build.outputsImageRefTo ?? '-'}$`));
       // Not pushed anywhere: there is no registry.
       expect(build.outputMode).toBe('local-docker-and-remote');
       expect(manifest.DeployTarget.yaml).toMatch(/namespace: tilt-ns\n/);
