@@ -46,7 +46,14 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await cluster?.kubectl(['delete', 'deployment/web', 'service/web', 'pod/client', '--wait=false']);
+  await cluster?.kubectl([
+    'delete',
+    'deployment/web',
+    'service/web',
+    'service/nowhere',
+    'pod/client',
+    '--wait=false',
+  ]);
   await cluster?.release();
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -93,6 +100,13 @@ function manifests(): string {
       kind: 'Service',
       metadata: { name: 'web', namespace: 'default' },
       spec: { selector: labels, ports: [{ port: 8080, targetPort: 8080 }] },
+    },
+    {
+      // Selects no pod: it never has an endpoint.
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'nowhere', namespace: 'default' },
+      spec: { selector: { app: 'nowhere' }, ports: [{ port: 7233, targetPort: 7233 }] },
     },
     {
       apiVersion: 'v1',
@@ -160,6 +174,28 @@ describe('the test cluster', () => {
     expect([...seen].sort()).toEqual([...pods].sort());
   }, 150_000);
 
+  it('refuses a connection from a pod to a Service with no endpoint at once (no SYN_SENT hang)', async () => {
+    await kubectl('wait', '--for=condition=Ready', 'pod/client', '--timeout=60s');
+    const clusterIp = await kubectl(
+      'get',
+      'service',
+      'nowhere',
+      '-o',
+      'jsonpath={.spec.clusterIP}',
+    );
+    // nc's own bound: a refusal is immediate; a dropped or off-machine SYN reports "timed out".
+    const outcome = await kubectl(
+      'exec',
+      'client',
+      '--',
+      'sh',
+      '-c',
+      `nc -w 10 ${clusterIp} 7233 </dev/null 2>&1; echo "exit $?"`,
+    );
+    expect(outcome).toContain('Connection refused');
+    expect(outcome).not.toContain('exit 0');
+  }, 90_000);
+
   it('serves kubectl logs and exec through the kubelet', async () => {
     const pod = (
       await kubectl('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}')
@@ -175,6 +211,7 @@ describe('the test cluster teardown', () => {
       'delete',
       'deployment/web',
       'service/web',
+      'service/nowhere',
       'pod/client',
       '--wait=false',
     ]);

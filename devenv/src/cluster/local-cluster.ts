@@ -23,6 +23,7 @@ import {
   renderLoopbackConf,
 } from './render-configs.js';
 import { componentCommands, type ComponentName } from './render-flags.js';
+import { rejectServiceAddressesWithoutEndpoint } from './service-reject.js';
 import { stopLocalCluster, type StopReport } from './stop-cluster.js';
 
 /** Where each program of the cluster is (the toolchain's cache and Debian's packages). */
@@ -97,6 +98,8 @@ async function bringUp(
   const bridge = await createBridge();
   if (!bridge.ok) return bridge;
   const env = componentEnv(binaries);
+  const rejecting = await rejectServiceAddressesWithoutEndpoint(env);
+  if (!rejecting.ok) return rejecting;
   const commands = componentCommands(layout);
   const start = async (name: ComponentName) => {
     const command = commands.find((c) => c.name === name)!;
