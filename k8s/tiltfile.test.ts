@@ -162,7 +162,7 @@ describe('Tiltfile (real tilt)', () => {
       [
         'dispatcher',
         ['dispatcher/src', 'workers/typescript/src', 'protos/ts', 'protos/gen/ts'],
-        'dispatcher/src/server.ts',
+        'dispatcher/src/server.js',
       ],
       ['worker-python', ['workers/python/timecop_worker', 'protos/gen/python'], 'timecop_worker'],
     ] as const) {
