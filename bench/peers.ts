@@ -88,7 +88,10 @@ async function s1(): Promise<void> {
     const time = median(runs.map((r) => r.ms));
     const lost = Math.max(...runs.map((r) => r.lost));
     const rss = Math.max(...runs.map((r) => r.peakRssMb));
-    const lostNote = lost === 0 ? '0 lost' : `LOST ${((lost / LINES) * 100).toFixed(1)} %`;
+    const kept = Math.min(...runs.map((r) => r.keptShare));
+    const lostNote =
+      (lost === 0 ? '0 lost' : `LOST ${((lost / LINES) * 100).toFixed(1)} %`) +
+      (kept < 1 ? ` (log rotation keeps the last ${(kept * 100).toFixed(0)} %)` : '');
     put(
       S1_ROW,
       sup.name,

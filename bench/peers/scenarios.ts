@@ -1,6 +1,6 @@
 // The workloads, each run the same way under any supervisor, and by hand for the floor.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { freePort } from '../../devenv/src/process/free-port.js';
@@ -17,7 +17,7 @@ import {
   stopGroup,
 } from './measure.js';
 import type { ProjectSpec, ServiceSpec, Supervisor } from './supervisors.js';
-import { countFloodLines, type WorkloadFiles } from './workloads.js';
+import { countFloodLines, firstFloodIndex, type WorkloadFiles } from './workloads.js';
 
 const NODE = process.execPath;
 
@@ -25,6 +25,8 @@ export interface FloodResult {
   readonly ms: number;
   readonly peakRssMb: number;
   readonly lost: number;
+  /** Of the lines, the share the supervisor still keeps on disk (1 unless it rotates). */
+  readonly keptShare: number;
 }
 
 async function prepared(sup: Supervisor, project: ProjectSpec, dir: string) {
@@ -43,8 +45,20 @@ export async function flood(
   const gen: ServiceSpec = { name: 'gen', argv: [NODE, files.generator, String(lines)] };
   const { spec, outputFile } = await prepared(sup, { services: [gen], runToCompletion: true }, dir);
   const { ms, peakRssMb } = await runToExit(spec);
-  const log = readFileSync(sup.logOf(dir, 'gen', outputFile), 'utf8');
-  return { ms, peakRssMb, lost: lines - countFloodLines(log) };
+  const log = sup
+    .logOf(dir, 'gen', outputFile)
+    .filter((file) => existsSync(file))
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('');
+  // A supervisor that rotates its log keeps only the newest lines on disk: lines are counted
+  // from the first one kept, so rotation is not taken for loss (and is reported).
+  const firstKept = firstFloodIndex(log) ?? 0;
+  return {
+    ms,
+    peakRssMb,
+    lost: lines - firstKept - countFloodLines(log),
+    keptShare: (lines - firstKept) / lines,
+  };
 }
 
 export async function floodByHand(files: WorkloadFiles, lines: number, dir: string) {

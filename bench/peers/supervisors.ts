@@ -33,8 +33,8 @@ export interface Supervisor {
   readonly supports: { readonly probes: boolean; readonly order: boolean; readonly watch: boolean };
   /** Writes the project in its own form into `dir` (its own directory) and says how to run it. */
   prepare(project: ProjectSpec, dir: string): Promise<Omit<Launch, 'outputFile'>>;
-  /** The file a service's output ends up in. */
-  logOf(dir: string, service: string, outputFile: string): string;
+  /** The files a service's output ends up in, oldest first (rotated files before the current). */
+  logOf(dir: string, service: string, outputFile: string): string[];
 }
 
 const yamlList = (argv: readonly string[]) => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -94,7 +94,9 @@ export function devenvAt(bin: string, name: string): Supervisor {
         : ['up', '--no-logs', '-f', 'compose.yaml'];
       return { command: bin, args, cwd: dir };
     },
-    logOf: (dir, service) => join(dir, '.devenv', 'logs', `${service}.log`),
+    // The file sink keeps `<service>.log` and three rotated files of 10 MiB (`.1` newest).
+    logOf: (dir, service) =>
+      ['.3', '.2', '.1', ''].map((n) => join(dir, '.devenv', 'logs', `${service}.log${n}`)),
   };
 }
 
@@ -130,7 +132,7 @@ export function tilt(binary: string, port: () => Promise<number>): Supervisor {
       const env = { TILT_DISABLE_ANALYTICS: '1', CI: '1' };
       return { command: binary, args, cwd: dir, env };
     },
-    logOf: (_dir, _service, outputFile) => outputFile,
+    logOf: (_dir, _service, outputFile) => [outputFile],
   };
 }
 
@@ -143,7 +145,7 @@ export function honcho(binary: string): Supervisor {
       await writeFile(join(dir, 'Procfile'), `${lines.join('\n')}\n`);
       return { command: binary, args: ['start', '-f', 'Procfile'], cwd: dir };
     },
-    logOf: (_dir, _service, outputFile) => outputFile,
+    logOf: (_dir, _service, outputFile) => [outputFile],
   };
 }
 
@@ -186,7 +188,7 @@ export function processCompose(binary: string, port: () => Promise<number>): Sup
         cwd: dir,
       };
     },
-    logOf: (dir) => join(dir, 'pc.log'),
+    logOf: (dir) => [join(dir, 'pc.log')],
   };
 }
 

@@ -55,3 +55,9 @@ export function countFloodLines(text: string): number {
   for (let at = text.indexOf(marker); at !== -1; count++) at = text.indexOf(marker, at + 1);
   return count;
 }
+
+/** The number of the first of S1's lines in `text` (its index in the generator's order). */
+export function firstFloodIndex(text: string): number | undefined {
+  const match = /activity completed (\d+)/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
