@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../src/project-root.js';
 import { TOOL_IDS, type ToolId } from '../src/versions/tool-ids.js';
 import { ensureComposeOracle } from './compose-oracle-build.js';
 import { leaseDockerEngine } from './docker-engine.js';
-import { stopTestClusterWhenUnused } from './local-cluster.js';
+import { stopTestClusterWhenUnused, testClusterKind } from './local-cluster.js';
 import { loadProjectVersions } from './project-versions.js';
 
 /** Optional tools that test files run (k6, the Kubernetes tools), from package registries. */
@@ -19,11 +19,11 @@ const TESTED_OPTIONAL: readonly ToolId[] = [
   'kind',
   'tilt',
   'kubeconform',
-  // The local Kubernetes cluster (devenv/test/local-cluster.ts): built once, ~10 min cold.
-  'kubernetes',
-  'etcd',
-  'cni-plugins',
-  'coredns',
+  // The local Kubernetes cluster (devenv/test/local-cluster.ts): built once, ~10 min cold; not
+  // where the tests use kind instead (not Linux, or DEVENV_TEST_CLUSTER=kind).
+  ...(testClusterKind() === 'local'
+    ? (['kubernetes', 'etcd', 'cni-plugins', 'coredns'] as const)
+    : []),
 ];
 /**
  * Debian packages test files run: the Docker Engine and its CLI, Prometheus (and promtool),

@@ -38,8 +38,14 @@ const CURRENT_FILE = `${STATE_DIR}/current`;
 const KIND_NAME = 'devenv-test';
 const LOCK_TIMEOUT_MS = 15 * 60_000;
 
+/**
+ * `DEVENV_TEST_CLUSTER` when set (`kind` or `local`); otherwise the local cluster on Linux (its
+ * components are Linux host processes) and kind elsewhere (a laptop with Docker Desktop).
+ */
 export function testClusterKind(): 'local' | 'kind' {
-  return process.env['DEVENV_TEST_CLUSTER'] === 'kind' ? 'kind' : 'local';
+  const chosen = process.env['DEVENV_TEST_CLUSTER'];
+  if (chosen === 'kind' || chosen === 'local') return chosen;
+  return process.platform === 'linux' ? 'local' : 'kind';
 }
 
 export async function leaseTestCluster(
