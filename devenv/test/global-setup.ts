@@ -1,6 +1,7 @@
 import { generateProtos } from '../src/proto/generate.js';
 import { describeProtoFailure } from '../src/proto/proto-failure.js';
 import { describeToolFailure } from '../src/toolchain/resolve.js';
+import { CLUSTER_TOOL_IDS } from '../src/cluster/cluster-tools.js';
 import { CATALOG } from '../src/toolchain/catalog.js';
 import { ensureTools, missingSystemPackages } from '../src/toolchain/ensure-tools.js';
 import { canInstallSystemPackages, isSystemOnly } from '../src/toolchain/system-packages.js';
@@ -12,6 +13,12 @@ import { leaseDockerEngine } from './docker-engine.js';
 import { stopTestClusterWhenUnused, testClusterKind } from './local-cluster.js';
 import { loadProjectVersions } from './project-versions.js';
 
+/**
+ * The local Kubernetes cluster's tools (devenv/test/local-cluster.ts): the Go-built ones take ~10
+ * min cold, once; none where the tests use kind instead (not Linux, or DEVENV_TEST_CLUSTER=kind).
+ */
+const CLUSTER_TOOLS: readonly ToolId[] = testClusterKind() === 'local' ? CLUSTER_TOOL_IDS : [];
+
 /** Optional tools that test files run (k6, the Kubernetes tools), from package registries. */
 const TESTED_OPTIONAL: readonly ToolId[] = [
   'k6',
@@ -19,15 +26,12 @@ const TESTED_OPTIONAL: readonly ToolId[] = [
   'kind',
   'tilt',
   'kubeconform',
-  // The local Kubernetes cluster (devenv/test/local-cluster.ts): built once, ~10 min cold; not
-  // where the tests use kind instead (not Linux, or DEVENV_TEST_CLUSTER=kind).
-  ...(testClusterKind() === 'local'
-    ? (['kubernetes', 'etcd', 'cni-plugins', 'coredns'] as const)
-    : []),
+  ...CLUSTER_TOOLS.filter((id) => !isSystemOnly(id)),
 ];
 /**
  * Debian packages test files run: the Docker Engine and its CLI, Prometheus (and promtool),
- * debootstrap (the local base images) and a static /bin/busybox (the docker tests' image).
+ * debootstrap (the local base images), a static /bin/busybox (the docker tests' image), and the
+ * local cluster's containerd, runc, conntrack and iptables.
  */
 const TESTED_SYSTEM: readonly ToolId[] = [
   'docker',
@@ -35,10 +39,7 @@ const TESTED_SYSTEM: readonly ToolId[] = [
   'prometheus',
   'debootstrap',
   'busybox',
-  'containerd',
-  'runc',
-  'conntrack',
-  'iptables',
+  ...CLUSTER_TOOLS.filter((id) => isSystemOnly(id) && id !== 'busybox'),
 ];
 
 /**
