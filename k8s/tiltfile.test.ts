@@ -139,7 +139,16 @@ describe('Tiltfile (real tilt)', () => {
       protos: ['contracts'],
       'protos-lint': ['contracts'],
       'app-tests': ['tests'],
+      'cluster-images': ['platform'],
     });
+    // The images Tilt does not build: loaded into kind when the local Engine has them (Temporal's
+    // is built here, so it must be), before any workload; the node pulls the others.
+    const load = manifests.get('cluster-images')?.DeployTarget.UpdateCmdSpec?.args.at(-1) ?? '';
+    expect(load).toMatch(
+      /^for i in postgres:\S+ prom\/prometheus:\S+ time-cop\/temporal-cli:\S+; do if docker image inspect "\$i" /,
+    );
+    expect(load).toContain('then kind load docker-image "$i" --name time-cop; fi; done');
+    expect(manifests.get('temporal')?.ResourceDependencies).toContain('cluster-images');
 
     const forwards = (name: string) =>
       manifests
