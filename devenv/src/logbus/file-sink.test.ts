@@ -83,6 +83,40 @@ describe('file sink', () => {
     expect(kept).toEqual(kept.map((_, i) => 30 - kept.length + i));
   });
 
+  it('rotates each service as rotationOf says; a service without one keeps no file', async () => {
+    const dir = await tempDir();
+    const sink = createFileSink({
+      directory: dir,
+      rotationOf: (service) =>
+        service === 'quiet'
+          ? undefined
+          : service === 'api'
+            ? { maxFileBytes: 100, keepFiles: 1 }
+            : { maxFileBytes: 1000, keepFiles: 0 },
+    });
+    // 50-byte lines (as above): 2 per api file, 20 per worker file.
+    for (let i = 0; i < 30; i++) {
+      sink.accept(
+        ['api', 'quiet', 'worker'].map((s) => record(s, `line ${String(i).padStart(12, '0')}`)),
+      );
+      if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await sink.close();
+    expect((await readdir(dir)).sort()).toEqual(['api.log', 'api.log.1', 'worker.log']);
+    const numbers = async (name: string): Promise<number[]> =>
+      (await readFile(join(dir, name), 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => Number(l.slice(-12)));
+    expect([...(await numbers('api.log.1')), ...(await numbers('api.log'))]).toEqual([
+      26, 27, 28, 29,
+    ]);
+    // keepFiles 0: the file starts afresh when full, holding the newest lines only.
+    expect(await numbers('worker.log')).toEqual([20, 21, 22, 23, 24, 25, 26, 27, 28, 29]);
+    // Lines of a service without a file are not losses.
+    expect(sink.dropped()).toBe(0);
+  });
+
   it('rotates between whole lines when one batch mixes multi-byte and ASCII text', async () => {
     const dir = await tempDir();
     const sink = createFileSink({ directory: dir, maxFileBytes: 300, keepFiles: 20 });

@@ -15,10 +15,20 @@ export interface FileSinkOptions {
   readonly maxFileBytes?: number;
   /** Rotated files kept: `<service>.log.1` (newest) … `.N` (default 3). */
   readonly keepFiles?: number;
+  /**
+   * A service's own rotation (its Compose `logging:`), over maxFileBytes and keepFiles; undefined
+   * from it: the service keeps no file (`driver: none`), its lines are neither written nor dropped.
+   */
+  readonly rotationOf?: (service: string) => FileRotation | undefined;
   /** Bytes of lines waiting for the disk per service; lines beyond it are dropped (default 4 MiB). */
   readonly highWaterBytes?: number;
   /** Pause after a failed write before trying the file again (default 1 s). */
   readonly retryAfterMs?: number;
+}
+
+export interface FileRotation {
+  readonly maxFileBytes: number;
+  readonly keepFiles: number;
 }
 
 export interface FileSink extends LogSink {
@@ -49,10 +59,8 @@ export function createFileSink(options: FileSinkOptions): FileSink {
   return new FileSinkImpl(options);
 }
 
-interface Settings {
+interface Settings extends FileRotation {
   readonly directory: string;
-  readonly maxFileBytes: number;
-  readonly keepFiles: number;
   readonly highWaterBytes: number;
   readonly retryAfterMs: number;
   readonly earlyWriteChars: number;
@@ -61,8 +69,10 @@ interface Settings {
 class FileSinkImpl implements FileSink {
   readonly name: string;
   readonly #settings: Settings;
+  readonly #rotationOf: FileSinkOptions['rotationOf'];
   readonly #files = new Map<string, ServiceFile>();
-  readonly #byService = new Map<string, ServiceFile>();
+  /** null: the service keeps no file. */
+  readonly #byService = new Map<string, ServiceFile | null>();
   readonly #counters = { dropped: 0, failure: undefined as SinkFailure | undefined };
   #closed = false;
 
@@ -77,6 +87,7 @@ class FileSinkImpl implements FileSink {
       retryAfterMs: Math.max(0, options.retryAfterMs ?? 1000),
       earlyWriteChars: Math.min(EARLY_WRITE_CHARS, highWaterBytes / 8),
     };
+    this.#rotationOf = options.rotationOf;
   }
 
   pathOf(service: string): string {
@@ -89,16 +100,16 @@ class FileSinkImpl implements FileSink {
       return;
     }
     const touched = new Set<ServiceFile>();
-    let file: ServiceFile | undefined;
+    let file: ServiceFile | null = null;
     let service: string | undefined;
     for (const record of records) {
       // Consecutive records are usually from one service: skip the map lookup for them.
-      if (record.service !== service || file === undefined) {
+      if (record.service !== service) {
         service = record.service;
         file = this.#fileOf(service);
-        touched.add(file);
+        if (file !== null) touched.add(file);
       }
-      file.enqueue(record);
+      file?.enqueue(record);
     }
     for (const f of touched) f.kick();
   }
@@ -116,14 +127,24 @@ class FileSinkImpl implements FileSink {
     await Promise.all([...this.#files.values()].map((file) => file.close()));
   }
 
-  #fileOf(service: string): ServiceFile {
+  #fileOf(service: string): ServiceFile | null {
     let file = this.#byService.get(service);
     if (file !== undefined) return file;
-    // Two names may map to one file name (fileNameOf): they share its writer.
+    const rotation = this.#rotationOf ? this.#rotationOf(service) : this.#settings;
+    if (rotation === undefined) {
+      this.#byService.set(service, null);
+      return null;
+    }
+    // Two names may map to one file name (fileNameOf): they share its writer (and the first's rotation).
     const path = this.pathOf(service);
     file = this.#files.get(path);
     if (file === undefined) {
-      file = new ServiceFile(path, this.#settings, this.#counters);
+      const settings = {
+        ...this.#settings,
+        maxFileBytes: Math.max(1, rotation.maxFileBytes),
+        keepFiles: Math.max(0, Math.floor(rotation.keepFiles)),
+      };
+      file = new ServiceFile(path, settings, this.#counters);
       this.#files.set(path, file);
     }
     // Without this, every batch would build the path again: under a flood that is ~100k batches.

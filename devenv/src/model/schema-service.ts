@@ -7,6 +7,7 @@ import {
   WATCH_ACTIONS,
 } from './schema-defaults.js';
 import { devenvExtension } from './schema-devenv.js';
+import { readLogging } from './logging.js';
 import { argv, duration, integer, keyedSchema, port, volume } from './schema-fields.js';
 
 /** The Engine's container name rule (Compose's schema has the same pattern, unanchored). */
@@ -83,6 +84,20 @@ const envFile = z.union(
   { error: 'expected a path or a list of paths' },
 );
 
+/** `logging:` checked where it is written; the file sink reads it again from the document. */
+const logging = z.unknown().transform((raw, ctx) => {
+  const read = readLogging(raw);
+  if (read.ok) return read.value;
+  for (const problem of read.error)
+    ctx.addIssue({
+      code: 'custom',
+      path: [...problem.path],
+      message: problem.message,
+      params: { hint: problem.hint },
+    });
+  return z.NEVER;
+});
+
 const watchRule = z.looseObject({
   path: z.string(),
   action: z.enum(WATCH_ACTIONS),
@@ -135,6 +150,7 @@ export const serviceSchema = z.looseObject({
   stop_grace_period: duration.default(DEFAULT_STOP_GRACE_PERIOD_MS),
   working_dir: z.string().nullish(),
   develop: z.looseObject({ watch: z.array(watchRule).nullish() }).nullish(),
+  logging: logging.optional(),
   'x-devenv': devenvExtension.default({ group: DEFAULT_GROUP, optional: false }),
 });
 

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { createEngineController, type EngineController } from '../../engine/engine-controller.js';
 import { createSupervisor, type RuntimeChoice } from '../../engine/supervisor.js';
 import { runProbe } from '../../health/probe.js';
-import { createFileSink } from '../../logbus/file-sink.js';
+import { createFileSink, fileNameOf } from '../../logbus/file-sink.js';
 import { createLogBus, type LogBus } from '../../logbus/log-bus.js';
 import { createLokiSink } from '../../logbus/loki-sink.js';
 import type { LogSink } from '../../logbus/log-sink.js';
 import { lokiTargetOf } from '../../logbus/loki-target.js';
+import { stackLogFiles } from '../../model/logging-files.js';
 import type { Stack } from '../../model/stack.js';
 import { lazyRuntime } from '../../runtime/lazy-runtime.js';
 import { nativeRuntime } from '../../runtime/native.js';
@@ -49,7 +50,11 @@ export async function startEngine(options: {
     projectName: stack.projectName,
     startedAt: Date.now(),
   });
-  const bus = createLogBus({ sinks: logSinks(stack, stateDir, options.env) });
+  const logFiles = stackLogFiles(stack, (service) =>
+    join(stateDir, 'logs', `${fileNameOf(service)}.log`),
+  );
+  const bus = createLogBus({ sinks: logSinks(stack, stateDir, options.env, logFiles.rotationOf) });
+  for (const warning of logFiles.warnings) bus.append('devenv', 'devenv', warning);
   const inFlight = new AbortController();
   const toolchain = createToolchain({
     projectRoot: options.projectRoot,
@@ -84,8 +89,13 @@ export async function startEngine(options: {
   return { engine, bus, toolchain, closeSession: () => recorder.close(), inFlight };
 }
 
-function logSinks(stack: Stack, stateDir: string, env: NodeJS.ProcessEnv): LogSink[] {
-  const sinks: LogSink[] = [createFileSink({ directory: join(stateDir, 'logs') })];
+function logSinks(
+  stack: Stack,
+  stateDir: string,
+  env: NodeJS.ProcessEnv,
+  rotationOf: ReturnType<typeof stackLogFiles>['rotationOf'],
+): LogSink[] {
+  const sinks: LogSink[] = [createFileSink({ directory: join(stateDir, 'logs'), rotationOf })];
   const loki = lokiTargetOf(stack, env);
   // closeTimeoutMs: an optional Loki that never came up must not hold up Ctrl-C for long.
   if (loki)
