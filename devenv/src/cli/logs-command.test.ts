@@ -96,4 +96,28 @@ describe('devenv logs', () => {
       fields: { workflowId: ID, attempt: 2 },
     });
   });
+  it('--since/--until keep the lines that arrived in between; -t puts the arrival time in front', async () => {
+    const file = await project();
+    const between = await logs(
+      file,
+      'dispatcher',
+      '--raw',
+      '--since',
+      '2026-12-04T19:33:17.455Z',
+      '--until',
+      '1796412797.9',
+    );
+    expect(between).toEqual([LOGS['dispatcher']!.split('\n')[1]]);
+    // A duration ago: every line of 2026 is older than a minute.
+    expect(await logs(file, '--since', '1m')).toEqual([]);
+    const stamped = await logs(file, 'worker-python', '-t', '--until', '2026-12-04T19:33:18Z');
+    expect(stamped).toHaveLength(1);
+    expect(stamped[0]).toMatch(/^2026-12-04T19:33:17\.917Z \S/);
+    await expect(logs(file, '--since', 'yesterday')).rejects.toThrow(
+      '--since "yesterday" is neither a time',
+    );
+    await expect(logs(file, '--since', '2h', '--until', '3h')).rejects.toThrow(
+      'is after --until 3h',
+    );
+  });
 });

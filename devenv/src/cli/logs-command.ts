@@ -6,6 +6,7 @@ import { compileQueries, parseLogQuery, type LogQuery } from '../logbus/log-quer
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { lineMatches, lineOutput, type LineFilter, type LogOutput } from './log-line-view.js';
+import { arrivedWithin, parseTimeRange, withTimestamp, type TimeRange } from './log-time-range.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
 import { styleFor } from './style.js';
 import { UsageError } from './usage-error.js';
@@ -20,6 +21,10 @@ time, level, message, then the line's other fields as key=value.
       --where QUERY        only lines with a field of this value (workflowId=…), or
                            level>=warn, level=error; repeat to require several
   -n, --tail LINES         the last LINES lines of each service (default 100; 0 = all)
+      --since WHEN         only lines that arrived since WHEN: a time (2026-12-05T10:00:00Z,
+                           2026-12-05; local without a zone), Unix seconds, or a duration ago (42m)
+      --until WHEN         only lines that arrived until WHEN (same forms)
+  -t, --timestamps         each line's arrival time (RFC 3339) in front
       --raw                the lines exactly as in the log files (arrival time, stream, text)
       --json               one JSON object per line (service, stream, ts, level, msg, fields, text)
 ${STACK_FLAGS_USAGE}`;
@@ -38,6 +43,8 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
     ctx.out(LOGS_USAGE);
     return 0;
   }
+  const range = parseTimeRange(values.since, values.until, Date.now());
+  if (!range.ok) throw new UsageError(range.error, LOGS_USAGE);
   const filter: LineFilter = {
     pattern: grepPattern(values.grep),
     where: wherePredicate(values.where),
@@ -82,7 +89,7 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
     ctx.err(`no logs yet in ${dir} (start the stack with \`devenv up\`)`);
     return positionals.length > 0 ? 1 : 0;
   }
-  const view = logsView(ctx, dir, services, filter, output);
+  const view = logsView(ctx, dir, services, { filter, output, range: range.value }, values);
   const offsets = await printTails(view, tail);
   if (values.follow) await follow(view, offsets);
   return 0;
@@ -99,6 +106,9 @@ function parseLogsArgs(args: readonly string[]) {
       raw: { type: 'boolean' },
       json: { type: 'boolean' },
       tail: { type: 'string', short: 'n' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      timestamps: { type: 'boolean', short: 't' },
       help: { type: 'boolean', short: 'h' },
     },
     LOGS_USAGE,
@@ -135,17 +145,23 @@ function logsView(
   ctx: CommandContext,
   dir: string,
   services: readonly string[],
-  filter: LineFilter,
-  output: LogOutput,
+  selection: { filter: LineFilter; output: LogOutput; range: TimeRange },
+  flags: { timestamps?: boolean },
 ): LogsView {
+  const { filter, output, range } = selection;
   const options = { showService: services.length > 1, style: styleFor(ctx.stdout, ctx.env) };
-  const matches = (service: string, line: string) => lineMatches(service, line, filter);
+  const matches = (service: string, line: string) =>
+    arrivedWithin(line, range) && lineMatches(service, line, filter);
+  // --raw lines start with their time already; JSON has it as `ts`.
+  const stamped = flags.timestamps === true && output === 'rendered';
   return {
     dir,
     services,
     matches,
     show: (service, line) => {
-      if (matches(service, line)) ctx.out(lineOutput(service, line, output, options));
+      if (!matches(service, line)) return;
+      const shown = lineOutput(service, line, output, options);
+      ctx.out(stamped ? withTimestamp(line, shown) : shown);
     },
   };
 }
