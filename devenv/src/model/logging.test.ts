@@ -3,13 +3,7 @@ import { formatDiagnostic } from '../diagnostic.js';
 import { err, ok } from '../../shared/result.js';
 import { parseStack } from './load-stack.js';
 import { stackLogFiles } from './logging-files.js';
-import {
-  DEFAULT_LOGGING,
-  loggingWarning,
-  parseLogSize,
-  parseMaxFile,
-  readLogging,
-} from './logging.js';
+import { loggingWarning, parseLogSize, parseMaxFile, readLogging } from './logging.js';
 
 describe('parseLogSize (Docker json-file max-size: decimal units)', () => {
   it.each([
@@ -137,8 +131,10 @@ describe('readLogging', () => {
 });
 
 describe('loggingWarning', () => {
+  const inFile = (driver: string) =>
+    ({ kind: 'file', driver, maxFileBytes: 1000, files: 1 }) as const;
   it.each(['syslog', 'fluentd', 'gelf', 'awslogs', 'journald'])('warns about %s', (driver) => {
-    const logging = { ...DEFAULT_LOGGING, driver };
+    const logging = inFile(driver);
     expect(loggingWarning('web', logging, '.devenv/logs/web.log')).toBe(
       `warning: service "web" asks for the "${driver}" logging driver, which devenv does not run; ` +
         'its output goes to .devenv/logs/web.log instead (and to the TUI and `devenv logs`)',
@@ -146,7 +142,7 @@ describe('loggingWarning', () => {
   });
 
   it.each(['json-file', 'local'])('is quiet for %s and none', (driver) => {
-    expect(loggingWarning('web', { ...DEFAULT_LOGGING, driver }, 'x')).toBeUndefined();
+    expect(loggingWarning('web', inFile(driver), 'x')).toBeUndefined();
     expect(loggingWarning('web', { kind: 'none' }, 'x')).toBeUndefined();
   });
 });
