@@ -95,13 +95,26 @@ export const COMPOSE_DIFFERENCES = {
   },
   'accepted-not-applied': {
     compose:
-      'applies resource limits, kernel settings, logging, secrets, configs, labels and the other ' +
+      'applies resource limits, kernel settings, secrets, configs, labels and the other ' +
       'container options',
     devenv:
       'loads them, checks their keys and prints them in `devenv config`, but the docker runtime ' +
       'does not apply them yet (the list is in docs/compose-keys.md)',
     reason:
       'a project that uses them still runs under devenv; each is applied when a project needs it',
+  },
+  'logging-files': {
+    compose:
+      'hands a service’s output to its `logging.driver` (json-file by default, unbounded without ' +
+      '`max-size`); the Engine refuses a bad `max-size` or `max-file` when the container is created',
+    devenv:
+      'writes every service’s output to `.devenv/logs/<service>.log`, rotated by `max-size` and ' +
+      '`max-file` (else 4 × 10 MiB); `driver: none` keeps no file; another driver (syslog, gelf, …) ' +
+      'gets a warning and the file; a bad `max-size` or `max-file` fails loading, positioned',
+    reason:
+      'a development stack is read on this machine (the TUI, `devenv logs`), and a mistyped size ' +
+      'is best found where it is written, not when a container is created',
+    rejects: /\.logging\.options\.max-(?:size|file): /,
   },
   'windows-paths': {
     compose:
