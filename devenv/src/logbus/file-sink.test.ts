@@ -117,6 +117,22 @@ describe('file sink', () => {
     expect(sink.dropped()).toBe(0);
   });
 
+  it('removes rotated files beyond what the rotation keeps, left by an earlier, larger one', async () => {
+    const dir = await tempDir();
+    for (const name of ['api.log', 'api.log.1', 'api.log.2', 'api.log.3', 'api.log.4'])
+      await writeFile(join(dir, name), 'old line\n');
+    const sink = createFileSink({
+      directory: dir,
+      rotationOf: () => ({ maxFileBytes: 1000, keepFiles: 2 }),
+    });
+    sink.accept([record('api', 'new line')]);
+    await sink.close();
+    expect((await readdir(dir)).sort()).toEqual(['api.log', 'api.log.1', 'api.log.2']);
+    expect(await readFile(join(dir, 'api.log'), 'utf8')).toMatch(
+      /^old line\n.* stdout new line\n$/,
+    );
+  });
+
   it('rotates between whole lines when one batch mixes multi-byte and ASCII text', async () => {
     const dir = await tempDir();
     const sink = createFileSink({ directory: dir, maxFileBytes: 300, keepFiles: 20 });

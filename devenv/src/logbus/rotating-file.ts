@@ -16,6 +16,7 @@ export class RotatingFile {
   readonly #settings: RotationSettings;
   #handle: FileHandle | undefined;
   #size = 0;
+  #pruned = false;
 
   constructor(path: string, settings: RotationSettings) {
     this.path = path;
@@ -24,6 +25,7 @@ export class RotatingFile {
 
   async write(bytes: Buffer): Promise<void> {
     if (this.#handle === undefined) await this.#open();
+    if (!this.#pruned) await this.#pruneBeyondKeep();
     if (this.#size > 0 && this.#size + bytes.length > this.#settings.maxFileBytes) {
       await this.#rotate();
     }
@@ -50,6 +52,22 @@ export class RotatingFile {
     await handle.chmod(0o600);
     this.#handle = handle;
     this.#size = (await handle.stat()).size;
+  }
+
+  /**
+   * Removes rotated files past `keepFiles` that an earlier session with a larger `max-file` left,
+   * so that the files on disk stay within what the service's options allow.
+   */
+  async #pruneBeyondKeep(): Promise<void> {
+    this.#pruned = true;
+    for (let i = this.#settings.keepFiles + 1; ; i++) {
+      try {
+        await rm(`${this.path}.${i}`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+    }
   }
 
   /** `x.log` → `x.log.1` → … → `x.log.N`; the oldest is overwritten by the rename. */
