@@ -132,8 +132,22 @@ function parseBody(
   if (badIndex >= 0)
     return bad(`"services"[${badIndex}] must be a service name (a non-empty string)`);
 
+  const waiting = parseWaitFields(fields);
+  if (!waiting.ok) return bad(waiting.error);
+  return ok({ services: [...new Set(services as string[])], ...waiting.value });
+}
+
+/**
+ * `wait` and `timeoutMs` of a POST body (/services/… and /scale): absent, the defaults; present,
+ * well-typed. `null` is refused like any other wrong type: it is what a client's unset variable
+ * serialises to, and waiting DEFAULT_WAIT_MS in its place (when it may have meant "no limit" or
+ * "don't wait") would be a guess that looks like an answer.
+ */
+export function parseWaitFields(
+  fields: Readonly<Record<string, unknown>>,
+): Result<{ readonly wait: boolean; readonly timeoutMs: number }, string> {
   const wait = Object.hasOwn(fields, 'wait') ? fields['wait'] : true;
-  if (typeof wait !== 'boolean') return bad(`"wait" must be true or false`);
+  if (typeof wait !== 'boolean') return err(`"wait" must be true or false`);
   const timeoutMs = Object.hasOwn(fields, 'timeoutMs') ? fields['timeoutMs'] : DEFAULT_WAIT_MS;
   if (
     typeof timeoutMs !== 'number' ||
@@ -141,8 +155,8 @@ function parseBody(
     timeoutMs < 1 ||
     timeoutMs > MAX_WAIT_MS
   )
-    return bad(`"timeoutMs" must be a whole number of milliseconds from 1 to ${MAX_WAIT_MS}`);
-  return ok({ services: [...new Set(services as string[])], wait, timeoutMs });
+    return err(`"timeoutMs" must be a whole number of milliseconds from 1 to ${MAX_WAIT_MS}`);
+  return ok({ wait, timeoutMs });
 }
 
 function isAction(name: string): name is ControlAction {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../shared/result.js';
-import { DEFAULT_WAIT_MS, MAX_WAIT_MS, type RequestProblem } from './protocol.js';
+import { parseWaitFields, type RequestProblem } from './protocol.js';
 
 /**
  * `devenv scale`'s request to a running `devenv up`:
@@ -55,17 +55,9 @@ export function parseScaleRequest(
     replicas > MAX_REPLICAS
   )
     return bad(`"replicas" must be a whole number from 0 to ${MAX_REPLICAS}`);
-  const wait = fields['wait'] ?? true;
-  if (typeof wait !== 'boolean') return bad(`"wait" must be true or false`);
-  const timeoutMs = fields['timeoutMs'] ?? DEFAULT_WAIT_MS;
-  if (
-    typeof timeoutMs !== 'number' ||
-    !Number.isInteger(timeoutMs) ||
-    timeoutMs < 1 ||
-    timeoutMs > MAX_WAIT_MS
-  )
-    return bad(`"timeoutMs" must be a whole number of milliseconds from 1 to ${MAX_WAIT_MS}`);
-  return ok({ kind: 'scale', service, replicas, wait, timeoutMs });
+  const waiting = parseWaitFields(fields);
+  if (!waiting.ok) return bad(waiting.error);
+  return ok({ kind: 'scale', service, replicas, ...waiting.value });
 }
 
 /** 200 to POST /scale: each replica started or stopped, with its result as `devenv start` gives it. */
