@@ -108,19 +108,9 @@ function parseBody(
   text: string,
 ): Result<Omit<ActRequest, 'kind' | 'action'>, RequestProblem & { status: 400 }> {
   const bad = (message: string) => err({ status: 400 as const, message });
-  if (text.trim() === '') return bad(`the body is empty; send JSON such as ${EXAMPLE}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (thrown) {
-    return bad(`the body is not JSON (${(thrown as Error).message}); send JSON such as ${EXAMPLE}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    return bad(`the body must be a JSON object such as ${EXAMPLE}`);
-  const fields = json as Record<string, unknown>;
-  const unknown = Object.keys(fields).find((k) => !(BODY_FIELDS as readonly string[]).includes(k));
-  if (unknown !== undefined)
-    return bad(`unknown field "${clip(unknown)}"; fields: ${BODY_FIELDS.join(', ')}`);
+  const body = parseBodyObject(text, BODY_FIELDS, EXAMPLE);
+  if (!body.ok) return bad(body.error);
+  const fields = body.value;
 
   const services = Object.hasOwn(fields, 'services') ? fields['services'] : undefined;
   if (services === undefined)
@@ -135,6 +125,27 @@ function parseBody(
   const waiting = parseWaitFields(fields);
   if (!waiting.ok) return bad(waiting.error);
   return ok({ services: [...new Set(services as string[])], ...waiting.value });
+}
+
+/** A POST body: a JSON object with only the endpoint's fields, or what is wrong with it. */
+export function parseBodyObject(
+  text: string,
+  known: readonly string[],
+  example: string,
+): Result<Readonly<Record<string, unknown>>, string> {
+  if (text.trim() === '') return err(`the body is empty; send JSON such as ${example}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (thrown) {
+    return err(`the body is not JSON (${(thrown as Error).message}); send JSON such as ${example}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return err(`the body must be a JSON object such as ${example}`);
+  const unknown = Object.keys(json).find((k) => !known.includes(k));
+  if (unknown !== undefined)
+    return err(`unknown field "${clip(unknown)}"; fields: ${known.join(', ')}`);
+  return ok(json as Record<string, unknown>);
 }
 
 /**

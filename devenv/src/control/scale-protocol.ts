@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../shared/result.js';
-import { parseWaitFields, type RequestProblem } from './protocol.js';
+import { parseBodyObject, parseWaitFields, type RequestProblem } from './protocol.js';
 
 /**
  * `devenv scale`'s request to a running `devenv up`:
@@ -33,18 +33,9 @@ export function parseScaleRequest(
   if (method !== 'POST')
     return err({ status: 405, allow: 'POST', message: `/scale takes POST, not ${method}` });
   const bad = (message: string) => err({ status: 400 as const, message });
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return bad(`the body is not JSON; send JSON such as ${EXAMPLE}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    return bad(`the body must be a JSON object such as ${EXAMPLE}`);
-  const fields = json as Record<string, unknown>;
-  const unknown = Object.keys(fields).find((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown !== undefined)
-    return bad(`unknown field "${unknown.slice(0, 60)}"; fields: ${FIELDS.join(', ')}`);
+  const parsed = parseBodyObject(body, FIELDS, EXAMPLE);
+  if (!parsed.ok) return bad(parsed.error);
+  const fields = parsed.value;
   const { service, replicas } = fields;
   if (typeof service !== 'string' || service === '')
     return bad(`"service" must be a service name, as in ${EXAMPLE}`);

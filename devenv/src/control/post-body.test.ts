@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WAIT_MS, MAX_WAIT_MS, parseControlRequest } from './protocol.js';
 
-/** `wait` and `timeoutMs` mean the same on both endpoints that take them: one parser reads them. */
+/** The bodies of both POST endpoints are read by one parser: the same rules, the same messages. */
 const ENDPOINTS = [
   { url: '/services/restart', body: { services: ['worker'] } },
   { url: '/scale', body: { service: 'worker', replicas: 2 } },
@@ -42,5 +42,22 @@ describe.each(ENDPOINTS)('wait and timeoutMs on POST $url', ({ url, body }) => {
       ok: false,
       error: { status: 400, message },
     });
+  });
+});
+
+describe.each(ENDPOINTS)('the body of POST $url', ({ url }) => {
+  const raw = (body: string) => parseControlRequest({ method: 'POST', url, body });
+
+  it.each([
+    ['an empty body', '', /^the body is empty; send JSON such as \{/],
+    ['a body that is not JSON', 'nope', /^the body is not JSON \(.*\); send JSON such as \{/],
+    ['a list', '[1]', /^the body must be a JSON object such as \{/],
+    ['null', 'null', /^the body must be a JSON object such as \{/],
+    ['an unknown field', '{"force":true}', /^unknown field "force"; fields: /],
+    ['a long unknown field, clipped', `{"${'x'.repeat(100)}":1}`, /^unknown field "x{57}…"; /],
+  ])('refuses %s with a 400', (_, body, message) => {
+    const parsed = raw(body);
+    expect(parsed.ok ? 'accepted' : parsed.error.status).toBe(400);
+    if (!parsed.ok) expect(parsed.error.message).toMatch(message);
   });
 });
