@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import type { CommandContext } from '../command.js';
 import { STACK_FLAGS, STACK_FLAGS_USAGE } from '../stack-options.js';
 import { UsageError } from '../usage-error.js';
+import type { DetachTarget } from './detach-progress.js';
 
 export const UP_USAGE = `Usage: devenv up [service…] [options]
 
@@ -11,6 +12,10 @@ Starts the stack (or the named services and what they depend on) and supervises 
 Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .devenv/logs/.
 
       --runtime R          native | docker | auto (default auto); per service: NAME=R (repeatable)
+  -d, --detach             run in the background (output in .devenv/up.log); exit once
+                           every service has started, leaving the stack running
+      --wait               as -d, and exit once every service is ready (0) or one failed (1)
+      --wait-timeout SECONDS  with -d/--wait: give up waiting after this long (default 300)
       --ci                 wait until every service is ready, report, stop everything, exit 0/1
       --timeout SECONDS    with --ci: give up after this long (default 300)
       --json               one JSON object per event on stdout
@@ -29,6 +34,9 @@ const RUNTIMES = ['native', 'docker', 'auto'] as const satisfies readonly Runtim
 const UP_FLAGS = {
   ...STACK_FLAGS,
   runtime: { type: 'string', multiple: true },
+  detach: { type: 'boolean', short: 'd' },
+  wait: { type: 'boolean' },
+  'wait-timeout': { type: 'string' },
   ci: { type: 'boolean' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
@@ -49,10 +57,13 @@ export interface UpOptions {
   readonly help: boolean;
   readonly runtimeFor: (service: string) => RuntimeChoice;
   readonly ci: boolean;
+  /** `-d` (every service started) or `--wait` (every service ready): run in the background. */
+  readonly detach: DetachTarget | undefined;
   readonly json: boolean;
   readonly echoLogs: boolean;
   readonly watch: boolean;
   readonly timeoutMs: number;
+  readonly waitTimeoutMs: number;
   readonly metricsPort: number | 'off';
   /** `--scale SERVICE=N`: replicas per service, over the file's `scale` / `deploy.replicas`. */
   readonly scale: Readonly<Record<string, number>>;
@@ -63,16 +74,24 @@ export function parseUpOptions(args: readonly string[], ctx: CommandContext): Up
   const metricsPort = metricsPortFrom(ctx.env);
   if (!metricsPort.ok) throw new UsageError(metricsPort.error, UP_USAGE);
   const ci = values.ci === true;
+  const detach = values.wait === true ? 'ready' : values.detach === true ? 'started' : undefined;
+  if (ci && detach !== undefined)
+    throw new UsageError(
+      `--ci stops the stack when it is ready; ${values.wait === true ? '--wait' : '-d'} leaves it running: pick one`,
+      UP_USAGE,
+    );
   return {
     values,
     services: positionals,
     help: values.help === true,
     runtimeFor: parseRuntimeFlags(values.runtime ?? []),
     ci,
+    detach,
     json: values.json === true,
     echoLogs: !ci && !values['no-logs'],
     watch: !ci && !values['no-watch'],
-    timeoutMs: parseTimeout(values.timeout),
+    timeoutMs: parseTimeout(values.timeout, '--timeout'),
+    waitTimeoutMs: parseTimeout(values['wait-timeout'], '--wait-timeout'),
     metricsPort: metricsPort.value,
     scale: parseScaleFlags(values.scale ?? [], UP_USAGE),
   };
@@ -109,10 +128,10 @@ function parseRuntimeFlags(flags: readonly string[]): (service: string) => Runti
     perService.get(service) ?? perService.get(service.replace(/-\d+$/, '')) ?? fallback;
 }
 
-function parseTimeout(raw: string | undefined): number {
+function parseTimeout(raw: string | undefined, flag: string): number {
   if (raw === undefined) return 300_000;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new UsageError(`--timeout ${raw}: expected a number of seconds`, UP_USAGE);
+    throw new UsageError(`${flag} ${raw}: expected a number of seconds`, UP_USAGE);
   return seconds * 1000;
 }
