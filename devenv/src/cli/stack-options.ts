@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { loadStack } from '../model/load-stack.js';
+import type { LoadStackOptions } from '../model/load-stack.js';
 import type { Stack } from '../model/stack.js';
 import type { CommandContext } from './command.js';
 import { printDiagnostics } from './output.js';
@@ -36,22 +36,34 @@ export interface StackFlagValues {
 
 export const DEFAULT_COMPOSE_FILE = join('compose', 'compose.yaml');
 
-/** Loads the stack the flags name; prints positioned diagnostics and returns undefined on errors. */
-export async function loadStackFromFlags(
+/** What `loadStack` is given for these flags: absolute files, the env file, profiles. */
+export function stackLoadOptions(
   values: StackFlagValues,
   ctx: CommandContext,
   cwd = process.cwd(),
-): Promise<Stack | undefined> {
+): LoadStackOptions {
   const files = values.file?.map((f) => (isAbsolute(f) ? f : resolve(cwd, f))) ?? [
     join(ctx.projectRoot, DEFAULT_COMPOSE_FILE),
   ];
-  const loaded = await loadStack({
+  return {
     files,
     env: ctx.env,
     ...(values['project-name'] !== undefined ? { projectName: values['project-name'] } : {}),
     profiles: values.profile ?? [],
     ...(values['env-file'] !== undefined ? { envFile: resolve(cwd, values['env-file']) } : {}),
-  });
+  };
+}
+
+/** Loads the stack the flags name; prints positioned diagnostics and returns undefined on errors. */
+export async function loadStackFromFlags(
+  values: StackFlagValues,
+  ctx: CommandContext,
+  cwd = process.cwd(),
+  overrides: Partial<LoadStackOptions> = {},
+): Promise<Stack | undefined> {
+  // Imported here: `up` takes its stack from the stack cache when it can, without the model code.
+  const { loadStack } = await import('../model/load-stack.js');
+  const loaded = await loadStack({ ...stackLoadOptions(values, ctx, cwd), ...overrides });
   if (!loaded.ok) {
     printDiagnostics(ctx, loaded.error);
     return undefined;

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineController } from '../engine/engine-controller.js';
-import { selectServices } from '../engine/select-services.js';
-import { expandReplicas, redeclare, type RunStack } from '../model/replicas.js';
+import type { RunStack } from '../model/replicas.js';
 import { sessionPath } from '../session/session-file.js';
 import {
   createSessionSecret,
@@ -11,8 +10,8 @@ import {
   withSessionToken,
 } from '../session/session-secret.js';
 import type { CommandContext } from './command.js';
-import { projectVersions } from './project-versions.js';
-import { loadStackFromFlags, stateDirOf } from './stack-options.js';
+import { stateDirOf } from './stack-options.js';
+import { loadUpStack } from './up/cached-stack.js';
 import { ciRun } from './up/ci-run.js';
 import { serveControlSocket } from './up/control-socket.js';
 import { startEngine, type StartedEngine } from './up/engine-start.js';
@@ -23,7 +22,6 @@ import { watchForStop } from './up/stop-request.js';
 import { teardownSteps, type TeardownSteps } from './up/teardown.js';
 import { runTui } from './up/tui-mode.js';
 import { parseUpOptions, UP_USAGE, type UpOptions } from './up/up-options.js';
-import { UsageError } from './usage-error.js';
 
 /**
  * `devenv up`: load the stack, clear what an earlier devenv left, start the engine and its
@@ -35,10 +33,9 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     ctx.out(UP_USAGE);
     return 0;
   }
-  const stack = await loadSelectedStack(options, ctx);
-  if (!stack) return 2;
-  const versions = await projectVersions(ctx);
-  if (versions === undefined) return 2;
+  const loaded = await loadUpStack(options, ctx);
+  if (!loaded) return 2;
+  const { stack, versions } = loaded;
   const stateDir = stateDirOf(stack, ctx);
   mkdirSync(stateDir, { recursive: true });
   if ((await reapPreviousSession(stateDir, ctx)) === 'running') return 1;
@@ -49,10 +46,8 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     return 1;
   }
   process.env[SESSION_TOKEN_VAR] = secret.value;
-  // The declaration carries the secret too: replicas that `devenv scale` adds later get it.
-  const declared = redeclare(stack, withSessionToken(stack.declared, secret.value));
   const started = await startEngine({
-    stack: declared.ok ? declared.value : stack,
+    stack: withSessionTokenRun(stack, secret.value),
     stateDir,
     projectRoot: ctx.projectRoot,
     versions,
@@ -66,22 +61,13 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   return supervise(started, { options, ctx, stateDir, teardown, versions });
 }
 
-async function loadSelectedStack(
-  options: UpOptions,
-  ctx: CommandContext,
-): Promise<RunStack | undefined> {
-  const loaded = await loadStackFromFlags(options.values, ctx);
-  if (!loaded) return undefined;
-  const selection = selectServices(loaded, options.services);
-  if (!selection.ok)
-    throw new UsageError(
-      `no service named ${selection.unknown.map((n) => `"${n}"`).join(', ')} in ${loaded.files.join(', ')}; services: ${Object.keys(loaded.services).join(', ')}`,
-      UP_USAGE,
-    );
-  const run = expandReplicas(selection.stack, options.scale);
-  if (run.ok) return run.value;
-  for (const problem of run.error) ctx.err(`devenv: ${problem}`);
-  return undefined;
+/**
+ * Every instance has the secret, and so does the declaration: replicas that `devenv scale` adds
+ * later get it too (as re-expanding the declaration would, without the model code).
+ */
+function withSessionTokenRun(stack: RunStack, token: string): RunStack {
+  const { services } = withSessionToken(stack, token);
+  return { ...stack, services, declared: withSessionToken(stack.declared, token) };
 }
 
 /** From the first service started to the last one stopped; the exit code. */

@@ -46,6 +46,8 @@ export interface LoadStackOptions {
   readonly envFile?: string | undefined;
   /** Directory `files` and `envFile` are relative to; defaults to the process's. */
   readonly cwd?: string | undefined;
+  /** Told of every file read and what came of it, for the stack cache's dependencies. */
+  readonly onRead?: ((path: string, read: Result<string, string>) => void) | undefined;
 }
 
 const NO_COMPOSE_FILE: Diagnostic = {
@@ -68,6 +70,11 @@ export async function loadStack(options: LoadStackOptions): Promise<Result<Stack
   if (first === undefined) return err([NO_COMPOSE_FILE]);
   const texts: SourceText[] = [];
   const problems: Diagnostic[] = [];
+  const readText = async (path: string) => observed(path, await readTextAsync(path));
+  const observed = (path: string, read: Result<string, string>) => {
+    options.onRead?.(path, read);
+    return read;
+  };
   for (const file of options.files) {
     const text = await readText(resolve(cwd, file));
     if (text.ok) texts.push({ file, text: text.value });
@@ -106,11 +113,11 @@ export async function loadStack(options: LoadStackOptions): Promise<Result<Stack
     profiles: options.profiles,
     env: options.env,
     dotenv,
-    readText: readTextSync,
+    readText: (path) => observed(path, readTextSync(path)),
   });
 }
 
-async function readText(path: string): Promise<Result<string, string>> {
+async function readTextAsync(path: string): Promise<Result<string, string>> {
   try {
     return ok(await readFile(path, 'utf8'));
   } catch (thrown) {

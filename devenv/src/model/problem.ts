@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { knownKeys, PROBE_KINDS, type IssueParams } from './schema.js';
 import { closestName } from './suggest.js';
-import { valueAt, type TreePath } from './tree.js';
+import { formatPath, valueAt, type TreePath } from './tree.js';
 
 /**
  * A problem found in the merged document, located by path; the loader turns the path into
@@ -15,12 +15,9 @@ export interface Problem {
   readonly at?: 'key' | 'value';
 }
 
-/** `services.web.ports[0]`: how the message names a place in the document. */
-export function formatPath(path: TreePath): string {
-  let out = '';
-  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out ? `.${step}` : step;
-  return out || 'the file';
-}
+// In tree.ts so that code that only names paths (replica counts, at every `up`) does not load the
+// schema this file reports against.
+export { formatPath } from './tree.js';
 
 const FIELD_HINTS: Readonly<Record<string, string>> = {
   image: 'write an image reference like postgres:16',

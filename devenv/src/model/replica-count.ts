@@ -1,6 +1,6 @@
-import { formatPath, type Problem } from './problem.js';
+import type { Problem } from './problem.js';
 import type { PortMapping } from './stack.js';
-import { isPlainObject, type TreePath } from './tree.js';
+import { formatPath, isPlainObject, type TreePath } from './tree.js';
 
 /**
  * How many instances of a service to run: `scale`, or `deploy.replicas`, as compose-go reads them

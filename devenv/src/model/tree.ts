@@ -33,6 +33,13 @@ export function valueAt(data: unknown, path: TreePath): unknown {
   return value;
 }
 
+/** `services.web.ports[0]`: how the message names a place in the document. */
+export function formatPath(path: TreePath): string {
+  let out = '';
+  for (const step of path) out += typeof step === 'number' ? `[${step}]` : out ? `.${step}` : step;
+  return out || 'the file';
+}
+
 /** Freezes a tree in place so that the Stack is immutable all the way down. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
