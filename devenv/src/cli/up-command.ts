@@ -36,6 +36,13 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const loaded = await loadUpStack(options, ctx);
   if (!loaded) return 2;
   const { stack, versions } = loaded;
+  if (options.detach !== undefined) {
+    const target = options.detach;
+    const stateDir = stateDirOf(stack, ctx);
+    mkdirSync(stateDir, { recursive: true });
+    const { detachUp } = await import('./up/detach.js');
+    return detachUp({ args, stack, stateDir, target, timeoutMs: options.waitTimeoutMs }, ctx);
+  }
   const stateDir = stateDirOf(stack, ctx);
   mkdirSync(stateDir, { recursive: true });
   if ((await reapPreviousSession(stateDir, ctx)) === 'running') return 1;
