@@ -77,8 +77,14 @@ export function eventLines(eventListJson: string): string[] {
   return items
     .filter(isRecord)
     .map((e) => ({
+      // Repeated events are one Event with a count: ordered by their first occurrence, the
+      // pod's story reads in order (scheduled, pulled, started, back-off), not by the last repeat.
       at: String(
-        e['lastTimestamp'] ?? e['eventTime'] ?? field(e, 'metadata', 'creationTimestamp') ?? '',
+        e['firstTimestamp'] ??
+          e['eventTime'] ??
+          e['lastTimestamp'] ??
+          field(e, 'metadata', 'creationTimestamp') ??
+          '',
       ),
       text: `${String(e['type'] ?? '')} ${String(e['reason'] ?? '')}: ${String(e['message'] ?? '').trim()}${typeof e['count'] === 'number' && e['count'] > 1 ? ` (×${e['count']})` : ''}`,
     }))
@@ -87,6 +93,8 @@ export function eventLines(eventListJson: string): string[] {
 }
 
 const LOG_LINES = 30;
+const NEVER_STARTED =
+  /^waiting: (ContainerCreating|PodInitializing|ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName|CreateContainerConfigError|CreateContainerError)\b/;
 const EVENT_LINES = 15;
 
 /**
@@ -117,11 +125,9 @@ export async function collectDiagnostics(
       : [`(events: ${events.error})`];
     lines.push('  events:', ...recent.map((l) => `    ${l}`));
     for (const container of pod.containers) {
-      if (
-        container.state.startsWith('waiting: ContainerCreating') ||
-        container.state.startsWith('waiting: PodInitializing')
-      )
-        continue;
+      // A container that never started has no logs (the API answers with an error saying so);
+      // why it did not start (an image pull error, a missing Secret) is in its state and events.
+      if (container.restarts === 0 && NEVER_STARTED.test(container.state)) continue;
       const query = `container=${encodeURIComponent(container.name)}&tailLines=${LOG_LINES}${container.restarts > 0 ? '&previous=true' : ''}`;
       const log = await api.get(
         `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(pod.name)}/log?${query}`,
@@ -136,6 +142,60 @@ export async function collectDiagnostics(
     blocks.push(lines.join('\n'));
   }
   return blocks.join('\n');
+}
+
+/** One pod's block of `collectDiagnostics` as last seen, and whether it shows a failure. */
+export interface PodSight {
+  readonly block: string;
+  /** HH:MM:SS of the look. */
+  readonly at: string;
+  /** Which look it was: 1, 2, … */
+  readonly look: number;
+  readonly failing: boolean;
+}
+
+/**
+ * Adds one look's `collectDiagnostics` text to the sights so far, pod by pod: a pod keeps its
+ * latest block, and pods gone since (the failed revision's, after helm rolled back) keep their
+ * last one. Pure.
+ */
+export function addSights(
+  sights: ReadonlyMap<string, PodSight>,
+  text: string,
+  at: string,
+): Map<string, PodSight> {
+  const next = new Map(sights);
+  const look = Math.max(0, ...[...sights.values()].map((s) => s.look)) + 1;
+  for (const block of text.split(/\n(?=pod )/)) {
+    const name = /^pod (\S+) \(/.exec(block)?.[1];
+    if (name !== undefined) next.set(name, { block, at, look, failing: showsFailure(block) });
+  }
+  return next;
+}
+
+/**
+ * A crash (restarts, a terminated container), a container that cannot start (an image pull
+ * error), or a Warning event (a failing probe, a failed mount); not a pod that is merely starting.
+ */
+function showsFailure(block: string): boolean {
+  const header = block.split('\n')[0] ?? '';
+  return (
+    /, \d+ restarts|waiting: (?!ContainerCreating|PodInitializing)|terminated: (?!Completed)/.test(
+      header,
+    ) || /^ {4}Warning /m.test(block)
+  );
+}
+
+/**
+ * What the failure report shows: the pods seen failing, each as last seen (even when the last look
+ * no longer had it); without any, the pods of the last look. '' when nothing was troubled. Pure.
+ */
+export function describeSights(sights: ReadonlyMap<string, PodSight>, note: string): string {
+  const all = [...sights.values()];
+  const failing = all.filter((s) => s.failing);
+  const last = Math.max(0, ...all.map((s) => s.look));
+  const shown = failing.length > 0 ? failing : all.filter((s) => s.look === last);
+  return shown.map((s) => `${s.block}\n(as seen at ${s.at}, ${note})`).join('\n');
 }
 
 function parse(text: string): unknown {

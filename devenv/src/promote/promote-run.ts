@@ -1,5 +1,6 @@
 import type { CommandOutcome } from '../process/run-command.js';
 import { err, ok, type Result } from '../../shared/result.js';
+import { addSights, describeSights, type PodSight } from './pod-diagnostics.js';
 import type { PromoteFailure } from './promote-failure.js';
 import {
   endpointsFromManifest,
@@ -146,8 +147,7 @@ async function helmUpgrade(
     reason: 'helm-upgrade-failed',
     release: run.request.release,
     detail: describe(outcome),
-    diagnostics:
-      seen !== undefined ? `${seen.text}\n(as seen at ${seen.at}, before the rollback)` : after,
+    diagnostics: seen !== '' ? seen : after,
   });
 }
 
@@ -166,12 +166,16 @@ async function helmTest(run: PromoteRun, test: CommandLine): Promise<Result<void
   });
 }
 
-/** Runs `action`, polling the pods meanwhile; returns the last troubled sight, if any. */
+/**
+ * Runs `action`, polling the pods meanwhile; returns what the failure report shows of them: the
+ * pods seen failing, each as last seen (a failed revision's pods are gone once helm rolled back),
+ * or '' when no pod was ever troubled.
+ */
 async function whileWatching(
   effects: PromoteEffects,
   action: () => Promise<CommandOutcome>,
-): Promise<{ outcome: CommandOutcome; seen: { text: string; at: string } | undefined }> {
-  let seen: { text: string; at: string } | undefined;
+): Promise<{ outcome: CommandOutcome; seen: string }> {
+  let sights: ReadonlyMap<string, PodSight> = new Map();
   let done = false;
   const watch = (async () => {
     // Bounded by the action: it ends when helm does (helm itself is bounded by --timeout).
@@ -179,13 +183,13 @@ async function whileWatching(
       await new Promise((resolve) => setTimeout(resolve, effects.pollMs));
       if (done) break;
       const text = await effects.diagnostics();
-      if (text !== '') seen = { text, at: new Date().toISOString().slice(11, 19) };
+      if (text !== '') sights = addSights(sights, text, new Date().toISOString().slice(11, 19));
     }
   })();
   const outcome = await action();
   done = true;
   await watch;
-  return { outcome, seen };
+  return { outcome, seen: describeSights(sights, 'before the rollback') };
 }
 
 async function undo(
