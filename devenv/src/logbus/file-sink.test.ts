@@ -156,6 +156,45 @@ describe('file sink', () => {
     expect(written.map((l) => l.slice('2024-05-01T10:00:00.005Z stdout '.length))).toEqual(texts);
   });
 
+  it('keeps each file within maxFileBytes in bytes, also for multi-byte text', async () => {
+    const dir = await tempDir();
+    const sink = createFileSink({ directory: dir, maxFileBytes: 300, keepFiles: 50 });
+    // 32-byte prefix + 17 chars of 3-4 bytes each: a 300-char write would be ~900 bytes.
+    const texts = Array.from(
+      { length: 40 },
+      (_, i) => `☕😀☕😀☕😀☕😀☕😀☕😀 ${String(i).padStart(3, '0')}`,
+    );
+    sink.accept(texts.map((text) => record('api', text)));
+    await sink.close();
+    const names = (await readdir(dir)).sort(
+      (a, b) => Number(b.split('.').at(2) ?? 0) - Number(a.split('.').at(2) ?? 0),
+    );
+    const written: string[] = [];
+    for (const name of names) {
+      const content = await readFile(join(dir, name));
+      expect(content.length).toBeLessThanOrEqual(300);
+      written.push(...content.toString('utf8').trimEnd().split('\n'));
+    }
+    expect(written.map((l) => l.slice('2024-05-01T10:00:00.005Z stdout '.length))).toEqual(texts);
+  });
+
+  it('writes a line longer than maxFileBytes whole, in a file of its own', async () => {
+    const dir = await tempDir();
+    const sink = createFileSink({ directory: dir, maxFileBytes: 100, keepFiles: 10 });
+    const long = `long ${'x'.repeat(200)}`;
+    sink.accept(['a', 'b', long, 'c', 'd'].map((text) => record('api', text)));
+    await sink.close();
+    const files = await Promise.all(
+      ['api.log.2', 'api.log.1', 'api.log'].map(async (n) =>
+        (await readFile(join(dir, n), 'utf8'))
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.slice(32)),
+      ),
+    );
+    expect(files).toEqual([['a', 'b'], [long], ['c', 'd']]);
+  });
+
   it('drops and counts what is beyond the high-water mark instead of queueing without bound', async () => {
     const dir = await tempDir();
     const sink = createFileSink({ directory: dir, highWaterBytes: 10_000 });

@@ -23,7 +23,22 @@ export class RotatingFile {
     this.#settings = settings;
   }
 
+  /**
+   * Appends whole lines. A write larger than a file (the sink sizes writes in characters, and
+   * multi-byte text has more bytes) is split between lines, so that no file grows past
+   * `maxFileBytes` unless one line alone is longer.
+   */
   async write(bytes: Buffer): Promise<void> {
+    if (bytes.length <= this.#settings.maxFileBytes) return this.#append(bytes);
+    let start = 0;
+    while (start < bytes.length) {
+      const end = pieceEnd(bytes, start, this.#settings.maxFileBytes);
+      await this.#append(bytes.subarray(start, end));
+      start = end;
+    }
+  }
+
+  async #append(bytes: Buffer): Promise<void> {
     if (this.#handle === undefined) await this.#open();
     if (!this.#pruned) await this.#pruneBeyondKeep();
     if (this.#size > 0 && this.#size + bytes.length > this.#settings.maxFileBytes) {
@@ -85,6 +100,16 @@ export class RotatingFile {
     }
     await this.#open();
   }
+}
+
+/** Where a piece of at most `max` bytes from `start` ends: after its last newline, else its first. */
+function pieceEnd(bytes: Buffer, start: number, max: number): number {
+  const limit = start + max;
+  if (limit >= bytes.length) return bytes.length;
+  const lastNewline = bytes.lastIndexOf(0x0a, limit - 1);
+  if (lastNewline >= start) return lastNewline + 1;
+  const firstNewline = bytes.indexOf(0x0a, limit);
+  return firstNewline === -1 ? bytes.length : firstNewline + 1;
 }
 
 async function renameIfPresent(from: string, to: string): Promise<void> {
