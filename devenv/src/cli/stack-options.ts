@@ -1,7 +1,13 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { LoadStackOptions } from '../model/load-stack.js';
 import type { Stack } from '../model/stack.js';
 import type { CommandContext } from './command.js';
+import {
+  DEFAULT_COMPOSE_FILE,
+  discoverComposeFiles,
+  profilesFromVariable,
+} from './compose-discovery.js';
 import { printDiagnostics } from './output.js';
 
 /** Flags shared by every command that reads the stack model, as `docker compose` has them. */
@@ -22,9 +28,12 @@ export const CONTROL_FLAGS = {
 } as const;
 
 export const STACK_FLAGS_USAGE = `  -f, --file FILE          compose file (repeatable; later files override earlier ones)
-                           default: compose/compose.yaml of this project
+                           default: COMPOSE_FILE, else compose.yaml (and its override)
+                           in this directory or the nearest parent, as in Compose, else
+                           compose/compose.yaml of this project
   -p, --project-name NAME  project name (default: the compose file's name: or its directory)
-      --profile NAME       enable a Compose profile (repeatable), e.g. observability
+      --profile NAME       enable a Compose profile (repeatable), e.g. observability;
+                           default: COMPOSE_PROFILES (comma-separated)
       --env-file FILE      variables for interpolation instead of the project directory's .env`;
 
 export interface StackFlagValues {
@@ -34,22 +43,38 @@ export interface StackFlagValues {
   readonly 'env-file'?: string | undefined;
 }
 
-export const DEFAULT_COMPOSE_FILE = join('compose', 'compose.yaml');
+export { DEFAULT_COMPOSE_FILE };
 
-/** What `loadStack` is given for these flags: absolute files, the env file, profiles. */
+/** Discovery warnings already printed: `up` works out its options twice on a cache miss. */
+const warned = new Set<string>();
+
+/**
+ * What `loadStack` is given for these flags: absolute files (`-f`, COMPOSE_FILE, or found as
+ * Compose finds them: compose-discovery.ts), the env file, profiles (`--profile`, else
+ * COMPOSE_PROFILES).
+ */
 export function stackLoadOptions(
   values: StackFlagValues,
   ctx: CommandContext,
   cwd = process.cwd(),
 ): LoadStackOptions {
-  const files = values.file?.map((f) => (isAbsolute(f) ? f : resolve(cwd, f))) ?? [
-    join(ctx.projectRoot, DEFAULT_COMPOSE_FILE),
-  ];
+  const { files, warnings } = discoverComposeFiles({
+    flagFiles: values.file,
+    variables: ctx.env,
+    cwd,
+    projectRoot: ctx.projectRoot,
+    platform: process.platform,
+    exists: existsSync,
+  });
+  for (const warning of warnings) {
+    if (!warned.has(warning)) ctx.err(`devenv: warning: ${warning}`);
+    warned.add(warning);
+  }
   return {
     files,
     env: ctx.env,
     ...(values['project-name'] !== undefined ? { projectName: values['project-name'] } : {}),
-    profiles: values.profile ?? [],
+    profiles: values.profile ?? profilesFromVariable(ctx.env['COMPOSE_PROFILES']),
     ...(values['env-file'] !== undefined ? { envFile: resolve(cwd, values['env-file']) } : {}),
   };
 }
