@@ -1,11 +1,13 @@
 // S2 of issue #21, the probes' part: devenv supervising 5 idle services, each probed every 5 s,
-// by exec (`true`), by tcp, and with no probe; CPU of devenv's process including the probe
-// processes it reaped (what an exec probe costs is mostly its fork and exec), over a window.
+// by exec (`true`), by tcp, and with no probe; CPU of devenv's process and of every process under
+// it (the warm spawner that forks exec probes, exec-spawner.ts), each including the processes it
+// reaped (what an exec probe costs is mostly its fork and exec), over a window.
 // Targets: exec ≤ 0.15 % of one core, tcp ≤ 0.1 %. A shorter period measures the same cost per
 // probe with more signal on a noisy machine: the figures are also given scaled to a 5 s period.
 // Run: npx tsx bench/probe-cost.ts [window seconds] [period seconds]
 // Another build of devenv (e.g. a checkout of an older commit): DEVENV_BIN=<its devenv/bin/devenv.js>
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,11 +22,47 @@ const LISTENER = `require('node:net').createServer((s) => s.end()).listen(Number
 
 type Kind = 'exec' | 'tcp' | 'none';
 
-/** devenv's own CPU ticks and those of the children it reaped (the exec probes). */
-function ticks(pid: number): { own: number; reaped: number } {
-  const stat = readProcStatSync(pid);
-  if (stat === undefined) throw new Error(`devenv (${pid}) is gone`);
-  return { own: stat.utime + stat.stime, reaped: stat.cutime + stat.cstime };
+/** Every process under devenv (its warm probe spawner, the services), devenv's included. */
+function tree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    const stat = /^\d+$/.test(entry) ? readProcStatSync(Number(entry)) : undefined;
+    if (stat !== undefined) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat.pid]);
+  }
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) pids.push(...(children.get(pids[i]!) ?? []));
+  return pids;
+}
+
+/**
+ * The CPU ticks of devenv and of every process under it, each with the children it reaped (an
+ * exec probe is reaped by devenv, or by the warm spawner that ran it), by pid.
+ */
+function ticks(root: number): Map<number, { own: number; reaped: number }> {
+  const byPid = new Map<number, { own: number; reaped: number }>();
+  for (const pid of tree(root)) {
+    const stat = readProcStatSync(pid);
+    if (stat !== undefined)
+      byPid.set(pid, { own: stat.utime + stat.stime, reaped: stat.cutime + stat.cstime });
+  }
+  if (!byPid.has(root)) throw new Error(`devenv (${root}) is gone`);
+  return byPid;
+}
+
+/** What the processes alive at both ends of the window used in it (a probe that was running at one end is counted by its reaper). */
+function used(
+  before: Map<number, { own: number; reaped: number }>,
+  after: Map<number, { own: number; reaped: number }>,
+): { own: number; reaped: number } {
+  let own = 0;
+  let reaped = 0;
+  for (const [pid, end] of after) {
+    const start = before.get(pid);
+    if (start === undefined) continue;
+    own += end.own - start.own;
+    reaped += end.reaped - start.reaped;
+  }
+  return { own, reaped };
 }
 
 interface Usage {
@@ -76,11 +114,11 @@ async function measure(kind: Kind): Promise<Usage> {
     const before = ticks(devenv.pid!);
     const started = performance.now();
     await new Promise((r) => setTimeout(r, windowSeconds * 1000));
-    const after = ticks(devenv.pid!);
+    const window = used(before, ticks(devenv.pid!));
     const seconds = (performance.now() - started) / 1000;
     // Ticks are 1/100 s: ticks per second are % of one core.
-    const reaped = (after.reaped - before.reaped) / seconds;
-    return { total: (after.own - before.own) / seconds + reaped, reaped };
+    const reaped = window.reaped / seconds;
+    return { total: window.own / seconds + reaped, reaped };
   } finally {
     devenv.kill('SIGINT');
     await waitExit(devenv);
@@ -102,5 +140,6 @@ console.log(`tcp:  ${f(tcp.total)}  (at a 5 s period: ${f(at5s(tcp.total))}, tar
 console.log(`exec: ${f(exec.total)}  (at a 5 s period: ${f(at5s(exec.total))}, target ≤ 0.15 %)`);
 console.log(
   `  CPU per exec probe: ${perProbe(exec.total - none.total)}, of which the probe process ` +
-    `${perProbe(exec.reaped)} and devenv ${perProbe(exec.total - exec.reaped - none.total)}`,
+    `${perProbe(exec.reaped)} and devenv with its spawner ` +
+    `${perProbe(exec.total - exec.reaped - none.total)}`,
 );
