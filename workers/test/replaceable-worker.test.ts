@@ -5,6 +5,7 @@
  * nothing, and run() ends only once every generation has drained.
  */
 import { create } from '@bufbuild/protobuf';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { NativeConnection } from '@temporalio/worker';
@@ -16,6 +17,7 @@ import {
 } from '../../protos/gen/ts/timecop/activities/v1/say_hello_pb.js';
 import { WorkflowDemoTypeScriptRequestSchema } from '../../protos/gen/ts/timecop/workflows/v1/demo_pb.js';
 import { createActivities, type Activities } from '../typescript/src/activities/index.js';
+import { DiscardableWorker } from '../typescript/src/discardable-worker.js';
 import {
   createReplaceableWorker,
   type ReplaceableWorker,
@@ -54,8 +56,15 @@ afterAll(async () => {
   await unusedPool.end();
 }, 60_000);
 
-/** Generation n greets with `generation n`; `hold` keeps generation 1's greeting in flight. */
+/**
+ * Generation n greets with `generation n`; `hold` keeps generation 1's greeting in flight. The
+ * Workers it creates are named `identity(1)`, `identity(2)`… in the order created.
+ */
+let hosts = 0;
 function hostWith(options: { hold?: Promise<void>; started?: () => void; failAt?: number }) {
+  let created = 0;
+  const prefix = `host-${++hosts}`;
+  const identity = (n: number) => `${prefix}-create-${n}`;
   const load = async (generation: number): Promise<Activities> => {
     if (generation === options.failAt) throw new Error(`say-hello.ts:3:1: Expected ";"`);
     return {
@@ -72,19 +81,21 @@ function hostWith(options: { hold?: Promise<void>; started?: () => void; failAt?
       },
     };
   };
-  return createReplaceableWorker({
+  const host = createReplaceableWorker({
     name: 'activity',
     connect: () => NativeConnection.connect({ address: env.connection.options.address }),
-    load,
+    load: (generation: number) => load(generation),
     create: async (connection, activities) =>
-      Worker.create(
-        await activityWorkerOptions(
+      DiscardableWorker.createDiscardable({
+        ...(await activityWorkerOptions(
           { connection, namespace: env.namespace ?? 'time-cop' },
           activities,
-        ),
-      ),
+        )),
+        identity: identity(++created),
+      }),
     logger: testLogger,
   });
+  return Object.assign(host, { load, identity });
 }
 
 let workflowCount = 0;
@@ -103,6 +114,16 @@ function gate() {
   let started!: () => void;
   const inFlight = new Promise<void>((resolve) => (started = resolve));
   return { hold, release, started, inFlight };
+}
+
+/** The identities of the Workers that polled the queue's activity tasks lately. */
+async function activityPollers(): Promise<string[]> {
+  const reply = await env.client.workflowService.describeTaskQueue({
+    namespace: env.namespace ?? 'time-cop',
+    taskQueue: { name: TASK_QUEUES.typescript },
+    taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+  });
+  return (reply.pollers ?? []).map((p) => p.identity ?? '');
 }
 
 async function stop(host: ReplaceableWorker): Promise<void> {
@@ -160,6 +181,46 @@ describe('the replaceable activity worker', () => {
       ok: false,
       error: 'the worker is stopping',
     });
+  }, 60_000);
+
+  it('swaps in a prepared generation: its Worker was created before the swap', async () => {
+    const host = hostWith({});
+    await host.start();
+    expect(await host.prepare(() => host.load(2))).toMatchObject({ ok: true });
+    expect(host.current()?.generation).toBe(1);
+    const swap = await host.swap();
+    expect(swap).toMatchObject({ ok: true, generation: 2, prepared: true });
+    expect((await greet('eve')).greeting).toBe('generation 2, eve');
+    await stop(host);
+  }, 60_000);
+
+  it('discards a prepared generation (a refused guard): it never polls, the next swap starts afresh', async () => {
+    const host = hostWith({});
+    await host.start(); // identity(1)
+    expect(await host.prepare(() => host.load(2))).toMatchObject({ ok: true }); // identity(2)
+    expect(await host.discardPrepared()).toBe(true);
+    expect(await host.discardPrepared()).toBe(false);
+    expect((await greet('fay')).greeting).toBe('generation 1, fay');
+    const swap = await host.swap(); // identity(3), with the code loaded now
+    expect(swap).toMatchObject({ ok: true, generation: 2, prepared: false });
+    expect((await greet('gus')).greeting).toBe('generation 2, gus');
+    // The server lists every Worker that polled the queue lately: the discarded one never did.
+    const pollers = await activityPollers();
+    expect(pollers).toContain(host.identity(3));
+    expect(pollers).not.toContain(host.identity(2));
+    await stop(host);
+  }, 60_000);
+
+  it('swaps with freshly loaded code when the preparation failed', async () => {
+    const host = hostWith({});
+    await host.start();
+    const broken = () => Promise.reject(new Error('say-hello.ts:3:1: Expected ";"'));
+    expect(await host.prepare(broken)).toEqual({
+      ok: false,
+      error: 'say-hello.ts:3:1: Expected ";"',
+    });
+    expect(await host.swap()).toMatchObject({ ok: true, generation: 2, prepared: false });
+    await stop(host);
   }, 60_000);
 
   it('stops a generation that was still starting when shutdown() came', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reloadTargets } from './reload-request.js';
+import { preparationOf, reloadTargets } from './reload-request.js';
 
 const dirs = {
   workflows: '/repo/workers/typescript/src/workflows',
@@ -50,5 +50,29 @@ describe('which Workers a reload request replaces', () => {
   it('rejects a malformed request (400)', () => {
     for (const bad of ['{', '[]', '{"paths":"a.ts"}', '{"paths":[1]}', 'null'])
       expect(reloadTargets(bad, dirs), bad).toMatchObject({ ok: false, status: 400 });
+  });
+});
+
+describe("the determinism guard's prepare and discard requests", () => {
+  const sha = 'a'.repeat(64);
+  it('reads a prepare with the bundle’s SHA-256, and a discard', () => {
+    expect(preparationOf(JSON.stringify({ prepare: 'workflows', codeSha256: sha }))).toEqual({
+      kind: 'prepare',
+      codeSha256: sha,
+    });
+    expect(preparationOf(JSON.stringify({ discard: 'workflows' }))).toEqual({ kind: 'discard' });
+  });
+
+  it('leaves anything else to reloadTargets: swap requests, malformed ones', () => {
+    for (const other of [
+      JSON.stringify({ paths: ['/repo/a.ts'] }),
+      JSON.stringify({ prepare: 'workflows' }),
+      JSON.stringify({ prepare: 'workflows', codeSha256: 'not a hash' }),
+      JSON.stringify({ prepare: 'activities', codeSha256: sha }),
+      'null',
+      '',
+      '{',
+    ])
+      expect(preparationOf(other), other).toBeUndefined();
   });
 });

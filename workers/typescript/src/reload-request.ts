@@ -52,3 +52,34 @@ function inside(dir: string, path: string): boolean {
   const rel = relative(dir, path);
   return !rel.startsWith('..') && !isAbsolute(rel);
 }
+
+/**
+ * The determinism guard's requests around its replay (replay-guard.ts): prepare the next workflow
+ * Worker with the bundle it is about to replay (so creating it overlaps the replay), or discard
+ * that Worker when the replay failed.
+ */
+export type Preparation =
+  { readonly kind: 'prepare'; readonly codeSha256: string } | { readonly kind: 'discard' };
+
+/**
+ * Pure. `{"prepare": "workflows", "codeSha256": "<hex>"}` or `{"discard": "workflows"}`;
+ * undefined for anything else (a swap request, or a malformed one reloadTargets explains).
+ */
+export function preparationOf(body: string): Preparation | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const request = value as { prepare?: unknown; discard?: unknown; codeSha256?: unknown };
+  if (request.discard === 'workflows') return { kind: 'discard' };
+  if (
+    request.prepare === 'workflows' &&
+    typeof request.codeSha256 === 'string' &&
+    /^[0-9a-f]{64}$/.test(request.codeSha256)
+  )
+    return { kind: 'prepare', codeSha256: request.codeSha256 };
+  return undefined;
+}

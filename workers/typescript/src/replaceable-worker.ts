@@ -9,7 +9,9 @@
  * task queue on a connection, and two generations overlap while the old one drains.
  */
 import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { DiscardableWorker } from './discardable-worker.js';
 import type { PinoLogger } from './logging.js';
+import { PreparedSlot, release, type Prepared } from './prepared-generation.js';
 
 export interface ReplaceableWorkerOptions<Code> {
   /** What the Worker runs, for logs: `workflow`, `activity`. */
@@ -17,10 +19,13 @@ export interface ReplaceableWorkerOptions<Code> {
   connect(): Promise<NativeConnection>;
   /** The code of a generation (1 is the start; later ones load the code as it is now). */
   load(generation: number): Promise<Code>;
-  create(connection: NativeConnection, code: Code): Promise<Worker>;
+  /** A Worker that has not polled yet: a prepared one that is never swapped in is discarded. */
+  create(connection: NativeConnection, code: Code): Promise<DiscardableWorker>;
   readonly logger: PinoLogger;
   /** Longest a swap may take to connect and create its Worker (default 15 s). */
   readonly swapTimeoutMs?: number;
+  /** How long a prepared generation waits for its swap before it is discarded (default 60 s). */
+  readonly preparedTtlMs?: number;
 }
 
 export interface WorkerGeneration {
@@ -31,16 +36,36 @@ export interface WorkerGeneration {
 }
 
 export type SwapOutcome =
-  | { readonly ok: true; readonly generation: number; readonly ms: number }
+  | {
+      readonly ok: true;
+      readonly generation: number;
+      readonly ms: number;
+      /** The swap ran a generation prepare() had created (its Worker was not created now). */
+      readonly prepared: boolean;
+    }
   /** The running generation keeps serving; `error` says why the new one could not start. */
   | { readonly ok: false; readonly error: string };
 
-export interface ReplaceableWorker {
+export type PrepareOutcome =
+  { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly error: string };
+
+export interface ReplaceableWorker<Code = unknown> {
   readonly name: string;
   /** Starts generation 1. */
   start(): Promise<void>;
-  /** Starts the next generation with freshly loaded code, then drains the current one. */
+  /**
+   * Starts the next generation, then drains the current one: the prepared generation when there
+   * is one (waiting for its preparation to end), otherwise one with freshly loaded code.
+   */
   swap(): Promise<SwapOutcome>;
+  /**
+   * Creates the next generation's Worker with the code `load` gives, without polling, so that
+   * the swap that follows only has to start it; replaces a generation prepared before. Resolves
+   * once it is prepared (or could not be: then the swap loads the code itself).
+   */
+  prepare(load: () => Promise<Code>): Promise<PrepareOutcome>;
+  /** Lets the prepared generation go without it ever polling; whether there was one. */
+  discardPrepared(): Promise<boolean>;
   current(): WorkerGeneration | undefined;
   /**
    * Settles once the host has stopped (shutdown(), or the Runtime's signal handlers shutting the
@@ -57,15 +82,16 @@ interface Running extends WorkerGeneration {
 
 export function createReplaceableWorker<Code>(
   options: ReplaceableWorkerOptions<Code>,
-): ReplaceableWorker {
+): ReplaceableWorker<Code> {
   return new GenerationHost(options);
 }
 
 /** The generations of one Worker: the current one, and older ones still draining. */
-class GenerationHost<Code> implements ReplaceableWorker {
+class GenerationHost<Code> implements ReplaceableWorker<Code> {
   readonly name: string;
   readonly #options: ReplaceableWorkerOptions<Code>;
   readonly #generations = new Set<Running>();
+  readonly #prepared: PreparedSlot<Code>;
   #current: Running | undefined;
   #stopping = false;
   #swapping: Promise<unknown> = Promise.resolve();
@@ -75,6 +101,7 @@ class GenerationHost<Code> implements ReplaceableWorker {
   constructor(options: ReplaceableWorkerOptions<Code>) {
     this.name = options.name;
     this.#options = options;
+    this.#prepared = new PreparedSlot(options.preparedTtlMs ?? 60_000);
     this.#finished = new Promise<void>((resolve, reject) => {
       this.#finish = { resolve, reject };
     });
@@ -82,7 +109,8 @@ class GenerationHost<Code> implements ReplaceableWorker {
   }
 
   async start(): Promise<void> {
-    this.#current = await this.#launch(1, await this.#options.load(1));
+    const created = await this.#create(this.#options.load(1), this.#options.connect());
+    this.#current = this.#run(1, created);
     // A stop that came while it started (the Runtime's signal handlers never saw this Worker).
     if (this.#stopping) stopWorker(this.#current.worker);
   }
@@ -92,6 +120,29 @@ class GenerationHost<Code> implements ReplaceableWorker {
     const next = this.#swapping.then(() => this.#swapOnce());
     this.#swapping = next;
     return next;
+  }
+
+  async prepare(load: () => Promise<Code>): Promise<PrepareOutcome> {
+    if (this.#stopping) return { ok: false, error: 'the worker is stopping' };
+    const started = performance.now();
+    const preparing = this.#create(load(), this.#options.connect()).then(
+      (created): Prepared<Code> => ({ ...created, ms: Math.round(performance.now() - started) }),
+    );
+    this.#prepared.fill(preparing);
+    try {
+      const { ms } = await preparing;
+      this.#options.logger.info({ ms }, `next ${this.name} worker prepared`);
+      return { ok: true, ms };
+    } catch (error) {
+      return { ok: false, error: describe(error) };
+    }
+  }
+
+  async discardPrepared(): Promise<boolean> {
+    const discarded = await this.#prepared.discard();
+    if (discarded)
+      this.#options.logger.info(`prepared ${this.name} worker discarded; it never polled`);
+    return discarded;
   }
 
   current(): WorkerGeneration | undefined {
@@ -104,6 +155,7 @@ class GenerationHost<Code> implements ReplaceableWorker {
 
   shutdown(): void {
     this.#stopping = true;
+    void this.#prepared.discard();
     for (const running of this.#generations) stopWorker(running.worker);
   }
 
@@ -119,25 +171,43 @@ class GenerationHost<Code> implements ReplaceableWorker {
       return;
     }
     this.#stopping = true;
+    void this.#prepared.discard();
     for (const other of this.#generations) stopWorker(other.worker);
     void Promise.allSettled([...this.#generations].map((g) => g.done)).then(() =>
       failure ? this.#finish.reject(failure) : this.#finish.resolve(),
     );
   }
 
-  async #launch(
-    generation: number,
-    code: Code,
-    connecting: Promise<NativeConnection> = this.#options.connect(),
-  ): Promise<Running> {
-    const connection = await connecting;
-    let worker: Worker;
+  /**
+   * The code and the connection, made side by side, then the Worker (not polling yet). A failure
+   * closes the connection; a Worker created after the deadline is discarded.
+   */
+  async #create(
+    loading: Promise<Code>,
+    connecting: Promise<NativeConnection>,
+  ): Promise<Omit<Prepared<Code>, 'ms'>> {
+    let code: Code;
     try {
-      worker = await this.#options.create(connection, code);
+      code = await loading;
     } catch (error) {
-      await connection.close().catch(() => undefined);
+      void connecting.then((c) => c.close()).catch(() => undefined);
       throw error;
     }
+    const creating = (async () => {
+      const connection = await connecting;
+      try {
+        return { worker: await this.#options.create(connection, code), connection, code };
+      } catch (error) {
+        await connection.close().catch(() => undefined);
+        throw error;
+      }
+    })();
+    return withDeadline(creating, this.#options.swapTimeoutMs ?? 15_000, this.name);
+  }
+
+  /** Starts polling with a created Worker; its connection closes once it stopped. */
+  #run(generation: number, created: Omit<Prepared<Code>, 'ms'>): Running {
+    const { worker, connection } = created;
     const running: Running = {
       generation,
       since: new Date().toISOString(),
@@ -154,34 +224,16 @@ class GenerationHost<Code> implements ReplaceableWorker {
     return running;
   }
 
-  /** The new code and the new generation's connection, side by side: a swap waits for the slower. */
-  async #loadAndConnect(
-    generation: number,
-  ): Promise<{ code: Code; connecting: Promise<NativeConnection>; loadMs: number }> {
-    const started = performance.now();
-    const connecting = this.#options.connect();
-    try {
-      const code = await this.#options.load(generation);
-      return { code, connecting, loadMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      void connecting.then((c) => c.close()).catch(() => undefined);
-      throw error;
-    }
-  }
-
   async #swapOnce(): Promise<SwapOutcome> {
     const previous = this.#current;
     if (this.#stopping || !previous) return { ok: false, error: 'the worker is stopping' };
     const started = performance.now();
     const generation = previous.generation + 1;
-    let next: Running;
-    let loadMs: number;
+    const prepared = await this.#prepared.take();
+    let created: Omit<Prepared<Code>, 'ms'>;
     try {
-      const loaded = await this.#loadAndConnect(generation);
-      loadMs = loaded.loadMs;
-      const timeoutMs = this.#options.swapTimeoutMs ?? 15_000;
-      const launching = this.#launch(generation, loaded.code, loaded.connecting);
-      next = await withDeadline(launching, timeoutMs, this.name);
+      created =
+        prepared ?? (await this.#create(this.#options.load(generation), this.#options.connect()));
     } catch (error) {
       const message = describe(error);
       this.#options.logger.warn(
@@ -191,17 +243,22 @@ class GenerationHost<Code> implements ReplaceableWorker {
       return { ok: false, error: message };
     }
     if (this.#stopping) {
-      stopWorker(next.worker);
+      await release({ ...created, ms: 0 });
       return { ok: false, error: 'the worker is stopping' };
     }
-    this.#current = next;
+    this.#current = this.#run(generation, created);
     stopWorker(previous.worker);
     const ms = Math.round(performance.now() - started);
     this.#options.logger.info(
-      { generation, ms, loadMs },
+      {
+        generation,
+        ms,
+        prepared: prepared !== undefined,
+        ...(prepared ? { preparedMs: prepared.ms } : {}),
+      },
       `${this.name} code reloaded; the previous ${this.name} worker drains`,
     );
-    return { ok: true, generation, ms };
+    return { ok: true, generation, ms, prepared: prepared !== undefined };
   }
 }
 
@@ -210,19 +267,23 @@ function stopWorker(worker: Worker): void {
   if (worker.getState() === 'RUNNING') worker.shutdown();
 }
 
-/** The launch, or a rejection after `ms`; a Worker that comes up later is stopped at once. */
-function withDeadline(launching: Promise<Running>, ms: number, name: string): Promise<Running> {
-  return new Promise<Running>((resolve, reject) => {
+/** The created Worker, or a rejection after `ms`; one created later is discarded at once. */
+function withDeadline<Code>(
+  creating: Promise<Omit<Prepared<Code>, 'ms'>>,
+  ms: number,
+  name: string,
+): Promise<Omit<Prepared<Code>, 'ms'>> {
+  return new Promise((resolve, reject) => {
     let late = false;
     const timer = setTimeout(() => {
       late = true;
       reject(new Error(`no new ${name} worker within ${ms} ms (is Temporal reachable?)`));
     }, ms);
-    launching.then(
-      (running) => {
+    creating.then(
+      (created) => {
         clearTimeout(timer);
-        if (late) stopWorker(running.worker);
-        else resolve(running);
+        if (late) void release({ ...created, ms: 0 });
+        else resolve(created);
       },
       (error: unknown) => {
         clearTimeout(timer);

@@ -12,12 +12,14 @@
  * TS_TASK_QUEUE like the worker.
  */
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { workerConfigFrom } from './config.js';
+import { workerReloadClient, type WorkerReloadClient } from './worker-reload-client.js';
 import { replayOptions, WORKFLOWS_PATH } from './worker-setup.js';
+import { bundleCodeSha256 } from './workflow-bundle-cache.js';
 
 interface Violation {
   readonly workflowId: string;
@@ -43,12 +45,19 @@ async function main(): Promise<number> {
   const limit = Number(values.limit ?? 20);
   const workflows = values.workflows === undefined ? WORKFLOWS_PATH : resolve(values.workflows);
   const config = workerConfigFrom(process.env);
+  const worker = workerReloadClient(config);
   let connection: Connection | undefined;
   const check = async (): Promise<Verdict> => {
     try {
       connection ??= await Connection.connect({ address: config.address, connectTimeout: 5_000 });
       const client = new Client({ connection, namespace: config.namespace });
-      return await checkOpenWorkflows(client, config.taskQueues.typescript, limit, workflows);
+      return await checkOpenWorkflows(
+        client,
+        config.taskQueues.typescript,
+        limit,
+        workflows,
+        worker,
+      );
     } catch (error) {
       // The next check connects again: Temporal may have restarted meanwhile.
       await connection?.close().catch(() => undefined);
@@ -81,13 +90,22 @@ interface OpenWorkflow {
   readonly type: string;
 }
 
-/** Replays the histories of up to `limit` open workflows on `taskQueue` against `workflowsPath`. */
+/**
+ * Replays the histories of up to `limit` open workflows on `taskQueue` against `workflowsPath`.
+ * The bundle is built while the histories are fetched; with a `worker` to prepare, it creates its
+ * next workflow Worker from that bundle while the replay runs, and drops it when the replay fails.
+ */
 async function checkOpenWorkflows(
   client: Client,
   taskQueue: string,
   limit: number,
   workflowsPath: string,
+  worker: WorkerReloadClient | undefined,
 ): Promise<Verdict> {
+  const bundling = replayOptions('determinism-guard', workflowsPath).then(
+    (options) => ({ ok: true, options }) as const,
+    (error: unknown) => ({ ok: false, error }) as const,
+  );
   const open = await openWorkflows(client, taskQueue, limit);
   const histories = await Promise.all(
     open.map(async (w) => ({
@@ -95,24 +113,44 @@ async function checkOpenWorkflows(
       history: await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory(),
     })),
   );
-  const violations: Violation[] = [];
-  if (histories.length > 0) {
-    const options = await replayOptions('determinism-guard', workflowsPath);
-    for await (const result of Worker.runReplayHistories(options, histories)) {
-      if (!result.error) continue;
-      const w = open.find((o) => o.workflowId === result.workflowId);
-      violations.push({
-        workflowId: result.workflowId,
-        runId: w?.runId ?? '',
-        type: w?.type ?? '',
-        message: result.error.message.split('\n')[0] ?? result.error.message,
-      });
-    }
+  const bundled = await bundling;
+  // Code that does not bundle passes when nothing is open: the swap then refuses it, saying why.
+  if (bundled.ok && bundled.options.workflowBundle && 'code' in bundled.options.workflowBundle)
+    await worker?.prepare(bundleCodeSha256(bundled.options.workflowBundle.code));
+  else if (histories.length > 0) throw bundled.ok ? new Error('no workflow bundle') : bundled.error;
+  let violations: Violation[] = [];
+  let passed = false;
+  try {
+    if (bundled.ok) violations = await replay(bundled.options, histories, open);
+    passed = violations.length === 0;
+  } finally {
+    // A refusal, or a replay that could not run: the prepared Worker must never poll.
+    if (!passed) await worker?.discard();
   }
   return {
     code: violations.length > 0 ? 1 : 0,
     line: JSON.stringify({ checked: open.length, violations }),
   };
+}
+
+async function replay(
+  options: ReplayWorkerOptions,
+  histories: readonly { workflowId: string; history: unknown }[],
+  open: readonly OpenWorkflow[],
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  if (histories.length === 0) return violations;
+  for await (const result of Worker.runReplayHistories(options, histories)) {
+    if (!result.error) continue;
+    const w = open.find((o) => o.workflowId === result.workflowId);
+    violations.push({
+      workflowId: result.workflowId,
+      runId: w?.runId ?? '',
+      type: w?.type ?? '',
+      message: result.error.message.split('\n')[0] ?? result.error.message,
+    });
+  }
+  return violations;
 }
 
 async function openWorkflows(

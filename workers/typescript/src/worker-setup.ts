@@ -23,6 +23,7 @@ import { bundleTimeDefines, TASK_QUEUES, type TaskQueues } from './routing.js';
 import {
   bundleCacheKey,
   cachedWorkflowBundle,
+  lookupWorkflowBundle,
   type CacheOutcome,
   type WebpackPlugin,
 } from './workflow-bundle-cache.js';
@@ -168,6 +169,23 @@ export async function cachedBundleWorkflows(
     key: bundleKey(options),
     build: (track) => bundleWorkflows(options, [track]),
   });
+}
+
+/**
+ * The cached bundle of the workflow code as it is on disk now, only when it is the one whose
+ * code has `codeSha256` (the bundle the determinism guard replayed); never runs webpack.
+ */
+export async function guardedWorkflowBundle(
+  options: WorkflowCodeOptions,
+  codeSha256: string,
+  dirs: readonly string[] = bundleCacheDirs(process.env),
+): Promise<{ code: string }> {
+  const found = await lookupWorkflowBundle(dirs, bundleKey(options));
+  if (!found)
+    throw new Error('the bundle cache has no valid bundle of the workflow code as it is now');
+  if (found.codeSha256 !== codeSha256)
+    throw new Error('the cached bundle is not the one the guard replayed (the code changed again)');
+  return { code: found.code };
 }
 
 /** What every worker of this process shares, whichever task types it polls. */

@@ -13,39 +13,31 @@
  * SHUTDOWN_GRACE_MS, then cancels them; `worker.run()` returns and everything closes in order.
  * Before the Worker exists (waiting for Postgres or Temporal) the same signals end the start.
  */
-import { makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { DiscardableWorker } from './discardable-worker.js';
 import { workerConfigFrom, type WorkerConfig } from './config.js';
 import { migrate, seed } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import type { ActivityDeps } from './activities/index.js';
-import { reloadTargets } from './reload-request.js';
+import { answerReload, type Workers } from './reload-handler.js';
 import {
   createReplaceableWorker,
   type ReplaceableWorker,
-  type SwapOutcome,
   type WorkerGeneration,
 } from './replaceable-worker.js';
 import { activitiesOf } from './fresh-activities.js';
-import { startHealthServer, type Readiness, type ReloadAnswer } from './health.js';
+import { startHealthServer, type Readiness } from './health.js';
 import { createLogger, sdkLogger, type PinoLogger } from './logging.js';
 import { prometheusTelemetry } from './metrics.js';
 import { abortable, untilDone } from './until-done.js';
 import {
   activityWorkerOptions,
   cachedBundleWorkflows,
-  WORKFLOWS_PATH,
+  guardedWorkflowBundle,
   workflowWorkerOptions,
   type WorkflowCodeOptions,
 } from './worker-setup.js';
 import type { CacheOutcome } from './workflow-bundle-cache.js';
-
-/** The two replaceable Workers of this process. */
-interface Workers {
-  readonly workflows: ReplaceableWorker;
-  readonly activities: ReplaceableWorker;
-}
 
 async function main(): Promise<void> {
   const config = workerConfigFrom(process.env);
@@ -59,7 +51,13 @@ async function main(): Promise<void> {
     port: config.healthPort,
     check: () => readiness(workers, connection),
     ...(config.hotReload
-      ? { reload: (body: string) => reload(workers, body), reloadToken: config.reloadToken }
+      ? {
+          reload: (body: string) =>
+            answerReload(workers, body, (sha) =>
+              guardedWorkflowBundle({ taskQueues: config.taskQueues }, sha),
+            ),
+          reloadToken: config.reloadToken,
+        }
       : {}),
   });
   const pool = createPool(config.databaseUrl, logger);
@@ -160,7 +158,7 @@ function createWorkers(setup: {
       load: async (generation) =>
         generation === 1 ? bundle : (await cachedBundleWorkflows(bundleOptions)).bundle,
       create: async (workflowConnection, workflowBundle) =>
-        Worker.create(
+        DiscardableWorker.createDiscardable(
           await workflowWorkerOptions({
             ...options,
             connection: workflowConnection,
@@ -174,7 +172,7 @@ function createWorkers(setup: {
       connect,
       load: (generation) => activitiesOf(generation, deps, { prime: config.hotReload }),
       create: async (activityConnection, activities) =>
-        Worker.create(
+        DiscardableWorker.createDiscardable(
           await activityWorkerOptions({ ...options, connection: activityConnection }, activities),
         ),
       logger,
@@ -203,44 +201,6 @@ async function runTogether(a: ReplaceableWorker, b: ReplaceableWorker): Promise<
   ]);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-const CODE_DIRS = {
-  workflows: dirname(WORKFLOWS_PATH),
-  activities: fileURLToPath(new URL('./activities', import.meta.url)),
-  root: process.cwd(),
-};
-
-/** POST /reload: replaces the Workers whose code changed (reload-request.ts says which). */
-async function reload(workers: Workers | undefined, body: string): Promise<ReloadAnswer> {
-  if (!workers) return { ok: false, status: 501, error: 'the worker is still starting' };
-  const targets = reloadTargets(body, CODE_DIRS);
-  if (!targets.ok) return targets;
-  const started = performance.now();
-  const chosen = [
-    ...(targets.workflows ? [['workflows', workers.workflows] as const] : []),
-    ...(targets.activities ? [['activities', workers.activities] as const] : []),
-  ];
-  const outcomes = await Promise.all(
-    chosen.map(async ([name, worker]) => ({ name, outcome: await worker.swap() })),
-  );
-  const failed = outcomes.filter(
-    (o): o is { name: (typeof o)['name']; outcome: Extract<SwapOutcome, { ok: false }> } =>
-      !o.outcome.ok,
-  );
-  if (failed.length > 0)
-    return {
-      ok: false,
-      status: 422,
-      error: failed.map((f) => `${f.name} code: ${f.outcome.error}`).join('\n'),
-    };
-  const reloaded = outcomes
-    .map((o) => `${o.name} (generation ${o.outcome.ok ? o.outcome.generation : '?'})`)
-    .join(' and ');
-  return {
-    ok: true,
-    body: { reloaded: reloaded || 'nothing', ms: Math.round(performance.now() - started) },
-  };
 }
 
 function describeCacheOutcome(outcome: CacheOutcome): string {

@@ -116,6 +116,27 @@ export async function cachedWorkflowBundle(
   return { bundle, outcome: { kind: 'miss', reason, stored } };
 }
 
+/**
+ * The cached bundle when it is still what a build would produce, without building on a miss:
+ * the worker preparing a swap takes the bundle the determinism guard built, never its own.
+ */
+export async function lookupWorkflowBundle(
+  dirs: readonly string[],
+  key: string,
+): Promise<{ readonly code: string; readonly codeSha256: string } | undefined> {
+  for (const dir of dirs) {
+    const found = await readEntry(join(dir, `${key}.json`), key);
+    if (found.kind === 'absent') continue;
+    return found.kind === 'valid' ? { code: found.code, codeSha256: found.codeSha256 } : undefined;
+  }
+  return undefined;
+}
+
+/** SHA-256 of a bundle's code, as an entry records it. */
+export function bundleCodeSha256(code: string): string {
+  return sha256(code);
+}
+
 async function buildTracked(
   options: CachedBundleOptions,
 ): Promise<{ bundle: { code: string }; dependencies: BundleDependencies | undefined }> {
@@ -136,7 +157,7 @@ async function buildTracked(
 
 type ReadOutcome =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'valid'; readonly code: string }
+  | { readonly kind: 'valid'; readonly code: string; readonly codeSha256: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 async function readEntry(path: string, key: string): Promise<ReadOutcome> {
@@ -152,7 +173,7 @@ async function readEntry(path: string, key: string): Promise<ReadOutcome> {
   for (const [input, expected] of Object.entries(entry.inputs)) {
     if (fingerprint(input) !== expected) return { kind: 'invalid', reason: `${input} changed` };
   }
-  return { kind: 'valid', code: entry.code };
+  return { kind: 'valid', code: entry.code, codeSha256: entry.codeSha256 };
 }
 
 /** Pure: an entry from its JSON, or undefined when it is not one (truncated, foreign, old). */
