@@ -41,6 +41,7 @@ export async function loadUpStack(
     profiles: loadOptions.profiles ?? [],
     envFile: loadOptions.envFile ?? null,
     services: options.services,
+    noDeps: options.noDeps,
     scale: options.scale,
     projectRoot: ctx.projectRoot,
   });
@@ -82,7 +83,7 @@ async function loadSelectedStack(
     onRead: recorder.onRead,
   });
   if (!loaded) return undefined;
-  const selection = selectServices(loaded, options.services);
+  const selection = selectServices(loaded, options.services, { dependencies: !options.noDeps });
   if (!selection.ok)
     throw new UsageError(
       `no service named ${selection.unknown.map((n) => `"${n}"`).join(', ')} in ${loaded.files.join(', ')}; services: ${Object.keys(loaded.services).join(', ')}`,

@@ -22,6 +22,8 @@ Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .d
       --no-logs            do not echo service output
       --no-watch           do not reload services when their files change
       --scale SERVICE=N    run N replicas of SERVICE (repeatable; 0 runs none), over scale:
+      --no-deps            only the services named, not what they depend on (taken to run
+                           elsewhere: they are not waited for)
 ${STACK_FLAGS_USAGE}
 
 Environment: LOKI_URL ships every log line to that Loki (also on when the run has a loki
@@ -43,6 +45,7 @@ const UP_FLAGS = {
   'no-logs': { type: 'boolean' },
   'no-watch': { type: 'boolean' },
   scale: { type: 'string', multiple: true },
+  'no-deps': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +68,8 @@ export interface UpOptions {
   readonly timeoutMs: number;
   readonly waitTimeoutMs: number;
   readonly metricsPort: number | 'off';
+  /** `--no-deps`: the named services without their dependencies. */
+  readonly noDeps: boolean;
   /** `--scale SERVICE=N`: replicas per service, over the file's `scale` / `deploy.replicas`. */
   readonly scale: Readonly<Record<string, number>>;
 }
@@ -94,6 +99,7 @@ export function parseUpOptions(args: readonly string[], ctx: CommandContext): Up
     waitTimeoutMs: parseTimeout(values['wait-timeout'], '--wait-timeout'),
     metricsPort: metricsPort.value,
     scale: parseScaleFlags(values.scale ?? [], UP_USAGE),
+    noDeps: values['no-deps'] === true,
   };
 }
 
