@@ -75,6 +75,10 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./images-command.js')).imagesCommand,
     summary: 'container images: bootstrap local base images, build the app images',
   },
+  version: {
+    importCommand: async () => (await import('./version-command.js')).versionCommand,
+    summary: "print devenv's version (also --version)",
+  },
   'postgres-server': {
     importCommand: async () => (await import('./postgres-server-command.js')).postgresServerCommand,
     summary: 'run a development PostgreSQL, or the embedded PGlite (the postgres service natively)',
@@ -92,7 +96,8 @@ Run \`devenv <command> --help\` for a command's options.`;
 
 /** Runs one invocation and returns the exit code: 0 ok, 1 failure, 2 usage or config error. */
 export async function main(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const [name, ...rest] = argv;
+  const [typed, ...rest] = argv;
+  const name = typed === '--version' || typed === '-v' ? 'version' : typed;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? ctx.err : ctx.out)(MAIN_USAGE);
     return name === undefined ? 2 : 0;
