@@ -7,7 +7,7 @@ import { startDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { groupExists } from '../runtime/process-group.js';
-import { readSession, sessionSchema } from '../session/session-file.js';
+import { parseSession, readSession } from '../session/session-file.js';
 import type { CommandContext } from './command.js';
 import { main } from './main.js';
 import { teardownSteps } from './up/teardown.js';
@@ -30,7 +30,8 @@ services:
 }
 
 function processGroups(sessionFile: string): number[] {
-  const session = sessionSchema.parse(JSON.parse(readFileSync(sessionFile, 'utf8')));
+  const session = parseSession(JSON.parse(readFileSync(sessionFile, 'utf8')));
+  if (!session) throw new Error(`not a session file: ${sessionFile}`);
   return Object.values(session.services).flatMap((l) =>
     l.kind === 'process-group' ? [l.pgid] : [],
   );

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { ControlActions } from './control-actions.js';
-import { MAX_BODY_BYTES, parseControlRequest, type ErrorAnswer } from './protocol.js';
+import type { ErrorAnswer } from './protocol.js';
 import { fallbackSocketDir, THIS_MACHINE, type SocketPlace } from './socket-path.js';
 
 // Not `import … from 'node:http'`: its ESM facade loads undici for the lazy exports (fetch,
@@ -99,7 +99,10 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const body = await readBody(request);
+  // At the first request, not with the server: the protocol's schemas (zod) would otherwise be
+  // resident in every `up`, most of which never get a request.
+  const { MAX_BODY_BYTES, parseControlRequest } = await import('./protocol.js');
+  const body = await readBody(request, MAX_BODY_BYTES);
   if (body === undefined) {
     answer(response, 413, { error: `the body is over ${MAX_BODY_BYTES} bytes` });
     return;
@@ -151,12 +154,12 @@ function unknownServiceAnswer(problem: {
 }
 
 /** The body as text, or undefined when it is too large to be a control request. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > maxBytes) return undefined;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -15,7 +15,7 @@ import { nativeRuntime } from '../../runtime/native.js';
 import { processStartTicks } from '../../runtime/process-group.js';
 import { sessionPath, sessionRecorder } from '../../session/session-file.js';
 import { withSessionToken } from '../../session/session-secret.js';
-import { createToolchain, type Toolchain } from '../../toolchain/toolchain.js';
+import type { Toolchain, ToolchainOptions } from '../../toolchain/toolchain.js';
 import type { Versions } from '../../versions/versions-file.js';
 
 export interface StartedEngine {
@@ -56,7 +56,7 @@ export async function startEngine(options: {
   const bus = createLogBus({ sinks: logSinks(stack, stateDir, options.env, logFiles.rotationOf) });
   for (const warning of logFiles.warnings) bus.append('devenv', 'devenv', warning);
   const inFlight = new AbortController();
-  const toolchain = createToolchain({
+  const toolchain = lazyToolchain({
     projectRoot: options.projectRoot,
     versions: options.versions,
     log: (line) => bus.append('devenv', 'devenv', line),
@@ -87,6 +87,20 @@ export async function startEngine(options: {
     bus,
   });
   return { engine, bus, toolchain, closeSession: () => recorder.close(), inFlight };
+}
+
+/**
+ * The toolchain, loaded when a service first needs a tool: a stack of plain commands never loads
+ * it, nor what it reads versions.lock.yaml with (yaml, zod).
+ */
+function lazyToolchain(options: ToolchainOptions): Toolchain {
+  let loaded: Promise<Toolchain> | undefined;
+  const toolchain = () =>
+    (loaded ??= import('../../toolchain/toolchain.js').then((m) => m.createToolchain(options)));
+  return {
+    find: async (id) => (await toolchain()).find(id),
+    ensure: async (id) => (await toolchain()).ensure(id),
+  };
 }
 
 function logSinks(
