@@ -120,4 +120,23 @@ describe('devenv logs', () => {
       'is after --until 3h',
     );
   });
+  it('says so for a service whose logging driver keeps no file', async () => {
+    const file = await project();
+    await writeFile(
+      file,
+      `${await readFile(file, 'utf8')}  quiet:\n    image: busybox\n    logging: {driver: none}\n`,
+    );
+    const lines: string[] = [];
+    const ctx: CommandContext = {
+      projectRoot: PROJECT_ROOT,
+      env: {},
+      stdout: {},
+      out: (text) => lines.push(text),
+      err: (text) => lines.push(`ERR ${text}`),
+    };
+    expect(await logsCommand(['--file', file, 'quiet'], ctx)).toBe(1);
+    expect(lines).toEqual([
+      'ERR quiet keeps no log file (`logging: driver: none` in the Compose file): its lines show only live, in `devenv up`',
+    ]);
+  });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileNameOf } from '../logbus/file-sink.js';
 import { compileQueries, parseLogQuery, type LogQuery } from '../logbus/log-query.js';
+import type { Stack } from '../model/stack.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { lineMatches, lineOutput, type LineFilter, type LogOutput } from './log-line-view.js';
@@ -85,14 +86,28 @@ export async function logsCommand(args: readonly string[], ctx: CommandContext):
   const services = [...new Set(named.flatMap(withReplicas))].filter((s) =>
     available.has(`${fileNameOf(s)}.log`),
   );
+  const unlogged = await fileless(stack, positionals);
+  for (const name of unlogged)
+    ctx.err(
+      `${name} keeps no log file (\`logging: driver: none\` in the Compose file): its lines show only live, in \`devenv up\``,
+    );
   if (services.length === 0) {
-    ctx.err(`no logs yet in ${dir} (start the stack with \`devenv up\`)`);
+    if (unlogged.length === 0)
+      ctx.err(`no logs yet in ${dir} (start the stack with \`devenv up\`)`);
     return positionals.length > 0 ? 1 : 0;
   }
   const view = logsView(ctx, dir, services, { filter, output, range: range.value }, values);
   const offsets = await printTails(view, tail);
   if (values.follow) await follow(view, offsets);
   return 0;
+}
+
+/** The named services whose `logging:` keeps no file (`driver: none`). */
+async function fileless(stack: Stack, named: readonly string[]): Promise<string[]> {
+  if (named.length === 0) return [];
+  const { stackLogFiles } = await import('../model/logging-files.js');
+  const files = stackLogFiles(stack, (service) => service);
+  return named.filter((name) => files.rotationOf(name) === undefined);
 }
 
 function parseLogsArgs(args: readonly string[]) {
