@@ -215,18 +215,25 @@ describe('devenv exec and run with replicas', () => {
 });
 
 describe('devenv exec and run without a running stack', () => {
-  it('exec says no devenv runs; run needs --no-deps for a service with dependencies', async () => {
+  it('exec says no devenv runs; run starts the dependencies in the background first, as Compose does', async () => {
     const dir = await makeTempDir();
     await mkdir(join(dir, 'db-home'));
-    await writeFile(join(dir, 'compose.yaml'), composeFile(await freePort()));
+    const dbPort = await freePort();
+    await writeFile(join(dir, 'compose.yaml'), composeFile(dbPort));
     const exec = await devenv(dir, ['exec', 'db', 'true']);
     expect(exec.code).toBe(1);
     expect(exec.stderr).toContain('no devenv is running for this project');
-    const run = await devenv(dir, ['run', 'migrate', 'true']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('migrate depends on db, and no devenv runs this stack');
-    const noDeps = await devenv(dir, ['run', '--no-deps', 'migrate', 'sh', '-c', 'exit 5']);
-    expect(noDeps.code).toBe(5);
+    const noDeps = await devenv(dir, ['run', '--no-deps', 'migrate', ...connects(dbPort)]);
+    expect(noDeps.code, 'nothing listens yet').toBe(9);
+    try {
+      const run = await devenv(dir, ['run', 'migrate', ...connects(dbPort)]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toContain('starting db in the background (`devenv down` stops them)');
+      // Left running, as `docker compose run` leaves its dependencies.
+      expect(devenvPs(dir, ['-f', 'compose.yaml'])['db']?.phase).toBe('healthy');
+    } finally {
+      expect((await devenv(dir, ['down'])).code).toBe(0);
+    }
   });
 });
 

@@ -9,6 +9,7 @@ import { err, ok } from '../../shared/result.js';
 import type { Command, CommandContext } from './command.js';
 import { runInForeground } from './foreground-process.js';
 import { projectVersions } from './project-versions.js';
+import { startInBackground, stackFlagArgs } from './run-background-stack.js';
 import { dependenciesOf, startDependencies, type DependencyProblem } from './run-dependencies.js';
 import { dockerRunArgv, existingProjectNetwork } from './run-docker.js';
 import { openRunLog, type RunLog } from './run-log.js';
@@ -22,22 +23,20 @@ export const RUN_USAGE = `Usage: devenv run [options] SERVICE [--] [COMMAND [ARG
 
 Runs a one-off instance of a service, as \`docker compose run\` does: its environment, working
 directory and (without COMMAND) its own command; in its image on the project's network for a
-container service. Its dependencies are started through the running \`devenv up\` and are ready
-first. It is not supervised or restarted; its output is shown here and kept in the logs as
+container service. Its dependencies are started through the running \`devenv up\`, or, when no
+devenv runs the stack, by a \`devenv up --wait\` in the background (left running, as Compose leaves
+them; \`devenv down\` stops them), and are ready first. It is not supervised or restarted; its output is shown here and kept in the logs as
 SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (the output is logged);
 \`devenv exec\` gives an interactive shell.
 
   devenv run worker-python python -c 'import os; print(os.environ["TEMPORAL_ADDRESS"])'
 
-      --no-deps            do not start the dependencies (needed when no devenv runs the stack)
+      --no-deps            do not start the dependencies
       --rm                 remove the container afterwards (container services)
   -e, --env KEY=VALUE      set a variable (repeatable; KEY alone: this shell's)
   -w, --workdir DIR        run there (natively relative to the service's directory)
   -T, --no-tty             accepted for Compose's sake: no TTY is allocated anyway
 ${STACK_FLAGS_USAGE}
-
-Without a running \`devenv up\`, a service with dependencies needs --no-deps: devenv run does
-not start a stack of its own.
 
 Exit status: the command's (128+n when signal n ended it, 127 not found); 1 when its
 dependencies could not be made ready; 2 usage error.`;
@@ -64,7 +63,7 @@ export const runCommand: Command = async (args, ctx) => {
   const extraEnv = parseEnvFlags(values.env, ctx.env, RUN_USAGE);
   const loaded = await stackWithService(values, ctx, service);
   if (!loaded) return 2;
-  const { stack, spec } = loaded;
+  const { stack, spec, allProfiles } = loaded;
   const stateDir = stateDirOf(stack, ctx);
   const socket = controlSocketPath(stateDir);
   const listed = await listServices(socket);
@@ -72,7 +71,17 @@ export const runCommand: Command = async (args, ctx) => {
     ctx.err(await describeControlFailure('run', listed.error, stateDir, RUN_USAGE));
     return 1;
   }
-  const running = listed.ok ? listed.value.services.map((s) => s.name) : undefined;
+  let running = listed.ok ? listed.value.services.map((s) => s.name) : undefined;
+  const dependencies = dependenciesOf(stack, service);
+  if (values['no-deps'] !== true && running === undefined && dependencies.length > 0) {
+    const flags = stackFlagArgs(values, allProfiles);
+    if (!(await startInBackground(dependencies, flags, ctx))) {
+      ctx.err(`devenv run: ${service}'s dependencies did not become ready (see above)`);
+      return 1;
+    }
+    const relisted = await listServices(socket);
+    running = relisted.ok ? relisted.value.services.map((s) => s.name) : undefined;
+  }
   if (values['no-deps'] !== true) {
     const problem = await readyDependencies(stack, service, socket, running);
     if (problem !== undefined) {
@@ -104,14 +113,14 @@ async function stackWithService(
   values: Values,
   ctx: CommandContext,
   service: string,
-): Promise<{ stack: Stack; spec: ServiceSpec } | undefined> {
+): Promise<{ stack: Stack; spec: ServiceSpec; allProfiles: boolean } | undefined> {
   const stack = await loadStackFromFlags(values, ctx);
   if (!stack) return undefined;
   const spec = stack.services[service];
-  if (spec) return { stack, spec };
+  if (spec) return { stack, spec, allProfiles: false };
   const everyProfile = await loadStackFromFlags({ ...values, profile: ['*'] }, ctx);
   const inProfile = everyProfile?.services[service];
-  if (everyProfile && inProfile) return { stack: everyProfile, spec: inProfile };
+  if (everyProfile && inProfile) return { stack: everyProfile, spec: inProfile, allProfiles: true };
   throw new UsageError(
     `no service named ${service}; services: ${Object.keys(stack.services).join(', ')}`,
     RUN_USAGE,
