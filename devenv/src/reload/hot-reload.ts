@@ -3,8 +3,6 @@ import { join } from 'node:path';
 import type { EngineController } from '../engine/engine-controller.js';
 import type { LogBus } from '../logbus/log-bus.js';
 import type { Stack } from '../model/stack.js';
-import { breakingProtos, lintProtos } from '../proto/checks.js';
-import { generateProtos } from '../proto/generate.js';
 import { planReload } from './plan.js';
 import {
   describeReadyAfterSave,
@@ -115,10 +113,13 @@ function protoSteps(
     versions: options.versions,
     toolchain: options.toolchain,
   };
+  // Imported at the first save of a .proto: the generator's stamp schema (zod) would otherwise be
+  // resident in every `up` that watches.
+  const checks = () => import('../proto/checks.js');
   return {
-    lint: () => lintProtos(protoOptions),
-    breaking: () => breakingProtos(protoOptions),
-    generate: () => generateProtos(protoOptions),
+    lint: async () => (await checks()).lintProtos(protoOptions),
+    breaking: async () => (await checks()).breakingProtos(protoOptions),
+    generate: async () => (await import('../proto/generate.js')).generateProtos(protoOptions),
   };
 }
 
