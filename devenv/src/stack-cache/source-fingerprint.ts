@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 const DEVENV_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The code a cached stack was built by: the model and what it imports (probe kinds, versions,
- * YAML sources, shared), the flags' reading and the service selection, this cache, and the
- * installed packages (zod, yaml). Directories are listed so that a new file counts too.
+ * The code a cached stack was built by: the model and what it imports (YAML sources, versions,
+ * the probe kinds' definitions), the flags' reading, the service selection, this cache and what
+ * `up` keeps in it, and the installed packages (zod, yaml). Directories are listed so that a new
+ * file counts too. The probe runners beside the kinds are not part of it: they run probes, they
+ * build nothing that is cached.
  */
 const SOURCE_DIRS = [
   'src/model',
-  'src/health',
   'src/health/kinds',
   'src/versions',
   'src/config',
@@ -20,7 +21,12 @@ const SOURCE_DIRS = [
   'shared',
 ];
 const SOURCE_FILES = [
+  'src/health/probe-kinds.ts',
+  'src/health/probe-kind.ts',
+  'src/diagnostic.ts',
   'src/cli/stack-options.ts',
+  'src/cli/project-versions.ts',
+  'src/cli/up/cached-stack.ts',
   'src/engine/select-services.ts',
   '../package-lock.json',
 ];
