@@ -34,35 +34,51 @@ function tree(root: number): number[] {
   return pids;
 }
 
+interface Ticks {
+  readonly own: number;
+  readonly reaped: number;
+  /** The warm spawner (exec-spawner-script.ts). */
+  readonly spawner: boolean;
+}
+
 /**
  * The CPU ticks of devenv and of every process under it, each with the children it reaped (an
  * exec probe is reaped by devenv, or by the warm spawner that ran it), by pid.
  */
-function ticks(root: number): Map<number, { own: number; reaped: number }> {
-  const byPid = new Map<number, { own: number; reaped: number }>();
+function ticks(root: number): Map<number, Ticks> {
+  const byPid = new Map<number, Ticks>();
   for (const pid of tree(root)) {
     const stat = readProcStatSync(pid);
     if (stat !== undefined)
-      byPid.set(pid, { own: stat.utime + stat.stime, reaped: stat.cutime + stat.cstime });
+      byPid.set(pid, {
+        own: stat.utime + stat.stime,
+        reaped: stat.cutime + stat.cstime,
+        spawner: stat.comm === 'perl',
+      });
   }
   if (!byPid.has(root)) throw new Error(`devenv (${root}) is gone`);
   return byPid;
 }
 
-/** What the processes alive at both ends of the window used in it (a probe that was running at one end is counted by its reaper). */
+/**
+ * What the processes alive at both ends of the window used in it (a probe running at either end
+ * is counted in its reaper's figure).
+ */
 function used(
-  before: Map<number, { own: number; reaped: number }>,
-  after: Map<number, { own: number; reaped: number }>,
-): { own: number; reaped: number } {
+  before: Map<number, Ticks>,
+  after: Map<number, Ticks>,
+): { own: number; reaped: number; spawner: number } {
   let own = 0;
   let reaped = 0;
+  let spawner = 0;
   for (const [pid, end] of after) {
     const start = before.get(pid);
     if (start === undefined) continue;
     own += end.own - start.own;
+    if (end.spawner) spawner += end.own - start.own;
     reaped += end.reaped - start.reaped;
   }
-  return { own, reaped };
+  return { own, reaped, spawner };
 }
 
 interface Usage {
@@ -70,6 +86,8 @@ interface Usage {
   readonly total: number;
   /** Of which the probe processes themselves. */
   readonly reaped: number;
+  /** Of which the warm spawner that forks them. */
+  readonly spawner: number;
 }
 
 async function portAnswers(port: number): Promise<boolean> {
@@ -118,7 +136,7 @@ async function measure(kind: Kind): Promise<Usage> {
     const seconds = (performance.now() - started) / 1000;
     // Ticks are 1/100 s: ticks per second are % of one core.
     const reaped = window.reaped / seconds;
-    return { total: window.own / seconds + reaped, reaped };
+    return { total: window.own / seconds + reaped, reaped, spawner: window.spawner / seconds };
   } finally {
     devenv.kill('SIGINT');
     await waitExit(devenv);
@@ -140,6 +158,6 @@ console.log(`tcp:  ${f(tcp.total)}  (at a 5 s period: ${f(at5s(tcp.total))}, tar
 console.log(`exec: ${f(exec.total)}  (at a 5 s period: ${f(at5s(exec.total))}, target ≤ 0.15 %)`);
 console.log(
   `  CPU per exec probe: ${perProbe(exec.total - none.total)}, of which the probe process ` +
-    `${perProbe(exec.reaped)} and devenv with its spawner ` +
-    `${perProbe(exec.total - exec.reaped - none.total)}`,
+    `${perProbe(exec.reaped)}, the spawner ${perProbe(exec.spawner)} and devenv ` +
+    `${perProbe(exec.total - exec.reaped - exec.spawner - none.total)}`,
 );

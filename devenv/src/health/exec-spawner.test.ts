@@ -8,14 +8,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { isDeadState, readProcStatSync } from '../runtime/proc-stat.js';
-import { WarmSpawner } from './exec-spawner.js';
+import {
+  PERL_PROGRAM,
+  PYTHON_PROGRAM,
+  spawnerPrograms,
+  WarmSpawner,
+  type SpawnerProgram,
+} from './exec-spawner.js';
 
 const makeTempDir = useTempDirs('devenv-exec-spawner-');
 const spawners: WarmSpawner[] = [];
 afterEach(() => spawners.splice(0).forEach((spawner) => spawner.close()));
 
-function newSpawner(program?: string): WarmSpawner {
-  const spawner = new WarmSpawner(program);
+function newSpawner(programs?: readonly SpawnerProgram[]): WarmSpawner {
+  const spawner = new WarmSpawner(programs);
   spawners.push(spawner);
   return spawner;
 }
@@ -37,9 +43,14 @@ async function pidIn(file: string): Promise<number> {
 const gone = (what: string, pid: number) =>
   waitUntil(`${what} (${pid}) is gone`, 10_000, () => (alive(pid) ? undefined : true));
 
-describe('WarmSpawner', () => {
+const PROGRAMS = [
+  ['Python', PYTHON_PROGRAM],
+  ['Perl', PERL_PROGRAM],
+] as const;
+
+describe.each(PROGRAMS)('WarmSpawner in %s', (_, program) => {
   it('runs a command in its own process, a child of the spawner, and answers its exit', async () => {
-    const spawner = newSpawner();
+    const spawner = newSpawner([program]);
     const dir = await makeTempDir();
     expect(await spawner.run(['true'], dir, 5_000)).toEqual({ kind: 'exit', code: 0, output: '' });
     const outcome = await spawner.run(
@@ -52,7 +63,7 @@ describe('WarmSpawner', () => {
   });
 
   it('passes argv, directory and environment exactly, none of it read by a shell', async () => {
-    const spawner = newSpawner();
+    const spawner = newSpawner([program]);
     const dir = join(await makeTempDir(), `it's a "dir" $HOME \\ *`);
     await mkdir(dir);
     const words = [
@@ -82,7 +93,7 @@ describe('WarmSpawner', () => {
   });
 
   it('fails a program that cannot run with the reason in its output', async () => {
-    const spawner = newSpawner();
+    const spawner = newSpawner([program]);
     const dir = await makeTempDir();
     const outcome = await spawner.run(['/nonexistent/probe'], dir, 5_000);
     expect(outcome).toEqual({
@@ -99,7 +110,7 @@ describe('WarmSpawner', () => {
   });
 
   it('kills a command whose time is up with its children, and holds up no other command', async () => {
-    const spawner = newSpawner();
+    const spawner = newSpawner([program]);
     const dir = await makeTempDir();
     const slow = spawner.run(['sh', '-c', 'sleep 60 & echo $! > pid; sleep 60'], dir, 1_500);
     const order: string[] = [];
@@ -113,7 +124,7 @@ describe('WarmSpawner', () => {
   });
 
   it('kills what a command left in the background once it exits', async () => {
-    const spawner = newSpawner();
+    const spawner = newSpawner([program]);
     const dir = await makeTempDir();
     const outcome = await spawner.run(['sh', '-c', 'sleep 60 & echo $! > pid'], dir, 30_000);
     expect(outcome).toMatchObject({ kind: 'exit', code: 0 });
@@ -121,7 +132,7 @@ describe('WarmSpawner', () => {
   });
 
   it('gives back what a killed spawner left unanswered, and a new spawner takes over', async () => {
-    const spawner = newSpawner();
+    const spawner = newSpawner([program]);
     const dir = await makeTempDir();
     const pending = spawner.run(['sh', '-c', 'echo $$ > pid; exec sleep 60'], dir, 30_000);
     await pidIn(join(dir, 'pid'));
@@ -134,13 +145,26 @@ describe('WarmSpawner', () => {
     expect(spawner.pid).toBeDefined();
     expect(spawner.pid).not.toBe(first);
   });
+});
 
-  it('gives every command back where there is no Perl (as on Windows)', async () => {
-    const spawner = newSpawner('/nonexistent/perl');
+describe('WarmSpawner', () => {
+  it('tries the next program where one is not there, and gives every command back when none is', async () => {
     const dir = await makeTempDir();
-    expect(await spawner.run(['true'], dir, 5_000)).toBeUndefined();
-    expect(await spawner.run(['true'], dir, 5_000)).toBeUndefined();
-    expect(spawner.pid).toBeUndefined();
+    const absent = { file: '/nonexistent/python3', args: [] };
+    const none = newSpawner([absent, { file: '/nonexistent/perl', args: [] }]);
+    for (let i = 0; i < 3; i++) expect(await none.run(['true'], dir, 5_000)).toBeUndefined();
+    expect(none.pid).toBeUndefined();
+    const perl = newSpawner([absent, PERL_PROGRAM]);
+    // The first command may be given back: the absent program's spawn fails after it was sent.
+    await perl.run(['true'], dir, 5_000);
+    const outcome = await perl.run(['sh', '-c', 'ps -o comm= -p $PPID; exit 1'], dir, 5_000);
+    expect(outcome).toEqual({ kind: 'exit', code: 1, output: 'perl\n' });
+  });
+
+  it('prefers Python on Linux only, Perl elsewhere, and has none on Windows', () => {
+    expect(spawnerPrograms('linux')).toEqual([PYTHON_PROGRAM, PERL_PROGRAM]);
+    expect(spawnerPrograms('darwin')).toEqual([PERL_PROGRAM]);
+    expect(spawnerPrograms('win32')).toEqual([]);
   });
 
   it('does not outlive devenv, nor does what it runs, however devenv ends', async () => {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import {
   decodeReply,
@@ -6,12 +7,35 @@ import {
   splitLines,
   type SpawnOutcome,
 } from './exec-spawner-protocol.js';
-import { SPAWNER_SCRIPT } from './exec-spawner-script.js';
+import { PERL_SPAWNER } from './exec-spawner-perl.js';
+import { PYTHON_SPAWNER } from './exec-spawner-python.js';
 
 /** How long past a probe's own timeout devenv waits for the spawner's answer before it gives up on the spawner. */
 const GRACE_MS = 2_000;
-/** Spawners in a row that ended without answering anything: probes then spawn directly for good. */
+/** Spawners in a row that ended without answering anything: then the next program is tried. */
 const MAX_BARREN_STARTS = 3;
+
+export interface SpawnerProgram {
+  readonly file: string;
+  readonly args: readonly string[];
+}
+
+export const PYTHON_PROGRAM: SpawnerProgram = {
+  file: '/usr/bin/python3',
+  args: ['-I', '-S', '-c', PYTHON_SPAWNER],
+};
+export const PERL_PROGRAM: SpawnerProgram = { file: 'perl', args: ['-e', PERL_SPAWNER] };
+
+/**
+ * The spawners to try, cheapest first: Python's on Linux, where its posix_spawn is a vfork, and
+ * only the system's own Python there (macOS's /usr/bin/python3 may be a stub that offers to
+ * install the developer tools); then Perl's. None on Windows.
+ */
+export function spawnerPrograms(platform = process.platform): SpawnerProgram[] {
+  if (platform === 'win32') return [];
+  const python = platform === 'linux' && existsSync(PYTHON_PROGRAM.file);
+  return python ? [PYTHON_PROGRAM, PERL_PROGRAM] : [PERL_PROGRAM];
+}
 
 interface Waiting {
   readonly resolve: (outcome: SpawnOutcome | undefined) => void;
@@ -27,20 +51,23 @@ interface Helper {
 }
 
 /**
- * Runs commands through one long-lived small process (exec-spawner-script.ts) so that devenv's
+ * Runs commands through one long-lived small process (exec-spawner-python.ts or -perl.ts) so that devenv's
  * own large address space is not forked for every exec probe. Started at the first command; a
  * spawner that dies is replaced at the next one, and the commands it had not answered yet are
- * given back to the caller (undefined) to spawn directly. Where there is no Perl, on Windows, or
- * after MAX_BARREN_STARTS spawners in a row answered nothing, every command is given back.
+ * given back to the caller (undefined) to spawn directly. A program that is not there, or whose
+ * spawners answered nothing MAX_BARREN_STARTS times in a row, gives way to the next one; when
+ * none is left (on Windows, from the start), every command is given back.
  * The spawner never outlives devenv: it exits at the end of its stdin, which is devenv's pipe.
  */
 export class WarmSpawner {
   private helper: Helper | undefined;
   private nextId = 1;
   private barrenStarts = 0;
-  private disabled = process.platform === 'win32';
+  private readonly programs: SpawnerProgram[];
 
-  constructor(private readonly program = 'perl') {}
+  constructor(programs: readonly SpawnerProgram[] = spawnerPrograms()) {
+    this.programs = [...programs];
+  }
 
   /** The spawner's process id while one runs. */
   get pid(): number | undefined {
@@ -80,13 +107,14 @@ export class WarmSpawner {
   }
 
   private current(): Helper | undefined {
-    if (this.disabled) return undefined;
-    this.helper ??= this.start();
+    const program = this.programs[0];
+    if (program === undefined) return undefined;
+    this.helper ??= this.start(program);
     return this.helper;
   }
 
-  private start(): Helper {
-    const child = spawn(this.program, ['-e', SPAWNER_SCRIPT], {
+  private start(program: SpawnerProgram): Helper {
+    const child = spawn(program.file, program.args, {
       stdio: ['pipe', 'pipe', 'ignore'],
       // Its own process group: a Ctrl-C in devenv's terminal is devenv's to handle, not its.
       detached: true,
@@ -104,7 +132,7 @@ export class WarmSpawner {
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => this.received(helper, chunk));
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') this.disabled = true;
+      if (error.code === 'ENOENT') this.giveUp(program);
       this.lost(helper);
     });
     child.once('close', () => this.lost(helper));
@@ -141,13 +169,19 @@ export class WarmSpawner {
     helper.gone = true;
     if (this.helper === helper) this.helper = undefined;
     const barren = failed && !helper.answered;
-    if (barren && ++this.barrenStarts >= MAX_BARREN_STARTS) this.disabled = true;
+    if (barren && ++this.barrenStarts >= MAX_BARREN_STARTS) this.giveUp(this.programs[0]);
     holdOpen(helper.child, false);
     for (const waiting of helper.waiting.values()) {
       clearTimeout(waiting.timer);
       waiting.resolve(undefined);
     }
     helper.waiting.clear();
+  }
+
+  private giveUp(program: SpawnerProgram | undefined): void {
+    if (program === undefined || this.programs[0] !== program) return;
+    this.programs.shift();
+    this.barrenStarts = 0;
   }
 }
 

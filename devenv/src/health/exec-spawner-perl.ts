@@ -1,10 +1,11 @@
 /**
- * The warm spawner: a Perl program (`perl -e`) that forks and execs exec probes for devenv.
- * Forking devenv itself copies the page tables of a ~100 MB process and costs ~1.9 ms of CPU
- * per probe; forking this ~6 MB process costs a fraction of it. Perl rather than /bin/sh:
- * dash cannot give a background job a process group of its own without a terminal, and a probe
- * needs one (its leftovers and a timed-out probe are killed as a group). Perl is on every Debian
- * (perl-base is essential) and macOS; where it is not, probes spawn directly (exec-spawner.ts).
+ * The warm spawner in Perl (`perl -e`), where the Python one (exec-spawner-python.ts) cannot
+ * run: it forks and execs exec probes for devenv. Forking devenv itself copies the page tables
+ * of a ~100 MB process and costs ~1.9 ms of CPU per probe; forking this ~6 MB process costs a
+ * fraction of it. Perl rather than /bin/sh: dash cannot give a background job a process group
+ * of its own without a terminal, and a probe needs one (its leftovers and a timed-out probe are
+ * killed as a group). Perl is on every Debian (perl-base is essential) and macOS; where it is
+ * not, probes spawn directly (exec-spawner.ts).
  *
  * It reads `run` lines (exec-spawner-protocol.ts) on stdin and answers `done` lines on stdout,
  * one per request, in the order the probes finish: many probes run at once and a slow one
@@ -15,7 +16,7 @@
  * however it exited) it kills every probe still running and exits; it ignores SIGPIPE for the
  * same reason, and resets it in the probe. Few modules: each one makes every fork dearer.
  */
-export const SPAWNER_SCRIPT = String.raw`
+export const PERL_SPAWNER = String.raw`
 use strict;
 use MIME::Base64 qw(encode_base64 decode_base64);
 use Time::HiRes ();
