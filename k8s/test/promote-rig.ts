@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import { clusterLayout } from '../../devenv/src/cluster/layout.js';
 import { runCommand, type CommandOutcome } from '../../devenv/src/process/run-command.js';
@@ -47,6 +49,7 @@ export async function promote(
   namespace: string,
   extra: readonly string[],
   onOutput?: (chunk: string) => void,
+  signal?: AbortSignal,
 ): Promise<CommandOutcome & { output: string }> {
   let output = '';
   const outcome = await runCommand(
@@ -63,6 +66,7 @@ export async function promote(
     {
       env: target.env,
       timeoutMs: 25 * 60_000,
+      signal,
       onOutput: (chunk) => {
         output += chunk;
         onOutput?.(chunk);
@@ -150,4 +154,74 @@ export function runningImageIds(pods: readonly PodJson[]): Map<string, Set<strin
       ids.set(image, (ids.get(image) ?? new Set()).add(id));
     }
   return ids;
+}
+
+/** The chart's own Deployments, which a promote or an annotation change rolls. */
+export const APP_DEPLOYMENTS = [
+  'time-cop-dispatcher',
+  'time-cop-worker-python',
+  'time-cop-worker-typescript',
+];
+
+interface DeploymentJson {
+  metadata: { name: string; generation: number };
+  spec: { replicas: number };
+  status: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    availableReplicas?: number;
+  };
+}
+
+/** name → metadata.generation of the app Deployments, from `kubectl get deployments -o json`. */
+export function appGenerations(json: string): Map<string, number> {
+  const items = (JSON.parse(json) as { items: DeploymentJson[] }).items;
+  return new Map(
+    items
+      .filter((d) => APP_DEPLOYMENTS.includes(d.metadata.name))
+      .map((d) => [d.metadata.name, d.metadata.generation]),
+  );
+}
+
+/**
+ * Every app Deployment has a newer spec than `before` and has rolled it out: all its replicas
+ * are new and available, and no old one is left (what `kubectl rollout status` waits for).
+ */
+export function appsRolledOut(json: string, before: ReadonlyMap<string, number>): boolean {
+  const items = (JSON.parse(json) as { items: DeploymentJson[] }).items.filter((d) =>
+    APP_DEPLOYMENTS.includes(d.metadata.name),
+  );
+  return (
+    items.length === APP_DEPLOYMENTS.length &&
+    items.every(
+      ({ metadata, spec, status }) =>
+        metadata.generation > (before.get(metadata.name) ?? 0) &&
+        (status.observedGeneration ?? 0) >= metadata.generation &&
+        status.updatedReplicas === spec.replicas &&
+        status.availableReplicas === spec.replicas &&
+        status.replicas === spec.replicas,
+    )
+  );
+}
+
+/**
+ * The committed project in a directory of its own, so a code change there cannot reach the
+ * other work in this tree; its tools, node_modules and generated protos are the tree's, and so
+ * are the cluster credentials (a new password would restart Postgres).
+ */
+export async function checkoutCopy(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const archive = join(dir, '..', 'checkout.tar');
+  await promisify(execFile)('git', ['archive', '--output', archive, 'HEAD'], { cwd: PROJECT_ROOT });
+  await promisify(execFile)('tar', ['-xf', archive, '-C', dir]);
+  await symlink(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  await symlink(join(PROJECT_ROOT, 'protos', 'gen'), join(dir, 'protos', 'gen'));
+  await mkdir(join(dir, '.devenv', 'k8s'), { recursive: true });
+  await symlink(join(PROJECT_ROOT, '.devenv', 'tools'), join(dir, '.devenv', 'tools'));
+  await copyFile(
+    join(PROJECT_ROOT, '.devenv', 'k8s', 'credentials.yaml'),
+    join(dir, '.devenv', 'k8s', 'credentials.yaml'),
+  );
+  return dir;
 }
