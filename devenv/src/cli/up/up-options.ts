@@ -27,7 +27,9 @@ Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .d
 ${STACK_FLAGS_USAGE}
 
 Environment: LOKI_URL ships every log line to that Loki (also on when the run has a loki
-service); DEVENV_METRICS_PORT serves devenv's own /metrics there (default 9469, 0 any, off).
+service); DEVENV_METRICS_PORT serves devenv's own /metrics there (default 9469, 0 any, off);
+DEVENV_STACK_CACHE=off loads the compose files every time instead of using .devenv/cache/stack/
+while nothing they depend on changed (explain: say on stderr whether the cache served, and why not).
 
 Exit status: 0 stopped cleanly (--ci: all ready), 1 a service failed, 2 usage or config error.`;
 
