@@ -52,7 +52,9 @@ export async function loadUpStack(
     const found = lookUp<UpStack>(path, { sources, key, env: ctx.env });
     if (found.hit) {
       explain('stack from the cache');
-      return deepFreeze(found.value);
+      // Frozen as a load leaves it: the model's stack is, the expansion around it is not.
+      deepFreeze(found.value.stack.declared);
+      return found.value;
     }
     explain(`stack loaded (not cached: ${found.reason})`);
   }
