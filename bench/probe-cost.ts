@@ -53,7 +53,7 @@ function ticks(root: number): Map<number, Ticks> {
       byPid.set(pid, {
         own: stat.utime + stat.stime,
         reaped: stat.cutime + stat.cstime,
-        spawner: stat.comm === 'perl',
+        spawner: /^(python|perl)/.test(stat.comm),
       });
   }
   if (!byPid.has(root)) throw new Error(`devenv (${root}) is gone`);
