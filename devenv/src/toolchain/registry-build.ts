@@ -11,7 +11,7 @@ import {
   sha512Integrity,
 } from './artifact-check.js';
 import { npmPlatformPackage, type InstallRoute, type ToolDefinition } from './catalog.js';
-import { buildInModuleCopy } from './go-module-build.js';
+import { buildInModuleCopy, GO_BUILD_TIMEOUT_MS } from './go-module-build.js';
 import type { InstallContext } from './install.js';
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
@@ -25,6 +25,7 @@ type Run = (
   command: string,
   args: string[],
   extraEnv?: NodeJS.ProcessEnv,
+  timeoutMs?: number,
 ) => Promise<CommandOutcome>;
 
 /** One build from a registry: where it goes, what it is, what it must hash to, how to run there. */
@@ -49,11 +50,11 @@ export async function buildInto(
   pins: ToolPins,
   ctx: InstallContext,
 ): Promise<Result<void, string>> {
-  const run: Run = (command, args, extraEnv = {}) =>
+  const run: Run = (command, args, extraEnv = {}, timeoutMs = INSTALL_TIMEOUT_MS) =>
     runCommand(command, args, {
       cwd: dir,
       env: { ...(ctx.env ?? process.env), ...extraEnv },
-      timeoutMs: INSTALL_TIMEOUT_MS,
+      timeoutMs,
       signal: ctx.signal,
     });
   const build: Build = { dir, def, version, pins, ctx, run };
@@ -179,6 +180,7 @@ async function goInstall(build: Build, route: Route<'go'>): Promise<Result<void,
       GOBIN: join(dir, 'bin'),
       GOFLAGS: '-trimpath',
     },
+    GO_BUILD_TIMEOUT_MS,
   );
   return succeeded(outcome) ? ok(undefined) : err(describeOutcome(outcome));
 }
