@@ -92,6 +92,13 @@ describe.each(PROGRAMS)('WarmSpawner in %s', (_, program) => {
     ]);
   });
 
+  it('reads a relative directory from devenv’s own, whatever ran before', async () => {
+    const spawner = newSpawner([program]);
+    await spawner.run(['true'], await makeTempDir(), 5_000);
+    const outcome = await spawner.run(['sh', '-c', 'pwd; exit 1'], '.', 5_000);
+    expect(outcome).toEqual({ kind: 'exit', code: 1, output: `${process.cwd()}\n` });
+  });
+
   it('fails a program that cannot run with the reason in its output', async () => {
     const spawner = newSpawner([program]);
     const dir = await makeTempDir();

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import {
   decodeReply,
   encodeRequest,
@@ -85,7 +86,8 @@ export class WarmSpawner {
     env: Readonly<Record<string, string>> = {},
   ): Promise<SpawnOutcome | undefined> {
     const id = this.nextId++;
-    const line = encodeRequest({ id, command, cwd, env, timeoutMs });
+    // Absolute: the Python spawner changes its own directory to start each command in its own.
+    const line = encodeRequest({ id, command, cwd: resolvePath(cwd), env, timeoutMs });
     if (line instanceof Error) return Promise.resolve({ kind: 'error', message: line.message });
     const helper = this.current();
     if (helper === undefined) return Promise.resolve(undefined);
