@@ -17,7 +17,7 @@ describe('devenv up --no-deps (Compose: do not start linked services)', () => {
       `services:
   db:
     image: example/db:1
-    x-devenv: { native: { command: [${node}, -e, "process.exit(1)"] } }
+    x-devenv: { native: { command: [/nonexistent/db-server] } }
   api:
     image: example/api:1
     depends_on: { db: { condition: service_healthy } }
