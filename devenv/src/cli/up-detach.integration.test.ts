@@ -34,7 +34,10 @@ async function devenv(dir: string, args: readonly string[]): Promise<Ran> {
   }
 }
 
-/** `db` listens 300 ms after its start; `api` waits for it to be healthy; `broken` may exit 3. */
+/**
+ * `db` listens 300 ms after its start; `api` waits for it to be healthy; `broken` exits 3 before
+ * its probe (a port nobody opens) could pass, so the stack is never ready with it.
+ */
 async function project(options: { broken?: boolean } = {}): Promise<string> {
   const dir = await makeTempDir();
   const node = JSON.stringify(process.execPath);
@@ -44,7 +47,9 @@ async function project(options: { broken?: boolean } = {}): Promise<string> {
   broken:
     image: example/broken:1
     restart: "no"
-    x-devenv: { native: { command: [${node}, -e, "setTimeout(() => process.exit(3), 200)"] } }`;
+    x-devenv:
+      native: { command: [${node}, -e, "setTimeout(() => process.exit(3), 200)"] }
+      probe: { tcp: { host: 127.0.0.1, port: ${await freePort()} } }`;
   await writeFile(
     join(dir, 'compose.yaml'),
     `name: detached
