@@ -64,10 +64,12 @@ def run(id, timeout, cwd, count, *rest):
         os.chdir(directory)
     except OSError as error:
         os.close(out)
-        return answer(id, 'exit', 127, b64(('cannot enter %s: %s\n' % (directory, error.strerror)).encode()))
+        message = 'cannot enter %s: %s\n' % (directory, error.strerror)
+        return answer(id, 'exit', 127, b64(message.encode()))
     try:
-        pid = os.posix_spawnp(argv[0], argv, env, setpgroup=0, setsigdef=defaults, file_actions=[
-            (os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, out, 1), (os.POSIX_SPAWN_DUP2, out, 2)])
+        streams = [(os.POSIX_SPAWN_DUP2, fd, to) for fd, to in ((devnull, 0), (out, 1), (out, 2))]
+        pid = os.posix_spawnp(argv[0], argv, env, setpgroup=0, setsigdef=defaults,
+                              file_actions=streams)
     except OSError as error:
         os.close(out)
         return answer(id, 'exit', 127, b64(('%s: %s\n' % (argv[0], error.strerror)).encode()))

@@ -11,7 +11,7 @@ import {
 import { PERL_SPAWNER } from './exec-spawner-perl.js';
 import { PYTHON_SPAWNER } from './exec-spawner-python.js';
 
-/** How long past a probe's own timeout devenv waits for the spawner's answer before it gives up on the spawner. */
+/** How long past a command's own timeout devenv waits for its answer, then gives up the spawner. */
 const GRACE_MS = 2_000;
 /** Spawners in a row that ended without answering anything: then the next program is tried. */
 const MAX_BARREN_STARTS = 3;
@@ -52,12 +52,12 @@ interface Helper {
 }
 
 /**
- * Runs commands through one long-lived small process (exec-spawner-python.ts or -perl.ts) so that devenv's
- * own large address space is not forked for every exec probe. Started at the first command; a
- * spawner that dies is replaced at the next one, and the commands it had not answered yet are
- * given back to the caller (undefined) to spawn directly. A program that is not there, or whose
- * spawners answered nothing MAX_BARREN_STARTS times in a row, gives way to the next one; when
- * none is left (on Windows, from the start), every command is given back.
+ * Runs commands through one long-lived small process (exec-spawner-python.ts or -perl.ts), so
+ * that devenv's own large address space is not forked for every exec probe. Started at the
+ * first command; a spawner that dies is replaced at the next one, and the commands it had not
+ * answered yet are given back to the caller (undefined) to spawn directly. A program that is
+ * not there, or whose spawners answered nothing MAX_BARREN_STARTS times in a row, gives way to
+ * the next one; when none is left (on Windows, from the start), every command is given back.
  * The spawner never outlives devenv: it exits at the end of its stdin, which is devenv's pipe.
  */
 export class WarmSpawner {
