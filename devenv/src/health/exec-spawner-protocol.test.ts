@@ -7,25 +7,7 @@ import {
   splitLines,
   type SpawnRequest,
 } from './exec-spawner-protocol.js';
-
-/** Characters a shell or a line protocol would read as syntax, and some that are just wide. */
-const AWKWARD = [...' \t\n\r\'"`$\\;&|<>(){}[]*?!#~=%^,.:-_/', 'é', '漢', '🙂', 'a', '0'];
-
-/** A small deterministic generator (mulberry32): a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function word(next: () => number): string {
-  const length = Math.floor(next() * 12);
-  return Array.from({ length }, () => AWKWARD[Math.floor(next() * AWKWARD.length)]).join('');
-}
+import { awkwardWord as word, random } from './exec-spawner-fuzz.js';
 
 function request(next: () => number, id: number): SpawnRequest {
   const command = Array.from({ length: 1 + Math.floor(next() * 5) }, () => word(next));

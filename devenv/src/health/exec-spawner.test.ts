@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { isDeadState, readProcStatSync } from '../runtime/proc-stat.js';
+import { awkwardWord, random } from './exec-spawner-fuzz.js';
 import {
   PERL_PROGRAM,
   PYTHON_PROGRAM,
@@ -90,6 +91,20 @@ describe.each(PROGRAMS)('WarmSpawner in %s', (_, program) => {
       dir,
       '',
     ]);
+  });
+
+  it('passes random awkward words exactly (fuzzed, through the real spawner)', async () => {
+    const spawner = newSpawner([program]);
+    const dir = await makeTempDir();
+    const script = 'printf "%s\\0" "$@"; exit 1';
+    for (let seed = 1; seed <= 40; seed++) {
+      const next = random(seed);
+      // At least one: printf prints its format once even for no arguments.
+      const words = Array.from({ length: 1 + Math.floor(next() * 5) }, () => awkwardWord(next));
+      const outcome = await spawner.run(['sh', '-c', script, 'sh', ...words], dir, 5_000);
+      const received = outcome?.kind === 'exit' ? outcome.output.split('\0').slice(0, -1) : outcome;
+      expect(received, `seed ${seed}`).toEqual(words);
+    }
   });
 
   it('reads a relative directory from devenv’s own, whatever ran before', async () => {
