@@ -10,7 +10,9 @@
 //   pseudo-terminal (`script`, 160×50), read from /proc 3 s after the service is up. Targets
 //   ≤ 60 MB and ≤ 110 MB.
 // Medians of `rounds` (default 5). Run: npx tsx bench/own-start.ts [rounds] [first,oneline,chain,rss]
-// DEVENV_BIN=<checkout>/devenv/bin/devenv.js measures that devenv instead.
+// DEVENV_BIN=<checkout>/devenv/bin/devenv.js measures that devenv instead. Each part's first round
+// loads the stack and fills the stack cache, later rounds are served by it (a normal `up`), so
+// medians are of cache hits; DEVENV_STACK_CACHE=off measures every `up` as a load.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
