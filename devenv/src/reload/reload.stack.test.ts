@@ -5,8 +5,9 @@
  *   and the next workflow runs the new code; an edit that does not load is refused, and the old
  *   code keeps serving.
  * - A workflow edit: a non-deterministic one is refused by the determinism guard and the old code
- *   completes the open workflow; a compatible one is swapped in, and an execution that was open
- *   before the swap finishes on the new code.
+ *   completes the open workflow (the Worker the guard had the worker prepare with it is discarded
+ *   without polling); a compatible one is swapped in (the Worker prepared while the guard
+ *   replayed), and an execution that was open before the swap finishes on the new code.
  * - A field added to a .proto: the reload must lint, check it against the last commit,
  *   regenerate the TypeScript and Python code, restart both workers and the dispatcher (and
  *   nothing else), and the restarted dispatcher must accept and document the new field. A
@@ -202,6 +203,8 @@ describe('a workflow edit on the running stack', () => {
     const since = stack!.devenv.output().length;
     await writeFile(file, edited);
     await printedSince(since, /reload of worker-typescript blocked/);
+    // The guard had the worker prepare a Worker with the refused code; it went without polling.
+    await printedSince(since, /prepared workflow worker discarded; it never polled/);
     expect(await fireNow(id)).toBe('kept');
     expect((await generations()).workflows).toBe(generation);
     const sinceRestore = stack!.devenv.output().length;
@@ -223,7 +226,10 @@ describe('a workflow edit on the running stack', () => {
     expect(edited).not.toBe(original);
     const since = stack!.devenv.output().length;
     await writeFile(file, edited);
-    await printedSince(since, /worker-typescript reloaded in place/);
+    await printedSince(
+      since,
+      /worker-typescript reloaded in place \(reloaded workflows \(generation \d+, prepared during the guard\)/,
+    );
     expect((await generations()).workflows).toBe(generation + 1);
     expect(await fireNow(id)).toBe('open (new code)');
     const after = ps(dir);
