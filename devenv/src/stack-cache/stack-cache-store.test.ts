@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
@@ -101,6 +101,19 @@ describe('lookUp', () => {
 });
 
 describe('store', () => {
+  it('keeps the most recently written entries, removing the oldest beyond the limit', async () => {
+    const dir = await makeTempDir();
+    const dependencies = { format: STACK_CACHE_FORMAT, sources: 's', key: 'k', files: {}, env: {} };
+    const [oldest, older, newest] = ['a', 'b', 'c'].map((key) => cacheFile(dir, key));
+    store(oldest!, { dependencies, value: 1 }, 2);
+    utimesSync(oldest!, new Date(Date.now() - 2000_000), new Date(Date.now() - 2000_000));
+    store(older!, { dependencies, value: 2 }, 2);
+    utimesSync(older!, new Date(Date.now() - 1000_000), new Date(Date.now() - 1000_000));
+    expect(existsSync(oldest!)).toBe(true);
+    store(newest!, { dependencies, value: 3 }, 2);
+    expect([oldest, older, newest].map((path) => existsSync(path!))).toEqual([false, true, true]);
+  });
+
   it("keeps the project's stack as loaded: it reads back equal, instances and declaration alike", async () => {
     const loaded = await loadStack({
       files: [join(PROJECT_ROOT, 'compose', 'compose.yaml')],

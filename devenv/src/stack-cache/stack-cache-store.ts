@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { staleReason, STACK_CACHE_FORMAT, type Dependencies } from './dependencies.js';
@@ -66,17 +74,40 @@ export function currentFileState(path: string): string {
   return fileStateOf(read);
 }
 
-/** Written beside and renamed into place, so a concurrent `up` reads the old entry or the new. */
-export function store<T>(path: string, entry: CacheEntry<T>): Result<void, string> {
+/** Entries kept: every project and command line in use, not every temporary test project. */
+export const MAX_ENTRIES = 100;
+
+/**
+ * Written beside and renamed into place, so a concurrent `up` reads the old entry or the new;
+ * then the least recently written entries beyond `keep` are removed.
+ */
+export function store<T>(
+  path: string,
+  entry: CacheEntry<T>,
+  keep = MAX_ENTRIES,
+): Result<void, string> {
   try {
-    mkdirSync(join(path, '..'), { recursive: true });
+    mkdirSync(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, serialize(entry));
     renameSync(temporary, path);
+    prune(dirname(path), keep);
     return ok(undefined);
   } catch (thrown) {
     return err(messageOf(thrown));
   }
+}
+
+function prune(dir: string, keep: number): void {
+  const entries = readdirSync(dir)
+    .filter((name) => name.endsWith('.bin'))
+    .map((name) => {
+      const path = join(dir, name);
+      return { path, written: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 };
+    });
+  if (entries.length <= keep) return;
+  entries.sort((a, b) => b.written - a.written);
+  for (const old of entries.slice(keep)) rmSync(old.path, { force: true });
 }
 
 function isDependencies(value: unknown): value is Dependencies {
