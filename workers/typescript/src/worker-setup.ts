@@ -177,20 +177,20 @@ export async function cachedBundleWorkflows(
 }
 
 /**
- * The cached bundle of the workflow code as it is on disk now, only when it is the one whose
- * code has `codeSha256` (the bundle the determinism guard replayed); never runs webpack.
+ * The cached bundle whose code has `codeSha256`, the one the determinism guard built and
+ * replays (workflow-bundle-cache.ts lookupWorkflowBundle); never runs webpack.
  */
 export async function guardedWorkflowBundle(
   options: WorkflowCodeOptions,
   codeSha256: string,
   dirs: readonly string[] = bundleCacheDirs(process.env),
 ): Promise<{ code: string }> {
-  const found = await lookupWorkflowBundle(dirs, bundleKey(options));
+  const found = await lookupWorkflowBundle(dirs, bundleKey(options), codeSha256);
   if (!found)
-    throw new Error('the bundle cache has no valid bundle of the workflow code as it is now');
-  if (found.codeSha256 !== codeSha256)
-    throw new Error('the cached bundle is not the one the guard replayed (the code changed again)');
-  return { code: found.code };
+    throw new Error(
+      'the bundle cache has no bundle with that code (not stored, or replaced by a newer one)',
+    );
+  return found;
 }
 
 /** What every worker of this process shares, whichever task types it polls. */

@@ -1,9 +1,16 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCacheDirs, bundleWorkflows, cachedBundleWorkflows } from './worker-setup.js';
-import { bundleCacheKey, cachedWorkflowBundle, parseEntry } from './workflow-bundle-cache.js';
+import {
+  bundleCacheKey,
+  bundleCodeSha256,
+  cachedWorkflowBundle,
+  lookupWorkflowBundle,
+  parseEntry,
+} from './workflow-bundle-cache.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /**
@@ -131,6 +138,49 @@ export async function tinyWorkflow(name: string): Promise<string> {
     const again = await cachedBundleWorkflows({ workflowsPath: workflows }, [blocked, fallback]);
     expect(again.outcome).toMatchObject({ kind: 'hit', path: expect.stringContaining(fallback) });
   }, 120_000);
+});
+
+describe('lookupWorkflowBundle (the bundle the guard replays, by its hash)', () => {
+  it('gives the entry’s code only when it has that SHA-256, and never builds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bundle-lookup-'));
+    try {
+      const built = { code: 'module.exports = "guarded";' };
+      const key = bundleCacheKey({ test: 'lookup' });
+      const { outcome } = await cachedWorkflowBundle({
+        dirs: [dir],
+        key,
+        // A build that read no files (webpack's part is covered above): it reports that to the tracker.
+        build: async (track) => {
+          track.apply({
+            hooks: {
+              done: {
+                tap: (_name, done) =>
+                  done({
+                    compilation: {
+                      fileDependencies: [],
+                      contextDependencies: [],
+                      missingDependencies: [],
+                    },
+                  }),
+              },
+            },
+          });
+          return built;
+        },
+      });
+      expect(outcome).toMatchObject({ kind: 'miss' });
+      const sha = bundleCodeSha256(built.code);
+      expect(await lookupWorkflowBundle([dir], key, sha)).toEqual(built);
+      expect(
+        await lookupWorkflowBundle([dir], key, bundleCodeSha256('other code')),
+      ).toBeUndefined();
+      expect(
+        await lookupWorkflowBundle([dir], bundleCacheKey({ test: 'absent' }), sha),
+      ).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('parseEntry', () => {

@@ -117,17 +117,25 @@ export async function cachedWorkflowBundle(
 }
 
 /**
- * The cached bundle when it is still what a build would produce, without building on a miss:
- * the worker preparing a swap takes the bundle the determinism guard built, never its own.
+ * The cached bundle whose code has `codeSha256`, without building: the worker preparing a swap
+ * takes the bundle the determinism guard built and replays, named by its hash. Its inputs are not
+ * re-checked: whatever the files say now, that is the code the guard judged.
  */
 export async function lookupWorkflowBundle(
   dirs: readonly string[],
   key: string,
-): Promise<{ readonly code: string; readonly codeSha256: string } | undefined> {
+  codeSha256: string,
+): Promise<{ readonly code: string } | undefined> {
   for (const dir of dirs) {
-    const found = await readEntry(join(dir, `${key}.json`), key);
-    if (found.kind === 'absent') continue;
-    return found.kind === 'valid' ? { code: found.code, codeSha256: found.codeSha256 } : undefined;
+    let text: string;
+    try {
+      text = await readFile(join(dir, `${key}.json`), 'utf8');
+    } catch {
+      continue;
+    }
+    const entry = parseEntry(text);
+    if (!entry || entry.key !== key || entry.codeSha256 !== codeSha256) return undefined;
+    return sha256(entry.code) === codeSha256 ? { code: entry.code } : undefined;
   }
   return undefined;
 }
@@ -157,7 +165,7 @@ async function buildTracked(
 
 type ReadOutcome =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'valid'; readonly code: string; readonly codeSha256: string }
+  | { readonly kind: 'valid'; readonly code: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
 async function readEntry(path: string, key: string): Promise<ReadOutcome> {
@@ -173,7 +181,7 @@ async function readEntry(path: string, key: string): Promise<ReadOutcome> {
   for (const [input, expected] of Object.entries(entry.inputs)) {
     if (fingerprint(input) !== expected) return { kind: 'invalid', reason: `${input} changed` };
   }
-  return { kind: 'valid', code: entry.code, codeSha256: entry.codeSha256 };
+  return { kind: 'valid', code: entry.code };
 }
 
 /** Pure: an entry from its JSON, or undefined when it is not one (truncated, foreign, old). */
