@@ -151,7 +151,8 @@ export interface PodSight {
   readonly at: string;
   /** Which look it was: 1, 2, … */
   readonly look: number;
-  readonly failing: boolean;
+  /** 2: crashed or cannot start; 1: Warning events (a failing probe); 0: starting, it seems. */
+  readonly severity: 0 | 1 | 2;
 }
 
 /**
@@ -168,33 +169,37 @@ export function addSights(
   const look = Math.max(0, ...[...sights.values()].map((s) => s.look)) + 1;
   for (const block of text.split(/\n(?=pod )/)) {
     const name = /^pod (\S+) \(/.exec(block)?.[1];
-    if (name !== undefined) next.set(name, { block, at, look, failing: showsFailure(block) });
+    if (name !== undefined) next.set(name, { block, at, look, severity: severityOf(block) });
   }
   return next;
 }
 
 /**
- * A crash (restarts, a terminated container), a container that cannot start (an image pull
- * error), or a Warning event (a failing probe, a failed mount); not a pod that is merely starting.
+ * 2 for a crash (restarts, a terminated container) or a container that cannot start (an image
+ * pull error); 1 for Warning events alone (a failing probe, a failed mount: also what a pod that
+ * is starting shows for a while); 0 for a pod that is merely starting.
  */
-function showsFailure(block: string): boolean {
+function severityOf(block: string): 0 | 1 | 2 {
   const header = block.split('\n')[0] ?? '';
-  return (
+  if (
     /, \d+ restarts|waiting: (?!ContainerCreating|PodInitializing)|terminated: (?!Completed)/.test(
       header,
-    ) || /^ {4}Warning /m.test(block)
-  );
+    )
+  )
+    return 2;
+  return /^ {4}Warning /m.test(block) ? 1 : 0;
 }
 
 /**
- * What the failure report shows: the pods seen failing, each as last seen (even when the last look
- * no longer had it); without any, the pods of the last look. '' when nothing was troubled. Pure.
+ * What the failure report shows: the pods seen failing worst, each as last seen (even when the
+ * last look no longer had it), so a crashing pod is not drowned by the others' start-up probe
+ * warnings; with no failure at all, the pods of the last look. '' when nothing was troubled. Pure.
  */
 export function describeSights(sights: ReadonlyMap<string, PodSight>, note: string): string {
   const all = [...sights.values()];
-  const failing = all.filter((s) => s.failing);
+  const worst = Math.max(0, ...all.map((s) => s.severity));
   const last = Math.max(0, ...all.map((s) => s.look));
-  const shown = failing.length > 0 ? failing : all.filter((s) => s.look === last);
+  const shown = all.filter((s) => (worst > 0 ? s.severity === worst : s.look === last));
   return shown.map((s) => `${s.block}\n(as seen at ${s.at}, ${note})`).join('\n');
 }
 
