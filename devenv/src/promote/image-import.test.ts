@@ -104,6 +104,23 @@ describe('saveInto (real Docker Engine, real containerd)', () => {
     expect(config).toBe(imageId);
   });
 
+  it('lets go of the Engine when the importer stops reading early (else devenv promote cannot exit)', async () => {
+    const pipes = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'PipeWrap' || r === 'TCPSocketWrap')
+        .length;
+    const before = pipes();
+    const outcome = await saveInto(
+      docker,
+      [tag],
+      // Reads one block of the tarball, then exits: the Engine's response is far from its end.
+      { command: 'head', args: ['-c', '512'] },
+      { cwd: dir, env: process.env, onOutput: () => undefined },
+    );
+    expect(outcome.code).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(pipes()).toBe(before);
+  });
+
   it('reports an image the Engine does not have, and the importer gets nothing', async () => {
     const outcome = await saveInto(
       docker,

@@ -53,13 +53,17 @@ export async function saveInto(
     child.on('error', (error) =>
       resolve({ code: null, signal: null, tail, spawnError: error.message }),
     );
-    child.on('close', (code, signal) =>
+    child.on('close', (code, signal) => {
+      // The importer may stop reading before the Engine's response has ended (a tar's trailing
+      // blocks, or a failure): a stream left open and unread holds the Engine's socket, and with it
+      // devenv, alive after its work is done.
+      (tarball as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
       resolve(
         exportError === undefined
           ? { code, signal, tail }
           : { ...exportFailed(images, exportError), tail },
-      ),
-    );
+      );
+    });
   });
 }
 
