@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
-import { appendFile, copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../devenv/src/project-root.js';
 import { requireDockerEngine } from '../../devenv/test/docker-engine.js';
 import { leaseTestCluster, type TestCluster } from '../../devenv/test/local-cluster.js';
 import {
   buildBrokenImage,
   buildOfflineImages,
+  checkoutCopy,
   isReady,
   OFFLINE_VALUES,
   promote,
@@ -225,25 +223,4 @@ async function helmRevision(): Promise<number> {
   ]);
   if (!listed.ok) throw new Error(listed.error);
   return Math.max(0, ...listed.value.split(/\s+/).filter(Boolean).map(Number));
-}
-
-/**
- * The committed project in a directory of its own, so a code change there cannot reach the
- * other work in this tree; its tools, node_modules and generated protos are the tree's, and so
- * are the cluster credentials (a new password would restart Postgres).
- */
-async function checkoutCopy(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const archive = join(dir, '..', 'checkout.tar');
-  await promisify(execFile)('git', ['archive', '--output', archive, 'HEAD'], { cwd: PROJECT_ROOT });
-  await promisify(execFile)('tar', ['-xf', archive, '-C', dir]);
-  await symlink(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  await symlink(join(PROJECT_ROOT, 'protos', 'gen'), join(dir, 'protos', 'gen'));
-  await mkdir(join(dir, '.devenv', 'k8s'), { recursive: true });
-  await symlink(join(PROJECT_ROOT, '.devenv', 'tools'), join(dir, '.devenv', 'tools'));
-  await copyFile(
-    join(PROJECT_ROOT, '.devenv', 'k8s', 'credentials.yaml'),
-    join(dir, '.devenv', 'k8s', 'credentials.yaml'),
-  );
-  return dir;
 }

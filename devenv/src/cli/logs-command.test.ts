@@ -35,6 +35,16 @@ async function project(): Promise<string> {
 }
 
 async function logs(file: string, ...args: string[]): Promise<string[]> {
+  const { code, lines } = await logsWithCode(file, ...args);
+  expect(code).toBe(0);
+  return lines;
+}
+
+/** What `devenv logs` printed (stderr lines marked ERR) and its exit code. */
+async function logsWithCode(
+  file: string,
+  ...args: string[]
+): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
   const ctx: CommandContext = {
     projectRoot: PROJECT_ROOT,
@@ -43,8 +53,8 @@ async function logs(file: string, ...args: string[]): Promise<string[]> {
     out: (text) => lines.push(text),
     err: (text) => lines.push(`ERR ${text}`),
   };
-  expect(await logsCommand(['--file', file, ...args], ctx)).toBe(0);
-  return lines;
+  const code = await logsCommand(['--file', file, ...args], ctx);
+  return { code, lines };
 }
 
 beforeAll(() => {
@@ -126,15 +136,8 @@ describe('devenv logs', () => {
       file,
       `${await readFile(file, 'utf8')}  quiet:\n    image: busybox\n    logging: {driver: none}\n`,
     );
-    const lines: string[] = [];
-    const ctx: CommandContext = {
-      projectRoot: PROJECT_ROOT,
-      env: {},
-      stdout: {},
-      out: (text) => lines.push(text),
-      err: (text) => lines.push(`ERR ${text}`),
-    };
-    expect(await logsCommand(['--file', file, 'quiet'], ctx)).toBe(1);
+    const { code, lines } = await logsWithCode(file, 'quiet');
+    expect(code).toBe(1);
     expect(lines).toEqual([
       'ERR quiet keeps no log file (`logging: driver: none` in the Compose file): its lines show only live, in `devenv up`',
     ]);
