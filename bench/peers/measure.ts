@@ -1,7 +1,8 @@
 // What the peer bench measures, the same way for every supervisor: wall time to exit, peak RSS,
-// CPU of one process including its reaped children, a loopback port that starts answering.
+// CPU of a supervisor's process tree including the children each reaped, a loopback port that
+// starts answering.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { readProcStatSync } from '../../devenv/src/runtime/proc-stat.js';
 
@@ -72,11 +73,35 @@ export async function stopGroup(child: ChildProcess, graceMs = 15_000): Promise<
   signalGroup('SIGKILL'); // services that outlived their supervisor
 }
 
-/** CPU ticks (1/100 s) of `pid` and of its children that it has reaped (exec probes). */
-export function cpuTicks(pid: number): number {
-  const stat = readProcStatSync(pid);
-  if (stat === undefined) throw new Error(`process ${pid} is gone`);
-  return stat.utime + stat.stime + stat.cutime + stat.cstime;
+/**
+ * CPU ticks (1/100 s) of `root` and of every process under it, each with the children it reaped,
+ * by pid: a supervisor's probes are reaped by it or by a helper of its own (devenv's warm
+ * spawner), and either way they count.
+ */
+export function treeCpuTicks(root: number): Map<number, number> {
+  const children = new Map<number, number[]>();
+  const stats = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const stat = /^\d+$/.test(entry) ? readProcStatSync(Number(entry)) : undefined;
+    if (stat === undefined) continue;
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat.pid]);
+    stats.set(stat.pid, stat.utime + stat.stime + stat.cutime + stat.cstime);
+  }
+  const pids = [root];
+  for (let i = 0; i < pids.length; i++) pids.push(...(children.get(pids[i]!) ?? []));
+  const ticks = new Map(pids.flatMap((pid) => (stats.has(pid) ? [[pid, stats.get(pid)!]] : [])));
+  if (!ticks.has(root)) throw new Error(`process ${root} is gone`);
+  return ticks;
+}
+
+/** What the processes alive at both ends of a window used in it (see treeCpuTicks). */
+export function ticksBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, end] of after) {
+    const start = before.get(pid);
+    if (start !== undefined) used += end - start;
+  }
+  return used;
 }
 
 export function portAnswers(port: number): Promise<boolean> {

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { freePort } from '../../devenv/src/process/free-port.js';
 import {
   bodyIs,
-  cpuTicks,
+  ticksBetween,
+  treeCpuTicks,
   exited,
   launch,
   pollUntil,
@@ -88,10 +89,10 @@ export async function idle(
   try {
     for (const port of ports) await pollUntil(() => portAnswers(port), `port ${port}`, 60_000, 20);
     await sleep(5_000); // past start-up work and the first probes
-    const before = cpuTicks(child.pid!);
+    const before = treeCpuTicks(child.pid!);
     const startedAt = performance.now();
     await sleep(windowSeconds * 1000);
-    const ticks = cpuTicks(child.pid!) - before;
+    const ticks = ticksBetween(before, treeCpuTicks(child.pid!));
     const seconds = (performance.now() - startedAt) / 1000;
     return { cpuPercent: ticks / seconds, rssMb: rssMb(child.pid!) };
   } finally {
