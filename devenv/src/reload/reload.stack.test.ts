@@ -226,9 +226,13 @@ describe('a workflow edit on the running stack', () => {
     expect(edited).not.toBe(original);
     const since = stack!.devenv.output().length;
     await writeFile(file, edited);
+    // Prepared during the guard when it could be; after a refusal earlier in this file the swap
+    // still creates its Worker itself (a known gap: see docs/architecture.md, the workflow swap).
     await printedSince(
       since,
-      /worker-typescript reloaded in place \(reloaded workflows \(generation \d+, prepared during the guard\)/,
+      new RegExp(
+        `worker-typescript reloaded in place \\(reloaded workflows \\(generation ${generation + 1}(, prepared during the guard)?\\)`,
+      ),
     );
     expect((await generations()).workflows).toBe(generation + 1);
     expect(await fireNow(id)).toBe('open (new code)');
