@@ -17,7 +17,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,6 +34,7 @@ import {
 import { loadProjectVersions } from '../devenv/test/project-versions.js';
 import * as rig from '../k8s/test/promote-rig.js';
 import { median } from './devenv-run.js';
+import { freePort } from '../devenv/src/process/free-port.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const NAMESPACE = `bench-promote-${process.pid}`;
@@ -208,17 +208,6 @@ async function helmRound(r: Rig): Promise<{ readyMs: number; totalMs: number }> 
   } finally {
     await watch.stop();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface TiltSession {

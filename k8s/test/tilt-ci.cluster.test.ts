@@ -1,5 +1,4 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../devenv/src/process/run-command.js';
@@ -10,6 +9,7 @@ import { requireDockerEngine } from '../../devenv/test/docker-engine.js';
 import { leaseTestCluster, type TestCluster } from '../../devenv/test/local-cluster.js';
 import { loadProjectVersions } from '../../devenv/test/project-versions.js';
 import { buildOfflineImages, isReady, promoteTarget, workloadPods } from './promote-rig.js';
+import { freePort } from '../../devenv/src/process/free-port.js';
 
 /**
  * `tilt ci` with the project's Tiltfile against the test lease's cluster (the local containerd
@@ -118,14 +118,3 @@ describe('tilt ci on a real cluster', () => {
     TILT_CI_MS + 60_000,
   );
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
