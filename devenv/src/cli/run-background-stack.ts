@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { CommandContext } from './command.js';
 import type { StackFlagValues } from './stack-options.js';
+import { thisDevenv } from './this-devenv.js';
 
 /**
  * The stack flags a command was given, as a command line for another devenv: the same files,
@@ -29,11 +30,8 @@ export async function startInBackground(
   ctx.err(
     `devenv run: no devenv runs this stack; starting ${dependencies.join(', ')} in the background (\`devenv down\` stops them)`,
   );
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, process.argv[1]!, 'up', '--wait', ...flags, ...dependencies],
-    { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const up = thisDevenv(['up', '--wait', ...flags, ...dependencies]);
+  const child = spawn(up.command, up.args, { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString().trimEnd().split('\n')) ctx.err(`  ${line}`);
   };

@@ -18,10 +18,14 @@ export function stateSnapshotPath(stateDir: string): string {
   return join(stateDir, 'state.json');
 }
 
-/** The engine state in the snapshot; undefined when there is none or it cannot be read. */
-export function readStateSnapshot(path: string): EngineState | undefined {
+/**
+ * The engine state in the snapshot; undefined when there is none or it cannot be read, or when
+ * `writtenBy` is given and another devenv (an earlier one) wrote it.
+ */
+export function readStateSnapshot(path: string, writtenBy?: number): EngineState | undefined {
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<StateSnapshot> | null;
+    if (writtenBy !== undefined && parsed?.devenvPid !== writtenBy) return undefined;
     const state = parsed?.state;
     return state && typeof state === 'object' && Array.isArray(state.order) ? state : undefined;
   } catch {

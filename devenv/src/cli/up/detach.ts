@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineState } from '../../engine/service-state.js';
 import type { Stack } from '../../model/stack.js';
 import { sessionOwnerAlive } from '../../session/reap.js';
 import { readSession, sessionPath } from '../../session/session-file.js';
-import { stateSnapshotPath, type StateSnapshot } from '../../session/state-snapshot.js';
+import { readStateSnapshot, stateSnapshotPath } from '../../session/state-snapshot.js';
 import type { CommandContext } from '../command.js';
+import { thisDevenv } from '../this-devenv.js';
 import { describeDetached, detachProgress, type DetachTarget } from './detach-progress.js';
 
 /** Flags of the foreground `devenv up -d` that the background devenv must not see. */
@@ -40,11 +40,13 @@ export async function detachUp(request: DetachRequest, ctx: CommandContext): Pro
   }
   const logPath = detachedLogPath(request.stateDir);
   const log = openSync(logPath, 'w', 0o600);
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, process.argv[1]!, 'up', ...backgroundArgs(request.args)],
-    { cwd: process.cwd(), env: ctx.env, detached: true, stdio: ['ignore', log, log] },
-  );
+  const background = thisDevenv(['up', ...backgroundArgs(request.args)]);
+  const child = spawn(background.command, background.args, {
+    cwd: process.cwd(),
+    env: ctx.env,
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   const ended = new Promise<number>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -94,7 +96,7 @@ async function follow(
   let exitCode: number | undefined;
   void ended?.then((code) => (exitCode = code));
   for (;;) {
-    const state = snapshotOf(request.stateDir, pid);
+    const state = readStateSnapshot(stateSnapshotPath(request.stateDir), pid);
     const progress = state && detachProgress(state, request.stack, request.target);
     if (state && progress?.kind === 'done') {
       for (const line of describeDetached(state)) ctx.out(` ✔ ${line}`);
@@ -122,18 +124,6 @@ async function follow(
       return 1;
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
-/** The engine state the devenv with this pid last wrote, if it wrote one. */
-function snapshotOf(stateDir: string, pid: number): EngineState | undefined {
-  try {
-    const text = readFileSync(stateSnapshotPath(stateDir), 'utf8');
-    const snapshot = JSON.parse(text) as Partial<StateSnapshot> | null;
-    const state = snapshot?.state;
-    return snapshot?.devenvPid === pid && state && Array.isArray(state.order) ? state : undefined;
-  } catch {
-    return undefined;
   }
 }
 
