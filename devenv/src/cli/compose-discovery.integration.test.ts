@@ -35,4 +35,18 @@ describe('devenv finds the Compose files as docker compose does', () => {
       await services(dir, { COMPOSE_FILE: 'compose.yaml,other.yaml', COMPOSE_PATH_SEPARATOR: ',' }),
     ).toEqual(['solo', 'web']);
   });
+
+  it("reads COMPOSE_FILE and COMPOSE_PROFILES from the working directory's .env, the shell winning", async () => {
+    const dir = await makeTempDir();
+    await writeFile(join(dir, 'compose.yaml'), 'services:\n  web: {image: nginx}\n');
+    await writeFile(
+      join(dir, 'other.yaml'),
+      'services:\n  solo: {image: busybox}\n  debug: {image: busybox, profiles: [debug]}\n',
+    );
+    await writeFile(join(dir, '.env'), 'COMPOSE_FILE=other.yaml\nCOMPOSE_PROFILES="debug"\n');
+
+    expect(await services(dir)).toEqual(['debug', 'solo']);
+    expect(await services(dir, { COMPOSE_PROFILES: 'none' })).toEqual(['solo']);
+    expect(await services(dir, { COMPOSE_FILE: 'compose.yaml' })).toEqual(['web']);
+  });
 });

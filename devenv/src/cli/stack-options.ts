@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LoadStackOptions } from '../model/load-stack.js';
 import type { Stack } from '../model/stack.js';
@@ -8,6 +8,7 @@ import {
   discoverComposeFiles,
   profilesFromVariable,
 } from './compose-discovery.js';
+import { withComposeDotenv } from './compose-dotenv.js';
 import { printDiagnostics } from './output.js';
 
 /** Flags shared by every command that reads the stack model, as `docker compose` has them. */
@@ -58,9 +59,10 @@ export function stackLoadOptions(
   ctx: CommandContext,
   cwd = process.cwd(),
 ): LoadStackOptions {
+  const env = composeEnvironment(values, ctx, cwd);
   const { files, warnings } = discoverComposeFiles({
     flagFiles: values.file,
-    variables: ctx.env,
+    variables: env,
     cwd,
     projectRoot: ctx.projectRoot,
     platform: process.platform,
@@ -72,11 +74,39 @@ export function stackLoadOptions(
   }
   return {
     files,
-    env: ctx.env,
+    env,
     ...(values['project-name'] !== undefined ? { projectName: values['project-name'] } : {}),
-    profiles: values.profile ?? profilesFromVariable(ctx.env['COMPOSE_PROFILES']),
+    profiles: values.profile ?? profilesFromVariable(env['COMPOSE_PROFILES']),
     ...(values['env-file'] !== undefined ? { envFile: resolve(cwd, values['env-file']) } : {}),
   };
+}
+
+/**
+ * The environment with the `COMPOSE_*` settings of the `.env` Compose reads them from. A `.env`
+ * that does not parse leaves the environment as it is: the loader reads the project's `.env` too
+ * (the same file unless `-f` or the directory say otherwise) and reports its problems positioned.
+ */
+function composeEnvironment(
+  values: StackFlagValues,
+  ctx: CommandContext,
+  cwd: string,
+): NodeJS.ProcessEnv {
+  const withDotenv = withComposeDotenv({
+    flagFiles: values.file,
+    envFile: values['env-file'],
+    cwd,
+    env: ctx.env,
+    read: readIfExists,
+  });
+  return withDotenv.ok ? withDotenv.value : ctx.env;
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Loads the stack the flags name; prints positioned diagnostics and returns undefined on errors. */
