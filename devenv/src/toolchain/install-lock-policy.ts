@@ -8,6 +8,11 @@ export interface LockOwner {
   readonly pid: number;
   /** Epoch milliseconds when it took the lock. */
   readonly startedAt: number;
+  /**
+   * Its process's start time (clock ticks since boot, /proc/<pid>/stat) where the system shows
+   * it: a later process given the same pid is then not taken for the owner.
+   */
+  readonly processStartTicks?: number;
 }
 
 /** What one look at the lock file found. */

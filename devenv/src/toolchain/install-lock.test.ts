@@ -6,6 +6,7 @@ import { loadProjectVersions } from '../../test/project-versions.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { cachedExecutable } from './cache-layout.js';
+import { readProcStatSync } from '../runtime/proc-stat.js';
 import { acquireInstallLock, installLockPath } from './install-lock.js';
 
 const makeTempDir = useTempDirs();
@@ -45,6 +46,26 @@ describe('the install lock file', () => {
       `buf 1.2.3: taking over the install lock: pid ${pid}, which held it, is not running`,
     ]);
     expect(JSON.parse(await readFile(path, 'utf8'))).toMatchObject({ pid: process.pid });
+  });
+
+  it('is taken over when its pid now names another process (a reused pid)', async () => {
+    // A running process (the one running this test) that started at another time than the owner.
+    const ticks = readProcStatSync('self')!.startTicks;
+    const stale = JSON.stringify({ pid: process.pid, startedAt: 1, processStartTicks: ticks - 1 });
+    const path = await lockIn(await makeTempDir(), stale);
+    const lines: string[] = [];
+    const held = await acquireInstallLock(path, {
+      what: 'buf 1.2.3',
+      log: (l) => lines.push(l),
+      limits: { maxWaitMs: 60_000 },
+    });
+    expect(held.ok).toBe(true);
+    expect(lines[0]).toContain('taking over the install lock');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({
+      pid: process.pid,
+      startedAt: expect.any(Number),
+      processStartTicks: ticks,
+    });
   });
 
   it('is taken over when it names no owner and is older than a write takes', async () => {

@@ -2,6 +2,7 @@ import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { err, ok, type Result } from '../../shared/result.js';
+import { isDeadState, readProcStatSync } from '../runtime/proc-stat.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import { cacheRoot } from './cache-layout.js';
 import {
@@ -61,7 +62,7 @@ export async function acquireInstallLock(
     const step = decideLockStep(sighting, { waitedMs, announcedAtMs }, limits);
     if (step.kind === 'give-up') return err(describeGiveUp(options.what, sighting, waitedMs, path));
     if (step.kind === 'take') {
-      const me: LockOwner = { pid: process.pid, startedAt: Date.now() };
+      const me = thisProcessAsOwner();
       if (await tryCreate(path, me))
         return ok({ waitedFor, release: () => removeIfStill(path, ownerText(me)) });
     } else if (step.kind === 'take-over') {
@@ -84,7 +85,7 @@ async function look(path: string): Promise<{ sighting: LockSighting; text?: stri
   if (text === undefined) return { sighting: { kind: 'free' } };
   const owner = parseOwner(text);
   if (owner !== undefined)
-    return { sighting: { kind: 'held', owner, ownerAlive: isRunning(owner.pid) }, text };
+    return { sighting: { kind: 'held', owner, ownerAlive: isRunning(owner) }, text };
   const modified = await stat(path).catch(() => undefined);
   if (modified === undefined) return { sighting: { kind: 'free' } };
   return { sighting: { kind: 'unreadable', ageMs: Date.now() - modified.mtimeMs }, text };
@@ -93,9 +94,11 @@ async function look(path: string): Promise<{ sighting: LockSighting; text?: stri
 function parseOwner(text: string): LockOwner | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockOwner>;
-    return Number.isInteger(value.pid) && typeof value.startedAt === 'number'
-      ? { pid: value.pid!, startedAt: value.startedAt }
-      : undefined;
+    if (!Number.isInteger(value.pid) || typeof value.startedAt !== 'number') return undefined;
+    const owner = { pid: value.pid!, startedAt: value.startedAt };
+    return Number.isSafeInteger(value.processStartTicks)
+      ? { ...owner, processStartTicks: value.processStartTicks! }
+      : owner;
   } catch {
     return undefined;
   }
@@ -105,8 +108,27 @@ function ownerText(owner: LockOwner): string {
   return `${JSON.stringify(owner)}\n`;
 }
 
-/** Signal 0 checks without signalling; EPERM means it runs, as another user. */
-function isRunning(pid: number): boolean {
+function thisProcessAsOwner(): LockOwner {
+  const startTicks = readProcStatSync('self')?.startTicks;
+  return {
+    pid: process.pid,
+    startedAt: Date.now(),
+    ...(startTicks === undefined ? {} : { processStartTicks: startTicks }),
+  };
+}
+
+/**
+ * Where /proc shows the pid and the owner wrote its start time, the owner runs only if that
+ * process started when the owner did (a pid is reused once its process is gone). Else signal 0
+ * checks without signalling; EPERM means it runs, as another user.
+ */
+function isRunning(owner: LockOwner): boolean {
+  const { pid, processStartTicks } = owner;
+  if (processStartTicks !== undefined) {
+    const stat = readProcStatSync(pid);
+    if (stat !== undefined)
+      return stat.startTicks === processStartTicks && !isDeadState(stat.state);
+  }
   try {
     process.kill(pid, 0);
     return true;
