@@ -280,5 +280,18 @@ function handleFor(
     leftover: { kind: 'container', id: container.id },
     exited,
     stop,
+    // The Engine's own kill, pause and unpause: `docker compose kill|pause|unpause` use them too.
+    signal: (signal) => engineCall(() => container.kill({ signal })),
+    pause: () => engineCall(() => container.pause()),
+    unpause: () => engineCall(() => container.unpause()),
   };
+}
+
+async function engineCall(call: () => Promise<unknown>): Promise<Result<void, string>> {
+  try {
+    await call();
+    return ok(undefined);
+  } catch (error) {
+    return err(messageOf(error));
+  }
 }

@@ -129,26 +129,50 @@ async function spawnGroup(
     });
   });
 
-  let stopping: Promise<ExitStatus> | undefined;
-  const stop = (graceMs: number): Promise<ExitStatus> => {
-    stopping ??= (async () => {
-      signalGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
-      const status = await exited;
-      clearTimeout(timer);
-      await waitForGroupGone(pid);
-      return status;
-    })();
-    return stopping;
-  };
-
   return ok({
     pid,
     containerId: undefined,
     leftover: { kind: 'process-group', pgid: pid, startTicks: await processStartTicks(pid) },
     exited,
-    stop,
+    ...groupControls(pid, exited, options.ctx.stopSignal ?? 'SIGTERM'),
   });
+}
+
+/** Stop, kill, pause and unpause of a running process group. */
+function groupControls(
+  pid: number,
+  exited: Promise<ExitStatus>,
+  stopSignal: NodeJS.Signals,
+): Pick<ServiceHandle, 'stop' | 'signal' | 'pause' | 'unpause'> {
+  let stopping: Promise<ExitStatus> | undefined;
+  let paused = false;
+  const send = (signal: NodeJS.Signals): Promise<Result<void, string>> =>
+    Promise.resolve(signalGroup(pid, signal) ? ok(undefined) : err(`process group ${pid} is gone`));
+  return {
+    stop: (graceMs) => {
+      stopping ??= (async () => {
+        signalGroup(pid, stopSignal);
+        // A stopped process keeps a handled signal pending until it runs again.
+        if (paused) signalGroup(pid, 'SIGCONT');
+        const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+        const status = await exited;
+        clearTimeout(timer);
+        await waitForGroupGone(pid);
+        return status;
+      })();
+      return stopping;
+    },
+    signal: send,
+    pause: async () => {
+      const sent = await send('SIGSTOP');
+      paused ||= sent.ok;
+      return sent;
+    },
+    unpause: () => {
+      paused = false;
+      return send('SIGCONT');
+    },
+  };
 }
 
 /** Resolves on 'close' and never rejects (unlike events.once, which rejects on 'error'). */

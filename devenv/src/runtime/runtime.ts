@@ -16,8 +16,20 @@ export interface ServiceHandle {
   readonly leftover: Leftover;
   /** Settles once the service is gone (never rejects). */
   readonly exited: Promise<ExitStatus>;
-  /** SIGTERM (or the container's stop), then after `graceMs` SIGKILL; settles once everything is gone. */
+  /**
+   * The stop signal (`stop_signal:`, SIGTERM by default; a container's stop), then after `graceMs`
+   * SIGKILL; settles once everything is gone. A paused service is resumed to receive it.
+   */
   stop(graceMs: number): Promise<ExitStatus>;
+  /**
+   * `devenv kill`: sends `signal` to the process group (the container's main process). Absent
+   * where a runtime cannot signal its services (a test double).
+   */
+  signal?(signal: NodeJS.Signals): Promise<Result<void, string>>;
+  /** `devenv pause`: freezes every process of the service (SIGSTOP; `docker pause`). */
+  pause?(): Promise<Result<void, string>>;
+  /** `devenv unpause`: lets a paused service run again (SIGCONT; `docker unpause`). */
+  unpause?(): Promise<Result<void, string>>;
 }
 
 /** A trace of a running service that survives devenv: enough to reap it at the next start. */
@@ -34,6 +46,8 @@ export interface StartContext {
   readonly output: (stream: LogStream, chunk: Buffer) => void;
   /** Aborted when devenv stops: an image build in flight ends instead of being waited for. */
   readonly signal?: AbortSignal | undefined;
+  /** The service's `stop_signal:` (natively; a container has its own): SIGTERM when unset. */
+  readonly stopSignal?: NodeJS.Signals | undefined;
 }
 
 export type { Unavailable } from './unavailable.js';

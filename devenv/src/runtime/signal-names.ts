@@ -1,0 +1,77 @@
+import { constants } from 'node:os';
+import { err, ok, type Result } from '../../shared/result.js';
+
+const SIGNALS = constants.signals as Readonly<Record<string, number>>;
+
+/**
+ * Signals `devenv kill` does not send: devenv pauses and resumes a service itself (`devenv
+ * pause`), so that its probes know; a SIGSTOP behind its back would look like a hung service.
+ */
+const RESERVED: ReadonlySet<string> = new Set(['SIGSTOP', 'SIGCONT', 'SIGTSTP']);
+
+/**
+ * Pure: a signal as `docker kill --signal` and Compose's `stop_signal` take it: `SIGHUP`, `HUP`,
+ * `hup` or its number (`1`), or what is wrong with it.
+ */
+export function parseSignal(text: string): Result<NodeJS.Signals, string> {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const number = Number(trimmed);
+    const name = Object.keys(SIGNALS).find((key) => SIGNALS[key] === number);
+    return name
+      ? ok(name as NodeJS.Signals)
+      : err(`no signal number ${clip(trimmed)} on this system`);
+  }
+  const upper = trimmed.toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  return Object.hasOwn(SIGNALS, name)
+    ? ok(name as NodeJS.Signals)
+    : err(`unknown signal "${clip(text)}"; signals: SIGKILL, SIGTERM, SIGINT, SIGHUP, SIGUSR1, …`);
+}
+
+/** Pure: a signal `devenv kill` may send, or why not. */
+export function parseKillSignal(text: string): Result<NodeJS.Signals, string> {
+  const parsed = parseSignal(text);
+  if (parsed.ok && RESERVED.has(parsed.value))
+    return err(
+      `${parsed.value} is not sent by devenv kill: \`devenv pause\` and \`devenv unpause\` freeze and resume a service so that devenv knows (its probes then wait)`,
+    );
+  return parsed;
+}
+
+/**
+ * Pure: the service's `stop_signal:` as the Compose file gives it, or undefined when it sets none
+ * (or one this system lacks). A replica (`worker-2`) has its service's.
+ */
+export function configuredStopSignal(
+  document: Readonly<Record<string, unknown>>,
+  service: string,
+): NodeJS.Signals | undefined {
+  const services = document['services'];
+  if (typeof services !== 'object' || services === null) return undefined;
+  const entries = services as Record<string, unknown>;
+  const entry = Object.hasOwn(entries, service)
+    ? entries[service]
+    : entries[service.replace(/-\d+$/, '')];
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const raw = (entry as Record<string, unknown>)['stop_signal'];
+  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
+  const parsed = parseSignal(String(raw));
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/**
+ * Pure: whether a kill ends the service's run for good, as the Docker Engine decides it (moby's
+ * daemon/kill.go): SIGKILL always, and the container's stop signal; when it sets none, any
+ * signal. Such a run is not restarted by its `restart:` policy, like a stop.
+ */
+export function killEndsRun(
+  signal: NodeJS.Signals,
+  stopSignal: NodeJS.Signals | undefined,
+): boolean {
+  return signal === 'SIGKILL' || stopSignal === undefined || signal === stopSignal;
+}
+
+function clip(text: string): string {
+  return text.length > 30 ? `${text.slice(0, 27)}…` : text;
+}
