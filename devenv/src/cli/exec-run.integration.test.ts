@@ -4,7 +4,7 @@
  * codes and signals, and one-off runs whose dependencies the running devenv starts first.
  */
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -286,4 +286,40 @@ describe('devenv exec postgres psql', () => {
       expect((await up.exited).code).toBe(0);
     }
   }, 150_000);
+});
+
+describe("devenv run keeps its log as the service's logging: says", () => {
+  it('rotated at its max-size, keeping max-file files; driver none keeps no file', async () => {
+    const dir = await makeTempDir();
+    const node = JSON.stringify(process.execPath);
+    // 40 lines of 100 characters: about 4 KiB through a 1 KiB file.
+    const print = `for (let i = 0; i < 40; i++) console.log(String(i).padStart(100, '.'))`;
+    await writeFile(
+      join(dir, 'compose.yaml'),
+      `
+services:
+  chatty:
+    image: demo/chatty:1
+    logging: {options: {max-size: 1k, max-file: "2"}}
+    x-devenv: {native: {command: [${node}, -e, "${print}"]}}
+  silent:
+    image: demo/silent:1
+    logging: {driver: none}
+    x-devenv: {native: {command: [${node}, -e, "console.log('hush')"]}}
+`,
+    );
+    const chatty = await devenv(dir, ['run', 'chatty']);
+    expect(chatty.code).toBe(0);
+    const logs = join(dir, '.devenv', 'logs');
+    const sizes = await Promise.all(
+      ['chatty-run-1.log', 'chatty-run-1.log.1'].map(async (f) => (await stat(join(logs, f))).size),
+    );
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(1024);
+    await expect(stat(join(logs, 'chatty-run-1.log.2'))).rejects.toThrow(/ENOENT/);
+
+    const silent = await devenv(dir, ['run', 'silent']);
+    expect(silent).toMatchObject({ code: 0, stdout: 'hush\n' });
+    expect(silent.stderr).not.toContain('devenv logs');
+    expect((await readdir(logs)).filter((f) => f.startsWith('silent'))).toEqual([]);
+  });
 });

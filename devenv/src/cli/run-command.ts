@@ -1,6 +1,7 @@
 import { getExecTarget, listServices } from '../control/control-client.js';
 import type { ExecTarget } from '../control/protocol.js';
 import { controlSocketPath } from '../control/socket-path.js';
+import { stackLogFiles } from '../model/logging-files.js';
 import type { ServiceSpec, Stack } from '../model/stack.js';
 import { sessionTokenFrom } from '../session/session-secret.js';
 import { createToolchain } from '../toolchain/toolchain.js';
@@ -91,8 +92,9 @@ export const runCommand: Command = async (args, ctx) => {
   }
   const instance = running && instanceName(running, service, undefined);
   const target = instance ? await getExecTarget(socket, instance) : undefined;
-  const log = openRunLog(stateDir, service);
-  ctx.err(`devenv run: ${log.name} (its output is also in \`devenv logs ${log.name}\`)`);
+  const log = openRunLog(stateDir, service, stackLogFiles(stack, () => '').rotationOf(service));
+  if (log.kept)
+    ctx.err(`devenv run: ${log.name} (its output is also in \`devenv logs ${log.name}\`)`);
   const sessionToken = sessionTokenFrom({}, stateDir);
   const code = await runOneOff(stack, spec, command, values, extraEnv, {
     ctx,
