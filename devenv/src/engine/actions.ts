@@ -44,6 +44,10 @@ export type EngineAction =
       readonly restartAt: number | undefined;
     }
   | { readonly type: 'service/stopping'; readonly service: string; readonly userRequested: boolean }
+  /** `devenv kill` with a signal that ends the run for good: when it exits, it stays down. */
+  | { readonly type: 'service/killed'; readonly service: string }
+  /** `devenv pause` / `devenv unpause`. */
+  | { readonly type: 'service/paused'; readonly service: string; readonly paused: boolean }
   | { readonly type: 'service/stopped'; readonly service: string; readonly at: number }
   /** Back to pending: a backoff ran out, or the user asked for a (re)start (which forgives past crashes). */
   | {

@@ -10,7 +10,7 @@ import type { TemporalOverview } from '../temporal/temporal-overview.js';
 import type { EngineAction } from './actions.js';
 import type { EngineState } from './service-state.js';
 import type { Listener } from './store.js';
-import type { Supervisor } from './supervisor.js';
+import type { ServiceSignal, Supervisor } from './supervisor.js';
 
 /** The reload subsystem as the controller sees it (reload/hot-reload.ts). */
 export interface ReloadSource {
@@ -55,6 +55,8 @@ export interface EngineController {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /** `devenv kill|pause|unpause` (Supervisor.signal); absent in test doubles of the TUI. */
+  signal?(service: string, request: ServiceSignal): Promise<Result<void, string>>;
   /**
    * `devenv scale SERVICE=N`: runs N replicas of a declared service; adds the missing ones or
    * stops the highest numbers, the others untouched. Settles once the removed ones are down.
@@ -103,6 +105,7 @@ export function createEngineController(options: {
     restart: (name) => supervisor.restart(name),
     stop: (name) => supervisor.stop(name),
     start: (name) => supervisor.start(name),
+    signal: (name, request) => supervisor.signal(name, request),
     scale: async (service, count) => {
       const run = isRunStack(current) ? ok(current) : expandReplicas(current);
       const next = run.ok ? rescale(run.value, service, count) : run;

@@ -73,6 +73,10 @@ function reduceService(
       return exited(s, action, shuttingDown);
     case 'service/stopping':
       return stopping(s, action);
+    case 'service/killed':
+      return isRunning(s.phase) ? { ...s, userStopped: true } : s;
+    case 'service/paused':
+      return isRunning(s.phase) || !action.paused ? { ...s, paused: action.paused } : s;
     case 'service/stopped':
       // Nothing ran: an unavailable service keeps its reason (what to install) when asked to stop.
       if (s.phase === 'unavailable') return s;
@@ -101,6 +105,7 @@ function started(s: ServiceState, action: ActionOf<'service/started'>): ServiceS
     lastProbe: undefined,
     reason: undefined,
     healthFailure: undefined,
+    paused: false,
   };
 }
 
@@ -127,8 +132,9 @@ function exited(
   shuttingDown: boolean,
 ): ServiceState {
   const lastExit = { code: action.code, signal: action.signal, at: action.at };
-  const base = { ...s, pid: undefined, containerId: undefined, lastExit };
-  if (s.phase === 'stopping' || shuttingDown)
+  const base = { ...s, pid: undefined, containerId: undefined, lastExit, paused: false };
+  // Stopped by the user, or killed (`devenv kill`) as a stop would: it stays down.
+  if (s.phase === 'stopping' || s.userStopped || shuttingDown)
     return { ...base, phase: 'stopped', nextStartAt: undefined };
   // Stopped for failing its probe: a failure however it exited.
   const clean = action.code === 0 && s.healthFailure === undefined;

@@ -62,6 +62,8 @@ export interface ServiceState {
   readonly userStopped: boolean;
   /** Set when devenv stopped it for failing its probe; cleared by the next start. */
   readonly healthFailure: HealthFailure | undefined;
+  /** `devenv pause`: its processes are frozen and its probes wait until `devenv unpause`. */
+  readonly paused: boolean;
 }
 
 export interface EngineState {
@@ -91,6 +93,7 @@ export function initialServiceState(name: string): ServiceState {
     reason: undefined,
     userStopped: false,
     healthFailure: undefined,
+    paused: false,
   };
 }
 

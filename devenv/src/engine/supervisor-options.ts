@@ -2,6 +2,7 @@ import type { Prober } from '../health/probe.js';
 import type { LogStream } from '../logbus/log-record.js';
 import type { Stack } from '../model/stack.js';
 import type { Leftover, Runtime, RuntimeKind } from '../runtime/runtime.js';
+import type { Result } from '../../shared/result.js';
 import type { Clock } from './clock.js';
 import type { Store } from './store.js';
 
@@ -37,6 +38,12 @@ export interface SupervisorOptions {
   readonly abort?: AbortController;
 }
 
+/** `devenv kill|pause|unpause`. */
+export type ServiceSignal =
+  | { readonly kind: 'kill'; readonly signal: NodeJS.Signals }
+  | { readonly kind: 'pause' }
+  | { readonly kind: 'unpause' };
+
 export interface Supervisor {
   readonly store: Store;
   /** Starts supervising: services start as soon as their dependencies allow. */
@@ -44,6 +51,12 @@ export interface Supervisor {
   restart(service: string): Promise<void>;
   stop(service: string): Promise<void>;
   start(service: string): void;
+  /**
+   * Signals, pauses or resumes a running service; why not, when it has no run or its runtime
+   * refused. A kill that ends the run (runtime/signal-names.ts) leaves it down, as a stop does;
+   * a paused service's probes wait until it is unpaused.
+   */
+  signal(service: string, request: ServiceSignal): Promise<Result<void, string>>;
   /**
    * Supervises `stack` from now on (`devenv scale`): instances it adds start as their
    * dependencies allow, instances it no longer has stop; the others are not touched.

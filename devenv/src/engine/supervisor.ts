@@ -1,5 +1,7 @@
 import type { ServiceSpec, Stack } from '../model/stack.js';
 import type { ExitStatus, Runtime, ServiceHandle } from '../runtime/runtime.js';
+import { configuredStopSignal, killEndsRun } from '../runtime/signal-names.js';
+import { err, ok, type Result } from '../../shared/result.js';
 import { systemClock, type Clock } from './clock.js';
 import { watchHealth, type HealthWatch } from './health-watch.js';
 import { decideAfterExit } from './restart-policy.js';
@@ -13,7 +15,7 @@ import { launch, type LaunchContext } from './service-launch.js';
 import { initialEngineState, type EngineState } from './service-state.js';
 import { createServiceTimers, type ServiceTimers } from './service-timers.js';
 import { createStore, type Store } from './store.js';
-import type { Supervisor, SupervisorOptions } from './supervisor-options.js';
+import type { ServiceSignal, Supervisor, SupervisorOptions } from './supervisor-options.js';
 
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
@@ -21,6 +23,7 @@ export type {
   LeftoverRecorder,
   RuntimeChoice,
   ServiceLog,
+  ServiceSignal,
   Supervisor,
   SupervisorOptions,
 } from './supervisor-options.js';
@@ -34,6 +37,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   return new EffectsSupervisor(options);
 }
 
+interface Run {
+  readonly handle: ServiceHandle;
+  /** Replaced when the service is unpaused (a pause ends it). */
+  health: HealthWatch;
+}
+
 class EffectsSupervisor implements Supervisor {
   readonly store: Store;
   private readonly clock: Clock;
@@ -42,7 +51,7 @@ class EffectsSupervisor implements Supervisor {
   private readonly abort: AbortController;
   private readonly launchContext: LaunchContext;
   /** The run of each service that has one. */
-  private readonly runs = new Map<string, { handle: ServiceHandle; health: HealthWatch }>();
+  private readonly runs = new Map<string, Run>();
   /** Every launch in flight, so that shutdown can wait for them (after aborting them). */
   private readonly launches = new Map<string, Promise<void>>();
   private shuttingDown: Promise<void> | undefined;
@@ -168,17 +177,48 @@ class EffectsSupervisor implements Supervisor {
       at: this.clock.now(),
     });
     this.note(name, `started (${runtime.kind}${handle.pid ? `, pid ${handle.pid}` : ''})`);
-    const health = watchHealth(
-      {
-        ...this.launchContext,
-        prober: this.options.prober,
-        projectDir: this.stack.projectDir,
-      },
-      spec,
-      handle,
-    );
-    this.runs.set(name, { handle, health });
+    this.runs.set(name, { handle, health: this.watch(spec, handle) });
     void handle.exited.then((status) => this.onExit(spec, handle, status));
+  }
+
+  private watch(spec: ServiceSpec, handle: ServiceHandle): HealthWatch {
+    const context = { ...this.launchContext, prober: this.options.prober };
+    return watchHealth({ ...context, projectDir: this.stack.projectDir }, spec, handle);
+  }
+
+  async signal(name: string, request: ServiceSignal): Promise<Result<void, string>> {
+    const run = this.runs.get(name);
+    const spec = this.stack.services[name];
+    if (!run || !spec) return err('it is not running');
+    const { handle } = run;
+    const wasPaused = this.state().services[name]?.paused === true;
+    if (request.kind === 'kill') {
+      if (!handle.signal) return err(`its runtime cannot send it signals`);
+      const ends = killEndsRun(request.signal, configuredStopSignal(this.stack.document, name));
+      if (ends) this.store.dispatch({ type: 'service/killed', service: name });
+      const sent = await handle.signal(request.signal);
+      // As the Engine does: a paused service killed for good is resumed, to act on the signal.
+      if (sent.ok && ends && wasPaused) await this.resume(name, spec, run);
+      return sent;
+    }
+    if (request.kind === 'unpause') return wasPaused ? this.resume(name, spec, run) : ok(undefined);
+    if (wasPaused) return ok(undefined);
+    if (!handle.pause) return err(`its runtime cannot pause it`);
+    // Its probes would fail while it is frozen, and devenv would replace it: they wait instead.
+    run.health.end();
+    const paused = await handle.pause();
+    if (!paused.ok) run.health = this.watch(spec, handle);
+    else this.store.dispatch({ type: 'service/paused', service: name, paused: true });
+    return paused;
+  }
+
+  private async resume(name: string, spec: ServiceSpec, run: Run): Promise<Result<void, string>> {
+    if (!run.handle.unpause) return err(`its runtime cannot unpause it`);
+    const resumed = await run.handle.unpause();
+    if (!resumed.ok) return resumed;
+    this.store.dispatch({ type: 'service/paused', service: name, paused: false });
+    run.health = this.watch(spec, run.handle);
+    return resumed;
   }
 
   private onExit(spec: ServiceSpec, handle: ServiceHandle, status: ExitStatus): void {
