@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { devenvVersion } from '../devenv-version.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { UsageError } from './usage-error.js';
@@ -31,20 +30,9 @@ export async function versionCommand(
   }
   if (values.format !== undefined && values.format !== 'json')
     throw new UsageError(`--format ${values.format}: expected json`, VERSION_USAGE);
-  const version = devenvVersion(ctx.projectRoot);
+  const version = devenvVersion(ctx.projectRoot) ?? 'unknown';
   if (values.format === 'json') ctx.out(JSON.stringify({ version, node: process.version }));
   else if (values.short) ctx.out(version);
   else ctx.out(`devenv version ${version} (Node ${process.version})`);
   return 0;
-}
-
-function devenvVersion(projectRoot: string): string {
-  try {
-    const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof manifest.version === 'string' ? manifest.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

@@ -4,10 +4,9 @@
  * give the same image as `devenv up --runtime docker`.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
+import { devenvVersion } from '../devenv-version.js';
 import type { Stack } from '../model/stack.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { buildImage, buildPlan } from '../runtime/docker-build.js';
@@ -76,9 +75,7 @@ export async function buildApps(options: BuildAppsOptions): Promise<Result<Built
 export async function checkoutIdentity(
   projectRoot: string,
 ): Promise<{ version: string; gitSha: string }> {
-  const version = await readFile(join(projectRoot, 'package.json'), 'utf8')
-    .then((text) => (JSON.parse(text) as { version?: string }).version ?? '0.0.0')
-    .catch(() => '0.0.0');
+  const version = devenvVersion(projectRoot) ?? '0.0.0';
   const gitSha = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { cwd: projectRoot })
     .then(({ stdout }) => stdout.trim())
     .catch(() => 'unknown');
