@@ -212,6 +212,8 @@ function build(
     lookup,
     readText: options.readText ?? (() => err('no file reader given')),
     volumes: declaredVolumes(projectName, compose.volumes),
+    secrets: compose.secrets,
+    configs: compose.configs,
     isActive: profileFilter(chooseProfiles(options, lookup)),
   });
   problems.push(...found.problems);

@@ -2,6 +2,8 @@ import type { Diagnostic } from '../diagnostic.js';
 import { resolveDependencies, findCycles, type GraphNode } from './dependency-graph.js';
 import { normalizeService, type NormalizeContext, type NormalizedService } from './normalize.js';
 import { readLabelFiles, resolvedLabels } from './label-files.js';
+import { readContainerOptions } from './container-options.js';
+import { readFileMounts, type FileContext } from './container-files.js';
 import { findPortConflicts } from './port-conflicts.js';
 import { replicaCount, replicaPortProblems } from './replica-count.js';
 import { formatPath, type Problem } from './problem.js';
@@ -15,6 +17,9 @@ const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
 export type ServicesContext = NormalizeContext & {
   readonly isActive: (profiles: readonly string[]) => boolean;
+  /** Top-level `secrets` and `configs`, as written, for the files services mount. */
+  readonly secrets?: unknown;
+  readonly configs?: unknown;
 };
 
 export interface NormalizedServices {
@@ -30,7 +35,8 @@ export function normalizeServices(
   services: readonly (readonly [string, ServiceInput | null])[],
   context: ServicesContext,
 ): NormalizedServices {
-  const { isActive, ...normalizeContext } = context;
+  const { isActive, secrets, configs, ...normalizeContext } = context;
+  const fileContext = { projectDir: context.projectDir, secrets, configs };
   const found: NormalizedServices = {
     normalized: [],
     inactive: new Map(),
@@ -77,8 +83,9 @@ export function normalizeServices(
         message: `service "${name}" has no image, build or x-devenv.native: nothing could run it`,
         hint: 'add image:, build:, or x-devenv: {native: {command: …}}',
       });
+    const labelled = withLabels(result.service, input, normalizeContext, found);
     found.normalized.push(
-      withReplicas(withLabels(result.service, input, normalizeContext, found), input, found),
+      withReplicas(withContainer(labelled, input, fileContext, found), input, found),
     );
   }
   return found;
@@ -100,6 +107,25 @@ function withLabels(
     ...service,
     spec: { ...service.spec, labels: resolvedLabels(read.labels, input['labels']) },
   };
+}
+
+/** The container options and files the docker runtime applies (only active services: compose-go). */
+function withContainer(
+  service: NormalizedService,
+  input: ServiceInput,
+  ctx: FileContext,
+  found: NormalizedServices,
+): NormalizedService {
+  const at = ['services', service.spec.name];
+  const container = readContainerOptions(input, at, found.problems);
+  const files = readFileMounts(input, at, ctx, found.problems);
+  if (container === undefined && files.length === 0) return service;
+  const spec: ServiceSpec = {
+    ...service.spec,
+    ...(container === undefined ? {} : { container }),
+    ...(files.length === 0 ? {} : { files }),
+  };
+  return { ...service, spec };
 }
 
 /** `scale` / `deploy.replicas`, and the host ports each replica needs. */

@@ -1,4 +1,6 @@
 import type { VolumeMount } from './volumes.js';
+import type { ContainerOptions } from './container-options.js';
+import type { FileMount } from './container-files.js';
 import type { ToolId } from '../versions/tool-ids.js';
 import type { ProbeCheck, ProbeKind } from '../health/probe-kinds.js';
 
@@ -151,12 +153,16 @@ export interface ServiceSpec {
   readonly user?: string | undefined;
   /**
    * `labels` over what the `label_file`s give, as compose-go resolves them; absent when the service
-   * has neither. Not applied by the runtimes yet.
+   * has neither. The docker runtime labels the container with them (its own labels win).
    */
   readonly labels?: Readonly<Record<string, string>>;
   readonly ports: readonly PortMapping[];
   /** Mounts for the docker runtime; a native process sees the host's files directly. */
   readonly volumes: readonly VolumeMount[];
+  /** The container options the docker runtime applies (stop_signal, shm_size, …); absent: none set. */
+  readonly container?: ContainerOptions;
+  /** `secrets` and `configs` as files in the container; absent: none. */
+  readonly files?: readonly FileMount[];
   readonly dependsOn: Readonly<Record<string, Dependency>>;
   readonly healthcheck: Healthcheck | undefined;
   readonly profiles: readonly string[];
