@@ -8,6 +8,7 @@ import {
   LAST_STARTING_PROBE_MS,
   type ProbeCadence,
   QUICK_STARTING_PROBE_MS,
+  repeatsLastPass,
   startingWaitMs,
 } from './health-policy.js';
 import { initialServiceState, type ServiceState } from './service-state.js';
@@ -234,4 +235,31 @@ describe('healthFailureOf', () => {
     );
     expect(failure?.detail).toBe('unhealthy: 3 failed checks (HTTP 500)');
   });
+});
+
+describe('repeatsLastPass', () => {
+  const passing = { ok: true, at: 5, detail: 'HTTP 200', consecutiveFailures: 0 };
+  const healthy = service({ phase: 'healthy', readyAt: 5, lastProbe: passing });
+  it('is a pass of a healthy service that says what the last pass said', () => {
+    expect(repeatsLastPass(healthy, okAnswer)).toBe(true);
+  });
+  const news: [string, ServiceState | undefined, { ok: boolean; detail: string }][] = [
+    ['a failure', healthy, badAnswer],
+    ['a pass that says something new', healthy, { ok: true, detail: 'HTTP 204' }],
+    ['the first pass of a starting service', service({ phase: 'starting' }), okAnswer],
+    [
+      'a pass after a failure',
+      service({ phase: 'healthy', readyAt: 5, lastProbe: { ...passing, ok: false } }),
+      okAnswer,
+    ],
+    [
+      'a pass of an unhealthy service',
+      service({ phase: 'unhealthy', readyAt: 5, lastProbe: passing }),
+      okAnswer,
+    ],
+    ['a pass of a healthy service with a reason', { ...healthy, reason: 'why' }, okAnswer],
+    ['a pass for a service the state does not hold', undefined, okAnswer],
+  ];
+  for (const [name, state, answer] of news)
+    it(`is not ${name}`, () => expect(repeatsLastPass(state, answer)).toBe(false));
 });

@@ -50,6 +50,29 @@ export function healthFailureOf(
   return undefined;
 }
 
+/**
+ * Pure: whether an answer would change nothing in the service's state but the time of its last
+ * probe: a pass that says what the last pass said, of a service healthy and without a reason.
+ * The health watch does not dispatch such an answer, so an idle stack's probes wake none of the
+ * store's subscribers (the scheduler, state.json, the reporter, the TUI); `lastProbe.at` then
+ * says since when the service has been answering so. Any other answer is dispatched: a failure
+ * (its count grows), the first pass after one, a pass that says something new.
+ */
+export function repeatsLastPass(
+  service: ServiceState | undefined,
+  outcome: { readonly ok: boolean; readonly detail: string },
+): boolean {
+  const last = service?.lastProbe;
+  return (
+    outcome.ok &&
+    service?.phase === 'healthy' &&
+    service.reason === undefined &&
+    service.readyAt !== undefined &&
+    last?.ok === true &&
+    last.detail === outcome.detail
+  );
+}
+
 /** What the health watch of one run remembers between probes. */
 export interface ProbeCadence {
   /** The previous probe's answer; undefined before the first. */

@@ -2,7 +2,7 @@ import type { Prober } from '../health/probe.js';
 import type { ProbeSpec, ServiceSpec } from '../model/stack.js';
 import type { ServiceHandle } from '../runtime/runtime.js';
 import type { Clock } from './clock.js';
-import { afterProbe, firstProbeCadence } from './health-policy.js';
+import { afterProbe, firstProbeCadence, repeatsLastPass } from './health-policy.js';
 import type { Store } from './store.js';
 
 export interface HealthWatchContext {
@@ -49,13 +49,17 @@ class ProbeLoop implements HealthWatch {
   private ended = false;
   private timer: unknown;
   private wake: (() => void) | undefined;
+  /** The service's environment as its native process gets it, for kinds that read it. */
+  private readonly environment: Readonly<Record<string, string>>;
 
   constructor(
     private readonly ctx: HealthWatchContext,
     private readonly spec: ServiceSpec,
     private readonly probe: ProbeSpec,
     private readonly handle: ServiceHandle,
-  ) {}
+  ) {
+    this.environment = { ...spec.environment, ...spec.devenv.native?.environment };
+  }
 
   end(): void {
     this.ended = true;
@@ -73,17 +77,18 @@ class ProbeLoop implements HealthWatch {
       const outcome = await this.ctx.prober(this.probe.check, this.probe.timeoutMs, cwd, {
         pid,
         startedAt,
-        environment: { ...this.spec.environment, ...this.spec.devenv.native?.environment },
+        environment: this.environment,
       });
       if (this.ended) return;
-      store.dispatch({
-        type: 'service/probed',
-        service: name,
-        ok: outcome.ok,
-        detail: outcome.detail,
-        at: clock.now(),
-        failureThreshold: this.probe.failureThreshold,
-      });
+      if (!repeatsLastPass(store.getState().services[name], outcome))
+        store.dispatch({
+          type: 'service/probed',
+          service: name,
+          ok: outcome.ok,
+          detail: outcome.detail,
+          at: clock.now(),
+          failureThreshold: this.probe.failureThreshold,
+        });
       const service = store.getState().services[name];
       const next = afterProbe(cadence, service, this.probe, outcome, clock.now());
       if (next.note !== undefined) note(name, next.note);

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { ProbeKindDefinition } from '../probe-kind.js';
+import { importOnce } from '../import-once.js';
 
 export interface GrpcCheck {
   readonly kind: 'grpc';
   readonly address: string;
   readonly service: string;
 }
+
+const runner = importOnce(() => import('../grpc-health-probe.js'));
 
 /** `grpc: address` or `grpc: {address, service}`: grpc.health.v1 answers SERVING. */
 export const grpcProbe: ProbeKindDefinition<GrpcCheck> = {
@@ -21,9 +24,5 @@ export const grpcProbe: ProbeKindDefinition<GrpcCheck> = {
   write: (check) => ({ address: check.address, service: check.service }),
   example: { kind: 'grpc', address: '127.0.0.1:9090', service: 'api' },
   run: async (check, timeoutMs) =>
-    (await import('../grpc-health-probe.js')).probeGrpcHealth(
-      check.address,
-      check.service,
-      timeoutMs,
-    ),
+    (await runner()).probeGrpcHealth(check.address, check.service, timeoutMs),
 };

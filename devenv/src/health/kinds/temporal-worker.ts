@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_TEMPORAL_NAMESPACE } from '../../model/schema-defaults.js';
 import type { ProbeKindDefinition } from '../probe-kind.js';
 import type { PollerKind } from '../temporal-pollers.js';
+import { importOnce } from '../import-once.js';
 
 export interface TemporalWorkerCheck {
   readonly kind: 'temporal_worker';
@@ -31,6 +32,8 @@ const workerObject = z.strictObject(
   },
   { error: 'expected {task_queue, address?, namespace?, kinds?}' },
 );
+
+const runner = importOnce(() => import('../temporal-worker-probe.js'));
 
 /**
  * `temporal_worker: QUEUE` or `temporal_worker: {task_queue, address?, namespace?, kinds?}`:
@@ -72,5 +75,5 @@ export const temporalWorkerProbe: ProbeKindDefinition<TemporalWorkerCheck> = {
     kinds: ['workflow'],
   },
   run: async (check, timeoutMs, _cwd, service) =>
-    (await import('../temporal-worker-probe.js')).probeTemporalWorker(check, timeoutMs, service),
+    (await runner()).probeTemporalWorker(check, timeoutMs, service),
 };

@@ -4,12 +4,15 @@ import {
   DEFAULT_TEMPORAL_NAMESPACE,
 } from '../../model/schema-defaults.js';
 import type { ProbeKindDefinition } from '../probe-kind.js';
+import { importOnce } from '../import-once.js';
 
 export interface TemporalCheck {
   readonly kind: 'temporal';
   readonly address: string;
   readonly namespace: string;
 }
+
+const runner = importOnce(() => import('../temporal-probe.js'));
 
 /** `temporal: address` or `temporal: {address, namespace}`: the frontend describes the namespace. */
 export const temporalProbe: ProbeKindDefinition<TemporalCheck> = {
@@ -32,5 +35,5 @@ export const temporalProbe: ProbeKindDefinition<TemporalCheck> = {
   write: (check) => ({ address: check.address, namespace: check.namespace }),
   example: { kind: 'temporal', address: 'localhost:7243', namespace: 'time-cop' },
   run: async (check, timeoutMs) =>
-    (await import('../temporal-probe.js')).probeTemporal(check.address, check.namespace, timeoutMs),
+    (await runner()).probeTemporal(check.address, check.namespace, timeoutMs),
 };
