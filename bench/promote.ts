@@ -3,13 +3,14 @@
 // helm test comes after and is timed apart), (b) `tilt up` with the project's Tiltfile, whose
 // live update syncs the file and restarts the process in the running pod, and the baseline (c)
 // a plain `helm upgrade` of the same chart and the same, already built and imported images, with
-// only a pod annotation changed so that the Deployments roll. The edit is a comment in the
+// only the Python worker's pod annotation changed so that its Deployment rolls. The edit is a comment in the
 // Python worker's workers/python/timecop_worker/activities.py (its image holds the sources, so
 // the image changes; a comment in the dispatcher's compiled TypeScript leaves its image as it was,
 // and nothing would roll), different each round, in a copy of the committed project
 // (other work in this tree is not touched; the copy's file is restored even on failure/Ctrl-C).
-// (a), (c): from the save (or helm's start) until every app Deployment has rolled out (all
-// replicas new and available, none old left). (b): from the save until the Python worker's new
+// (a), (c): from the save (or helm's start) until the Python worker's Deployment has rolled out
+// (all replicas new and available, none old left); promote rolls only the components whose image
+// changed, and the bench prints which ones rolled. (b): from the save until the Python worker's new
 // process logs "worker polling" in the same pod and the pod is Ready.
 // The bench leases the test cluster (devenv/test/local-cluster.ts; started if needed, stopped at
 // the end when no one else holds it) and a Docker Engine, and deploys into namespaces of its own.
@@ -83,8 +84,11 @@ async function deployments(r: Rig, namespace: string): Promise<string> {
   return listed.value;
 }
 
+/** The Deployment the edit changes; promote rolls only the components whose image changed. */
+const EDITED_DEPLOYMENT = 'time-cop-worker-python';
+
 /**
- * Polls until every app Deployment has rolled out past `before`. `rolledOut` gives the time it
+ * Polls until the edited app's Deployment has rolled out past `before`. `rolledOut` gives the time it
  * was first seen (waiting up to a minute more); `stop` ends the polling (call it in a finally: a
  * poll left running would outlive the cluster).
  */
@@ -95,7 +99,8 @@ function watchRollout(r: Rig, before: ReadonlyMap<string, number>) {
     while (!stopped && seenAt === undefined) {
       // A failed look (the API server busy) is a look that did not see it yet.
       const listed = await r.cluster.kubectl(['get', 'deployments', '-n', NAMESPACE, '-o', 'json']);
-      if (listed.ok && rig.appsRolledOut(listed.value, before)) seenAt = performance.now();
+      if (listed.ok && rig.appsRolledOut(listed.value, before, [EDITED_DEPLOYMENT]))
+        seenAt = performance.now();
       else await sleep(POLL_MS);
     }
   })();
@@ -107,7 +112,7 @@ function watchRollout(r: Rig, before: ReadonlyMap<string, number>) {
     const deadline = Date.now() + 60_000;
     while (seenAt === undefined && Date.now() < deadline) await sleep(POLL_MS);
     await stop();
-    if (seenAt === undefined) throw new Error('the app Deployments did not roll out');
+    if (seenAt === undefined) throw new Error(`${EDITED_DEPLOYMENT} did not roll out`);
     return seenAt;
   };
   return { stop, rolledOut };
@@ -126,6 +131,8 @@ interface PromoteRound {
   totalMs: number;
   /** Step description → seconds from its start to the next step's (or the exit). */
   steps: Map<string, number>;
+  /** The app Deployments whose pods the promote replaced. */
+  rolled: string[];
 }
 
 /**
@@ -145,7 +152,10 @@ async function promoteRound(r: Rig): Promise<PromoteRound> {
     const steps = new Map(
       starts.map((s, i) => [s.step, ((starts[i + 1]?.at ?? end) - s.at) / 1000] as const),
     );
-    return { readyMs: (await watch.rolledOut()) - saved, totalMs: end - saved, steps };
+    const readyMs = (await watch.rolledOut()) - saved;
+    const after = rig.appGenerations(await deployments(r, NAMESPACE));
+    const rolled = [...after].filter(([name, g]) => g > (before.get(name) ?? 0)).map(([n]) => n);
+    return { readyMs, totalMs: end - saved, steps, rolled };
   } finally {
     await watch.stop();
   }
@@ -192,7 +202,7 @@ async function helmRound(r: Rig): Promise<{ readyMs: number; totalMs: number }> 
   };
   const args = [
     ...helmUpgradeArgs(request, r.target.context),
-    ...rolloutArgs([`bench-baseline-${Date.now()}`]),
+    ...rolloutArgs([{ service: 'worker-python', id: `bench-baseline-${Date.now()}` }]),
   ];
   const started = performance.now();
   const watch = watchRollout(r, before);
@@ -384,9 +394,10 @@ function report(
     (s) => `${s} ${secs(promoted.map((p) => (p.steps.get(s) ?? 0) * 1000))}`,
   );
   console.log(
-    `devenv promote    edit → app Deployments rolled out: median ${secs(ready)} s (${each(ready)}); whole command with helm test ${secs(promoted.map((p) => p.totalMs))} s`,
+    `devenv promote    edit → ${EDITED_DEPLOYMENT} rolled out: median ${secs(ready)} s (${each(ready)}); whole command with helm test ${secs(promoted.map((p) => p.totalMs))} s`,
   );
   console.log(`  its steps (median s): ${stepMedians.join(' · ')}`);
+  console.log(`  rolled: ${promoted.map((p) => p.rolled.join(' + ') || 'nothing').join('; ')}`);
   console.log(
     `helm upgrade      annotation → rolled out: median ${secs(base)} s (${each(base)}); helm's exit ${secs(helmed.map((h) => h.totalMs))} s`,
   );

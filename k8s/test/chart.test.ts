@@ -330,6 +330,42 @@ describe('toggles', () => {
   });
 });
 
+describe('pod annotations', () => {
+  it("a component's own annotation goes on its pods only, and wins over the shared one", async () => {
+    const out = await helmTemplate(
+      tools,
+      VALUES_SETS['default']!,
+      [
+        '--set-string',
+        'podAnnotations.team=core',
+        '--set-string',
+        'podAnnotations.devenv\\.dev/image=shared',
+        // What `devenv promote` sets for a rebuilt image (promote-plan.ts rolloutArgs).
+        '--set-string',
+        'workerPython.podAnnotations.devenv\\.dev/image=0123abcd',
+      ],
+    );
+    expect(out.stderr).toBe('');
+    const annotationsOf = (name: string) => {
+      const deployment = parseManifests(out.stdout).find(
+        (m) => m.kind === 'Deployment' && m.metadata.name === `time-cop-${name}`,
+      );
+      const spec = deployment?.['spec'] as
+        { template: { metadata: { annotations: Record<string, string> } } } | undefined;
+      return spec?.template.metadata.annotations;
+    };
+    expect(annotationsOf('worker-python')).toMatchObject({
+      team: 'core',
+      'devenv.dev/image': '0123abcd',
+    });
+    expect(annotationsOf('worker-typescript')).toMatchObject({
+      team: 'core',
+      'devenv.dev/image': 'shared',
+    });
+    expect(annotationsOf('dispatcher')?.['devenv.dev/image']).toBe('shared');
+  });
+});
+
 describe('bad values', () => {
   async function badValues(text: string): Promise<{ code: number; stderr: string }> {
     const file = join(scratch, `bad-${Math.random().toString(36).slice(2)}.yaml`);

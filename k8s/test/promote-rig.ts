@@ -185,15 +185,20 @@ export function appGenerations(json: string): Map<string, number> {
 }
 
 /**
- * Every app Deployment has a newer spec than `before` and has rolled it out: all its replicas
- * are new and available, and no old one is left (what `kubectl rollout status` waits for).
+ * Each of the `names` app Deployments (all by default) has a newer spec than `before` and has
+ * rolled it out: all its replicas are new and available, and no old one is left (what
+ * `kubectl rollout status` waits for).
  */
-export function appsRolledOut(json: string, before: ReadonlyMap<string, number>): boolean {
+export function appsRolledOut(
+  json: string,
+  before: ReadonlyMap<string, number>,
+  names: readonly string[] = APP_DEPLOYMENTS,
+): boolean {
   const items = (JSON.parse(json) as { items: DeploymentJson[] }).items.filter((d) =>
-    APP_DEPLOYMENTS.includes(d.metadata.name),
+    names.includes(d.metadata.name),
   );
   return (
-    items.length === APP_DEPLOYMENTS.length &&
+    items.length === names.length &&
     items.every(
       ({ metadata, spec, status }) =>
         metadata.generation > (before.get(metadata.name) ?? 0) &&

@@ -12,6 +12,7 @@ import type { Stack } from '../model/stack.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { Versions } from '../versions/versions-file.js';
 import type { PromoteFailure } from './promote-failure.js';
+import type { BuiltAppImage } from './promote-plan.js';
 
 /** The tags of the images this repository builds (compose.yaml `image:` of the app services). */
 export function appImageTags(stack: Stack): string[] {
@@ -34,11 +35,11 @@ export interface AppImagesInput {
 /**
  * Builds the app images exactly as `devenv images build` does (the images module: the same base
  * choice, build args and labels, through the docker runtime's builder), so promote deploys the
- * image `devenv up --runtime docker` runs. The value is their image ids.
+ * image `devenv up --runtime docker` runs. The value is each service's image id.
  */
 export async function buildAppImages(
   input: AppImagesInput,
-): Promise<Result<readonly string[], PromoteFailure>> {
+): Promise<Result<readonly BuiltAppImage[], PromoteFailure>> {
   const failed = (detail: string): Result<never, PromoteFailure> =>
     err({ reason: 'image-build-failed', image: appImageTags(input.stack).join(', '), detail });
   const official = officialImages(input.versions);
@@ -65,5 +66,5 @@ export async function buildAppImages(
     output: input.output,
   });
   if (!built.ok) return failed(built.error);
-  return ok(built.value.map((image) => image.facts.id));
+  return ok(built.value.map((image) => ({ service: image.service, id: image.facts.id })));
 }

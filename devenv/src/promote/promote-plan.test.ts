@@ -65,12 +65,21 @@ describe('planPromote', () => {
     ]);
   });
 
-  it('rolls pods out when an image changed under the same tag, and only then', () => {
-    const a = rolloutArgs(['sha256:aa', 'sha256:bb']);
-    expect(a[0]).toBe('--set-string');
-    expect(a[1]).toMatch(/^podAnnotations\.devenv\\\.dev\/images=[0-9a-f]{16}$/);
-    expect(rolloutArgs(['sha256:bb', 'sha256:aa'])).toEqual(a);
-    expect(rolloutArgs(['sha256:aa', 'sha256:cc'])).not.toEqual(a);
+  it("rolls a component's pods out when its image changed under the same tag, and only then", () => {
+    const images = [
+      { service: 'worker-typescript', id: 'sha256:aaaa' },
+      { service: 'worker-python', id: 'sha256:bbbb' },
+      { service: 'dispatcher', id: 'sha256:cccc' },
+    ];
+    expect(rolloutArgs(images)).toEqual([
+      '--set-string',
+      'workerTypescript.podAnnotations.devenv\\.dev/image=aaaa',
+      '--set-string',
+      'workerPython.podAnnotations.devenv\\.dev/image=bbbb',
+      '--set-string',
+      'dispatcher.podAnnotations.devenv\\.dev/image=cccc',
+    ]);
+    expect(rolloutArgs([{ service: 'temporal', id: 'sha256:dddd' }])).toEqual([]);
   });
 
   it('imports into the containerd of a local containerd cluster, every image of the chart', () => {

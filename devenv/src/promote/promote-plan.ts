@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { PROJECT_ROOT } from '../project-root.js';
 import type { TargetContext } from './context-policy.js';
 import { devCredentialsPath } from './dev-credentials.js';
@@ -166,16 +165,31 @@ export function helmUpgradeArgs(request: PromoteRequest, context: string): strin
   ];
 }
 
+/** A built app image: which service it is, and its image id. */
+export interface BuiltAppImage {
+  readonly service: string;
+  readonly id: string;
+}
+
+/** The chart's values block of each app service. */
+const VALUES_KEY_OF: Readonly<Record<string, string>> = {
+  'worker-typescript': 'workerTypescript',
+  'worker-python': 'workerPython',
+  dispatcher: 'dispatcher',
+};
+
 /**
  * The images keep their `:dev` tags, so a rebuilt image would not change the pod spec and
- * nothing would roll out: a pod annotation derived from the built image ids does. Pure.
+ * nothing would roll out: a pod annotation of each component's own image id does, and only for
+ * the components whose image changed (an edit to the Python worker rolls only its pods). Pure.
  */
-export function rolloutArgs(imageIds: readonly string[]): string[] {
-  const digest = createHash('sha256')
-    .update([...imageIds].sort().join('\n'))
-    .digest('hex')
-    .slice(0, 16);
-  return ['--set-string', `podAnnotations.devenv\\.dev/images=${digest}`];
+export function rolloutArgs(images: readonly BuiltAppImage[]): string[] {
+  return images.flatMap(({ service, id }) => {
+    const key = VALUES_KEY_OF[service];
+    if (key === undefined) return [];
+    const short = id.replace(/^sha256:/, '').slice(0, 16);
+    return ['--set-string', `${key}.podAnnotations.devenv\\.dev/image=${short}`];
+  });
 }
 
 /** `--logs` prints the test pods' logs, so a failed test explains itself without kubectl. */

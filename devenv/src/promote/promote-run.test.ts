@@ -83,7 +83,7 @@ function standIn(options: {
             image: 'time-cop/dispatcher:dev',
             detail: 'no FROM image',
           })
-        : ok(['sha256:1111']);
+        : ok([{ service: 'dispatcher', id: 'sha256:1111' }]);
     },
     diagnostics: async () => options.diagnostics?.() ?? '',
   };
@@ -108,7 +108,7 @@ describe('executePromote (stand-in effects)', () => {
       'helm get manifest',
     ]);
     expect(ran[2]).toMatch(
-      / --atomic --wait --timeout 2m --set-string podAnnotations\.devenv\\\.dev\/images=[0-9a-f]{16}$/,
+      / --atomic --wait --timeout 2m --set-string dispatcher\.podAnnotations\.devenv\\\.dev\/image=1111$/,
     );
     expect(events.filter((e) => e.type === 'step')).toHaveLength(5);
   });

@@ -7,6 +7,7 @@ import {
   helmUndoArgs,
   rollbackTarget,
   rolloutArgs,
+  type BuiltAppImage,
   type CommandLine,
   type Endpoint,
   type PromoteRequest,
@@ -29,7 +30,7 @@ export interface PromoteEffects {
     onOutput: (chunk: string) => void,
   ): Promise<CommandOutcome>;
   /** Builds the app images; the value is their image ids. */
-  buildImages(): Promise<Result<readonly string[], PromoteFailure>>;
+  buildImages(): Promise<Result<readonly BuiltAppImage[], PromoteFailure>>;
   /** The troubled pods' events and logs, '' when all are well or the API cannot be asked. */
   diagnostics(): Promise<string>;
   /** How often to look at the pods while helm waits. */
@@ -64,7 +65,7 @@ export async function executePromote(
     effects,
     report,
     output: (text) => report({ type: 'output', text }),
-    imageIds: [],
+    images: [],
     endpoints: [],
   };
   for (const step of steps) {
@@ -82,8 +83,8 @@ interface PromoteRun {
   readonly effects: PromoteEffects;
   readonly report: (event: PromoteEvent) => void;
   readonly output: (text: string) => void;
-  /** The built images' ids, which the upgrade puts into a pod annotation (a rollout per build). */
-  imageIds: readonly string[];
+  /** The built images, whose ids the upgrade puts into pod annotations (a rollout per change). */
+  images: readonly BuiltAppImage[];
   endpoints: readonly Endpoint[];
 }
 
@@ -93,7 +94,7 @@ async function runStep(run: PromoteRun, step: PromoteStep): Promise<Result<void,
     case 'build-images': {
       const built = await effects.buildImages();
       if (!built.ok) return built;
-      run.imageIds = built.value;
+      run.images = built.value;
       return ok(undefined);
     }
     case 'kind-load': {
@@ -139,7 +140,7 @@ async function helmUpgrade(
   upgrade: CommandLine,
 ): Promise<Result<void, PromoteFailure>> {
   const { effects } = run;
-  const line = { ...upgrade, args: [...upgrade.args, ...rolloutArgs(run.imageIds)] };
+  const line = { ...upgrade, args: [...upgrade.args, ...rolloutArgs(run.images)] };
   const { outcome, seen } = await whileWatching(effects, () => effects.run(line, run.output));
   if (outcome.code === 0) return ok(undefined);
   const after = await effects.diagnostics();

@@ -127,7 +127,8 @@ spec:
         prometheus.io/port: {{ $metricsPort | quote }}
         prometheus.io/path: /metrics
         {{- end }}
-        {{- with $root.Values.podAnnotations }}
+        {{- /* A component's own annotations win over the shared ones (promote rolls one component). */}}
+        {{- with merge (dict) ($v.podAnnotations | default dict) ($root.Values.podAnnotations | default dict) }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
     spec:
