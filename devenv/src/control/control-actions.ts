@@ -6,6 +6,7 @@ import {
   type ServiceState,
 } from '../engine/service-state.js';
 import type { Store } from '../engine/store.js';
+import type { ServiceSignal } from '../engine/supervisor-options.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { execTargetOf } from './exec-target.js';
 import type {
@@ -16,6 +17,8 @@ import type {
   ServiceResult,
 } from './protocol.js';
 import type { ScaleAnswer, ScaleRequest } from './scale-protocol.js';
+import { signalServices } from './signal-actions.js';
+import type { SignalAnswer, SignalRequest } from './signal-protocol.js';
 import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
 
 /** What the control socket may read and do: the supervisor of `devenv up` provides it. */
@@ -40,6 +43,9 @@ export interface ControlTarget {
   instancesOf?(service: string): readonly string[] | undefined;
   /** `devenv scale`: the replicas added and removed, or why the count cannot run. */
   scale?(service: string, replicas: number): Promise<Result<ScaleChange, string>>;
+  /** `devenv kill|pause|unpause` of a running service (Supervisor.signal). */
+  readonly signal?:
+    ((service: string, request: ServiceSignal) => Promise<Result<void, string>>) | undefined;
 }
 
 export type ActProblem =
@@ -55,6 +61,7 @@ export interface ControlActions {
   act(request: ActRequest): Promise<Result<ActionAnswer, ActProblem>>;
   execTarget(service: string): Result<ExecTarget, ActProblem & { reason: 'unknown-service' }>;
   scale(request: ScaleRequest): Promise<Result<ScaleAnswer, ScaleProblem>>;
+  signal(request: SignalRequest): Promise<Result<SignalAnswer, ActProblem>>;
 }
 
 export type ScaleProblem =
@@ -84,6 +91,18 @@ export function createControlActions(target: ControlTarget): ControlActions {
       return ok(execTargetOf(service, target.workingDirOf?.(name)));
     },
     scale: (request) => scaleService(target, oneAtATime, request),
+    signal: async (request) => {
+      const state = target.store.getState();
+      if (state.shuttingDown) return err({ reason: 'shutting-down' });
+      const named = replicasOf(target, state, request.services);
+      const unknown = named.filter((name) => !Object.hasOwn(state.services, name));
+      if (unknown.length > 0)
+        return err({ reason: 'unknown-service', unknown, services: state.order });
+      const order = state.order.filter((name) => named.includes(name));
+      const answer = await oneAtATime(() => signalServices(target, order, request));
+      target.settled?.();
+      return ok(answer);
+    },
     act: async (request) => {
       const state = target.store.getState();
       if (state.shuttingDown) return err({ reason: 'shutting-down' });

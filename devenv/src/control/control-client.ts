@@ -12,6 +12,7 @@ import {
   type ServiceList,
 } from './protocol.js';
 import { scaleAnswerSchema, type ScaleAnswer, type ScaleRequest } from './scale-protocol.js';
+import { signalAnswerSchema, type SignalAnswer, type SignalRequest } from './signal-protocol.js';
 
 export type ControlClientFailure =
   /** Nothing listens on the socket (ENOENT, ECONNREFUSED): no devenv, or one that was killed. */
@@ -59,6 +60,23 @@ export function requestAction(
     `/services/${action}`,
     JSON.stringify(body),
     actionAnswerSchema,
+    answerTimeoutMs,
+  );
+}
+
+/** POST /services/{kill|pause|unpause}: answers once each service was signalled. */
+export function requestSignal(
+  path: string,
+  request: Omit<SignalRequest, 'kind'>,
+  answerTimeoutMs = 60_000,
+): Promise<Result<SignalAnswer, ControlClientFailure>> {
+  const { action, ...body } = request;
+  return exchange(
+    path,
+    'POST',
+    `/services/${action}`,
+    JSON.stringify(body),
+    signalAnswerSchema,
     answerTimeoutMs,
   );
 }

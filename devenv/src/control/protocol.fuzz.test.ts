@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_ACTIONS, MAX_WAIT_MS, parseControlRequest } from './protocol.js';
+import { SIGNAL_ACTIONS } from './signal-protocol.js';
 
 /**
  * The control socket's parser against arbitrary and mutated requests: it never throws, refuses
@@ -11,7 +12,7 @@ const RUNS = { numRuns: 2000, seed: 25 };
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', ''];
 const PATHS = [
   '/services',
-  ...CONTROL_ACTIONS.map((a) => `/services/${a}`),
+  ...[...CONTROL_ACTIONS, ...SIGNAL_ACTIONS].map((a) => `/services/${a}`),
   '/services/',
   '/services/restart/',
   '/services//restart',

@@ -42,9 +42,9 @@ describe('parseControlRequest', () => {
     ],
     [
       'an unknown action',
-      { url: '/services/kill' },
+      { url: '/services/freeze' },
       404,
-      'no action "kill"; actions: restart, stop, start',
+      'no action "freeze"; actions: restart, stop, start, kill, pause, unpause',
     ],
     [
       'a GET of an action',
@@ -129,6 +129,85 @@ describe('parseControlRequest', () => {
 
   it('clips echoed input', () => {
     const parsed = post(`/services/${'x'.repeat(500)}`, '{}');
-    expect(parsed.ok ? '' : parsed.error.message.length).toBeLessThan(120);
+    expect(parsed.ok ? '' : parsed.error.message.length).toBeLessThan(140);
+  });
+});
+
+describe('parseControlRequest: kill, pause, unpause', () => {
+  it('reads a kill, SIGKILL unless told, a signal by name, short name or number', () => {
+    expect(post('/services/kill', '{"services":["api","api"]}')).toEqual({
+      ok: true,
+      value: { kind: 'signal', action: 'kill', services: ['api'], signal: 'SIGKILL' },
+    });
+    for (const given of ['"SIGHUP"', '"hup"', '1', '"1"'])
+      expect(post('/services/kill', `{"services":["api"],"signal":${given}}`)).toMatchObject({
+        ok: true,
+        value: { signal: 'SIGHUP' },
+      });
+  });
+
+  it('reads a pause and an unpause', () => {
+    expect(post('/services/pause', '{"services":["db"]}')).toEqual({
+      ok: true,
+      value: { kind: 'signal', action: 'pause', services: ['db'] },
+    });
+    expect(post('/services/unpause', '{"services":["db"]}')).toMatchObject({
+      ok: true,
+      value: { action: 'unpause' },
+    });
+  });
+
+  const refusals: readonly [string, string, string, number, string][] = [
+    [
+      'an unknown signal',
+      '/services/kill',
+      '{"services":["a"],"signal":"SIGFOO"}',
+      400,
+      'unknown signal "SIGFOO"',
+    ],
+    [
+      'a signal number this system lacks',
+      '/services/kill',
+      '{"services":["a"],"signal":99}',
+      400,
+      'no signal number 99',
+    ],
+    [
+      'SIGSTOP, which pause sends',
+      '/services/kill',
+      '{"services":["a"],"signal":"STOP"}',
+      400,
+      '`devenv pause`',
+    ],
+    [
+      'a signal that is not a name',
+      '/services/kill',
+      '{"services":["a"],"signal":[9]}',
+      400,
+      'signal name or number',
+    ],
+    [
+      'a signal for pause',
+      '/services/pause',
+      '{"services":["a"],"signal":"SIGHUP"}',
+      400,
+      'unknown field "signal"',
+    ],
+    ['no services', '/services/unpause', '{}', 400, '"services" must name at least one'],
+    ['a name that is not a string', '/services/kill', '{"services":[1]}', 400, '"services"[0]'],
+  ];
+  for (const [what, url, body, status, message] of refusals) {
+    it(`refuses ${what} with ${status}`, () => {
+      const parsed = post(url, body);
+      expect(parsed.ok).toBe(false);
+      if (parsed.ok) return;
+      expect(parsed.error.status).toBe(status);
+      expect(parsed.error.message).toContain(message);
+    });
+  }
+
+  it('takes POST only', () => {
+    const parsed = parseControlRequest({ method: 'GET', url: '/services/kill', body: '' });
+    expect(parsed.ok ? undefined : parsed.error).toMatchObject({ status: 405, allow: 'POST' });
   });
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../shared/result.js';
 import { parseScaleRequest, type ScaleRequest } from './scale-protocol.js';
+import {
+  isSignalAction,
+  parseSignalRequest,
+  SIGNAL_ACTIONS,
+  type SignalRequest,
+} from './signal-protocol.js';
 
 /**
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
@@ -12,6 +18,8 @@ import { parseScaleRequest, type ScaleRequest } from './scale-protocol.js';
  *                                       → 200 ActionAnswer (per service, ok or not)
  *                                       → 400 a malformed request, 404 no such service or endpoint,
  *                                         503 devenv is stopping; each with {"error": "…"}
+ *   POST /services/{kill|pause|unpause} {"services": ["worker"], "signal": "SIGHUP"}
+ *                                       → 200 SignalAnswer (signal-protocol.ts)
  *
  * Try it: curl --unix-socket .devenv/control.sock -d '{"services":["worker"]}' http://devenv/services/restart
  */
@@ -28,6 +36,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export type ControlRequest =
   | { readonly kind: 'list' }
   | ScaleRequest
+  | SignalRequest
   | { readonly kind: 'exec-target'; readonly service: string }
   | {
       readonly kind: 'act';
@@ -50,7 +59,8 @@ export interface RequestProblem {
 
 const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
 const EXAMPLE = '{"services":["worker"]}';
-const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${CONTROL_ACTIONS.join('|')}, POST /scale`;
+const ALL_ACTIONS = [...CONTROL_ACTIONS, ...SIGNAL_ACTIONS];
+const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${ALL_ACTIONS.join('|')}, POST /scale`;
 
 /** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
 export function parseControlRequest(raw: {
@@ -74,10 +84,15 @@ export function parseControlRequest(raw: {
   const action = /^\/services\/([^/]+)$/.exec(path)?.[1];
   if (action === undefined)
     return err({ status: 404, message: `no endpoint ${clip(path)}; endpoints: ${ENDPOINTS}` });
+  if (isSignalAction(action)) {
+    if (Buffer.byteLength(raw.body) > MAX_BODY_BYTES)
+      return err({ status: 413, message: `the body is over ${MAX_BODY_BYTES} bytes` });
+    return parseSignalRequest(raw.method, action, raw.body);
+  }
   if (!isAction(action))
     return err({
       status: 404,
-      message: `no action "${clip(action)}"; actions: ${CONTROL_ACTIONS.join(', ')}`,
+      message: `no action "${clip(action)}"; actions: ${ALL_ACTIONS.join(', ')}`,
     });
   if (raw.method !== 'POST')
     return err({ status: 405, allow: 'POST', message: `${path} takes POST, not ${raw.method}` });
