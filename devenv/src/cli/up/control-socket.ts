@@ -30,6 +30,7 @@ export async function serveControlSocket(options: {
       stop: (name) => engine.stop(name),
       start: (name) => engine.start(name),
       scale: (service, replicas) => engine.scale(service, replicas),
+      signal: engine.signal,
       instancesOf: (name) => (isRunStack(engine.stack) ? engine.stack.instances[name] : undefined),
       restartsAlong: (name) => dependantsRestartedWith(engine.stack, name),
       note: (service, text) => engine.logs.append(service, 'devenv', text),
