@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import {
   cachedWorkflowBundle,
   lookupWorkflowBundle,
   parseEntry,
+  type WebpackPlugin,
 } from './workflow-bundle-cache.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -109,7 +111,10 @@ export async function tinyWorkflow(name: string): Promise<string> {
     expect((await bundle()).outcome.kind).toBe('hit');
   }, 120_000);
 
-  it('uses the bundle but does not store it when a file changed while webpack ran', async () => {
+  it('does not store a bundle when a file webpack did not read again may have changed', async () => {
+    // Built once in this process: the next build takes node_modules' modules from webpack's kept
+    // cache (known by their package's version), without reading their files.
+    await bundleWorkflows({ workflowsPath: workflows });
     const dir = join(work, 'cache-racy');
     const result = await cachedWorkflowBundle({
       dirs: [dir],
@@ -124,6 +129,44 @@ export async function tinyWorkflow(name: string): Promise<string> {
       stored: { skipped: expect.stringContaining('changed during the build') },
     });
     await expect(readdir(dir)).rejects.toThrow();
+  }, 120_000);
+
+  it('stores a bundle built right after a save, as the guard builds it (the prepared swap finds it)', async () => {
+    // No settle: the build starts within milliseconds of the write, as the guard's does after
+    // devenv's 20 ms debounce. The files webpack read are fingerprinted by what it read.
+    await writeFile(workflows, `${await readFile(workflows, 'utf8')}// saved just now\n`);
+    const saved = await bundle();
+    expect(saved.outcome).toMatchObject({ kind: 'miss', stored: { path: expect.any(String) } });
+    expect(saved.bundle.code).toContain('// saved just now');
+    const sha = bundleCodeSha256(saved.bundle.code);
+    const key = parseEntry(await readFile(join(cache, (await readdir(cache))[0]!), 'utf8'))!.key;
+    expect(await lookupWorkflowBundle([cache], key, sha)).toEqual(saved.bundle);
+  }, 120_000);
+
+  it('keys an entry to what webpack read when a file changed while it ran', async () => {
+    const dir = join(work, 'cache-changed-while-building');
+    const before = await readFile(workflows, 'utf8');
+    const during = `${before}// written while webpack ran\n`;
+    const build = (track: WebpackPlugin) =>
+      bundleWorkflows({ workflowsPath: workflows }, [
+        track,
+        // Once every module was read and built: the save an editor makes meanwhile.
+        {
+          apply: (compiler) =>
+            compiler.hooks.done.tap('save', () => writeFileSync(workflows, during)),
+        },
+      ]);
+    const key = bundleCacheKey('changed-while-building');
+    const first = await cachedWorkflowBundle({ dirs: [dir], key, build });
+    expect(first.bundle.code).not.toContain('written while webpack ran');
+    // Whether or not it was stored, the next lookup must not serve it for the new content.
+    const next = await cachedWorkflowBundle({
+      dirs: [dir],
+      key,
+      build: (track) => bundleWorkflows({ workflowsPath: workflows }, [track]),
+    });
+    expect(next.outcome.kind).toBe('miss');
+    expect(next.bundle.code).toContain('written while webpack ran');
   }, 120_000);
 
   it('falls back to the next directory when the first cannot be written', async () => {
@@ -152,7 +195,9 @@ describe('lookupWorkflowBundle (the bundle the guard replays, by its hash)', () 
         // A build that read no files (webpack's part is covered above): it reports that to the tracker.
         build: async (track) => {
           track.apply({
+            inputFileSystem: null,
             hooks: {
+              beforeRun: { tap: () => undefined },
               done: {
                 tap: (_name, done) =>
                   done({
