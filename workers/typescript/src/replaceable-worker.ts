@@ -134,6 +134,11 @@ class GenerationHost<Code> implements ReplaceableWorker<Code> {
       this.#options.logger.info({ ms }, `next ${this.name} worker prepared`);
       return { ok: true, ms };
     } catch (error) {
+      // The swap then creates its Worker itself: slower, still correct; the reason is worth a line.
+      this.#options.logger.warn(
+        { err: describe(error) },
+        `next ${this.name} worker not prepared; the swap will create it`,
+      );
       return { ok: false, error: describe(error) };
     }
   }

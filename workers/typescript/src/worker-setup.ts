@@ -19,6 +19,11 @@ import { activityPayloadGuard } from './interceptors/activity-guard.js';
 import { activityMetricsInterceptor } from './interceptors/activity-metrics.js';
 import type { MetricMeter } from '@temporalio/common';
 import { createLogger, sdkLogger } from './logging.js';
+import {
+  contentSnapshots,
+  KeptWebpackCache,
+  type CachedInputFileSystem,
+} from './kept-webpack-cache.js';
 import { bundleTimeDefines, TASK_QUEUES, type TaskQueues } from './routing.js';
 import {
   bundleCacheKey,
@@ -80,7 +85,11 @@ export interface WorkflowCodeOptions {
  * one DefinePlugin: the sandbox has no `process.env`, so the task queues are fixed at bundle time;
  * and a source map without the sources.
  */
-function webpackConfigHook(queues: TaskQueues, extraPlugins: readonly WebpackPlugin[] = []) {
+function webpackConfigHook(
+  queues: TaskQueues,
+  extraPlugins: readonly WebpackPlugin[] = [],
+  kept?: KeptWebpackCache,
+) {
   // webpack as the SDK itself resolves it (its dependency, not ours): same instance, same version.
   const webpack = sdkRequire('webpack') as {
     DefinePlugin: new (defs: Record<string, string>) => unknown;
@@ -91,17 +100,43 @@ function webpackConfigHook(queues: TaskQueues, extraPlugins: readonly WebpackPlu
     // 1.5, for every swap to cache, parse, compile and copy into the workflow thread. Only
     // `showStackTraceSources` reads that text (off here); stack traces still map to file:line.
     devtool: 'inline-nosources-source-map',
+    // The modules of earlier bundles, checked against the files' content (kept-webpack-cache.ts).
+    ...(kept ? { cache: false, snapshot: contentSnapshots } : {}),
     plugins: [
       ...(config.plugins ?? []),
       new webpack.DefinePlugin(bundleTimeDefines(queues)),
+      ...(kept ? [kept.plugin()] : []),
       ...extraPlugins,
     ],
   });
 }
 
+/** One kept webpack cache per bundler configuration (bundleKey); a few configurations at most. */
+const keptCaches = new Map<string, KeptWebpackCache>();
+const KEPT_CONFIGURATIONS = 4;
+
+function keptCacheFor(key: string): KeptWebpackCache {
+  let kept = keptCaches.get(key);
+  if (kept) keptCaches.delete(key);
+  kept ??= new KeptWebpackCache(
+    (webpackRequire('enhanced-resolve') as { CachedInputFileSystem: CachedInputFileSystem })
+      .CachedInputFileSystem,
+  );
+  keptCaches.set(key, kept); // most recently used last
+  for (const old of keptCaches.keys())
+    if (keptCaches.size > KEPT_CONFIGURATIONS) keptCaches.delete(old);
+  return kept;
+}
+
 /** Resolves modules as @temporalio/worker does (its bundler's own dependencies). */
 function sdkRequire(name: string): unknown {
   return createRequire(require.resolve('@temporalio/worker'))(name);
+}
+
+/** Resolves modules as the SDK's webpack does (its resolver, enhanced-resolve). */
+function webpackRequire(name: string): unknown {
+  const sdk = createRequire(require.resolve('@temporalio/worker'));
+  return createRequire(sdk.resolve('webpack'))(name);
 }
 
 function interceptorModules(options: WorkflowCodeOptions): string[] {
@@ -111,19 +146,29 @@ function interceptorModules(options: WorkflowCodeOptions): string[] {
   ];
 }
 
-/** One bundle, reusable by many workers (tests bundle once per file instead of per worker). */
+/**
+ * One bundle, reusable by many workers (tests bundle once per file instead of per worker).
+ * `keepCache` (default true): webpack's cache of this process's earlier bundles with the same
+ * options serves the modules whose files did not change.
+ */
 export async function bundleWorkflows(
   options: WorkflowCodeOptions = {},
   extraPlugins: readonly WebpackPlugin[] = [],
+  keepCache = true,
 ) {
   await ensureTypeScriptRequire();
+  const kept = keepCache ? keptCacheFor(bundleKey(options)) : undefined;
   return bundleWorkflowCode({
     // webpack's report only when something is wrong (it is long, and every test bundles).
     logger: sdkLogger(createLogger('workflow-bundler', undefined, 'warn')),
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,
     workflowInterceptorModules: interceptorModules(options),
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
-    webpackConfigHook: webpackConfigHook(options.taskQueues ?? snapshot(TASK_QUEUES), extraPlugins),
+    webpackConfigHook: webpackConfigHook(
+      options.taskQueues ?? snapshot(TASK_QUEUES),
+      extraPlugins,
+      kept,
+    ),
   });
 }
 
