@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../process/run-command.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
+import { imagesMissingFrom } from './containerd-presence.js';
 import { saveInto } from './image-import.js';
 import { ctrImportArgs, CRI_NAMESPACE } from './promote-plan.js';
 
@@ -77,6 +78,12 @@ afterAll(async () => {
     ?.getImage(tag)
     .remove()
     .catch(() => undefined);
+  // The first build, untagged when a test moved the tag to a rebuilt image.
+  if (imageId !== undefined)
+    await docker
+      ?.getImage(imageId)
+      .remove()
+      .catch(() => undefined);
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
@@ -132,5 +139,47 @@ describe('saveInto (real Docker Engine, real containerd)', () => {
     expect(outcome.spawnError).toBe(
       `the Docker Engine could not export devenv-test-import:absent-${run} (docker save): (HTTP code 404) unexpected - reference does not exist`,
     );
+  });
+
+  it('knows the images containerd holds as the Engine has them, and only those (promote skips them)', async () => {
+    const where = { cwd: dir, env: process.env };
+    const importer = { command: 'ctr', args: ctrImportArgs(socket) };
+    expect(await saveInto(docker, [tag], importer, { ...where, onOutput: () => {} })).toMatchObject(
+      {
+        code: 0,
+      },
+    );
+    expect(await imagesMissingFrom([tag], 'ctr', socket, docker, where)).toEqual([]);
+
+    // The same tag rebuilt with other content: containerd still holds the old image under it.
+    const rebuilt = `devenv-test-import:rebuilt-${run}`;
+    const context = join(dir, 'context');
+    await writeFile(join(context, 'marker'), run);
+    await writeFile(
+      join(context, 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nCOPY marker /marker\n',
+    );
+    const stream = await docker.buildImage(
+      { context, src: ['Dockerfile', 'busybox', 'marker'] },
+      { t: rebuilt },
+    );
+    await new Promise((resolve, reject) =>
+      docker.modem.followProgress(stream, (error) => (error ? reject(error) : resolve(undefined))),
+    );
+    try {
+      expect(await imagesMissingFrom([tag, rebuilt], 'ctr', socket, docker, where)).toEqual([
+        rebuilt,
+      ]);
+      await docker.getImage(rebuilt).tag({ repo: 'devenv-test-import', tag: run });
+      expect(await imagesMissingFrom([tag], 'ctr', socket, docker, where)).toEqual([tag]);
+      // An address nothing answers on: everything is imported, never skipped on a guess.
+      const nowhere = join(dir, 'nowhere.sock');
+      expect(await imagesMissingFrom([rebuilt], 'ctr', nowhere, docker, where)).toEqual([rebuilt]);
+    } finally {
+      await docker
+        .getImage(rebuilt)
+        .remove()
+        .catch(() => undefined);
+    }
   });
 });

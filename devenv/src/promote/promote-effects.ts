@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import Dockerode from 'dockerode';
 import type { Stack } from '../model/stack.js';
 import { runCommand, type CommandOutcome } from '../process/run-command.js';
+import { imagesMissingFrom } from './containerd-presence.js';
 import { saveInto } from './image-import.js';
 import type { Versions } from '../versions/versions-file.js';
 import { buildAppImages } from './app-images.js';
@@ -32,6 +33,8 @@ export function realPromoteEffects(input: EffectsInput): PromoteEffects {
     capture: (line) => captureCommand(line.command, line.args, input.cwd, input.env),
     importImages: (images, line, onOutput) =>
       saveInto(new Dockerode(), images, line, { cwd: input.cwd, env: input.env, onOutput }),
+    imagesToImport: (images, ctr, address) =>
+      imagesMissingFrom(images, ctr, address, new Dockerode(), { cwd: input.cwd, env: input.env }),
     buildImages: () =>
       buildAppImages({
         docker: new Dockerode(),

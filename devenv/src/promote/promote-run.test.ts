@@ -57,6 +57,8 @@ function standIn(options: {
   build?: 'ok' | 'fail';
   diagnostics?: () => string;
   runMs?: number;
+  /** Images the cluster already holds as built (the import skips them). */
+  held?: readonly string[];
 }) {
   const ran: string[] = [];
   const key = (line: CommandLine) => `${line.command} ${line.args.slice(0, 2).join(' ')}`;
@@ -67,6 +69,7 @@ function standIn(options: {
       await new Promise((resolve) => setTimeout(resolve, options.runMs ?? 0));
       return options.outcomes?.[key(line)] ?? done(0);
     },
+    imagesToImport: async (images) => images.filter((i) => !options.held?.includes(i)),
     importImages: async (images, line) => {
       ran.push(`docker save ${images.join(' ')} | ${line.command} ${line.args.join(' ')}`);
       return options.outcomes?.[key(line)] ?? done(0);
@@ -134,6 +137,24 @@ describe('executePromote (stand-in effects)', () => {
       'build',
       'docker save time-cop/dispatcher:dev time-cop/temporal-cli:1.9.1 | ctr --address /run/c.sock --namespace k8s.io images import -',
     ]);
+  });
+
+  it('imports only the images the containerd does not hold as built, and none when it holds all', async () => {
+    const local = { ...target(), kindCluster: undefined, containerd: '/run/c.sock' };
+    const steps = planPromote(REQUEST, local, { helm: 'helm', kind: 'kind', ctr: 'ctr' });
+    const some = standIn({ held: ['time-cop/temporal-cli:1.9.1'] });
+    const notes: string[] = [];
+    await executePromote(steps, REQUEST, 'local', some.effects, (e) => {
+      if (e.type === 'note') notes.push(e.text);
+    });
+    expect(some.ran[1]).toBe(
+      'docker save time-cop/dispatcher:dev | ctr --address /run/c.sock --namespace k8s.io images import -',
+    );
+    expect(notes).toContain('1 of 2 images already in the cluster, as built: not imported again');
+    const all = standIn({ held: ['time-cop/dispatcher:dev', 'time-cop/temporal-cli:1.9.1'] });
+    const result = await executePromote(steps, REQUEST, 'local', all.effects, () => {});
+    expect(result.ok).toBe(true);
+    expect(all.ran.some((line) => line.startsWith('docker save'))).toBe(false);
   });
 
   it('deploys nothing when a build fails', async () => {

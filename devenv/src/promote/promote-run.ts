@@ -29,6 +29,11 @@ export interface PromoteEffects {
     line: CommandLine,
     onOutput: (chunk: string) => void,
   ): Promise<CommandOutcome>;
+  /**
+   * Of `images`, those the cluster's containerd (at `address`, through `ctr`) does not already
+   * hold as the local Engine has them; all of them when that cannot be told.
+   */
+  imagesToImport(images: readonly string[], ctr: string, address: string): Promise<string[]>;
   /** Builds the app images; the value is their image ids. */
   buildImages(): Promise<Result<readonly BuiltAppImage[], PromoteFailure>>;
   /** The troubled pods' events and logs, '' when all are well or the API cannot be asked. */
@@ -108,7 +113,15 @@ async function runStep(run: PromoteRun, step: PromoteStep): Promise<Result<void,
       return ok(undefined);
     }
     case 'containerd-import': {
-      const outcome = await effects.importImages(step.images, step.run, run.output);
+      const images = await effects.imagesToImport(step.images, step.run.command, step.address);
+      const held = step.images.length - images.length;
+      if (held > 0)
+        run.report({
+          type: 'note',
+          text: `${held} of ${step.images.length} images already in the cluster, as built: not imported again`,
+        });
+      if (images.length === 0) return ok(undefined);
+      const outcome = await effects.importImages(images, step.run, run.output);
       if (outcome.code !== 0)
         return err({
           reason: 'image-import-failed',
