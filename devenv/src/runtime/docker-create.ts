@@ -1,7 +1,14 @@
 import type Dockerode from 'dockerode';
 import type { Healthcheck, PortMapping, ServiceSpec } from '../model/stack.js';
 import type { VolumeMount } from '../model/volumes.js';
+import type { FileMount } from '../model/container-files.js';
 import { containerName, objectLabels, type LabelScope } from './docker-labels.js';
+import {
+  configOptions,
+  endpointLinks,
+  hostConfigOptions,
+  networkModeOf,
+} from './docker-container-options.js';
 
 /** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */
 const ns = (ms: number): number => Math.max(0, Math.round(ms)) * 1_000_000;
@@ -20,29 +27,28 @@ export function healthConfig(check: Healthcheck): Dockerode.HealthConfig {
   };
 }
 
-/** The Engine's create request for a service. Pure; exported for testing. */
+/**
+ * The Engine's create request for a service. `fileSources`: the host file of each `spec.files`
+ * entry (a written secret's under .devenv/; a `file:` one's own path when left out). Pure;
+ * exported for testing.
+ */
 export function containerCreateOptions(
   spec: ServiceSpec,
   image: string,
   scope: LabelScope,
   network: string,
+  fileSources: readonly string[] = [],
 ): Dockerode.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const port of spec.ports) {
-    const key = `${port.container}/${port.protocol}`;
-    exposed[key] = {};
-    // Loopback unless the file asks for more: a dev stack is not a service for the whole network.
-    // No host port: "" lets the Engine pick one; a range: the Engine picks a free one of it.
-    (bindings[key] ??= []).push({
-      HostIp: port.hostIp ?? '127.0.0.1',
-      HostPort: hostPortOf(port),
-    });
-  }
+  const options = spec.container ?? {};
+  const { exposed, bindings } = portsOf(spec);
+  const { mode, onProjectNetwork } = networkModeOf(spec.container, scope, network);
+  const links = endpointLinks(spec.container, scope);
   return {
     name: containerName(scope.projectName, spec.name, scope.sessionId),
     Image: image,
-    Labels: objectLabels(scope, spec.name),
+    ...configOptions(options),
+    // The file's labels, devenv's over them: devenv finds its containers by its own.
+    Labels: { ...spec.labels, ...objectLabels(scope, spec.name) },
     // A bare KEY is how Compose unsets a variable: the Engine drops it from the image's ENV.
     Env: [
       ...Object.entries(spec.environment).map(([key, value]) => `${key}=${value}`),
@@ -56,21 +62,64 @@ export function containerCreateOptions(
     ...(spec.healthcheck === undefined ? {} : { Healthcheck: healthConfig(spec.healthcheck) }),
     ExposedPorts: exposed,
     StopTimeout: Math.ceil(spec.stopGracePeriodMs / 1000),
-    Tty: false,
+    Tty: options.tty ?? false,
     HostConfig: {
-      NetworkMode: network,
+      ...hostConfigOptions(options, scope),
+      NetworkMode: mode,
       PortBindings: bindings,
-      Mounts: spec.volumes.map(mountFor),
+      Mounts: [
+        ...spec.volumes.map(mountFor),
+        ...(spec.files ?? []).map((file, i) => fileMount(file, fileSources[i])),
+      ],
       // The supervisor restarts services; an Engine restart policy would fight it.
       RestartPolicy: { Name: 'no' },
     },
-    // As Compose: a replica answers to its service's name too (the network spreads over them).
-    NetworkingConfig: {
-      EndpointsConfig: {
-        [network]: { Aliases: [...new Set([spec.replicaOf?.service ?? spec.name, spec.name])] },
-      },
-    },
+    ...(onProjectNetwork
+      ? {
+          NetworkingConfig: {
+            EndpointsConfig: {
+              [network]: {
+                Aliases: aliasesOf(spec),
+                ...(links.length > 0 ? { Links: links } : {}),
+              },
+            },
+          },
+        }
+      : {}),
   };
+}
+
+function portsOf(spec: ServiceSpec) {
+  const exposed: Record<string, object> = {};
+  // `expose`: reachable on the network, published nowhere.
+  for (const port of spec.container?.expose ?? []) exposed[`${port.port}/${port.protocol}`] = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const port of spec.ports) {
+    const key = `${port.container}/${port.protocol}`;
+    exposed[key] = {};
+    // Loopback unless the file asks for more: a dev stack is not a service for the whole network.
+    // No host port: "" lets the Engine pick one; a range: the Engine picks a free one of it.
+    (bindings[key] ??= []).push({
+      HostIp: port.hostIp ?? '127.0.0.1',
+      HostPort: hostPortOf(port),
+    });
+  }
+  return { exposed, bindings };
+}
+
+/**
+ * As Compose: a replica answers to its service's name too (the network spreads over them); then
+ * the `networks:` aliases, `container_name` and `hostname`.
+ */
+function aliasesOf(spec: ServiceSpec): string[] {
+  const own = [spec.replicaOf?.service ?? spec.name, spec.name];
+  return [...new Set([...own, ...(spec.container?.aliases ?? [])])];
+}
+
+/** A secret or config: its host file, read-only at its target (uid, gid and mode are the file's). */
+function fileMount(file: FileMount, written: string | undefined): Dockerode.MountSettings {
+  const source = written ?? (file.source.kind === 'file' ? file.source.path : '');
+  return { Type: 'bind', Source: source, Target: file.target, ReadOnly: true };
 }
 
 /** A `volumes` entry as the Engine's mount; anonymous volumes go with the container (`--rm -v`). */

@@ -135,6 +135,148 @@ describe('containerCreateOptions', () => {
   });
 });
 
+describe('containerCreateOptions with the container options', () => {
+  const name = (service: string) => containerName('shop', service, scope.sessionId);
+
+  it('puts each option where Docker Compose puts it in the create request', () => {
+    const options = containerCreateOptions(
+      spec({
+        labels: { team: 'db', 'dev.devenv.project': 'not-this' },
+        container: {
+          stopSignal: 'SIGINT',
+          init: true,
+          tmpfs: { '/run': 'size=64m' },
+          shmSizeBytes: 268435456,
+          capAdd: ['NET_ADMIN'],
+          capDrop: ['MKNOD'],
+          securityOpt: ['no-new-privileges:true'],
+          sysctls: { 'net.core.somaxconn': '1024' },
+          ulimits: [{ name: 'nofile', soft: 1024, hard: 4096 }],
+          memoryBytes: 2 ** 30,
+          memoryReservationBytes: 2 ** 29,
+          memorySwapBytes: -1,
+          nanoCpus: 500_000_000,
+          cpuShares: 512,
+          cpuset: '0',
+          pidsLimit: 100,
+          readOnly: true,
+          devices: [{ host: '/dev/fuse', container: '/dev/fuse', permissions: 'rwm' }],
+          hostname: 'db.local',
+          domainname: 'example.com',
+          extraHosts: ['host.docker.internal:host-gateway'],
+          dns: ['1.1.1.1'],
+          dnsSearch: ['example.com'],
+          dnsOpt: ['ndots:1'],
+          tty: true,
+          stdinOpen: true,
+          groupAdd: ['audio'],
+          privileged: false,
+          oomScoreAdj: 100,
+          ipc: { kind: 'service', service: 'app' },
+          pid: { kind: 'mode', mode: 'host' },
+          expose: [{ port: 5432, protocol: 'tcp' }],
+          aliases: ['postgres', 'my-db'],
+          links: [{ service: 'cache', alias: 'redis' }],
+        },
+        files: [
+          {
+            kind: 'secret',
+            name: 'pw',
+            target: '/run/secrets/pw',
+            source: { kind: 'file', path: '/p/pw.txt' },
+          },
+          { kind: 'config', name: 'c', target: '/c', source: { kind: 'content', content: 'x' } },
+        ],
+      }),
+      'shop-api:dev',
+      scope,
+      'shop_devenv',
+      ['/p/pw.txt', '/p/.devenv/secrets/s/api/1-config-c'],
+    );
+    expect(options).toMatchObject({
+      StopSignal: 'SIGINT',
+      Hostname: 'db.local',
+      Domainname: 'example.com',
+      Tty: true,
+      OpenStdin: true,
+      ExposedPorts: { '5432/tcp': {} },
+      Labels: { team: 'db', 'dev.devenv.project': 'shop' },
+      HostConfig: {
+        Init: true,
+        Tmpfs: { '/run': 'size=64m' },
+        ShmSize: 268435456,
+        CapAdd: ['NET_ADMIN'],
+        CapDrop: ['MKNOD'],
+        SecurityOpt: ['no-new-privileges:true'],
+        Sysctls: { 'net.core.somaxconn': '1024' },
+        Ulimits: [{ Name: 'nofile', Soft: 1024, Hard: 4096 }],
+        Memory: 2 ** 30,
+        MemoryReservation: 2 ** 29,
+        MemorySwap: -1,
+        NanoCpus: 500_000_000,
+        CpuShares: 512,
+        CpusetCpus: '0',
+        PidsLimit: 100,
+        ReadonlyRootfs: true,
+        Devices: [
+          { PathOnHost: '/dev/fuse', PathInContainer: '/dev/fuse', CgroupPermissions: 'rwm' },
+        ],
+        ExtraHosts: ['host.docker.internal:host-gateway'],
+        Dns: ['1.1.1.1'],
+        DnsSearch: ['example.com'],
+        DnsOptions: ['ndots:1'],
+        GroupAdd: ['audio'],
+        Privileged: false,
+        OomScoreAdj: 100,
+        IpcMode: `container:${name('app')}`,
+        PidMode: 'host',
+        NetworkMode: 'shop_devenv',
+        Mounts: [
+          { Type: 'bind', Source: '/p/pw.txt', Target: '/run/secrets/pw', ReadOnly: true },
+          {
+            Type: 'bind',
+            Source: '/p/.devenv/secrets/s/api/1-config-c',
+            Target: '/c',
+            ReadOnly: true,
+          },
+        ],
+      },
+      NetworkingConfig: {
+        EndpointsConfig: {
+          shop_devenv: { Aliases: ['api', 'postgres', 'my-db'], Links: [`${name('cache')}:redis`] },
+        },
+      },
+    });
+  });
+
+  it('leaves the request as before for a service without options', () => {
+    const options = containerCreateOptions(spec(), 'shop-api:dev', scope, 'shop_devenv');
+    expect(options.HostConfig && Object.keys(options.HostConfig).sort()).toEqual([
+      'Mounts',
+      'NetworkMode',
+      'PortBindings',
+      'RestartPolicy',
+    ]);
+    expect(options.Tty).toBe(false);
+    expect(options.StopSignal).toBeUndefined();
+  });
+
+  it.each([
+    [{ kind: 'mode', mode: 'host' } as const, 'host'],
+    [{ kind: 'mode', mode: 'none' } as const, 'none'],
+    [{ kind: 'service', service: 'vpn' } as const, `container:${name('vpn')}`],
+  ])('network_mode %j runs off the project network, as %s', (networkMode, mode) => {
+    const options = containerCreateOptions(
+      spec({ container: { networkMode } }),
+      'shop-api:dev',
+      scope,
+      'shop_devenv',
+    );
+    expect(options.HostConfig?.NetworkMode).toBe(mode);
+    expect(options.NetworkingConfig).toBeUndefined();
+  });
+});
+
 describe('healthConfig', () => {
   it('converts Compose durations to nanoseconds', () => {
     expect(

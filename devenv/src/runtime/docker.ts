@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Dockerode from 'dockerode';
 import type { ServiceSpec } from '../model/stack.js';
@@ -16,6 +17,7 @@ import { buildable, imageVolumesPresent, present } from './docker-check.js';
 import { pingDockerEngine } from './docker-ping.js';
 import { containerCreateOptions } from './docker-create.js';
 import { projectNetwork } from './docker-network.js';
+import { writeServiceFiles } from './docker-files.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, StartFailure } from './runtime.js';
 
@@ -43,6 +45,8 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
   const docker = options.docker ?? new Dockerode();
   const scope: LabelScope = { projectName: options.projectName, sessionId: options.sessionId };
   const network = projectNetwork(docker, scope);
+  // Secrets and configs written for this session's containers (`environment:`, `content:`).
+  const filesDir = join(options.projectDir, '.devenv', 'secrets', options.sessionId);
 
   return {
     kind: 'docker',
@@ -60,14 +64,25 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
     start: async (spec, ctx) => {
       const image = await prepareImage(docker, spec, scope, options.projectDir, ctx);
       if (!image.ok) return image;
+      const files = await writeServiceFiles(spec, filesDir, options.projectDir);
+      if (!files.ok) return files;
+      for (const note of files.value.notes) ctx.output('devenv', Buffer.from(`${note}\n`));
       const joined = await network.acquire();
-      if (!joined.ok) return joined;
-      const started = await runContainer(docker, spec, image.value, scope, network.name, ctx);
-      if (!started.ok) {
+      if (!joined.ok) {
+        await files.value.remove();
+        return joined;
+      }
+      const run = { image: image.value, network: network.name, fileSources: files.value.sources };
+      const started = await runContainer(docker, spec, run, scope, ctx);
+      const release = async () => {
         await network.release();
+        await files.value.remove();
+      };
+      if (!started.ok) {
+        await release();
         return started;
       }
-      return ok(handleFor(docker, started.value, network.release));
+      return ok(handleFor(docker, started.value, release));
     },
   };
 }
@@ -146,14 +161,13 @@ interface Running {
 async function runContainer(
   docker: Dockerode,
   spec: ServiceSpec,
-  image: string,
+  run: { image: string; network: string; fileSources: readonly string[] },
   scope: LabelScope,
-  network: string,
   ctx: StartContext,
 ): Promise<Result<Running, StartFailure>> {
   const volumes = await ensureVolumes(docker, spec, scope.projectName);
   if (!volumes.ok) return volumes;
-  const request = containerCreateOptions(spec, image, scope, network);
+  const request = containerCreateOptions(spec, run.image, scope, run.network, run.fileSources);
   const created = await createContainer(docker, request, scope);
   if (!created.ok) return created;
   const container = created.value;
@@ -174,7 +188,9 @@ async function runContainer(
       // A broken log stream loses lines but must not crash devenv; the exit is still seen by wait().
       stream.on('error', () => resolve());
     });
-    docker.modem.demuxStream(stream, sink(ctx, 'stdout'), sink(ctx, 'stderr'));
+    // With a TTY the Engine sends the terminal's bytes as they are, not in stdout/stderr frames.
+    if (spec.container?.tty === true) stream.pipe(sink(ctx, 'stdout'));
+    else docker.modem.demuxStream(stream, sink(ctx, 'stdout'), sink(ctx, 'stderr'));
     logsDone = (withinMs) =>
       Promise.race([ended, new Promise<void>((resolve) => setTimeout(resolve, withinMs).unref())]);
   } catch (error) {
