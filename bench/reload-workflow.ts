@@ -7,7 +7,8 @@
 // Baseline in the same run, the same two steps by hand: the guard (cache off, so it bundles as
 // devenv's guard must after an edit) then a kill + start of the worker (cache on, as after a
 // passing guard). Target: ≤ 1 s absolute (issue #21). The worker prepares its next workflow Worker
-// while the guard replays (replay-guard.ts); its log says whether a swap used it.
+// while the guard replays (replay-guard.ts); its log says whether a swap used it, and how long
+// devenv's guard took to bundle.
 // Run: npx tsx bench/reload-workflow.ts [rounds]   (the default stack's ports: stop `npm run dev`)
 import { create } from '@bufbuild/protobuf';
 import { Client, Connection } from '@temporalio/client';
@@ -120,13 +121,20 @@ try {
 const f = (values: number[]) => `${median(values).toFixed(0)} ms`;
 // The worker's own figures (worker.ts logs each swap): how long the swap took once asked, and
 // whether it ran a Worker prepared while the guard replayed (then how long preparing it took).
-const swaps = readFileSync(WORKER_LOG)
+const workerLines = readFileSync(WORKER_LOG)
   .subarray(logStart)
   .toString()
   .split('\n')
-  .map((line) => line.slice(line.indexOf('{')))
+  .map((line) => line.slice(line.indexOf('{')));
+const swaps = workerLines
   .filter((line) => line.includes('workflow code reloaded'))
   .map((line) => JSON.parse(line) as { ms: number; prepared?: boolean; preparedMs?: number });
+// The guard's bundle time (cache lookup, webpack with its kept cache, storing), which the guard
+// sends with its prepare request and the worker logs.
+const guardBundles = workerLines
+  .filter((line) => line.includes('next workflow worker prepared'))
+  .map((line) => (JSON.parse(line) as { guardBundleMs?: number }).guardBundleMs)
+  .filter((ms): ms is number => ms !== undefined);
 const byHand = median(guard) + median(bare);
 console.log(`medians of ${rounds} rounds (one open LongTimerWorkflow replayed by every guard run)`);
 console.log(`by hand: the guard (bundles + replays): ${f(guard)}`);
@@ -136,6 +144,9 @@ const prepared = swaps.filter((s) => s.prepared);
 console.log(
   `  worker side: swap ${f(swaps.map((s) => s.ms))} once asked; ${prepared.length} of ${swaps.length} prepared during the guard` +
     (prepared.length > 0 ? ` (preparing took ${f(prepared.map((s) => s.preparedMs ?? 0))})` : ''),
+);
+console.log(
+  `  devenv's guard bundled in ${guardBundles.length > 0 ? f(guardBundles) : '? ms'} (${guardBundles.join(', ')} ms)`,
 );
 if (restarted > 0) console.log(`  but devenv restarted the worker in ${restarted} round(s)`);
 console.log(

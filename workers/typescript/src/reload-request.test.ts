@@ -60,6 +60,16 @@ describe("the determinism guard's prepare and discard requests", () => {
       kind: 'prepare',
       codeSha256: sha,
     });
+    expect(
+      preparationOf(JSON.stringify({ prepare: 'workflows', codeSha256: sha, bundleMs: 230 })),
+    ).toEqual({
+      kind: 'prepare',
+      codeSha256: sha,
+      bundleMs: 230,
+    });
+    expect(
+      preparationOf(JSON.stringify({ prepare: 'workflows', codeSha256: sha, bundleMs: 'slow' })),
+    ).toEqual({ kind: 'prepare', codeSha256: sha });
     expect(preparationOf(JSON.stringify({ discard: 'workflows' }))).toEqual({ kind: 'discard' });
   });
 

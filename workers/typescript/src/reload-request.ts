@@ -59,10 +59,16 @@ function inside(dir: string, path: string): boolean {
  * that Worker when the replay failed.
  */
 export type Preparation =
-  { readonly kind: 'prepare'; readonly codeSha256: string } | { readonly kind: 'discard' };
+  | {
+      readonly kind: 'prepare';
+      readonly codeSha256: string;
+      /** How long the guard took to bundle that code (for the worker's log and the bench). */
+      readonly bundleMs?: number;
+    }
+  | { readonly kind: 'discard' };
 
 /**
- * Pure. `{"prepare": "workflows", "codeSha256": "<hex>"}` or `{"discard": "workflows"}`;
+ * Pure. `{"prepare": "workflows", "codeSha256": "<hex>", "bundleMs": 230}` or `{"discard": "workflows"}`;
  * undefined for anything else (a swap request, or a malformed one reloadTargets explains).
  */
 export function preparationOf(body: string): Preparation | undefined {
@@ -73,13 +79,24 @@ export function preparationOf(body: string): Preparation | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const request = value as { prepare?: unknown; discard?: unknown; codeSha256?: unknown };
+  const request = value as {
+    prepare?: unknown;
+    discard?: unknown;
+    codeSha256?: unknown;
+    bundleMs?: unknown;
+  };
   if (request.discard === 'workflows') return { kind: 'discard' };
   if (
     request.prepare === 'workflows' &&
     typeof request.codeSha256 === 'string' &&
     /^[0-9a-f]{64}$/.test(request.codeSha256)
   )
-    return { kind: 'prepare', codeSha256: request.codeSha256 };
+    return {
+      kind: 'prepare',
+      codeSha256: request.codeSha256,
+      ...(typeof request.bundleMs === 'number' && request.bundleMs >= 0
+        ? { bundleMs: request.bundleMs }
+        : {}),
+    };
   return undefined;
 }

@@ -61,9 +61,13 @@ export interface ReplaceableWorker<Code = unknown> {
   /**
    * Creates the next generation's Worker with the code `load` gives, without polling, so that
    * the swap that follows only has to start it; replaces a generation prepared before. Resolves
-   * once it is prepared (or could not be: then the swap loads the code itself).
+   * once it is prepared (or could not be: then the swap loads the code itself). `logged`: more
+   * figures for its log line.
    */
-  prepare(load: () => Promise<Code>): Promise<PrepareOutcome>;
+  prepare(
+    load: () => Promise<Code>,
+    logged?: Readonly<Record<string, number>>,
+  ): Promise<PrepareOutcome>;
   /** Lets the prepared generation go without it ever polling; whether there was one. */
   discardPrepared(): Promise<boolean>;
   current(): WorkerGeneration | undefined;
@@ -122,7 +126,10 @@ class GenerationHost<Code> implements ReplaceableWorker<Code> {
     return next;
   }
 
-  async prepare(load: () => Promise<Code>): Promise<PrepareOutcome> {
+  async prepare(
+    load: () => Promise<Code>,
+    logged: Readonly<Record<string, number>> = {},
+  ): Promise<PrepareOutcome> {
     if (this.#stopping) return { ok: false, error: 'the worker is stopping' };
     const started = performance.now();
     const preparing = this.#create(load(), this.#options.connect()).then(
@@ -131,7 +138,7 @@ class GenerationHost<Code> implements ReplaceableWorker<Code> {
     this.#prepared.fill(preparing);
     try {
       const { ms } = await preparing;
-      this.#options.logger.info({ ms }, `next ${this.name} worker prepared`);
+      this.#options.logger.info({ ms, ...logged }, `next ${this.name} worker prepared`);
       return { ok: true, ms };
     } catch (error) {
       // The swap then creates its Worker itself: slower, still correct; the reason is worth a line.

@@ -102,8 +102,10 @@ async function checkOpenWorkflows(
   workflowsPath: string,
   worker: WorkerReloadClient | undefined,
 ): Promise<Verdict> {
+  const bundleStarted = performance.now();
   const bundling = replayOptions('determinism-guard', workflowsPath).then(
-    (options) => ({ ok: true, options }) as const,
+    (options) =>
+      ({ ok: true, options, ms: Math.round(performance.now() - bundleStarted) }) as const,
     (error: unknown) => ({ ok: false, error }) as const,
   );
   const open = await openWorkflows(client, taskQueue, limit);
@@ -116,7 +118,7 @@ async function checkOpenWorkflows(
   const bundled = await bundling;
   // Code that does not bundle passes when nothing is open: the swap then refuses it, saying why.
   if (bundled.ok && bundled.options.workflowBundle && 'code' in bundled.options.workflowBundle)
-    await worker?.prepare(bundleCodeSha256(bundled.options.workflowBundle.code));
+    await worker?.prepare(bundleCodeSha256(bundled.options.workflowBundle.code), bundled.ms);
   else if (histories.length > 0) throw bundled.ok ? new Error('no workflow bundle') : bundled.error;
   let violations: Violation[] = [];
   let passed = false;

@@ -8,7 +8,8 @@
 import type { WorkerConfig } from './config.js';
 
 export interface WorkerReloadClient {
-  prepare(codeSha256: string): Promise<void>;
+  /** `bundleMs`: how long bundling that code took (the worker logs it). */
+  prepare(codeSha256: string, bundleMs: number): Promise<void>;
   discard(): Promise<void>;
 }
 
@@ -32,7 +33,7 @@ export function workerReloadClient(config: WorkerConfig): WorkerReloadClient | u
     }
   };
   return {
-    prepare: (codeSha256) => post({ prepare: 'workflows', codeSha256 }),
+    prepare: (codeSha256, bundleMs) => post({ prepare: 'workflows', codeSha256, bundleMs }),
     discard: () => post({ discard: 'workflows' }),
   };
 }
