@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -117,6 +117,38 @@ async function evaluateWith(
   }
 }
 
+/** What each app's Dockerfile copies from the context (its COPY lines), the Dockerfile first. */
+const SHARED_INPUTS = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'versions.yaml',
+  'versions.lock.yaml',
+  'devenv/bin',
+  'devenv/shared',
+  'devenv/src',
+  'protos',
+];
+const BUILD_INPUTS: Readonly<Record<string, readonly string[]>> = {
+  'worker-typescript': [
+    'workers/typescript/Dockerfile',
+    ...SHARED_INPUTS,
+    'workers/typescript/src',
+  ],
+  'worker-python': [
+    'workers/python/Dockerfile',
+    ...SHARED_INPUTS,
+    'workers/python/requirements.lock',
+    'workers/python/timecop_worker',
+  ],
+  dispatcher: [
+    'dispatcher/Dockerfile',
+    ...SHARED_INPUTS,
+    'workers/typescript/src',
+    'dispatcher/src',
+  ],
+};
+
 describe('Tiltfile (real tilt)', () => {
   it('deploys the chart with the three images live-updated, grouped and forwarded like the native stack', async () => {
     const { code, result, stderr } = await evaluate();
@@ -190,6 +222,11 @@ describe('Tiltfile (real tilt)', () => {
         /^sh -c pid="\$\(cat \/tmp\/app\.pid\)"; kill -TERM "\$pid"; /,
       );
       expect(image.overrideCommand?.command.at(-1)).toBe(command);
+      // Its context is only what its Dockerfile copies, so only an edit there rebuilds it.
+      const ignores = (image.BuildDetails as { contextIgnores?: { patterns?: string[] }[] })
+        .contextIgnores;
+      const only = ignores?.find((i) => i.patterns?.[0] === '**')?.patterns?.slice(1);
+      expect(only).toEqual(BUILD_INPUTS[name]!.map((path) => `!${path}`));
       // Images wait for the generated contracts and for Temporal.
       expect(manifest.ResourceDependencies).toEqual(expect.arrayContaining(['protos', 'temporal']));
       // The chart as rendered for kind: Tilt's image replaces the :dev tag, the kubelet never pulls.
@@ -269,6 +306,9 @@ describe('Tiltfile (real tilt)', () => {
       expect(script).toMatch(new RegExp(`echo "\\$ref" > ${build.outputsImageRefTo ?? '-'}$`));
       // Not pushed anywhere: there is no registry.
       expect(build.outputMode).toBe('local-docker-and-remote');
+      // Rebuilt when what its Dockerfile copies changes, not on any edit in the repository.
+      const deps = (build as { Deps?: readonly string[] }).Deps ?? [];
+      expect(deps.map((d) => relative(PROJECT_ROOT, d))).toEqual(BUILD_INPUTS[name]);
       expect(manifest.DeployTarget.yaml).toMatch(/namespace: tilt-ns\n/);
       expect(manifest.DeployTarget.portForwardTemplateSpec ?? undefined).toBeUndefined();
     }
