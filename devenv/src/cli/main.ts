@@ -35,6 +35,18 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./service-control-command.js')).startCommand,
     summary: 'start stopped services of the running stack again',
   },
+  kill: {
+    importCommand: async () => (await import('./signal-command.js')).killCommand,
+    summary: 'send a signal (SIGKILL unless -s) to running services; a kill stays down',
+  },
+  pause: {
+    importCommand: async () => (await import('./signal-command.js')).pauseCommand,
+    summary: 'freeze running services (SIGSTOP, docker pause); their probes wait',
+  },
+  unpause: {
+    importCommand: async () => (await import('./signal-command.js')).unpauseCommand,
+    summary: 'let paused services run again',
+  },
   scale: {
     importCommand: async () => (await import('./scale-command.js')).scaleCommand,
     summary: 'run N replicas of services of the running stack (SERVICE=N…)',

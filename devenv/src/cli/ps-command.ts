@@ -54,8 +54,10 @@ export async function psCommand(args: readonly string[], ctx: CommandContext): P
   for (const name of state.order) {
     const s = state.services[name]!;
     const uptime = s.startedAt && s.pid ? `${Math.round((now - s.startedAt) / 1000)}s` : '-';
+    // Older snapshots lack the field.
+    const phase = s.paused === true ? 'paused' : s.phase;
     ctx.out(
-      `${name.padEnd(width)}  ${s.phase.padEnd(11)}  ${String(s.pid ?? '-').padEnd(7)}  ${String(s.restarts).padEnd(8)}  ${uptime}${s.reason ? `  ${s.reason}` : ''}`,
+      `${name.padEnd(width)}  ${phase.padEnd(11)}  ${String(s.pid ?? '-').padEnd(7)}  ${String(s.restarts).padEnd(8)}  ${uptime}${s.reason ? `  ${s.reason}` : ''}`,
     );
   }
   return 0;

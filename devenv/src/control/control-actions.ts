@@ -184,7 +184,7 @@ function listServices(target: ControlTarget): ServiceList {
     project: target.projectName,
     services: state.order.map((name) => {
       const s = state.services[name]!;
-      return { name, phase: s.phase, pid: s.pid ?? null, restarts: s.restarts };
+      return { name, phase: s.phase, pid: s.pid ?? null, restarts: s.restarts, paused: s.paused };
     }),
   };
 }

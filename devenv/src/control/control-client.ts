@@ -67,14 +67,17 @@ export function requestAction(
 /** POST /services/{kill|pause|unpause}: answers once each service was signalled. */
 export function requestSignal(
   path: string,
-  request: Omit<SignalRequest, 'kind'>,
+  request: SignalRequest,
   answerTimeoutMs = 60_000,
 ): Promise<Result<SignalAnswer, ControlClientFailure>> {
-  const { action, ...body } = request;
+  const body = {
+    services: request.services,
+    ...(request.action === 'kill' ? { signal: request.signal } : {}),
+  };
   return exchange(
     path,
     'POST',
-    `/services/${action}`,
+    `/services/${request.action}`,
     JSON.stringify(body),
     signalAnswerSchema,
     answerTimeoutMs,

@@ -263,6 +263,8 @@ export const serviceListSchema = z.object({
       phase: z.string(),
       pid: z.number().nullable(),
       restarts: z.number(),
+      /** `devenv pause`d; absent from a devenv older than `devenv pause`. */
+      paused: z.boolean().optional(),
     }),
   ),
 });
