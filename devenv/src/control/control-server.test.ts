@@ -129,7 +129,9 @@ describe('control server', () => {
       ok: true,
       value: {
         project: 'test',
-        services: [{ name: 'api', phase: 'healthy', pid: expect.any(Number), restarts: 0 }],
+        services: [
+          { name: 'api', phase: 'healthy', pid: expect.any(Number), restarts: 0, paused: false },
+        ],
       },
     });
     await server.close();
