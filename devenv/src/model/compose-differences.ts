@@ -78,30 +78,43 @@ export const COMPOSE_DIFFERENCES = {
     compose: 'names a container `container_name`, else `<project>-<service>-<n>`',
     devenv:
       'names it `<project>-<service>-<session>`; `container_name` is checked (the Engine’s rule) ' +
-      'but not applied',
+      'and is an alias on the project network, so other containers still reach it by that name',
     reason:
       'two devenv sessions, or a session and a killed one’s leftovers, never collide, and devenv ' +
       'finds its own containers by their labels',
   },
   'project-network': {
     compose:
-      'puts a service on the project’s `default` network and the networks it names, with aliases',
+      'puts a service on the project’s `default` network and the networks it names, each with ' +
+      'its aliases; services on different networks cannot reach each other',
     devenv:
-      'puts every container on one network, `<project>_devenv`, under its service name; a ' +
-      'service’s `networks` are not applied yet',
+      'puts every container on one network, `<project>_devenv`, under its service name, its ' +
+      '`networks:` aliases (of every network it names), its `container_name` and its `hostname`; ' +
+      'named networks are not created, so nothing isolates them from each other',
     reason:
-      'service-to-service names are what a development stack needs; named networks are not ' +
+      'service-to-service names are what a development stack needs; per-network isolation is not ' +
       'implemented yet (docs/compose-keys.md, “Accepted, not applied”)',
   },
   'accepted-not-applied': {
     compose:
-      'applies resource limits, kernel settings, secrets, configs, labels and the other ' +
-      'container options',
+      'applies every container option: device and GPU requests, blkio, CPU periods and quotas, ' +
+      '`cgroup`, `userns_mode`, `volumes_from`, `platform`, `mac_address`, …',
     devenv:
       'loads them, checks their keys and prints them in `devenv config`, but the docker runtime ' +
-      'does not apply them yet (the list is in docs/compose-keys.md)',
+      'does not apply these yet (the list is in docs/compose-keys.md); the common ones (limits, ' +
+      '`shm_size`, `extra_hosts`, `stop_signal`, secrets, …) it applies',
     reason:
       'a project that uses them still runs under devenv; each is applied when a project needs it',
+  },
+  'container-option-values': {
+    compose:
+      'loads a negative `cpus` or `cpu_shares` or `shm_size`, a ulimit whose soft limit is above ' +
+      'its hard one, a bad `expose` port, a relative `tmpfs` path or unknown device permissions; ' +
+      'the Engine refuses them when it creates the container',
+    devenv: 'loading fails, positioned at the value, with a hint',
+    reason: 'a mistyped value is best found where it is written, not when a container is created',
+    rejects:
+      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode)/,
   },
   'logging-files': {
     compose:

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readContainerOptions, type ContainerOptions } from './container-options.js';
 import { modeOf, readFileMounts, type FileMount } from './container-files.js';
 import { formatDiagnostic } from '../diagnostic.js';
+import { explainedRejection } from './compose-differences.js';
 import { parseStack } from './load-stack.js';
 import type { Problem } from './problem.js';
 
@@ -223,6 +224,21 @@ describe('container options, as compose-go reads them', () => {
     const { problems } = read(service);
     expect(problems.map((p) => p.message)).toEqual([message]);
     expect(problems[0]?.hint).toBeTruthy();
+  });
+
+  it.each<Record<string, unknown>>([
+    { cpus: -1 },
+    { cpu_shares: -3 },
+    { shm_size: -5 },
+    { ulimits: { nofile: { soft: 2048, hard: 1024 } } },
+    { expose: ['70000'] },
+    { tmpfs: ['run'] },
+    { devices: ['/dev/a:/dev/b:xyz'] },
+    { deploy: { resources: { limits: { cpus: '-1' } } } },
+  ])('explains refusing %j, which compose-go loads, as a listed difference', (service) => {
+    const { problems } = read(service);
+    expect(problems).toHaveLength(1);
+    expect(explainedRejection(problems.map((p) => p.message))).toBe('container-option-values');
   });
 
   it('leaves values that do not cast to value-checks (one message, not two)', () => {
