@@ -18,7 +18,12 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { workerConfigFrom } from './config.js';
 import { workerReloadClient, type WorkerReloadClient } from './worker-reload-client.js';
-import { replayOptions, WORKFLOWS_PATH } from './worker-setup.js';
+import {
+  bundleWorkflows,
+  cachedBundleWorkflows,
+  replayOptions,
+  WORKFLOWS_PATH,
+} from './worker-setup.js';
 import { bundleCodeSha256 } from './workflow-bundle-cache.js';
 
 interface Violation {
@@ -75,7 +80,11 @@ async function main(): Promise<number> {
   }
   // Warm up before the first request: load webpack and bundle once (the cache keeps the result
   // for the worker too), so even the first check after a save is a warm one.
-  await replayOptions('determinism-guard', workflows).catch(() => undefined);
+  // A hit of the disk cache leaves webpack's kept cache empty (kept-webpack-cache.ts): one run
+  // fills it, so the first save's bundle rebuilds only what changed.
+  const warm = await cachedBundleWorkflows({ workflowsPath: workflows }).catch(() => undefined);
+  if (warm?.outcome.kind === 'hit')
+    await bundleWorkflows({ workflowsPath: workflows }).catch(() => undefined);
   for await (const request of createInterface({ input: process.stdin })) {
     if (request.trim() === '') continue;
     process.stdout.write(`${(await check()).line}\n`);
