@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { EngineController } from '../engine/engine-controller.js';
 import type { RunStack } from '../model/replicas.js';
@@ -10,6 +11,7 @@ import {
   withSessionToken,
 } from '../session/session-secret.js';
 import type { CommandContext } from './command.js';
+import { abortOnExit, exitStatusOf, watchForEnd } from './up/abort-on-exit.js';
 import { stateDirOf } from './stack-options.js';
 import { loadUpStack } from './up/cached-stack.js';
 import { ciRun } from './up/ci-run.js';
@@ -36,6 +38,11 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const loaded = await loadUpStack(options, ctx);
   if (!loaded) return 2;
   const { stack, versions } = loaded;
+  const exitCodeFrom = exitCodeInstance(options, stack);
+  if (exitCodeFrom === null) {
+    ctx.err(`devenv: --exit-code-from ${options.exitCodeFrom}: no such service in this run`);
+    return 2;
+  }
   if (options.detach !== undefined) {
     const target = options.detach;
     const stateDir = stateDirOf(stack, ctx);
@@ -65,7 +72,18 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const teardown = teardownSteps();
   teardown.afterStop(() => started.bus.close());
   teardown.afterStop(() => removeSessionSecret(stateDir));
-  return supervise(started, { options, ctx, stateDir, teardown, versions });
+  const code = await supervise(started, { options, ctx, stateDir, teardown, versions });
+  // Compose's --exit-code-from: that service's status once everything has stopped.
+  const last = exitCodeFrom && started.engine.getState().services[exitCodeFrom]?.lastExit;
+  return last ? exitStatusOf(last, constants.signals) : code;
+}
+
+/** `--exit-code-from`'s instance (a replicated service's first replica); null: not in the run. */
+function exitCodeInstance(options: UpOptions, stack: RunStack): string | undefined | null {
+  const name = options.exitCodeFrom;
+  if (name === undefined) return undefined;
+  if (stack.services[name] !== undefined) return name;
+  return stack.services[`${name}-1`] !== undefined ? `${name}-1` : null;
 }
 
 /**
@@ -91,7 +109,8 @@ async function supervise(
   const { engine, bus } = started;
   const { options, ctx, stateDir, teardown } = run;
   // On a terminal (and not --ci/--json) the TUI renders instead of the line reporter.
-  const interactive = ctx.stdout.isTTY === true && !options.ci && !options.json;
+  const interactive =
+    ctx.stdout.isTTY === true && !options.ci && !options.json && options.abortOn === undefined;
   const reporter = startReporter(engine, bus, options, ctx, interactive);
   const snapshot = startSnapshot(engine, bus, stateDir);
   const stopRequest = watchForStop(ctx, reporter, sessionPath(stateDir));
@@ -101,6 +120,8 @@ async function supervise(
   try {
     // From here on services run: whatever happens next (a throw in the TUI, the watcher, the
     // control socket, or a fault anywhere in devenv), the teardown below stops every one of them.
+    // Watched from before the first start: a one-shot task may end at once.
+    const ended = options.abortOn && watchForEnd(engine, options.abortOn);
     engine.begin();
     // What follows loads modules the first spawn does not need: it comes after that spawn.
     await firstServiceActedOn(engine);
@@ -110,7 +131,11 @@ async function supervise(
     if (control) teardown.afterStop(() => control.close());
     if (options.ci)
       code = await ciRun({ engine, reporter, stopRequest, timeoutMs: options.timeoutMs });
-    else if (interactive)
+    else if (ended && options.abortOn) {
+      const outcome = await abortOnExit({ ended, reporter, stopRequest, on: options.abortOn });
+      if ('service' in outcome) code = exitStatusOf(outcome.exit, constants.signals);
+      else code = outcome.kind === 'fault' ? 1 : 0;
+    } else if (interactive)
       code = await runTui({
         engine,
         bus,

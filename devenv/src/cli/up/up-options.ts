@@ -3,6 +3,7 @@ import { metricsPortFrom } from '../../metrics/metrics-endpoint.js';
 import { parseCommandArgs } from '../args.js';
 import type { CommandContext } from '../command.js';
 import { STACK_FLAGS, STACK_FLAGS_USAGE } from '../stack-options.js';
+import type { AbortOn } from './abort-on-exit.js';
 import { UsageError } from '../usage-error.js';
 import type { DetachTarget } from './detach-progress.js';
 
@@ -24,6 +25,13 @@ Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .d
       --scale SERVICE=N    run N replicas of SERVICE (repeatable; 0 runs none), over scale:
       --no-deps            only the services named, not what they depend on (taken to run
                            elsewhere: they are not waited for)
+      --abort-on-container-exit     stop everything when a service's run ends by itself
+                           (exits, or a crash); exit with its status
+      --abort-on-container-failure  the same, only for an exit that is not clean
+      --exit-code-from SERVICE      exit with SERVICE's status (implies
+                           --abort-on-container-exit)
+      --build, --force-recreate, --remove-orphans  accepted for Compose's sake: devenv
+                           always builds (from the cache), starts afresh and reaps leftovers
 ${STACK_FLAGS_USAGE}
 
 Environment: LOKI_URL ships every log line to that Loki (also on when the run has a loki
@@ -48,6 +56,12 @@ const UP_FLAGS = {
   'no-watch': { type: 'boolean' },
   scale: { type: 'string', multiple: true },
   'no-deps': { type: 'boolean' },
+  'abort-on-container-exit': { type: 'boolean' },
+  'abort-on-container-failure': { type: 'boolean' },
+  'exit-code-from': { type: 'string' },
+  build: { type: 'boolean' },
+  'force-recreate': { type: 'boolean' },
+  'remove-orphans': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -74,6 +88,10 @@ export interface UpOptions {
   readonly noDeps: boolean;
   /** `--scale SERVICE=N`: replicas per service, over the file's `scale` / `deploy.replicas`. */
   readonly scale: Readonly<Record<string, number>>;
+  /** `--abort-on-container-exit|failure` (`--exit-code-from` implies exit): stop when a run ends. */
+  readonly abortOn: AbortOn | undefined;
+  /** `--exit-code-from SERVICE`: the exit status is that service's. */
+  readonly exitCodeFrom: string | undefined;
 }
 
 export function parseUpOptions(args: readonly string[], ctx: CommandContext): UpOptions {
@@ -87,6 +105,7 @@ export function parseUpOptions(args: readonly string[], ctx: CommandContext): Up
       `--ci stops the stack when it is ready; ${values.wait === true ? '--wait' : '-d'} leaves it running: pick one`,
       UP_USAGE,
     );
+  const abortOn = abortOnFlags(values, ci, detach !== undefined);
   return {
     values,
     services: positionals,
@@ -102,7 +121,30 @@ export function parseUpOptions(args: readonly string[], ctx: CommandContext): Up
     metricsPort: metricsPort.value,
     scale: parseScaleFlags(values.scale ?? [], UP_USAGE),
     noDeps: values['no-deps'] === true,
+    abortOn,
+    exitCodeFrom: values['exit-code-from'],
   };
+}
+
+function abortOnFlags(values: UpFlagValues, ci: boolean, detach: boolean): AbortOn | undefined {
+  const on =
+    values['abort-on-container-exit'] === true || values['exit-code-from'] !== undefined
+      ? 'exit'
+      : values['abort-on-container-failure'] === true
+        ? 'failure'
+        : undefined;
+  if (on === undefined) return undefined;
+  if (values['abort-on-container-failure'] === true && values['abort-on-container-exit'] === true)
+    throw new UsageError(
+      '--abort-on-container-exit and --abort-on-container-failure: pick one',
+      UP_USAGE,
+    );
+  if (ci || detach)
+    throw new UsageError(
+      `--abort-on-container-${on} stops the stack when a service ends; ${ci ? '--ci' : '-d/--wait'} cannot go with it`,
+      UP_USAGE,
+    );
+  return on;
 }
 
 /** `SERVICE=N` pairs (`--scale`, `devenv scale`); N a whole number, 0 included, as in Compose. */
