@@ -3,6 +3,7 @@ import { lazyDockerReaper } from '../runtime/lazy-reaper.js';
 import { reapSession, sessionOwnerAlive } from '../session/reap.js';
 import { readSession, removeSession, sessionPath } from '../session/session-file.js';
 import { parseCommandArgs } from './args.js';
+import type { Stack } from '../model/stack.js';
 import type { CommandContext } from './command.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE, stateDirOf } from './stack-options.js';
 
@@ -12,12 +13,19 @@ Stops the stack: asks the running devenv to stop everything (as Ctrl-C would), o
 devenv is gone, kills what it left behind.
 
       --timeout SECONDS    how long to wait for a running devenv to finish (default 60)
+  -v, --volumes            then remove the named volumes the file declares (not external
+                           ones) from the Docker Engine; native services' data in .devenv/ is kept
 ${STACK_FLAGS_USAGE}`;
 
 export async function downCommand(args: readonly string[], ctx: CommandContext): Promise<number> {
   const { values } = parseCommandArgs(
     args,
-    { ...STACK_FLAGS, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      ...STACK_FLAGS,
+      timeout: { type: 'string' },
+      volumes: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
     DOWN_USAGE,
   );
   if (values.help) {
@@ -26,6 +34,18 @@ export async function downCommand(args: readonly string[], ctx: CommandContext):
   }
   const stack = await loadStackFromFlags(values, ctx);
   if (!stack) return 2;
+  const code = await stopStack(stack, values.timeout, ctx);
+  if (code !== 0 || values.volumes !== true) return code;
+  const { removeVolumes } = await import('./down-volumes.js');
+  return removeVolumes(stack, ctx);
+}
+
+/** Stops what runs (the running devenv, or what a dead one left); the exit status. */
+async function stopStack(
+  stack: Stack,
+  timeout: string | undefined,
+  ctx: CommandContext,
+): Promise<number> {
   const path = sessionPath(stateDirOf(stack, ctx));
   const session = readSession(path);
   if (!session) {
@@ -43,11 +63,11 @@ export async function downCommand(args: readonly string[], ctx: CommandContext):
   if (outcome.kind === 'still-running') {
     ctx.out(`stopping devenv (pid ${outcome.pid})…`);
     process.kill(outcome.pid, 'SIGTERM');
-    const deadline = Date.now() + Number(values.timeout ?? 60) * 1000;
+    const deadline = Date.now() + Number(timeout ?? 60) * 1000;
     while (Date.now() < deadline && (await sessionOwnerAlive(session))) await sleep(100);
     if (await sessionOwnerAlive(session)) {
       ctx.err(
-        `devenv (pid ${outcome.pid}) is still stopping after ${values.timeout ?? 60} s; run \`devenv down\` again to wait, or kill -9 ${outcome.pid} and run it again to reap`,
+        `devenv (pid ${outcome.pid}) is still stopping after ${timeout ?? 60} s; run \`devenv down\` again to wait, or kill -9 ${outcome.pid} and run it again to reap`,
       );
       return 1;
     }
