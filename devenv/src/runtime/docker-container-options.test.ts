@@ -84,13 +84,16 @@ function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
 
 const sh = (script: string) => ['/bin/busybox', 'sh', '-c', script];
 
-function capture(): StartContext & { stdout(): string } {
+function capture(): StartContext & { stdout(): string; devenv(): string } {
   const chunks: Buffer[] = [];
+  const notes: Buffer[] = [];
   return {
     output: (stream, chunk) => {
       if (stream === 'stdout') chunks.push(chunk);
+      if (stream === 'devenv') notes.push(chunk);
     },
     stdout: () => Buffer.concat(chunks).toString('utf8'),
+    devenv: () => Buffer.concat(notes).toString('utf8'),
   };
 }
 
@@ -104,9 +107,9 @@ async function start(service: ServiceSpec, ctx: StartContext = capture()) {
 }
 
 /** Waits for the line the container prints last (`done`), and gives its whole output. */
-async function outputOf(ctx: ReturnType<typeof capture>): Promise<string> {
+async function outputOf(ctx: ReturnType<typeof capture>, last = 'done\n'): Promise<string> {
   await waitUntil('the container’s output', 30_000, () =>
-    ctx.stdout().includes('done\n') ? true : undefined,
+    ctx.stdout().includes(last) ? true : undefined,
   );
   return ctx.stdout();
 }
@@ -232,11 +235,38 @@ describe('docker runtime: Compose container options', () => {
     // The control: a name nobody has does not resolve, so "found" means something.
     expect(out).toContain('nosuchname=missing\n');
 
+    // A link to a service with no container here (native, or not started) is left out, said.
+    const orphan = capture();
+    await start(
+      spec('orphan', {
+        command: sh('echo done; exec /bin/busybox sleep 3600'),
+        container: { links: [{ service: 'absent', alias: 'gone' }] },
+      }),
+      orphan,
+    );
+    expect(orphan.devenv()).toContain(
+      `links: alias "gone" is not set: no container ${containerName(projectName, 'absent', sessionId)} runs in this session`,
+    );
+
     const { container } = await start(
       spec('sidecar', { container: { networkMode: { kind: 'service', service: 'db' } } }),
     );
     const db = await docker.getContainer(containerName(projectName, 'db', sessionId)).inspect();
     expect((await container.inspect()).HostConfig.NetworkMode).toBe(`container:${db.Id}`);
+  }, 90_000);
+
+  it('reads a tty: true container’s output as the terminal gives it, however short', async () => {
+    // Four bytes, "ok\r\n": shorter than a stdout/stderr frame's header, which a demultiplexer
+    // would wait for forever.
+    const ctx = capture();
+    await start(
+      spec('terminal', {
+        command: sh('echo ok; exec /bin/busybox sleep 3600'),
+        container: { tty: true },
+      }),
+      ctx,
+    );
+    expect(await outputOf(ctx, 'ok\r\n')).toMatch(/^ok\r$/m);
   }, 90_000);
 
   it("passes the Engine's own refusal through when privileged: true cannot start here", async () => {

@@ -91,11 +91,16 @@ export function networkModeOf(
   return { mode: mode.mode, onProjectNetwork: mode.mode === projectNetwork };
 }
 
-/** `links: [x:alias]` as the endpoint's links: `alias` reaches x's container from this one. */
+/**
+ * `links: [x:alias]` as the endpoint's links (`<x's container>:alias`): `alias` reaches x's
+ * container from this one. A link without an alias adds nothing: x's name resolves already.
+ */
 export function endpointLinks(options: ContainerOptions | undefined, scope: LabelScope): string[] {
-  return (options?.links ?? []).map(
-    (link) => `${containerName(scope.projectName, link.service, scope.sessionId)}:${link.alias}`,
-  );
+  return (options?.links ?? [])
+    .filter((link) => link.alias !== link.service)
+    .map(
+      (link) => `${containerName(scope.projectName, link.service, scope.sessionId)}:${link.alias}`,
+    );
 }
 
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

@@ -27,22 +27,26 @@ export function healthConfig(check: Healthcheck): Dockerode.HealthConfig {
   };
 }
 
-/**
- * The Engine's create request for a service. `fileSources`: the host file of each `spec.files`
- * entry (a written secret's under .devenv/; a `file:` one's own path when left out). Pure;
- * exported for testing.
- */
+/** What the runtime found out before the create request (docker.ts). */
+export interface CreateInputs {
+  /** The host file of each `spec.files` entry (a written one's under .devenv/); else `file:`'s. */
+  readonly fileSources?: readonly string[];
+  /** The endpoint links whose container runs; else every `links:` alias (endpointLinks). */
+  readonly links?: readonly string[];
+}
+
+/** The Engine's create request for a service. Pure; exported for testing. */
 export function containerCreateOptions(
   spec: ServiceSpec,
   image: string,
   scope: LabelScope,
   network: string,
-  fileSources: readonly string[] = [],
+  inputs: CreateInputs = {},
 ): Dockerode.ContainerCreateOptions {
+  const { fileSources = [], links = endpointLinks(spec.container, scope) } = inputs;
   const options = spec.container ?? {};
   const { exposed, bindings } = portsOf(spec);
   const { mode, onProjectNetwork } = networkModeOf(spec.container, scope, network);
-  const links = endpointLinks(spec.container, scope);
   return {
     name: containerName(scope.projectName, spec.name, scope.sessionId),
     Image: image,
@@ -80,7 +84,7 @@ export function containerCreateOptions(
             EndpointsConfig: {
               [network]: {
                 Aliases: aliasesOf(spec),
-                ...(links.length > 0 ? { Links: links } : {}),
+                ...(links.length > 0 ? { Links: [...links] } : {}),
               },
             },
           },

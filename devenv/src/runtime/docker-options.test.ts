@@ -176,7 +176,10 @@ describe('containerCreateOptions with the container options', () => {
           pid: { kind: 'mode', mode: 'host' },
           expose: [{ port: 5432, protocol: 'tcp' }],
           aliases: ['postgres', 'my-db'],
-          links: [{ service: 'cache', alias: 'redis' }],
+          links: [
+            { service: 'cache', alias: 'redis' },
+            { service: 'queue', alias: 'queue' },
+          ],
         },
         files: [
           {
@@ -191,7 +194,7 @@ describe('containerCreateOptions with the container options', () => {
       'shop-api:dev',
       scope,
       'shop_devenv',
-      ['/p/pw.txt', '/p/.devenv/secrets/s/api/1-config-c'],
+      { fileSources: ['/p/pw.txt', '/p/.devenv/secrets/s/api/1-config-c'] },
     );
     expect(options).toMatchObject({
       StopSignal: 'SIGINT',

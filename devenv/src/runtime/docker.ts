@@ -18,6 +18,7 @@ import { pingDockerEngine } from './docker-ping.js';
 import { containerCreateOptions } from './docker-create.js';
 import { projectNetwork } from './docker-network.js';
 import { writeServiceFiles } from './docker-files.js';
+import { presentLinks } from './docker-links.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, StartFailure } from './runtime.js';
 
@@ -167,7 +168,12 @@ async function runContainer(
 ): Promise<Result<Running, StartFailure>> {
   const volumes = await ensureVolumes(docker, spec, scope.projectName);
   if (!volumes.ok) return volumes;
-  const request = containerCreateOptions(spec, run.image, scope, run.network, run.fileSources);
+  const linked = await presentLinks(docker, spec, scope);
+  for (const note of linked.notes) ctx.output('devenv', Buffer.from(`${note}\n`));
+  const request = containerCreateOptions(spec, run.image, scope, run.network, {
+    fileSources: run.fileSources,
+    links: linked.links,
+  });
   const created = await createContainer(docker, request, scope);
   if (!created.ok) return created;
   const container = created.value;
