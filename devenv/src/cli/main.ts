@@ -47,6 +47,10 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./signal-command.js')).unpauseCommand,
     summary: 'let paused services run again',
   },
+  wait: {
+    importCommand: async () => (await import('./wait-command.js')).waitCommand,
+    summary: 'block until services exit; print their status codes (--down-project)',
+  },
   scale: {
     importCommand: async () => (await import('./scale-command.js')).scaleCommand,
     summary: 'run N replicas of services of the running stack (SERVICE=N…)',

@@ -144,6 +144,25 @@ describe('devenv kill|pause|unpause against a running stack', () => {
       .toMatchObject({ phase: 'healthy', restarts: before.restarts + 1 });
   });
 
+  it('wait blocks until the run ends and prints its status code as a container reports it', async () => {
+    let answered = false;
+    const waiting = devenv(dir, 'wait', '-f', 'compose.yaml', 'web').finally(
+      () => (answered = true),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(answered).toBe(false);
+    // web's stop_signal: the run ends for good.
+    const { code } = await devenv(dir, 'kill', '-f', 'compose.yaml', '-s', 'SIGTERM', 'web');
+    expect(code).toBe(0);
+    expect(await waiting).toMatchObject({ code: 143, stdout: 'web exited with status code 143\n' });
+    // Not running: at once, with how its last run ended.
+    expect(await devenv(dir, 'wait', '-f', 'compose.yaml', 'web')).toMatchObject({
+      code: 143,
+      stdout: 'web exited with status code 143\n',
+    });
+    expect(ps()['web']).toMatchObject({ phase: 'stopped' });
+  });
+
   it('kill (SIGKILL) of a restart: always service leaves it down until started', async () => {
     const { code, stdout } = await devenv(dir, 'kill', '-f', 'compose.yaml', 'plain');
     expect(code).toBe(0);

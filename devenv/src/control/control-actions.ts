@@ -19,6 +19,8 @@ import type {
 import type { ScaleAnswer, ScaleRequest } from './scale-protocol.js';
 import { signalServices } from './signal-actions.js';
 import type { SignalAnswer, SignalRequest } from './signal-protocol.js';
+import { waitForExits } from './wait-actions.js';
+import type { WaitAnswer, WaitRequest } from './wait-protocol.js';
 import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
 
 /** What the control socket may read and do: the supervisor of `devenv up` provides it. */
@@ -62,6 +64,8 @@ export interface ControlActions {
   execTarget(service: string): Result<ExecTarget, ActProblem & { reason: 'unknown-service' }>;
   scale(request: ScaleRequest): Promise<Result<ScaleAnswer, ScaleProblem>>;
   signal(request: SignalRequest): Promise<Result<SignalAnswer, ActProblem>>;
+  /** `devenv wait`: answers once every named service's run has ended. */
+  wait(request: WaitRequest): Promise<Result<WaitAnswer, ActProblem>>;
 }
 
 export type ScaleProblem =
@@ -92,16 +96,15 @@ export function createControlActions(target: ControlTarget): ControlActions {
     },
     scale: (request) => scaleService(target, oneAtATime, request),
     signal: async (request) => {
-      const state = target.store.getState();
-      if (state.shuttingDown) return err({ reason: 'shutting-down' });
-      const named = replicasOf(target, state, request.services);
-      const unknown = named.filter((name) => !Object.hasOwn(state.services, name));
-      if (unknown.length > 0)
-        return err({ reason: 'unknown-service', unknown, services: state.order });
-      const order = state.order.filter((name) => named.includes(name));
-      const answer = await oneAtATime(() => signalServices(target, order, request));
+      const order = instancesNamed(target, request.services);
+      if (!order.ok) return order;
+      const answer = await oneAtATime(() => signalServices(target, order.value, request));
       target.settled?.();
       return ok(answer);
+    },
+    wait: async (request) => {
+      const order = instancesNamed(target, request.services);
+      return order.ok ? ok(await waitForExits(target.store, order.value)) : order;
     },
     act: async (request) => {
       const state = target.store.getState();
@@ -130,6 +133,19 @@ export function createControlActions(target: ControlTarget): ControlActions {
 }
 
 type Snapshot = ReadonlyMap<string, ServiceState>;
+
+/** The running stack's instances the names stand for, in start order; or why not. */
+function instancesNamed(
+  target: ControlTarget,
+  names: readonly string[],
+): Result<readonly string[], ActProblem> {
+  const state = target.store.getState();
+  if (state.shuttingDown) return err({ reason: 'shutting-down' });
+  const named = replicasOf(target, state, names);
+  const unknown = named.filter((name) => !Object.hasOwn(state.services, name));
+  if (unknown.length > 0) return err({ reason: 'unknown-service', unknown, services: state.order });
+  return ok(state.order.filter((name) => named.includes(name)));
+}
 
 /** The names as given, a replicated service's name standing for all its replicas. */
 function replicasOf(

@@ -13,6 +13,7 @@ import {
 } from './protocol.js';
 import { scaleAnswerSchema, type ScaleAnswer, type ScaleRequest } from './scale-protocol.js';
 import { signalAnswerSchema, type SignalAnswer, type SignalRequest } from './signal-protocol.js';
+import { waitAnswerSchema, type WaitAnswer } from './wait-protocol.js';
 
 export type ControlClientFailure =
   /** Nothing listens on the socket (ENOENT, ECONNREFUSED): no devenv, or one that was killed. */
@@ -81,6 +82,22 @@ export function requestSignal(
     JSON.stringify(body),
     signalAnswerSchema,
     answerTimeoutMs,
+  );
+}
+
+/** POST /services/wait: answers once every named service's run has ended; no time limit. */
+export function requestWait(
+  path: string,
+  services: readonly string[],
+): Promise<Result<WaitAnswer, ControlClientFailure>> {
+  return exchange(
+    path,
+    'POST',
+    '/services/wait',
+    JSON.stringify({ services }),
+    waitAnswerSchema,
+    // setTimeout's largest delay (~24.8 days): in effect, none.
+    2 ** 31 - 1,
   );
 }
 

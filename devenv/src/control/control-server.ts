@@ -135,15 +135,12 @@ async function serve(
     else answer(response, 400, { error: scaled.error.message });
     return;
   }
-  if (parsed.value.kind === 'signal') {
-    const signalled = await actions.signal(parsed.value);
-    if (signalled.ok) answer(response, 200, signalled.value);
-    else if (signalled.error.reason === 'shutting-down')
-      answer(response, 503, { error: 'devenv is stopping the stack' });
-    else answer(response, 404, unknownServiceAnswer(signalled.error));
-    return;
-  }
-  const done = await actions.act(parsed.value);
+  const asked = parsed.value;
+  const done = await (asked.kind === 'signal'
+    ? actions.signal(asked)
+    : asked.kind === 'wait'
+      ? actions.wait(asked)
+      : actions.act(asked));
   if (done.ok) answer(response, 200, done.value);
   else if (done.error.reason === 'shutting-down')
     answer(response, 503, { error: 'devenv is stopping the stack' });

@@ -12,7 +12,7 @@ const RUNS = { numRuns: 2000, seed: 25 };
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'TRACE', ''];
 const PATHS = [
   '/services',
-  ...[...CONTROL_ACTIONS, ...SIGNAL_ACTIONS].map((a) => `/services/${a}`),
+  ...[...CONTROL_ACTIONS, ...SIGNAL_ACTIONS, 'wait'].map((a) => `/services/${a}`),
   '/services/',
   '/services/restart/',
   '/services//restart',

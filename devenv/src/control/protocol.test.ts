@@ -44,7 +44,7 @@ describe('parseControlRequest', () => {
       'an unknown action',
       { url: '/services/freeze' },
       404,
-      'no action "freeze"; actions: restart, stop, start, kill, pause, unpause',
+      'no action "freeze"; actions: restart, stop, start, kill, pause, unpause, wait',
     ],
     [
       'a GET of an action',
@@ -144,6 +144,17 @@ describe('parseControlRequest: kill, pause, unpause', () => {
         ok: true,
         value: { signal: 'SIGHUP' },
       });
+  });
+
+  it('reads a wait', () => {
+    expect(post('/services/wait', '{"services":["job","job","db"]}')).toEqual({
+      ok: true,
+      value: { kind: 'wait', services: ['job', 'db'] },
+    });
+    expect(post('/services/wait', '{"services":["job"],"timeoutMs":5}')).toMatchObject({
+      ok: false,
+      error: { status: 400, message: 'unknown field "timeoutMs"; fields: services' },
+    });
   });
 
   it('reads a pause and an unpause', () => {

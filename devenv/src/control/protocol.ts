@@ -7,6 +7,7 @@ import {
   SIGNAL_ACTIONS,
   type SignalRequest,
 } from './signal-protocol.js';
+import { parseWaitRequest, type WaitRequest } from './wait-protocol.js';
 
 /**
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
@@ -20,6 +21,7 @@ import {
  *                                         503 devenv is stopping; each with {"error": "…"}
  *   POST /services/{kill|pause|unpause} {"services": ["worker"], "signal": "SIGHUP"}
  *                                       → 200 SignalAnswer (signal-protocol.ts)
+ *   POST /services/wait  {"services": ["migrate"]} → 200 WaitAnswer (wait-protocol.ts)
  *
  * Try it: curl --unix-socket .devenv/control.sock -d '{"services":["worker"]}' http://devenv/services/restart
  */
@@ -37,6 +39,7 @@ export type ControlRequest =
   | { readonly kind: 'list' }
   | ScaleRequest
   | SignalRequest
+  | WaitRequest
   | { readonly kind: 'exec-target'; readonly service: string }
   | {
       readonly kind: 'act';
@@ -59,7 +62,7 @@ export interface RequestProblem {
 
 const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
 const EXAMPLE = '{"services":["worker"]}';
-const ALL_ACTIONS = [...CONTROL_ACTIONS, ...SIGNAL_ACTIONS];
+const ALL_ACTIONS = [...CONTROL_ACTIONS, ...SIGNAL_ACTIONS, 'wait'];
 const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${ALL_ACTIONS.join('|')}, POST /scale`;
 
 /** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
@@ -84,10 +87,12 @@ export function parseControlRequest(raw: {
   const action = /^\/services\/([^/]+)$/.exec(path)?.[1];
   if (action === undefined)
     return err({ status: 404, message: `no endpoint ${clip(path)}; endpoints: ${ENDPOINTS}` });
-  if (isSignalAction(action)) {
+  if (isSignalAction(action) || action === 'wait') {
     if (Buffer.byteLength(raw.body) > MAX_BODY_BYTES)
       return err({ status: 413, message: `the body is over ${MAX_BODY_BYTES} bytes` });
-    return parseSignalRequest(raw.method, action, raw.body);
+    return action === 'wait'
+      ? parseWaitRequest(raw.method, raw.body)
+      : parseSignalRequest(raw.method, action, raw.body);
   }
   if (!isAction(action))
     return err({

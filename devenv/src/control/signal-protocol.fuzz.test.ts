@@ -5,7 +5,7 @@ import { parseControlRequest } from './protocol.js';
 import { SIGNAL_ACTIONS } from './signal-protocol.js';
 
 /**
- * POST /services/{kill|pause|unpause} against arbitrary bodies: the parser never throws, refuses
+ * POST /services/{kill|pause|unpause|wait} against arbitrary bodies: the parser never throws, refuses
  * with a 400 that names the field, and reads back exactly what a well-formed request says. The
  * expected signal is worked out here from the system's signal table, not by the parser's code.
  */
@@ -57,10 +57,10 @@ function expectedSignal(raw: unknown): string | undefined {
     : undefined;
 }
 
-describe('kill, pause and unpause requests under fuzzing', () => {
+describe('kill, pause, unpause and wait requests under fuzzing', () => {
   it('accept exactly the well-formed bodies, and read back what they say', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SIGNAL_ACTIONS), body, (action, fields) => {
+      fc.property(fc.constantFrom(...SIGNAL_ACTIONS, 'wait'), body, (action, fields) => {
         const parsed = parseControlRequest({
           method: 'POST',
           url: `/services/${action}`,
@@ -86,9 +86,11 @@ describe('kill, pause and unpause requests under fuzzing', () => {
         }
         const names = [...new Set(services as string[])];
         expect(parsed.value).toEqual(
-          action === 'kill'
-            ? { kind: 'signal', action, services: names, signal }
-            : { kind: 'signal', action, services: names },
+          action === 'wait'
+            ? { kind: 'wait', services: names }
+            : action === 'kill'
+              ? { kind: 'signal', action, services: names, signal }
+              : { kind: 'signal', action, services: names },
         );
       }),
       RUNS,

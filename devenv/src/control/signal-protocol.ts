@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { err, ok, type Result } from '../../shared/result.js';
 import { parseKillSignal } from '../runtime/signal-names.js';
-import { parseBodyObject, type RequestProblem } from './protocol.js';
+import type { RequestProblem } from './protocol.js';
+import { parseServiceNames } from './wait-protocol.js';
 
 /**
  * `devenv kill|pause|unpause` on the control socket (protocol.ts):
@@ -44,17 +45,11 @@ export function parseSignalRequest(
     });
   const bad = (message: string) => err({ status: 400 as const, message });
   const known = action === 'kill' ? ['services', 'signal'] : ['services'];
-  const fields = parseBodyObject(body, known, EXAMPLE);
-  if (!fields.ok) return bad(fields.error);
-  const services = Object.hasOwn(fields.value, 'services') ? fields.value['services'] : undefined;
-  if (!Array.isArray(services) || services.length === 0)
-    return bad(`"services" must name at least one service, as in ${EXAMPLE}`);
-  const badIndex = services.findIndex((s) => typeof s !== 'string' || s.length === 0);
-  if (badIndex >= 0)
-    return bad(`"services"[${badIndex}] must be a service name (a non-empty string)`);
-  const names = [...new Set(services as string[])];
+  const parsed = parseServiceNames(body, known, EXAMPLE);
+  if (!parsed.ok) return parsed;
+  const { names, fields } = parsed.value;
   if (action !== 'kill') return ok({ kind: 'signal', action, services: names });
-  const raw = Object.hasOwn(fields.value, 'signal') ? fields.value['signal'] : 'SIGKILL';
+  const raw = Object.hasOwn(fields, 'signal') ? fields['signal'] : 'SIGKILL';
   if (typeof raw !== 'string' && typeof raw !== 'number')
     return bad(`"signal" must be a signal name or number, such as "SIGHUP"`);
   const signal = parseKillSignal(String(raw));
