@@ -5,6 +5,8 @@ import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
+import { formatDiagnostic } from '../diagnostic.js';
+import { parseStack } from '../model/load-stack.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { dockerRuntime } from './docker.js';
 import { containerName } from './docker-labels.js';
@@ -189,6 +191,41 @@ describe('docker runtime: Compose container options', () => {
       CapDrop: ['MKNOD'],
     });
     expect(info.Config.Labels).toMatchObject({ team: 'data', 'dev.devenv.project': projectName });
+  }, 90_000);
+
+  it('runs a Compose file’s options as loaded: the model’s spec reaches the Engine whole', async () => {
+    const text = [
+      'services:',
+      '  db:',
+      `    image: ${tag}`,
+      '    build: .',
+      '    stop_signal: SIGUSR1',
+      '    shm_size: 32m',
+      '    extra_hosts: [host.docker.internal:host-gateway]',
+      '    labels: {team: data}',
+      '    networks: {back: {aliases: [database]}}',
+      '    secrets: [db_password]',
+      '    configs: [{source: app, target: /etc/app.conf, mode: 0440}]',
+      '    command: [/bin/busybox, sh, -c, "/bin/busybox cat /run/secrets/db_password /etc/app.conf; echo; echo done; exec /bin/busybox sleep 3600"]',
+      'networks: {back: {}}',
+      'secrets: {db_password: {file: ./db-password.txt}}',
+      'configs: {app: {content: " level=info"}}',
+      '',
+    ].join('\n');
+    const loaded = parseStack([{ file: 'compose.yaml', text }], { projectDir: context, env: {} });
+    if (!loaded.ok) throw new Error(loaded.error.map((d) => formatDiagnostic(d)).join('\n'));
+    const ctx = capture();
+    const { container } = await start(loaded.value.services['db']!, ctx);
+    expect(await outputOf(ctx)).toContain('from-a-file level=info\n');
+    const info = await container.inspect();
+    expect(info.Config).toMatchObject({ StopSignal: 'SIGUSR1' });
+    expect(info.HostConfig).toMatchObject({
+      ShmSize: 32 * 2 ** 20,
+      ExtraHosts: ['host.docker.internal:host-gateway'],
+    });
+    expect(info.Config.Labels).toMatchObject({ team: 'data' });
+    const network = Object.values(info.NetworkSettings.Networks)[0];
+    expect(network?.Aliases).toEqual(expect.arrayContaining(['db', 'database']));
   }, 90_000);
 
   it('stops the container with its stop_signal', async () => {
