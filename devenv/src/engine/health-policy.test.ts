@@ -10,6 +10,7 @@ import {
   QUICK_STARTING_PROBE_MS,
   repeatsLastPass,
   startingWaitMs,
+  untilNextBeat,
 } from './health-policy.js';
 import { initialServiceState, type ServiceState } from './service-state.js';
 
@@ -112,7 +113,7 @@ describe('afterProbe: when to ask again', () => {
     expect(next).toMatchObject({ kind: 'probe-again', waitMs: 10 });
   });
 
-  it('once ready: every period', () => {
+  it('once ready: on the period’s next beat', () => {
     const next = afterProbe(
       firstProbeCadence,
       service({ phase: 'healthy', readyAt: 1 }),
@@ -120,7 +121,17 @@ describe('afterProbe: when to ask again', () => {
       okAnswer,
       10,
     );
-    expect(next).toMatchObject({ kind: 'probe-again', waitMs: 1_000 });
+    expect(next).toMatchObject({ kind: 'probe-again', waitMs: 990 });
+  });
+
+  it('the beats: a probe every period, and services with the same period due together', () => {
+    // Probes that ended at different times in one period are due at the same instant.
+    expect([10_001, 10_370, 14_999].map((now) => now + untilNextBeat(5_000, now))).toEqual([
+      15_000, 15_000, 15_000,
+    ]);
+    // On a beat, or just after one (the probe took a few ms): the next is a period later.
+    expect(untilNextBeat(5_000, 15_000)).toBe(5_000);
+    expect(15_004 + untilNextBeat(5_000, 15_004)).toBe(20_000);
   });
 });
 

@@ -124,13 +124,23 @@ export function afterProbe(
   const waitMs =
     service?.phase === 'starting'
       ? startingWaitMs(probe, cadence, now - (service.startedAt ?? now))
-      : probe.periodMs;
+      : untilNextBeat(probe.periodMs, now);
   const startingIntervalMs = Math.min(
     probe.periodMs,
     LAST_STARTING_PROBE_MS,
     cadence.startingIntervalMs * 1.2,
   );
   return { kind: 'probe-again', note, waitMs, cadence: { lastOk: outcome.ok, startingIntervalMs } };
+}
+
+/**
+ * Pure: the wait from `now` to the period's next beat (its multiples on the clock). Once ready a
+ * service is probed on the beats: a probe every period still, and all services with the same
+ * period due at the same instant, so their probes share one wake of devenv (wake-at.ts) and
+ * of the warm spawner instead of one each.
+ */
+export function untilNextBeat(periodMs: number, now: number): number {
+  return periodMs > 0 ? periodMs - (now % periodMs) : 0;
 }
 
 /** Pure: the wait before the next probe of a service `elapsedMs` into its start. */

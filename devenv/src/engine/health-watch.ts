@@ -4,6 +4,7 @@ import type { ServiceHandle } from '../runtime/runtime.js';
 import type { Clock } from './clock.js';
 import { afterProbe, firstProbeCadence, repeatsLastPass } from './health-policy.js';
 import type { Store } from './store.js';
+import { wakeAt } from './wake-at.js';
 
 export interface HealthWatchContext {
   readonly store: Store;
@@ -47,8 +48,8 @@ export function watchHealth(
 
 class ProbeLoop implements HealthWatch {
   private ended = false;
-  private timer: unknown;
   private wake: (() => void) | undefined;
+  private cancelWake: (() => void) | undefined;
   /** The service's environment as its native process gets it, for kinds that read it. */
   private readonly environment: Readonly<Record<string, string>>;
 
@@ -63,7 +64,7 @@ class ProbeLoop implements HealthWatch {
 
   end(): void {
     this.ended = true;
-    if (this.timer !== undefined) this.ctx.clock.clearTimeout(this.timer);
+    this.cancelWake?.();
     this.wake?.();
   }
 
@@ -90,7 +91,8 @@ class ProbeLoop implements HealthWatch {
           failureThreshold: this.probe.failureThreshold,
         });
       const service = store.getState().services[name];
-      const next = afterProbe(cadence, service, this.probe, outcome, clock.now());
+      const now = clock.now();
+      const next = afterProbe(cadence, service, this.probe, outcome, now);
       if (next.note !== undefined) note(name, next.note);
       if (next.kind === 'replace') {
         store.dispatch({ type: 'service/health-failed', service: name, failure: next.failure });
@@ -99,14 +101,14 @@ class ProbeLoop implements HealthWatch {
         return;
       }
       cadence = next.cadence;
-      await this.sleep(next.waitMs);
+      await this.sleepUntil(now + next.waitMs);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleepUntil(at: number): Promise<void> {
     return new Promise((resolve) => {
       this.wake = resolve;
-      this.timer = this.ctx.clock.setTimeout(resolve, ms);
+      this.cancelWake = wakeAt(this.ctx.clock, at, resolve);
     });
   }
 }

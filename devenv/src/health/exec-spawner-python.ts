@@ -27,10 +27,17 @@ environ = dict(os.environ)
 def b64(data): return b2a_base64(data, newline=False).decode()
 def text(field): return a2b_base64(field).decode('utf-8', 'surrogateescape')
 
+# Sent together before the spawner next waits: the probes that ended at once, one write.
+replies = []
+
 def answer(*fields):
-    line = ('done ' + ' '.join(str(f) for f in fields) + '\n').encode()
+    replies.append('done ' + ' '.join(str(f) for f in fields) + '\n')
+
+def send():
+    data = ''.join(replies).encode()
+    replies.clear()
     try:
-        while line: line = line[os.write(1, line):]
+        while data: data = data[os.write(1, data):]
     except OSError:
         stop_all()
 
@@ -116,7 +123,9 @@ def expire():
 buffered = b''
 while True:
     reap()
-    ready = select.select([0, wake_in], [], [], expire())[0]
+    timeout = expire()
+    if replies: send()
+    ready = select.select([0, wake_in], [], [], timeout)[0]
     if wake_in in ready: os.read(wake_in, 4096)
     if 0 in ready:
         chunk = os.read(0, 65536)

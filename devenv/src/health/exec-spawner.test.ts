@@ -63,6 +63,16 @@ describe.each(PROGRAMS)('WarmSpawner in %s', (_, program) => {
     expect(spawner.pid).not.toBe(process.pid);
   });
 
+  it('answers each of many commands sent in one turn (one write) with its own exit', async () => {
+    const spawner = newSpawner([program]);
+    const dir = await makeTempDir();
+    const codes = Array.from({ length: 20 }, (_, i) => i);
+    const outcomes = await Promise.all(
+      codes.map((code) => spawner.run(['sh', '-c', `exit ${code}`], dir, 5_000)),
+    );
+    expect(outcomes.map((outcome) => outcome?.kind === 'exit' && outcome.code)).toEqual(codes);
+  });
+
   it('passes argv, directory and environment exactly, none of it read by a shell', async () => {
     const spawner = newSpawner([program]);
     const dir = join(await makeTempDir(), `it's a "dir" $HOME \\ *`);

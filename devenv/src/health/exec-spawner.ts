@@ -47,6 +47,8 @@ interface Helper {
   readonly child: ChildProcess;
   readonly waiting: Map<number, Waiting>;
   buffered: string;
+  /** Request lines not yet written: those sent in one turn of the event loop go in one write. */
+  outgoing: string;
   answered: boolean;
   gone: boolean;
 }
@@ -95,8 +97,22 @@ export class WarmSpawner {
       const timer = setTimeout(() => this.stuck(helper, id), timeoutMs + GRACE_MS);
       helper.waiting.set(id, { resolve, timer });
       if (helper.waiting.size === 1) holdOpen(helper.child, true);
-      helper.child.stdin?.write(line);
+      this.send(helper, line);
     });
+  }
+
+  /**
+   * Probes due at the same instant wake together (engine/wake-at.ts) and reach here in one
+   * run of promise callbacks; a tick queued from there runs after all of them.
+   */
+  private send(helper: Helper, line: string): void {
+    if (helper.outgoing === '')
+      process.nextTick(() => {
+        const lines = helper.outgoing;
+        helper.outgoing = '';
+        if (!helper.gone) helper.child.stdin?.write(lines);
+      });
+    helper.outgoing += line;
   }
 
   /** Ends the spawner (it kills what it still runs); the next command starts another. */
@@ -125,6 +141,7 @@ export class WarmSpawner {
       child,
       waiting: new Map(),
       buffered: '',
+      outgoing: '',
       answered: false,
       gone: false,
     };
