@@ -47,6 +47,14 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./signal-command.js')).unpauseCommand,
     summary: 'let paused services run again',
   },
+  port: {
+    importCommand: async () => (await import('./port-command.js')).portCommand,
+    summary: 'print the host address a running service port is published on',
+  },
+  top: {
+    importCommand: async () => (await import('./top-command.js')).topCommand,
+    summary: 'list the processes of running services (process group or container)',
+  },
   wait: {
     importCommand: async () => (await import('./wait-command.js')).waitCommand,
     summary: 'block until services exit; print their status codes (--down-project)',

@@ -54,6 +54,7 @@ services:
   trap:
     image: demo/trap:1
     stop_signal: SIGUSR2
+    ports: ["127.0.0.1:${port}:8080"]
     environment:
       SIGNAL_LOG: signals.log
       PORT: "${port}"
@@ -74,6 +75,11 @@ services:
     x-devenv:
       native:
         command: ${forever}
+  pair:
+    image: demo/pair:1
+    x-devenv:
+      native:
+        command: [sh, -c, "sleep 1001 & sleep 1002 & wait"]
 `;
 }
 
@@ -84,18 +90,21 @@ function procState(pid: number): string | undefined {
 describe('devenv kill|pause|unpause against a running stack', () => {
   let dir: string;
   let up: DevenvRun;
+  let trapPort: number;
   const ps = () => devenvPs(dir, ['-f', 'compose.yaml']);
   const signals = () =>
     existsSync(join(dir, 'signals.log')) ? readFileSync(join(dir, 'signals.log'), 'utf8') : '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'devenv-signal-cli-'));
-    await writeFile(join(dir, 'compose.yaml'), composeFile(await freePort()));
+    trapPort = await freePort();
+    await writeFile(join(dir, 'compose.yaml'), composeFile(trapPort));
     await writeFile(join(dir, 'trap.js'), TRAP_SCRIPT);
     up = startDevenv(['up', '-f', 'compose.yaml'], dir, env);
     await up.waitFor(/trap\s+healthy/);
     await up.waitFor(/plain\s+healthy/);
     await up.waitFor(/web\s+healthy/);
+    await up.waitFor(/pair\s+healthy/);
   }, 60_000);
   afterAll(async () => {
     up?.child.kill('SIGINT');
@@ -182,11 +191,62 @@ describe('devenv kill|pause|unpause against a running stack', () => {
     expect(ps()['plain']).toMatchObject({ phase: 'healthy', restarts: 1 });
   });
 
+  it('port prints where a running native service listens', async () => {
+    const { stdout, code } = await devenv(dir, 'port', '-f', 'compose.yaml', 'trap', '8080');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`127.0.0.1:${trapPort}\n`);
+  });
+
   it('stop sends the stop_signal natively', async () => {
     const { code } = await devenv(dir, 'stop', '-f', 'compose.yaml', 'trap');
     expect(code).toBe(0);
     expect(signals()).toBe('SIGHUP\nSIGUSR2\n');
     expect(ps()['trap']).toMatchObject({ phase: 'stopped', lastExit: { code: 0 } });
+  });
+
+  it("top lists the processes of a service's process group as Compose does", async () => {
+    const { pid } = ps()['pair']!;
+    const { code, stdout } = await devenv(dir, 'top', '-f', 'compose.yaml', 'pair');
+    expect(code).toBe(0);
+    const [header, ...rows] = stdout.trimEnd().split('\n');
+    expect(header!.split(/\s+/)).toEqual([
+      'SERVICE',
+      '#',
+      'UID',
+      'PID',
+      'PPID',
+      'C',
+      'STIME',
+      'TTY',
+      'TIME',
+      'CMD',
+    ]);
+    const cells = rows.map((row) => row.split(/\s+/));
+    expect(cells.map((row) => [row[0], row[1], row[3], row[7]])).toEqual([
+      ['pair', '1', String(pid), '?'],
+      ['pair', '1', expect.any(String), '?'],
+      ['pair', '1', expect.any(String), '?'],
+    ]);
+    expect(rows[0]).toMatch(/sh -c sleep 1001 & sleep 1002 & wait$/);
+    // The sleeps are the shell's children.
+    expect(cells.slice(1).map((row) => row[4])).toEqual([String(pid), String(pid)]);
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row.replace(/.*\s(sleep \d+)$/, '$1'))
+        .sort(),
+    ).toEqual(['sleep 1001', 'sleep 1002']);
+  });
+
+  it('port refuses a port the service does not publish, and an unknown protocol', async () => {
+    const port = await devenv(dir, 'port', '-f', 'compose.yaml', 'pair', '8080');
+    expect(port.code).toBe(1);
+    expect(port.stderr).toContain(
+      'devenv port: pair: no port 8080/tcp in its ports: it publishes none',
+    );
+    const udp = await devenv(dir, 'port', '-f', 'compose.yaml', '--protocol', 'sctp', 'pair', '80');
+    expect(udp.code).toBe(2);
+    expect(udp.stderr).toContain('--protocol sctp: expected tcp or udp');
   });
 
   it('refuses an unknown signal and an unknown service as usage errors', async () => {
