@@ -7,7 +7,7 @@
 // Run: npx tsx bench/probe-cost.ts [window seconds] [period seconds]
 // Another build of devenv (e.g. a checkout of an older commit): DEVENV_BIN=<its devenv/bin/devenv.js>
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +35,25 @@ function tree(root: number): number[] {
 }
 
 interface Ticks {
+  /** In ticks too, but from the nanoseconds of /proc/<pid>/schedstat where the kernel has it. */
   readonly own: number;
   readonly reaped: number;
   /** The warm spawner (exec-spawner-script.ts). */
   readonly spawner: boolean;
+}
+
+/**
+ * A process's own CPU time in ticks, to the nanosecond: a window of a few dozen ticks would
+ * otherwise be off by one or two for each process (only the reaped children's time is in
+ * whole ticks, and only for the spawner and devenv).
+ */
+function ownTicks(pid: number, utime: number, stime: number): number {
+  try {
+    const ns = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+    return Number.isFinite(ns) ? ns / 1e7 : utime + stime;
+  } catch {
+    return utime + stime;
+  }
 }
 
 /**
@@ -51,7 +66,7 @@ function ticks(root: number): Map<number, Ticks> {
     const stat = readProcStatSync(pid);
     if (stat !== undefined)
       byPid.set(pid, {
-        own: stat.utime + stat.stime,
+        own: ownTicks(pid, stat.utime, stat.stime),
         reaped: stat.cutime + stat.cstime,
         spawner: /^(python|perl)/.test(stat.comm),
       });
