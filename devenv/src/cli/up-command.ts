@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { EngineController } from '../engine/engine-controller.js';
 import type { RunStack } from '../model/replicas.js';
+import { prepareOutputPipes } from '../runtime/output-pipes.js';
 import { sessionPath } from '../session/session-file.js';
 import {
   createSessionSecret,
@@ -50,6 +51,8 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     const { detachUp } = await import('./up/detach.js');
     return detachUp({ args, stack, stateDir, target, timeoutMs: options.waitTimeoutMs }, ctx);
   }
+  // Made while the rest of the start runs: the first spawns find their output pipes ready.
+  prepareOutputPipes(Object.values(stack.services).filter((s) => s.devenv.native).length);
   const stateDir = stateDirOf(stack, ctx);
   mkdirSync(stateDir, { recursive: true });
   if ((await reapPreviousSession(stateDir, ctx)) === 'running') return 1;

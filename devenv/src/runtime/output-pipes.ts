@@ -1,12 +1,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
 
 /** One output stream of a child: the child gets `writeFd`, devenv reads `reader`. */
 export interface OutputPipe {
@@ -16,6 +12,17 @@ export interface OutputPipe {
   readonly drainFd: number;
 }
 
+/** A pipe's three open ends: read (non-blocking), write, and the drain's blocking read. */
+type PipeEnds = readonly [read: number, write: number, drain: number];
+/** A child's stdout and stderr pipes, made but not yet handed out. */
+type PipePair = readonly [stdout: PipeEnds, stderr: PipeEnds];
+
+/** Pairs made ahead by `prepareOutputPipes`, and the batches being made. */
+const ready: PipePair[] = [];
+const making = new Set<Promise<void>>();
+/** More ahead than this only holds file descriptors open. */
+const MOST_AHEAD = 16;
+
 /**
  * A pipe each for a child's stdout and stderr, or undefined where one cannot be made (the caller
  * then uses Node's `'pipe'`).
@@ -24,43 +31,67 @@ export interface OutputPipe {
  * whole buffer of accounting (~1 KiB for a 100-byte log line) and a wake-up, so a logger writing
  * one line per call runs about 1.5× slower into it than into a pipe, where small writes fill
  * pages byte by byte. Node has no pipe(); a FIFO in a private directory, unlinked as soon as both
- * ends are open, is the same kernel object.
+ * ends are open, is the same kernel object. Making one takes a `mkfifo` process (~7 ms), so
+ * pairs are made ahead (`prepareOutputPipes`), and one is kept ahead for the next restart.
  *
  * After spawning, the caller must close both `writeFd`s: the readers see the end of output only
  * once no process holds a write end.
  */
 export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefined> {
+  if (ready.length === 0 && making.size > 0) await Promise.all(making);
+  // Spawns at once may outnumber what was made ahead: each of those makes its own.
+  const pair = ready.shift() ?? (await makePairs(1))[0];
+  if (ready.length === 0 && making.size === 0) prepare(1);
+  if (pair === undefined) return undefined; // No mkfifo (or no tmpdir): Node's socketpair still works, only slower.
+  const reader = (fd: number) => new Socket({ fd, readable: true, writable: false });
+  const [[outRead, outWrite, outDrain], [errRead, errWrite, errDrain]] = pair;
+  return [
+    { writeFd: outWrite, reader: reader(outRead), drainFd: outDrain },
+    { writeFd: errWrite, reader: reader(errRead), drainFd: errDrain },
+  ];
+}
+
+/**
+ * Makes the pipes of `count` services ahead, with one `mkfifo` for all of them, while devenv
+ * does its other work before the first spawn; the spawns then find them ready.
+ */
+export function prepareOutputPipes(count: number): void {
+  prepare(Math.min(count, MOST_AHEAD));
+}
+
+function prepare(count: number): void {
+  if (count - ready.length <= 0) return;
+  const batch: Promise<void> = makePairs(count - ready.length).then((pairs) => {
+    ready.push(...pairs);
+    making.delete(batch);
+  });
+  making.add(batch);
+}
+
+/** `count` pairs, or none when they cannot be made. */
+async function makePairs(count: number): Promise<PipePair[]> {
   let dir: string | undefined;
   const fds: number[] = [];
   try {
-    dir = await mkdtemp(join(tmpdir(), 'devenv-out-')); // 0700: nobody else can open the FIFOs
-    const paths = [join(dir, 'stdout'), join(dir, 'stderr')];
-    await execFileAsync('mkfifo', ['-m', '600', ...paths]);
-    for (const path of paths) {
+    dir = mkdtempSync(join(tmpdir(), 'devenv-out-')); // 0700: nobody else can open the FIFOs
+    const paths = Array.from({ length: count * 2 }, (_, i) => join(dir!, String(i)));
+    await new Promise<void>((resolve, reject) =>
+      execFile('mkfifo', ['-m', '600', ...paths], (error) => (error ? reject(error) : resolve())),
+    );
+    const ends = paths.map((path): PipeEnds => {
       // The read end first and non-blocking: opening a FIFO alone would wait for the other end.
       fds.push(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
       fds.push(openSync(path, constants.O_WRONLY));
       // With a writer open this returns at once; blocking, so that the drain's cat can read it.
       fds.push(openSync(path, constants.O_RDONLY));
-    }
-    const [outRead, outWrite, outDrain, errRead, errWrite, errDrain] = fds as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    const reader = (fd: number) => new Socket({ fd, readable: true, writable: false });
-    return [
-      { writeFd: outWrite, reader: reader(outRead), drainFd: outDrain },
-      { writeFd: errWrite, reader: reader(errRead), drainFd: errDrain },
-    ];
+      return fds.slice(-3) as unknown as PipeEnds;
+    });
+    return Array.from({ length: count }, (_, i) => [ends[2 * i]!, ends[2 * i + 1]!] as const);
   } catch {
     for (const fd of fds) closeSync(fd);
-    return undefined; // No mkfifo (or no tmpdir): Node's socketpair still works, only slower.
+    return [];
   } finally {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -12,7 +12,7 @@ import { stackLogFiles } from '../../model/logging-files.js';
 import type { Stack } from '../../model/stack.js';
 import { lazyRuntime } from '../../runtime/lazy-runtime.js';
 import { nativeRuntime } from '../../runtime/native.js';
-import { processStartTicks } from '../../runtime/process-group.js';
+import { readProcStatSync } from '../../runtime/proc-stat.js';
 import { sessionPath, sessionRecorder } from '../../session/session-file.js';
 import { withSessionToken } from '../../session/session-secret.js';
 import type { Toolchain, ToolchainOptions } from '../../toolchain/toolchain.js';
@@ -46,7 +46,9 @@ export async function startEngine(options: {
   const recorder = sessionRecorder(sessionPath(stateDir), {
     devenvPid: process.pid,
     sessionId,
-    devenvStartTicks: await processStartTicks(process.pid),
+    // Read synchronously: devenv's first asynchronous file read starts libuv's thread pool and
+    // waits for its threads to run, which on a busy machine took ~18 ms before the first spawn.
+    devenvStartTicks: readProcStatSync(process.pid)?.startTicks,
     projectName: stack.projectName,
     startedAt: Date.now(),
   });
