@@ -131,10 +131,11 @@ const swaps = workerLines
   .map((line) => JSON.parse(line) as { ms: number; prepared?: boolean; preparedMs?: number });
 // The guard's bundle time (cache lookup, webpack with its kept cache, storing), which the guard
 // sends with its prepare request and the worker logs.
-const guardBundles = workerLines
+const guardLines = workerLines
   .filter((line) => line.includes('next workflow worker prepared'))
-  .map((line) => (JSON.parse(line) as { guardBundleMs?: number }).guardBundleMs)
-  .filter((ms): ms is number => ms !== undefined);
+  .map((line) => JSON.parse(line) as { guardBundleMs?: number; guardBundleCpuMs?: number });
+const guardBundles = guardLines.flatMap((l) => l.guardBundleMs ?? []);
+const guardBundlesCpu = guardLines.flatMap((l) => l.guardBundleCpuMs ?? []);
 const byHand = median(guard) + median(bare);
 console.log(`medians of ${rounds} rounds (one open LongTimerWorkflow replayed by every guard run)`);
 console.log(`by hand: the guard (bundles + replays): ${f(guard)}`);
@@ -146,7 +147,8 @@ console.log(
     (prepared.length > 0 ? ` (preparing took ${f(prepared.map((s) => s.preparedMs ?? 0))})` : ''),
 );
 console.log(
-  `  devenv's guard bundled in ${guardBundles.length > 0 ? f(guardBundles) : '? ms'} (${guardBundles.join(', ')} ms)`,
+  `  devenv's guard bundled in ${guardBundles.length > 0 ? f(guardBundles) : '? ms'} (${guardBundles.join(', ')} ms), ` +
+    `its CPU meanwhile ${guardBundlesCpu.length > 0 ? f(guardBundlesCpu) : '? ms'} (${guardBundlesCpu.join(', ')} ms)`,
 );
 if (restarted > 0) console.log(`  but devenv restarted the worker in ${restarted} round(s)`);
 console.log(

@@ -35,10 +35,12 @@ export async function answerReload(
   const preparation = preparationOf(body);
   if (preparation?.kind === 'prepare') {
     // Answered at once: the guard replays meanwhile; the swap that follows waits for this Worker.
-    void workers.workflows.prepare(
-      () => guardedBundle(preparation.codeSha256),
-      preparation.bundleMs === undefined ? {} : { guardBundleMs: preparation.bundleMs },
-    );
+    void workers.workflows.prepare(() => guardedBundle(preparation.codeSha256), {
+      ...(preparation.bundleMs === undefined ? {} : { guardBundleMs: preparation.bundleMs }),
+      ...(preparation.bundleCpuMs === undefined
+        ? {}
+        : { guardBundleCpuMs: preparation.bundleCpuMs }),
+    });
     return { ok: true, body: { preparing: 'workflows' } };
   }
   if (preparation?.kind === 'discard')

@@ -61,11 +61,14 @@ describe("the determinism guard's prepare and discard requests", () => {
       codeSha256: sha,
     });
     expect(
-      preparationOf(JSON.stringify({ prepare: 'workflows', codeSha256: sha, bundleMs: 230 })),
+      preparationOf(
+        JSON.stringify({ prepare: 'workflows', codeSha256: sha, bundleMs: 230, bundleCpuMs: 190 }),
+      ),
     ).toEqual({
       kind: 'prepare',
       codeSha256: sha,
       bundleMs: 230,
+      bundleCpuMs: 190,
     });
     expect(
       preparationOf(JSON.stringify({ prepare: 'workflows', codeSha256: sha, bundleMs: 'slow' })),

@@ -64,8 +64,14 @@ export type Preparation =
       readonly codeSha256: string;
       /** How long the guard took to bundle that code (for the worker's log and the bench). */
       readonly bundleMs?: number;
+      /** The guard's CPU time meanwhile. */
+      readonly bundleCpuMs?: number;
     }
   | { readonly kind: 'discard' };
+
+function figure(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
 
 /**
  * Pure. `{"prepare": "workflows", "codeSha256": "<hex>", "bundleMs": 230}` or `{"discard": "workflows"}`;
@@ -84,6 +90,7 @@ export function preparationOf(body: string): Preparation | undefined {
     discard?: unknown;
     codeSha256?: unknown;
     bundleMs?: unknown;
+    bundleCpuMs?: unknown;
   };
   if (request.discard === 'workflows') return { kind: 'discard' };
   if (
@@ -94,9 +101,8 @@ export function preparationOf(body: string): Preparation | undefined {
     return {
       kind: 'prepare',
       codeSha256: request.codeSha256,
-      ...(typeof request.bundleMs === 'number' && request.bundleMs >= 0
-        ? { bundleMs: request.bundleMs }
-        : {}),
+      ...(figure(request.bundleMs) ? { bundleMs: request.bundleMs } : {}),
+      ...(figure(request.bundleCpuMs) ? { bundleCpuMs: request.bundleCpuMs } : {}),
     };
   return undefined;
 }

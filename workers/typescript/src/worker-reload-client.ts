@@ -7,9 +7,14 @@
  */
 import type { WorkerConfig } from './config.js';
 
+export interface BundleTimes {
+  readonly bundleMs: number;
+  readonly bundleCpuMs: number;
+}
+
 export interface WorkerReloadClient {
-  /** `bundleMs`: how long bundling that code took (the worker logs it). */
-  prepare(codeSha256: string, bundleMs: number): Promise<void>;
+  /** `times`: how long bundling that code took, wall and CPU (the worker logs them). */
+  prepare(codeSha256: string, times: BundleTimes): Promise<void>;
   discard(): Promise<void>;
 }
 
@@ -33,7 +38,7 @@ export function workerReloadClient(config: WorkerConfig): WorkerReloadClient | u
     }
   };
   return {
-    prepare: (codeSha256, bundleMs) => post({ prepare: 'workflows', codeSha256, bundleMs }),
+    prepare: (codeSha256, times) => post({ prepare: 'workflows', codeSha256, ...times }),
     discard: () => post({ discard: 'workflows' }),
   };
 }
