@@ -197,7 +197,8 @@ describe('devenv kill|pause|unpause against a running stack', () => {
     expect(stdout).toBe(`127.0.0.1:${trapPort}\n`);
   });
 
-  it('stop sends the stop_signal natively', async () => {
+  it('stop sends the stop_signal natively, and resumes a paused service to receive it', async () => {
+    expect((await devenv(dir, 'pause', '-f', 'compose.yaml', 'trap')).code).toBe(0);
     const { code } = await devenv(dir, 'stop', '-f', 'compose.yaml', 'trap');
     expect(code).toBe(0);
     expect(signals()).toBe('SIGHUP\nSIGUSR2\n');
@@ -271,4 +272,37 @@ describe('devenv kill without a running devenv', () => {
     expect(stderr).toContain('devenv kill: no devenv is running for this project');
     expect(stderr).toContain('`devenv up`');
   });
+});
+
+describe('devenv wait --down-project', () => {
+  it('prints the exit, then stops the whole stack', async () => {
+    const dir = await makeTempDir();
+    const node = JSON.stringify(process.execPath);
+    await writeFile(
+      join(dir, 'compose.yaml'),
+      `
+name: waited
+services:
+  job:
+    image: demo/job:1
+    x-devenv:
+      native:
+        command: [${node}, -e, "setTimeout(() => process.exit(3), 1000)"]
+  server:
+    image: demo/server:1
+    x-devenv:
+      native:
+        command: [${node}, -e, "setInterval(() => {}, 1000)"]
+`,
+    );
+    const up = startDevenv(['up', '-f', 'compose.yaml'], dir, env);
+    await up.waitFor(/server\s+healthy/);
+    const waited = await devenv(dir, 'wait', '-f', 'compose.yaml', '--down-project', 'job');
+    expect(waited).toMatchObject({
+      code: 3,
+      stdout: expect.stringMatching(/^job exited with status code 3\n/),
+    });
+    expect((await up.exited).code).toBe(0);
+    expect((await devenv(dir, 'ps', '-f', 'compose.yaml')).stdout).toContain('not running');
+  }, 60_000);
 });
