@@ -208,16 +208,18 @@ function bundleKey(options: WorkflowCodeOptions): string {
 
 /**
  * bundleWorkflows through the on-disk cache (workflow-bundle-cache.ts): the same code, without
- * webpack when no file the bundle depends on changed since it was cached.
+ * webpack when no file the bundle depends on changed since it was cached. `keepCache`: as for
+ * bundleWorkflows (the worker, which rarely bundles twice, does without its ~20 MB).
  */
 export async function cachedBundleWorkflows(
   options: WorkflowCodeOptions = {},
   dirs: readonly string[] = bundleCacheDirs(process.env),
+  keepCache = true,
 ): Promise<{ bundle: { code: string }; outcome: CacheOutcome }> {
   return cachedWorkflowBundle({
     dirs,
     key: bundleKey(options),
-    build: (track) => bundleWorkflows(options, [track]),
+    build: (track) => bundleWorkflows(options, [track], keepCache),
   });
 }
 

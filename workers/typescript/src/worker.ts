@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   // The workflow bundle (from the on-disk cache, or webpack when workflow code changed) is built
   // while the database and Temporal connections are being made: neither needs the other.
   const bundleOptions = { taskQueues: config.taskQueues };
-  const bundling = cachedBundleWorkflows(bundleOptions);
+  // Without webpack's kept cache: the guard bundles each change, the worker takes its bundle.
+  const bundling = cachedBundleWorkflows(bundleOptions, undefined, false);
   bundling.catch(() => undefined); // awaited below; a failure then ends the start
   try {
     if (config.migrate)
@@ -156,7 +157,9 @@ function createWorkers(setup: {
       connect,
       // After a passing determinism guard, the cache has the guard's bundle of the new code.
       load: async (generation) =>
-        generation === 1 ? bundle : (await cachedBundleWorkflows(bundleOptions)).bundle,
+        generation === 1
+          ? bundle
+          : (await cachedBundleWorkflows(bundleOptions, undefined, false)).bundle,
       create: async (workflowConnection, workflowBundle) =>
         DiscardableWorker.createDiscardable(
           await workflowWorkerOptions({
