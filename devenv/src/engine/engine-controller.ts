@@ -56,7 +56,7 @@ export interface EngineController {
   stop(service: string): Promise<void>;
   start(service: string): void;
   /** `devenv kill|pause|unpause` (Supervisor.signal); absent in test doubles of the TUI. */
-  signal?(service: string, request: ServiceSignal): Promise<Result<void, string>>;
+  readonly signal?: (service: string, request: ServiceSignal) => Promise<Result<void, string>>;
   /**
    * `devenv scale SERVICE=N`: runs N replicas of a declared service; adds the missing ones or
    * stops the highest numbers, the others untouched. Settles once the removed ones are down.

@@ -46,6 +46,61 @@ describe('reduce', () => {
     expect(api).toMatchObject({ phase: 'starting', healthFailure: undefined, reason: undefined });
   });
 
+  it('a kill that ends the run: when it exits it is stopped, not crashed, and stays down', () => {
+    const api = apply(
+      stateWith({ phase: 'healthy', startedAt: 0, readyAt: 1, pid: 7 }),
+      { type: 'service/killed', service: 'api' },
+      {
+        type: 'service/exited',
+        service: 'api',
+        code: null,
+        signal: 'SIGKILL',
+        at: 5,
+        restartAt: undefined,
+      },
+    );
+    expect(api).toMatchObject({
+      phase: 'stopped',
+      userStopped: true,
+      lastExit: { code: null, signal: 'SIGKILL', at: 5 },
+      crashStreak: 0,
+      pid: undefined,
+    });
+    // A user start forgives it, as after a stop.
+    expect(
+      apply(stateWith(api), { type: 'service/requeued', service: 'api', cause: 'user' }),
+    ).toMatchObject({ phase: 'pending', userStopped: false });
+  });
+
+  it('a kill of a service that is not running changes nothing', () => {
+    const before = stateWith({ phase: 'crashed', nextStartAt: 9 });
+    expect(reduce(before, { type: 'service/killed', service: 'api' })).toBe(before);
+  });
+
+  it('pause and unpause mark a running service; its exit or next start clears the mark', () => {
+    const paused = apply(stateWith({ phase: 'healthy', pid: 7 }), {
+      type: 'service/paused',
+      service: 'api',
+      paused: true,
+    });
+    expect(paused).toMatchObject({ phase: 'healthy', paused: true });
+    expect(
+      apply(stateWith(paused), { type: 'service/paused', service: 'api', paused: false }),
+    ).toMatchObject({ paused: false });
+    expect(
+      apply(stateWith(paused), {
+        type: 'service/exited',
+        service: 'api',
+        code: 1,
+        signal: null,
+        at: 3,
+        restartAt: 100,
+      }),
+    ).toMatchObject({ phase: 'crashed', paused: false });
+    const stopped = stateWith({ phase: 'stopped' });
+    expect(reduce(stopped, { type: 'service/paused', service: 'api', paused: true })).toBe(stopped);
+  });
+
   it('ignores a health failure of a service that is not running', () => {
     const before = stateWith({ phase: 'stopped' });
     expect(
