@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { configuredStopSignal, killEndsRun, parseKillSignal, parseSignal } from './signal-names.js';
+
+describe('signal names', () => {
+  it('reads a signal as docker kill --signal does: full or short name, any case, or number', () => {
+    for (const text of ['SIGHUP', 'HUP', 'hup', 'sighup', ' 1 '])
+      expect(parseSignal(text)).toEqual({ ok: true, value: 'SIGHUP' });
+    expect(parseSignal('9')).toEqual({ ok: true, value: 'SIGKILL' });
+    expect(parseSignal('SIGFOO')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unknown signal "SIGFOO"'),
+    });
+    expect(parseSignal('999')).toMatchObject({
+      ok: false,
+      error: 'no signal number 999 on this system',
+    });
+  });
+
+  it('keeps the signals of pause and unpause out of kill', () => {
+    for (const text of ['STOP', 'SIGCONT', 'tstp'])
+      expect(parseKillSignal(text)).toMatchObject({
+        ok: false,
+        error: expect.stringContaining('`devenv pause`'),
+      });
+    expect(parseKillSignal('TERM')).toEqual({ ok: true, value: 'SIGTERM' });
+  });
+
+  it("finds a service's stop_signal in the document, a replica's in its service", () => {
+    const document = {
+      services: { worker: { stop_signal: 'SIGINT' }, api: {}, odd: { stop_signal: 'SIGFOO' } },
+    };
+    expect(configuredStopSignal(document, 'worker')).toBe('SIGINT');
+    expect(configuredStopSignal(document, 'worker-3')).toBe('SIGINT');
+    expect(configuredStopSignal(document, 'api')).toBeUndefined();
+    expect(configuredStopSignal(document, 'odd')).toBeUndefined();
+    expect(configuredStopSignal({}, 'api')).toBeUndefined();
+  });
+
+  it('ends the run as the Engine does: SIGKILL, the stop signal, or any signal without one', () => {
+    expect(killEndsRun('SIGKILL', 'SIGTERM')).toBe(true);
+    expect(killEndsRun('SIGTERM', 'SIGTERM')).toBe(true);
+    expect(killEndsRun('SIGHUP', undefined)).toBe(true);
+    expect(killEndsRun('SIGHUP', 'SIGTERM')).toBe(false);
+    expect(killEndsRun('SIGINT', 'SIGQUIT')).toBe(false);
+  });
+});
