@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lazyDockerReaper } from '../runtime/lazy-reaper.js';
-import { reapSession, sessionOwnerAlive } from '../session/reap.js';
+import { reapSession, removeSessionFiles, sessionOwnerAlive } from '../session/reap.js';
 import { readSession, removeSession, sessionPath } from '../session/session-file.js';
 import { parseCommandArgs } from './args.js';
 import type { Stack } from '../model/stack.js';
@@ -75,6 +75,7 @@ async function stopStack(
     return 0;
   }
   for (const why of outcome.refused) ctx.err(`devenv down: not acted on, from ${path}: ${why}`);
+  await removeSessionFiles(stateDirOf(stack, ctx), session.sessionId);
   removeSession(path);
   const left = [
     outcome.processGroups > 0 ? `killed ${outcome.processGroups} leftover process group(s)` : '',

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { DEVENV_BIN, startDevenv, type DevenvRun } from '../../test/devenv-proce
 import { useTempDirs } from '../../test/temp-dir.js';
 import { groupExists, livingMembers, signalGroup } from '../runtime/process-group.js';
 import { readSession } from '../session/session-file.js';
+import { sessionFilesDir } from '../session/session-files.js';
 import { freePort } from '../process/free-port.js';
 
 const makeTempDir = useTempDirs();
@@ -158,6 +159,7 @@ describe('devenv up leaves no orphans', () => {
     const dir = await makeTempDir();
     const { run, groups } = await startedStack(dir);
     await killDevenvLeavingOrphans(run, dir, groups);
+    const secrets = await secretsLeftBy(dir);
 
     const next = startDevenv(
       ['up', '-f', join(dir, 'compose.yaml'), '--ci', '--timeout', '30'],
@@ -167,18 +169,21 @@ describe('devenv up leaves no orphans', () => {
     expectGroupsGone(groups);
     expect((await next.exited).code).toBe(0);
     await expectNothingRunningIn(dir);
+    expect(existsSync(secrets)).toBe(false);
   }, 60_000);
 
   it('devenv down reaps the leftovers of a killed devenv', async () => {
     const dir = await makeTempDir();
     const { run, groups } = await startedStack(dir);
     await killDevenvLeavingOrphans(run, dir, groups);
+    const secrets = await secretsLeftBy(dir);
     const out = execFileSync(DEVENV_BIN, ['down', '-f', join(dir, 'compose.yaml')], {
       cwd: dir,
     }).toString();
     expect(out).toContain('killed 2 leftover process group(s)');
     expectGroupsGone(groups);
     await expectNothingRunningIn(dir);
+    expect(existsSync(secrets)).toBe(false);
   }, 60_000);
 
   it('reports a taken port with the PID and command of its holder, and starts nothing that needs it', async () => {
@@ -209,3 +214,15 @@ describe('devenv up leaves no orphans', () => {
     ).not.toContain('started');
   }, 60_000);
 });
+
+/**
+ * A secret the killed session's containers would have had (runtime/docker-files.ts writes them
+ * under its session's directory): the reap removes it.
+ */
+async function secretsLeftBy(dir: string): Promise<string> {
+  const session = readSession(join(dir, '.devenv', 'session.json'));
+  const secrets = sessionFilesDir(join(dir, '.devenv'), session!.sessionId);
+  await mkdir(join(secrets, 'db'), { recursive: true });
+  await writeFile(join(secrets, 'db', '0-secret-password'), 'hunter2');
+  return secrets;
+}

@@ -17,6 +17,7 @@ import { buildable, imageVolumesPresent, present } from './docker-check.js';
 import { pingDockerEngine } from './docker-ping.js';
 import { containerCreateOptions } from './docker-create.js';
 import { projectNetwork } from './docker-network.js';
+import { sessionFilesDir } from '../session/session-files.js';
 import { writeServiceFiles } from './docker-files.js';
 import { presentLinks } from './docker-links.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
@@ -30,6 +31,8 @@ export interface DockerRuntimeOptions {
   readonly sessionId: string;
   /** Relative build contexts resolve against it (the model normally made them absolute). */
   readonly projectDir: string;
+  /** The session's `.devenv/` (secrets and configs written for containers); `<projectDir>/.devenv` by default. */
+  readonly stateDir?: string;
   /** Defaults to the Engine that DOCKER_HOST (or the default socket) names. */
   readonly docker?: Dockerode;
 }
@@ -47,7 +50,10 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
   const scope: LabelScope = { projectName: options.projectName, sessionId: options.sessionId };
   const network = projectNetwork(docker, scope);
   // Secrets and configs written for this session's containers (`environment:`, `content:`).
-  const filesDir = join(options.projectDir, '.devenv', 'secrets', options.sessionId);
+  const filesDir = sessionFilesDir(
+    options.stateDir ?? join(options.projectDir, '.devenv'),
+    options.sessionId,
+  );
 
   return {
     kind: 'docker',

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { PROJECT_LABEL, SESSION_LABEL } from '../runtime/docker-labels.js';
 import { readProcStat } from '../runtime/proc-stat.js';
 import {
@@ -9,6 +10,7 @@ import {
 import { engineContainerLabels, type ContainerLabels } from './container-labels.js';
 import { checkContainer, checkGroup, type Verdict } from './leftover-check.js';
 import type { Session } from './session-file.js';
+import { sessionFilesDir } from './session-files.js';
 
 export type ReapOutcome =
   /** The recorded devenv is still alive: its stack is not ours to touch. */
@@ -106,4 +108,9 @@ export async function sessionOwnerAlive(session: Session): Promise<boolean> {
   const pid = session.devenvPid;
   if (pid <= 1 || pid === process.pid || session.devenvStartTicks === undefined) return false;
   return (await processStartTicks(pid)) === session.devenvStartTicks;
+}
+
+/** The secrets and configs a dead session wrote for its containers (runtime/docker-files.ts). */
+export async function removeSessionFiles(stateDir: string, sessionId: string): Promise<void> {
+  await rm(sessionFilesDir(stateDir, sessionId), { recursive: true, force: true });
 }

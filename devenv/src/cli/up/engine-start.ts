@@ -74,6 +74,7 @@ export async function startEngine(options: {
           projectName: stack.projectName,
           sessionId,
           projectDir: stack.projectDir,
+          stateDir: options.stateDir,
         }),
       ),
     },

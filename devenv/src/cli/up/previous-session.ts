@@ -1,5 +1,5 @@
 import { lazyDockerReaper } from '../../runtime/lazy-reaper.js';
-import { reapSession } from '../../session/reap.js';
+import { reapSession, removeSessionFiles } from '../../session/reap.js';
 import { readSession, sessionPath } from '../../session/session-file.js';
 import type { CommandContext } from '../command.js';
 
@@ -29,6 +29,7 @@ export async function reapPreviousSession(
     return 'running';
   }
   for (const why of reaped.refused) ctx.err(`devenv: not acted on, from ${session}: ${why}`);
+  await removeSessionFiles(stateDir, previous.sessionId);
   if (reaped.processGroups > 0)
     ctx.err(
       `devenv: stopped ${reaped.processGroups} leftover process group(s) of a devenv that did not exit cleanly (pid ${previous.devenvPid})`,
