@@ -19,6 +19,7 @@ import { ciRun } from './up/ci-run.js';
 import { serveControlSocket } from './up/control-socket.js';
 import { startEngine, type StartedEngine } from './up/engine-start.js';
 import { firstServiceActedOn } from './up/first-spawn.js';
+import { collectOnceSettled } from './up/idle-collect.js';
 import { serveMetrics, startReporter, startSnapshot } from './up/observers.js';
 import { reapPreviousSession } from './up/previous-session.js';
 import { watchForStop } from './up/stop-request.js';
@@ -132,6 +133,8 @@ async function supervise(
     if (options.watch) await startReload(started, run);
     const control = await serveControlSocket({ stateDir, engine, snapshot, reporter });
     if (control) teardown.afterStop(() => control.close());
+    // What the start left in V8's heap goes back to the system once the stack is up.
+    teardown.beforeStop(collectOnceSettled(engine));
     if (options.ci)
       code = await ciRun({ engine, reporter, stopRequest, timeoutMs: options.timeoutMs });
     else if (ended && options.abortOn) {

@@ -1,0 +1,77 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
+import { initialEngineState } from '../../engine/service-state.js';
+import { createStore } from '../../engine/store.js';
+import { collectOnceSettled, exposedCollect } from './idle-collect.js';
+
+const started = (service: string) =>
+  ({
+    type: 'service/started',
+    service,
+    runtime: 'native',
+    pid: 4242,
+    containerId: undefined,
+    at: 1,
+  }) as const;
+const healthy = (service: string) =>
+  ({
+    type: 'service/probed',
+    service,
+    ok: true,
+    detail: 'ok',
+    at: 2,
+    failureThreshold: 3,
+  }) as const;
+
+describe('collectOnceSettled (the engine store itself)', () => {
+  it('collects once every service has settled and stayed so for the quiet time, and only once', async () => {
+    const store = createStore(initialEngineState(['a', 'b']));
+    let collections = 0;
+    collectOnceSettled(store, () => collections++, 20);
+    store.dispatch(started('a'));
+    store.dispatch(healthy('a'));
+    await sleep(60);
+    expect(collections).toBe(0); // b is still pending
+    store.dispatch(started('b'));
+    await sleep(60);
+    expect(collections).toBe(0); // b is starting
+    store.dispatch(healthy('b'));
+    await vi.waitFor(() => expect(collections).toBe(1), { timeout: 10_000 });
+    store.dispatch({ type: 'service/stopping', service: 'a', userRequested: true });
+    store.dispatch({ type: 'service/stopped', service: 'a', at: 3 });
+    await sleep(60);
+    expect(collections).toBe(1);
+  });
+
+  it('waits again when the stack moves within the quiet time', async () => {
+    const store = createStore(initialEngineState(['a']));
+    let collections = 0;
+    collectOnceSettled(store, () => collections++, 20);
+    store.dispatch(started('a'));
+    store.dispatch(healthy('a'));
+    // The store tells its subscribers in a microtask: now the quiet time has begun, and a stop
+    // follows at once, long before it ends.
+    await Promise.resolve();
+    store.dispatch({ type: 'service/stopping', service: 'a', userRequested: true });
+    await sleep(100);
+    expect(collections).toBe(0);
+    store.dispatch({ type: 'service/stopped', service: 'a', at: 3 });
+    await vi.waitFor(() => expect(collections).toBe(1), { timeout: 10_000 });
+  });
+
+  it('never collects once cancelled (a stop came first)', async () => {
+    const store = createStore(initialEngineState(['a']));
+    let collections = 0;
+    const cancel = collectOnceSettled(store, () => collections++, 20);
+    store.dispatch(started('a'));
+    store.dispatch(healthy('a'));
+    cancel();
+    await sleep(60);
+    expect(collections).toBe(0);
+  });
+
+  it("is V8's gc() only where devenv runs with --expose-gc", () => {
+    // vitest's workers run without the flag; devenv.js's #! line passes it.
+    expect(exposedCollect()).toBeUndefined();
+  });
+});
