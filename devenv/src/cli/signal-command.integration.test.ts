@@ -172,15 +172,25 @@ describe('devenv kill|pause|unpause against a running stack', () => {
     expect(ps()['web']).toMatchObject({ phase: 'stopped' });
   });
 
+  it('kill -s HUP of a service without stop_signal does not end the run: the exit it causes is restarted', async () => {
+    const before = ps()['plain']!;
+    const { code, stdout } = await devenv(dir, 'kill', '-f', 'compose.yaml', '-s', 'HUP', 'plain');
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'plain  sent SIGHUP\n' });
+    // Not "…; stays down until started": the run is not taken as ended, so nothing waits for it.
+    await expect
+      .poll(() => ps()['plain'], { timeout: 15_000 })
+      .toMatchObject({ phase: 'healthy', restarts: before.restarts + 1 });
+  });
+
   it('kill (SIGKILL) of a restart: always service leaves it down until started', async () => {
     const { code, stdout } = await devenv(dir, 'kill', '-f', 'compose.yaml', 'plain');
     expect(code).toBe(0);
     expect(stdout.trim()).toBe('plain  sent SIGKILL: killed by SIGKILL; stays down until started');
-    expect(ps()['plain']).toMatchObject({ phase: 'stopped', restarts: 0 });
+    expect(ps()['plain']).toMatchObject({ phase: 'stopped', restarts: 1 });
     expect(ps()['plain']?.pid).toBeUndefined();
     // Its restart policy would have brought it back within its first backoff step (~0.1 s).
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect(ps()['plain']).toMatchObject({ phase: 'stopped', restarts: 0 });
+    expect(ps()['plain']).toMatchObject({ phase: 'stopped', restarts: 1 });
 
     const again = await devenv(dir, 'pause', '-f', 'compose.yaml', 'plain');
     expect(again.code).toBe(1);
@@ -188,7 +198,7 @@ describe('devenv kill|pause|unpause against a running stack', () => {
       'not running (stopped): nothing to pause; `devenv start plain` starts it',
     );
     expect((await devenv(dir, 'start', '-f', 'compose.yaml', 'plain')).code).toBe(0);
-    expect(ps()['plain']).toMatchObject({ phase: 'healthy', restarts: 1 });
+    expect(ps()['plain']).toMatchObject({ phase: 'healthy', restarts: 2 });
   });
 
   it('port prints where a running native service listens', async () => {

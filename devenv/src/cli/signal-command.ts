@@ -22,10 +22,10 @@ Sends a signal, SIGKILL unless told, to running services of the stack (every run
 none are named), as \`docker compose kill\`: natively to the service's whole process group, in a
 container to its main process (the Engine's kill).
 
-As the Docker Engine decides: SIGKILL, the service's \`stop_signal\`, or any signal when it sets
-no \`stop_signal\`, ends the run as a stop does: once it exits the service stays down, whatever
-its \`restart:\` policy, until \`devenv start\`. Another signal (SIGHUP for a service whose
-stop_signal is SIGTERM, say) leaves the run to the service: should it exit, its policy applies.
+SIGKILL, or the service's \`stop_signal\` (SIGTERM when unset), ends the run as a stop does,
+as the Docker Engine decides it: once it exits the service stays down, whatever its \`restart:\`
+policy, until \`devenv start\`. Any other signal (SIGHUP to make it reload, say) is left to the
+service: should it exit, its restart policy applies as to any exit.
 
   -s, --signal SIGNAL      by name (SIGHUP, HUP) or number (1); default SIGKILL
 ${TAIL_USAGE}`;

@@ -36,10 +36,12 @@ describe('signal names', () => {
     expect(configuredStopSignal({}, 'api')).toBeUndefined();
   });
 
-  it('ends the run as the Engine does: SIGKILL, the stop signal, or any signal without one', () => {
+  it('ends the run for SIGKILL and the stop signal, SIGTERM when none is set', () => {
     expect(killEndsRun('SIGKILL', 'SIGTERM')).toBe(true);
-    expect(killEndsRun('SIGTERM', 'SIGTERM')).toBe(true);
-    expect(killEndsRun('SIGHUP', undefined)).toBe(true);
+    expect(killEndsRun('SIGQUIT', 'SIGQUIT')).toBe(true);
+    expect(killEndsRun('SIGTERM', undefined)).toBe(true);
+    expect(killEndsRun('SIGTERM', 'SIGQUIT')).toBe(false);
+    expect(killEndsRun('SIGHUP', undefined)).toBe(false);
     expect(killEndsRun('SIGHUP', 'SIGTERM')).toBe(false);
     expect(killEndsRun('SIGINT', 'SIGQUIT')).toBe(false);
   });

@@ -61,15 +61,18 @@ export function configuredStopSignal(
 }
 
 /**
- * Pure: whether a kill ends the service's run for good, as the Docker Engine decides it (moby's
- * daemon/kill.go): SIGKILL always, and the container's stop signal; when it sets none, any
- * signal. Such a run is not restarted by its `restart:` policy, like a stop.
+ * Pure: whether a kill ends the service's run for good, so that it is not restarted by its
+ * `restart:` policy, like a stop: SIGKILL and the service's stop signal (`stop_signal:`, SIGTERM
+ * when unset), as the Docker Engine cancels a container's restart policy for them (moby's
+ * daemon/kill.go). The Engine also does so for any signal when no stop signal is configured;
+ * devenv does not: `kill -s HUP` to make a service reload would otherwise quietly take its
+ * restart policy away for the rest of the run (docs/compose-commands.md).
  */
 export function killEndsRun(
   signal: NodeJS.Signals,
   stopSignal: NodeJS.Signals | undefined,
 ): boolean {
-  return signal === 'SIGKILL' || stopSignal === undefined || signal === stopSignal;
+  return signal === 'SIGKILL' || signal === (stopSignal ?? 'SIGTERM');
 }
 
 function clip(text: string): string {
