@@ -16,6 +16,7 @@ import {
   type ExposedPort,
   type Ulimit,
 } from './container-values.js';
+import { parsePullPolicy, PULL_POLICY_HINT, type PullPolicy } from './pull-policy.js';
 
 export type { DeviceMapping, ExposedPort, Ulimit } from './container-values.js';
 
@@ -30,6 +31,8 @@ export type NamespaceMode =
 /** The container options of a service, as the Engine takes them (sizes in bytes, CPUs as nanos). */
 export interface ContainerOptions {
   readonly stopSignal?: string;
+  /** When the image is pulled (absent: Compose's default, `missing`, or built with `build:`). */
+  readonly pullPolicy?: PullPolicy;
   readonly init?: boolean;
   /** Service-level `tmpfs`: container path → mount options (`size=64m`), as HostConfig.Tmpfs. */
   readonly tmpfs?: Readonly<Record<string, string>>;
@@ -119,6 +122,7 @@ const namespace =
 
 const READERS: Readonly<Record<string, readonly [Reader, string]>> = {
   stop_signal: [text('stopSignal'), 'write a signal like SIGINT'],
+  pull_policy: [readPullPolicy, PULL_POLICY_HINT],
   init: [flag('init'), 'write true or false'],
   tmpfs: [readTmpfs, 'write a container path, or path:options like /run:size=64m'],
   shm_size: [bytes('shmSizeBytes'), BYTES_HINT],
@@ -190,6 +194,12 @@ function readTmpfs(value: unknown, out: Options): string | void {
     tmpfs[path] = colon < 0 ? '' : entry.slice(colon + 1);
   }
   out.tmpfs = tmpfs;
+}
+
+function readPullPolicy(value: unknown, out: Options): string | void {
+  const read = parsePullPolicy(value);
+  if (!read.ok) return read.error;
+  out.pullPolicy = read.value;
 }
 
 function readSysctls(value: unknown, out: Options): void {
