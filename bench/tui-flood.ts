@@ -5,17 +5,20 @@
 // Delivered throughput = lines ÷ (END visible in devenv's file sink − START), i.e. through the
 // log bus; devenv's and the TUI's own start-up are not counted. Target: TUI ÷ headless ≥ 0.8.
 // Run: npx tsx bench/tui-flood.ts [rounds] [lines] [lines/s]
+// DEVENV_BIN=<checkout>/devenv/bin/devenv.js measures that devenv instead.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEVENV, median, waitExit } from './devenv-run.js';
+import { DEVENV as PROJECT_DEVENV, median, waitExit } from './devenv-run.js';
 
 const rounds = Number(process.argv[2] ?? 3);
 const LINES = Number(process.argv[3] ?? 200_000);
 const RATE = Number(process.argv[4] ?? 50_000);
 const SESSION = `devenv-tui-flood-${process.pid}`;
+// Another checkout's devenv (an older commit, for before/after in one run); this one by default.
+const DEVENV = process.env.DEVENV_BIN ?? PROJECT_DEVENV;
 
 // Paced: every 5 ms, as many lines as are due at RATE; waits for 'drain' when the pipe is full
 // (then the rate is what devenv reads). Stays up afterwards so devenv sees no exit.

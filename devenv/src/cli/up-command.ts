@@ -134,7 +134,7 @@ async function supervise(
     const control = await serveControlSocket({ stateDir, engine, snapshot, reporter });
     if (control) teardown.afterStop(() => control.close());
     // What the start left in V8's heap goes back to the system once the stack is up.
-    teardown.beforeStop(collectOnceSettled(engine));
+    teardown.beforeStop(collectOnceSettled(engine, () => bus.stats().records));
     if (options.ci)
       code = await ciRun({ engine, reporter, stopRequest, timeoutMs: options.timeoutMs });
     else if (ended && options.abortOn) {

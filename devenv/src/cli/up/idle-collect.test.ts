@@ -27,7 +27,12 @@ describe('collectOnceSettled (the engine store itself)', () => {
   it('collects once every service has settled and stayed so for the quiet time, and only once', async () => {
     const store = createStore(initialEngineState(['a', 'b']));
     let collections = 0;
-    collectOnceSettled(store, () => collections++, 20);
+    collectOnceSettled(
+      store,
+      () => 0,
+      () => collections++,
+      20,
+    );
     store.dispatch(started('a'));
     store.dispatch(healthy('a'));
     await sleep(60);
@@ -46,7 +51,12 @@ describe('collectOnceSettled (the engine store itself)', () => {
   it('waits again when the stack moves within the quiet time', async () => {
     const store = createStore(initialEngineState(['a']));
     let collections = 0;
-    collectOnceSettled(store, () => collections++, 20);
+    collectOnceSettled(
+      store,
+      () => 0,
+      () => collections++,
+      20,
+    );
     store.dispatch(started('a'));
     store.dispatch(healthy('a'));
     // The store tells its subscribers in a microtask: now the quiet time has begun, and a stop
@@ -59,10 +69,35 @@ describe('collectOnceSettled (the engine store itself)', () => {
     await vi.waitFor(() => expect(collections).toBe(1), { timeout: 10_000 });
   });
 
+  it('waits while output keeps coming, and collects once it stops', async () => {
+    const store = createStore(initialEngineState(['a']));
+    let flooding = true;
+    let records = 0;
+    let collections = 0;
+    // While flooding, every look finds more records than the one before.
+    collectOnceSettled(
+      store,
+      () => (flooding ? ++records : records),
+      () => collections++,
+      20,
+    );
+    store.dispatch(started('a'));
+    store.dispatch(healthy('a'));
+    await sleep(150);
+    expect(collections).toBe(0);
+    flooding = false;
+    await vi.waitFor(() => expect(collections).toBe(1), { timeout: 10_000 });
+  });
+
   it('never collects once cancelled (a stop came first)', async () => {
     const store = createStore(initialEngineState(['a']));
     let collections = 0;
-    const cancel = collectOnceSettled(store, () => collections++, 20);
+    const cancel = collectOnceSettled(
+      store,
+      () => 0,
+      () => collections++,
+      20,
+    );
     store.dispatch(started('a'));
     store.dispatch(healthy('a'));
     cancel();

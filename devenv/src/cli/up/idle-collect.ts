@@ -24,32 +24,43 @@ export function exposedCollect(): Collect | undefined {
 }
 
 /**
- * Collects once the stack has settled and stayed so for `quietMs`. V8 keeps the heap that
- * devenv's start grew (its young generation at full size, the garbage of loading ~120 modules)
- * until allocation triggers a collection, which an idle devenv never does: ~4 MB of a headless
- * devenv's idle 64–71 MB. Once is enough; a log flood later grows and shrinks the heap as V8
- * sees fit. Returns the cancel, for a stop that comes first.
+ * Collects once the stack has settled and stayed so, with no output either, for `quietMs`. V8
+ * keeps the heap that devenv's start grew (its young generation at full size, the garbage of
+ * loading ~120 modules) until allocation triggers a collection, which an idle devenv never
+ * does: ~3 MB of a headless devenv's idle memory. The collection stops devenv for 50–120 ms
+ * (130–230 ms with the TUI's heap) on a busy machine, so it waits for a quiet moment: a burst
+ * of output would back up in the pipes meanwhile. A stack that never goes quiet is not idle
+ * and keeps its heap. Once is enough: later floods grow and shrink the heap as V8 sees fit.
+ * Returns the cancel, for a stop that comes first.
  */
 export function collectOnceSettled(
   engine: Pick<EngineController, 'getState' | 'subscribe'>,
+  outputRecords: () => number,
   collect: Collect | undefined = exposedCollect(),
   quietMs = 1000,
 ): () => void {
   if (collect === undefined) return () => undefined;
   let timer: NodeJS.Timeout | undefined;
+  let recordsWhenArmed = 0;
+  const arm = () => {
+    recordsWhenArmed = outputRecords();
+    timer = setTimeout(fire, quietMs).unref();
+  };
+  const fire = () => {
+    // Output came during the wait: a new wait begins from now.
+    if (outputRecords() !== recordsWhenArmed) return arm();
+    unsubscribe();
+    collect();
+  };
   const check = () => {
     const settled = stackSettled(engine.getState());
-    if (settled && timer === undefined) timer = setTimeout(run, quietMs).unref();
+    if (settled && timer === undefined) arm();
     if (!settled && timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
   };
   const unsubscribe = engine.subscribe(check);
-  function run() {
-    unsubscribe();
-    collect!();
-  }
   check();
   return () => {
     unsubscribe();
