@@ -1,10 +1,11 @@
 /**
  * `devenv exec` and `devenv run` of a container service, against a real `devenv up` with the
  * docker runtime and the real Docker Engine: `docker exec` into the service's container, and a
- * one-off `docker run` of its image on the project's network.
+ * one-off container of its image on the project's network, created as `devenv up` creates the
+ * service's.
  */
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,7 +16,12 @@ import { requireDockerEngine } from '../../test/docker-engine.js';
 
 const project = `devenv-exec-docker-${process.pid}`;
 const image = `${project}-box:test`;
-const env = { ...process.env, DEVENV_METRICS_PORT: 'off', BOX: 'boxed' };
+const env = {
+  ...process.env,
+  DEVENV_METRICS_PORT: 'off',
+  BOX: 'boxed',
+  API_TOKEN: 'from-the-env',
+};
 let docker: Dockerode;
 
 async function devenv(
@@ -57,6 +63,18 @@ services:
     environment:
       BOX_NAME: \${BOX:-unset}
     stop_grace_period: 1s
+  task:
+    image: ${image}
+    profiles: [tasks]
+    command: [/bin/busybox, echo, task]
+    ports: ['127.0.0.1::8080']
+    shm_size: 32m
+    extra_hosts: [host.docker.internal:host-gateway]
+    stop_signal: SIGUSR1
+    labels: { team: tasks }
+    secrets: [api_token]
+secrets:
+  api_token: { environment: API_TOKEN }
 `,
   );
 }
@@ -123,5 +141,41 @@ describe('devenv exec and run of a container service', () => {
       filters: { name: [`${project}-box-run`] },
     });
     expect(left).toEqual([]);
+  });
+
+  it('run: the container options, secrets and stop signal up gives the service, no ports or aliases; the engine’s exit code', async () => {
+    const run = await devenv(dir, [
+      'run',
+      'task',
+      ...sh(
+        [
+          'b=/bin/busybox',
+          'echo "shm=$($b grep " /dev/shm " /proc/mounts | $b cut -d" " -f4)"',
+          'echo "hosts=$($b grep -c host.docker.internal /etc/hosts)"',
+          'echo "secret=$($b cat /run/secrets/api_token)"',
+        ].join('; '),
+      ),
+    ]);
+    expect(run).toMatchObject({
+      code: 0,
+      stdout: 'shm=rw,nosuid,nodev,noexec,relatime,size=32768k\nhosts=1\nsecret=from-the-env\n',
+    });
+    const runName = /devenv run: (task-run-\d+)/.exec(run.stderr)?.[1];
+    // Without --rm the container stays, for its request to be read.
+    const container = docker.getContainer(`${project}-${runName}`);
+    const info = await container.inspect();
+    await container.remove({ force: true });
+    expect(info.Config.StopSignal).toBe('SIGUSR1');
+    expect(info.Config.Labels).toMatchObject({ team: 'tasks', 'dev.devenv.oneoff': 'true' });
+    expect(info.HostConfig.PortBindings).toEqual({});
+    const endpoint = info.NetworkSettings.Networks[`${project}_devenv`];
+    expect(endpoint).toBeDefined();
+    expect(endpoint?.Aliases ?? []).not.toContain('task');
+    // The secret written for it is gone with it.
+    const left = await readdir(join(dir, '.devenv', 'secrets'), { recursive: true });
+    expect(left.filter((path) => path.includes('task-run'))).toEqual([]);
+    // The Engine's 127 for a command it cannot find (docker start alone would say 1).
+    const missing = await devenv(dir, ['run', '--rm', 'task', '/bin/nothere']);
+    expect(missing.code).toBe(127);
   });
 });

@@ -12,7 +12,7 @@ import { runInForeground } from './foreground-process.js';
 import { projectVersions } from './project-versions.js';
 import { startInBackground, stackFlagArgs } from './run-background-stack.js';
 import { dependenciesOf, startDependencies, type DependencyProblem } from './run-dependencies.js';
-import { dockerRunArgv, existingProjectNetwork } from './run-docker.js';
+import { runContainerOneOff } from './run-docker.js';
 import { openRunLog, type RunLog } from './run-log.js';
 import { nativeRunOf } from './run-native.js';
 import { describeControlFailure, instanceName } from './running-stack.js';
@@ -23,29 +23,35 @@ import { UsageError } from './usage-error.js';
 export const RUN_USAGE = `Usage: devenv run [options] SERVICE [--] [COMMAND [ARG…]]
 
 Runs a one-off instance of a service, as \`docker compose run\` does: its environment, working
-directory and (without COMMAND) its own command; in its image on the project's network for a
-container service. Its dependencies are started through the running \`devenv up\`, or, when no
-devenv runs the stack, by a \`devenv up --wait\` in the background (left running, as Compose leaves
-them; \`devenv down\` stops them), and are ready first. It is not supervised or restarted; its output is shown here and kept in the logs as
-SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (the output is logged);
+directory and (without COMMAND) its own command. A container service's one-off runs in its image
+on the project's network, with the container options, volumes, secrets and configs \`devenv up\`
+gives it, but no published ports or network aliases (as in Compose). Its dependencies are
+started through the running \`devenv up\`, or, when no devenv runs the stack, by a \`devenv up
+--wait\` in the background (left running, as Compose leaves them; \`devenv down\` stops them),
+and are ready first. It is not supervised or restarted; its output is shown here and kept in the
+logs as SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (the output is logged);
 \`devenv exec\` gives an interactive shell.
 
   devenv run worker-python python -c 'import os; print(os.environ["TEMPORAL_ADDRESS"])'
 
       --no-deps            do not start the dependencies
       --rm                 remove the container afterwards (container services)
+      --service-ports      publish the service's ports (container services; none otherwise)
+      --use-aliases        give the container the service's network aliases (container services)
   -e, --env KEY=VALUE      set a variable (repeatable; KEY alone: this shell's)
   -w, --workdir DIR        run there (natively relative to the service's directory)
   -T, --no-tty             accepted for Compose's sake: no TTY is allocated anyway
 ${STACK_FLAGS_USAGE}
 
 Exit status: the command's (128+n when signal n ended it, 127 not found); 1 when its
-dependencies could not be made ready; 2 usage error.`;
+dependencies could not be made ready; 125 when its container could not be created; 2 usage error.`;
 
 const OPTIONS = {
   ...STACK_FLAGS,
   'no-deps': { type: 'boolean' },
   rm: { type: 'boolean' },
+  'service-ports': { type: 'boolean' },
+  'use-aliases': { type: 'boolean' },
   env: { type: 'string', short: 'e', multiple: true },
   workdir: { type: 'string', short: 'w' },
   'no-tty': { type: 'boolean', short: 'T' },
@@ -99,6 +105,7 @@ export const runCommand: Command = async (args, ctx) => {
   const code = await runOneOff(stack, spec, command, values, extraEnv, {
     ctx,
     log,
+    stateDir,
     sessionToken,
     running: target?.ok ? target.value : undefined,
   });
@@ -163,6 +170,7 @@ async function describeDependencyProblem(
 interface RunContext {
   readonly ctx: CommandContext;
   readonly log: RunLog;
+  readonly stateDir: string;
   readonly sessionToken: string | undefined;
   /** The service's running instance, when one runs: a native one-off takes its environment. */
   readonly running: ExecTarget | undefined;
@@ -188,19 +196,14 @@ async function runOneOff(
   };
   const native = spec.devenv.native !== undefined && run.running?.runtime !== 'docker';
   if (!native) {
-    const argv = dockerRunArgv({
-      projectName: stack.projectName,
-      spec,
-      runName: log.name,
+    return runContainerOneOff({
+      ...containerRunOptions(stack, spec, values, run),
       command,
-      sessionToken: run.sessionToken,
       extraEnv,
-      workdir: values.workdir,
-      remove: values.rm === true,
-      network: existingProjectNetwork(stack.projectName),
+      output,
+      note: (message) => log.note(message),
+      problem: onSpawnError,
     });
-    log.note(`one-off container of ${spec.name}: ${argv.join(' ')}`);
-    return runInForeground(argv, { cwd: process.cwd(), env: process.env, output }, onSpawnError);
   }
   const planned = await nativeRunOf({
     spec,
@@ -227,4 +230,20 @@ async function runOneOff(
     `one-off process of ${spec.name} in ${planned.value.cwd}: ${planned.value.argv.join(' ')}`,
   );
   return runInForeground(planned.value.argv, { ...planned.value, output }, onSpawnError);
+}
+
+/** What a container one-off takes from the stack, the flags and the run (run-docker.ts). */
+function containerRunOptions(stack: Stack, spec: ServiceSpec, values: Values, run: RunContext) {
+  return {
+    spec,
+    projectName: stack.projectName,
+    projectDir: stack.projectDir,
+    stateDir: run.stateDir,
+    runName: run.log.name,
+    sessionToken: run.sessionToken,
+    workdir: values.workdir,
+    remove: values.rm === true,
+    servicePorts: values['service-ports'] === true,
+    useAliases: values['use-aliases'] === true,
+  };
 }
