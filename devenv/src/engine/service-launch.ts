@@ -5,7 +5,7 @@ import {
   type RuntimeKind,
   type ServiceHandle,
 } from '../runtime/runtime.js';
-import { configuredStopSignal } from '../runtime/signal-names.js';
+import { stopSignalOf } from '../runtime/signal-names.js';
 import { describeUnavailable } from '../runtime/unavailable.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { Clock } from './clock.js';
@@ -106,7 +106,7 @@ async function launchOnce(ctx: LaunchContext, spec: ServiceSpec) {
   const started = await runtime.start(spec, {
     output: (stream, chunk) => options.log.write(name, stream, chunk),
     signal: ctx.signal,
-    stopSignal: configuredStopSignal(options.stack.document, name),
+    stopSignal: stopSignalOf(spec),
   });
   if (shuttingDown()) {
     if (started.ok) await started.value.stop(spec.stopGracePeriodMs);

@@ -1,6 +1,6 @@
 import type { ServiceSpec, Stack } from '../model/stack.js';
 import type { ExitStatus, Runtime, ServiceHandle } from '../runtime/runtime.js';
-import { configuredStopSignal, killEndsRun } from '../runtime/signal-names.js';
+import { killEndsRun, stopSignalOf } from '../runtime/signal-names.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { systemClock, type Clock } from './clock.js';
 import { watchHealth, type HealthWatch } from './health-watch.js';
@@ -194,7 +194,7 @@ class EffectsSupervisor implements Supervisor {
     const wasPaused = this.state().services[name]?.paused === true;
     if (request.kind === 'kill') {
       if (!handle.signal) return err(`its runtime cannot send it signals`);
-      const ends = killEndsRun(request.signal, configuredStopSignal(this.stack.document, name));
+      const ends = killEndsRun(request.signal, stopSignalOf(spec));
       if (ends) this.store.dispatch({ type: 'service/killed', service: name });
       const sent = await handle.signal(request.signal);
       // As the Engine does: a paused service killed for good is resumed, to act on the signal.

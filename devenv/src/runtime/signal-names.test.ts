@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configuredStopSignal, killEndsRun, parseKillSignal, parseSignal } from './signal-names.js';
+import { killEndsRun, parseKillSignal, parseSignal, stopSignalOf } from './signal-names.js';
 
 describe('signal names', () => {
   it('reads a signal as docker kill --signal does: full or short name, any case, or number', () => {
@@ -25,15 +25,13 @@ describe('signal names', () => {
     expect(parseKillSignal('TERM')).toEqual({ ok: true, value: 'SIGTERM' });
   });
 
-  it("finds a service's stop_signal in the document, a replica's in its service", () => {
-    const document = {
-      services: { worker: { stop_signal: 'SIGINT' }, api: {}, odd: { stop_signal: 'SIGFOO' } },
-    };
-    expect(configuredStopSignal(document, 'worker')).toBe('SIGINT');
-    expect(configuredStopSignal(document, 'worker-3')).toBe('SIGINT');
-    expect(configuredStopSignal(document, 'api')).toBeUndefined();
-    expect(configuredStopSignal(document, 'odd')).toBeUndefined();
-    expect(configuredStopSignal({}, 'api')).toBeUndefined();
+  it("reads a service's stop_signal from its container options; SIGTERM's default when unknown", () => {
+    expect(stopSignalOf({ container: { stopSignal: 'SIGINT' } })).toBe('SIGINT');
+    expect(stopSignalOf({ container: { stopSignal: 'usr1' } })).toBe('SIGUSR1');
+    expect(stopSignalOf({ container: { stopSignal: 'SIGFOO' } })).toBeUndefined();
+    expect(stopSignalOf({ container: {} })).toBeUndefined();
+    expect(stopSignalOf({})).toBeUndefined();
+    expect(stopSignalOf(undefined)).toBeUndefined();
   });
 
   it('ends the run for SIGKILL and the stop signal, SIGTERM when none is set', () => {

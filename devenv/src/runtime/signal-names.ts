@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import type { ServiceSpec } from '../model/stack.js';
 import { err, ok, type Result } from '../../shared/result.js';
 
 const SIGNALS = constants.signals as Readonly<Record<string, number>>;
@@ -40,23 +41,15 @@ export function parseKillSignal(text: string): Result<NodeJS.Signals, string> {
 }
 
 /**
- * Pure: the service's `stop_signal:` as the Compose file gives it, or undefined when it sets none
- * (or one this system lacks). A replica (`worker-2`) has its service's.
+ * Pure: the service's `stop_signal:` (a replica has its service's), or undefined when it sets
+ * none (or one this system lacks: SIGTERM then, as for none).
  */
-export function configuredStopSignal(
-  document: Readonly<Record<string, unknown>>,
-  service: string,
+export function stopSignalOf(
+  spec: Pick<ServiceSpec, 'container'> | undefined,
 ): NodeJS.Signals | undefined {
-  const services = document['services'];
-  if (typeof services !== 'object' || services === null) return undefined;
-  const entries = services as Record<string, unknown>;
-  const entry = Object.hasOwn(entries, service)
-    ? entries[service]
-    : entries[service.replace(/-\d+$/, '')];
-  if (typeof entry !== 'object' || entry === null) return undefined;
-  const raw = (entry as Record<string, unknown>)['stop_signal'];
-  if (typeof raw !== 'string' && typeof raw !== 'number') return undefined;
-  const parsed = parseSignal(String(raw));
+  const raw = spec?.container?.stopSignal;
+  if (raw === undefined) return undefined;
+  const parsed = parseSignal(raw);
   return parsed.ok ? parsed.value : undefined;
 }
 
