@@ -232,7 +232,7 @@ try {
   if (parts.has('rss')) {
     const rss = await idleRss();
     console.log(
-      `idle RSS:                headless ${rss.headless.toFixed(0)} MB (target ≤ 60)  TUI ${rss.tui.toFixed(0)} MB (target ≤ 110)`,
+      `idle RSS:                headless ${rss.headless.toFixed(1)} MB (target ≤ 60)  TUI ${rss.tui.toFixed(1)} MB (target ≤ 110)`,
     );
   }
 } finally {
