@@ -6,6 +6,8 @@ import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { buildPlan } from './docker-build.js';
 import { statusCodeOf } from './docker-leftovers.js';
 import type { Unavailable } from './runtime.js';
+import { imageAction, type ImageAction, type PullOverride } from './docker-pull-policy.js';
+import { lastPulled } from './docker-pull.js';
 
 // What the docker runtime's check asks before a start, once the Engine answers: an image, what it mounts.
 
@@ -39,6 +41,38 @@ export async function present(
       });
     return err({ reason: 'image-missing', image: spec.image });
   }
+}
+
+/** What the service's image needs before a start: used as it is, pulled, built, or refused. */
+export async function imageActionFor(
+  docker: Dockerode,
+  spec: ServiceSpec,
+  pull: { readonly override: PullOverride | undefined; readonly timesFile: string },
+): Promise<Result<ImageAction, Unavailable>> {
+  const policy = spec.container?.pullPolicy;
+  if (spec.image === undefined) {
+    if (spec.build) return ok('build');
+    return err({ reason: 'nothing-to-run' });
+  }
+  const here = await present(docker, spec);
+  if (!here.ok && here.error.reason !== 'image-missing') return here;
+  const action = imageAction({
+    policy,
+    override: pull.override,
+    buildable: spec.build !== undefined,
+    present: here.ok,
+    lastPulledMs: await lastPulled(pull.timesFile, spec.image),
+    nowMs: Date.now(),
+  });
+  if (action !== 'refuse-absent') return ok(action);
+  const why = pull.override === 'never' ? '--pull never' : 'its pull_policy is never';
+  return err({
+    reason: 'engine-refused',
+    detail:
+      `image ${spec.image} is not present locally, and ${why}: pull it (\`docker pull ${spec.image}\` or ` +
+      `\`npx devenv pull ${spec.replicaOf?.service ?? spec.name}\`), load it (\`docker load -i <file>\`), or let devenv pull it ` +
+      '(pull_policy: missing)',
+  });
 }
 
 /** The Engine API that added `type: image` mounts (Docker Engine 28). */

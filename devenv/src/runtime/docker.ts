@@ -5,15 +5,11 @@ import type { ServiceSpec } from '../model/stack.js';
 import { portsFree } from './ports-free.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { LogStream } from '../logbus/log-record.js';
-import { buildImage, buildPlan } from './docker-build.js';
-import {
-  defaultImageTag,
-  objectLabels,
-  SESSION_LABEL,
-  PROJECT_LABEL,
-  type LabelScope,
-} from './docker-labels.js';
-import { buildable, imageVolumesPresent, present } from './docker-check.js';
+import { PROJECT_LABEL, type LabelScope } from './docker-labels.js';
+import { buildable, imageActionFor, imageVolumesPresent } from './docker-check.js';
+import type { PullOverride } from './docker-pull-policy.js';
+import { prepareImage, type ImageSource } from './docker-pull-prepare.js';
+import { pullTimesFile } from './docker-pull.js';
 import { pingDockerEngine } from './docker-ping.js';
 import { containerCreateOptions } from './docker-create.js';
 import { projectNetwork } from './docker-network.js';
@@ -35,41 +31,49 @@ export interface DockerRuntimeOptions {
   readonly stateDir?: string;
   /** Defaults to the Engine that DOCKER_HOST (or the default socket) names. */
   readonly docker?: Dockerode;
+  /** `devenv up --pull`: over every service's pull_policy, as Compose's flag. */
+  readonly pull?: PullOverride;
 }
 
 /** How long an exited container's log stream may take to deliver its last lines. */
 const LOG_DRAIN_MS = 2_000;
 
 /**
- * Runs services as containers of the local Docker Engine: images are built here or must already
- * be here (devenv never pulls: no registry is assumed reachable), ports are published on
- * 127.0.0.1 unless the file names another address, and every object carries devenv's labels.
+ * Runs services as containers of the local Docker Engine: images are built here or pulled as
+ * their pull_policy says (Compose's default: when absent), ports are published on 127.0.0.1
+ * unless the file names another address, and every object carries devenv's labels.
  */
 export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
   const docker = options.docker ?? new Dockerode();
   const scope: LabelScope = { projectName: options.projectName, sessionId: options.sessionId };
   const network = projectNetwork(docker, scope);
   // Secrets and configs written for this session's containers (`environment:`, `content:`).
-  const filesDir = sessionFilesDir(
-    options.stateDir ?? join(options.projectDir, '.devenv'),
-    options.sessionId,
-  );
+  const stateDir = options.stateDir ?? join(options.projectDir, '.devenv');
+  const filesDir = sessionFilesDir(stateDir, options.sessionId);
+  const images: ImageSource = {
+    projectDir: options.projectDir,
+    override: options.pull,
+    timesFile: pullTimesFile(stateDir),
+  };
 
   return {
     kind: 'docker',
     check: async (spec) => {
       const engine = await pingDockerEngine(docker);
       if (!engine.ok) return err({ reason: 'engine-silent', silence: engine.error });
-      const image = spec.build
-        ? await buildable(spec, options.projectDir)
-        : await present(docker, spec);
-      if (!image.ok) return image;
+      const action = await imageActionFor(docker, spec, images);
+      if (!action.ok) return action;
+      // A pull that fails falls back to the build, so the build must be possible too.
+      if (action.value !== 'use-local' && spec.build) {
+        const image = await buildable(spec, options.projectDir);
+        if (!image.ok) return image;
+      }
       const mounted = await imageVolumesPresent(docker, spec);
       if (!mounted.ok) return mounted;
       return portsFree(spec);
     },
     start: async (spec, ctx) => {
-      const image = await prepareImage(docker, spec, scope, options.projectDir, ctx);
+      const image = await prepareImage(docker, spec, scope, images, ctx);
       if (!image.ok) return image;
       const files = await writeServiceFiles(spec, filesDir, options.projectDir);
       if (!files.ok) return files;
@@ -92,35 +96,6 @@ export function dockerRuntime(options: DockerRuntimeOptions): Runtime {
       return ok(handleFor(docker, started.value, release));
     },
   };
-}
-
-/** The image to run: built now when the service has `build:` (the cache makes a rebuild cheap). */
-async function prepareImage(
-  docker: Dockerode,
-  spec: ServiceSpec,
-  scope: LabelScope,
-  projectDir: string,
-  ctx: StartContext,
-): Promise<Result<string, StartFailure>> {
-  if (!spec.build)
-    return spec.image === undefined ? err({ reason: 'nothing-to-run' }) : ok(spec.image);
-  const plan = buildPlan(spec.build, projectDir);
-  if (!plan.ok) return err({ reason: 'image-build-failed', detail: plan.error });
-  const tag = spec.image ?? defaultImageTag(scope.projectName, spec.name);
-  // Project and service, not the session: the same sources give the same image (and digest) in
-  // every session and in `devenv images build`/promote, and a rebuild reuses the cache instead of
-  // leaving the previous session's image dangling.
-  const imageLabels = objectLabels(scope, spec.name);
-  delete imageLabels[SESSION_LABEL];
-  const built = await buildImage(
-    docker,
-    plan.value,
-    tag,
-    imageLabels,
-    (chunk) => ctx.output('stdout', chunk),
-    ctx.signal,
-  );
-  return built.ok ? built : err({ reason: 'image-build-failed', detail: built.error });
 }
 
 const refused = (detail: string) => err({ reason: 'engine-refused', detail } as const);
