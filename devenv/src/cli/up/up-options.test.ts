@@ -44,3 +44,21 @@ describe('devenv up --scale', () => {
     ]);
   });
 });
+
+describe('devenv up --pull', () => {
+  it.each([
+    [['--pull', 'always'], 'always'],
+    [['--pull=missing'], 'missing'],
+    [['--pull', 'never'], 'never'],
+    [[], undefined],
+  ])('%j → %s', (args, pull) => {
+    expect(parseUpOptions(args, ctx).pull).toBe(pull);
+  });
+
+  it.each(['build', 'Always', ''])('refuses --pull %j as a usage error', (value) => {
+    expect(() => parseUpOptions(['--pull', value], ctx)).toThrow(UsageError);
+    expect(() => parseUpOptions(['--pull', value], ctx)).toThrow(
+      `--pull ${value}: expected always, missing or never`,
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { STACK_FLAGS, STACK_FLAGS_USAGE } from '../stack-options.js';
 import type { AbortOn } from './abort-on-exit.js';
 import { UsageError } from '../usage-error.js';
 import type { DetachTarget } from './detach-progress.js';
+import { parsePullOverride, type PullOverride } from '../../runtime/docker-pull-policy.js';
 
 export const UP_USAGE = `Usage: devenv up [service…] [options]
 
@@ -30,6 +31,8 @@ Ctrl-C: dependency order, readiness probes, restarts with backoff. Logs go to .d
       --abort-on-container-failure  the same, only for an exit that is not clean
       --exit-code-from SERVICE      exit with SERVICE's status (implies
                            --abort-on-container-exit)
+      --pull POLICY        always | missing | never: over every service's pull_policy (a
+                           service with build: and no pull_policy is still built)
       --build, --force-recreate, --remove-orphans  accepted for Compose's sake: devenv
                            always builds (from the cache), starts afresh and reaps leftovers
 ${STACK_FLAGS_USAGE}
@@ -59,6 +62,7 @@ const UP_FLAGS = {
   'abort-on-container-exit': { type: 'boolean' },
   'abort-on-container-failure': { type: 'boolean' },
   'exit-code-from': { type: 'string' },
+  pull: { type: 'string' },
   build: { type: 'boolean' },
   'force-recreate': { type: 'boolean' },
   'remove-orphans': { type: 'boolean' },
@@ -92,6 +96,8 @@ export interface UpOptions {
   readonly abortOn: AbortOn | undefined;
   /** `--exit-code-from SERVICE`: the exit status is that service's. */
   readonly exitCodeFrom: string | undefined;
+  /** `--pull always|missing|never`: over every service's pull_policy, as Compose's flag. */
+  readonly pull: PullOverride | undefined;
 }
 
 export function parseUpOptions(args: readonly string[], ctx: CommandContext): UpOptions {
@@ -123,7 +129,16 @@ export function parseUpOptions(args: readonly string[], ctx: CommandContext): Up
     noDeps: values['no-deps'] === true,
     abortOn,
     exitCodeFrom: values['exit-code-from'],
+    pull: parsePullFlag(values.pull),
   };
+}
+
+function parsePullFlag(raw: string | undefined): PullOverride | undefined {
+  if (raw === undefined) return undefined;
+  const pull = parsePullOverride(raw);
+  if (pull === undefined)
+    throw new UsageError(`--pull ${raw}: expected always, missing or never`, UP_USAGE);
+  return pull;
 }
 
 function abortOnFlags(values: UpFlagValues, ci: boolean, detach: boolean): AbortOn | undefined {
