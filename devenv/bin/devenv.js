@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=256 --expose-gc
+#!/usr/bin/env -S node --max-semi-space-size=2 --max-old-space-size=256
 // Entry point. It stays plain JavaScript so that it can choose the Node that runs devenv:
 // a fresh machine may have an old system Node, while `npm install` put the project's own
 // Node (versions.yaml) in node_modules/.bin.
@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 const MIN_MAJOR = 22;
 // The same flags as the #! line. Under a log flood V8 would otherwise grow its heap to ~300 MB
 // around ~30 MB of live data; with them devenv stays near 110 MB at the same throughput.
-// --expose-gc: `up` collects once its stack has settled (cli/up/idle-collect.ts), ~4 MB less idle.
-const HEAP_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256', '--expose-gc'];
+const HEAP_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=256'];
 const major = Number(process.versions.node.split('.')[0]);
 
 if (major < MIN_MAJOR) {

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { initialEngineState } from '../../engine/service-state.js';
 import { createStore } from '../../engine/store.js';
-import { collectOnceSettled, exposedCollect } from './idle-collect.js';
+import { collectOnceSettled, v8Collect } from './idle-collect.js';
 
 const started = (service: string) =>
   ({
@@ -105,8 +105,16 @@ describe('collectOnceSettled (the engine store itself)', () => {
     expect(collections).toBe(0);
   });
 
-  it("is V8's gc() only where devenv runs with --expose-gc", () => {
-    // vitest's workers run without the flag; devenv.js's #! line passes it.
-    expect(exposedCollect()).toBeUndefined();
+  it("collects with V8's gc() without leaving it exposed, nor --expose-gc on", async () => {
+    const v8 = await import('node:v8');
+    const vm = await import('node:vm');
+    // Garbage that only a collection frees: the weak reference lets go of it.
+    const weak = new WeakRef({ payload: new Array(1000).fill('x') });
+    await sleep(0); // a WeakRef holds its target until the current job ends
+    v8Collect();
+    expect(weak.deref()).toBeUndefined();
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
+    expect(vm.runInNewContext('typeof gc')).toBe('undefined');
+    expect(v8.getHeapStatistics().used_heap_size).toBeGreaterThan(0);
   });
 });
