@@ -95,6 +95,10 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./promote-command.js')).promoteCommand,
     summary: 'build the images, load them into kind, helm upgrade --install and helm test',
   },
+  pull: {
+    importCommand: async () => (await import('./pull-command.js')).pullCommand,
+    summary: "pull the services' images (image:), as `docker compose pull`",
+  },
   images: {
     importCommand: async () => (await import('./images-command.js')).imagesCommand,
     summary: 'container images: bootstrap local base images, build the app images',
