@@ -4,7 +4,7 @@
  * one-off container of its image on the project's network, created as `devenv up` creates the
  * service's.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { waitUntil } from '../../test/wait-until.js';
 
 const project = `devenv-exec-docker-${process.pid}`;
 const image = `${project}-box:test`;
@@ -165,7 +166,7 @@ describe('devenv exec and run of a container service', () => {
     const container = docker.getContainer(`${project}-${runName}`);
     const info = await container.inspect();
     await container.remove({ force: true });
-    expect(info.Config.StopSignal).toBe('SIGUSR1');
+    expect(info.Config).toMatchObject({ StopSignal: 'SIGUSR1' });
     expect(info.Config.Labels).toMatchObject({ team: 'tasks', 'dev.devenv.oneoff': 'true' });
     expect(info.HostConfig.PortBindings).toEqual({});
     const endpoint = info.NetworkSettings.Networks[`${project}_devenv`];
@@ -178,4 +179,41 @@ describe('devenv exec and run of a container service', () => {
     const missing = await devenv(dir, ['run', '--rm', 'task', '/bin/nothere']);
     expect(missing.code).toBe(127);
   });
+
+  it('run: Ctrl-C reaches the one-off, whose exit code devenv run exits with', async () => {
+    const script =
+      'trap "echo got INT; exit 3" INT; echo ready; while true; do /bin/busybox sleep 1 & wait; done';
+    // Its own process group, as a terminal's foreground job: Ctrl-C signals the whole group.
+    const child = spawn(DEVENV_BIN, ['run', '-f', 'compose.yaml', '--rm', 'task', ...sh(script)], {
+      cwd: dir,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await waitUntil('the one-off is ready', 60_000, () => stdout.includes('ready\n') || undefined);
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await exited).toBe(3);
+    expect(stdout).toBe('ready\ngot INT\n');
+  }, 90_000);
+
+  it('run: devenv’s stdin is the one-off’s, closed when it ends', async () => {
+    const child = spawn(
+      DEVENV_BIN,
+      ['run', '-f', 'compose.yaml', '--rm', 'task', ...sh('/bin/busybox tr a-z A-Z')],
+      {
+        cwd: dir,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.stdin.end('piped in\n');
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('PIPED IN\n');
+  }, 90_000);
 });

@@ -34,7 +34,7 @@ const DEFAULT_NETWORK = 'bridge';
 /**
  * The Engine's create request for a one-off of the service: the request `devenv up` makes for it
  * (containerCreateOptions: container options, secrets and configs, volumes, user, healthcheck),
- * then what `docker compose run` changes. stdin stays open for `docker start -a -i`, and no TTY
+ * then what `docker compose run` changes. stdin stays open for the attach, and no TTY
  * is allocated: the output is read to go into the logs too. Pure.
  */
 export function oneOffCreateOptions(

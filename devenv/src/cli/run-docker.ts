@@ -11,7 +11,7 @@ import { readSession, sessionPath } from '../session/session-file.js';
 import { sessionFilesDir } from '../session/session-files.js';
 import { SESSION_TOKEN_VAR } from '../session/session-secret.js';
 import { messageOf } from '../../shared/result.js';
-import { runInForeground, type ForegroundOptions } from './foreground-process.js';
+import { NOT_RUN, startAttached, type AttachedIo } from './run-container-attach.js';
 import { oneOffCreateOptions } from './run-container-request.js';
 
 export interface ContainerRunInput {
@@ -29,21 +29,17 @@ export interface ContainerRunInput {
   readonly remove: boolean;
   readonly servicePorts: boolean;
   readonly useAliases: boolean;
-  readonly output: NonNullable<ForegroundOptions['output']>;
+  readonly output: AttachedIo['output'];
   /** A line for the run's log (what was created). */
   readonly note: (message: string) => void;
   /** What went wrong, for the terminal and the log. */
   readonly problem: (message: string) => void;
 }
 
-/** `docker run`'s status when the container could not be created or started. */
-const NOT_RUN = 125;
-
 /**
  * A one-off container of the service, created through the Engine's API with the request `devenv
- * up` makes for it (oneOffCreateOptions), its secrets and configs written for it; `docker start
- * -a -i` then gives it this terminal's stdin and passes signals (Ctrl-C) on to it. Settles with
- * its exit code; it is stopped if still running then, and removed with `--rm`.
+ * up` makes for it (oneOffCreateOptions), its secrets and configs written for it, then started
+ * attached to this terminal (startAttached). Settles with its exit code; removed with `--rm`.
  */
 export async function runContainerOneOff(input: ContainerRunInput): Promise<number> {
   const docker = new Dockerode();
@@ -102,35 +98,10 @@ async function createAndRun(
     input.note(
       `one-off container ${request.name} of ${spec.name} (${request.Image}): ${[...(request.Entrypoint ?? []), ...(request.Cmd ?? [])].join(' ')}`,
     );
-    const argv = ['docker', 'start', '--attach', '--interactive', container.id];
-    const options = { cwd: process.cwd(), env: process.env, output: input.output };
-    const attached = await runInForeground(argv, options, input.problem);
-    return await exitCodeOf(container, attached, spec.stopGracePeriodMs);
+    return await startAttached(docker, container, { ...input, name: request.name ?? '' });
   } finally {
     if (input.remove) await removeContainer(docker, container.id);
   }
-}
-
-/**
- * The container's own exit code, as the Engine has it: `docker start` says 1 when the command
- * could not be started, where the Engine says 127 (not found) or 126 (not executable). A container
- * still running (the CLI was killed) is stopped first: its stop signal, then SIGKILL after the grace.
- */
-async function exitCodeOf(
-  container: Dockerode.Container,
-  attached: number,
-  graceMs: number,
-): Promise<number> {
-  const state = async () => (await container.inspect().catch(() => undefined))?.State;
-  let seen = await state();
-  if (seen?.Running === true) {
-    await container.stop({ t: Math.ceil(graceMs / 1000) }).catch(() => undefined);
-    seen = await state();
-  }
-  // Never started (the docker CLI itself failed): the CLI's code is all there is.
-  if (seen === undefined || seen.Running || (seen.Status === 'created' && !seen.Error))
-    return attached;
-  return seen.ExitCode;
 }
 
 /** The project's network if it exists now (a stack with a container service runs). */
