@@ -1,6 +1,11 @@
 import { closeSync, writeSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { outputPipes, prepareOutputPipes, type OutputPipe } from './output-pipes.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  outputPipes,
+  pipesMadeAhead,
+  prepareOutputPipes,
+  type OutputPipe,
+} from './output-pipes.js';
 
 function release(pipes: readonly OutputPipe[]): void {
   for (const pipe of pipes) {
@@ -37,9 +42,9 @@ describe('prepareOutputPipes', () => {
       await outputPipes(),
       await outputPipes(),
       await outputPipes(),
-      await outputPipes(),
     ]);
-    expect(taken.map((pipes) => pipes !== undefined)).toEqual([true, true, true, false]);
+    expect(taken.map((pipes) => pipes !== undefined)).toEqual([true, true, true]);
+    expect(pipesMadeAhead()).toBe(0);
     const made = taken.filter((pipes) => pipes !== undefined);
     // Each is a working pipe of its own.
     for (const [i, [stdout]] of made.entries()) {
@@ -57,7 +62,9 @@ describe('prepareOutputPipes', () => {
     const first = await outputPipes();
     expect(first).toBeDefined();
     release(first!);
-    // Made in the background as the last pair was taken: ready without a mkfifo now.
+    // Made in the background soon after the last pair was taken: then ready without a mkfifo.
+    expect(pipesMadeAhead()).toBe(0);
+    await vi.waitFor(() => expect(pipesMadeAhead()).toBe(1), { timeout: 10_000 });
     const next = await withoutMkfifo(() => outputPipes());
     expect(next).toBeDefined();
     release(next!);

@@ -22,6 +22,12 @@ const ready: PipePair[] = [];
 const making = new Set<Promise<void>>();
 /** More ahead than this only holds file descriptors open. */
 const MOST_AHEAD = 16;
+/**
+ * The pair for the next restart is made this long after the last one was taken: not while the
+ * stack starts (a process more on a busy machine), nor at all in a run that ends by then.
+ */
+const AHEAD_AFTER_MS = 1000;
+let aheadTimer: NodeJS.Timeout | undefined;
 
 /**
  * A pipe each for a child's stdout and stderr, or undefined where one cannot be made (the caller
@@ -41,7 +47,7 @@ export async function outputPipes(): Promise<[OutputPipe, OutputPipe] | undefine
   if (ready.length === 0 && making.size > 0) await Promise.all(making);
   // Spawns at once may outnumber what was made ahead: each of those makes its own.
   const pair = ready.shift() ?? (await makePairs(1))[0];
-  if (ready.length === 0 && making.size === 0) prepare(1);
+  if (ready.length === 0) keepOneAhead();
   if (pair === undefined) return undefined; // No mkfifo (or no tmpdir): Node's socketpair still works, only slower.
   const reader = (fd: number) => new Socket({ fd, readable: true, writable: false });
   const [[outRead, outWrite, outDrain], [errRead, errWrite, errDrain]] = pair;
@@ -66,6 +72,18 @@ function prepare(count: number): void {
     making.delete(batch);
   });
   making.add(batch);
+}
+
+/** How many pairs are made and waiting. */
+export function pipesMadeAhead(): number {
+  return ready.length;
+}
+
+function keepOneAhead(): void {
+  aheadTimer ??= setTimeout(() => {
+    aheadTimer = undefined;
+    if (ready.length === 0 && making.size === 0) prepare(1);
+  }, AHEAD_AFTER_MS).unref();
 }
 
 /** `count` pairs, or none when they cannot be made. */
