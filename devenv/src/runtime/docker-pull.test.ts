@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { pullCommand } from '../cli/pull-command.js';
+import type { CommandContext } from '../cli/command.js';
 import type { PullPolicy } from '../model/pull-policy.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { freePort } from '../process/free-port.js';
@@ -136,6 +138,23 @@ async function isHere(ref: string): Promise<boolean> {
     );
 }
 
+/** Runs `devenv pull` on a compose file written for the test; its exit status and stderr lines. */
+async function devenvPull(compose: string, args: readonly string[]) {
+  const project = await mkdtemp(join(dir, 'project-'));
+  await writeFile(join(project, 'compose.yaml'), compose);
+  await writeFile(join(project, 'Dockerfile'), 'FROM scratch\n');
+  const stderr: string[] = [];
+  const ctx: CommandContext = {
+    projectRoot: project,
+    env: {},
+    stdout: {},
+    out: () => {},
+    err: (text) => stderr.push(...text.split('\n')),
+  };
+  const code = await pullCommand(['-f', join(project, 'compose.yaml'), ...args], ctx);
+  return { code, stderr, stateDir: join(project, '.devenv') };
+}
+
 describe('pull_policy against the real Engine, no registry reachable', () => {
   it('never, with the image absent: the check fails, naming the image and the policy', async () => {
     const state = await mkdtemp(join(dir, 'state-'));
@@ -188,6 +207,28 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
     if (!started.ok) throw new Error(describeStartFailure(started.error));
     await started.value.stop(0);
     expect(ctx.lines().filter((line) => line.startsWith('pull '))).toEqual([]);
+  });
+
+  it('devenv pull: a failure names the service, image and reason; a buildable one is a warning', async () => {
+    const image = `127.0.0.1:${closedPort}/cli:${run}`;
+    const compose =
+      `services:\n  cache:\n    image: ${image}-a\n  api:\n    image: ${image}-b\n    build: .\n` +
+      `  off:\n    image: ${image}-c\n    pull_policy: never\n`;
+    const failed = await devenvPull(compose, []);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('off: skipped (pull_policy: never)');
+    expect(failed.stderr).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^cache: cannot pull image ${image}-a: .*connection refused`),
+      ),
+    );
+    expect(failed.stderr).toContainEqual(
+      expect.stringMatching(/^warning: api: cannot pull image .*\(it can be built/),
+    );
+    const tolerated = await devenvPull(compose, ['--ignore-pull-failures', '-q']);
+    expect(tolerated.code).toBe(0);
+    expect(tolerated.stderr).toContainEqual(expect.stringMatching(/^warning: cache: cannot pull/));
+    expect(await devenvPull(compose, ['api'])).toMatchObject({ code: 0 });
   });
 
   it('a pull cancelled before it starts says it was stopped', async () => {
@@ -309,6 +350,24 @@ describe('pulls from a registry on loopback (the CNCF distribution registry)', (
       number
     >;
     expect(typeof times[image]).toBe('number');
+  });
+
+  it('devenv pull SERVICE: pulls it back, records the pull; -q shows no progress', async () => {
+    await docker.getImage(image).remove();
+    const compose = `services:\n  app:\n    image: ${image}\n`;
+    const pulled = await devenvPull(compose, ['app']);
+    expect(pulled.code).toBe(0);
+    expect(await isHere(image)).toBe(true);
+    expect(pulled.stderr).toContainEqual(
+      expect.stringMatching(new RegExp(`^pull ${image}: done in`)),
+    );
+    const times = JSON.parse(await readFile(pullTimesFile(pulled.stateDir), 'utf8')) as Record<
+      string,
+      number
+    >;
+    expect(typeof times[image]).toBe('number');
+    const quiet = await devenvPull(compose, ['-q']);
+    expect(quiet).toMatchObject({ code: 0, stderr: [] });
   });
 
   it('daily: a pull recorded a moment ago is fresh, always pulls again (up to date)', async () => {
