@@ -231,6 +231,18 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
     expect(await devenvPull(compose, ['api'])).toMatchObject({ code: 0 });
   });
 
+  it("Docker Hub, unreachable from here: the failure carries the Engine's reason for it", async () => {
+    const lines: string[] = [];
+    const pulled = await pullImage(docker, 'redis:7', (line) => lines.push(line));
+    expect(pulled.ok).toBe(false);
+    if (pulled.ok) return;
+    // Here: `Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io …: no such host`.
+    expect(pulled.error).toMatch(
+      /^cannot pull image redis:7: Get "https:\/\/registry-1\.docker\.io/,
+    );
+    expect(lines).toEqual(['pull redis:7: pulling']);
+  });
+
   it('a pull cancelled before it starts says it was stopped', async () => {
     const stop = new AbortController();
     stop.abort();

@@ -30,7 +30,7 @@ export async function pullImage(
     const options = auth ? { abortSignal: signal, authconfig: auth } : { abortSignal: signal };
     stream = (await docker.pull(image, options)) as NodeJS.ReadableStream;
   } catch (error) {
-    return failed(signal?.aborted ? 'stopped' : messageOf(error));
+    return failed(signal?.aborted ? 'stopped' : engineReason(error));
   }
   let progress = NO_PROGRESS;
   let pending = '';
@@ -53,6 +53,15 @@ export async function pullImage(
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(`pull ${image}: done in ${seconds} s, ${layerCount(progress)}`);
   return ok(undefined);
+}
+
+/** The Engine's own words: dockerode wraps them in `(HTTP code 500) server error - … `. */
+function engineReason(error: unknown): string {
+  const json = (error as { json?: { message?: unknown } } | undefined)?.json;
+  if (typeof json?.message === 'string') return json.message.trim();
+  return messageOf(error)
+    .replace(/^\(HTTP code \d+\) [^-]*- /, '')
+    .trim();
 }
 
 /** When devenv last pulled each image (for `daily`, `weekly`, `every_<duration>`), in the state dir. */
