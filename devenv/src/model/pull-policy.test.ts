@@ -15,6 +15,8 @@ describe('pull_policy values, as Compose reads them', () => {
     ['weekly', { kind: 'refresh', everyMs: 7 * 86_400_000, written: 'weekly' }],
     ['every_12h', { kind: 'refresh', everyMs: 12 * 3_600_000, written: 'every_12h' }],
     ['every_1h30m', { kind: 'refresh', everyMs: 90 * 60_000, written: 'every_1h30m' }],
+    ['every_2d', { kind: 'refresh', everyMs: 2 * 86_400_000, written: 'every_2d' }],
+    ['every_1w12h', { kind: 'refresh', everyMs: 7.5 * 86_400_000, written: 'every_1w12h' }],
   ])('%j', (value, policy) => {
     expect(parsePullPolicy(value)).toEqual({ ok: true, value: policy });
   });

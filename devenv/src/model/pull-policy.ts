@@ -40,7 +40,14 @@ export function parsePullPolicy(value: unknown): Result<PullPolicy, string> {
       return ok({ kind: 'refresh', everyMs: 7 * DAY_MS, written: value });
   }
   if (!value.startsWith('every_')) return err(`"${value}" is not a pull policy`);
-  const every = parseDuration(value.slice('every_'.length));
+  // Compose reads the duration with str2duration, which also takes days and weeks (`every_1w2d`).
+  const written = value
+    .slice('every_'.length)
+    .replace(
+      /(\d+(?:\.\d+)?)([wd])/g,
+      (_part, count: string, unit: string) => `${Number(count) * (unit === 'w' ? 168 : 24)}h`,
+    );
+  const every = parseDuration(written);
   if (!every.ok) return err(`"${value}": ${every.error}`);
   if (every.value <= 0) return err(`"${value}" needs a duration longer than 0`);
   return ok({ kind: 'refresh', everyMs: every.value, written: value });
