@@ -12,7 +12,6 @@ import { runInForeground } from './foreground-process.js';
 import { projectVersions } from './project-versions.js';
 import { startInBackground, stackFlagArgs } from './run-background-stack.js';
 import { dependenciesOf, startDependencies, type DependencyProblem } from './run-dependencies.js';
-import { runContainerOneOff } from './run-docker.js';
 import { openRunLog, type RunLog } from './run-log.js';
 import { nativeRunOf } from './run-native.js';
 import { describeControlFailure, instanceName } from './running-stack.js';
@@ -196,6 +195,8 @@ async function runOneOff(
   };
   const native = spec.devenv.native !== undefined && run.running?.runtime !== 'docker';
   if (!native) {
+    // Loaded here: the Engine's client is no cost to a native run.
+    const { runContainerOneOff } = await import('./run-docker.js');
     return runContainerOneOff({
       ...containerRunOptions(stack, spec, values, run),
       command,
