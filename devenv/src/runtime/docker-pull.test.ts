@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DEVENV_BIN } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { pullCommand } from '../cli/pull-command.js';
 import type { CommandContext } from '../cli/command.js';
@@ -126,6 +128,16 @@ async function alias(ref: string): Promise<void> {
   ];
   await docker.getImage(localTag).tag({ repo, tag });
   tags.push(ref);
+}
+
+/** Removes a tag here (the registry keeps the image); already gone is fine. */
+async function removeLocal(ref: string): Promise<void> {
+  await docker
+    .getImage(ref)
+    .remove()
+    .catch((error: { statusCode?: number }) => {
+      if (error.statusCode !== 404) throw error;
+    });
 }
 
 async function isHere(ref: string): Promise<boolean> {
@@ -336,7 +348,7 @@ describe('pulls from a registry on loopback (the CNCF distribution registry)', (
     );
     tags.push(image);
     await push(image);
-    await docker.getImage(image).remove();
+    await removeLocal(image);
   }, 15 * 60_000);
 
   afterAll(() => {
@@ -365,7 +377,7 @@ describe('pulls from a registry on loopback (the CNCF distribution registry)', (
   });
 
   it('devenv pull SERVICE: pulls it back, records the pull; -q shows no progress', async () => {
-    await docker.getImage(image).remove();
+    await removeLocal(image);
     const compose = `services:\n  app:\n    image: ${image}\n`;
     const pulled = await devenvPull(compose, ['app']);
     expect(pulled.code).toBe(0);
@@ -381,6 +393,26 @@ describe('pulls from a registry on loopback (the CNCF distribution registry)', (
     const quiet = await devenvPull(compose, ['-q']);
     expect(quiet).toMatchObject({ code: 0, stderr: [] });
   });
+
+  it('devenv up --runtime docker pulls the absent image back, its log showing the pull', async () => {
+    await removeLocal(image);
+    const project = await mkdtemp(join(dir, 'up-'));
+    const file = join(project, 'compose.yaml');
+    await writeFile(
+      file,
+      `name: devenv-pull-up-${process.pid}\nservices:\n  app:\n    image: ${image}\n` +
+        '    command: ["/bin/busybox", "sleep", "60"]\n    stop_grace_period: 0s\n',
+    );
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [DEVENV_BIN, 'up', '--ci', '--runtime', 'docker', '-f', file],
+      { cwd: project, timeout: 120_000 },
+    );
+    expect(stdout).toMatch(/ready/i);
+    expect(await isHere(image)).toBe(true);
+    const log = await readFile(join(project, '.devenv', 'logs', 'app.log'), 'utf8');
+    expect(log).toContain(`pull ${image}: done in`);
+  }, 150_000);
 
   it('daily: a pull recorded a moment ago is fresh, always pulls again (up to date)', async () => {
     const state = await mkdtemp(join(dir, 'state-'));
