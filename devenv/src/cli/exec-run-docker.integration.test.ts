@@ -96,6 +96,13 @@ describe('devenv exec and run of a container service', () => {
   afterAll(async () => {
     up?.child.kill('SIGINT');
     expect((await up?.exited)?.code).toBe(0);
+    // One-offs a failed test left (those without --rm are removed by the tests themselves).
+    const oneOffs = await docker
+      ?.listContainers({ all: true, filters: { label: ['dev.devenv.oneoff=true'] } })
+      .catch(() => []);
+    for (const c of oneOffs ?? [])
+      if (c.Names.some((n) => n.startsWith(`/${project}-`)))
+        await docker.getContainer(c.Id).remove({ force: true });
     await docker
       ?.getImage(image)
       .remove({ force: true })
