@@ -17,8 +17,11 @@ export function registryOf(image: string): string {
  * The credentials `docker login` stored in the config file for the image's registry, as the
  * Engine's pull takes them. Credential helpers (`credsStore`) are not asked: the CLI runs them.
  */
-export async function registryAuth(image: string): Promise<{ key: string } | undefined> {
-  const dir = process.env['DOCKER_CONFIG'] ?? join(homedir(), '.docker');
+export async function registryAuth(
+  image: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ key: string } | undefined> {
+  const dir = env['DOCKER_CONFIG'] ?? join(homedir(), '.docker');
   let auths: Record<string, { auth?: string }>;
   try {
     const parsed = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as {
