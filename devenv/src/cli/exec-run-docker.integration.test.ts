@@ -182,15 +182,26 @@ describe('devenv exec and run of a container service', () => {
     // The secret written for it is gone with it.
     const left = await readdir(join(dir, '.devenv', 'secrets'), { recursive: true });
     expect(left.filter((path) => path.includes('task-run'))).toEqual([]);
-    // --service-ports and --use-aliases: the service's ports and aliases after all.
-    const asService = await devenv(dir, ['run', '--service-ports', '--use-aliases', 'task']);
+    // --service-ports, --publish and --use-aliases: the service's ports, more, and its aliases.
+    const asService = await devenv(dir, [
+      'run',
+      '--service-ports',
+      '--publish',
+      '127.0.0.1::9000',
+      '--use-aliases',
+      'task',
+    ]);
     expect(asService).toMatchObject({ code: 0, stdout: 'task\n' });
     const second = docker.getContainer(
       `${project}-${/devenv run: (task-run-\d+)/.exec(asService.stderr)?.[1]}`,
     );
     const secondInfo = await second.inspect();
     await second.remove({ force: true });
-    expect(Object.keys(secondInfo.HostConfig.PortBindings as object)).toEqual(['8080/tcp']);
+    expect(Object.keys(secondInfo.HostConfig.PortBindings as object)).toEqual([
+      '8080/tcp',
+      '9000/tcp',
+    ]);
+    expect(await devenv(dir, ['run', '--publish', 'nine', 'task'])).toMatchObject({ code: 2 });
     expect(secondInfo.NetworkSettings.Networks[`${project}_devenv`]?.Aliases).toContain('task');
     // The Engine's 127 for a command it cannot find (docker start alone would say 1).
     const missing = await devenv(dir, ['run', '--rm', 'task', '/bin/nothere']);

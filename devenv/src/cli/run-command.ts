@@ -2,7 +2,8 @@ import { getExecTarget, listServices } from '../control/control-client.js';
 import type { ExecTarget } from '../control/protocol.js';
 import { controlSocketPath } from '../control/socket-path.js';
 import { stackLogFiles } from '../model/logging-files.js';
-import type { ServiceSpec, Stack } from '../model/stack.js';
+import { parseShortPort } from '../model/ports.js';
+import type { PortMapping, ServiceSpec, Stack } from '../model/stack.js';
 import { sessionTokenFrom } from '../session/session-secret.js';
 import { createToolchain } from '../toolchain/toolchain.js';
 import { describeToolFailure } from '../toolchain/resolve.js';
@@ -36,6 +37,7 @@ logs as SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (th
       --no-deps            do not start the dependencies
       --rm                 remove the container afterwards (container services)
       --service-ports      publish the service's ports (container services; none otherwise)
+      --publish PORTS      publish these too, as \`ports:\` writes them (repeatable; container services)
       --use-aliases        give the container the service's network aliases (container services)
   -e, --env KEY=VALUE      set a variable (repeatable; KEY alone: this shell's)
   -w, --workdir DIR        run there (natively relative to the service's directory)
@@ -50,6 +52,7 @@ const OPTIONS = {
   'no-deps': { type: 'boolean' },
   rm: { type: 'boolean' },
   'service-ports': { type: 'boolean' },
+  publish: { type: 'string', multiple: true },
   'use-aliases': { type: 'boolean' },
   env: { type: 'string', short: 'e', multiple: true },
   workdir: { type: 'string', short: 'w' },
@@ -67,6 +70,7 @@ export const runCommand: Command = async (args, ctx) => {
   }
   if (service === undefined) throw new UsageError('name a service to run', RUN_USAGE);
   const extraEnv = parseEnvFlags(values.env, ctx.env, RUN_USAGE);
+  const publish = publishedPorts(values.publish);
   const loaded = await stackWithService(values, ctx, service);
   if (!loaded) return 2;
   const { stack, spec, allProfiles } = loaded;
@@ -106,6 +110,7 @@ export const runCommand: Command = async (args, ctx) => {
     log,
     stateDir,
     sessionToken,
+    publish,
     running: target?.ok ? target.value : undefined,
   });
   log.note(`${log.name} exited with code ${code}`);
@@ -170,6 +175,8 @@ interface RunContext {
   readonly ctx: CommandContext;
   readonly log: RunLog;
   readonly stateDir: string;
+  /** `--publish`'s ports (a container one-off's). */
+  readonly publish: readonly PortMapping[];
   readonly sessionToken: string | undefined;
   /** The service's running instance, when one runs: a native one-off takes its environment. */
   readonly running: ExecTarget | undefined;
@@ -245,6 +252,16 @@ function containerRunOptions(stack: Stack, spec: ServiceSpec, values: Values, ru
     workdir: values.workdir,
     remove: values.rm === true,
     servicePorts: values['service-ports'] === true,
+    publish: run.publish,
     useAliases: values['use-aliases'] === true,
   };
+}
+
+/** `--publish` as the Engine's port mappings (loopback unless an address is given, as for `ports:`). */
+function publishedPorts(values: readonly string[] | undefined): PortMapping[] {
+  return (values ?? []).flatMap((value) => {
+    const parsed = parseShortPort(value);
+    if (!parsed.ok) throw new UsageError(`--publish ${value}: ${parsed.error}`, RUN_USAGE);
+    return parsed.value;
+  });
 }

@@ -42,7 +42,7 @@ const input: OneOffInput = {
   environment: { MODE: 'test', EXTRA: '1' },
   workdir: '/tmp',
   network: 'shop_devenv',
-  servicePorts: false,
+  ports: [],
   useAliases: false,
   fileSources: [],
   links: [],
@@ -75,14 +75,18 @@ describe('oneOffCreateOptions', () => {
     expect(run).toMatchObject({ Cmd: ['serve'], WorkingDir: '/srv' });
   });
 
-  it('--service-ports and --use-aliases: the service’s ports and aliases', () => {
+  it('--service-ports, --publish and --use-aliases: the ports and aliases asked for', () => {
     const run = oneOffCreateOptions(service, scope, {
       ...input,
-      servicePorts: true,
+      ports: [
+        ...service.ports,
+        { host: 9000, container: 9000, hostIp: '0.0.0.0', protocol: 'udp' },
+      ],
       useAliases: true,
     });
     expect(run.HostConfig?.PortBindings).toEqual({
       '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '8080' }],
+      '9000/udp': [{ HostIp: '0.0.0.0', HostPort: '9000' }],
     });
     expect(run.NetworkingConfig?.EndpointsConfig?.['shop_devenv']?.Aliases).toEqual([
       'api',

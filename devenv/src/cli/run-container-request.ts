@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import type { ServiceSpec } from '../model/stack.js';
+import type { PortMapping, ServiceSpec } from '../model/stack.js';
 import { containerCreateOptions } from '../runtime/docker-create.js';
 import type { LabelScope } from '../runtime/docker-labels.js';
 
@@ -18,8 +18,8 @@ export interface OneOffInput {
   readonly workdir: string | undefined;
   /** The project's network when a stack runs; else the Engine's default bridge. */
   readonly network: string | undefined;
-  /** `--service-ports`: the service's ports are published (none otherwise, as in Compose). */
-  readonly servicePorts: boolean;
+  /** What it publishes: `--service-ports`' (the service's) and `--publish`'s; none by default, as in Compose. */
+  readonly ports: readonly PortMapping[];
   /** `--use-aliases`: the service's network aliases (none otherwise, so `SERVICE` stays the service's). */
   readonly useAliases: boolean;
   /** The host file of each `spec.files` entry (writeServiceFiles). */
@@ -43,11 +43,16 @@ export function oneOffCreateOptions(
   input: OneOffInput,
 ): Dockerode.ContainerCreateOptions {
   const network = input.network ?? DEFAULT_NETWORK;
-  const request = containerCreateOptions(spec, input.image, scope, network, {
-    fileSources: input.fileSources,
-    links: [...input.links],
-  });
-  const hostConfig = request.HostConfig ?? {};
+  const request = containerCreateOptions(
+    { ...spec, ports: [...input.ports] },
+    input.image,
+    scope,
+    network,
+    {
+      fileSources: input.fileSources,
+      links: [...input.links],
+    },
+  );
   return {
     ...request,
     name: input.name,
@@ -61,10 +66,6 @@ export function oneOffCreateOptions(
     AttachStdin: true,
     AttachStdout: true,
     AttachStderr: true,
-    HostConfig: {
-      ...hostConfig,
-      PortBindings: input.servicePorts ? hostConfig.PortBindings : {},
-    },
     ...endpointOf(request, network, input),
   };
 }

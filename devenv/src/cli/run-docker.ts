@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import type { ServiceSpec } from '../model/stack.js';
+import type { PortMapping, ServiceSpec } from '../model/stack.js';
 import { writeServiceFiles, type WrittenFiles } from '../runtime/docker-files.js';
 import { defaultImageTag, networkName, type LabelScope } from '../runtime/docker-labels.js';
 import { removeContainer } from '../runtime/docker-leftovers.js';
@@ -28,6 +28,8 @@ export interface ContainerRunInput {
   readonly workdir: string | undefined;
   readonly remove: boolean;
   readonly servicePorts: boolean;
+  /** `--publish`'s ports. */
+  readonly publish: readonly PortMapping[];
   readonly useAliases: boolean;
   readonly output: AttachedIo['output'];
   /** A line for the run's log (what was created). */
@@ -82,7 +84,7 @@ async function createAndRun(
     },
     workdir: input.workdir,
     network: await existingNetwork(docker, networkName(input.projectName)),
-    servicePorts: input.servicePorts,
+    ports: [...(input.servicePorts ? spec.ports : []), ...input.publish],
     useAliases: input.useAliases,
     fileSources: files.sources,
     links: linked.links,
