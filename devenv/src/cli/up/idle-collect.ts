@@ -36,8 +36,8 @@ export function v8Collect(): void {
  * Collects once the stack has settled and stayed so, with no output either, for `quietMs`. V8
  * keeps the heap that devenv's start grew (its young generation at full size, the garbage of
  * loading ~120 modules) until allocation triggers a collection, which an idle devenv never
- * does: ~3 MB of a headless devenv's idle memory. The collection stops devenv for 50–120 ms
- * (130–230 ms with the TUI's heap) on a busy machine, so it waits for a quiet moment: a burst
+ * does: ~3 MB of a headless devenv's idle memory. The collection stops devenv for 46–116 ms
+ * (130–233 ms with the TUI's heap) on a busy machine, so it waits for a quiet moment: a burst
  * of output would back up in the pipes meanwhile. A stack that never goes quiet is not idle
  * and keeps its heap. Once is enough: later floods grow and shrink the heap as V8 sees fit.
  * Returns the cancel, for a stop that comes first.
