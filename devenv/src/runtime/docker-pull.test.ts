@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -253,6 +254,28 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
       /^cannot pull image redis:7: Get "https:\/\/registry-1\.docker\.io/,
     );
     expect(lines).toEqual(['pull redis:7: pulling']);
+  });
+
+  it('a pull in flight (its registry never answers) ends as soon as the signal aborts it', async () => {
+    // A "registry" that accepts the Engine's connection and never answers: the pull hangs there.
+    const held: Socket[] = [];
+    const connected = Promise.withResolvers<void>();
+    const server = createServer((socket) => {
+      held.push(socket);
+      connected.resolve();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const stop = new AbortController();
+      const pulling = pullImage(docker, `127.0.0.1:${port}/hangs:${run}`, () => {}, stop.signal);
+      await connected.promise;
+      stop.abort();
+      expect(await pulling).toEqual({ ok: false, error: expect.stringContaining(': stopped →') });
+    } finally {
+      for (const socket of held) socket.destroy();
+      server.close();
+    }
   });
 
   it('a pull cancelled before it starts says it was stopped', async () => {
