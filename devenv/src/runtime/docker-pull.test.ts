@@ -257,11 +257,14 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
   });
 
   it('a pull in flight (its registry never answers) ends as soon as the signal aborts it', async () => {
-    // A "registry" that accepts the Engine's connection and never answers: the pull hangs there.
+    // A "registry" that accepts the Engine's connection and never answers: the pull hangs there
+    // until the Engine gives up on it (closing the connection) or devenv aborts.
     const held: Socket[] = [];
+    let engineGaveUp = false;
     const connected = Promise.withResolvers<void>();
     const server = createServer((socket) => {
       held.push(socket);
+      socket.once('close', () => (engineGaveUp = true));
       connected.resolve();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -272,6 +275,8 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
       await connected.promise;
       stop.abort();
       expect(await pulling).toEqual({ ok: false, error: expect.stringContaining(': stopped →') });
+      // Ended by the abort, not by the Engine's own timeout: its registry connection is still open.
+      expect(engineGaveUp).toBe(false);
     } finally {
       for (const socket of held) socket.destroy();
       server.close();

@@ -30,7 +30,7 @@ export async function pullImage(
     const options = auth ? { abortSignal: signal, authconfig: auth } : { abortSignal: signal };
     stream = (await docker.pull(image, options)) as NodeJS.ReadableStream;
   } catch (error) {
-    return failed(signal?.aborted ? 'stopped' : engineReason(error));
+    return failed(abortedBy(signal, error) ? 'stopped' : engineReason(error));
   }
   let progress = NO_PROGRESS;
   let pending = '';
@@ -47,12 +47,19 @@ export async function pullImage(
       }
     }
   } catch (error) {
-    return failed(signal?.aborted ? 'stopped' : messageOf(error));
+    return failed(abortedBy(signal, error) ? 'stopped' : engineReason(error));
   }
   if (progress.error !== undefined) return failed(progress.error);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   log(`pull ${image}: done in ${seconds} s, ${layerCount(progress)}`);
   return ok(undefined);
+}
+
+/** Whether `error` is the abort itself, not the Engine failing while devenv happened to stop. */
+function abortedBy(signal: AbortSignal | undefined, error: unknown): boolean {
+  if (signal?.aborted !== true) return false;
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return name === 'AbortError' || code === 'ABORT_ERR';
 }
 
 /** The Engine's own words: dockerode wraps them in `(HTTP code 500) server error - … `. */
