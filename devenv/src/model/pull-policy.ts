@@ -49,6 +49,5 @@ export function parsePullPolicy(value: unknown): Result<PullPolicy, string> {
     );
   const every = parseDuration(written);
   if (!every.ok) return err(`"${value}": ${every.error}`);
-  if (every.value <= 0) return err(`"${value}" needs a duration longer than 0`);
   return ok({ kind: 'refresh', everyMs: every.value, written: value });
 }
