@@ -1,15 +1,12 @@
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
+import { lazyHttpServer, type LazyHttpServer } from '../process/lazy-http-server.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import type { ControlActions } from './control-actions.js';
 import type { ErrorAnswer } from './protocol.js';
 import { fallbackSocketDir, THIS_MACHINE, type SocketPlace } from './socket-path.js';
-
-// Not `import … from 'node:http'`: its ESM facade loads undici for the lazy exports (fetch,
-// WebSocket), ~40 ms of CPU and ~14 MB at every `devenv up`.
-const { createServer } = process.getBuiltinModule('node:http');
 
 export interface ControlServer {
   readonly path: string;
@@ -63,11 +60,12 @@ export async function startControlServer(options: {
     const cleared = await clearStaleSocket(path);
     if (!cleared.ok) return cleared;
   }
-  const server = createServer((request, response) => {
+  const http = lazyHttpServer((request, response) => {
     void serve(actions, request, response).catch((thrown: unknown) =>
       answer(response, 500, { error: `internal error in devenv: ${messageOf(thrown)}` }),
     );
   });
+  const server = http.listener;
   const listening = await new Promise<Result<void, ControlServerFailure>>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       resolve(
@@ -91,7 +89,7 @@ export async function startControlServer(options: {
   if (!listening.ok) return listening;
   // The stack, not this socket, decides how long devenv lives.
   server.unref();
-  return ok({ path, close: () => closeServer(server) });
+  return ok({ path, close: () => closeServer(http) });
 }
 
 async function serve(
@@ -219,13 +217,13 @@ export function privateDirectory(dir: string, uid: number | undefined): Result<v
   return ok(undefined);
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(http: LazyHttpServer): Promise<void> {
   return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
-    server.close(() => {
+    const force = setTimeout(() => http.closeAllConnections(), CLOSE_GRACE_MS);
+    http.listener.close(() => {
       clearTimeout(force);
       resolve();
     });
-    server.closeIdleConnections();
+    http.closeIdleConnections();
   });
 }

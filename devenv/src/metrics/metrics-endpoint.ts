@@ -1,7 +1,7 @@
-import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { EngineState, ServicePhase } from '../engine/service-state.js';
 import type { LogBusStats } from '../logbus/log-bus.js';
+import { lazyHttpServer } from '../process/lazy-http-server.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
 import { isLoopbackHostHeader, isSameOrigin } from '../../shared/control-request.js';
 
@@ -118,10 +118,7 @@ export async function startMetricsEndpoint(
   port: number,
 ): Promise<Result<MetricsEndpoint, MetricsEndpointFailure>> {
   let registry: Promise<Registry> | undefined;
-  // Not `import … from 'node:http'`: the ESM facade of node:http loads undici (fetch, WebSocket)
-  // for its lazy exports, ~40 ms of CPU and ~14 MB at every `devenv up`.
-  const { createServer } = process.getBuiltinModule('node:http');
-  const server: Server = createServer((request, response) => {
+  const http = lazyHttpServer((request, response) => {
     const { host, origin } = request.headers;
     if (!isLoopbackHostHeader(host) || !isSameOrigin(origin, host)) {
       response
@@ -140,6 +137,7 @@ export async function startMetricsEndpoint(
         (error: unknown) => response.writeHead(500).end(messageOf(error)),
       );
   });
+  const server = http.listener;
   const listening = await new Promise<Result<number, MetricsEndpointFailure>>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       resolve(
@@ -162,7 +160,7 @@ export async function startMetricsEndpoint(
     port: listening.value,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        http.closeAllConnections();
         server.close(() => resolve());
       }),
   });
