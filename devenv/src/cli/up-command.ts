@@ -72,6 +72,7 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
     env: ctx.env,
     secret: secret.value,
     runtimeFor: options.runtimeFor,
+    pull: options.pull,
   });
   const teardown = teardownSteps();
   teardown.afterStop(() => started.bus.close());

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PullOverride } from '../../runtime/docker-pull-policy.js';
 import { join } from 'node:path';
 import { createEngineController, type EngineController } from '../../engine/engine-controller.js';
 import { createSupervisor, type RuntimeChoice } from '../../engine/supervisor.js';
@@ -40,6 +41,8 @@ export async function startEngine(options: {
   readonly env: NodeJS.ProcessEnv;
   readonly secret: string;
   readonly runtimeFor: (service: string) => RuntimeChoice;
+  /** `--pull`: over every service's pull_policy. */
+  readonly pull?: PullOverride | undefined;
 }): Promise<StartedEngine> {
   const { stack, stateDir } = options;
   const sessionId = randomUUID();
@@ -75,6 +78,7 @@ export async function startEngine(options: {
           sessionId,
           projectDir: stack.projectDir,
           stateDir: options.stateDir,
+          ...(options.pull ? { pull: options.pull } : {}),
         }),
       ),
     },
