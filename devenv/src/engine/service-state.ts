@@ -28,6 +28,10 @@ export interface ExitInfo {
 
 export interface ProbeResult {
   readonly ok: boolean;
+  /**
+   * When the probe first answered like this: a pass that repeats the last pass of a healthy
+   * service is not dispatched (engine/health-watch.ts), so this is not the latest probe's time.
+   */
   readonly at: number;
   readonly detail: string;
   readonly consecutiveFailures: number;
