@@ -27,6 +27,48 @@ export async function devenvPsAsync(
   return Object.fromEntries(services.map((s) => [s.name, s]));
 }
 
+/** What a finished `devenv` command printed, and its exit status (124-ish on a timeout kill: 1). */
+export interface DevenvResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The real devenv executable, run to its end as a second terminal runs it; never rejects. `file`
+ * puts `-f FILE` right after the command (options of exec and run end at the service's name).
+ */
+export async function runDevenv(
+  args: readonly string[],
+  options: {
+    readonly cwd: string;
+    readonly env?: NodeJS.ProcessEnv;
+    readonly file?: string;
+    readonly timeoutMs?: number;
+  },
+): Promise<DevenvResult> {
+  const [command, ...rest] = args;
+  const argv =
+    options.file === undefined || command === undefined
+      ? [...args]
+      : [command, '-f', options.file, ...rest];
+  try {
+    const { stdout, stderr } = await promisify(execFile)(DEVENV_BIN, argv, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      timeout: options.timeoutMs ?? 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (thrown) {
+    const e = thrown as { code?: unknown; stdout?: string; stderr?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : 1,
+      stdout: e.stdout ?? '',
+      stderr: e.stderr ?? '',
+    };
+  }
+}
+
 export interface DevenvRun {
   readonly child: ChildProcess;
   /** Everything printed so far (stdout and stderr). */

@@ -2,12 +2,11 @@
  * `devenv down -v` against a real Docker Engine: the file's named volumes go, an external one and
  * one still in use stay (the latter reported), and a second run finds nothing to remove.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
-import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 
@@ -17,19 +16,12 @@ const external = `${project}-shared`;
 const emptyImage = `devenv-test-empty:${project}`;
 let docker: Dockerode;
 
-function down(dir: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      DEVENV_BIN,
-      ['down', '-v', '-f', 'compose.yaml'],
-      { cwd: dir, env: { ...process.env, DEVENV_METRICS_PORT: 'off' }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = (error as { code?: unknown } | null)?.code;
-        resolve({ code: typeof code === 'number' ? code : error ? 1 : 0, stdout, stderr });
-      },
-    );
+const down = (dir: string) =>
+  runDevenv(['down', '-v'], {
+    cwd: dir,
+    env: { ...process.env, DEVENV_METRICS_PORT: 'off' },
+    file: 'compose.yaml',
   });
-}
 
 const exists = (name: string) =>
   docker

@@ -4,14 +4,13 @@
  * one-off container of its image on the project's network, created as `devenv up` creates the
  * service's.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, startDevenv } from '../../test/devenv-process.js';
+import { DEVENV_BIN, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
 
@@ -25,23 +24,8 @@ const env = {
 };
 let docker: Dockerode;
 
-async function devenv(
-  cwd: string,
-  args: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [command, ...rest] = args;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      DEVENV_BIN,
-      [command!, '-f', 'compose.yaml', ...rest],
-      { cwd, env, timeout: 120_000 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const e = thrown as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const devenv = (cwd: string, args: readonly string[]) =>
+  runDevenv(args, { cwd, env, file: 'compose.yaml', timeoutMs: 120_000 });
 
 /** `box`: busybox's httpd in an image built here from a static busybox (no registry is reachable). */
 async function writeProject(dir: string): Promise<void> {

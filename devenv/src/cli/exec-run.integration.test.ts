@@ -3,13 +3,11 @@
  * stack in a temp directory: real processes, real environments read back from them, real exit
  * codes and signals, and one-off runs whose dependencies the running devenv starts first.
  */
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, devenvPs, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
+import { devenvPs, startDevenv, type DevenvRun, runDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { PROJECT_ROOT } from '../project-root.js';
 import { freePort } from '../process/free-port.js';
@@ -18,26 +16,8 @@ const env = { ...process.env, DEVENV_METRICS_PORT: 'off', SHOP_DB: 'orders' };
 const makeTempDir = useTempDirs('devenv-exec-run-');
 
 /** `devenv <args>` as a second terminal runs it, in `cwd`, with `extraEnv` on top of the test's. */
-async function devenv(
-  cwd: string,
-  args: readonly string[],
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    // The file before the service: options of exec and run end at the service's name.
-    const [command, ...rest] = args;
-    const argv = [command!, '-f', 'compose.yaml', ...rest];
-    const { stdout, stderr } = await promisify(execFile)(DEVENV_BIN, argv, {
-      cwd,
-      env: { ...env, ...extraEnv },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const e = thrown as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const devenv = (cwd: string, args: readonly string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  runDevenv(args, { cwd, env: { ...env, ...extraEnv }, file: 'compose.yaml' });
 
 /**
  * `db` listens on a TCP port (its probe); `migrate` depends on it being healthy and is a one-shot

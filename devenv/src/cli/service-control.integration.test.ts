@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, devenvPs, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
+import { devenvPs, startDevenv, type DevenvRun, runDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { freePort } from '../process/free-port.js';
 import { groupExists } from '../runtime/process-group.js';
@@ -15,22 +13,7 @@ const makeTempDir = useTempDirs('devenv-control-cli-');
 const env = { ...process.env, DEVENV_METRICS_PORT: 'off' };
 
 /** `devenv <args>` run as a second terminal would, in `cwd`. */
-async function devenv(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(DEVENV_BIN, args, {
-      cwd,
-      env,
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const e = thrown as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const devenv = (cwd: string, ...args: string[]) => runDevenv(args, { cwd, env });
 
 /**
  * `db` and `api` (which needs db) run until stopped; `web` comes back by itself when it exits;

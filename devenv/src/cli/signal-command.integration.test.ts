@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, devenvPs, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
+import { devenvPs, startDevenv, type DevenvRun, runDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { freePort } from '../process/free-port.js';
 import { readProcStatSync } from '../runtime/proc-stat.js';
@@ -14,22 +12,7 @@ const makeTempDir = useTempDirs('devenv-signal-cli-');
 const env = { ...process.env, DEVENV_METRICS_PORT: 'off' };
 
 /** `devenv <args>` run as a second terminal would, in `cwd`. */
-async function devenv(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(DEVENV_BIN, args, {
-      cwd,
-      env,
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const e = thrown as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const devenv = (cwd: string, ...args: string[]) => runDevenv(args, { cwd, env });
 
 /** Writes down each signal it traps; SIGUSR2 (its stop_signal) ends it. Answers HTTP while it runs. */
 const TRAP_SCRIPT = `

@@ -2,14 +2,12 @@
  * `devenv kill`, `pause`, `unpause`, `top` and `port` of a container service, against a real
  * `devenv up` with the docker runtime and the real Docker Engine.
  */
-import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, devenvPs, startDevenv } from '../../test/devenv-process.js';
+import { devenvPs, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 
 const project = `devenv-signal-docker-${process.pid}`;
@@ -17,23 +15,8 @@ const image = `${project}-box:test`;
 const env = { ...process.env, DEVENV_METRICS_PORT: 'off' };
 let docker: Dockerode;
 
-async function devenv(
-  cwd: string,
-  args: readonly string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [command, ...rest] = args;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      DEVENV_BIN,
-      [command!, '-f', 'compose.yaml', ...rest],
-      { cwd, env, timeout: 120_000 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const e = thrown as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const devenv = (cwd: string, args: readonly string[]) =>
+  runDevenv(args, { cwd, env, file: 'compose.yaml', timeoutMs: 120_000 });
 
 /** `box`: busybox's httpd in an image built here, on a host port the Engine picks. */
 async function writeProject(dir: string): Promise<void> {

@@ -3,11 +3,10 @@
  * Compose's CI scripts use them: a real `devenv up` of native services in a temp directory, real
  * exits and signals, the exit status and what is left running checked.
  */
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { runDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 
 const makeTempDir = useTempDirs('devenv-up-abort-');
@@ -27,17 +26,12 @@ async function up(
 ): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
   const dir = await makeTempDir();
   await writeFile(join(dir, 'compose.yaml'), `services:${services}\n`);
-  return new Promise((resolve) => {
-    execFile(
-      DEVENV_BIN,
-      ['up', '-f', 'compose.yaml', '--no-watch', ...args],
-      { cwd: dir, env: { ...process.env, DEVENV_METRICS_PORT: 'off' }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-        resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr, dir });
-      },
-    );
+  const ran = await runDevenv(['up', '--no-watch', ...args], {
+    cwd: dir,
+    env: { ...process.env, DEVENV_METRICS_PORT: 'off' },
+    file: 'compose.yaml',
   });
+  return { ...ran, dir };
 }
 
 describe('devenv up stops everything when a service ends, as Compose does', () => {

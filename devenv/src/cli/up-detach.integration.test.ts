@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEVENV_BIN, devenvPs } from '../../test/devenv-process.js';
+import { devenvPs, runDevenv } from '../../test/devenv-process.js';
 import { useTempDirs } from '../../test/temp-dir.js';
 import { freePort } from '../process/free-port.js';
 import { readSession } from '../session/session-file.js';
@@ -13,26 +11,9 @@ import { readSession } from '../session/session-file.js';
 const makeTempDir = useTempDirs('devenv-up-detach-');
 const started: string[] = [];
 
-interface Ran {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function devenv(dir: string, args: readonly string[]): Promise<Ran> {
-  try {
-    // -f: without it devenv would run this repository's own stack.
-    const file = ['-f', join(dir, 'compose.yaml')];
-    const { stdout, stderr } = await promisify(execFile)(DEVENV_BIN, [...args, ...file], {
-      cwd: dir,
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (thrown) {
-    const e = thrown as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+// -f: without it devenv would run this repository's own stack.
+const devenv = (dir: string, args: readonly string[]) =>
+  runDevenv([...args, '-f', join(dir, 'compose.yaml')], { cwd: dir });
 
 /**
  * `db` listens 300 ms after its start; `api` waits for it to be healthy; `broken` exits 3 before
