@@ -34,7 +34,7 @@ const TABLE: readonly [Unavailable, string][] = [
   ],
   [
     { reason: 'image-missing', image: 'api:dev' },
-    'image api:dev is not present locally, and devenv never pulls (no registry is assumed reachable): build or load it first (`docker build -t api:dev <dir>` or `docker load -i <file>`), or give the service a build: section',
+    'image api:dev is not present locally: pull it (`npx devenv pull`), build or load it (`docker build -t api:dev <dir>` or `docker load -i <file>`), or give the service a build: section',
   ],
   [
     { reason: 'image-volume-missing', image: 'assets:1', target: '/mnt' },

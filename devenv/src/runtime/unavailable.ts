@@ -27,7 +27,7 @@ export type Unavailable =
   | { readonly reason: 'dockerfile-missing'; readonly dockerfile: string }
   /** Neither `image:` nor `build:` names anything to run. */
   | { readonly reason: 'nothing-to-run' }
-  /** The image is not here, and devenv never pulls. */
+  /** The image is not in the Engine (whether to pull it is the pull policy's call: docker-check.ts). */
   | { readonly reason: 'image-missing'; readonly image: string }
   /** `type: image` volumes need a newer Engine API than `api`. */
   | { readonly reason: 'engine-too-old'; readonly api: string; readonly wanted: string }
@@ -64,8 +64,8 @@ export function describeUnavailable(why: Unavailable): string {
       return 'the service has neither image: nor build:, so there is nothing to run';
     case 'image-missing':
       return (
-        `image ${why.image} is not present locally, and devenv never pulls (no registry is assumed reachable): ` +
-        `build or load it first (\`docker build -t ${why.image} <dir>\` or \`docker load -i <file>\`), ` +
+        `image ${why.image} is not present locally: pull it (\`npx devenv pull\`), ` +
+        `build or load it (\`docker build -t ${why.image} <dir>\` or \`docker load -i <file>\`), ` +
         `or give the service a build: section`
       );
     case 'engine-too-old':
