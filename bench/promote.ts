@@ -14,7 +14,8 @@
 // process logs "worker polling" in the same pod and the pod is Ready.
 // The bench leases the test cluster (devenv/test/local-cluster.ts; started if needed, stopped at
 // the end when no one else holds it) and a Docker Engine, and deploys into namespaces of its own.
-// Run: npx tsx bench/promote.ts [rounds]   (tool output on stderr, figures on stdout)
+// Run: npx tsx bench/promote.ts [rounds]   (tool output on stderr, figures on stdout);
+// PROMOTE_BENCH_TILT=off leaves out the Tilt rounds.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
@@ -38,6 +39,8 @@ import { median } from './devenv-run.js';
 import { freePort } from '../devenv/src/process/free-port.js';
 
 const rounds = Number(process.argv[2] ?? 3);
+/** PROMOTE_BENCH_TILT=off leaves out the Tilt rounds (a cold `tilt up` alone is ~6 minutes). */
+const withTilt = process.env['PROMOTE_BENCH_TILT'] !== 'off';
 const NAMESPACE = `bench-promote-${process.pid}`;
 const TILT_NAMESPACE = `bench-tilt-${process.pid}`;
 const EDITED = join('workers', 'python', 'timecop_worker', 'activities.py');
@@ -401,16 +404,19 @@ function report(
   console.log(
     `helm upgrade      annotation → rolled out: median ${secs(base)} s (${each(base)}); helm's exit ${secs(helmed.map((h) => h.totalMs))} s`,
   );
-  console.log(
-    `tilt live update  edit → new ${APP} process polling, pod Ready: median ${secs(live)} s (${each(live)}); Tilt's own update ${secs(tilted.map((t) => t.tiltMs))} s`,
-  );
-  console.log(
-    `  the same edit also rebuilt: ${[...new Set(tilted.flatMap((t) => t.rebuilt))].join(', ') || 'nothing else'}`,
-  );
+  if (tilted.length > 0) {
+    console.log(
+      `tilt live update  edit → new ${APP} process polling, pod Ready: median ${secs(live)} s (${each(live)}); Tilt's own update ${secs(tilted.map((t) => t.tiltMs))} s`,
+    );
+    console.log(
+      `  the same edit also rebuilt: ${[...new Set(tilted.flatMap((t) => t.rebuilt))].join(', ') || 'nothing else'}`,
+    );
+  } else console.log('tilt live update  not run (PROMOTE_BENCH_TILT=off)');
   console.log(`ratio devenv promote ÷ helm upgrade = ${(median(ready) / median(base)).toFixed(2)}`);
-  console.log(
-    `ratio tilt live update ÷ helm upgrade = ${(median(live) / median(base)).toFixed(3)}`,
-  );
+  if (tilted.length > 0)
+    console.log(
+      `ratio tilt live update ÷ helm upgrade = ${(median(live) / median(base)).toFixed(3)}`,
+    );
   console.log(`(medians of ${rounds} rounds)`);
   if (hungAfterSuccess > 0)
     console.log(
@@ -502,13 +508,16 @@ try {
   }
   // One release at a time on 2 cores: the promote namespace goes before Tilt's comes.
   await cluster.kubectl(['delete', 'namespace', NAMESPACE, '--wait=true', '--timeout=180s']);
-  say('tilt up (not counted)');
-  tilt = await startTilt(bench);
-  await tiltIdle(bench, tilt);
   const tilted: TiltRound[] = [];
-  for (let i = 0; i < rounds; i++) {
-    tilted.push(await tiltRound(bench, tilt));
-    say(`tilt round ${i + 1}: ${(tilted[i]!.readyMs / 1000).toFixed(1)} s`);
+  if (withTilt) {
+    say('tilt up (not counted)');
+    const session = await startTilt(bench);
+    tilt = session;
+    await tiltIdle(bench, session);
+    for (let i = 0; i < rounds; i++) {
+      tilted.push(await tiltRound(bench, session));
+      say(`tilt round ${i + 1}: ${(tilted[i]!.readyMs / 1000).toFixed(1)} s`);
+    }
   }
   report(promoted, helmed, tilted);
 } finally {

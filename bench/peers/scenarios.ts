@@ -88,7 +88,10 @@ export async function idle(
   const child = launch(spec);
   try {
     for (const port of ports) await pollUntil(() => portAnswers(port), `port ${port}`, 60_000, 20);
-    await sleep(5_000); // past start-up work and the first probes
+    // Past start-up work and the first probes; for devenv that includes its one idle collection
+    // (cli/up/idle-collect.ts: once the stack has been quiet for a second, 50–120 ms of CPU),
+    // which is start-up work, not what an idle stack costs.
+    await sleep(15_000);
     const before = treeCpuTicks(child.pid!);
     const startedAt = performance.now();
     await sleep(windowSeconds * 1000);
