@@ -332,19 +332,15 @@ describe('toggles', () => {
 
 describe('pod annotations', () => {
   it("a component's own annotation goes on its pods only, and wins over the shared one", async () => {
-    const out = await helmTemplate(
-      tools,
-      VALUES_SETS['default']!,
-      [
-        '--set-string',
-        'podAnnotations.team=core',
-        '--set-string',
-        'podAnnotations.devenv\\.dev/image=shared',
-        // What `devenv promote` sets for a rebuilt image (promote-plan.ts rolloutArgs).
-        '--set-string',
-        'workerPython.podAnnotations.devenv\\.dev/image=0123abcd',
-      ],
-    );
+    const out = await helmTemplate(tools, VALUES_SETS['default']!, [
+      '--set-string',
+      'podAnnotations.team=core',
+      '--set-string',
+      'podAnnotations.devenv\\.dev/image=shared',
+      // What `devenv promote` sets for a rebuilt image (promote-plan.ts rolloutArgs).
+      '--set-string',
+      'workerPython.podAnnotations.devenv\\.dev/image=0123abcd',
+    ]);
     expect(out.stderr).toBe('');
     const annotationsOf = (name: string) => {
       const deployment = parseManifests(out.stdout).find(
