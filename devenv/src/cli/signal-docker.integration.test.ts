@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devenvPs, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { waitUntil } from '../../test/wait-until.js';
 
 const project = `devenv-signal-docker-${process.pid}`;
 const image = `${project}-box:test`;
@@ -46,13 +47,15 @@ services:
 describe('devenv kill, pause, unpause, top and port of a container service', () => {
   let dir: string;
   let up: ReturnType<typeof startDevenv>;
-  const box = () => devenvPs(dir, ['-f', 'compose.yaml'])['box']!;
+  const box = () => devenvPs(dir, ['-f', 'compose.yaml'])['box'];
   beforeAll(async () => {
     docker = await requireDockerEngine();
     dir = await mkdtemp(join(tmpdir(), 'devenv-signal-docker-'));
     await writeProject(dir);
     up = startDevenv(['up', '-f', 'compose.yaml', '--no-logs'], dir, env);
     await up.waitFor(/box\s+healthy/, 120_000);
+    // `ps` reads the state file, which may trail the printed line by up to 200 ms.
+    await waitUntil('ps to show the box container', 10_000, () => box()?.containerId);
   }, 180_000);
   afterAll(async () => {
     up?.child.kill('SIGINT');
@@ -65,7 +68,7 @@ describe('devenv kill, pause, unpause, top and port of a container service', () 
   }, 60_000);
 
   it('port prints the binding the Engine picked', async () => {
-    const { containerId } = box();
+    const { containerId } = box()!;
     const bound = (await docker.getContainer(containerId!).inspect()).NetworkSettings.Ports[
       '8080/tcp'
     ]![0]!;
@@ -84,7 +87,7 @@ describe('devenv kill, pause, unpause, top and port of a container service', () 
   });
 
   it('pause and unpause go through the Engine', async () => {
-    const { containerId } = box();
+    const { containerId } = box()!;
     expect((await devenv(dir, ['pause', 'box'])).stdout).toBe('box  paused\n');
     expect((await docker.getContainer(containerId!).inspect()).State.Paused).toBe(true);
     expect(box()).toMatchObject({ paused: true, phase: 'healthy' });

@@ -39,6 +39,21 @@ describe('changedForPs', () => {
 });
 
 describe('snapshotWriter (real file)', () => {
+  it('writes a change at once after a quiet spell, and a burst at most every 200 ms', async () => {
+    const path = join(await makeTempDir(), 'state.json');
+    const writer = snapshotWriter(path, 'demo', (problem) => {
+      throw new Error(problem);
+    });
+    writer.update(probed(initialEngineState(['api']), 1_000));
+    // No timer ran: the first change is on disk when update returns.
+    expect(readFileSync(path, 'utf8')).toContain('"api"');
+    writer.update(probed(initialEngineState(['api']), 2_000, false, 'refused'));
+    expect(readFileSync(path, 'utf8')).not.toContain('refused');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(readFileSync(path, 'utf8')).toContain('refused');
+    writer.remove();
+  });
+
   it('skips the write for a probe that only moved its timestamp, and writes a real change', async () => {
     const path = join(await makeTempDir(), 'state.json');
     const writer = snapshotWriter(path, 'demo', (problem) => {

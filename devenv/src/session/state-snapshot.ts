@@ -34,7 +34,7 @@ export function readStateSnapshot(path: string, writtenBy?: number): EngineState
 }
 
 export interface SnapshotWriter {
-  /** The latest state: written at most every 200 ms. */
+  /** The latest state: written at once after a quiet spell, then at most every 200 ms. */
   update(state: EngineState): void;
   /** Writes `state` now: a `devenv ps` right after this sees it. */
   flush(state: EngineState): void;
@@ -46,6 +46,8 @@ export interface SnapshotWriter {
  * Keeps the snapshot current. A write that fails (the directory was deleted, the disk is full) is
  * reported and retried with the next change; it never takes devenv, and so the stack, down.
  */
+const MIN_WRITE_INTERVAL_MS = 200;
+
 export function snapshotWriter(
   path: string,
   projectName: string,
@@ -55,6 +57,7 @@ export function snapshotWriter(
   let written: EngineState | undefined;
   let timer: NodeJS.Timeout | undefined;
   let failing = false;
+  let lastWriteAt = -Infinity;
   const save = (state: EngineState | null) => {
     const snapshot: StateSnapshot = {
       devenvPid: state ? process.pid : null,
@@ -65,6 +68,7 @@ export function snapshotWriter(
     try {
       ensurePrivateDir(dirname(path));
       writePrivateFile(path, JSON.stringify(snapshot));
+      lastWriteAt = Date.now();
       written = state ?? undefined;
       failing = false;
     } catch (error) {
@@ -82,7 +86,12 @@ export function snapshotWriter(
     update: (state) => {
       if (!failing && timer === undefined && !changedForPs(written, state)) return;
       pending = state;
-      timer ??= setTimeout(write, 200);
+      if (timer !== undefined) return;
+      // At once after a quiet spell (a `devenv ps` right after up printed a change sees it),
+      // then at most every 200 ms while changes keep coming.
+      const wait = lastWriteAt + MIN_WRITE_INTERVAL_MS - Date.now();
+      if (wait <= 0) write();
+      else timer = setTimeout(write, wait);
     },
     flush: (state) => {
       pending = state;
