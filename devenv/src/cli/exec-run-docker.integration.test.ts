@@ -5,11 +5,12 @@
  * service's.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBusyboxContext } from '../../test/busybox-image.js';
 import { DEVENV_BIN, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
@@ -29,14 +30,9 @@ const devenv = (cwd: string, args: readonly string[]) =>
 
 /** `box`: busybox's httpd in an image built here from a static busybox (no registry is reachable). */
 async function writeProject(dir: string): Promise<void> {
-  const context = join(dir, 'box');
-  await mkdir(join(context, 'www'), { recursive: true });
-  await copyFile('/bin/busybox', join(context, 'busybox'));
-  await writeFile(join(context, 'www', 'index.html'), 'hello from box\n');
-  await writeFile(
-    join(context, 'Dockerfile'),
-    'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nWORKDIR /www\n',
-  );
+  await writeBusyboxContext(join(dir, 'box'), ['COPY www /www', 'WORKDIR /www'], {
+    'www/index.html': 'hello from box\n',
+  });
   await writeFile(
     join(dir, 'compose.yaml'),
     `name: ${project}

@@ -2,11 +2,12 @@
  * `devenv kill`, `pause`, `unpause`, `top` and `port` of a container service, against a real
  * `devenv up` with the docker runtime and the real Docker Engine.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeBusyboxContext } from '../../test/busybox-image.js';
 import { devenvPs, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
@@ -21,14 +22,9 @@ const devenv = (cwd: string, args: readonly string[]) =>
 
 /** `box`: busybox's httpd in an image built here, on a host port the Engine picks. */
 async function writeProject(dir: string): Promise<void> {
-  const context = join(dir, 'box');
-  await mkdir(join(context, 'www'), { recursive: true });
-  await copyFile('/bin/busybox', join(context, 'busybox'));
-  await writeFile(join(context, 'www', 'index.html'), 'hello\n');
-  await writeFile(
-    join(context, 'Dockerfile'),
-    'FROM scratch\nCOPY busybox /bin/busybox\nCOPY www /www\nWORKDIR /www\n',
-  );
+  await writeBusyboxContext(join(dir, 'box'), ['COPY www /www', 'WORKDIR /www'], {
+    'www/index.html': 'hello\n',
+  });
   await writeFile(
     join(dir, 'compose.yaml'),
     `name: ${project}

@@ -1,10 +1,12 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { captureOutput, serviceSpec } from '../../test/docker-service-spec.js';
 import { waitUntil } from '../../test/wait-until.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { dockerRuntime } from './docker.js';
@@ -29,18 +31,11 @@ const held: Server[] = [];
 beforeAll(async () => {
   docker = await requireDockerEngine();
   context = await mkdtemp(join(tmpdir(), 'devenv-semantics-'));
-  await copyFile('/bin/busybox', join(context, 'busybox'));
-  await writeFile(
-    join(context, 'Dockerfile'),
-    [
-      'FROM scratch',
-      'COPY busybox /bin/busybox',
-      'ENV GONE=from-image KEPT=from-image',
-      'HEALTHCHECK --interval=1s CMD ["/bin/busybox", "true"]',
-      'CMD ["/bin/busybox", "sleep", "3600"]',
-      '',
-    ].join('\n'),
-  );
+  await writeBusyboxContext(context, [
+    'ENV GONE=from-image KEPT=from-image',
+    'HEALTHCHECK --interval=1s CMD ["/bin/busybox", "true"]',
+    'CMD ["/bin/busybox", "sleep", "3600"]',
+  ]);
 }, 60_000);
 
 afterEach(async () => {
@@ -58,50 +53,10 @@ afterAll(async () => {
   if (context) await rm(context, { recursive: true, force: true });
 }, 60_000);
 
-function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    name: 'svc',
-    image: tag,
-    build: { context },
-    command: undefined,
-    entrypoint: undefined,
-    environment: {},
-    ports: [],
-    volumes: [],
-    dependsOn: {},
-    healthcheck: undefined,
-    profiles: [],
-    restart: 'no',
-    stopGracePeriodMs: 0,
-    workingDir: undefined,
-    watch: [],
-    devenv: {
-      native: undefined,
-      probe: undefined,
-      reloadGuard: undefined,
-      hotReload: undefined,
-      group: 'test',
-      optional: false,
-      url: undefined,
-    },
-    ...overrides,
-  };
-}
+const spec = (overrides: Partial<ServiceSpec> = {}): ServiceSpec =>
+  serviceSpec('svc', { image: tag, build: { context }, ...overrides });
 
-function capture(): StartContext & { stdout(): string; devenv(): string } {
-  const chunks: Buffer[] = [];
-  const notes: Buffer[] = [];
-  return {
-    output: (stream, chunk) => {
-      if (stream === 'stdout') chunks.push(chunk);
-      if (stream === 'devenv') notes.push(chunk);
-    },
-    stdout: () => Buffer.concat(chunks).toString('utf8'),
-    devenv: () => Buffer.concat(notes).toString('utf8'),
-  };
-}
-
-async function start(service: ServiceSpec, ctx: StartContext = capture()) {
+async function start(service: ServiceSpec, ctx: StartContext = captureOutput()) {
   const runtime = dockerRuntime({
     projectName,
     sessionId: `session-${run}`,
@@ -127,7 +82,7 @@ async function hold(port: number): Promise<boolean> {
 
 describe('docker runtime: Compose semantics', () => {
   it('unsets a variable the file leaves without a value (the image ENV does not win), and runs as user:', async () => {
-    const ctx = capture();
+    const ctx = captureOutput();
     await start(
       spec({
         environment: { SET: 'from-file' },
@@ -145,10 +100,12 @@ describe('docker runtime: Compose semantics', () => {
     await waitUntil(
       "the container's line",
       30_000,
-      () => (ctx.stdout().includes('gid=') ? true : undefined),
-      { describe: () => `stdout so far: ${ctx.stdout()}` },
+      () => (ctx.text('stdout').includes('gid=') ? true : undefined),
+      { describe: () => `stdout so far: ${ctx.text('stdout')}` },
     );
-    expect(ctx.stdout()).toContain('gone=unset kept=from-image set=from-file uid=1234 gid=2345');
+    expect(ctx.text('stdout')).toContain(
+      'gone=unset kept=from-image set=from-file uid=1234 gid=2345',
+    );
   }, 60_000);
 
   it('switches the image HEALTHCHECK off for test: [NONE] (healthcheck.disable)', async () => {
@@ -188,7 +145,7 @@ describe('docker runtime: Compose semantics', () => {
         ports: [{ host: first, container: 7001, hostIp: undefined, protocol: 'tcp' }],
       }),
     );
-    const ctx = capture();
+    const ctx = captureOutput();
     const container = await start(
       spec({
         ports: [
@@ -206,7 +163,7 @@ describe('docker runtime: Compose semantics', () => {
     expect(ranged).toBeGreaterThan(first);
     expect(ranged).toBeLessThanOrEqual(first + 3);
     // The log says where they ended up.
-    expect(ctx.devenv()).toContain(
+    expect(ctx.text('devenv')).toContain(
       `published 7000/tcp → 127.0.0.1:${ephemeral}, 7001/tcp → 127.0.0.1:${ranged} (ports the Engine picked)`,
     );
   }, 60_000);

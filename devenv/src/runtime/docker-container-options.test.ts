@@ -1,9 +1,11 @@
-import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { captureOutput, serviceSpec, type CapturedOutput } from '../../test/docker-service-spec.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { formatDiagnostic } from '../diagnostic.js';
 import { parseStack } from '../model/load-stack.js';
@@ -29,15 +31,10 @@ const handles: ServiceHandle[] = [];
 beforeAll(async () => {
   docker = await requireDockerEngine();
   context = await mkdtemp(join(tmpdir(), 'devenv-options-'));
-  await copyFile('/bin/busybox', join(context, 'busybox'));
-  await writeFile(
-    join(context, 'Dockerfile'),
-    ['FROM scratch', 'COPY busybox /bin/busybox', 'CMD ["/bin/busybox", "sleep", "3600"]', ''].join(
-      '\n',
-    ),
-  );
-  await writeFile(join(context, 'db-password.txt'), 'from-a-file');
-  await writeFile(join(context, '.env'), 'API_TOKEN=from-dotenv\n');
+  await writeBusyboxContext(context, ['CMD ["/bin/busybox", "sleep", "3600"]'], {
+    'db-password.txt': 'from-a-file',
+    '.env': 'API_TOKEN=from-dotenv\n',
+  });
 }, 60_000);
 
 afterEach(async () => {
@@ -54,54 +51,14 @@ afterAll(async () => {
   if (context) await rm(context, { recursive: true, force: true });
 }, 60_000);
 
-function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    name,
-    image: tag,
-    build: { context },
-    command: undefined,
-    entrypoint: undefined,
-    environment: {},
-    ports: [],
-    volumes: [],
-    dependsOn: {},
-    healthcheck: undefined,
-    profiles: [],
-    restart: 'no',
-    stopGracePeriodMs: 0,
-    workingDir: undefined,
-    watch: [],
-    devenv: {
-      native: undefined,
-      probe: undefined,
-      reloadGuard: undefined,
-      hotReload: undefined,
-      group: 'test',
-      optional: false,
-      url: undefined,
-    },
-    ...overrides,
-  };
-}
+const spec = (name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec =>
+  serviceSpec(name, { image: tag, build: { context }, ...overrides });
 
 const sh = (script: string) => ['/bin/busybox', 'sh', '-c', script];
 
-function capture(): StartContext & { stdout(): string; devenv(): string } {
-  const chunks: Buffer[] = [];
-  const notes: Buffer[] = [];
-  return {
-    output: (stream, chunk) => {
-      if (stream === 'stdout') chunks.push(chunk);
-      if (stream === 'devenv') notes.push(chunk);
-    },
-    stdout: () => Buffer.concat(chunks).toString('utf8'),
-    devenv: () => Buffer.concat(notes).toString('utf8'),
-  };
-}
-
 const runtime = () => dockerRuntime({ projectName, sessionId, projectDir: context, docker });
 
-async function start(service: ServiceSpec, ctx: StartContext = capture()) {
+async function start(service: ServiceSpec, ctx: StartContext = captureOutput()) {
   const result = await runtime().start(service, ctx);
   if (!result.ok) throw new Error(`start failed: ${describeStartFailure(result.error)}`);
   handles.push(result.value);
@@ -109,16 +66,16 @@ async function start(service: ServiceSpec, ctx: StartContext = capture()) {
 }
 
 /** Waits for the line the container prints last (`done`), and gives its whole output. */
-async function outputOf(ctx: ReturnType<typeof capture>, last = 'done\n'): Promise<string> {
+async function outputOf(ctx: CapturedOutput, last = 'done\n'): Promise<string> {
   await waitUntil('the container’s output', 30_000, () =>
-    ctx.stdout().includes(last) ? true : undefined,
+    ctx.text('stdout').includes(last) ? true : undefined,
   );
-  return ctx.stdout();
+  return ctx.text('stdout');
 }
 
 describe('docker runtime: Compose container options', () => {
   it('gives the container its shm size, host entries, tmpfs, ulimits, hostname, secrets and configs', async () => {
-    const ctx = capture();
+    const ctx = captureOutput();
     const { container } = await start(
       spec('db', {
         labels: { team: 'data' },
@@ -214,7 +171,7 @@ describe('docker runtime: Compose container options', () => {
     ].join('\n');
     const loaded = parseStack([{ file: 'compose.yaml', text }], { projectDir: context, env: {} });
     if (!loaded.ok) throw new Error(loaded.error.map((d) => formatDiagnostic(d)).join('\n'));
-    const ctx = capture();
+    const ctx = captureOutput();
     const { container } = await start(loaded.value.services['db']!, ctx);
     expect(await outputOf(ctx)).toContain('from-a-file level=info\n');
     const info = await container.inspect();
@@ -235,7 +192,7 @@ describe('docker runtime: Compose container options', () => {
       ['SIGINT', 'got INT'],
       [undefined, 'got TERM'],
     ] as const) {
-      const ctx = capture();
+      const ctx = captureOutput();
       const { handle } = await start(
         spec('stopper', {
           command: sh(script),
@@ -245,13 +202,13 @@ describe('docker runtime: Compose container options', () => {
       );
       await outputOf(ctx);
       await handle.stop(10_000);
-      expect(ctx.stdout()).toContain(`${expected}\n`);
+      expect(ctx.text('stdout')).toContain(`${expected}\n`);
     }
   }, 90_000);
 
   it('lets another container reach it by its network aliases and a link alias, and shares its network with service:', async () => {
     await start(spec('db', { container: { aliases: ['postgres', 'my-db'] } }));
-    const ctx = capture();
+    const ctx = captureOutput();
     const lookups = ['postgres', 'my-db', 'database', 'nosuchname']
       .map(
         (name) =>
@@ -273,7 +230,7 @@ describe('docker runtime: Compose container options', () => {
     expect(out).toContain('nosuchname=missing\n');
 
     // A link to a service with no container here (native, or not started) is left out, said.
-    const orphan = capture();
+    const orphan = captureOutput();
     await start(
       spec('orphan', {
         command: sh('echo done; exec /bin/busybox sleep 3600'),
@@ -281,7 +238,7 @@ describe('docker runtime: Compose container options', () => {
       }),
       orphan,
     );
-    expect(orphan.devenv()).toContain(
+    expect(orphan.text('devenv')).toContain(
       `links: alias "gone" is not set: no container ${containerName(projectName, 'absent', sessionId)} runs in this session`,
     );
 
@@ -295,7 +252,7 @@ describe('docker runtime: Compose container options', () => {
   it('reads a tty: true container’s output as the terminal gives it, however short', async () => {
     // Four bytes, "ok\r\n": shorter than a stdout/stderr frame's header, which a demultiplexer
     // would wait for forever.
-    const ctx = capture();
+    const ctx = captureOutput();
     await start(
       spec('terminal', {
         command: sh('echo ok; exec /bin/busybox sleep 3600'),
@@ -309,7 +266,7 @@ describe('docker runtime: Compose container options', () => {
   it("passes the Engine's own refusal through when privileged: true cannot start here", async () => {
     const result = await runtime().start(
       spec('priv', { container: { privileged: true } }),
-      capture(),
+      captureOutput(),
     );
     if (result.ok) {
       handles.push(result.value);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { devenvExtension, serviceSpec } from '../../test/docker-service-spec.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { buildPlan } from './docker-build.js';
 import { containerCreateOptions, healthConfig } from './docker.js';
@@ -7,35 +8,13 @@ import { containerName, defaultImageTag } from './docker-labels.js';
 /** The pure halves of the docker runtime: what it asks the Engine for, without an Engine. */
 const scope = { projectName: 'shop', sessionId: '3f2a9c1e-77aa-4bb0-9e0e-000000000000' };
 
-function spec(overrides: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    name: 'api',
+const spec = (overrides: Partial<ServiceSpec> = {}): ServiceSpec =>
+  serviceSpec('api', {
     image: 'shop-api:dev',
-    build: undefined,
-    command: undefined,
-    entrypoint: undefined,
-    environment: {},
-    ports: [],
-    volumes: [],
-    dependsOn: {},
-    healthcheck: undefined,
-    profiles: [],
-    restart: 'no',
     stopGracePeriodMs: 10_000,
-    workingDir: undefined,
-    watch: [],
-    devenv: {
-      native: undefined,
-      probe: undefined,
-      reloadGuard: undefined,
-      hotReload: undefined,
-      group: 'app',
-      optional: false,
-      url: undefined,
-    },
+    devenv: devenvExtension({ group: 'app' }),
     ...overrides,
-  };
-}
+  });
 
 describe('containerCreateOptions', () => {
   it('publishes on loopback unless the file names an address; no host port or a range lets the Engine pick', () => {

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN } from '../../test/devenv-process.js';
+import { writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { captureOutput, serviceSpec } from '../../test/docker-service-spec.js';
 import { pullCommand } from '../cli/pull-command.js';
 import type { CommandContext } from '../cli/command.js';
 import type { PullPolicy } from '../model/pull-policy.js';
@@ -18,7 +20,7 @@ import { dockerRuntime } from './docker.js';
 import { removeProjectContainers } from './docker-leftovers.js';
 import type { PullOverride } from './docker-pull-policy.js';
 import { pullImage, pullTimesFile } from './docker-pull.js';
-import { describeStartFailure, type StartContext } from './runtime.js';
+import { describeStartFailure } from './runtime.js';
 import { describeUnavailable } from './unavailable.js';
 
 /**
@@ -42,8 +44,7 @@ const tags: string[] = [];
 beforeAll(async () => {
   docker = await requireDockerEngine();
   dir = await mkdtemp(join(tmpdir(), 'devenv-pull-'));
-  await copyFile('/bin/busybox', join(dir, 'busybox'));
-  await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\n');
+  await writeBusyboxContext(dir);
   localTag = `devenv-pull-test:${run}`;
   tags.push(localTag);
   const stream = await docker.buildImage(
@@ -69,35 +70,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function spec(image: string, policy?: PullPolicy): ServiceSpec {
-  return {
-    name: 'cache',
+const spec = (image: string, policy?: PullPolicy): ServiceSpec =>
+  serviceSpec('cache', {
     image,
-    build: undefined,
     command: ['/bin/busybox', 'sleep', '30'],
-    entrypoint: undefined,
-    environment: {},
-    ports: [],
-    volumes: [],
     ...(policy ? { container: { pullPolicy: policy } } : {}),
-    dependsOn: {},
-    healthcheck: undefined,
-    profiles: [],
-    restart: 'no',
-    stopGracePeriodMs: 0,
-    workingDir: undefined,
-    watch: [],
-    devenv: {
-      native: undefined,
-      probe: undefined,
-      reloadGuard: undefined,
-      hotReload: undefined,
-      group: 'test',
-      optional: false,
-      url: undefined,
-    },
-  };
-}
+  });
 
 function runtime(stateDir: string, pull?: PullOverride) {
   return dockerRuntime({
@@ -108,17 +86,6 @@ function runtime(stateDir: string, pull?: PullOverride) {
     docker,
     ...(pull ? { pull } : {}),
   });
-}
-
-/** The `devenv` stream of a start: where pull progress goes. */
-function capture(): StartContext & { lines(): string[] } {
-  const chunks: Buffer[] = [];
-  return {
-    output: (stream, chunk) => {
-      if (stream === 'devenv') chunks.push(chunk);
-    },
-    lines: () => Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean),
-  };
 }
 
 /** Tags the local image under another name (a registry's), removed after the file. */
@@ -184,7 +151,7 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
     const state = await mkdtemp(join(dir, 'state-'));
     const image = `127.0.0.1:${closedPort}/present:${run}`;
     await alias(image);
-    const ctx = capture();
+    const ctx = captureOutput();
     const docker = runtime(state);
     expect(await docker.check(spec(image, { kind: 'missing' }))).toEqual({
       ok: true,
@@ -193,14 +160,14 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
     const started = await docker.start(spec(image, { kind: 'missing' }), ctx);
     if (!started.ok) throw new Error(describeStartFailure(started.error));
     await started.value.stop(0);
-    expect(ctx.lines().filter((line) => line.startsWith('pull '))).toEqual([]);
+    expect(ctx.lines('devenv').filter((line) => line.startsWith('pull '))).toEqual([]);
     expect(existsSync(pullTimesFile(state))).toBe(false);
   });
 
   it("a registry that cannot be reached: the start fails with the image, the Engine's reason and what to do", async () => {
     const state = await mkdtemp(join(dir, 'state-'));
     const image = `127.0.0.1:${closedPort}/unreachable:${run}`;
-    const ctx = capture();
+    const ctx = captureOutput();
     const started = await runtime(state).start(spec(image, { kind: 'always' }), ctx);
     expect(started.ok).toBe(false);
     if (started.ok) return;
@@ -215,11 +182,11 @@ describe('pull_policy against the real Engine, no registry reachable', () => {
     const state = await mkdtemp(join(dir, 'state-'));
     const image = `127.0.0.1:${closedPort}/override:${run}`;
     await alias(image);
-    const ctx = capture();
+    const ctx = captureOutput();
     const started = await runtime(state, 'never').start(spec(image, { kind: 'always' }), ctx);
     if (!started.ok) throw new Error(describeStartFailure(started.error));
     await started.value.stop(0);
-    expect(ctx.lines().filter((line) => line.startsWith('pull '))).toEqual([]);
+    expect(ctx.lines('devenv').filter((line) => line.startsWith('pull '))).toEqual([]);
   });
 
   it('devenv pull: a failure names the service, image and reason; a buildable one is a warning', async () => {
@@ -386,14 +353,14 @@ describe('pulls from a registry on loopback (the CNCF distribution registry)', (
   it('missing, absent: pulls it with layer counts in the log, records the pull, then runs it', async () => {
     expect(await isHere(image)).toBe(false);
     const state = await mkdtemp(join(dir, 'state-'));
-    const ctx = capture();
+    const ctx = captureOutput();
     const docker = runtime(state);
     expect(await docker.check(spec(image))).toEqual({ ok: true, value: undefined });
     const started = await docker.start(spec(image), ctx);
     if (!started.ok) throw new Error(describeStartFailure(started.error));
     await started.value.stop(0);
     expect(await isHere(image)).toBe(true);
-    const lines = ctx.lines().filter((line) => line.startsWith(`pull ${image}`));
+    const lines = ctx.lines('devenv').filter((line) => line.startsWith(`pull ${image}`));
     expect(lines.at(-1)).toMatch(/: done in [\d.]+ s, 2\/2 layers \(1 already here\)$/);
     // A line per layer done, not one per download event.
     expect(lines.length).toBeLessThan(8);
@@ -445,21 +412,23 @@ describe('pulls from a registry on loopback (the CNCF distribution registry)', (
   it('daily: a pull recorded a moment ago is fresh, always pulls again (up to date)', async () => {
     const state = await mkdtemp(join(dir, 'state-'));
     const daily: PullPolicy = { kind: 'refresh', everyMs: 86_400_000, written: 'daily' };
-    const first = capture();
+    const first = captureOutput();
     const pulled = await runtime(state).start(spec(image, daily), first);
     if (!pulled.ok) throw new Error(describeStartFailure(pulled.error));
     await pulled.value.stop(0);
     // Present but never pulled by this state: due.
-    expect(first.lines().some((line) => line.startsWith(`pull ${image}: done`))).toBe(true);
-    const second = capture();
+    expect(first.lines('devenv').some((line) => line.startsWith(`pull ${image}: done`))).toBe(true);
+    const second = captureOutput();
     const fresh = await runtime(state).start(spec(image, daily), second);
     if (!fresh.ok) throw new Error(describeStartFailure(fresh.error));
     await fresh.value.stop(0);
-    expect(second.lines().filter((line) => line.startsWith('pull '))).toEqual([]);
-    const third = capture();
+    expect(second.lines('devenv').filter((line) => line.startsWith('pull '))).toEqual([]);
+    const third = captureOutput();
     const again = await runtime(state, 'always').start(spec(image, daily), third);
     if (!again.ok) throw new Error(describeStartFailure(again.error));
     await again.value.stop(0);
-    expect(third.lines()).toContain(`pull ${image}: Status: Image is up to date for ${image}`);
+    expect(third.lines('devenv')).toContain(
+      `pull ${image}: Status: Image is up to date for ${image}`,
+    );
   });
 });

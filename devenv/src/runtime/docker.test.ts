@@ -1,9 +1,11 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
+import { captureOutput, serviceSpec } from '../../test/docker-service-spec.js';
 import type { ServiceSpec } from '../model/stack.js';
 import { dockerRuntime } from './docker.js';
 import {
@@ -14,7 +16,7 @@ import {
   SESSION_LABEL,
 } from './docker-labels.js';
 import { dockerReaper, listProjectLeftovers, removeProjectContainers } from './docker-leftovers.js';
-import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
+import { describeStartFailure, type ServiceHandle } from './runtime.js';
 import { describeUnavailable } from './unavailable.js';
 import { freePort } from '../process/free-port.js';
 
@@ -24,7 +26,6 @@ import { freePort } from '../process/free-port.js';
  */
 const run = `${process.pid}-${Date.now()}`;
 const tag = `devenv-test-busybox:${run}`;
-const BUSYBOX = '/bin/busybox';
 
 let docker: Dockerode;
 let context: string;
@@ -45,24 +46,19 @@ beforeAll(async () => {
   docker = await requireDockerEngine();
   imagesBefore = new Set((await docker.listImages({ all: true })).map((image) => image.Id));
   context = await mkdtemp(join(tmpdir(), 'devenv-docker-'));
-  await copyFile(BUSYBOX, join(context, 'busybox')).catch((error: unknown) => {
-    throw new Error(`${BUSYBOX} is missing (apt-get install -y busybox-static): ${String(error)}`);
-  });
-  await mkdir(join(context, 'www'));
-  await writeFile(join(context, 'www', 'index.html'), 'served-by-busybox\n');
-  await writeFile(join(context, '.dockerignore'), 'ignored.txt\n');
-  await writeFile(join(context, 'ignored.txt'), 'must not reach the image\n');
-  await writeFile(
-    join(context, 'Dockerfile'),
+  await writeBusyboxContext(
+    context,
     [
-      'FROM scratch',
       'ARG BUILD_NOTE=unset',
       'ENV BUILD_NOTE=$BUILD_NOTE',
-      'COPY busybox /bin/busybox',
       'COPY www /www',
       'CMD ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]',
-      '',
-    ].join('\n'),
+    ],
+    {
+      'www/index.html': 'served-by-busybox\n',
+      '.dockerignore': 'ignored.txt\n',
+      'ignored.txt': 'must not reach the image\n',
+    },
   );
   await writeFile(
     join(context, 'Dockerfile.fail'),
@@ -110,45 +106,13 @@ async function removeImages(images: readonly Dockerode.ImageInfo[]): Promise<voi
       .catch(() => undefined);
 }
 
-function spec(name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
-  return {
-    name,
+const spec = (name: string, overrides: Partial<ServiceSpec> = {}): ServiceSpec =>
+  serviceSpec(name, {
     image: tag,
     build: { context, args: { BUILD_NOTE: 'from-build-arg' } },
-    command: undefined,
-    entrypoint: undefined,
-    environment: {},
-    ports: [],
-    volumes: [],
-    dependsOn: {},
-    healthcheck: undefined,
-    profiles: [],
-    restart: 'no',
     stopGracePeriodMs: 1_000,
-    workingDir: undefined,
-    watch: [],
-    devenv: {
-      native: undefined,
-      probe: undefined,
-      reloadGuard: undefined,
-      hotReload: undefined,
-      group: 'test',
-      optional: false,
-      url: undefined,
-    },
     ...overrides,
-  };
-}
-
-function capture(): StartContext & { text(stream: 'stdout' | 'stderr'): string } {
-  const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
-  return {
-    output: (stream, chunk) => {
-      if (stream !== 'devenv') chunks[stream].push(chunk);
-    },
-    text: (stream) => Buffer.concat(chunks[stream]).toString('utf8'),
-  };
-}
+  });
 
 async function eventually<T>(
   what: string,
@@ -249,7 +213,7 @@ describe('docker runtime: start and stop', () => {
     const sessionId = `session-${run}-a`;
     const runtime = dockerRuntime({ projectName, sessionId, projectDir: context, docker });
     const port = await freePort();
-    const ctx = capture();
+    const ctx = captureOutput();
     const handle = started(
       await runtime.start(
         spec('web', {
@@ -330,7 +294,7 @@ describe('docker runtime: start and stop', () => {
       projectDir: context,
       docker,
     });
-    const ctx = capture();
+    const ctx = captureOutput();
     const handle = started(
       await runtime.start(
         spec('job', { command: ['/bin/busybox', 'sh', '-c', 'echo last-words; exit 3'] }),
@@ -363,7 +327,7 @@ describe('docker runtime: start and stop', () => {
       ] as const,
     };
     try {
-      const first = capture();
+      const first = captureOutput();
       const writer = started(
         await runtime.start(
           spec('writer', {
@@ -384,7 +348,7 @@ describe('docker runtime: start and stop', () => {
       const volume = await docker.getVolume(volumeName).inspect();
       expect(volume.Labels).toMatchObject({ [PROJECT_LABEL]: projectName });
 
-      const second = capture();
+      const second = captureOutput();
       const reader = started(
         await runtime.start(
           spec('reader', { ...mounts, command: ['/bin/busybox', 'cat', '/data/kept'] }),
@@ -415,7 +379,7 @@ describe('docker runtime: start and stop', () => {
           { type: 'volume', name: `missing-${run}`, external: true, target: '/x', readOnly: false },
         ],
       }),
-      capture(),
+      captureOutput(),
     );
     expect(result).toMatchObject({
       ok: false,
@@ -439,7 +403,7 @@ describe('docker runtime: start and stop', () => {
         image: `devenv-test-broken:${run}`,
         build: { context, dockerfile: 'Dockerfile.fail' },
       }),
-      capture(),
+      captureOutput(),
     );
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -470,8 +434,8 @@ describe('docker reaper', () => {
       docker,
     });
     const handles: ServiceHandle[] = [
-      started(await deadRuntime.start(spec('recorded', { command: loop }), capture())),
-      started(await aliveRuntime.start(spec('other', { command: loop }), capture())),
+      started(await deadRuntime.start(spec('recorded', { command: loop }), captureOutput())),
+      started(await aliveRuntime.start(spec('other', { command: loop }), captureOutput())),
     ];
     // Created but never recorded in the session file (devenv killed in between): only its labels find it.
     const unrecorded = await docker.createContainer({
@@ -514,7 +478,7 @@ describe('docker reaper', () => {
       docker,
     });
     const loop = ['/bin/busybox', 'sh', '-c', 'while true; do /bin/busybox sleep 1; done'];
-    const handle = started(await runtime.start(spec('svc', { command: loop }), capture()));
+    const handle = started(await runtime.start(spec('svc', { command: loop }), captureOutput()));
     const before = await listProjectLeftovers(docker, { projectName });
     expect(before.ok && before.value.containers.map((c) => c.service)).toEqual(['svc']);
     expect(before.ok && before.value.networks.map((n) => n.name)).toEqual([
