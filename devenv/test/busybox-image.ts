@@ -1,5 +1,6 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type Dockerode from 'dockerode';
 
 /** busybox-static's binary: the whole userland of the images the docker tests build here. */
 export const BUSYBOX = '/bin/busybox';
@@ -25,4 +26,30 @@ export async function writeBusyboxContext(
     await mkdir(dirname(join(context, path)), { recursive: true });
     await writeFile(join(context, path), content);
   }
+}
+
+/**
+ * `box/` in a project folder: the build context of an image serving `index` (www/index.html)
+ * with busybox's httpd. Returns the start of `box`'s Compose service (build, image, command) for
+ * the test to add its own keys under.
+ */
+export async function writeHttpdBox(dir: string, image: string, index: string): Promise<string> {
+  await writeBusyboxContext(join(dir, 'box'), ['COPY www /www', 'WORKDIR /www'], {
+    'www/index.html': index,
+  });
+  return [
+    '  box:',
+    '    build: { context: ./box }',
+    `    image: ${image}`,
+    "    command: [/bin/busybox, httpd, -f, -p, '8080', -h, /www]",
+    '',
+  ].join('\n');
+}
+
+/** Removes a test's image, if it is there. */
+export async function removeImage(docker: Dockerode | undefined, ref: string): Promise<void> {
+  await docker
+    ?.getImage(ref)
+    .remove({ force: true })
+    .catch(() => undefined);
 }

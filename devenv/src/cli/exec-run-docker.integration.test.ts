@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBusyboxContext } from '../../test/busybox-image.js';
+import { removeImage, writeHttpdBox } from '../../test/busybox-image.js';
 import { DEVENV_BIN, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
@@ -30,18 +30,12 @@ const devenv = (cwd: string, args: readonly string[]) =>
 
 /** `box`: busybox's httpd in an image built here from a static busybox (no registry is reachable). */
 async function writeProject(dir: string): Promise<void> {
-  await writeBusyboxContext(join(dir, 'box'), ['COPY www /www', 'WORKDIR /www'], {
-    'www/index.html': 'hello from box\n',
-  });
+  const box = await writeHttpdBox(dir, image, 'hello from box\n');
   await writeFile(
     join(dir, 'compose.yaml'),
     `name: ${project}
 services:
-  box:
-    build: { context: ./box }
-    image: ${image}
-    command: [/bin/busybox, httpd, -f, -p, '8080', -h, /www]
-    environment:
+${box}    environment:
       BOX_NAME: \${BOX:-unset}
     stop_grace_period: 1s
   task:
@@ -83,10 +77,7 @@ describe('devenv exec and run of a container service', () => {
     for (const c of oneOffs ?? [])
       if (c.Names.some((n) => n.startsWith(`/${project}-`)))
         await docker.getContainer(c.Id).remove({ force: true });
-    await docker
-      ?.getImage(image)
-      .remove({ force: true })
-      .catch(() => undefined);
+    await removeImage(docker, image);
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 

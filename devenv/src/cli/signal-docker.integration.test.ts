@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeBusyboxContext } from '../../test/busybox-image.js';
+import { removeImage, writeHttpdBox } from '../../test/busybox-image.js';
 import { devenvPs, startDevenv, runDevenv } from '../../test/devenv-process.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { waitUntil } from '../../test/wait-until.js';
@@ -22,18 +22,12 @@ const devenv = (cwd: string, args: readonly string[]) =>
 
 /** `box`: busybox's httpd in an image built here, on a host port the Engine picks. */
 async function writeProject(dir: string): Promise<void> {
-  await writeBusyboxContext(join(dir, 'box'), ['COPY www /www', 'WORKDIR /www'], {
-    'www/index.html': 'hello\n',
-  });
+  const box = await writeHttpdBox(dir, image, 'hello\n');
   await writeFile(
     join(dir, 'compose.yaml'),
     `name: ${project}
 services:
-  box:
-    build: { context: ./box }
-    image: ${image}
-    command: [/bin/busybox, httpd, -f, -p, '8080', -h, /www]
-    restart: always
+${box}    restart: always
     ports: ["8080"]
     stop_grace_period: 1s
 `,
@@ -56,10 +50,7 @@ describe('devenv kill, pause, unpause, top and port of a container service', () 
   afterAll(async () => {
     up?.child.kill('SIGINT');
     expect((await up?.exited)?.code).toBe(0);
-    await docker
-      ?.getImage(image)
-      .remove({ force: true })
-      .catch(() => undefined);
+    await removeImage(docker, image);
     await rm(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { writeBusyboxContext } from '../../test/busybox-image.js';
+import { removeImage, writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { captureOutput, serviceSpec } from '../../test/docker-service-spec.js';
 import { waitUntil } from '../../test/wait-until.js';
@@ -46,10 +46,7 @@ afterEach(async () => {
 afterAll(async () => {
   if (!docker) return;
   await removeProjectContainers(docker, { projectName, ids: [] });
-  await docker
-    .getImage(tag)
-    .remove({ force: true })
-    .catch(() => undefined);
+  await removeImage(docker, tag);
   if (context) await rm(context, { recursive: true, force: true });
 }, 60_000);
 

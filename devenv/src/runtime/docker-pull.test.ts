@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEVENV_BIN } from '../../test/devenv-process.js';
-import { writeBusyboxContext } from '../../test/busybox-image.js';
+import { removeImage, writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
 import { captureOutput, serviceSpec } from '../../test/docker-service-spec.js';
 import { pullCommand } from '../cli/pull-command.js';
@@ -62,11 +62,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  for (const tag of tags)
-    await docker
-      .getImage(tag)
-      .remove({ force: true })
-      .catch(() => undefined);
+  for (const tag of tags) await removeImage(docker, tag);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
