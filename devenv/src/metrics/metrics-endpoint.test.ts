@@ -49,6 +49,16 @@ describe('devenv metrics endpoint', () => {
     expect(body).toContain('devenv_services{phase="healthy"} 1');
     expect(body).toContain('devenv_services{phase="crashed"} 1');
     expect(body).toContain('devenv_services{phase="pending"} 0');
+    expect(body).toContain('devenv_services{phase="paused"} 0');
+
+    // A paused service counts as paused, not as the phase it kept.
+    state = {
+      ...state,
+      services: { ...state.services, temporal: { ...state.services['temporal']!, paused: true } },
+    };
+    const paused = await (await fetch(url)).text();
+    expect(paused).toContain('devenv_services{phase="paused"} 1');
+    expect(paused).toContain('devenv_services{phase="healthy"} 0');
     expect(body).toContain('devenv_service_restarts{service="worker"} 3');
     expect(body).toContain('devenv_service_healthy{service="temporal"} 1');
     expect(body).toContain('devenv_service_healthy{service="loki"} 0');

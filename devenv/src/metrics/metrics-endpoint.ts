@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import type { EngineState, ServicePhase } from '../engine/service-state.js';
+import type { EngineState, ServicePhase, ServiceState } from '../engine/service-state.js';
 import type { LogBusStats } from '../logbus/log-bus.js';
 import { lazyHttpServer } from '../process/lazy-http-server.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
@@ -8,6 +8,12 @@ import { isLoopbackHostHeader, isSameOrigin } from '../../shared/control-request
 /** Where `devenv up` serves its own metrics (observability/prometheus/prometheus.yml scrapes it). */
 export const DEFAULT_DEVENV_METRICS_PORT = 9469;
 export const DEVENV_METRICS_PORT_ENV = 'DEVENV_METRICS_PORT';
+
+/**
+ * What `devenv_services{phase}` counts a service under: `paused` (devenv pause) over the phase it
+ * kept, as `devenv ps` and the TUI show it, so the series still add up to the number of services.
+ */
+type ShownPhase = ServicePhase | 'paused';
 
 /**
  * Every phase, so `devenv_services{phase}` has a stable set of series (a phase nobody is in reads
@@ -25,7 +31,8 @@ const PHASES = Object.keys({
   crashed: 0,
   unavailable: 0,
   blocked: 0,
-} satisfies Record<ServicePhase, 0>) as ServicePhase[];
+  paused: 0,
+} satisfies Record<ShownPhase, 0>) as ShownPhase[];
 
 /** What the endpoint reads at scrape time; nothing is copied or updated per state change. */
 export interface MetricsSource {
@@ -44,14 +51,12 @@ export async function devenvRegistry(source: MetricsSource): Promise<Registry> {
   const services = () => Object.values(source.getState().services);
   new Gauge({
     name: 'devenv_services',
-    help: 'Services of the stack by lifecycle phase.',
+    help: 'Services of the stack by lifecycle phase (paused: devenv pause, whatever the phase).',
     labelNames: ['phase'],
     registers: [registry],
     collect() {
       this.reset();
-      const counts = new Map<ServicePhase, number>(PHASES.map((p) => [p, 0]));
-      for (const s of services()) counts.set(s.phase, (counts.get(s.phase) ?? 0) + 1);
-      for (const [phase, count] of counts) this.set({ phase }, count);
+      for (const [phase, count] of countByPhase(services())) this.set({ phase }, count);
     },
   });
   new Gauge({
@@ -96,6 +101,15 @@ export async function devenvRegistry(source: MetricsSource): Promise<Registry> {
     },
   });
   return registry;
+}
+
+function countByPhase(services: readonly ServiceState[]): Map<ShownPhase, number> {
+  const counts = new Map<ShownPhase, number>(PHASES.map((p) => [p, 0]));
+  for (const s of services) {
+    const shown = s.paused ? 'paused' : s.phase;
+    counts.set(shown, (counts.get(shown) ?? 0) + 1);
+  }
+  return counts;
 }
 
 export interface MetricsEndpoint {

@@ -123,6 +123,26 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     ui.unmount();
   });
 
+  it('shows a paused service as paused, and its phase again once unpaused', async () => {
+    const { controller, dispatch } = inMemoryController();
+    const ui = render(createElement(App, { controller }));
+    dispatch({
+      type: 'service/started',
+      service: 'temporal',
+      runtime: 'native',
+      pid: 4242,
+      containerId: undefined,
+      at: Date.now(),
+    });
+    dispatch({ type: 'service/paused', service: 'temporal', paused: true });
+    await tick();
+    expect(ui.lastFrame()).toMatch(/temporal\s+paused/);
+    dispatch({ type: 'service/paused', service: 'temporal', paused: false });
+    await tick();
+    expect(ui.lastFrame()).toMatch(/temporal\s+starting/);
+    ui.unmount();
+  });
+
   it('follows logs, and / finds a line and says how many matched', async () => {
     const { controller, bus } = inMemoryController();
     const ui = render(createElement(App, { controller }));

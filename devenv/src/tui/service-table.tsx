@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import type { EngineState } from '../engine/service-state.js';
 import type { Stack } from '../model/stack.js';
-import { phaseColor } from '../engine/phase-style.js';
 import { formatMb, formatUptime } from './format.js';
+import { stateCell } from './state-cell.js';
 import type { ServiceUsage } from './use-usage.js';
 
 export interface ServiceTableProps {
@@ -40,12 +40,13 @@ export function ServiceTable({ state, stack, selected, usage, now, width }: Serv
           .filter((p) => p !== undefined)
           .join(',');
         const detail = s.reason ?? s.lastProbe?.detail ?? '';
+        const cell = stateCell(s);
         return (
           <Box key={name} flexDirection="column">
             {header !== undefined && <Text dimColor>{header}</Text>}
             <Text inverse={index === selected}>
               {index === selected ? '› ' : '  '}
-              {name.padEnd(nameWidth)} <Text color={phaseColor(s.phase)}>{s.phase.padEnd(11)}</Text>{' '}
+              {name.padEnd(nameWidth)} <Text color={cell.color}>{cell.text.padEnd(11)}</Text>{' '}
               {String(s.restarts).padStart(3)}{' '}
               {(running && s.startedAt ? formatUptime(now - s.startedAt) : '-').padStart(7)}{' '}
               {(running && u ? `${u.cpu.toFixed(0)}%` : '-').padStart(5)}{' '}
