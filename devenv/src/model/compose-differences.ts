@@ -114,7 +114,7 @@ export const COMPOSE_DIFFERENCES = {
     devenv: 'loading fails, positioned at the value, with a hint',
     reason: 'a mistyped value is best found where it is written, not when a container is created',
     rejects:
-      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode)/,
+      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode|.* is not a signal(?: number)?)/,
   },
   'logging-files': {
     compose:

@@ -241,6 +241,48 @@ describe('container options, as compose-go reads them', () => {
     expect(explainedRejection(problems.map((p) => p.message))).toBe('container-option-values');
   });
 
+  it.each<[string | number, string]>([
+    ['SIGTERM', 'SIGTERM'],
+    ['TERM', 'TERM'],
+    ['sigusr1', 'sigusr1'],
+    ['15', '15'],
+    [15, '15'],
+    ['64', '64'],
+    ['CLD', 'CLD'],
+    ['RTMIN+3', 'RTMIN+3'],
+    ['SIGRTMAX-1', 'SIGRTMAX-1'],
+  ])('takes stop_signal %j as the Engine does', (value, stopSignal) => {
+    expect(read({ stop_signal: value })).toEqual({ options: { stopSignal }, problems: [] });
+  });
+
+  it.each<[string, string, string]>([
+    ['SIGTREM', '"SIGTREM" is not a signal', 'did you mean SIGTERM?'],
+    ['TREM', '"TREM" is not a signal', 'did you mean SIGTERM?'],
+    ['SIGUSR', '"SIGUSR" is not a signal', 'did you mean SIGUSR1 or SIGUSR2?'],
+    [
+      'rtmin+16',
+      '"rtmin+16" is not a signal',
+      'the real-time signals are RTMIN, RTMIN+1 … RTMIN+15 and RTMAX-14 … RTMAX',
+    ],
+    ['graceful', '"graceful" is not a signal', 'write a signal like SIGTERM, TERM or 15'],
+    [
+      '0',
+      "0 is not a signal number: Linux's are 1 to 64",
+      'write a signal like SIGTERM, TERM or 15',
+    ],
+    [
+      '65',
+      "65 is not a signal number: Linux's are 1 to 64",
+      'write a signal like SIGTERM, TERM or 15',
+    ],
+  ])('refuses stop_signal %j, positioned, with the close names', (value, message, hint) => {
+    const { problems } = read({ stop_signal: value });
+    expect(problems).toEqual([
+      { path: [...at, 'stop_signal'], message: `services.db.stop_signal: ${message}`, hint },
+    ]);
+    expect(explainedRejection(problems.map((p) => p.message))).toBe('container-option-values');
+  });
+
   it('leaves values that do not cast to value-checks (one message, not two)', () => {
     expect(read({ init: 'maybe', cpus: 'lots', pids_limit: 'x' })).toEqual({
       options: undefined,
@@ -343,6 +385,24 @@ describe('in a loaded stack', () => {
         source: { kind: 'file', path: '/proj/pw.txt' },
       },
     ]);
+  });
+
+  it('positions a stop_signal the Engine would refuse, after interpolation', () => {
+    const text = 'services:\n  db:\n    image: postgres:16\n    stop_signal: ${STOP}\n';
+    const load = (STOP: string) =>
+      parseStack([{ file: 'compose.yaml', text }], { projectDir: '/proj', env: { STOP } });
+    const bad = load('SIGTREM');
+    expect(bad.ok ? [] : bad.error.map(formatDiagnostic)).toEqual([
+      expect.stringContaining(
+        'compose.yaml:4:18: services.db.stop_signal: "SIGTREM" is not a signal',
+      ),
+    ]);
+    expect(bad.ok ? [] : bad.error.map(formatDiagnostic)).toEqual([
+      expect.stringContaining('did you mean SIGTERM?'),
+    ]);
+    const good = load('SIGINT');
+    if (!good.ok) throw new Error(good.error.map(formatDiagnostic).join('\n'));
+    expect(good.value.services['db']?.container).toEqual({ stopSignal: 'SIGINT' });
   });
 
   it('positions a bad value where it is written', () => {

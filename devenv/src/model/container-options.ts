@@ -17,6 +17,7 @@ import {
   type Ulimit,
 } from './container-values.js';
 import { parsePullPolicy, PULL_POLICY_HINT, type PullPolicy } from './pull-policy.js';
+import { checkStopSignal, STOP_SIGNAL_HINT, type BadStopSignal } from './stop-signal.js';
 
 export type { DeviceMapping, ExposedPort, Ulimit } from './container-values.js';
 
@@ -78,8 +79,12 @@ export interface ContainerOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Options = Mutable<ContainerOptions>;
 
-/** One key's reader: sets what it reads on `out`, or says why it cannot. */
-type Reader = (value: unknown, out: Options) => string | { at: TreePath; message: string } | void;
+/**
+ * One key's reader: sets what it reads on `out`, or says why it cannot (where below the key, and
+ * a hint of its own over the key's).
+ */
+type Reader = (value: unknown, out: Options) => string | ReadProblem | void;
+type ReadProblem = { readonly at?: TreePath; readonly message: string; readonly hint?: string };
 
 const bytes =
   (field: 'shmSizeBytes' | 'memoryBytes' | 'memoryReservationBytes'): Reader =>
@@ -97,7 +102,7 @@ const flag =
   };
 
 const text =
-  (field: 'stopSignal' | 'hostname' | 'domainname' | 'cpuset'): Reader =>
+  (field: 'hostname' | 'domainname' | 'cpuset'): Reader =>
   (value, out) => {
     if (typeof value === 'string' || typeof value === 'number') out[field] = String(value);
   };
@@ -121,7 +126,7 @@ const namespace =
   };
 
 const READERS: Readonly<Record<string, readonly [Reader, string]>> = {
-  stop_signal: [text('stopSignal'), 'write a signal like SIGINT'],
+  stop_signal: [readStopSignal, STOP_SIGNAL_HINT],
   pull_policy: [readPullPolicy, PULL_POLICY_HINT],
   init: [flag('init'), 'write true or false'],
   tmpfs: [readTmpfs, 'write a container path, or path:options like /run:size=64m'],
@@ -173,9 +178,10 @@ export function readContainerOptions(
     if (value === undefined || value === null) continue;
     const bad = reader(value, out);
     if (bad === undefined) continue;
-    const path = typeof bad === 'string' ? [...at, key] : [...at, key, ...bad.at];
-    const message = typeof bad === 'string' ? bad : bad.message;
-    problems.push({ path, message: `${formatPath(path)}: ${message}`, hint });
+    const problem: ReadProblem = typeof bad === 'string' ? { message: bad } : bad;
+    const path = [...at, key, ...(problem.at ?? [])];
+    const message = `${formatPath(path)}: ${problem.message}`;
+    problems.push({ path, message, hint: problem.hint ?? hint });
   }
   applyDeployResources(service['deploy'], at, out, problems);
   const aliases = aliasesOf(service);
@@ -183,6 +189,13 @@ export function readContainerOptions(
   const links = linksOf(service['links']);
   if (links.length > 0) out.links = links;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function readStopSignal(value: unknown, out: Options): BadStopSignal | void {
+  if (typeof value !== 'string' && typeof value !== 'number') return;
+  const bad = checkStopSignal(String(value));
+  if (bad !== undefined) return bad;
+  out.stopSignal = String(value);
 }
 
 function readTmpfs(value: unknown, out: Options): string | void {
