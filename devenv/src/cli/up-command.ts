@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { EngineController } from '../engine/engine-controller.js';
 import type { RunStack } from '../model/replicas.js';
 import { prepareOutputPipes } from '../runtime/output-pipes.js';
+import { registerSession } from '../session/registry.js';
 import { sessionPath } from '../session/session-file.js';
 import {
   createSessionSecret,
@@ -77,6 +78,9 @@ export async function upCommand(args: readonly string[], ctx: CommandContext): P
   const teardown = teardownSteps();
   teardown.afterStop(() => started.bus.close());
   teardown.afterStop(() => removeSessionSecret(stateDir));
+  teardown.afterStop(
+    registerSession(stack, stateDir, ctx.env, firstServiceActedOn(started.engine)),
+  );
   const code = await supervise(started, { options, ctx, stateDir, teardown, versions });
   // Compose's --exit-code-from: that service's status once everything has stopped.
   const last = exitCodeFrom && started.engine.getState().services[exitCodeFrom]?.lastExit;
