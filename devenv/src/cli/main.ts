@@ -23,6 +23,10 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./ps-command.js')).psCommand,
     summary: 'list the services of the running stack',
   },
+  ls: {
+    importCommand: async () => (await import('./ls-command.js')).lsCommand,
+    summary: 'list the devenv projects running on this machine (-a: also recently stopped)',
+  },
   restart: {
     importCommand: async () => (await import('./service-control-command.js')).restartCommand,
     summary: 'restart services of the running stack (all when none are named)',
