@@ -64,15 +64,21 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(
 );
 module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
-if (module.registerHooks && module.stripTypeScriptTypes) {
-  // In this thread, from a cache of stripped sources (typescript-hooks.js): ~0.15 s and ~15 MB
-  // less than tsx on every run.
-  const { registerTypeScriptHooks } = await import('./typescript-hooks.js');
-  registerTypeScriptHooks();
-} else {
-  // A Node 22 before 22.15: tsx, with the project's tsconfig (JSX runtime, module settings).
-  const { register } = await import('tsx/esm/api');
-  register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+// The bundled CLI when one matches the sources (cli-bundle.js): ~50 ms less before the first
+// service starts; else the sources themselves.
+const { bundledCli } = await import('./cli-bundle.js');
+const bundled = bundledCli();
+if (bundled === undefined) {
+  if (module.registerHooks && module.stripTypeScriptTypes) {
+    // In this thread, from a cache of stripped sources (typescript-hooks.js): ~0.15 s and ~15 MB
+    // less than tsx on every run.
+    const { registerTypeScriptHooks } = await import('./typescript-hooks.js');
+    registerTypeScriptHooks();
+  } else {
+    // A Node 22 before 22.15: tsx, with the project's tsconfig (JSX runtime, module settings).
+    const { register } = await import('tsx/esm/api');
+    register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
+  }
 }
-const { runFromProcess } = await import('../src/cli/main.ts');
+const { runFromProcess } = await import(bundled ?? '../src/cli/main.ts');
 await runFromProcess();

@@ -33,6 +33,7 @@ describe('devenv version', () => {
     expect(JSON.parse((await run('version', '--format', 'json')).out[0]!)).toEqual({
       version: VERSION,
       node: process.version,
+      bundled: false,
     });
   });
 

@@ -6,9 +6,9 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Dockerode from 'dockerode';
 import { err, ok, type Result } from '../../shared/result.js';
+import { PROJECT_ROOT } from '../project-root.js';
 import { buildImage } from '../runtime/docker-build.js';
 import type { Versions } from '../versions/versions-file.js';
 import {
@@ -29,7 +29,7 @@ import {
 } from './image-plan.js';
 import { fetchNpmTarball, nodePackageFor, readFromTarball } from './npm-tarball.js';
 
-const BASES_DIR = fileURLToPath(new URL('./bases/', import.meta.url));
+const BASES_DIR = join(PROJECT_ROOT, 'devenv', 'src', 'images', 'bases');
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 
 export interface BootstrapOptions {

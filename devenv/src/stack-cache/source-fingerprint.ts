@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../project-root.js';
 
-const DEVENV_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const DEVENV_DIR = join(PROJECT_ROOT, 'devenv');
 
 /**
  * The code a cached stack was built by: the model and what it imports (YAML sources, versions,
