@@ -59,6 +59,14 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./top-command.js')).topCommand,
     summary: 'list the processes of running services (process group or container)',
   },
+  events: {
+    importCommand: async () => (await import('./events-command.js')).eventsCommand,
+    summary: 'stream the events of running services (start, die, health_status…; --json)',
+  },
+  stats: {
+    importCommand: async () => (await import('./stats-command.js')).statsCommand,
+    summary: 'show CPU, memory, I/O and process counts of running services (--no-stream)',
+  },
   wait: {
     importCommand: async () => (await import('./wait-command.js')).waitCommand,
     summary: 'block until services exit; print their status codes (--down-project)',

@@ -20,6 +20,10 @@ import type { ScaleAnswer, ScaleRequest } from './scale-protocol.js';
 import { signalServices } from './signal-actions.js';
 import type { SignalAnswer, SignalRequest } from './signal-protocol.js';
 import { waitForExits } from './wait-actions.js';
+import { createWatchActions } from './events-actions.js';
+import type { ServiceEvent } from './events-derive.js';
+import type { WatchRequest } from './events-protocol.js';
+import type { StatsAnswer } from './stats-protocol.js';
 import type { WaitAnswer, WaitRequest } from './wait-protocol.js';
 import { requestedResult, settledResult, timedOutResult } from './service-outcome.js';
 
@@ -66,6 +70,15 @@ export interface ControlActions {
   signal(request: SignalRequest): Promise<Result<SignalAnswer, ActProblem>>;
   /** `devenv wait`: answers once every named service's run has ended. */
   wait(request: WaitRequest): Promise<Result<WaitAnswer, ActProblem>>;
+  /** `devenv events`: what to follow, once the names are known. */
+  events(request: WatchRequest): Result<EventStream, ActProblem>;
+  /** `devenv stats`: one sample of each running instance named (all when none are). */
+  stats(request: WatchRequest): Promise<Result<StatsAnswer, ActProblem>>;
+}
+
+export interface EventStream {
+  /** Sends each event until the stack has stopped, then ends; returns the unsubscribe. */
+  follow(send: (event: ServiceEvent) => void, end: () => void): () => void;
 }
 
 export type ScaleProblem =
@@ -85,8 +98,11 @@ export function createControlActions(target: ControlTarget): ControlActions {
     return run;
   };
 
+  const { feed, ...watch } = createWatchActions(target, (names) => instancesNamed(target, names));
+
   return {
     list: () => listServices(target),
+    ...watch,
     execTarget: (name) => {
       const state = target.store.getState();
       const service = Object.hasOwn(state.services, name) ? state.services[name] : undefined;
@@ -98,6 +114,7 @@ export function createControlActions(target: ControlTarget): ControlActions {
     signal: async (request) => {
       const order = instancesNamed(target, request.services);
       if (!order.ok) return order;
+      if (request.action === 'kill') feed.killed(order.value, request.signal);
       const answer = await oneAtATime(() => signalServices(target, order.value, request));
       target.settled?.();
       return ok(answer);

@@ -4,7 +4,8 @@ import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { lazyHttpServer, type LazyHttpServer } from '../process/lazy-http-server.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
-import type { ControlActions } from './control-actions.js';
+import type { ActProblem, ControlActions } from './control-actions.js';
+import type { WatchRequest } from './events-protocol.js';
 import type { ErrorAnswer } from './protocol.js';
 import { fallbackSocketDir, THIS_MACHINE, type SocketPlace } from './socket-path.js';
 
@@ -133,6 +134,10 @@ async function serve(
     else answer(response, 400, { error: scaled.error.message });
     return;
   }
+  if (parsed.value.kind === 'events' || parsed.value.kind === 'stats') {
+    await serveWatch(actions, parsed.value, response);
+    return;
+  }
   const asked = parsed.value;
   const done = await (asked.kind === 'signal'
     ? actions.signal(asked)
@@ -143,6 +148,36 @@ async function serve(
   else if (done.error.reason === 'shutting-down')
     answer(response, 503, { error: 'devenv is stopping the stack' });
   else answer(response, 404, unknownServiceAnswer(done.error));
+}
+
+/** `devenv stats` answers once; `devenv events` streams a JSON line per event until the stack stops. */
+async function serveWatch(
+  actions: ControlActions,
+  request: WatchRequest,
+  response: ServerResponse,
+): Promise<void> {
+  const refuse = (problem: ActProblem) =>
+    problem.reason === 'shutting-down'
+      ? answer(response, 503, { error: 'devenv is stopping the stack' })
+      : answer(response, 404, unknownServiceAnswer(problem));
+  if (request.kind === 'stats') {
+    const stats = await actions.stats(request);
+    if (stats.ok) answer(response, 200, stats.value);
+    else refuse(stats.error);
+    return;
+  }
+  const events = actions.events(request);
+  if (!events.ok) {
+    refuse(events.error);
+    return;
+  }
+  response.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+  response.flushHeaders();
+  const stop = events.value.follow(
+    (event) => response.write(`${JSON.stringify(event)}\n`),
+    () => response.end(),
+  );
+  response.once('close', stop);
 }
 
 function unknownServiceAnswer(problem: {

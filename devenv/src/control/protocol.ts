@@ -8,6 +8,7 @@ import {
   type SignalRequest,
 } from './signal-protocol.js';
 import { parseWaitRequest, type WaitRequest } from './wait-protocol.js';
+import { parseWatchRequest, type WatchRequest } from './events-protocol.js';
 
 /**
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
@@ -22,6 +23,7 @@ import { parseWaitRequest, type WaitRequest } from './wait-protocol.js';
  *   POST /services/{kill|pause|unpause} {"services": ["worker"], "signal": "SIGHUP"}
  *                                       → 200 SignalAnswer (signal-protocol.ts)
  *   POST /services/wait  {"services": ["migrate"]} → 200 WaitAnswer (wait-protocol.ts)
+ *   GET  /events, GET /stats [?service=NAME…] → `devenv events|stats` (events-protocol.ts)
  *
  * Try it: curl --unix-socket .devenv/control.sock -d '{"services":["worker"]}' http://devenv/services/restart
  */
@@ -40,6 +42,7 @@ export type ControlRequest =
   | ScaleRequest
   | SignalRequest
   | WaitRequest
+  | WatchRequest
   | { readonly kind: 'exec-target'; readonly service: string }
   | {
       readonly kind: 'act';
@@ -63,7 +66,7 @@ export interface RequestProblem {
 const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
 const EXAMPLE = '{"services":["worker"]}';
 const ALL_ACTIONS = [...CONTROL_ACTIONS, ...SIGNAL_ACTIONS, 'wait'];
-const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${ALL_ACTIONS.join('|')}, POST /scale`;
+const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${ALL_ACTIONS.join('|')}, POST /scale, GET /events, GET /stats`;
 
 /** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
 export function parseControlRequest(raw: {
@@ -77,6 +80,8 @@ export function parseControlRequest(raw: {
       ? ok({ kind: 'list' })
       : err({ status: 405, allow: 'GET', message: `${path} takes GET, not ${raw.method}` });
   }
+  if (path === '/events' || path === '/stats')
+    return parseWatchRequest(path === '/events' ? 'events' : 'stats', raw.method, raw.url);
   if (path === '/scale') {
     if (Buffer.byteLength(raw.body) > MAX_BODY_BYTES)
       return err({ status: 413, message: `the body is over ${MAX_BODY_BYTES} bytes` });
