@@ -54,13 +54,14 @@ async function build() {
     metafile: true,
     logLevel: 'silent',
     define: { DEVENV_BUNDLED_ROOT: JSON.stringify(ROOT.replace(/\/$/, '')) },
-    // The CommonJS packages bundled in (yaml) require Node's built-ins.
+    // The CommonJS packages bundled in (yaml) require Node's built-ins. Made on first use: a
+    // createRequire per chunk at load would cost ~60 module objects and path resolutions.
     banner: {
-      js: "import { createRequire as devenvCreateRequire } from 'node:module'; const require = devenvCreateRequire(import.meta.url);",
+      js: "import { createRequire as devenvCreateRequire } from 'node:module'; let devenvRequire; const require = (id) => (devenvRequire ??= devenvCreateRequire(import.meta.url))(id);",
     },
     plugins: [keepPackagesOutside],
   });
-  const inputs = Object.keys(result.metafile.inputs).map((path) => {
+  const inputs = [...new Set(Object.keys(result.metafile.inputs).map(stampedFile))].map((path) => {
     const { mtimeMs, size } = statSync(join(ROOT, path));
     return [path, mtimeMs, size];
   });
@@ -75,6 +76,16 @@ async function build() {
   writeFileSync(temporary, JSON.stringify(manifest));
   renameSync(temporary, join(dir, 'manifest.json'));
   removeOlderBundles(name);
+}
+
+/**
+ * The file whose change says that `input` changed: itself, or for a package's file, the
+ * package's package.json (npm rewrites it with every install of another version). Fewer stats
+ * at each start: the packages bundled in have ~170 files.
+ */
+function stampedFile(input) {
+  const inPackage = /^(.*?node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+  return inPackage ? `${inPackage[1]}/package.json` : input;
 }
 
 /** Bare imports of packages other than BUNDLED_PACKAGES stay imports of node_modules. */
