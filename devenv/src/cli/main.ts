@@ -79,6 +79,10 @@ const COMMANDS: Readonly<
     importCommand: async () => (await import('./exec-command.js')).execCommand,
     summary: 'run a command in a running service (its environment, directory or container)',
   },
+  cp: {
+    importCommand: async () => (await import('./cp-command.js')).cpCommand,
+    summary: 'copy files between a running service (container or native) and this host',
+  },
   run: {
     importCommand: async () => (await import('./run-command.js')).runCommand,
     summary: 'run a one-off instance of a service (dependencies first; logs as SERVICE-run-N)',
