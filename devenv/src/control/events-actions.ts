@@ -3,7 +3,7 @@ import { ok, type Result } from '../../shared/result.js';
 import type { ActProblem, ControlActions } from './control-actions.js';
 import type { WatchRequest } from './events-protocol.js';
 import { sampleStats } from './stats-actions.js';
-import { deriveEvents, knownIdsAfter, type KnownIds, type ServiceEvent } from './events-derive.js';
+import { deriveEvents, rememberAfter, type KnownIds, type ServiceEvent } from './events-derive.js';
 
 /**
  * Follows the engine's state for `devenv events`: each step's events (events-derive.ts) for the
@@ -31,7 +31,7 @@ export function followEvents(
   const step = (state: EngineState) => {
     const events = deriveEvents(before, state, Date.now(), known, serviceOf);
     before = state;
-    known = knownIdsAfter(known, events);
+    known = rememberAfter(known, state, events);
     for (const event of events) if (isWanted(wanted, event)) options.send(event);
     if (stopped(state)) {
       unsubscribe();

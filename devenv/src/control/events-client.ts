@@ -8,7 +8,9 @@ import { statsAnswerSchema, type StatsAnswer } from './stats-protocol.js';
 
 /** GET /events or /stats with the names as `service=` parameters. */
 function watchPath(kind: 'events' | 'stats', services: readonly string[]): string {
-  const query = new URLSearchParams(services.map((name): [string, string] => ['service', name])).toString();
+  const query = new URLSearchParams(
+    services.map((name): [string, string] => ['service', name]),
+  ).toString();
   return query === '' ? `/${kind}` : `/${kind}?${query}`;
 }
 

@@ -5,7 +5,7 @@ import {
   type EngineState,
   type ServiceState,
 } from '../engine/service-state.js';
-import { deriveEvents, exitStatus, knownIdsAfter } from './events-derive.js';
+import { deriveEvents, exitStatus, rememberAfter, type KnownIds } from './events-derive.js';
 
 const AT = Date.UTC(2026, 11, 5, 11, 0, 0, 123);
 
@@ -19,7 +19,7 @@ function stateWith(services: Record<string, Partial<ServiceState>>): EngineState
   };
 }
 
-const actions = (before: EngineState, after: EngineState, known = new Map<string, string>()) =>
+const actions = (before: EngineState, after: EngineState, known: KnownIds = new Map()) =>
   deriveEvents(before, after, AT, known).map((e) => `${e.action} ${e.id}`);
 
 const running = { phase: 'healthy', runtime: 'native', pid: 100, startedAt: 1 } as const;
@@ -77,7 +77,26 @@ describe('deriveEvents: engine state before and after → Compose events', () =>
     const first = deriveEvents(before, dying, AT);
     expect(first.map((e) => e.action)).toEqual(['die']);
     const stopped = stateWith({ api: { ...dying.services['api']!, phase: 'stopped' } });
-    expect(actions(dying, stopped, new Map(knownIdsAfter(new Map(), first)))).toEqual(['stop 100']);
+    expect(actions(dying, stopped, new Map(rememberAfter(new Map(), dying, first)))).toEqual([
+      'stop 100',
+    ]);
+  });
+
+  it('a run after devenv stop or kill is a start; after a restart, a start and a restart', () => {
+    const ended = { ...running, phase: 'stopped', pid: undefined } as const;
+    const stopped = stateWith({ api: { ...ended, userStopped: true } });
+    // `devenv start` clears userStopped a step before the new run begins.
+    const asked = stateWith({ api: { ...ended, phase: 'pending' } });
+    const again = stateWith({ api: { ...running, phase: 'starting', pid: 200, startedAt: 2 } });
+    const known = rememberAfter(new Map(), stopped, []);
+    expect(actions(stopped, asked, new Map(known))).toEqual([]);
+    const afterAsk = rememberAfter(known, asked, []);
+    expect(actions(asked, again, new Map(afterAsk))).toEqual(['start 200']);
+    const restarted = stateWith({ api: { ...ended, phase: 'pending' } });
+    expect(actions(restarted, again, new Map(rememberAfter(new Map(), restarted, [])))).toEqual([
+      'start 200',
+      'restart 200',
+    ]);
   });
 
   it('a container is named by its id; pause, unpause, unhealthy and a replica scaled away', () => {

@@ -24,8 +24,17 @@ export interface ServiceEvent {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-/** The last id each instance had, for the events of a run already gone (a stop after its die). */
-export type KnownIds = ReadonlyMap<string, string>;
+/** What earlier steps left to know of an instance whose run is gone. */
+export interface Remembered {
+  /** Its last run's id, for events after its pid or container left the state (a stop after its die). */
+  readonly id: string;
+  /**
+   * Stopped or killed to stay down (`devenv stop|kill`): its next run is a start, not a
+   * restart. The state forgets it when the start is asked for, a step before the run.
+   */
+  readonly heldDown: boolean;
+}
+export type KnownIds = ReadonlyMap<string, Remembered>;
 
 /**
  * Pure: the events between two engine states, in the order Docker reports them (die before
@@ -47,7 +56,7 @@ export function deriveEvents(
   for (const name of [...after.order, ...gone]) {
     const was = Object.hasOwn(before.services, name) ? before.services[name] : undefined;
     const now = Object.hasOwn(after.services, name) ? after.services[name] : undefined;
-    const oldId = liveId(was) ?? known.get(name) ?? '';
+    const oldId = liveId(was) ?? known.get(name)?.id ?? '';
     const newId = liveId(now) ?? oldId;
     const event = (action: string, extra: Record<string, string> = {}): ServiceEvent => ({
       time,
@@ -58,7 +67,8 @@ export function deriveEvents(
       service: serviceOf(name),
       attributes: { name, runtime: (now ?? was)?.runtime ?? 'unknown', ...extra },
     });
-    for (const [action, extra] of changesOf(was, now)) events.push(event(action, extra));
+    const heldDown = (was?.userStopped ?? false) || (known.get(name)?.heldDown ?? false);
+    for (const [action, extra] of changesOf(was, now, heldDown)) events.push(event(action, extra));
   }
   const reload = after.panels.reloadReady;
   if (reload !== undefined && reload !== before.panels.reloadReady) {
@@ -67,7 +77,7 @@ export function deriveEvents(
       time,
       type: 'container',
       action: 'reload',
-      id: liveId(s) ?? known.get(reload.service) ?? '',
+      id: liveId(s) ?? known.get(reload.service)?.id ?? '',
       service: serviceOf(reload.service),
       attributes: {
         name: reload.service,
@@ -82,7 +92,11 @@ export function deriveEvents(
 type Change = readonly [action: string, attributes?: Record<string, string>];
 
 /** What happened to one instance between two of its states. */
-function changesOf(was: ServiceState | undefined, now: ServiceState | undefined): Change[] {
+function changesOf(
+  was: ServiceState | undefined,
+  now: ServiceState | undefined,
+  heldDown: boolean,
+): Change[] {
   if (now === undefined) return was === undefined ? [] : [['destroy']];
   const changes: Change[] = [];
   const newRun = now.startedAt !== undefined && now.startedAt !== was?.startedAt;
@@ -95,7 +109,8 @@ function changesOf(was: ServiceState | undefined, now: ServiceState | undefined)
   if (newRun) {
     if (was?.startedAt === undefined) changes.push(['create']);
     changes.push(['start']);
-    if (was?.startedAt !== undefined) changes.push(['restart']);
+    // Begun again by devenv (`devenv restart`, the restart policy, a save), as docker restart.
+    if (was?.startedAt !== undefined && !heldDown) changes.push(['restart']);
   }
   if (now.paused !== (was?.paused ?? false)) changes.push([now.paused ? 'pause' : 'unpause']);
   const health = now.phase === 'healthy' || now.phase === 'unhealthy' ? now.phase : undefined;
@@ -124,9 +139,22 @@ function liveId(s: ServiceState | undefined): string | undefined {
   return live === undefined ? undefined : String(live);
 }
 
-/** The ids the events leave known: each instance's last. */
-export function knownIdsAfter(known: KnownIds, events: readonly ServiceEvent[]): KnownIds {
-  const next = new Map(known);
-  for (const e of events) if (e.id !== '') next.set(e.attributes['name'] ?? e.service, e.id);
+/** Pure: what the next step needs to know of each instance, after `after` and its events. */
+export function rememberAfter(
+  known: KnownIds,
+  after: EngineState,
+  events: readonly ServiceEvent[],
+): KnownIds {
+  const next = new Map<string, Remembered>();
+  for (const name of after.order) {
+    const s = after.services[name]!;
+    const mine = events.filter((e) => e.attributes['name'] === name);
+    const id = mine.findLast((e) => e.id !== '')?.id ?? known.get(name)?.id ?? '';
+    const started = mine.some((e) => e.action === 'start');
+    next.set(name, {
+      id,
+      heldDown: s.userStopped || (!started && (known.get(name)?.heldDown ?? false)),
+    });
+  }
   return next;
 }
