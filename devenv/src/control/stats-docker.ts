@@ -39,10 +39,12 @@ function cpuPercentOf(now: Json, before: Json): number | null {
     numberOf(before['system_cpu_usage']),
   ];
   if (usedNow === null || systemNow === null) return null;
+  // No reading before this one (the container just started): no window to measure over yet.
+  if (usedBefore === null || systemBefore === null) return 0;
   const percpu = objectOf(now['cpu_usage'])['percpu_usage'];
   const cpus = numberOf(now['online_cpus']) ?? (Array.isArray(percpu) ? percpu.length : 1);
-  const used = usedNow - (usedBefore ?? 0);
-  const system = systemNow - (systemBefore ?? 0);
+  const used = usedNow - usedBefore;
+  const system = systemNow - systemBefore;
   return used > 0 && system > 0 ? (used / system) * cpus * 100 : 0;
 }
 
