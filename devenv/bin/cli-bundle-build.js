@@ -10,6 +10,7 @@
 import { mkdirSync, openSync, closeSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { statSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE_FORMAT, ROOT, bundleDir } from './cli-bundle.js';
 
@@ -109,6 +110,14 @@ function removeOlderBundles(current) {
     rmSync(join(dir, entry), { recursive: true, force: true });
 }
 
+// At a low priority (esbuild's own process inherits it): the build starts beside a `devenv up`
+// whose stack start is CPU-bound, and only the next start needs it. Not the lowest: on a machine
+// kept busy (a test suite) that would starve it for minutes.
+try {
+  setPriority(10);
+} catch {
+  // Not allowed here: the build runs at the usual priority.
+}
 mkdirSync(dir, { recursive: true });
 const lock = join(dir, 'build.lock');
 if (takeLock(lock)) {
