@@ -4,7 +4,17 @@
  * `-` as tar on stdin/stdout.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import {
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
@@ -111,6 +121,29 @@ describe('devenv cp with a container service', () => {
       code: 1,
       stderr: 'devenv cp: directory /nodir does not exist in the container: create it first\n',
     });
+  });
+
+  it("-a keeps uid and gid both ways; without it files are root's in the container and the caller's here", async () => {
+    await writeFile(join(host, 'owned.txt'), 'mine\n');
+    await chown(join(host, 'owned.txt'), 1234, 4321);
+    expect(await devenv('-a', join(host, 'owned.txt'), 'box:/drop/kept.txt')).toMatchObject({
+      code: 0,
+    });
+    expect(await devenv(join(host, 'owned.txt'), 'box:/drop/plain.txt')).toMatchObject({ code: 0 });
+    expect(await inBox('stat', '-c', '%u:%g', '/drop/kept.txt', '/drop/plain.txt')).toBe(
+      '1234:4321\n0:0\n',
+    );
+    expect(await devenv('-a', 'box:/drop/kept.txt', join(host, 'back.txt'))).toMatchObject({
+      code: 0,
+    });
+    expect(await devenv('box:/drop/kept.txt', join(host, 'back-plain.txt'))).toMatchObject({
+      code: 0,
+    });
+    const owner = async (name: string) => {
+      const s = await stat(join(host, name));
+      return `${s.uid}:${s.gid}`;
+    };
+    expect([await owner('back.txt'), await owner('back-plain.txt')]).toEqual(['1234:4321', '0:0']);
   });
 
   it('- as SRC and DEST: tar on stdin into a directory, tar of SRC on stdout', async () => {

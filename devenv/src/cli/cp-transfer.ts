@@ -39,13 +39,19 @@ function tar(args: readonly string[], stdio: 'in' | 'out') {
   return { child, done };
 }
 
-/** SRC on this host as a tar stream whose top entry already has the plan's name. */
-function hostArchive(src: string, plan: CopyPlan, flags: CopyFlags, rename: boolean) {
+/**
+ * SRC on this host as a tar stream. For a container it has the plan's name already (the Engine
+ * cannot rename) and, unless `-a`, root's ownership: Docker's documented `cp` ("files copied to a
+ * container are created with UID:GID of the root user").
+ */
+function hostArchive(src: string, plan: CopyPlan, flags: CopyFlags, to: 'host' | 'container') {
   const bare = bareSource(src);
   const args = ['-c', '-f', '-', ...(flags.followLink ? ['-h'] : [])];
+  if (to === 'container' && !flags.archive) args.push('--owner=0', '--group=0', '--numeric-owner');
   if (plan.contentsOnly) args.push('-C', bare, '.');
   else {
-    if (rename && plan.rename !== undefined) args.push(tarRename(plan.top, plan.rename));
+    if (to === 'container' && plan.rename !== undefined)
+      args.push(tarRename(plan.top, plan.rename));
     // The name as it is: not an option when it starts with -, backslashes not escapes.
     args.push('--no-unquote', '-C', posix.dirname(bare), '--', plan.top);
   }
@@ -97,7 +103,7 @@ export function copyOnHost(
   const plan = planCopy({ path: src, kind: srcKind }, { path: dest, kind: hostKind(dest, true) });
   if (!plan.ok) return Promise.resolve(plan);
   return attempt(async () => {
-    const out = hostArchive(src, plan.value, flags, false);
+    const out = hostArchive(src, plan.value, flags, 'host');
     await Promise.all([
       out.done,
       unpackOnHost(out.stream, plan.value.dir, plan.value, flags, { stripTop: false }),
@@ -116,7 +122,7 @@ export function archiveToStream(src: string, out: Writable, flags: CopyFlags) {
     contentsOnly: false,
   };
   return attempt(async () => {
-    const archive = hostArchive(src, plan, flags, false);
+    const archive = hostArchive(src, plan, flags, 'host');
     await Promise.all([archive.done, pipeline(archive.stream, out, { end: false })]);
   });
 }
@@ -205,7 +211,7 @@ export async function copyToContainer(
   if (destStat === undefined && (await containerStat(container, plan.value.dir))?.kind !== 'dir')
     return err(`directory ${plan.value.dir} does not exist in the container: create it first`);
   return attempt(async () => {
-    const archive = hostArchive(src, plan.value, flags, true);
+    const archive = hostArchive(src, plan.value, flags, 'container');
     await Promise.all([archive.done, put(archive.stream, plan.value.dir)]);
   });
 }
