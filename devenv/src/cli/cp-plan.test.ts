@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../test/temp-dir.js';
@@ -52,6 +52,45 @@ describe("planCopy: docker cp's destination rules", () => {
       '/',
       '/',
     ]);
+  });
+});
+
+describe('planCopy (fuzzed paths)', () => {
+  const segment = fc.constantFrom('a', 'b.txt', '-x', 'c d', '..a');
+  const path = fc
+    .tuple(
+      fc.boolean(),
+      fc.array(segment, { minLength: 1, maxLength: 4 }),
+      fc.constantFrom('', '/', '/.'),
+    )
+    .map(([absolute, parts, tail]) => `${absolute ? '/' : ''}${parts.join('/')}${tail}`);
+  const kind = fc.constantFrom('file' as const, 'dir' as const, undefined);
+
+  it('lands SRC at DEST itself, or inside DEST under its own name, or refuses with the path named', () => {
+    fc.assert(
+      fc.property(
+        path,
+        fc.constantFrom('file' as const, 'dir' as const),
+        path,
+        kind,
+        (src, srcKind, dest, destKind) => {
+          const planned = planCopy({ path: src, kind: srcKind }, { path: dest, kind: destKind });
+          if (!planned.ok) {
+            expect(planned.error.includes(src) || planned.error.includes(dest)).toBe(true);
+            return;
+          }
+          const { top, dir, rename, contentsOnly } = planned.value;
+          expect(top).toBe(bareSource(src).split('/').pop());
+          const landed = contentsOnly ? dir : posix.join(dir, rename ?? top);
+          const inside = destKind === 'dir' && !contentsOnly;
+          expect(landed).toBe(
+            posix.normalize(inside ? `${bareSource(dest)}/${top}` : bareSource(dest)),
+          );
+          expect(contentsOnly).toBe(srcKind === 'dir' && src.endsWith('/.') && destKind === 'dir');
+        },
+      ),
+      { numRuns: 2000, seed: 12 },
+    );
   });
 });
 
