@@ -32,8 +32,8 @@ describe('projectStatus', () => {
       'created(1), exited(2), paused(1), restarting(1), running(2)',
     );
   });
-  it('says starting before the first state is written', () => {
-    expect(projectStatus(undefined)).toBe('starting');
+  it('says unknown without a state to count', () => {
+    expect(projectStatus(undefined)).toBe('unknown');
   });
 });
 

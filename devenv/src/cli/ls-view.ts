@@ -30,7 +30,8 @@ function composeState(service: ServiceState): string {
 
 /** `running(3)`, or `exited(1), running(2)`: counts by state, in Compose's (sorted) order. */
 export function projectStatus(state: EngineState | undefined): string {
-  if (state === undefined) return 'starting';
+  // No readable .devenv/state.json of that devenv (its directory was deleted, say).
+  if (state === undefined) return 'unknown';
   const counts = new Map<string, number>();
   for (const name of state.order) {
     const service = state.services[name];

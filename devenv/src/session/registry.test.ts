@@ -10,7 +10,7 @@ const makeTempDir = useTempDirs('devenv-registry-');
 describe('the ls registry, with this test process as the registered devenv', () => {
   const project = { projectName: 'demo', files: ['/p/compose.yaml'], projectDir: '/p' };
 
-  it('registers once ready, lists it running, and marks it stopped at the end', async () => {
+  it('registers once ready, lists it running; stopped, its gone directory drops it', async () => {
     const env = { XDG_RUNTIME_DIR: await makeTempDir() };
     let ready!: () => void;
     const stop = registerSession(project, '/p/.devenv', env, new Promise((r) => (ready = r)));
@@ -27,9 +27,24 @@ describe('the ls registry, with this test process as the registered devenv', () 
       stateDir: '/p/.devenv',
     });
     await stop();
+    expect(await listRegistry(env)).toEqual({ running: [], stopped: [] });
+    expect(readdirSync(registryDir(env))).toEqual([]);
+  });
+
+  it('lists a stopped project for a week while its directory exists', async () => {
+    const env = { XDG_RUNTIME_DIR: await makeTempDir() };
+    const projectDir = await makeTempDir();
+    const stop = registerSession(
+      { ...project, projectDir },
+      `${projectDir}/.devenv`,
+      env,
+      Promise.resolve(),
+    );
+    await expect.poll(async () => (await listRegistry(env)).running.length).toBe(1);
+    await stop();
     const after = await listRegistry(env);
     expect(after.running).toEqual([]);
-    expect(after.stopped).toMatchObject([{ projectName: 'demo' }]);
+    expect(after.stopped).toMatchObject([{ projectName: 'demo', workingDir: projectDir }]);
     // Kept a week, then dropped.
     expect((await listRegistry(env, Date.now() + STOPPED_KEPT_MS + 1)).stopped).toEqual([]);
     expect(readdirSync(registryDir(env))).toEqual([]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { processStartTicks } from '../runtime/process-group.js';
@@ -115,7 +115,8 @@ export interface RegistryListing {
 
 /**
  * The registered projects: running (the pid is alive and still that devenv) and recently
- * stopped. Files of killed devenvs, unreadable files and old stopped entries are removed.
+ * stopped. Files of killed devenvs, unreadable files, old stopped entries and those whose
+ * project directory is gone are removed.
  */
 export async function listRegistry(
   env: NodeJS.ProcessEnv,
@@ -133,9 +134,11 @@ export async function listRegistry(
   for (const name of names) {
     const path = join(dir, name);
     const entry = readEntry(path);
-    if (entry?.stoppedAt !== undefined && now - entry.stoppedAt < STOPPED_KEPT_MS)
-      stopped.push(entry);
-    else if (entry && entry.stoppedAt === undefined && (await stillRunning(entry)))
+    // A stopped project whose directory is gone (a test's, a benchmark's) is not worth listing.
+    if (entry?.stoppedAt !== undefined && now - entry.stoppedAt < STOPPED_KEPT_MS) {
+      if (existsSync(entry.workingDir)) stopped.push(entry);
+      else rmSync(path, { force: true });
+    } else if (entry && entry.stoppedAt === undefined && (await stillRunning(entry)))
       running.push(entry);
     else rmSync(path, { force: true });
   }
