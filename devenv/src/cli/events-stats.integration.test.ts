@@ -2,7 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devenvPs, runDevenv, startDevenv, type DevenvRun } from '../../test/devenv-process.js';
+import {
+  DEVENV_BIN,
+  devenvPs,
+  runDevenv,
+  startDevenv,
+  type DevenvRun,
+} from '../../test/devenv-process.js';
 
 const env = { ...process.env, DEVENV_METRICS_PORT: 'off' };
 const devenv = (cwd: string, ...args: string[]) => runDevenv(args, { cwd, env });
@@ -27,6 +33,9 @@ services:
         command: [${node}, -e, "setInterval(() => {}, 1000)"]
 `;
 }
+
+const CLEAR = '\u001b[2J\u001b[H';
+const escape = (text: string) => text.replace(/[[\]\\^$.|?*+()]/g, '\\$&');
 
 interface EventLine {
   time: string;
@@ -174,6 +183,23 @@ describe('devenv events and devenv stats against a running stack', () => {
       /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/,
     );
     expect(rows.map((row) => row.split(/\s+/)[1])).toEqual(['web', 'other']);
+  });
+
+  it('stats streams: appends a sample a second into a pipe, redraws them on a terminal', async () => {
+    const piped = startDevenv(['stats', '-f', 'compose.yaml', 'web'], dir, env);
+    // script(1) gives it a terminal, as a person's: every sample clears the screen first.
+    const command = [DEVENV_BIN, 'stats', '-f', 'compose.yaml', 'web'].map((a) => `'${a}'`);
+    const tty = startDevenv(['-qfec', command.join(' '), '/dev/null'], dir, env, 'script');
+    try {
+      await piped.waitFor(/CONTAINER ID[^]*\n\d+ +web [^]*CONTAINER ID[^]*\n\d+ +web /, 15_000);
+      expect(piped.output()).not.toContain(CLEAR);
+      const redrawn = new RegExp(`${escape(CLEAR)}CONTAINER ID[^]*${escape(CLEAR)}CONTAINER ID`);
+      await tty.waitFor(redrawn, 15_000);
+    } finally {
+      piped.child.kill('SIGTERM');
+      tty.child.kill('SIGTERM');
+      await Promise.all([piped.exited, tty.exited]);
+    }
   });
 
   it('refuses an unknown service or format with what to do', async () => {
