@@ -2,7 +2,6 @@ import { isRunning, type EngineState } from '../engine/service-state.js';
 import { ok, type Result } from '../../shared/result.js';
 import type { ActProblem, ControlActions } from './control-actions.js';
 import type { WatchRequest } from './events-protocol.js';
-import { sampleStats } from './stats-actions.js';
 import { deriveEvents, rememberAfter, type KnownIds, type ServiceEvent } from './events-derive.js';
 
 /**
@@ -144,6 +143,8 @@ export function createWatchActions(
       const order = watched(request);
       if (!order.ok) return order;
       const state = target.store.getState();
+      // Loaded at the first `devenv stats`: most `up`s are never asked.
+      const { sampleStats } = await import('./stats-actions.js');
       return ok(await sampleStats(state, order.value, target.projectName, serviceOf));
     },
   };
