@@ -27,7 +27,11 @@ export function followEvents(
   const stopped = (state: EngineState) =>
     state.shuttingDown && state.order.every((name) => !isRunning(state.services[name]!.phase));
   let unsubscribe = (): void => {};
+  // Each instance's service is learnt while it is one of the stack's (serviceOfInstance).
+  const learn = (state: EngineState) => state.order.forEach((name) => serviceOf(name));
+  learn(before);
   const step = (state: EngineState) => {
+    learn(state);
     const events = deriveEvents(before, state, Date.now(), known, serviceOf);
     before = state;
     known = rememberAfter(known, state, events);
@@ -104,13 +108,19 @@ export function createEventFeed(
 }
 export type EventFeed = ReturnType<typeof createEventFeed>;
 
-/** A replica (`worker-2`) belongs to its service (`worker`); any other instance is its own. */
+/**
+ * A replica (`worker-2`) belongs to its service (`worker`); any other instance is its own. Once
+ * known, an instance keeps its service: a replica scaled away is no longer among the service's
+ * instances when its last events (die, stop, destroy) are told.
+ */
 export function serviceOfInstance(
   instancesOf: ((service: string) => readonly string[] | undefined) | undefined,
 ): (instance: string) => string {
+  const known = new Map<string, string>();
   return (instance) => {
     const base = instance.replace(/-\d+$/, '');
-    return base !== instance && instancesOf?.(base)?.includes(instance) ? base : instance;
+    if (base !== instance && instancesOf?.(base)?.includes(instance)) known.set(instance, base);
+    return known.get(instance) ?? instance;
   };
 }
 
