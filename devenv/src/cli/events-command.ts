@@ -1,4 +1,4 @@
-import { followEvents } from '../control/events-client.js';
+import { streamEvents } from '../control/events-client.js';
 import type { ServiceEvent } from '../control/events-derive.js';
 import { controlSocketPath } from '../control/socket-path.js';
 import { parseCommandArgs } from './args.js';
@@ -41,7 +41,7 @@ export const eventsCommand: Command = async (args, ctx) => {
   const stateDir = stateDirOf(stack, ctx);
   const print = (event: ServiceEvent) =>
     ctx.out(values.json ? JSON.stringify(event) : plainEvent(event));
-  const followed = await followEvents(
+  const followed = await streamEvents(
     controlSocketPath(stateDir),
     [...new Set(positionals)],
     print,

@@ -67,7 +67,7 @@ function refusal(status: number, text: string): ControlClientFailure {
  * (the stack stopped, or its devenv went away: both end what there is to follow), or at once
  * with why it could not begin.
  */
-export async function followEvents(
+export async function streamEvents(
   socketPath: string,
   services: readonly string[],
   onEvent: (event: ServiceEvent) => void,

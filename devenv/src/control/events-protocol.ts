@@ -9,11 +9,11 @@ import type { RequestProblem } from './protocol.js';
  *                                 as they happen, until the stack has stopped
  *   GET /stats[?service=NAME…]  → 200 StatsAnswer (stats-protocol.ts): one sample per instance
  *
- * No name means every service; an unknown one is a 404 that lists what the stack has.
+ * No name means every service; an unknown one is a 404 that lists what the stack has. A request's
+ * `services` are the names as given, without repeats; empty for all.
  */
 export type WatchRequest =
   | { readonly kind: 'events'; readonly services: readonly string[] }
-  /** services: names as given, without repeats; empty for all. */
   | { readonly kind: 'stats'; readonly services: readonly string[] };
 
 /** The most names a query may carry: more is a mistake, not a stack. */
