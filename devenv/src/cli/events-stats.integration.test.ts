@@ -62,6 +62,17 @@ describe('devenv events and devenv stats against a running stack', () => {
   let plain: DevenvRun;
   const ps = () => devenvPs(dir, ['-f', 'compose.yaml']);
   const web = () => eventsOf(events).filter((e) => e.service === 'web');
+  /** The actions of web's events after the first `from`, polled until they read `expected`. */
+  const expectActionsSince = (from: number, expected: string[]) =>
+    expect
+      .poll(
+        () =>
+          web()
+            .slice(from)
+            .map((e) => e.action),
+        { timeout: 15_000 },
+      )
+      .toEqual(expected);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'devenv-events-'));
@@ -89,15 +100,7 @@ describe('devenv events and devenv stats against a running stack', () => {
     const { pid } = ps()['web']!;
     const from = web().length;
     expect((await devenv(dir, 'kill', '-f', 'compose.yaml', 'web')).code).toBe(0);
-    await expect
-      .poll(
-        () =>
-          web()
-            .slice(from)
-            .map((e) => e.action),
-        { timeout: 15_000 },
-      )
-      .toEqual(['kill', 'die', 'stop']);
+    await expectActionsSince(from, ['kill', 'die', 'stop']);
     const [kill, die, stop] = web().slice(from);
     expect(kill).toMatchObject({
       type: 'container',
@@ -112,29 +115,13 @@ describe('devenv events and devenv stats against a running stack', () => {
   it('devenv start after a kill is a start; devenv restart is die, stop, start, restart, healthy', async () => {
     let from = web().length;
     expect((await devenv(dir, 'start', '-f', 'compose.yaml', 'web')).code).toBe(0);
-    await expect
-      .poll(
-        () =>
-          web()
-            .slice(from)
-            .map((e) => e.action),
-        { timeout: 15_000 },
-      )
-      .toEqual(['start', 'health_status: healthy']);
+    await expectActionsSince(from, ['start', 'health_status: healthy']);
     const started = ps()['web']!.pid;
     expect(web().at(-1)!.id).toBe(String(started));
 
     from = web().length;
     expect((await devenv(dir, 'restart', '-f', 'compose.yaml', 'web')).code).toBe(0);
-    await expect
-      .poll(
-        () =>
-          web()
-            .slice(from)
-            .map((e) => e.action),
-        { timeout: 15_000 },
-      )
-      .toEqual(['die', 'stop', 'start', 'restart', 'health_status: healthy']);
+    await expectActionsSince(from, ['die', 'stop', 'start', 'restart', 'health_status: healthy']);
     const [die, stop, start] = web().slice(from);
     expect([die!.id, stop!.id]).toEqual([String(started), String(started)]);
     expect(start!.id).toBe(String(ps()['web']!.pid));
