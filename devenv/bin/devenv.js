@@ -64,8 +64,8 @@ process.env.NODE_COMPILE_CACHE ??= fileURLToPath(
 );
 module.enableCompileCache?.(process.env.NODE_COMPILE_CACHE);
 
-// The bundled CLI when one matches the sources (cli-bundle.js): ~50 ms less before the first
-// service starts; else the sources themselves.
+// The bundled CLI when one matches the sources (cli-bundle.js): on a fresh project the first
+// service starts ~40 ms sooner; else the sources themselves.
 const { bundledCli } = await import('./cli-bundle.js');
 const bundled = bundledCli();
 if (bundled === undefined) {
