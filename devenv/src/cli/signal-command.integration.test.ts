@@ -88,6 +88,12 @@ describe('devenv kill|pause|unpause against a running stack', () => {
     await up.waitFor(/plain\s+healthy/);
     await up.waitFor(/web\s+healthy/);
     await up.waitFor(/pair\s+healthy/);
+    // `ps` reads the state file, written up to 200 ms after a change: wait until it shows the runs.
+    const shown = () => ['trap', 'plain', 'web', 'pair'].every((name) => ps()[name]?.pid);
+    for (let tries = 0; !shown(); tries++) {
+      if (tries === 100) throw new Error('devenv ps never showed the four services running');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }, 60_000);
   afterAll(async () => {
     up?.child.kill('SIGINT');
