@@ -1,5 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { readProcStat } from '../runtime/proc-stat.js';
+import { readFile } from 'node:fs/promises';
+import { forEachGroupMember, PAGE_BYTES } from '../runtime/group-usage.js';
 
 /** One reading of a native service's process group, summed over its live members. */
 export interface GroupReading {
@@ -11,32 +11,23 @@ export interface GroupReading {
   readonly blockIO: { readonly readBytes: number; readonly writeBytes: number } | null;
 }
 
-const PAGE_BYTES = 4096;
-
 /**
- * One pass over /proc for the process groups asked about (a native service is its whole group:
- * a shell, its node, the node's workers), as `docker stats` reads a container's cgroup.
+ * One pass over /proc for the process groups asked about (a native service is its whole group),
+ * as `docker stats` reads a container's cgroup.
  */
 export async function readGroups(pgids: readonly number[]): Promise<Map<number, GroupReading>> {
-  const wanted = new Set(pgids);
   const readings = new Map<number, GroupReading>();
-  if (wanted.size === 0) return readings;
-  const pids = (await readdir('/proc').catch(() => [])).filter((name) => /^\d+$/.test(name));
-  await Promise.all(
-    pids.map(async (pid) => {
-      const stat = await readProcStat(Number(pid));
-      if (stat === undefined || !wanted.has(stat.pgrp) || stat.state === 'Z') return;
-      const io = await readIO(pid);
-      // Read after the await: another member's reading may have landed meanwhile.
-      const before = readings.get(stat.pgrp);
-      readings.set(stat.pgrp, {
-        cpuTicks: (before?.cpuTicks ?? 0) + stat.utime + stat.stime,
-        rssBytes: (before?.rssBytes ?? 0) + stat.rssPages * PAGE_BYTES,
-        pids: (before?.pids ?? 0) + 1,
-        blockIO: addIO(before === undefined ? { readBytes: 0, writeBytes: 0 } : before.blockIO, io),
-      });
-    }),
-  );
+  await forEachGroupMember(pgids, async (stat) => {
+    const io = await readIO(String(stat.pid));
+    // Read after the await: another member's reading may have landed meanwhile.
+    const before = readings.get(stat.pgrp);
+    readings.set(stat.pgrp, {
+      cpuTicks: (before?.cpuTicks ?? 0) + stat.utime + stat.stime,
+      rssBytes: (before?.rssBytes ?? 0) + stat.rssPages * PAGE_BYTES,
+      pids: (before?.pids ?? 0) + 1,
+      blockIO: addIO(before === undefined ? { readBytes: 0, writeBytes: 0 } : before.blockIO, io),
+    });
+  });
   return readings;
 }
 

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { readProcStat } from './proc-stat.js';
+import { readProcStat, type ProcStat } from './proc-stat.js';
 
 export interface GroupUsage {
   /** CPU time of all live members, in clock ticks (USER_HZ, 100 per second on Linux). */
@@ -7,28 +7,38 @@ export interface GroupUsage {
   readonly rssBytes: number;
 }
 
-const PAGE_BYTES = 4096;
+export const PAGE_BYTES = 4096;
 
 /**
- * One pass over /proc: CPU time and resident memory summed per process group, for the groups
- * asked about (a service is its whole group: a shell, its node, the node's workers).
+ * One pass over /proc: `visit` is called with each live member of the process groups asked
+ * about (a service is its whole group: a shell, its node, the node's workers).
  */
-export async function groupUsage(pgids: readonly number[]): Promise<Map<number, GroupUsage>> {
+export async function forEachGroupMember(
+  pgids: readonly number[],
+  visit: (stat: ProcStat) => void | Promise<void>,
+): Promise<void> {
   const wanted = new Set(pgids);
-  const usage = new Map<number, GroupUsage>();
-  if (wanted.size === 0) return usage;
+  if (wanted.size === 0) return;
   const pids = (await readdir('/proc').catch(() => [])).filter((name) => /^\d+$/.test(name));
   await Promise.all(
     pids.map(async (pid) => {
       const stat = await readProcStat(Number(pid));
       if (stat === undefined || !wanted.has(stat.pgrp) || stat.state === 'Z') return;
-      const before = usage.get(stat.pgrp) ?? { cpuTicks: 0, rssBytes: 0 };
-      usage.set(stat.pgrp, {
-        cpuTicks: before.cpuTicks + stat.utime + stat.stime,
-        rssBytes: before.rssBytes + stat.rssPages * PAGE_BYTES,
-      });
+      await visit(stat);
     }),
   );
+}
+
+/** CPU time and resident memory summed per process group, for the groups asked about. */
+export async function groupUsage(pgids: readonly number[]): Promise<Map<number, GroupUsage>> {
+  const usage = new Map<number, GroupUsage>();
+  await forEachGroupMember(pgids, (stat) => {
+    const before = usage.get(stat.pgrp) ?? { cpuTicks: 0, rssBytes: 0 };
+    usage.set(stat.pgrp, {
+      cpuTicks: before.cpuTicks + stat.utime + stat.stime,
+      rssBytes: before.rssBytes + stat.rssPages * PAGE_BYTES,
+    });
+  });
   return usage;
 }
 
