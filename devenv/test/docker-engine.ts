@@ -4,7 +4,8 @@ import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { describeEngineSilence, pingDockerEngine } from '../src/runtime/docker-ping.js';
-import { readProcStatSync } from '../src/runtime/proc-stat.js';
+import { isDeadState, readProcStatSync } from '../src/runtime/proc-stat.js';
+import { removeStalePidFiles } from './stale-pid-files.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
 const START_TIMEOUT_MS = 60_000;
@@ -39,7 +40,12 @@ export async function requireDockerEngine(docker: Dockerode = new Dockerode()): 
 export type EngineStatus =
   /** An Engine already answered: a system one, or one another test run started. */
   | { readonly kind: 'answering' }
-  | { readonly kind: 'started'; readonly pid: number }
+  | {
+      readonly kind: 'started';
+      readonly pid: number;
+      /** Pid files of an earlier dockerd, killed without its cleanup, removed before the start. */
+      readonly staleRemoved: readonly string[];
+    }
   /** None answers and none could be started here; the docker tests will fail saying so. */
   | { readonly kind: 'unavailable'; readonly why: string };
 
@@ -67,7 +73,7 @@ export async function leaseDockerEngine(
 ): Promise<EngineLease> {
   const { status, ownDockerd } = await withStateLock(async () => {
     await mkdir(USERS_DIR, { recursive: true });
-    await writeFile(`${USERS_DIR}/${process.pid}`, '');
+    await writeFile(`${USERS_DIR}/${process.pid}`, processIdentity(process.pid));
     return startIfNeeded(dockerd, docker);
   });
   // A Ctrl-C ends vitest without its teardown; the exit handler still hands the Engine back.
@@ -111,6 +117,7 @@ async function startIfNeeded(
   if (cannot !== undefined || dockerd === undefined) {
     return status({ kind: 'unavailable', why: `no Docker Engine answers (${first}), ${cannot}` });
   }
+  const staleRemoved = await removeStalePidFiles();
   const log = await open(LOG_FILE, 'a');
   let own: OwnDockerd | undefined;
   try {
@@ -143,7 +150,7 @@ async function startIfNeeded(
           : { kind: 'unavailable', why: `${dockerd} exited at once; ${await logTail()}` },
       );
     }
-    if (answer === undefined) return status({ kind: 'started', pid }, own);
+    if (answer === undefined) return status({ kind: 'started', pid, staleRemoved }, own);
     last = answer;
   }
   await stopDockerd(pid, own);
@@ -178,7 +185,7 @@ function otherUsers(): number[] {
   const names = existsSync(USERS_DIR) ? readdirSync(USERS_DIR) : [];
   return names.map(Number).filter((pid) => {
     if (pid === process.pid) return false;
-    if (isAlive(pid)) return true;
+    if (isSameProcess(pid, readFileIfAny(`${USERS_DIR}/${pid}`))) return true;
     rmSync(`${USERS_DIR}/${pid}`, { force: true });
     return false;
   });
@@ -213,14 +220,18 @@ async function withStateLock<T>(work: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const owner = Number(await readFile(`${LOCK_DIR}/pid`, 'utf8').catch(() => ''));
+    const [ownerText = '', identity = ''] = (
+      await readFile(`${LOCK_DIR}/pid`, 'utf8').catch(() => '')
+    ).split(' ');
+    const owner = Number(ownerText);
     // No PID yet: the owner is between mkdir and writeFile; give it a moment before judging.
-    if (owner > 0 && !isAlive(owner)) await rm(LOCK_DIR, { recursive: true, force: true });
+    if (owner > 0 && !isSameProcess(owner, identity))
+      await rm(LOCK_DIR, { recursive: true, force: true });
     if (Date.now() > deadline) throw new Error(`${LOCK_DIR} stayed taken (pid ${owner || '?'})`);
     await sleep(200);
   }
   try {
-    await writeFile(`${LOCK_DIR}/pid`, String(process.pid));
+    await writeFile(`${LOCK_DIR}/pid`, `${process.pid} ${processIdentity(process.pid)}`);
     return await work();
   } finally {
     await rm(LOCK_DIR, { recursive: true, force: true });
@@ -235,7 +246,20 @@ function readFileIfAny(path: string): string {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** The start time of a process in clock ticks since boot: with its pid, it names it across pid reuse. */
+function processIdentity(pid: number): string {
+  return String(readProcStatSync(pid)?.startTicks ?? '');
+}
+
+/**
+ * Whether `pid` still runs the process that recorded `identity` (its start ticks). The machine's
+ * pids are reused (32768 of them, and a test run spawns thousands of processes), so a stale entry
+ * of a killed run must not pass for a live one; without /proc, signal 0 says whether it runs.
+ */
+function isSameProcess(pid: number, identity: string): boolean {
+  const stat = readProcStatSync(pid);
+  if (stat !== undefined && identity.trim() !== '')
+    return String(stat.startTicks) === identity.trim() && !isDeadState(stat.state);
   try {
     process.kill(pid, 0);
     return true;
@@ -247,7 +271,7 @@ function isAlive(pid: number): boolean {
 /** Still dockerd (not a reused PID) and not a zombie waiting for a parent that is gone. */
 function isRunningDockerd(pid: number): boolean {
   const stat = readProcStatSync(pid);
-  return stat?.comm === 'dockerd' && stat.state !== 'Z';
+  return stat?.comm === 'dockerd' && !isDeadState(stat.state);
 }
 
 async function logTail(): Promise<string> {

@@ -99,8 +99,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   const dockerd = results.get('dockerd');
   const engine = await leaseDockerEngine(dockerd?.ok ? dockerd.value.path : undefined);
   if (engine.status.kind === 'unavailable') log(`${engine.status.why}: the docker tests will fail`);
-  if (engine.status.kind === 'started')
+  if (engine.status.kind === 'started') {
+    for (const path of engine.status.staleRemoved)
+      log(`removed ${path}, left by a dockerd that was killed: it named a pid now reused`);
     log(`started dockerd (pid ${engine.status.pid}) for this run`);
+  }
   return async () => {
     // Test files start the cluster after the Engine is up; it stops first.
     const cluster = await stopTestClusterWhenUnused(log);

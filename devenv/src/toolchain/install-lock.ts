@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -137,8 +137,30 @@ function isRunning(owner: LockOwner): boolean {
   }
 }
 
-/** False when another process created it first. */
+/**
+ * False when another process created it first. Written aside, then hard-linked into place: the
+ * link appears whole, so a waiter never reads it empty (an O_EXCL create and its write are two
+ * steps) and takes the owner for unknown, and the link fails when the lock exists, as O_EXCL does.
+ */
 async function tryCreate(path: string, me: LockOwner): Promise<boolean> {
+  const aside = `${path}.${process.pid}.tmp`;
+  await writeFile(aside, ownerText(me));
+  try {
+    await link(aside, path);
+    return true;
+  } catch (thrown) {
+    const code = (thrown as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links (FAT, some network mounts): O_EXCL, briefly empty.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS')
+      return createExclusive(path, me);
+    throw thrown;
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
+}
+
+async function createExclusive(path: string, me: LockOwner): Promise<boolean> {
   try {
     await writeFile(path, ownerText(me), { flag: 'wx' });
     return true;
