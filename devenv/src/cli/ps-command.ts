@@ -1,3 +1,6 @@
+import { getState } from '../control/control-client.js';
+import { controlSocketPath } from '../control/socket-path.js';
+import type { EngineState } from '../engine/service-state.js';
 import { readSession, sessionPath } from '../session/session-file.js';
 import { sessionOwnerAlive } from '../session/reap.js';
 import { readStateSnapshot, stateSnapshotPath } from '../session/state-snapshot.js';
@@ -27,7 +30,7 @@ export async function psCommand(args: readonly string[], ctx: CommandContext): P
   const stateDir = stateDirOf(stack, ctx);
   const session = readSession(sessionPath(stateDir));
   const alive = session !== undefined && (await sessionOwnerAlive(session));
-  const state = alive ? readStateSnapshot(stateSnapshotPath(stateDir)) : undefined;
+  const state = alive ? await liveState(stateDir) : undefined;
   if (values.json) {
     ctx.out(
       JSON.stringify(
@@ -61,4 +64,14 @@ export async function psCommand(args: readonly string[], ctx: CommandContext): P
     );
   }
   return 0;
+}
+
+/**
+ * The running devenv's state, asked over its control socket: the state file trails changes by up
+ * to 200 ms (a `ps` right after a restart would show the old pid). The file when the socket does
+ * not answer (a devenv started without one, or one busy past the timeout).
+ */
+async function liveState(stateDir: string): Promise<EngineState | undefined> {
+  const asked = await getState(controlSocketPath(stateDir));
+  return asked.ok ? asked.value.state : readStateSnapshot(stateSnapshotPath(stateDir));
 }

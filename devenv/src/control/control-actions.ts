@@ -15,6 +15,7 @@ import type {
   ExecTarget,
   ServiceList,
   ServiceResult,
+  StateAnswer,
 } from './protocol.js';
 import type { ScaleAnswer, ScaleRequest } from './scale-protocol.js';
 import { signalServices } from './signal-actions.js';
@@ -64,6 +65,8 @@ export type ActProblem =
 
 export interface ControlActions {
   list(): ServiceList;
+  /** GET /state: the engine state as it is now, for `devenv ps`. */
+  state(): StateAnswer;
   act(request: ActRequest): Promise<Result<ActionAnswer, ActProblem>>;
   execTarget(service: string): Result<ExecTarget, ActProblem & { reason: 'unknown-service' }>;
   scale(request: ScaleRequest): Promise<Result<ScaleAnswer, ScaleProblem>>;
@@ -102,6 +105,7 @@ export function createControlActions(target: ControlTarget): ControlActions {
 
   return {
     list: () => listServices(target),
+    state: () => ({ project: target.projectName, state: target.store.getState() }),
     ...watch,
     execTarget: (name) => {
       const state = target.store.getState();

@@ -6,10 +6,12 @@ import {
   errorAnswerSchema,
   execTargetSchema,
   serviceListSchema,
+  stateAnswerSchema,
   type ActionAnswer,
   type ActRequest,
   type ExecTarget,
   type ServiceList,
+  type StateAnswer,
 } from './protocol.js';
 import { scaleAnswerSchema, type ScaleAnswer, type ScaleRequest } from './scale-protocol.js';
 import { signalAnswerSchema, type SignalAnswer, type SignalRequest } from './signal-protocol.js';
@@ -36,6 +38,16 @@ export function listServices(
   timeoutMs = 10_000,
 ): Promise<Result<ServiceList, ControlClientFailure>> {
   return exchange(path, 'GET', '/services', undefined, serviceListSchema, timeoutMs);
+}
+
+/** GET /state: every service's state, live. */
+export async function getState(
+  path: string,
+  timeoutMs = 2_000,
+): Promise<Result<StateAnswer, ControlClientFailure>> {
+  const got = await exchange(path, 'GET', '/state', undefined, stateAnswerSchema, timeoutMs);
+  // The schema checks what `devenv ps` reads; the rest is the engine state as the server sent it.
+  return got.ok ? ok(got.value as unknown as StateAnswer) : got;
 }
 
 /** GET /services/{name}/exec: where `devenv exec` runs a command for the service. */

@@ -23,7 +23,7 @@ import { nativeRuntime } from '../runtime/native.js';
 import { groupExists } from '../runtime/process-group.js';
 import type { Toolchain } from '../toolchain/toolchain.js';
 import { createControlActions } from './control-actions.js';
-import { listServices, requestAction } from './control-client.js';
+import { getState, listServices, requestAction } from './control-client.js';
 import { privateDirectory, startControlServer, type ControlServer } from './control-server.js';
 import { controlSocketPath } from './socket-path.js';
 import { initialEngineState } from '../engine/service-state.js';
@@ -156,6 +156,14 @@ describe('control server', () => {
     const now = supervisor.store.getState().services['api']!;
     expect(now.pid).not.toBe(oldPid);
     expect(answer.ok && answer.value.results['api']?.pid).toBe(now.pid);
+    // GET /state (what `devenv ps` shows) has the new process at once: no state file lags here.
+    const state = await getState(path);
+    expect(state.ok && state.value.state.services['api']).toMatchObject({
+      pid: now.pid,
+      restarts: 1,
+      phase: 'healthy',
+    });
+    expect(state.ok && state.value.project).toBe('test');
     expect(groupExists(oldGroup)).toBe(false);
     expect(settled()).toBe(1);
   });

@@ -120,6 +120,10 @@ async function serve(
     answer(response, 200, actions.list());
     return;
   }
+  if (parsed.value.kind === 'state') {
+    answer(response, 200, actions.state());
+    return;
+  }
   if (parsed.value.kind === 'exec-target') {
     const target = actions.execTarget(parsed.value.service);
     if (target.ok) answer(response, 200, target.value);

@@ -9,6 +9,10 @@ describe('parseControlRequest', () => {
       ok: true,
       value: { kind: 'list' },
     });
+    expect(parseControlRequest({ method: 'GET', url: '/state', body: '' })).toEqual({
+      ok: true,
+      value: { kind: 'state' },
+    });
   });
 
   it('reads an action with its defaults, dropping repeated names', () => {
@@ -38,7 +42,7 @@ describe('parseControlRequest', () => {
       'an unknown endpoint',
       { url: '/health' },
       404,
-      'no endpoint /health; endpoints: GET /services',
+      'no endpoint /health; endpoints: GET /services, GET /state',
     ],
     [
       'an unknown action',
@@ -53,6 +57,7 @@ describe('parseControlRequest', () => {
       '/services/stop takes POST, not GET',
     ],
     ['a POST of the list', { url: '/services' }, 405, '/services takes GET, not POST'],
+    ['a POST of the state', { url: '/state' }, 405, '/state takes GET, not POST'],
     [
       'an empty body',
       { body: '  ' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EngineState } from '../engine/service-state.js';
 import { err, ok, type Result } from '../../shared/result.js';
 import { parseScaleRequest, type ScaleRequest } from './scale-protocol.js';
 import {
@@ -14,6 +15,7 @@ import { parseWatchRequest, type WatchRequest } from './events-protocol.js';
  * The control protocol of a running `devenv up`: HTTP/1.1 over its control socket, JSON bodies.
  *
  *   GET  /services                      → 200 ServiceList
+ *   GET  /state                         → 200 StateAnswer: every service's state, as `devenv ps` shows it
  *   GET  /services/{name}/exec          → 200 ExecTarget: where `devenv exec` runs a command
  *   POST /scale                         → 200 ScaleAnswer (`devenv scale`; scale-protocol.ts)
  *   POST /services/{restart|stop|start}   {"services": ["worker"], "wait": true, "timeoutMs": 120000}
@@ -39,6 +41,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type ControlRequest =
   | { readonly kind: 'list' }
+  | { readonly kind: 'state' }
   | ScaleRequest
   | SignalRequest
   | WaitRequest
@@ -66,7 +69,7 @@ export interface RequestProblem {
 const BODY_FIELDS = ['services', 'wait', 'timeoutMs'] as const;
 const EXAMPLE = '{"services":["worker"]}';
 const ALL_ACTIONS = [...CONTROL_ACTIONS, ...SIGNAL_ACTIONS, 'wait'];
-const ENDPOINTS = `GET /services, GET /services/{name}/exec, POST /services/${ALL_ACTIONS.join('|')}, POST /scale, GET /events, GET /stats`;
+const ENDPOINTS = `GET /services, GET /state, GET /services/{name}/exec, POST /services/${ALL_ACTIONS.join('|')}, POST /scale, GET /events, GET /stats`;
 
 /** Pure: what an HTTP request asks for, or why it cannot be served. Never throws. */
 export function parseControlRequest(raw: {
@@ -78,6 +81,11 @@ export function parseControlRequest(raw: {
   if (path === '/services') {
     return raw.method === 'GET'
       ? ok({ kind: 'list' })
+      : err({ status: 405, allow: 'GET', message: `${path} takes GET, not ${raw.method}` });
+  }
+  if (path === '/state') {
+    return raw.method === 'GET'
+      ? ok({ kind: 'state' })
       : err({ status: 405, allow: 'GET', message: `${path} takes GET, not ${raw.method}` });
   }
   if (path === '/events' || path === '/stats')
@@ -279,6 +287,22 @@ export const serviceListSchema = z.object({
   ),
 });
 export type ServiceList = z.infer<typeof serviceListSchema>;
+
+/**
+ * 200 to GET /state: the engine state the state file also holds, live (the file trails it by up to
+ * 200 ms). Checked only as far as `devenv ps` reads it; a newer devenv may add fields.
+ */
+export const stateAnswerSchema = z.object({
+  project: z.string(),
+  state: z.looseObject({
+    order: z.array(z.string()),
+    services: z.record(z.string(), z.looseObject({ phase: z.string(), restarts: z.number() })),
+  }),
+});
+export interface StateAnswer {
+  readonly project: string;
+  readonly state: EngineState;
+}
 
 /** Every non-200 answer; 404 for names the running stack lacks also lists what it has. */
 export const errorAnswerSchema = z.object({
