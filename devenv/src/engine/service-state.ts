@@ -121,3 +121,11 @@ export function isRunning(phase: ServicePhase): boolean {
 export function canBeStopped(phase: ServicePhase): boolean {
   return isRunning(phase) || phase === 'crashed' || phase === 'pending' || phase === 'blocked';
 }
+
+/**
+ * Serves now: passed its readiness probe and is not frozen by `devenv pause` (a paused process
+ * answers nothing, whatever its last probe said; its probes are suspended with it).
+ */
+export function isServing(s: Pick<ServiceState, 'phase' | 'paused'>): boolean {
+  return s.phase === 'healthy' && !s.paused;
+}

@@ -59,6 +59,7 @@ describe('devenv metrics endpoint', () => {
     const paused = await (await fetch(url)).text();
     expect(paused).toContain('devenv_services{phase="paused"} 1');
     expect(paused).toContain('devenv_services{phase="healthy"} 0');
+    expect(paused).toContain('devenv_service_healthy{service="temporal"} 0');
     expect(body).toContain('devenv_service_restarts{service="worker"} 3');
     expect(body).toContain('devenv_service_healthy{service="temporal"} 1');
     expect(body).toContain('devenv_service_healthy{service="loki"} 0');

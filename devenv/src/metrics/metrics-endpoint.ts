@@ -1,5 +1,10 @@
 import type { Registry } from 'prom-client';
-import type { EngineState, ServicePhase, ServiceState } from '../engine/service-state.js';
+import {
+  isServing,
+  type EngineState,
+  type ServicePhase,
+  type ServiceState,
+} from '../engine/service-state.js';
 import type { LogBusStats } from '../logbus/log-bus.js';
 import { lazyHttpServer } from '../process/lazy-http-server.js';
 import { err, messageOf, ok, type Result } from '../../shared/result.js';
@@ -61,13 +66,13 @@ export async function devenvRegistry(source: MetricsSource): Promise<Registry> {
   });
   new Gauge({
     name: 'devenv_service_healthy',
-    help: '1 while the service passes its readiness probe (or completed, for a one-shot task).',
+    help: '1 while the service passes its readiness probe and is not paused (or completed, for a one-shot task).',
     labelNames: ['service'],
     registers: [registry],
     collect() {
       this.reset();
       for (const s of services())
-        this.set({ service: s.name }, s.phase === 'healthy' || s.phase === 'completed' ? 1 : 0);
+        this.set({ service: s.name }, isServing(s) || s.phase === 'completed' ? 1 : 0);
     },
   });
   // A gauge, not a counter: the value is read from the store, and a new devenv starts at 0.

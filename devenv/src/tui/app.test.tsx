@@ -120,6 +120,10 @@ describe('TUI (ink-testing-library, in-memory controller)', () => {
     expect(ui.lastFrame()).toMatch(/temporal\s+healthy/);
     expect(ui.lastFrame()).toContain('namespace ready');
     expect(ui.lastFrame()).toContain('1/2 healthy');
+    // Paused, it answers nothing: the header no longer counts it.
+    dispatch({ type: 'service/paused', service: 'temporal', paused: true });
+    await tick();
+    expect(ui.lastFrame()).toContain('0/2 healthy');
     ui.unmount();
   });
 

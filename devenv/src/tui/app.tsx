@@ -1,6 +1,6 @@
 import { Box, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { canBeStopped } from '../engine/service-state.js';
+import { canBeStopped, isServing } from '../engine/service-state.js';
 import type { DevenvController } from './controller.js';
 import { createFrameBudget, type FrameBudget } from './frame-budget.js';
 import { Footer, HelpOverlay } from './footer.js';
@@ -52,7 +52,10 @@ export function App({
   useKeys(controller, view, setView, { services, shown, logHeight });
 
   const current = view.current;
-  const healthy = services.filter((n) => state.services[n]?.phase === 'healthy').length;
+  const healthy = services.filter((n) => {
+    const s = state.services[n];
+    return s !== undefined && isServing(s);
+  }).length;
   return (
     <Box flexDirection="column">
       <Header
