@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { describeEngineSilence, pingDockerEngine } from '../src/runtime/docker-ping.js';
 import { isDeadState, readProcStatSync } from '../src/runtime/proc-stat.js';
+import { identityOfEntry, identityRuns, processIdentity } from './process-identity.js';
 import { removeStalePidFiles } from './stale-pid-files.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
@@ -73,7 +74,7 @@ export async function leaseDockerEngine(
 ): Promise<EngineLease> {
   const { status, ownDockerd } = await withStateLock(async () => {
     await mkdir(USERS_DIR, { recursive: true });
-    await writeFile(`${USERS_DIR}/${process.pid}`, processIdentity(process.pid));
+    await writeFile(`${USERS_DIR}/${process.pid}`, processIdentity());
     return startIfNeeded(dockerd, docker);
   });
   // A Ctrl-C ends vitest without its teardown; the exit handler still hands the Engine back.
@@ -185,7 +186,7 @@ function otherUsers(): number[] {
   const names = existsSync(USERS_DIR) ? readdirSync(USERS_DIR) : [];
   return names.map(Number).filter((pid) => {
     if (pid === process.pid) return false;
-    if (isSameProcess(pid, readFileIfAny(`${USERS_DIR}/${pid}`))) return true;
+    if (identityRuns(identityOfEntry(pid, readFileIfAny(`${USERS_DIR}/${pid}`)))) return true;
     rmSync(`${USERS_DIR}/${pid}`, { force: true });
     return false;
   });
@@ -220,18 +221,14 @@ async function withStateLock<T>(work: () => Promise<T>): Promise<T> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const [ownerText = '', identity = ''] = (
-      await readFile(`${LOCK_DIR}/pid`, 'utf8').catch(() => '')
-    ).split(' ');
-    const owner = Number(ownerText);
+    const owner = (await readFile(`${LOCK_DIR}/pid`, 'utf8').catch(() => '')).trim();
     // No PID yet: the owner is between mkdir and writeFile; give it a moment before judging.
-    if (owner > 0 && !isSameProcess(owner, identity))
-      await rm(LOCK_DIR, { recursive: true, force: true });
+    if (owner !== '' && !identityRuns(owner)) await rm(LOCK_DIR, { recursive: true, force: true });
     if (Date.now() > deadline) throw new Error(`${LOCK_DIR} stayed taken (pid ${owner || '?'})`);
     await sleep(200);
   }
   try {
-    await writeFile(`${LOCK_DIR}/pid`, `${process.pid} ${processIdentity(process.pid)}`);
+    await writeFile(`${LOCK_DIR}/pid`, processIdentity());
     return await work();
   } finally {
     await rm(LOCK_DIR, { recursive: true, force: true });
@@ -243,28 +240,6 @@ function readFileIfAny(path: string): string {
     return readFileSync(path, 'utf8');
   } catch {
     return '';
-  }
-}
-
-/** The start time of a process in clock ticks since boot: with its pid, it names it across pid reuse. */
-function processIdentity(pid: number): string {
-  return String(readProcStatSync(pid)?.startTicks ?? '');
-}
-
-/**
- * Whether `pid` still runs the process that recorded `identity` (its start ticks). The machine's
- * pids are reused (32768 of them, and a test run spawns thousands of processes), so a stale entry
- * of a killed run must not pass for a live one; without /proc, signal 0 says whether it runs.
- */
-function isSameProcess(pid: number, identity: string): boolean {
-  const stat = readProcStatSync(pid);
-  if (stat !== undefined && identity.trim() !== '')
-    return String(stat.startTicks) === identity.trim() && !isDeadState(stat.state);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from '../src/project-root.js';
 import { runCommand } from '../src/process/run-command.js';
 import { createToolchain } from '../src/toolchain/toolchain.js';
 import { loadProjectVersions } from './project-versions.js';
+import { identityRuns, processIdentity } from './process-identity.js';
 
 /**
  * The Kubernetes cluster the end-to-end tests deploy to. Test files lease it; the first lease
@@ -55,7 +56,7 @@ export async function leaseTestCluster(
     const user = `${process.pid}-${randomUUID()}`;
     await mkdir(USERS_DIR, { recursive: true });
     const cluster = testClusterKind() === 'kind' ? await kindCluster() : await localCluster(log);
-    await writeFile(join(USERS_DIR, user), String(process.pid));
+    await writeFile(join(USERS_DIR, user), processIdentity());
     return { ...cluster, release: () => rm(join(USERS_DIR, user), { force: true }) };
   });
 }
@@ -167,8 +168,8 @@ async function liveUsers(): Promise<string[]> {
   const users = await readdir(USERS_DIR).catch(() => []);
   const live: string[] = [];
   for (const user of users) {
-    const pid = Number(await readFile(join(USERS_DIR, user), 'utf8').catch(() => '0'));
-    if (pid > 0 && alive(pid)) live.push(user);
+    const holder = await readFile(join(USERS_DIR, user), 'utf8').catch(() => '');
+    if (identityRuns(holder)) live.push(user);
     else await rm(join(USERS_DIR, user), { force: true });
   }
   return live;
@@ -181,14 +182,17 @@ async function withClusterLock<T>(action: () => Promise<T>): Promise<T> {
   for (;;) {
     try {
       await mkdir(LOCK_DIR);
-      await writeFile(join(LOCK_DIR, 'pid'), String(process.pid));
+      await writeFile(join(LOCK_DIR, 'pid'), processIdentity());
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(await readFile(join(LOCK_DIR, 'pid'), 'utf8').catch(() => '0'));
-      if (holder > 0 && !alive(holder)) await rm(LOCK_DIR, { recursive: true, force: true });
+      const holder = (await readFile(join(LOCK_DIR, 'pid'), 'utf8').catch(() => '')).trim();
+      if (holder !== '' && !identityRuns(holder))
+        await rm(LOCK_DIR, { recursive: true, force: true });
       else if (Date.now() > deadline)
-        throw new Error(`${LOCK_DIR} held by pid ${holder} for too long`, { cause: error });
+        throw new Error(`${LOCK_DIR} held by pid ${holder.split(' ')[0]} for too long`, {
+          cause: error,
+        });
       else await sleep(500);
     }
   }
@@ -196,14 +200,5 @@ async function withClusterLock<T>(action: () => Promise<T>): Promise<T> {
     return await action();
   } finally {
     await rm(LOCK_DIR, { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
