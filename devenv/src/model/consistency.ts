@@ -2,6 +2,7 @@ import type { Problem } from './problem.js';
 import { serviceConsistencyProblems } from './service-consistency.js';
 import { closestName } from './suggest.js';
 import { isPlainObject, type TreePath } from './tree.js';
+import { cleanTarget } from './volumes.js';
 
 /**
  * What compose-go checks across the whole project once it is merged (loader/validate.go): the
@@ -145,12 +146,18 @@ function twice(name: string, target: string, earlier: string, path: TreePath): P
   };
 }
 
-/** A volumes entry's container path: the long form's target, the short form's second part. */
-function volumeTarget(entry: unknown): unknown {
-  if (isPlainObject(entry)) return entry['target'];
-  if (typeof entry !== 'string') return undefined;
-  const parts = entry.split(':');
-  return parts.length === 1 ? parts[0] : parts[1];
+/**
+ * A volumes entry's container path, cleaned as compose-go cleans it before this check (`/cache/`
+ * is `/cache`; a tmpfs path is compared as written): the long form's target, the short form's
+ * second part.
+ */
+function volumeTarget(entry: unknown): string | undefined {
+  const target = isPlainObject(entry)
+    ? entry['target']
+    : typeof entry === 'string'
+      ? entry.split(':')[entry.includes(':') ? 1 : 0]
+      : undefined;
+  return typeof target === 'string' ? cleanTarget(target) : undefined;
 }
 
 /** `additional_contexts` naming `service:x`: x must be a service (of any profile) that builds. */

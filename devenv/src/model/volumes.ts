@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, posix, resolve } from 'node:path';
 import { err, ok, type Result } from '../../shared/result.js';
 
 interface BindMount {
@@ -82,6 +82,7 @@ export function parseShortVolume(text: string): Result<VolumeEntry, string> {
     return err(`"${text}": unknown mode "${unknown}" (expected ro, rw, z, Z)`);
   if (!target.startsWith('/'))
     return err(`"${text}": the container path ${target} must be absolute`);
+  target = cleanTarget(target);
   const readOnly = modes.includes('ro');
   if (source === undefined) return ok({ type: 'volume', name: undefined, target, readOnly });
   return ok(
@@ -99,9 +100,10 @@ export function parseLongVolume(entry: {
   readonly read_only?: boolean | undefined;
   readonly image?: { readonly subpath?: string | undefined } | undefined;
 }): Result<VolumeEntry, string> {
-  const { type = 'volume', source, target, read_only: readOnly = false } = entry;
-  if (target === undefined || !target.startsWith('/'))
-    return err(`target must be an absolute container path, not ${JSON.stringify(target)}`);
+  const { type = 'volume', source, read_only: readOnly = false } = entry;
+  if (entry.target === undefined || !entry.target.startsWith('/'))
+    return err(`target must be an absolute container path, not ${JSON.stringify(entry.target)}`);
+  const target = cleanTarget(entry.target);
   switch (type) {
     case 'bind':
       if (!source) return err('a bind mount needs a source (a host path)');
@@ -121,9 +123,14 @@ export function parseLongVolume(entry: {
 }
 
 /**
- * A checked entry as the runtime mounts it: bind sources absolute (relative to the project
- * directory, `~` at home), named volumes declared under top-level `volumes` as Compose requires.
+ * A container path as Compose keeps it (Go's path.Clean): `/data/` and `/srv/./data` are `/data`
+ * and `/srv/data`, so two spellings of one path are one mount target.
  */
+export function cleanTarget(target: string): string {
+  const normalized = posix.normalize(target);
+  return normalized.length > 1 && normalized.endsWith('/') ? normalized.slice(0, -1) : normalized;
+}
+
 /** A top-level `volumes` key as the Engine knows it. */
 export interface DeclaredVolume {
   readonly name: string;
@@ -153,6 +160,10 @@ export function declaredVolumes(
   return out;
 }
 
+/**
+ * A checked entry as the runtime mounts it: bind sources absolute (relative to the project
+ * directory, `~` at home), named volumes declared under top-level `volumes` as Compose requires.
+ */
 export function resolveVolume(
   entry: VolumeEntry,
   projectDir: string,
