@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { describeEngineSilence, pingDockerEngine } from '../src/runtime/docker-ping.js';
 import { isDeadState, readProcStatSync } from '../src/runtime/proc-stat.js';
+import { withDirLock } from './dir-lock.js';
 import { identityOfEntry, identityRuns, processIdentity } from './process-identity.js';
 import { removeStalePidFiles } from './stale-pid-files.js';
 
@@ -210,29 +211,10 @@ async function stopDockerd(pid: number, ownDockerd?: OwnDockerd): Promise<void> 
   }
 }
 
-/** A mkdir lock with the owner's PID inside, taken over when its owner died. */
+/** One test run at a time starts or stops the Engine. */
 async function withStateLock<T>(work: () => Promise<T>): Promise<T> {
   await mkdir(STATE_DIR, { recursive: true });
-  const deadline = Date.now() + 2 * START_TIMEOUT_MS + STOP_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await mkdir(LOCK_DIR);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = (await readFile(`${LOCK_DIR}/pid`, 'utf8').catch(() => '')).trim();
-    // No PID yet: the owner is between mkdir and writeFile; give it a moment before judging.
-    if (owner !== '' && !identityRuns(owner)) await rm(LOCK_DIR, { recursive: true, force: true });
-    if (Date.now() > deadline) throw new Error(`${LOCK_DIR} stayed taken (pid ${owner || '?'})`);
-    await sleep(200);
-  }
-  try {
-    await writeFile(`${LOCK_DIR}/pid`, processIdentity());
-    return await work();
-  } finally {
-    await rm(LOCK_DIR, { recursive: true, force: true });
-  }
+  return withDirLock(LOCK_DIR, 2 * START_TIMEOUT_MS + STOP_TIMEOUT_MS, work);
 }
 
 function readFileIfAny(path: string): string {

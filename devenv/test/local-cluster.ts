@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { importTarball } from '../src/cluster/cluster-images.js';
 import { ensureClusterBinaries } from '../src/cluster/cluster-tools.js';
 import { kubectlFor, type Kubectl } from '../src/cluster/kubectl.js';
@@ -12,6 +11,7 @@ import { PROJECT_ROOT } from '../src/project-root.js';
 import { runCommand } from '../src/process/run-command.js';
 import { createToolchain } from '../src/toolchain/toolchain.js';
 import { loadProjectVersions } from './project-versions.js';
+import { withDirLock } from './dir-lock.js';
 import { identityRuns, processIdentity } from './process-identity.js';
 
 /**
@@ -178,27 +178,5 @@ async function liveUsers(): Promise<string[]> {
 /** One test process at a time starts, checks or stops the cluster; a dead holder's lock is taken over. */
 async function withClusterLock<T>(action: () => Promise<T>): Promise<T> {
   await mkdir(STATE_DIR, { recursive: true });
-  const deadline = Date.now() + LOCK_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await mkdir(LOCK_DIR);
-      await writeFile(join(LOCK_DIR, 'pid'), processIdentity());
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = (await readFile(join(LOCK_DIR, 'pid'), 'utf8').catch(() => '')).trim();
-      if (holder !== '' && !identityRuns(holder))
-        await rm(LOCK_DIR, { recursive: true, force: true });
-      else if (Date.now() > deadline)
-        throw new Error(`${LOCK_DIR} held by pid ${holder.split(' ')[0]} for too long`, {
-          cause: error,
-        });
-      else await sleep(500);
-    }
-  }
-  try {
-    return await action();
-  } finally {
-    await rm(LOCK_DIR, { recursive: true, force: true });
-  }
+  return withDirLock(LOCK_DIR, LOCK_TIMEOUT_MS, action);
 }
