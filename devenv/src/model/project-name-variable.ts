@@ -1,6 +1,5 @@
-import { parseAllDocuments } from 'yaml';
+import { isAlias, isMap, isScalar, parseAllDocuments, type Document } from 'yaml';
 import { interpolate, type Lookup } from './interpolate.js';
-import { isPlainObject } from './tree.js';
 
 const VARIABLE = 'COMPOSE_PROJECT_NAME';
 
@@ -29,11 +28,23 @@ function nameFromFiles(
   for (const { text } of texts)
     for (const document of parseAllDocuments(text)) {
       if (!('errors' in document) || document.errors.length > 0) break;
-      const data: unknown = document.toJS();
-      const written = isPlainObject(data) ? data['name'] : undefined;
+      const written = writtenName(document);
       if (typeof written !== 'string') continue;
       const interpolated = interpolate(written, lookup);
       if (interpolated.ok && interpolated.value !== '') name = interpolated.value;
     }
   return name;
+}
+
+/**
+ * The top-level `name:` as written, read without turning the whole document into data: that
+ * expands every alias, and the yaml package's guard against alias bombs refuses files that use
+ * an anchor a hundred times (the loader's own parse allows them).
+ */
+function writtenName(document: Document): unknown {
+  const top = document.contents;
+  if (!isMap(top)) return undefined;
+  const value: unknown = top.get('name', true);
+  const node = isAlias(value) ? value.resolve(document) : value;
+  return isScalar(node) ? node.value : undefined;
 }
