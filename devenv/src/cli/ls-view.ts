@@ -1,31 +1,11 @@
-import type { EngineState, ServiceState } from '../engine/service-state.js';
+import type { EngineState } from '../engine/service-state.js';
+import { composeStateOf } from './ps-view.js';
 
 /** One line of `devenv ls`, with Compose's field names (its `--format json` keys). */
 export interface ProjectLine {
   readonly Name: string;
   readonly Status: string;
   readonly ConfigFiles: string;
-}
-
-/** A service's phase in the words `docker compose ls` counts containers by. */
-function composeState(service: ServiceState): string {
-  if (service.paused === true) return 'paused';
-  switch (service.phase) {
-    case 'starting':
-    case 'healthy':
-    case 'unhealthy':
-    case 'stopping':
-      return 'running';
-    case 'pending':
-    case 'blocked':
-      return 'created';
-    case 'crashed':
-      return service.nextStartAt !== undefined ? 'restarting' : 'exited';
-    case 'stopped':
-    case 'completed':
-    case 'unavailable':
-      return 'exited';
-  }
 }
 
 /** `running(3)`, or `exited(1), running(2)`: counts by state, in Compose's (sorted) order. */
@@ -36,7 +16,7 @@ export function projectStatus(state: EngineState | undefined): string {
   for (const name of state.order) {
     const service = state.services[name];
     if (service === undefined) continue;
-    const word = composeState(service);
+    const word = composeStateOf(service);
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   return [...counts.entries()]
