@@ -82,8 +82,13 @@ function buildInBackground(dir) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'attempt'), `${process.pid}\n`);
     const builder = fileURLToPath(new URL('./cli-bundle-build.js', import.meta.url));
-    // Detached and unwaited: it outlives a short command, and nothing waits for it.
-    const child = spawn(process.execPath, [builder], { detached: true, stdio: 'ignore' });
+    // Detached and unwaited: it outlives a short command, and nothing waits for it. On Windows a
+    // detached process gets a console window of its own unless hidden.
+    const child = spawn(process.execPath, [builder], {
+      detached: true,
+      stdio: 'ignore',
+      windowsHide: true,
+    });
     child.on('error', () => undefined);
     child.unref();
   } catch {

@@ -29,7 +29,12 @@ export function spawnDirectly(
   }
   return new Promise((resolve) => {
     let settled = false;
-    const child = spawn(exe, args, { cwd, stdio: ['ignore', output, output], detached: true });
+    const child = spawn(exe, args, {
+      cwd,
+      stdio: ['ignore', output, output],
+      detached: true,
+      windowsHide: true,
+    });
     const killGroup = () => {
       if (child.pid === undefined) return;
       try {

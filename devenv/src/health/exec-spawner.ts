@@ -136,6 +136,8 @@ export class WarmSpawner {
       stdio: ['pipe', 'pipe', 'ignore'],
       // Its own process group: a Ctrl-C in devenv's terminal is devenv's to handle, not its.
       detached: true,
+      // No console window of its own on Windows (what detached gives there).
+      windowsHide: true,
     });
     const helper: Helper = {
       child,

@@ -91,6 +91,8 @@ async function spawnGroup(
     cwd: options.cwd,
     env: options.env,
     detached: true,
+    // No console window of its own on Windows (what detached gives there).
+    windowsHide: true,
     stdio: ['ignore', pipes?.[0].writeFd ?? 'pipe', pipes?.[1].writeFd ?? 'pipe'],
   });
   // The child has its own copies now; ours would keep the readers from ever seeing the end.

@@ -45,6 +45,8 @@ export async function detachUp(request: DetachRequest, ctx: CommandContext): Pro
     cwd: process.cwd(),
     env: ctx.env,
     detached: true,
+    // No console window of its own on Windows (what detached gives there).
+    windowsHide: true,
     stdio: ['ignore', log, log],
   });
   closeSync(log);
