@@ -43,6 +43,7 @@ const CASE_OPTIONS: Readonly<Record<string, CaseOptions>> = {
   'corpus/profiles.yaml': { profiles: ['debug'] },
   'corpus/realistic-observability.yaml': { profiles: ['observability'] },
   'corpus/override-files/compose.yaml': { overrides: ['override.yaml', 'sub/override.yaml'] },
+  'corpus/override-empty/compose.yaml': { overrides: ['extras.yaml', 'blank.yaml'] },
   'corpus/project-env.yaml': {
     env: { COMPOSE_PROJECT_NAME: 'from-environment', COMPOSE_PROFILES: 'debug' },
   },

@@ -1,3 +1,4 @@
+import { parseAllDocuments } from 'yaml';
 import { parseYamlSource, type YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { err, ok, type Result } from '../../shared/result.js';
@@ -13,6 +14,11 @@ export interface ComposeFile {
   readonly data: Readonly<Record<string, unknown>>;
   /** Paths tagged `!reset` or `!override`: cleared in what this file merges onto. */
   readonly resets: readonly TreePath[];
+  /**
+   * The text holds no YAML document (nothing, or only comments): it adds nothing, as in
+   * compose-go, where only a project that is empty as a whole is an error.
+   */
+  readonly empty: boolean;
 }
 
 /**
@@ -29,6 +35,9 @@ export function readComposeFile(
   const source = parsed.value;
   if (!isPlainObject(source.data)) {
     const empty = source.data === null || source.data === undefined;
+    // A document that is null (`~`, a bare `---`) is not a mapping; no document at all is empty.
+    if (empty && parseAllDocuments(text).length === 0)
+      return ok({ source, data: {}, resets: [], empty: true });
     return err([
       {
         file,
@@ -66,7 +75,7 @@ export function readComposeFile(
         hint: 'write the name once, as name:, with external: true (external.name is the old form)',
       })),
     );
-  return ok({ source: positioned, data: adopted.data, resets: tags.cleared });
+  return ok({ source: positioned, data: adopted.data, resets: tags.cleared, empty: false });
 }
 
 /** The source positioning a promoted key (`develop`) where it was written (`x-develop`). */

@@ -50,6 +50,10 @@ export function assembleProject(
     ),
   );
   if (loader.diagnostics.length > 0) return err(loader.diagnostics);
+  // compose-go refuses a project that is empty as a whole; an empty override among others adds
+  // nothing (a fork's customisation seam, only comments until someone fills it).
+  if (files.length > 0 && files.every((file) => file?.empty))
+    return err(texts.map(({ file }) => emptyFile(file)));
   const scope: Scope = {
     workingDir: options.projectDir,
     displayDir,
@@ -72,4 +76,14 @@ function assembleFiles(files: readonly LoadedFile[], scope: Scope, loader: FileL
       return { ...extended, resets: file.resets };
     }),
   );
+}
+
+function emptyFile(file: string): Diagnostic {
+  return {
+    file,
+    line: 0,
+    col: 0,
+    message: 'the file is empty',
+    hint: 'a compose file starts with services:',
+  };
 }

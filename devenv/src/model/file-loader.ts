@@ -19,6 +19,8 @@ export interface LoadedFile {
   readonly ref: FileRef;
   readonly document: Tagged;
   readonly resets: readonly TreePath[];
+  /** No YAML document in it, only comments or nothing (ComposeFile's `empty`). */
+  readonly empty: boolean;
 }
 
 /**
@@ -61,6 +63,7 @@ export class FileLoader {
         loaded.map((file) => ({ ...file.document, resets: file.resets })),
       ),
       resets: loaded.flatMap((file) => file.resets),
+      empty: false,
     };
   }
 
@@ -75,6 +78,7 @@ export class FileLoader {
       ref,
       document: { value: read.value.data, origin: { file, path: [] } },
       resets: read.value.resets,
+      empty: read.value.empty,
     };
   }
 
