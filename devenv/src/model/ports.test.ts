@@ -24,6 +24,10 @@ describe('short port syntax', () => {
     ['9000-9010:80', [{ ...tcp(9000, 80), hostEnd: 9010 }]],
     ['0-0:80', [tcp(undefined, 80)]],
     ['9000-9000:80', [tcp(9000, 80)]],
+    // An empty host IP is none, as to Compose (immich's `${EXPOSE_PORT-:2283:2283}`).
+    [':2283:2283', [tcp(2283, 2283)]],
+    ['::80', [tcp(undefined, 80)]],
+    ['[]:8080:80', [tcp(8080, 80)]],
   ])('%j', (spec, mappings) => {
     expect(parseShortPort(spec)).toEqual({ ok: true, value: mappings });
   });
@@ -37,6 +41,8 @@ describe('short port syntax', () => {
     ['9090-9092:8080-8081', /3 ports but the container range has 2/],
     ['8080:80/sctp', /protocol "sctp" is not supported/],
     ['[::1:8080:80', /expected \[IPv6\]/],
+    ['localhost:8080:80', /host IP "localhost" is not an IP address/],
+    ['::8080:80', /host IP ":" is not an IP address/],
   ])('rejects %j', (spec, message) => {
     const result = parseShortPort(spec);
     expect(result.ok).toBe(false);
@@ -59,8 +65,12 @@ describe('long port syntax', () => {
     });
   });
 
-  it('rejects a target range and a bad published port', () => {
+  it('rejects a target range, a bad published port and a host IP that is no address', () => {
     expect(parseLongPort({ target: '80-81' }).ok).toBe(false);
     expect(parseLongPort({ target: 80, published: 'x' }).ok).toBe(false);
+    expect(parseLongPort({ target: 80, host_ip: 'localhost' })).toEqual({
+      ok: false,
+      error: '"target 80": host IP "localhost" is not an IP address (like 127.0.0.1 or [::1])',
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { err, ok, type Result } from '../../shared/result.js';
 import type { PortMapping } from './stack.js';
 
@@ -37,13 +38,15 @@ export function parseShortPort(spec: string | number): Result<PortMapping[], str
     if (hostIp !== undefined) return err(`"${text}" has too many ":"-separated parts`);
     hostIp = parts.join(':');
   }
-  if (hostIp === '') return err(`"${text}": empty host IP`);
+  // An empty host IP (`:8080:80`, `::80`) is none, as to Compose.
+  const ip = checkHostIp(hostIp === '' ? undefined : hostIp, text);
+  if (!ip.ok) return ip;
   const container = parseRange(containerText, 'container port', text);
   if (!container.ok) return container;
   const host =
     hostText === undefined || hostText === '' ? undefined : parseRange(hostText, 'host port', text);
   if (host && !host.ok) return host;
-  return pair(host?.value, container.value, hostIp, protocol.value, text);
+  return pair(host?.value, container.value, ip.value, protocol.value, text);
 }
 
 export interface LongPort {
@@ -65,7 +68,15 @@ export function parseLongPort(port: LongPort): Result<PortMapping[], string> {
   const protocol = parseProtocol(port.protocol);
   if (!protocol.ok) return protocol;
   const hostIp = port.host_ip === undefined || port.host_ip === '' ? undefined : port.host_ip;
-  return pair(host?.value, container.value, hostIp, protocol.value, label);
+  const ip = checkHostIp(hostIp, label);
+  if (!ip.ok) return ip;
+  return pair(host?.value, container.value, ip.value, protocol.value, label);
+}
+
+/** A host IP must be an address (`localhost` is a name the Engine cannot bind), as to Compose. */
+function checkHostIp(hostIp: string | undefined, text: string): Result<string | undefined, string> {
+  if (hostIp === undefined || isIP(hostIp) !== 0) return ok(hostIp);
+  return err(`"${text}": host IP "${hostIp}" is not an IP address (like 127.0.0.1 or [::1])`);
 }
 
 function pair(
