@@ -288,6 +288,8 @@ function resolveBuild(
   // A git or http context is a URL that Docker fetches, not a directory.
   const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@');
   const resolved = { ...spec, context: remote ? context : resolve(projectDir, context) };
+  // An empty dockerfile (`${DOCKERFILE}` unset) is the default one, as Compose builds it.
+  if (resolved.dockerfile === '') delete resolved.dockerfile;
   // As compose-go: an arg without a value takes the variable's. One that is unset stays as null
   // (`devenv config` leaves it out, as compose-go does), so the build can still give it a value:
   // `devenv images` passes the base images it chose that way (docker-build.ts keyValues).
