@@ -271,7 +271,7 @@ describe('volumes', () => {
     expect(parsed.success).toBe(false);
     if (parsed.success) return;
     expect(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
-      'volumes.0: "data:relative": unknown mode "relative" (expected ro, rw, z, Z)',
+      'volumes.0: "data:relative": the container path relative must be absolute (SOURCE:TARGET[:MODE], or only /TARGET for a new volume)',
       'volumes.1: "a:/b:rx": unknown mode "rx" (expected ro, rw, z, Z)',
       'volumes.2: type "npipe" is not supported by devenv (bind, volume, tmpfs or image)',
       'volumes.3: "a:b:c:d": expected [SOURCE:]TARGET[:MODE]',

@@ -70,18 +70,20 @@ export function parseShortVolume(text: string): Result<VolumeEntry, string> {
   let source: string | undefined;
   let target: string;
   let mode = '';
+  // Two parts are SOURCE:TARGET, as to Compose: `/cache:ro` mounts /cache at `ro`, which is
+  // refused below, not an anonymous read-only volume.
   if (parts.length === 1) target = parts[0]!;
-  else if (parts.length === 2) {
-    // `TARGET:MODE` has no source; `SOURCE:TARGET` does. A target is always absolute.
-    if (parts[1]!.startsWith('/')) [source, target] = [parts[0], parts[1]!];
-    else [target, mode] = [parts[0]!, parts[1]!];
-  } else [source, target, mode] = [parts[0], parts[1]!, parts[2]!];
+  else if (parts.length === 2) [source, target] = [parts[0], parts[1]!];
+  else [source, target, mode] = [parts[0], parts[1]!, parts[2]!];
   const modes = mode === '' ? [] : mode.split(',');
   const unknown = modes.find((m) => !ACCESS_MODES.has(m));
   if (unknown !== undefined)
     return err(`"${text}": unknown mode "${unknown}" (expected ro, rw, z, Z)`);
   if (!target.startsWith('/'))
-    return err(`"${text}": the container path ${target} must be absolute`);
+    return err(
+      `"${text}": the container path ${target} must be absolute` +
+        (source === undefined ? '' : ' (SOURCE:TARGET[:MODE], or only /TARGET for a new volume)'),
+    );
   target = cleanTarget(target);
   const readOnly = modes.includes('ro');
   if (source === undefined) return ok({ type: 'volume', name: undefined, target, readOnly });
