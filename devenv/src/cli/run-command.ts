@@ -2,7 +2,6 @@ import { getExecTarget, listServices } from '../control/control-client.js';
 import type { ExecTarget } from '../control/protocol.js';
 import { controlSocketPath } from '../control/socket-path.js';
 import { stackLogFiles } from '../model/logging-files.js';
-import { parseShortPort } from '../model/ports.js';
 import type { PortMapping, ServiceSpec, Stack } from '../model/stack.js';
 import { sessionTokenFrom } from '../session/session-secret.js';
 import { createToolchain } from '../toolchain/toolchain.js';
@@ -14,6 +13,14 @@ import { projectVersions } from './project-versions.js';
 import { startInBackground, stackFlagArgs } from './run-background-stack.js';
 import { dependenciesOf, startDependencies, type DependencyProblem } from './run-dependencies.js';
 import { openRunLog, type RunLog } from './run-log.js';
+import type { ContainerRunFlags } from './run-container-request.js';
+import {
+  checkedNativeFlags,
+  containerFlags,
+  givenRunFlags,
+  publishedPorts,
+  type GivenRunFlags,
+} from './run-flags.js';
 import { nativeRunOf } from './run-native.js';
 import { describeControlFailure, instanceName } from './running-stack.js';
 import { parseEnvFlags, parseServiceCommandLine } from './service-command-line.js';
@@ -33,30 +40,57 @@ logs as SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (th
 \`devenv exec\` gives an interactive shell.
 
   devenv run worker-python python -c 'import os; print(os.environ["TEMPORAL_ADDRESS"])'
+  devenv run --rm --entrypoint sh -u root -v ./seed:/seed db-tools -c 'ls /seed'
 
       --no-deps            do not start the dependencies
       --rm                 remove the container afterwards (container services)
-      --service-ports      publish the service's ports (container services; none otherwise)
+  -d, --detach             start the container and print its id, without waiting for it
+                           (container services; with --rm the Engine removes it when it exits)
+      --entrypoint CMD     run CMD (split as a shell would, no shell run) instead of the
+                           entrypoint; without COMMAND the service's command goes too; ''
+                           clears it. Natively: CMD instead of the command's program
+  -u, --user USER[:GROUP]  run as this user (container services; natively only yourself)
+  -v, --volume [SOURCE:]TARGET[:MODE]
+                           mount this too, as \`volumes:\` writes it, a relative SOURCE from
+                           here (repeatable; container services)
+      --name NAME          the container's name instead of <project>-SERVICE-run-<n>
+  -l, --label KEY=VALUE    label the container (repeatable; container services)
+      --cap-add CAP        add a Linux capability (repeatable; container services)
+      --cap-drop CAP       drop a Linux capability (repeatable; container services)
+  -P, --service-ports      publish the service's ports (container services; none otherwise)
       --publish PORTS      publish these too, as \`ports:\` writes them (repeatable; container services)
       --use-aliases        give the container the service's network aliases (container services)
   -e, --env KEY=VALUE      set a variable (repeatable; KEY alone: this shell's)
   -w, --workdir DIR        run there (natively relative to the service's directory)
+  -i, --interactive        accepted for Compose's sake: stdin is the one-off's anyway
   -T, --no-tty             accepted for Compose's sake: no TTY is allocated anyway
 ${STACK_FLAGS_USAGE}
 
-Exit status: the command's (128+n when signal n ended it, 127 not found); 1 when its
-dependencies could not be made ready; 125 when its container could not be created; 2 usage error.`;
+Exit status: the command's (128+n when signal n ended it, 127 not found); 0 once a -d container
+started; 1 when its dependencies could not be made ready; 125 when its container could not be
+created; 2 usage error (also a container-only flag for a service that runs natively).`;
 
 const OPTIONS = {
   ...STACK_FLAGS,
   'no-deps': { type: 'boolean' },
   rm: { type: 'boolean' },
-  'service-ports': { type: 'boolean' },
+  detach: { type: 'boolean', short: 'd' },
+  entrypoint: { type: 'string' },
+  user: { type: 'string', short: 'u' },
+  volume: { type: 'string', short: 'v', multiple: true },
+  name: { type: 'string' },
+  label: { type: 'string', short: 'l', multiple: true },
+  'cap-add': { type: 'string', multiple: true },
+  'cap-drop': { type: 'string', multiple: true },
+  'service-ports': { type: 'boolean', short: 'P' },
   publish: { type: 'string', multiple: true },
   'use-aliases': { type: 'boolean' },
   env: { type: 'string', short: 'e', multiple: true },
   workdir: { type: 'string', short: 'w' },
+  interactive: { type: 'boolean', short: 'i' },
   'no-tty': { type: 'boolean', short: 'T' },
+  // Compose's hidden -t (`run -it` from docker run habit): refused with why, not unknown.
+  tty: { type: 'boolean', short: 't' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -70,10 +104,11 @@ export const runCommand: Command = async (args, ctx) => {
   }
   if (service === undefined) throw new UsageError('name a service to run', RUN_USAGE);
   const extraEnv = parseEnvFlags(values.env, ctx.env, RUN_USAGE);
-  const publish = publishedPorts(values.publish);
+  const publish = publishedPorts(values.publish, RUN_USAGE);
+  const given = givenRunFlags(values, RUN_USAGE);
   const loaded = await stackWithService(values, ctx, service);
   if (!loaded) return 2;
-  const { stack, spec, allProfiles } = loaded;
+  const { stack, spec } = loaded;
   const stateDir = stateDirOf(stack, ctx);
   const socket = controlSocketPath(stateDir);
   const listed = await listServices(socket);
@@ -81,28 +116,22 @@ export const runCommand: Command = async (args, ctx) => {
     ctx.err(await describeControlFailure('run', listed.error, stateDir, RUN_USAGE));
     return 1;
   }
-  let running = listed.ok ? listed.value.services.map((s) => s.name) : undefined;
-  const dependencies = dependenciesOf(stack, service);
-  if (values['no-deps'] !== true && running === undefined && dependencies.length > 0) {
-    const flags = stackFlagArgs(values, allProfiles);
-    if (!(await startInBackground(dependencies, flags, ctx))) {
-      ctx.err(`devenv run: ${service}'s dependencies did not become ready (see above)`);
-      return 1;
-    }
-    const relisted = await listServices(socket);
-    running = relisted.ok ? relisted.value.services.map((s) => s.name) : undefined;
-  }
+  const running = listed.ok ? listed.value.services.map((s) => s.name) : undefined;
+  // Where it runs is known before anything starts, so a flag that cannot apply there stops it first.
+  const { runningTarget, native } = await whereItRuns(spec, socket, running);
+  const flags = native
+    ? checkedNativeFlags(spec, given, command, RUN_USAGE)
+    : await containerFlags(given, stack, process.cwd(), RUN_USAGE);
   if (values['no-deps'] !== true) {
-    const problem = await readyDependencies(stack, service, socket, running);
+    const problem = await startedDependencies(values, loaded, socket, running, ctx);
     if (problem !== undefined) {
-      ctx.err(await describeDependencyProblem(problem, service, stateDir));
+      if (problem !== 'reported')
+        ctx.err(await describeDependencyProblem(problem, service, stateDir));
       return 1;
     }
   }
-  const instance = running && instanceName(running, service, undefined);
-  const target = instance ? await getExecTarget(socket, instance) : undefined;
   const log = openRunLog(stateDir, service, stackLogFiles(stack, () => '').rotationOf(service));
-  if (log.kept)
+  if (log.kept && !given.detach)
     ctx.err(`devenv run: ${log.name} (its output is also in \`devenv logs ${log.name}\`)`);
   const sessionToken = sessionTokenFrom({}, stateDir);
   const code = await runOneOff(stack, spec, command, values, extraEnv, {
@@ -111,12 +140,37 @@ export const runCommand: Command = async (args, ctx) => {
     stateDir,
     sessionToken,
     publish,
-    running: target?.ok ? target.value : undefined,
+    running: runningTarget,
+    native,
+    flags,
+    given,
   });
-  log.note(`${log.name} exited with code ${code}`);
+  log.note(
+    given.detach && code === 0
+      ? `${log.name} started detached`
+      : `${log.name} exited with code ${code}`,
+  );
   await log.close();
   return code;
 };
+
+/**
+ * Natively when the service has a native command and does not run in a container now; the
+ * running instance, if any, whose environment a native one-off takes.
+ */
+async function whereItRuns(
+  spec: ServiceSpec,
+  socket: string,
+  running: readonly string[] | undefined,
+): Promise<{ runningTarget: ExecTarget | undefined; native: boolean }> {
+  const instance = running && instanceName(running, spec.name, undefined);
+  const target = instance ? await getExecTarget(socket, instance) : undefined;
+  const runningTarget = target?.ok ? target.value : undefined;
+  return {
+    runningTarget,
+    native: spec.devenv.native !== undefined && runningTarget?.runtime !== 'docker',
+  };
+}
 
 /**
  * The stack, and the service to run in it. As in Compose, naming a service whose profile is not
@@ -140,22 +194,37 @@ async function stackWithService(
   );
 }
 
-/** Undefined once every dependency is ready (or there are none), else what stands in the way. */
-async function readyDependencies(
-  stack: Stack,
-  service: string,
+type NotReady = DependencyProblem | { reason: 'no-stack'; dependencies: string[] };
+
+/**
+ * Undefined once every dependency is ready (or there are none), else what stands in the way:
+ * `reported` when the background \`devenv up --wait\` that started them (no devenv ran the stack)
+ * failed and said why.
+ */
+async function startedDependencies(
+  values: Values,
+  { stack, spec, allProfiles }: { stack: Stack; spec: ServiceSpec; allProfiles: boolean },
   socket: string,
   running: readonly string[] | undefined,
-): Promise<DependencyProblem | { reason: 'no-stack'; dependencies: string[] } | undefined> {
-  const dependencies = dependenciesOf(stack, service);
+  ctx: CommandContext,
+): Promise<NotReady | 'reported' | undefined> {
+  const dependencies = dependenciesOf(stack, spec.name);
   if (dependencies.length === 0) return undefined;
+  if (running === undefined) {
+    if (!(await startInBackground(dependencies, stackFlagArgs(values, allProfiles), ctx))) {
+      ctx.err(`devenv run: ${spec.name}'s dependencies did not become ready (see above)`);
+      return 'reported';
+    }
+    const relisted = await listServices(socket);
+    running = relisted.ok ? relisted.value.services.map((s) => s.name) : undefined;
+  }
   if (running === undefined) return { reason: 'no-stack', dependencies };
   const started = await startDependencies(socket, running, dependencies);
   return started.ok ? undefined : started.error;
 }
 
 async function describeDependencyProblem(
-  problem: DependencyProblem | { reason: 'no-stack'; dependencies: string[] },
+  problem: NotReady,
   service: string,
   stateDir: string,
 ): Promise<string> {
@@ -180,6 +249,11 @@ interface RunContext {
   readonly sessionToken: string | undefined;
   /** The service's running instance, when one runs: a native one-off takes its environment. */
   readonly running: ExecTarget | undefined;
+  /** A process on this host (the service runs natively), else a container. */
+  readonly native: boolean;
+  readonly flags: ContainerRunFlags;
+  /** `--entrypoint` (a native one-off's program), `--name`, `-d`. */
+  readonly given: GivenRunFlags;
 }
 
 /** Runs the one-off where the service runs (natively when it can), teeing output to the log. */
@@ -200,14 +274,14 @@ async function runOneOff(
     ctx.err(`devenv run: ${message}`);
     log.note(message);
   };
-  const native = spec.devenv.native !== undefined && run.running?.runtime !== 'docker';
-  if (!native) {
+  if (!run.native) {
     // Loaded here: the Engine's client is no cost to a native run.
     const { runContainerOneOff } = await import('./run-docker.js');
     return runContainerOneOff({
       ...containerRunOptions(stack, spec, values, run),
       command,
       extraEnv,
+      started: (id) => ctx.out(id),
       output,
       note: (message) => log.note(message),
       problem: onSpawnError,
@@ -216,6 +290,7 @@ async function runOneOff(
   const planned = await nativeRunOf({
     spec,
     command,
+    entrypoint: run.given.entrypoint,
     runningEnvironment:
       run.running?.runtime === 'native' && run.running.problem === null
         ? run.running.environment
@@ -254,14 +329,8 @@ function containerRunOptions(stack: Stack, spec: ServiceSpec, values: Values, ru
     servicePorts: values['service-ports'] === true,
     publish: run.publish,
     useAliases: values['use-aliases'] === true,
+    flags: run.flags,
+    containerName: run.given.name,
+    detach: run.given.detach,
   };
-}
-
-/** `--publish` as the Engine's port mappings (loopback unless an address is given, as for `ports:`). */
-function publishedPorts(values: readonly string[] | undefined): PortMapping[] {
-  return (values ?? []).flatMap((value) => {
-    const parsed = parseShortPort(value);
-    if (!parsed.ok) throw new UsageError(`--publish ${value}: ${parsed.error}`, RUN_USAGE);
-    return parsed.value;
-  });
 }

@@ -82,7 +82,7 @@ function forwardStdin(stream: Duplex): () => void {
 }
 
 /** The Engine sets 127 (not found) or 126 (not executable) on a container whose start failed. */
-async function failedStartCode(container: Dockerode.Container): Promise<number> {
+export async function failedStartCode(container: Dockerode.Container): Promise<number> {
   const state = (await container.inspect().catch(() => undefined))?.State;
   return state !== undefined && state.ExitCode > 0 ? state.ExitCode : NOT_RUN;
 }

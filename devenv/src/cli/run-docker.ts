@@ -11,8 +11,13 @@ import { readSession, sessionPath } from '../session/session-file.js';
 import { sessionFilesDir } from '../session/session-files.js';
 import { SESSION_TOKEN_VAR } from '../session/session-secret.js';
 import { messageOf } from '../../shared/result.js';
-import { NOT_RUN, startAttached, type AttachedIo } from './run-container-attach.js';
-import { oneOffCreateOptions } from './run-container-request.js';
+import {
+  failedStartCode,
+  NOT_RUN,
+  startAttached,
+  type AttachedIo,
+} from './run-container-attach.js';
+import { oneOffCreateOptions, type ContainerRunFlags } from './run-container-request.js';
 
 export interface ContainerRunInput {
   readonly spec: ServiceSpec;
@@ -31,6 +36,13 @@ export interface ContainerRunInput {
   /** `--publish`'s ports. */
   readonly publish: readonly PortMapping[];
   readonly useAliases: boolean;
+  /** `--entrypoint`, `-u`, `-v`, `-l`, `--cap-add`, `--cap-drop`. */
+  readonly flags: ContainerRunFlags;
+  /** `--name`: the container's name instead of `<project>-SERVICE-run-<n>`. */
+  readonly containerName: string | undefined;
+  /** `-d`: started and left running, not attached; `started` is given its id. */
+  readonly detach: boolean;
+  readonly started: (id: string) => void;
   readonly output: AttachedIo['output'];
   /** A line for the run's log (what was created). */
   readonly note: (message: string) => void;
@@ -42,6 +54,8 @@ export interface ContainerRunInput {
  * A one-off container of the service, created through the Engine's API with the request `devenv
  * up` makes for it (oneOffCreateOptions), its secrets and configs written for it, then started
  * attached to this terminal (startAttached). Settles with its exit code; removed with `--rm`.
+ * Detached (`-d`), it settles once started, with 0; its secrets and configs stay for it (a
+ * restart of it needs them too) until the session's files are reaped.
  */
 export async function runContainerOneOff(input: ContainerRunInput): Promise<number> {
   const docker = new Dockerode();
@@ -56,12 +70,16 @@ export async function runContainerOneOff(input: ContainerRunInput): Promise<numb
     input.problem(describeStartFailure(files.error));
     return NOT_RUN;
   }
+  let code = NOT_RUN;
   try {
     for (const note of files.value.notes) input.problem(note);
-    return await createAndRun(docker, scope, input, files.value);
+    code = await createAndRun(docker, scope, input, files.value);
+    return code;
   } finally {
-    await files.value.remove();
-    await rm(filesDir, { recursive: true, force: true });
+    if (!(input.detach && code === 0)) {
+      await files.value.remove();
+      await rm(filesDir, { recursive: true, force: true });
+    }
   }
 }
 
@@ -75,7 +93,10 @@ async function createAndRun(
   const linked = await presentLinks(docker, spec, scope);
   for (const note of linked.notes) input.problem(note);
   const request = oneOffCreateOptions(spec, scope, {
-    name: `${input.projectName}-${input.runName}`.replace(/[^a-zA-Z0-9_.-]/g, '-'),
+    ...input.flags,
+    name:
+      input.containerName ??
+      `${input.projectName}-${input.runName}`.replace(/[^a-zA-Z0-9_.-]/g, '-'),
     image: spec.image ?? defaultImageTag(input.projectName, spec.name),
     command: input.command,
     environment: {
@@ -88,6 +109,7 @@ async function createAndRun(
     useAliases: input.useAliases,
     fileSources: files.sources,
     links: linked.links,
+    autoRemove: input.detach && input.remove,
   });
   let container: Dockerode.Container;
   try {
@@ -96,14 +118,39 @@ async function createAndRun(
     input.problem(`cannot create container ${request.name}: ${messageOf(error)}`);
     return NOT_RUN;
   }
+  input.note(
+    `one-off container ${request.name} of ${spec.name} (${request.Image}): ${[...(request.Entrypoint ?? []), ...(request.Cmd ?? [])].join(' ')}`,
+  );
+  if (input.detach) return startDetached(docker, container, input, request.name ?? '');
   try {
-    input.note(
-      `one-off container ${request.name} of ${spec.name} (${request.Image}): ${[...(request.Entrypoint ?? []), ...(request.Cmd ?? [])].join(' ')}`,
-    );
     return await startAttached(docker, container, { ...input, name: request.name ?? '' });
   } finally {
     if (input.remove) await removeContainer(docker, container.id);
   }
+}
+
+/**
+ * `-d`, as `docker compose run -d`: started, not attached (its stdin stays open, unread), and its
+ * id given to `started`; with `--rm` the Engine removes it when it exits. A container that could
+ * not start is removed with `--rm`, as the Engine would have once it ran.
+ */
+async function startDetached(
+  docker: Dockerode,
+  container: Dockerode.Container,
+  input: ContainerRunInput,
+  name: string,
+): Promise<number> {
+  try {
+    await container.start();
+  } catch (error) {
+    input.problem(`cannot start container ${name}: ${messageOf(error)}`);
+    const code = await failedStartCode(container);
+    if (input.remove) await removeContainer(docker, container.id);
+    return code;
+  }
+  input.note(`started detached: ${container.id}`);
+  input.started(container.id);
+  return 0;
 }
 
 /** The project's network if it exists now (a stack with a container service runs). */
