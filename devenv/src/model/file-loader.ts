@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { isScalar, parseAllDocuments } from 'yaml';
 import type { YamlSource } from '../config/yaml-source.js';
 import type { Diagnostic } from '../diagnostic.js';
 import { readComposeFile } from './compose-file.js';
@@ -53,7 +53,16 @@ export class FileLoader {
    * ones before, as another -f file would be.
    */
   addText(ref: FileRef, text: string, lookup: Lookup): LoadedFile | undefined {
-    const documents = documentTexts(text);
+    const { documents, emptyAt } = documentTexts(text);
+    if (emptyAt !== undefined) {
+      this.diagnostics.push({
+        file: ref.display,
+        ...positionAt(text, emptyAt),
+        message: 'this YAML document is empty',
+        hint: 'remove the --- that starts it, or write the document under it',
+      });
+      return undefined;
+    }
     if (documents.length === 1) return this.addDocument(ref, text, lookup);
     const loaded = documents.map((document) => this.addDocument(ref, document, lookup));
     if (!loaded.every((file) => file !== undefined)) return undefined;
@@ -130,20 +139,30 @@ export class FileLoader {
 
 /**
  * The text of each YAML document in `text`, each at its own lines and columns (everything else
- * blanked), so positions in a document are positions in the file. Documents without content are
- * left out; a text without a `---` line is one document, without a second parse.
+ * blanked), so positions in a document are positions in the file; a text without a `---` line is
+ * one document, without a second parse. Of several documents, one without content (a trailing
+ * `---`) is an error, as to compose-go: `emptyAt` is its offset.
  */
-function documentTexts(text: string): string[] {
-  if (!/^---/m.test(text)) return [text];
+function documentTexts(text: string): { documents: string[]; emptyAt?: number } {
+  if (!/^---/m.test(text)) return { documents: [text] };
   const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents) || documents.length <= 1) return [text];
-  const texts = documents
-    .filter((document) => document.contents !== null)
-    .map((document) => {
+  if (!Array.isArray(documents) || documents.length <= 1) return { documents: [text] };
+  const empty = documents.find(
+    ({ contents }) => contents === null || (isScalar(contents) && contents.value === null),
+  );
+  if (empty) return { documents: [], emptyAt: empty.range[0] };
+  return {
+    documents: documents.map((document) => {
       const [start, end] = document.contents?.range ?? [0, 0];
       return blankOutside(text, start, end);
-    });
-  return texts.length > 0 ? texts : [text];
+    }),
+  };
+}
+
+/** The 1-based line and column of `offset` in `text`. */
+function positionAt(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, col: offset - before.lastIndexOf('\n') };
 }
 
 /** `text` with every character outside [start, end) but line breaks turned into spaces. */
