@@ -31,4 +31,29 @@ describe('parseYamlSource', () => {
       error: [{ file: 'c.yaml', line: 1, col: 11, message: 'an alias refers to its own anchor' }],
     });
   });
+
+  it('reads an anchor used many times that holds an alias used many times (shared defaults)', () => {
+    // 40 uses of `inner` before `outer`'s first use, 40 of `outer`: the yaml package's guard
+    // (uses times nested uses, over 1000) would refuse it; expanded it is a few hundred values.
+    const text =
+      'inner: &inner {x: 1}\nouter: &outer {inner: *inner}\n' +
+      `early: [${Array(40).fill('*inner').join(', ')}]\n` +
+      `late: [${Array(40).fill('*outer').join(', ')}]\n`;
+    const parsed = parseYamlSource(text, 'c.yaml', { mergeKeys: true });
+    expect(parsed.ok && (parsed.value.data as { late: unknown[] }).late[39]).toEqual({
+      inner: { x: 1 },
+    });
+  });
+
+  it('refuses aliases of aliases that expand past a million values, at the value', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of [...'bcdefg'].entries())
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${'abcdefg'[i]!}`).join(', ')}]`);
+    const parsed = parseYamlSource(`${levels.join('\n')}\n`, 'c.yaml', { mergeKeys: true });
+    expect(!parsed.ok && parsed.error[0]).toMatchObject({
+      line: 6,
+      col: 7,
+      message: 'its aliases expand this value past 1,000,000 values',
+    });
+  });
 });

@@ -1,6 +1,7 @@
 import {
   isAlias,
   isMap,
+  isPair,
   isScalar,
   isSeq,
   LineCounter,
@@ -62,13 +63,8 @@ export function parseYamlSource(
     return err([{ file, line: pos.line, col: pos.col, message: firstLine(syntaxError.message) }]);
   }
   // Only a text with a `*` can hold an alias; most compose files have none.
-  const recursive = text.includes('*') ? recursiveAlias(doc) : undefined;
-  if (recursive !== undefined) {
-    const pos = lineCounter.linePos(recursive);
-    return err([
-      { file, line: pos.line, col: pos.col, message: 'an alias refers to its own anchor' },
-    ]);
-  }
+  const aliasProblem = text.includes('*') ? aliasProblemOf(doc, file, lineCounter) : undefined;
+  if (aliasProblem) return err([aliasProblem]);
   const typedKey = options.stringKeys && MAYBE_TYPED_KEY.test(text) ? nonStringKey(doc) : undefined;
   if (typedKey !== undefined) {
     const pos = lineCounter.linePos(typedKey.offset);
@@ -84,7 +80,10 @@ export function parseYamlSource(
   }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 1000 });
+    // aliasBomb bounded the expanded size; the package's own guard, which multiplies an anchor's
+    // uses by the aliases inside it, refuses real files (forty services sharing one defaults
+    // anchor that itself merges others).
+    data = doc.toJS({ maxAliasCount: -1 });
   } catch (thrown) {
     return err([{ file, line: 1, col: 1, message: `cannot read YAML: ${String(thrown)}` }]);
   }
@@ -99,6 +98,30 @@ export function parseYamlSource(
       return at((found.exact ? found.key : undefined)?.range?.[0] ?? found.node?.range?.[0]);
     },
   });
+}
+
+/** An alias inside the node it names, or aliases that expand the data past MAX_EXPANDED_NODES. */
+function aliasProblemOf(
+  doc: Document.Parsed,
+  file: string,
+  lineCounter: LineCounter,
+): Diagnostic | undefined {
+  const recursive = recursiveAlias(doc);
+  if (recursive !== undefined)
+    return {
+      file,
+      ...lineCounter.linePos(recursive),
+      message: 'an alias refers to its own anchor',
+    };
+  const bomb = aliasBomb(doc);
+  if (bomb !== undefined)
+    return {
+      file,
+      ...lineCounter.linePos(bomb),
+      message: `its aliases expand this value past ${MAX_EXPANDED_NODES.toLocaleString('en')} values`,
+      hint: 'aliases of values that hold aliases multiply: write the shared values out, or use extends',
+    };
+  return undefined;
 }
 
 /**
@@ -119,6 +142,37 @@ function recursiveAlias(doc: Document.Parsed): number | undefined {
       return undefined;
     },
   });
+  return found;
+}
+
+/**
+ * Most values a document may hold with every alias expanded. What reads the data (merging,
+ * interpolation, checks) walks it expanded, so aliases of aliases (`b: [*a, *a]`, `c: [*b, *b]`,
+ * …) would take it exponential time; real files with shared defaults expand to a few thousand.
+ */
+const MAX_EXPANDED_NODES = 1_000_000;
+
+/**
+ * Offset of the first (innermost) collection whose expansion exceeds MAX_EXPANDED_NODES, counted
+ * once per node with each anchor's size remembered, so the count itself stays linear.
+ */
+function aliasBomb(doc: Document.Parsed): number | undefined {
+  const sizes = new Map<Node, number>();
+  let found: number | undefined;
+  const sizeOf = (node: unknown): number => {
+    if (found !== undefined) return 0;
+    if (isAlias(node)) return sizeOf(node.resolve(doc));
+    if (isPair(node)) return sizeOf(node.key) + sizeOf(node.value);
+    if (!isMap(node) && !isSeq(node)) return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let size = 1;
+    for (const item of node.items) size += sizeOf(item);
+    if (size > MAX_EXPANDED_NODES && found === undefined) found = node.range?.[0] ?? 0;
+    sizes.set(node, size);
+    return size;
+  };
+  sizeOf(doc.contents);
   return found;
 }
 
