@@ -251,15 +251,16 @@ describe('devenv run with docker compose run’s flags, a container one-off', ()
       [['--cap-add', 'NET ADMIN', 'box'], /--cap-add "NET ADMIN": expected a capability/],
       [['-it', 'box'], /-t: devenv run allocates no TTY/],
     ];
+    const containers = () =>
+      docker
+        .listContainers({ all: true, filters: { label: [`dev.devenv.project=${project}`] } })
+        .then((list) => list.map((c) => c.Id).sort());
+    const before = await containers();
     for (const [args, message] of cases) {
       const refused = await run(args);
       expect(refused.code, args.join(' ')).toBe(2);
       expect(refused.stderr).toMatch(message);
     }
-    const made = await docker.listContainers({
-      all: true,
-      filters: { label: [`dev.devenv.project=${project}`] },
-    });
-    expect(made).toEqual([]);
+    expect(await containers()).toEqual(before);
   });
 });

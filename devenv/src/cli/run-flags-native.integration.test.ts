@@ -59,8 +59,11 @@ describe('devenv run with docker compose run’s flags, a native one-off', () =>
     await writeFile(join(dir, 'compose.yaml'), composeFile());
   });
   afterAll(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+    if (!dir) return;
+    // Were a refused flag let through, `seeded`'s dependency would run in a background devenv.
+    await runDevenv(['down', '-f', 'compose.yaml'], { cwd: dir, env });
+    await rm(dir, { recursive: true, force: true });
+  }, 60_000);
 
   it('without --entrypoint: the service’s own command', async () => {
     const own = await run(['echo']);
