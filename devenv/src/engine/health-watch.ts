@@ -2,6 +2,7 @@ import type { Prober } from '../health/probe.js';
 import type { ProbeSpec, ServiceSpec } from '../model/stack.js';
 import type { ServiceHandle } from '../runtime/runtime.js';
 import type { Clock } from './clock.js';
+import { watchEngineHealth } from './engine-health-watch.js';
 import { afterProbe, firstProbeCadence, repeatsLastPass } from './health-policy.js';
 import type { Store } from './store.js';
 import { wakeAt } from './wake-at.js';
@@ -22,7 +23,8 @@ export interface HealthWatch {
 
 /**
  * Probes one run of a service until it ends, reporting each answer to the store; stops the run
- * when the health policy says to replace it. Without a probe, running counts as ready.
+ * when the health policy says to replace it. Without a probe, a container's healthcheck decides
+ * (engine-health-watch.ts); else running counts as ready.
  */
 export function watchHealth(
   ctx: HealthWatchContext,
@@ -30,6 +32,9 @@ export function watchHealth(
   handle: ServiceHandle,
 ): HealthWatch {
   const probe = spec.devenv.probe;
+  // A container's healthcheck, as Compose waits on it; devenv's own probe, where written, rules.
+  if (!probe && handle.engineHealth !== undefined)
+    return watchEngineHealth(ctx, spec.name, handle.engineHealth.bind(handle));
   if (!probe) {
     ctx.store.dispatch({
       type: 'service/probed',

@@ -18,6 +18,7 @@ import { writeServiceFiles } from './docker-files.js';
 import { presentLinks } from './docker-links.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, StartFailure } from './runtime.js';
+import { engineHealthOf, type InspectedHealth } from './engine-health.js';
 
 export { containerCreateOptions, healthConfig } from './docker-create.js';
 
@@ -287,6 +288,11 @@ function handleFor(
     signal: (signal) => engineCall(() => container.kill({ signal })),
     pause: () => engineCall(() => container.pause()),
     unpause: () => engineCall(() => container.unpause()),
+    engineHealth: () =>
+      container.inspect().then(
+        (inspected: InspectedHealth) => engineHealthOf(inspected),
+        () => undefined,
+      ),
   };
 }
 

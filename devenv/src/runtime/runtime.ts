@@ -1,6 +1,7 @@
 import type { Result } from '../../shared/result.js';
 import type { ServiceSpec } from '../model/stack.js';
 import type { LogStream } from '../logbus/log-record.js';
+import type { EngineHealth } from './engine-health.js';
 import type { Unavailable } from './unavailable.js';
 
 export interface ExitStatus {
@@ -30,6 +31,11 @@ export interface ServiceHandle {
   pause?(): Promise<Result<void, string>>;
   /** `devenv unpause`: lets a paused service run again (SIGCONT; `docker unpause`). */
   unpause?(): Promise<Result<void, string>>;
+  /**
+   * A container's health as the Engine's healthcheck judges it (undefined when the Engine does not
+   * answer); absent for a native process, which has no Engine to ask.
+   */
+  engineHealth?(): Promise<EngineHealth | undefined>;
 }
 
 /** A trace of a running service that survives devenv: enough to reap it at the next start. */
