@@ -4,9 +4,9 @@ import { isPlainObject } from '../src/model/tree.js';
 /**
  * One Compose project (devenv's `config --format json`, or compose-go's project JSON) reduced to
  * the fields devenv models, each in one canonical form, so the two compare with `===` on JSON.
- * Defaults both sides agree on (restart "no", a 10 s stop grace period, Docker's healthcheck
- * timings, the Dockerfile name) are filled in, because one side prints them and the other omits
- * them; that is presentation, not a difference in behaviour.
+ * Defaults both sides agree on (restart "no", a 10 s stop grace period, the Dockerfile name) are
+ * filled in, because one side prints them and the other omits them; that is presentation, not a
+ * difference in behaviour. Healthcheck timings are not: an unset one is the image's.
  */
 export interface ProjectView {
   readonly project: Readonly<Record<string, unknown>>;
@@ -176,18 +176,22 @@ function dependsOnView(dependsOn: unknown): Record<string, string> {
   return out;
 }
 
-/** Docker's own defaults, which apply to whatever a healthcheck leaves out. */
+/**
+ * The healthcheck as each side has it: a timing left out stays out (the image's or Docker's
+ * applies, which neither side decides), so a side that filled in a default differs.
+ */
 function healthcheckView(check: unknown): unknown {
   if (!isPlainObject(check)) return undefined;
   const test = typeof check.test === 'string' ? ['CMD-SHELL', check.test] : check.test;
   if (check.disable === true || (Array.isArray(test) && test[0] === 'NONE')) return 'disabled';
+  const written = (key: string, value: unknown) => (value == null ? {} : { [key]: value });
   return {
     test: Array.isArray(test) && test.length > 0 ? test : undefined,
-    interval: durationMs(check.interval, 30_000),
-    timeout: durationMs(check.timeout, 30_000),
-    retries: check.retries ?? 3,
-    start_period: durationMs(check.start_period, 0),
-    start_interval: durationMs(check.start_interval, 5_000),
+    ...written('interval', durationOf(check.interval)),
+    ...written('timeout', durationOf(check.timeout)),
+    ...written('retries', check.retries),
+    ...written('start_period', durationOf(check.start_period)),
+    ...written('start_interval', durationOf(check.start_interval)),
   };
 }
 
@@ -197,7 +201,11 @@ function watchView(rule: unknown): string {
 }
 
 function durationMs(value: unknown, fallback: number): unknown {
-  if (value === undefined || value === null) return fallback;
+  return value === undefined || value === null ? fallback : durationOf(value);
+}
+
+function durationOf(value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return value;
   const parsed = parseDuration(String(value));
   return parsed.ok ? parsed.value : `unparsable ${String(value)}`;

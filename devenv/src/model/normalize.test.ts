@@ -159,10 +159,11 @@ describe('normalizeService', () => {
     expect(service.spec.healthcheck).toEqual({
       test: ['CMD-SHELL', 'curl -f http://localhost/'],
       intervalMs: 90_000,
-      timeoutMs: 30_000,
-      retries: 3,
+      // Unset timings stay unset: the image's HEALTHCHECK (or Docker's default) applies.
+      timeoutMs: undefined,
+      retries: undefined,
       startPeriodMs: 5_000,
-      startIntervalMs: 5_000,
+      startIntervalMs: undefined,
     });
     expect(service.spec.watch).toEqual([
       { path: '/proj/src', action: 'sync', target: '/app/src', ignore: [] },

@@ -1,6 +1,9 @@
 // Named defaults: the schema is the one place they are decided.
 
-/** Compose's healthcheck defaults (Compose Specification, `healthcheck`). */
+/**
+ * Docker's healthcheck defaults: what the Engine applies to a timing that neither the file nor
+ * the image's HEALTHCHECK sets. The model leaves such a timing unset (Healthcheck), as Compose does.
+ */
 export const HEALTHCHECK_DEFAULTS = {
   intervalMs: 30_000,
   timeoutMs: 30_000,

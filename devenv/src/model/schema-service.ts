@@ -3,7 +3,6 @@ import {
   DEFAULT_GROUP,
   DEFAULT_STOP_GRACE_PERIOD_MS,
   DEPENDENCY_CONDITIONS,
-  HEALTHCHECK_DEFAULTS,
   WATCH_ACTIONS,
 } from './schema-defaults.js';
 import { devenvExtension } from './schema-devenv.js';
@@ -42,11 +41,12 @@ const healthcheck = z.looseObject({
       error: 'expected a string or a list like ["CMD", …]',
     })
     .optional(),
-  interval: duration.default(HEALTHCHECK_DEFAULTS.intervalMs),
-  timeout: duration.default(HEALTHCHECK_DEFAULTS.timeoutMs),
-  retries: integer.default(HEALTHCHECK_DEFAULTS.retries),
-  start_period: duration.default(HEALTHCHECK_DEFAULTS.startPeriodMs),
-  start_interval: duration.default(HEALTHCHECK_DEFAULTS.startIntervalMs),
+  // No defaults: an unset timing is the image's (or Docker's), as Compose leaves it to the Engine.
+  interval: duration.optional(),
+  timeout: duration.optional(),
+  retries: integer.optional(),
+  start_period: duration.optional(),
+  start_interval: duration.optional(),
   disable: boolish.default(false),
 });
 

@@ -53,11 +53,16 @@ export interface Healthcheck {
    * (also `disable: true`) switches the image's HEALTHCHECK off; `[]` keeps the image's test.
    */
   readonly test: readonly string[];
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly startPeriodMs: number;
-  readonly startIntervalMs: number;
+  /**
+   * The timings as written; undefined: unset, so the image's HEALTHCHECK timing applies (Docker's
+   * default without one: 30 s interval and timeout, 3 retries, 5 s start interval), as Compose
+   * sends 0 for an unset field.
+   */
+  readonly intervalMs?: number | undefined;
+  readonly timeoutMs?: number | undefined;
+  readonly retries?: number | undefined;
+  readonly startPeriodMs?: number | undefined;
+  readonly startIntervalMs?: number | undefined;
 }
 
 export type WatchAction = 'sync' | 'rebuild' | 'sync+restart' | 'restart' | 'sync+exec';

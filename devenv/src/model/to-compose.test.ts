@@ -105,10 +105,6 @@ describe('toComposeDocument', () => {
     expect(services.db?.healthcheck).toEqual({
       test: ['CMD-SHELL', 'pg_isready -U $USER'],
       interval: '1m30s',
-      timeout: '30s',
-      retries: 3,
-      start_period: '0s',
-      start_interval: '5s',
     });
     expect(services.app?.build).toEqual({
       context: `${PROJECT_DIR}/app`,

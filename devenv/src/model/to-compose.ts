@@ -175,11 +175,16 @@ function volumeKeysByEngineName(stack: Stack): Map<string, string> {
 function toComposeHealthcheck(check: Healthcheck): ComposeDocument {
   return {
     ...(check.test.length > 0 ? { test: check.test } : {}),
-    interval: formatDuration(check.intervalMs),
-    timeout: formatDuration(check.timeoutMs),
-    retries: check.retries,
-    start_period: formatDuration(check.startPeriodMs),
-    start_interval: formatDuration(check.startIntervalMs),
+    // Only the timings written: an unset one is the image's, which `config` cannot know.
+    ...(check.intervalMs === undefined ? {} : { interval: formatDuration(check.intervalMs) }),
+    ...(check.timeoutMs === undefined ? {} : { timeout: formatDuration(check.timeoutMs) }),
+    ...(check.retries === undefined ? {} : { retries: check.retries }),
+    ...(check.startPeriodMs === undefined
+      ? {}
+      : { start_period: formatDuration(check.startPeriodMs) }),
+    ...(check.startIntervalMs === undefined
+      ? {}
+      : { start_interval: formatDuration(check.startIntervalMs) }),
   };
 }
 

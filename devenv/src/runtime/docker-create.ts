@@ -10,20 +10,26 @@ import {
   networkModeOf,
 } from './docker-container-options.js';
 
-/** Milliseconds to the nanoseconds Docker's healthcheck wants; 0 keeps the image's own value. */
-const ns = (ms: number): number => Math.max(0, Math.round(ms)) * 1_000_000;
+/**
+ * Milliseconds to the nanoseconds Docker's healthcheck wants; unset is 0, which keeps the image's
+ * HEALTHCHECK value (else Docker's default), as Compose sends it.
+ */
+const ns = (ms: number | undefined): number =>
+  ms === undefined ? 0 : Math.max(0, Math.round(ms)) * 1_000_000;
 
 /** Compose's `healthcheck:` as the Engine's HealthConfig. Exported for testing. */
 export function healthConfig(check: Healthcheck): Dockerode.HealthConfig {
+  const startInterval = ns(check.startIntervalMs);
   return {
     // An empty test keeps the image's HEALTHCHECK command with these timings, as Compose does.
     ...(check.test.length > 0 ? { Test: [...check.test] } : {}),
     Interval: ns(check.intervalMs),
     Timeout: ns(check.timeoutMs),
     StartPeriod: ns(check.startPeriodMs),
-    // Older Engines (API < 1.44) ignore the field; 0 would mean "the default" anyway.
-    ...(check.startIntervalMs > 0 ? { StartInterval: ns(check.startIntervalMs) } : {}),
-    Retries: check.retries,
+    // Older Engines (API < 1.44) ignore the field; 0 would mean "the image's" anyway.
+    ...(startInterval > 0 ? { StartInterval: startInterval } : {}),
+    // 0 keeps the image's retries (else Docker's 3).
+    Retries: check.retries ?? 0,
   };
 }
 
