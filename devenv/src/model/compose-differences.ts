@@ -98,7 +98,7 @@ export const COMPOSE_DIFFERENCES = {
   'accepted-not-applied': {
     compose:
       'applies every container option: device and GPU requests, blkio, CPU periods and quotas, ' +
-      '`cgroup`, `userns_mode`, `volumes_from`, `platform`, `mac_address`, …',
+      '`cgroup`, `userns_mode`, `mac_address`, …',
     devenv:
       'loads them, checks their keys and prints them in `devenv config`, but the docker runtime ' +
       'does not apply these yet (the list is in docs/compose-keys.md); the common ones (limits, ' +
@@ -110,12 +110,13 @@ export const COMPOSE_DIFFERENCES = {
     compose:
       'loads a negative `cpus` or `cpu_shares` or `shm_size`, a ulimit whose soft limit is above ' +
       'its hard one, a bad `expose` port, a relative `tmpfs` or volume container path (`/cache:ro` ' +
-      'mounts /cache at `ro`), unknown device permissions or an image mount without a source; the ' +
+      'mounts /cache at `ro`), unknown device permissions, a `volumes_from` mode other than ro or ' +
+      'rw, or an image mount without a source; the ' +
       'Engine refuses them when it creates the container',
     devenv: 'loading fails, positioned at the value, with a hint',
     reason: 'a mistyped value is best found where it is written, not when a container is created',
     rejects:
-      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode|.* is not a signal(?: number)?|an image mount needs a source|.* the container path .* must be absolute)/,
+      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode|.* is not a signal(?: number)?|an image mount needs a source|.* is not a volumes_from mode|.*: no (?:service|container) name|.* the container path .* must be absolute)/,
   },
   'logging-files': {
     compose:

@@ -128,6 +128,18 @@ describe('container options, as compose-go reads them', () => {
     ],
     ['oom_score_adj', { oom_score_adj: -500 }, { oomScoreAdj: -500 }],
     [
+      'volumes_from services and containers, with and without a mode',
+      { volumes_from: ['data', 'cache:ro', 'container:side', 'container:other:rw'] },
+      {
+        volumesFrom: [
+          { kind: 'service', service: 'data' },
+          { kind: 'service', service: 'cache', mode: 'ro' },
+          { kind: 'container', container: 'side' },
+          { kind: 'container', container: 'other', mode: 'rw' },
+        ],
+      },
+    ],
+    [
       'deploy.resources as Compose maps them (CPU reservation is Swarm’s)',
       {
         deploy: {
@@ -216,6 +228,16 @@ describe('container options, as compose-go reads them', () => {
       'services.db.devices: "/dev/a:/dev/b:xyz" is not a device: write /dev/host[:/dev/container[:rwm]]',
     ],
     [
+      'volumes_from mode',
+      { volumes_from: ['data', 'cache:rx'] },
+      'services.db.volumes_from[1]: "cache:rx": "rx" is not a volumes_from mode (ro or rw)',
+    ],
+    [
+      'volumes_from container without a name',
+      { volumes_from: ['container:'] },
+      'services.db.volumes_from[0]: "container:": no container name',
+    ],
+    [
       'deploy limit memory',
       { deploy: { resources: { limits: { memory: 'lots' } } } },
       'services.db.deploy.resources.limits.memory: "lots" is not a size',
@@ -234,6 +256,7 @@ describe('container options, as compose-go reads them', () => {
     { expose: ['70000'] },
     { tmpfs: ['run'] },
     { devices: ['/dev/a:/dev/b:xyz'] },
+    { volumes_from: ['container:side:ro:extra'] },
     { deploy: { resources: { limits: { cpus: '-1' } } } },
   ])('explains refusing %j, which compose-go loads, as a listed difference', (service) => {
     const { problems } = read(service);

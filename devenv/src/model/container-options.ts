@@ -18,8 +18,10 @@ import {
 } from './container-values.js';
 import { parsePullPolicy, PULL_POLICY_HINT, type PullPolicy } from './pull-policy.js';
 import { checkStopSignal, STOP_SIGNAL_HINT, type BadStopSignal } from './stop-signal.js';
+import { parseVolumesFrom, VOLUMES_FROM_HINT, type VolumesFrom } from './volumes-from.js';
 
 export type { DeviceMapping, ExposedPort, Ulimit } from './container-values.js';
+export type { VolumesFrom } from './volumes-from.js';
 
 /**
  * A namespace (`network_mode`, `ipc`, `pid`, `uts`) as written: the Engine's own mode (`host`,
@@ -74,6 +76,8 @@ export interface ContainerOptions {
   readonly aliases?: readonly string[];
   /** `links: [x:alias]`: x's alias, for this container only. */
   readonly links?: readonly { readonly service: string; readonly alias: string }[];
+  /** `volumes_from`: whose volumes this container mounts too (a service's container of the session). */
+  readonly volumesFrom?: readonly VolumesFrom[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -161,6 +165,7 @@ const READERS: Readonly<Record<string, readonly [Reader, string]>> = {
   pid: [namespace('pid'), 'write host or service:NAME'],
   uts: [namespace('uts'), 'write host'],
   expose: [readExpose, 'write ports like 3000, 8000-8002 or 53/udp'],
+  volumes_from: [readVolumesFrom, VOLUMES_FROM_HINT],
 };
 
 /**
@@ -272,6 +277,12 @@ function readOomScoreAdj(value: unknown, out: Options): string | void {
   if (score === undefined) return;
   if (score < -1000 || score > 1000) return `${score} is not between -1000 and 1000`;
   out.oomScoreAdj = score;
+}
+
+function readVolumesFrom(value: unknown, out: Options): ReadProblem | void {
+  const read = parseVolumesFrom(stringList(value) ?? []);
+  if (!read.ok) return { at: [read.error.index], message: read.error.message };
+  if (read.value.length > 0) out.volumesFrom = read.value;
 }
 
 function readExpose(value: unknown, out: Options): string | void {

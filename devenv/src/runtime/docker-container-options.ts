@@ -103,6 +103,26 @@ export function endpointLinks(options: ContainerOptions | undefined, scope: Labe
     );
 }
 
+/**
+ * `volumes_from` as HostConfig.VolumesFrom (`<container>[:ro|rw]`): a service's entry names its
+ * container of this session, unless `containers` says which one (a replica's, see
+ * docker-volumes-from.ts).
+ */
+export function volumesFromOf(
+  options: ContainerOptions | undefined,
+  scope: LabelScope,
+  containers: Readonly<Record<string, string>> = {},
+): string[] {
+  return (options?.volumesFrom ?? []).map((source) => {
+    const name =
+      source.kind === 'container'
+        ? source.container
+        : (containers[source.service] ??
+          containerName(scope.projectName, source.service, scope.sessionId));
+    return source.mode === undefined ? name : `${name}:${source.mode}`;
+  });
+}
+
 function defined<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]: V });
 }

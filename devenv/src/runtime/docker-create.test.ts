@@ -5,13 +5,15 @@ import type Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { removeImage, writeBusyboxContext } from '../../test/busybox-image.js';
 import { requireDockerEngine } from '../../test/docker-engine.js';
-import { captureOutput } from '../../test/docker-service-spec.js';
+import { captureOutput, serviceSpec, type CapturedOutput } from '../../test/docker-service-spec.js';
 import { waitUntil } from '../../test/wait-until.js';
 import { formatDiagnostic } from '../diagnostic.js';
 import { parseStack } from '../model/load-stack.js';
 import type { ServiceSpec } from '../model/stack.js';
-import { healthConfig } from './docker-create.js';
+import { containerCreateOptions, healthConfig } from './docker-create.js';
 import { dockerRuntime } from './docker.js';
+import { containerName } from './docker-labels.js';
+import { noContainer, resolveVolumesFrom } from './docker-volumes-from.js';
 import { removeProjectContainers } from './docker-leftovers.js';
 import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
 
@@ -30,6 +32,34 @@ describe('healthConfig', () => {
       StartPeriod: 0,
       Retries: 5,
     });
+  });
+});
+
+describe('volumes_from in the create request', () => {
+  const scope = { projectName: 'shop', sessionId: 's1' };
+  it('names a service’s container of the session, a container as written, with the mode', () => {
+    const spec = serviceSpec('app', {
+      container: {
+        volumesFrom: [
+          { kind: 'service', service: 'data' },
+          { kind: 'service', service: 'cache', mode: 'ro' },
+          { kind: 'container', container: 'side', mode: 'rw' },
+        ],
+      },
+    });
+    const request = containerCreateOptions(spec, 'img', scope, 'shop_devenv');
+    expect(request.HostConfig?.VolumesFrom).toEqual([
+      containerName('shop', 'data', 's1'),
+      `${containerName('shop', 'cache', 's1')}:ro`,
+      'side:rw',
+    ]);
+    // What the runtime found (a replica's container) wins over the name.
+    const found = containerCreateOptions(spec, 'img', scope, 'shop_devenv', {
+      volumesFrom: ['shop-data-1-s1'],
+    });
+    expect(found.HostConfig?.VolumesFrom).toEqual(['shop-data-1-s1']);
+    const none = containerCreateOptions(serviceSpec('app'), 'img', scope, 'shop_devenv');
+    expect(none.HostConfig).not.toHaveProperty('VolumesFrom');
   });
 });
 
@@ -84,6 +114,22 @@ describe('docker runtime: the create request on the real Engine', () => {
     return stack.value.services[name]!;
   }
 
+  /** Every service of a Compose file of `lines` under `services:`. */
+  function loadedStack(lines: readonly string[]): Readonly<Record<string, ServiceSpec>> {
+    const text = ['services:', ...lines.map((line) => `  ${line}`), ''].join('\n');
+    const stack = parseStack([{ file: 'compose.yaml', text }], { projectDir: context, env: {} });
+    if (!stack.ok) throw new Error(stack.error.map((d) => formatDiagnostic(d)).join('\n'));
+    return stack.value.services;
+  }
+
+  /** Waits for the line the container prints last (`done`), and gives its whole output. */
+  async function outputOf(ctx: CapturedOutput): Promise<string> {
+    await waitUntil('the container’s output', 30_000, () =>
+      ctx.text('stdout').includes('done\n') ? true : undefined,
+    );
+    return ctx.text('stdout');
+  }
+
   async function start(service: ServiceSpec, ctx: StartContext = captureOutput()) {
     const result = await runtime().start(service, ctx);
     if (!result.ok) throw new Error(`start failed: ${describeStartFailure(result.error)}`);
@@ -124,4 +170,63 @@ describe('docker runtime: the create request on the real Engine', () => {
       Retries: 7,
     });
   }, 90_000);
+
+  it('mounts volumes_from: a file one container writes, another reads (read-only with :ro)', async () => {
+    const services = loadedStack([
+      'data:',
+      `  image: ${tag}`,
+      '  build: .',
+      '  volumes: [/shared]',
+      '  command: [/bin/busybox, sh, -c, "echo hello > /shared/note; echo done; exec /bin/busybox sleep 3600"]',
+      'reader:',
+      `  image: ${tag}`,
+      '  volumes_from: ["data:ro"]',
+      '  command: [/bin/busybox, sh, -c, "echo read=$$(/bin/busybox cat /shared/note); /bin/busybox touch /shared/x 2>/dev/null && echo write=ok || echo write=refused; echo done; exec /bin/busybox sleep 3600"]',
+      'writer:',
+      `  image: ${tag}`,
+      `  volumes_from: ["container:${containerName(projectName, 'data', sessionId)}"]`,
+      '  command: [/bin/busybox, sh, -c, "echo more >> /shared/note; echo done; exec /bin/busybox sleep 3600"]',
+    ]);
+    expect(services['reader']?.dependsOn).toHaveProperty('data');
+    const data = captureOutput();
+    await start(services['data']!, data);
+    await outputOf(data);
+    const resolved = await resolveVolumesFrom(docker, services['reader']!, {
+      projectName,
+      sessionId,
+    });
+    expect(resolved).toEqual({
+      ok: true,
+      value: [`${containerName(projectName, 'data', sessionId)}:ro`],
+    });
+    const reader = captureOutput();
+    await start(services['reader']!, reader);
+    const read = await outputOf(reader);
+    expect(read).toContain('read=hello\n');
+    expect(read).toContain('write=refused\n');
+    const writer = captureOutput();
+    await start(services['writer']!, writer);
+    await outputOf(writer);
+    const again = captureOutput();
+    await start({ ...services['reader']!, name: 'reader-2' }, again);
+    expect(await outputOf(again)).toContain('read=hello more\n');
+  }, 90_000);
+
+  it('says a volumes_from service without a container here (a native one) cannot lend its volumes', async () => {
+    const spec = serviceSpec('app', {
+      image: tag,
+      container: { volumesFrom: [{ kind: 'service', service: 'native-db' }] },
+    });
+    const resolved = await resolveVolumesFrom(docker, spec, { projectName, sessionId });
+    const looked = ['native-db', 'native-db-1'].map((s) =>
+      containerName(projectName, s, sessionId),
+    );
+    expect(resolved).toEqual({
+      ok: false,
+      error: { reason: 'unavailable', why: noContainer('native-db', looked) },
+    });
+    expect(noContainer('native-db', looked)).toMatch(
+      /^volumes_from: service "native-db" has no container in this session .*runs natively/,
+    );
+  }, 30_000);
 });

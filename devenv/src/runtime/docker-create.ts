@@ -8,6 +8,7 @@ import {
   endpointLinks,
   hostConfigOptions,
   networkModeOf,
+  volumesFromOf,
 } from './docker-container-options.js';
 
 /**
@@ -39,6 +40,8 @@ export interface CreateInputs {
   readonly fileSources?: readonly string[];
   /** The endpoint links whose container runs; else every `links:` alias (endpointLinks). */
   readonly links?: readonly string[];
+  /** HostConfig.VolumesFrom as found (resolveVolumesFrom); else as named (volumesFromOf). */
+  readonly volumesFrom?: readonly string[];
 }
 
 /** The Engine's create request for a service. Pure; exported for testing. */
@@ -49,7 +52,11 @@ export function containerCreateOptions(
   network: string,
   inputs: CreateInputs = {},
 ): Dockerode.ContainerCreateOptions {
-  const { fileSources = [], links = endpointLinks(spec.container, scope) } = inputs;
+  const {
+    fileSources = [],
+    links = endpointLinks(spec.container, scope),
+    volumesFrom = volumesFromOf(spec.container, scope),
+  } = inputs;
   const options = spec.container ?? {};
   const { exposed, bindings } = portsOf(spec);
   const { mode, onProjectNetwork } = networkModeOf(spec.container, scope, network);
@@ -81,6 +88,7 @@ export function containerCreateOptions(
         ...spec.volumes.map(mountFor),
         ...(spec.files ?? []).map((file, i) => fileMount(file, fileSources[i])),
       ],
+      ...(volumesFrom.length > 0 ? { VolumesFrom: [...volumesFrom] } : {}),
       // The supervisor restarts services; an Engine restart policy would fight it.
       RestartPolicy: { Name: 'no' },
     },
