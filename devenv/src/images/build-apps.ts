@@ -45,7 +45,12 @@ export async function buildApps(options: BuildAppsOptions): Promise<Result<Built
     const spec = options.stack.services[service];
     if (spec?.build === undefined || spec.image === undefined)
       return err(`${service}: the compose file has no build: and image: for it`);
-    const plan = buildPlan(spec.build, options.stack.projectDir, options.buildEnv);
+    const plan = buildPlan(
+      spec.build,
+      options.stack.projectDir,
+      options.buildEnv,
+      spec.container?.platform,
+    );
     if (!plan.ok) return err(`${service}: ${plan.error}`);
     const started = Date.now();
     options.log(`${spec.image}: building (${plan.value.dockerfile})…`);

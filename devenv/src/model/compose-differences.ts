@@ -111,12 +111,12 @@ export const COMPOSE_DIFFERENCES = {
       'loads a negative `cpus` or `cpu_shares` or `shm_size`, a ulimit whose soft limit is above ' +
       'its hard one, a bad `expose` port, a relative `tmpfs` or volume container path (`/cache:ro` ' +
       'mounts /cache at `ro`), unknown device permissions, a `volumes_from` mode other than ro or ' +
-      'rw, or an image mount without a source; the ' +
+      'rw, a `platform` that is not os/arch[/variant], or an image mount without a source; the ' +
       'Engine refuses them when it creates the container',
     devenv: 'loading fails, positioned at the value, with a hint',
     reason: 'a mistyped value is best found where it is written, not when a container is created',
     rejects:
-      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode|.* is not a signal(?: number)?|an image mount needs a source|.* is not a volumes_from mode|.*: no (?:service|container) name|.* the container path .* must be absolute)/,
+      /: (?:-?[\d.]+ is not a (?:number of CPUs|CPU weight)|the soft limit \d+ is above|.* is not a port or range like|.* does not start with an absolute container path|.* is not a device: write|-?[\d.]+ is not a whole number of bytes|.* is not a numeric (?:uid|gid)|.* is not a file mode|.* is not a signal(?: number)?|an image mount needs a source|.* is not a volumes_from mode|.* is not a platform: |.*: no (?:service|container) name|.* the container path .* must be absolute)/,
   },
   'logging-files': {
     compose:

@@ -127,6 +127,9 @@ describe('container options, as compose-go reads them', () => {
       { groupAdd: ['audio', '1000'] },
     ],
     ['oom_score_adj', { oom_score_adj: -500 }, { oomScoreAdj: -500 }],
+    ['platform os/arch', { platform: 'linux/amd64' }, { platform: 'linux/amd64' }],
+    ['platform with a variant', { platform: 'linux/arm64/v8' }, { platform: 'linux/arm64/v8' }],
+    ['platform an architecture alone', { platform: 'arm64' }, { platform: 'arm64' }],
     [
       'volumes_from services and containers, with and without a mode',
       { volumes_from: ['data', 'cache:ro', 'container:side', 'container:other:rw'] },
@@ -228,6 +231,21 @@ describe('container options, as compose-go reads them', () => {
       'services.db.devices: "/dev/a:/dev/b:xyz" is not a device: write /dev/host[:/dev/container[:rwm]]',
     ],
     [
+      'platform with too many parts',
+      { platform: 'linux/arm64/v8/extra' },
+      'services.db.platform: "linux/arm64/v8/extra" is not a platform: too many parts',
+    ],
+    [
+      'platform with an empty part',
+      { platform: 'linux/' },
+      'services.db.platform: "linux/" is not a platform: an empty part',
+    ],
+    [
+      'platform naming nothing known',
+      { platform: 'amd46' },
+      'services.db.platform: "amd46" is not a platform: neither a known OS nor an architecture',
+    ],
+    [
       'volumes_from mode',
       { volumes_from: ['data', 'cache:rx'] },
       'services.db.volumes_from[1]: "cache:rx": "rx" is not a volumes_from mode (ro or rw)',
@@ -257,6 +275,7 @@ describe('container options, as compose-go reads them', () => {
     { tmpfs: ['run'] },
     { devices: ['/dev/a:/dev/b:xyz'] },
     { volumes_from: ['container:side:ro:extra'] },
+    { platform: 'linux amd64' },
     { deploy: { resources: { limits: { cpus: '-1' } } } },
   ])('explains refusing %j, which compose-go loads, as a listed difference', (service) => {
     const { problems } = read(service);
@@ -426,6 +445,15 @@ describe('in a loaded stack', () => {
     const good = load('SIGINT');
     if (!good.ok) throw new Error(good.error.map(formatDiagnostic).join('\n'));
     expect(good.value.services['db']?.container).toEqual({ stopSignal: 'SIGINT' });
+  });
+
+  it('positions a platform the Engine would refuse where it is written', () => {
+    const loaded = parse('services:\n  db:\n    image: postgres:16\n    platform: linux//amd64\n');
+    expect(loaded.ok ? [] : loaded.error.map(formatDiagnostic)).toEqual([
+      expect.stringContaining(
+        'compose.yaml:4:15: services.db.platform: "linux//amd64" is not a platform: an empty part',
+      ),
+    ]);
   });
 
   it('positions a bad value where it is written', () => {

@@ -19,6 +19,7 @@ import {
 import { parsePullPolicy, PULL_POLICY_HINT, type PullPolicy } from './pull-policy.js';
 import { checkStopSignal, STOP_SIGNAL_HINT, type BadStopSignal } from './stop-signal.js';
 import { parseVolumesFrom, VOLUMES_FROM_HINT, type VolumesFrom } from './volumes-from.js';
+import { checkPlatform, PLATFORM_HINT } from './platform.js';
 
 export type { DeviceMapping, ExposedPort, Ulimit } from './container-values.js';
 export type { VolumesFrom } from './volumes-from.js';
@@ -78,6 +79,8 @@ export interface ContainerOptions {
   readonly links?: readonly { readonly service: string; readonly alias: string }[];
   /** `volumes_from`: whose volumes this container mounts too (a service's container of the session). */
   readonly volumesFrom?: readonly VolumesFrom[];
+  /** `platform` (`linux/amd64`): what the container is created for and its image built for. */
+  readonly platform?: string;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -166,6 +169,7 @@ const READERS: Readonly<Record<string, readonly [Reader, string]>> = {
   uts: [namespace('uts'), 'write host'],
   expose: [readExpose, 'write ports like 3000, 8000-8002 or 53/udp'],
   volumes_from: [readVolumesFrom, VOLUMES_FROM_HINT],
+  platform: [readPlatform, PLATFORM_HINT],
 };
 
 /**
@@ -283,6 +287,14 @@ function readVolumesFrom(value: unknown, out: Options): ReadProblem | void {
   const read = parseVolumesFrom(stringList(value) ?? []);
   if (!read.ok) return { at: [read.error.index], message: read.error.message };
   if (read.value.length > 0) out.volumesFrom = read.value;
+}
+
+function readPlatform(value: unknown, out: Options): string | void {
+  // An empty platform (`platform: ${PLATFORM}` unset) is none, as Compose has it.
+  if (typeof value !== 'string' || value === '') return;
+  const read = checkPlatform(value);
+  if (!read.ok) return read.error;
+  out.platform = read.value;
 }
 
 function readExpose(value: unknown, out: Options): string | void {

@@ -13,6 +13,8 @@ export interface BuildPlan {
   readonly target: string | undefined;
   readonly labels: Readonly<Record<string, string>>;
   readonly noCache: boolean;
+  /** The platform to build for (the service's `platform`, else a single `build.platforms`). */
+  readonly platform?: string | undefined;
 }
 
 /**
@@ -22,11 +24,16 @@ export interface BuildPlan {
  */
 const UNSUPPORTED_KEYS = ['dockerfile_inline', 'additional_contexts', 'ssh', 'secrets'];
 
-/** Reads the resolved `build:` section; the model made `context` absolute, `projectDir` is a fallback. */
+/**
+ * Reads the resolved `build:` section; the model made `context` absolute, `projectDir` is a
+ * fallback. `platform` is the service's, which Compose builds for (the model checked that
+ * `build.platforms`, when given, includes it).
+ */
 export function buildPlan(
   build: Readonly<Record<string, unknown>>,
   projectDir: string,
   env: NodeJS.ProcessEnv = process.env,
+  platform?: string,
 ): Result<BuildPlan, string> {
   const unsupported = UNSUPPORTED_KEYS.filter((key) => build[key] !== undefined);
   if (unsupported.length > 0)
@@ -54,6 +61,13 @@ export function buildPlan(
   const labels = keyValues(build['labels'], {});
   if (!labels.ok) return err(`build.labels: ${labels.error}`);
   const target = build['target'];
+  const platforms = build['platforms'];
+  // The classic builder makes one platform: several `build.platforms` without `platform` are
+  // left to the Engine's own (as before), one is that one.
+  const onlyPlatform =
+    Array.isArray(platforms) && platforms.length === 1 && typeof platforms[0] === 'string'
+      ? platforms[0]
+      : undefined;
   return ok({
     context,
     dockerfile: dockerfile.split(sep).join('/'),
@@ -61,6 +75,7 @@ export function buildPlan(
     target: typeof target === 'string' ? target : undefined,
     labels: labels.value,
     noCache: build['no_cache'] === true,
+    platform: platform ?? onlyPlatform,
   });
 }
 
@@ -165,7 +180,8 @@ export async function buildImage(
   return log.error === undefined ? ok(tag) : failed(log.error);
 }
 
-function buildOptions(
+/** The build request's query parameters. Exported for testing. */
+export function buildOptions(
   plan: BuildPlan,
   tag: string,
   labels: Readonly<Record<string, string>>,
@@ -178,6 +194,7 @@ function buildOptions(
     labels: { ...plan.labels, ...labels },
     ...(plan.target === undefined ? {} : { target: plan.target }),
     nocache: plan.noCache,
+    ...(plan.platform === undefined ? {} : { platform: plan.platform }),
     // Intermediate containers would be unlabelled leftovers: remove them even after a failure.
     rm: true,
     forcerm: true,

@@ -14,6 +14,8 @@ import { containerCreateOptions, healthConfig } from './docker-create.js';
 import { dockerRuntime } from './docker.js';
 import { containerName } from './docker-labels.js';
 import { noContainer, resolveVolumesFrom } from './docker-volumes-from.js';
+import { buildOptions, buildPlan } from './docker-build.js';
+import { createPlatformFor } from './docker-platform.js';
 import { removeProjectContainers } from './docker-leftovers.js';
 import { describeStartFailure, type ServiceHandle, type StartContext } from './runtime.js';
 
@@ -63,12 +65,72 @@ describe('volumes_from in the create request', () => {
   });
 });
 
+describe('platform', () => {
+  const scope = { projectName: 'shop', sessionId: 's1' };
+  const spec = serviceSpec('app', { container: { platform: 'linux/arm64' } });
+
+  it('goes to the create request’s query (dockerode sends the top-level platform there)', () => {
+    expect(containerCreateOptions(spec, 'img', scope, 'net')).toMatchObject({
+      platform: 'linux/arm64',
+    });
+    expect(
+      containerCreateOptions(spec, 'img', scope, 'net', { platform: null }),
+    ).not.toHaveProperty('platform');
+    expect(containerCreateOptions(serviceSpec('app'), 'img', scope, 'net')).not.toHaveProperty(
+      'platform',
+    );
+  });
+
+  it('is left out, said, on an Engine older than API 1.41', () => {
+    expect(createPlatformFor('linux/arm64', '1.41')).toEqual({
+      platform: 'linux/arm64',
+      notes: [],
+    });
+    expect(createPlatformFor('linux/arm64', '1.52')).toEqual({
+      platform: 'linux/arm64',
+      notes: [],
+    });
+    const old = createPlatformFor('linux/arm64', '1.40');
+    expect(old.platform).toBeNull();
+    expect(old.notes).toEqual([
+      expect.stringMatching(
+        /^platform: linux\/arm64 is not applied to the container: this Docker Engine speaks API 1\.40/,
+      ),
+    ]);
+    expect(createPlatformFor(undefined, '1.30')).toEqual({ platform: undefined, notes: [] });
+  });
+
+  it('is what the image is built for: the service’s, else a single build.platforms', () => {
+    const platformOf = (build: Record<string, unknown>, platform?: string) => {
+      const plan = buildPlan({ context: '/src', ...build }, '/src', {}, platform);
+      return plan.ok ? plan.value.platform : plan.error;
+    };
+    expect(platformOf({}, 'linux/amd64')).toBe('linux/amd64');
+    expect(platformOf({ platforms: ['linux/arm64'] })).toBe('linux/arm64');
+    expect(platformOf({ platforms: ['linux/amd64', 'linux/arm64'] }, 'linux/arm64')).toBe(
+      'linux/arm64',
+    );
+    expect(platformOf({ platforms: ['linux/amd64', 'linux/arm64'] })).toBeUndefined();
+    expect(platformOf({})).toBeUndefined();
+    // The classic builder's `platform` query parameter (dockerode sends the options there).
+    const plan = buildPlan({ context: '/src' }, '/src', {}, 'linux/arm64');
+    if (!plan.ok) throw new Error(plan.error);
+    expect(buildOptions(plan.value, 'img', {}, undefined)).toMatchObject({
+      platform: 'linux/arm64',
+    });
+    const none = buildPlan({ context: '/src' }, '/src', {});
+    if (!none.ok) throw new Error(none.error);
+    expect(buildOptions(none.value, 'img', {}, undefined)).not.toHaveProperty('platform');
+  });
+});
+
 /**
  * The create request as the real Engine of this machine applies it, for an image built here from a
  * static busybox whose own HEALTHCHECK probes every second.
  */
 const run = `${process.pid}-${Date.now()}`;
 const tag = `devenv-test-create:${run}`;
+const amd64Tag = `devenv-test-create-amd64:${run}`;
 const projectName = `devenvtest-${run}-create`;
 const sessionId = `session-${run}`;
 
@@ -94,6 +156,7 @@ describe('docker runtime: the create request on the real Engine', () => {
     if (!docker) return;
     await removeProjectContainers(docker, { projectName, ids: [] });
     await removeImage(docker, tag);
+    await removeImage(docker, amd64Tag);
     if (context) await rm(context, { recursive: true, force: true });
   }, 60_000);
 
@@ -229,4 +292,30 @@ describe('docker runtime: the create request on the real Engine', () => {
       /^volumes_from: service "native-db" has no container in this session .*runs natively/,
     );
   }, 30_000);
+
+  it('builds and creates for platform: linux/amd64; a platform the image lacks fails, said', async () => {
+    const services = loadedStack([
+      'native-arch:',
+      `  image: ${amd64Tag}`,
+      '  build: .',
+      '  platform: linux/amd64',
+      'other-arch:',
+      `  image: ${amd64Tag}`,
+      '  platform: linux/s390x',
+    ]);
+    const container = await start(services['native-arch']!);
+    const image = await docker.getImage(amd64Tag).inspect();
+    expect(`${image.Os}/${image.Architecture}`).toBe('linux/amd64');
+    expect((await container.inspect()).State.Running).toBe(true);
+
+    const refused = await runtime().start(services['other-arch']!, captureOutput());
+    if (refused.ok) handles.push(refused.value);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(describeStartFailure(refused.error)).toMatch(
+        new RegExp(
+          `^cannot create container ${containerName(projectName, 'other-arch', sessionId)}: .*platform.*linux/s390x`,
+        ),
+      );
+  }, 90_000);
 });

@@ -42,6 +42,11 @@ export interface CreateInputs {
   readonly links?: readonly string[];
   /** HostConfig.VolumesFrom as found (resolveVolumesFrom); else as named (volumesFromOf). */
   readonly volumesFrom?: readonly string[];
+  /**
+   * The `platform` query parameter (API 1.41+); null: not sent (an older Engine, see
+   * docker-platform.ts); else the service's `platform`.
+   */
+  readonly platform?: string | null;
 }
 
 /** The Engine's create request for a service. Pure; exported for testing. */
@@ -56,12 +61,15 @@ export function containerCreateOptions(
     fileSources = [],
     links = endpointLinks(spec.container, scope),
     volumesFrom = volumesFromOf(spec.container, scope),
+    platform = spec.container?.platform,
   } = inputs;
   const options = spec.container ?? {};
   const { exposed, bindings } = portsOf(spec);
   const { mode, onProjectNetwork } = networkModeOf(spec.container, scope, network);
   return {
     name: containerName(scope.projectName, spec.name, scope.sessionId),
+    // dockerode sends the top-level `name` and `platform` as the query's parameters.
+    ...(platform == null ? {} : { platform }),
     Image: image,
     ...configOptions(options),
     // The file's labels, devenv's over them: devenv finds its containers by its own.

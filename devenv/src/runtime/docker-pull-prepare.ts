@@ -55,7 +55,7 @@ async function build(
   ctx: StartContext,
 ): Promise<Result<string, StartFailure>> {
   if (!spec.build) return err({ reason: 'nothing-to-run' });
-  const plan = buildPlan(spec.build, projectDir);
+  const plan = buildPlan(spec.build, projectDir, process.env, spec.container?.platform);
   if (!plan.ok) return err({ reason: 'image-build-failed', detail: plan.error });
   const tag = spec.image ?? defaultImageTag(scope.projectName, spec.name);
   // Project and service, not the session: the same sources give the same image (and digest) in
