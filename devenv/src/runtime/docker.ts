@@ -16,6 +16,8 @@ import { projectNetwork } from './docker-network.js';
 import { sessionFilesDir } from '../session/session-files.js';
 import { writeServiceFiles } from './docker-files.js';
 import { presentLinks } from './docker-links.js';
+import { createPlatform } from './docker-platform.js';
+import { resolveVolumesFrom } from './docker-volumes-from.js';
 import { removeContainer, statusCodeOf } from './docker-leftovers.js';
 import type { ExitStatus, Runtime, ServiceHandle, StartContext, StartFailure } from './runtime.js';
 import { engineHealthOf, type InspectedHealth } from './engine-health.js';
@@ -152,9 +154,15 @@ async function runContainer(
   if (!volumes.ok) return volumes;
   const linked = await presentLinks(docker, spec, scope);
   for (const note of linked.notes) ctx.output('devenv', Buffer.from(`${note}\n`));
+  const volumesFrom = await resolveVolumesFrom(docker, spec, scope);
+  if (!volumesFrom.ok) return volumesFrom;
+  const platform = await createPlatform(docker, spec);
+  for (const note of platform.notes) ctx.output('devenv', Buffer.from(`${note}\n`));
   const request = containerCreateOptions(spec, run.image, scope, run.network, {
     fileSources: run.fileSources,
     links: linked.links,
+    volumesFrom: volumesFrom.value,
+    ...(platform.platform === undefined ? {} : { platform: platform.platform }),
   });
   const created = await createContainer(docker, request, scope);
   if (!created.ok) return created;
