@@ -18,6 +18,7 @@ import {
   checkedNativeFlags,
   containerFlags,
   givenRunFlags,
+  NO_TTY_NOTE,
   publishedPorts,
   type GivenRunFlags,
 } from './run-flags.js';
@@ -63,7 +64,7 @@ logs as SERVICE-run-<n> (\`devenv logs SERVICE-run-1\`). No TTY is allocated (th
   -e, --env KEY=VALUE      set a variable (repeatable; KEY alone: this shell's)
   -w, --workdir DIR        run there (natively relative to the service's directory)
   -i, --interactive        accepted for Compose's sake: stdin is the one-off's anyway
-  -T, --no-tty             accepted for Compose's sake: no TTY is allocated anyway
+  -T, -t                   accepted for Compose's sake: no TTY is allocated anyway (-t says so)
 ${STACK_FLAGS_USAGE}
 
 Exit status: the command's (128+n when signal n ended it, 127 not found); 0 once a -d container
@@ -89,7 +90,6 @@ const OPTIONS = {
   workdir: { type: 'string', short: 'w' },
   interactive: { type: 'boolean', short: 'i' },
   'no-tty': { type: 'boolean', short: 'T' },
-  // Compose's hidden -t (`run -it` from docker run habit): refused with why, not unknown.
   tty: { type: 'boolean', short: 't' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -106,6 +106,7 @@ export const runCommand: Command = async (args, ctx) => {
   const extraEnv = parseEnvFlags(values.env, ctx.env, RUN_USAGE);
   const publish = publishedPorts(values.publish, RUN_USAGE);
   const given = givenRunFlags(values, RUN_USAGE);
+  if (values.tty === true) ctx.err(NO_TTY_NOTE);
   const loaded = await stackWithService(values, ctx, service);
   if (!loaded) return 2;
   const { stack, spec } = loaded;

@@ -24,7 +24,6 @@ export interface RunFlagValues {
   readonly label?: string[] | undefined;
   readonly 'cap-add'?: string[] | undefined;
   readonly 'cap-drop'?: string[] | undefined;
-  readonly tty?: boolean | undefined;
 }
 
 /** `docker compose run`'s flags as given, each checked on its own (usage errors name the flag). */
@@ -33,15 +32,14 @@ export interface GivenRunFlags extends GivenContainerFlags {
   readonly detach: boolean;
 }
 
+/** `run -it`, a docker run habit, is taken: the run works, without the TTY asked for. */
+export const NO_TTY_NOTE =
+  'devenv run: -t: no TTY is allocated (the output is logged too); `devenv exec SERVICE sh` gives a shell with one';
+
 /** The Engine's rule for a container name. */
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
 export function givenRunFlags(values: RunFlagValues, usage: string): GivenRunFlags {
-  if (values.tty === true)
-    throw new UsageError(
-      '-t: devenv run allocates no TTY (its output is logged too); drop -t (stdin is the one-off’s without it), or use `devenv exec SERVICE sh` for a shell with one',
-      usage,
-    );
   let entrypoint: string[] | undefined;
   if (values.entrypoint !== undefined) {
     const words = splitShellWords(values.entrypoint);
