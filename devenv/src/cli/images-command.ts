@@ -8,11 +8,20 @@ import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
 import { projectVersions } from './project-versions.js';
+import { imagesListCommand, parseImagesListFormat } from './images-list-command.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE } from './stack-options.js';
 import { UsageError } from './usage-error.js';
 
-export const IMAGES_USAGE = `Usage: devenv images <bootstrap|build> [options]
+export const IMAGES_USAGE = `Usage: devenv images [-q] [--format table|json] [SERVICE...]
+       devenv images <bootstrap|build> [options]
 
+  SERVICE...  list the image of each container of the running stack (of every service, or of
+              those named), as \`docker compose images\`: CONTAINER, REPOSITORY, TAG, PLATFORM,
+              IMAGE ID, SIZE, CREATED, by container name. A line after the table names the
+              services that run natively (they have no image), or says that nothing runs.
+    -q, --quiet        only the image ids, each once
+    --format FORMAT    table (default) or json: an array of Compose's ID, ContainerName,
+                       Repository, Tag, Platform, Size, Created, LastTagTime
   bootstrap   build the local base images from distribution packages, for machines that reach
               no container registry: debootstrap a minimal Debian (the suite of versions.yaml
               images.base-debian) and \`docker import\` it, then base-node (Node from the npm
@@ -52,6 +61,7 @@ export async function imagesCommand(args: readonly string[], ctx: CommandContext
     return 0;
   }
   const sub = subcommandOf(positionals, values);
+  if (sub === 'list') return listCommand(values, positionals, ctx);
   const versions = await projectVersions(ctx);
   if (versions === undefined) return 2;
   const run: ImagesRun = {
@@ -77,6 +87,8 @@ function parseImagesArgs(args: readonly string[]) {
       mirror: { type: 'string' },
       'bootstrap-bases': { type: 'boolean' },
       verbose: { type: 'boolean', short: 'v' },
+      quiet: { type: 'boolean', short: 'q' },
+      format: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       ...STACK_FLAGS,
     },
@@ -85,17 +97,46 @@ function parseImagesArgs(args: readonly string[]) {
   );
 }
 
-function subcommandOf(positionals: readonly string[], values: ImagesValues): 'bootstrap' | 'build' {
+/**
+ * A first argument `bootstrap` or `build` is that command; anything else (or nothing) lists the
+ * running stack's images, the arguments naming services, as `docker compose images [SERVICE...]`.
+ */
+function subcommandOf(
+  positionals: readonly string[],
+  values: ImagesValues,
+): 'bootstrap' | 'build' | 'list' {
   const [sub, ...extra] = positionals;
-  if (sub !== 'bootstrap' && sub !== 'build')
+  if (sub !== 'bootstrap' && sub !== 'build') {
+    const building = (['force', 'mirror', 'bootstrap-bases', 'verbose'] as const).find(
+      (flag) => values[flag] !== undefined,
+    );
+    if (building !== undefined)
+      throw new UsageError(`--${building} goes with bootstrap or build`, IMAGES_USAGE);
+    return 'list';
+  }
+  if (values.quiet !== undefined || values.format !== undefined)
     throw new UsageError(
-      sub === undefined ? 'which one: bootstrap or build?' : `unknown images command "${sub}"`,
+      `${values.quiet !== undefined ? '-q' : '--format'} goes with the listing: devenv images [-q] [--format table|json] [SERVICE...]`,
       IMAGES_USAGE,
     );
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`, IMAGES_USAGE);
   if (sub === 'build' && values.mirror !== undefined && !values['bootstrap-bases'])
     throw new UsageError('--mirror goes with bootstrap or --bootstrap-bases', IMAGES_USAGE);
   return sub;
+}
+
+function listCommand(
+  values: ImagesValues,
+  services: readonly string[],
+  ctx: CommandContext,
+): Promise<number> {
+  const format = parseImagesListFormat(values.format);
+  if (format === undefined)
+    throw new UsageError(`--format ${values.format}: expected table or json`, IMAGES_USAGE);
+  return imagesListCommand(
+    { values, services, quiet: values.quiet === true, format, usage: IMAGES_USAGE },
+    ctx,
+  );
 }
 
 function bootstrap(run: ImagesRun) {
