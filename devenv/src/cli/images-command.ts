@@ -7,8 +7,8 @@ import { ok, type Result } from '../../shared/result.js';
 import type { Versions } from '../versions/versions-file.js';
 import { parseCommandArgs } from './args.js';
 import type { CommandContext } from './command.js';
-import { projectVersions } from './project-versions.js';
 import { imagesListCommand, parseImagesListFormat } from './images-list-command.js';
+import { projectVersions } from './project-versions.js';
 import { loadStackFromFlags, STACK_FLAGS, STACK_FLAGS_USAGE } from './stack-options.js';
 import { UsageError } from './usage-error.js';
 
