@@ -117,7 +117,8 @@ const COMMANDS: Readonly<
   },
   images: {
     importCommand: async () => (await import('./images-command.js')).imagesCommand,
-    summary: 'container images: bootstrap local base images, build the app images',
+    summary:
+      "the running stack's images (as `docker compose images`); bootstrap the base images, build the app images",
   },
   version: {
     importCommand: async () => (await import('./version-command.js')).versionCommand,
