@@ -117,8 +117,7 @@ const COMMANDS: Readonly<
   },
   images: {
     importCommand: async () => (await import('./images-command.js')).imagesCommand,
-    summary:
-      "the running stack's images (as `docker compose images`); bootstrap the base images, build the app images",
+    summary: "the running stack's images, as `docker compose images`; also bootstrap, build",
   },
   version: {
     importCommand: async () => (await import('./version-command.js')).versionCommand,
