@@ -9,6 +9,7 @@
 // Run: npx tsx bench/peers.ts [rounds] [lines] [idle seconds]
 // DEVENV_BIN=<path to devenv.js> runs another checkout's devenv (before/after); PEERS_ONLY=S1,S4
 // runs only the workloads named; DEVENV_BEFORE=<devenv.js of an older checkout> adds a column.
+import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,16 @@ const ONLY = process.env['PEERS_ONLY']?.split(',');
 const supervisors: Supervisor[] = [devenv];
 // Before and after in one run, on the same machine load.
 const before = process.env['DEVENV_BEFORE'];
-if (before !== undefined) supervisors.push(devenvAt(before, 'devenv (before)'));
+if (before !== undefined) {
+  // A directory (the checkout, not its devenv.js) would fail later with a bare EACCES.
+  if (!statSync(before, { throwIfNoEntry: false })?.isFile()) {
+    console.error(
+      `DEVENV_BEFORE=${before} is not a file: name the older checkout's devenv/bin/devenv.js`,
+    );
+    process.exit(2);
+  }
+  supervisors.push(devenvAt(before, 'devenv (before)'));
+}
 const missing: string[] = [];
 function add(name: string, found: Found, make: (path: string) => Supervisor): void {
   if (found.ok) supervisors.push(make(found.path));
