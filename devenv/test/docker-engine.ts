@@ -4,10 +4,10 @@ import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Dockerode from 'dockerode';
 import { describeEngineSilence, pingDockerEngine } from '../src/runtime/docker-ping.js';
-import { isDeadState, readProcStatSync } from '../src/runtime/proc-stat.js';
+import { readProcStatSync } from '../src/runtime/proc-stat.js';
 import { withDirLock } from './dir-lock.js';
 import { identityOfEntry, identityRuns, processIdentity } from './process-identity.js';
-import { removeStalePidFiles } from './stale-pid-files.js';
+import { namesRunningDaemon, removeStalePidFiles } from './stale-pid-files.js';
 
 const LOG_FILE = '/tmp/dockerd.log';
 const START_TIMEOUT_MS = 60_000;
@@ -227,8 +227,7 @@ function readFileIfAny(path: string): string {
 
 /** Still dockerd (not a reused PID) and not a zombie waiting for a parent that is gone. */
 function isRunningDockerd(pid: number): boolean {
-  const stat = readProcStatSync(pid);
-  return stat?.comm === 'dockerd' && !isDeadState(stat.state);
+  return namesRunningDaemon(String(pid), 'dockerd', readProcStatSync);
 }
 
 async function logTail(): Promise<string> {
