@@ -51,13 +51,20 @@ export function instanceOf(stack: Stack, name: string): Instance {
   return { service: name, spec: undefined, replica: 1, declared: false };
 }
 
+/** Per stack, once: `instanceOf` runs for every row and every name `ps` is given. */
+const namesByStack = new WeakMap<Stack, ReadonlySet<string>>();
+
 function documentServiceNames(stack: Stack): ReadonlySet<string> {
+  const known = namesByStack.get(stack);
+  if (known !== undefined) return known;
   const services = stack.document['services'];
   const names =
     typeof services === 'object' && services !== null && !Array.isArray(services)
       ? Object.keys(services)
       : [];
-  return new Set([...names, ...Object.keys(stack.services)]);
+  const all = new Set([...names, ...Object.keys(stack.services)]);
+  namesByStack.set(stack, all);
+  return all;
 }
 
 export function psRow(
